@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { countryCode, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
+
+export const roomSchema = z.object({
+  name: text(100),
+  capacity: z.number().int().min(1).max(100_000).optional(),
+});
+
+export const conferenceDetailsSchema = z.object({
+  name: text(200),
+  acronym: text(32),
+  city: text(100),
+  country: countryCode,
+  venue: text(200),
+  timezone: timeZone,
+  startDate: isoDate,
+  endDate: isoDate,
+  dailyStart: timeOfDay,
+  dailyEnd: timeOfDay,
+  capacity: z.number().int().min(1).max(1_000_000),
+  rooms: z.array(roomSchema).min(1).max(100),
+  theme: text(300).optional(),
+});
+
+export type ConferenceDetails = z.infer<typeof conferenceDetailsSchema>;
+export type Room = z.infer<typeof roomSchema>;
+
+export const conferenceEvents = {
+  ConferenceCreated: conferenceDetailsSchema.extend({ conferenceId: z.string() }),
+};
+
+export type ConferenceCreated = { type: 'ConferenceCreated'; data: z.infer<typeof conferenceEvents.ConferenceCreated> };
+export type ConferenceEvent = ConferenceCreated;

@@ -1,0 +1,132 @@
+import type { EventEnvelope } from '../events.js';
+import type { RegistrationStatus } from '../registration/events.js';
+
+/**
+ * The delegate counts of a conference (CONTRACT section 2), built from one row per stream. A row holds
+ * what the counts need of its stream; its contribution to the counters is a pure function of the row,
+ * so applying an event adds (contribution after − contribution before) to the conference's summary.
+ */
+export type DelegateCountsRow =
+  | { kind: 'conference'; capacity: number }
+  | { kind: 'registration'; status: RegistrationStatus; country: string; category: string };
+
+export type Counters = Record<string, number>;
+
+export interface SummaryChange {
+  add: Counters;
+  set: Record<string, string | number>;
+}
+
+export const delegateCountsEventTypes = [
+  'ConferenceCreated',
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'WaitlistedDelegatePromoted',
+  'RegistrationCancelled',
+  'DelegateCheckedIn',
+] as const;
+
+export const evolveDelegateCountsRow = (
+  row: DelegateCountsRow | undefined,
+  event: EventEnvelope,
+): DelegateCountsRow | undefined => {
+  switch (event.type) {
+    case 'ConferenceCreated':
+      return { kind: 'conference', capacity: event.data.capacity };
+    case 'DelegateRegistered':
+    case 'DelegateWaitlisted':
+      return {
+        kind: 'registration',
+        status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+        country: event.data.country,
+        category: event.data.category,
+      };
+    case 'WaitlistedDelegatePromoted':
+      return row?.kind === 'registration' ? { ...row, status: 'registered' } : row;
+    case 'DelegateCheckedIn':
+      return row?.kind === 'registration' ? { ...row, status: 'checked-in' } : row;
+    case 'RegistrationCancelled':
+      return row?.kind === 'registration' ? { ...row, status: 'cancelled' } : row;
+    default:
+      return row;
+  }
+};
+
+const countryCounter = (country: string) => `country:${country}`;
+const categoryCounter = (category: string) => `category:${category}`;
+
+const contribution = (row: DelegateCountsRow | undefined): Counters => {
+  if (row?.kind !== 'registration') return {};
+  switch (row.status) {
+    case 'registered':
+    case 'checked-in':
+      return {
+        registered: 1,
+        ...(row.status === 'checked-in' ? { checkedIn: 1 } : {}),
+        [countryCounter(row.country)]: 1,
+        [categoryCounter(row.category)]: 1,
+      };
+    case 'waitlisted':
+      return { waitlisted: 1 };
+    case 'cancelled':
+      return { cancelled: 1 };
+  }
+};
+
+export const delegateCountsChange = (
+  before: DelegateCountsRow | undefined,
+  after: DelegateCountsRow | undefined,
+): SummaryChange => {
+  const add: Counters = {};
+  const was = contribution(before);
+  const is = contribution(after);
+  for (const name of new Set([...Object.keys(was), ...Object.keys(is)])) {
+    const delta = (is[name] ?? 0) - (was[name] ?? 0);
+    if (delta !== 0) add[name] = delta;
+  }
+  const set: SummaryChange['set'] = after?.kind === 'conference' ? { capacity: after.capacity } : {};
+  return { add, set };
+};
+
+export interface DelegateCounts {
+  conferenceId: string;
+  capacity: number;
+  registered: number;
+  waitlisted: number;
+  cancelled: number;
+  checkedIn: number;
+  countries: number;
+  byCountry: Record<string, number>;
+  byCategory: Record<string, number>;
+  asOf: string | null;
+}
+
+/** The counts as the API shows them, from the summary's counters. */
+export const toDelegateCounts = (
+  conferenceId: string,
+  capacity: number,
+  summary: Record<string, unknown>,
+): DelegateCounts => {
+  const number = (name: string) => (typeof summary[name] === 'number' ? (summary[name] as number) : 0);
+  const byPrefix = (prefix: string) =>
+    Object.fromEntries(
+      Object.keys(summary)
+        .filter((name) => name.startsWith(prefix) && number(name) > 0)
+        .sort()
+        .map((name) => [name.slice(prefix.length), number(name)]),
+    );
+  const byCountry = byPrefix('country:');
+  const byCategory = byPrefix('category:');
+  return {
+    conferenceId,
+    capacity,
+    registered: number('registered'),
+    waitlisted: number('waitlisted'),
+    cancelled: number('cancelled'),
+    checkedIn: number('checkedIn'),
+    countries: Object.keys(byCountry).length,
+    byCountry,
+    byCategory,
+    asOf: typeof summary.asOf === 'string' ? summary.asOf : null,
+  };
+};

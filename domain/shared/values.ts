@@ -1,0 +1,60 @@
+import countries from 'i18n-iso-countries';
+import { z } from 'zod';
+
+// Letters, marks, digits, punctuation, symbols and spaces; no control or format characters.
+const printable = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]*$/u;
+
+/** Free text of a person or a place: trimmed, non-empty, bounded, printable. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(printable, 'must not contain control characters');
+
+export const optionalText = (max: number) => text(max).optional();
+
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. MX')
+  .refine((code) => countries.isValid(code), 'is not an ISO 3166-1 alpha-2 country code');
+
+export const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+
+export const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM (00:00 to 23:59)');
+
+const isTimeZone = (name: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name.includes('/') || name === 'UTC';
+  } catch {
+    return false;
+  }
+};
+
+export const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. America/Mexico_City');
+
+export const email = z
+  .email({ message: 'must be an email address' })
+  .max(254, 'must be at most 254 characters');
+
+/** Emails are compared case-insensitively (CONTRACT section 2). */
+export const normalizeEmail = (address: string): string => address.normalize('NFC').trim().toLowerCase();
+
+export const minutesOf = (time: string): number => {
+  const [hours, minutes] = time.split(':').map(Number);
+  return (hours ?? 0) * 60 + (minutes ?? 0);
+};
+
+/** Every date from `start` to `end` inclusive, as YYYY-MM-DD. */
+export const datesBetween = (start: string, end: string): string[] => {
+  const dates: string[] = [];
+  for (let day = new Date(`${start}T00:00:00Z`); day <= new Date(`${end}T00:00:00Z`); ) {
+    dates.push(day.toISOString().slice(0, 10));
+    day = new Date(day.getTime() + 86_400_000);
+  }
+  return dates;
+};

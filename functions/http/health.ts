@@ -1,0 +1,3 @@
+import { httpRoute } from '../shared/http.js';
+
+export const handler = httpRoute('public', async () => ({ status: 200, body: { status: 'ok' } }));

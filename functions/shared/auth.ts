@@ -1,0 +1,83 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { env } from '../../infra/definitions/tables.js';
+import { forbidden, unauthorized } from './errors.js';
+
+export const ORGANIZERS_GROUP = 'organizers';
+
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'organizer'; subject: string }
+  | { kind: 'manage-token'; token: string };
+
+interface Verifier {
+  verify(token: string): Promise<JwtPayload>;
+}
+
+let verifier: Verifier | undefined;
+
+/** Cognito in the cloud; locally the issuer whose public keys `npm start` keeps in DATA_DIR. */
+const createVerifier = (): Verifier => {
+  if (process.env[env.authMode] === 'local') {
+    const issuer = process.env[env.localIssuer] ?? '';
+    const local = JwtRsaVerifier.create({ issuer, audience: process.env[env.localAudience] ?? null });
+    local.cacheJwks(JSON.parse(readFileSync(process.env[env.localJwksFile] ?? '', 'utf8')));
+    return local;
+  }
+  return CognitoJwtVerifier.create({
+    userPoolId: process.env[env.userPoolId] ?? '',
+    clientId: process.env[env.userPoolClientId] ?? null,
+    tokenUse: null,
+  });
+};
+
+const verifyOrganizer = async (authorization: string): Promise<Principal> => {
+  const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0)
+    throw unauthorized('The Authorization header must be "Bearer <token>"');
+  verifier ??= createVerifier();
+  let payload: JwtPayload;
+  try {
+    payload = await verifier.verify(token);
+  } catch {
+    throw unauthorized('The token is not valid');
+  }
+  const groups = payload['cognito:groups'];
+  if (!Array.isArray(groups) || !groups.includes(ORGANIZERS_GROUP))
+    throw forbidden(`The token does not carry the "${ORGANIZERS_GROUP}" group`);
+  return { kind: 'organizer', subject: String(payload.sub ?? 'unknown') };
+};
+
+/** Who is calling, as far as the route's access level needs to know. */
+export const authenticate = async (
+  access: 'public' | 'organizer' | 'delegate',
+  headers: Record<string, string | undefined>,
+): Promise<Principal> => {
+  if (access === 'public') return { kind: 'anonymous' };
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const authorization = lower.authorization;
+  if (authorization) return verifyOrganizer(authorization);
+  if (access === 'organizer') throw unauthorized('An organizer token is required');
+  const manageToken = lower['x-manage-token'];
+  if (manageToken) return { kind: 'manage-token', token: manageToken };
+  throw unauthorized('An X-Manage-Token header or an organizer token is required');
+};
+
+export const newManageToken = (): string => randomBytes(32).toString('base64url');
+
+export const hashManageToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** A delegate route: an organizer, or the holder of this registration's manage token. */
+export const authorizeDelegate = (principal: Principal, manageTokenHash: string): void => {
+  if (principal.kind === 'organizer') return;
+  if (principal.kind !== 'manage-token') throw unauthorized('An X-Manage-Token header or an organizer token is required');
+  const presented = Buffer.from(hashManageToken(principal.token), 'hex');
+  const stored = Buffer.from(manageTokenHash, 'hex');
+  if (presented.length !== stored.length || !timingSafeEqual(presented, stored))
+    throw forbidden('The manage token does not belong to this registration');
+};
+
+export const actorOf = (principal: Principal): string | undefined =>
+  principal.kind === 'organizer' ? `organizer:${principal.subject}` : principal.kind === 'manage-token' ? 'delegate' : undefined;

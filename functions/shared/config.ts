@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { env } from '../../infra/definitions/tables.js';
+
+const required = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+};
+
+export const tableNames = () => ({
+  events: required(env.eventsTable, 'Events'),
+  readModels: required(env.readModelsTable, 'ReadModels'),
+});
+
+let client: DynamoDBClient | undefined;
+
+/** One client per execution environment, reused by warm invocations. */
+export const dynamoDb = (): DynamoDBClient => {
+  client ??= new DynamoDBClient({
+    endpoint: process.env[env.dynamoDbEndpoint] || undefined,
+    maxAttempts: 4,
+  });
+  return client;
+};

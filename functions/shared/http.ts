@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Access } from '../../infra/definitions/routes.js';
+import { authenticate, type Principal } from './auth.js';
+import { badRequest, HttpProblem } from './errors.js';
+import { logger } from './observability.js';
+import { toProblem, zodFieldErrors } from './problem.js';
+
+export interface HttpRequest {
+  event: APIGatewayProxyEventV2;
+  method: string;
+  path: string;
+  /** The body as sent (decoded from base64 when API Gateway encoded it). */
+  rawBody: string;
+  pathParameters: Record<string, string>;
+  header(name: string): string | undefined;
+  principal: Principal;
+  correlationId: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+const toRequest = (event: APIGatewayProxyEventV2, principal: Principal): HttpRequest => {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const header = (name: string) => headers[name.toLowerCase()];
+  const sentCorrelationId = header('x-correlation-id');
+  return {
+    event,
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    rawBody: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
+    pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+    header,
+    principal,
+    correlationId:
+      sentCorrelationId && CORRELATION_ID.test(sentCorrelationId) ? sentCorrelationId : event.requestContext.requestId,
+  };
+};
+
+/** Parses the JSON body against a schema: broken JSON, a wrong media type or invalid fields give 400. */
+export const parseBody = <S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> => {
+  const contentType = request.header('content-type') ?? 'application/json';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType))
+    throw new HttpProblem(415, 'Unsupported Media Type', 'The body must be application/json');
+  let json: unknown;
+  try {
+    json = JSON.parse(request.rawBody);
+  } catch {
+    throw badRequest('The body is not valid JSON', [{ path: '(body)', message: 'is not valid JSON' }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw badRequest('The request body is not valid', zodFieldErrors(parsed.error));
+  return parsed.data;
+};
+
+/** Path parameters are opaque ids; anything else is not a resource of ours. */
+export const pathId = (request: HttpRequest, name: string): string => {
+  const value = request.pathParameters[name] ?? '';
+  if (!/^[\w-]{1,64}$/.test(value)) throw new HttpProblem(404, 'Not Found', `No such ${name.replace(/Id$/, '')}`);
+  return value;
+};
+
+export const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+const toResult = (response: HttpResponse, correlationId: string): APIGatewayProxyStructuredResultV2 => {
+  const isText = typeof response.body === 'string';
+  return {
+    statusCode: response.status,
+    headers: {
+      ...(response.body === undefined || isText ? {} : { 'content-type': 'application/json' }),
+      'x-correlation-id': correlationId,
+      ...response.headers,
+    },
+    body: response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
+  };
+};
+
+/**
+ * The one middy chain of every HTTP function: structured logging with the correlation id, the caller
+ * authenticated for the route's access level, and every failure turned into problem+json.
+ */
+export const httpRoute = (access: Access, handle: (request: HttpRequest) => Promise<HttpResponse>) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      let correlationId = event.requestContext?.requestId ?? 'unknown';
+      try {
+        const principal = await authenticate(access, event.headers ?? {});
+        const request = toRequest(event, principal);
+        correlationId = request.correlationId;
+        logger.appendKeys({ correlationId });
+        return toResult(await handle(request), correlationId);
+      } catch (error) {
+        const result = toProblem(error);
+        return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId } };
+      }
+    });

@@ -1,0 +1,88 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { DomainError, type FieldError } from '../../domain/shared/errors.js';
+import { HttpProblem, ServiceUnavailableError } from './errors.js';
+import { logger } from './observability.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const PROBLEM_TYPE_BASE = 'https://learning-cities.dev/problems/';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const slug = (title: string) => title.toLowerCase().replace(/[^a-z]+/g, '-');
+
+export const problemResponse = (
+  status: number,
+  detail: string,
+  errors: FieldError[] = [],
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => {
+  const title = titles[status] ?? 'Error';
+  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug(title)}`, title, status, detail };
+  if (errors.length > 0) body.errors = errors;
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify(body),
+  };
+};
+
+export const zodFieldErrors = (error: ZodError, prefix = ''): FieldError[] =>
+  error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+
+const TRANSIENT_AWS_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+/** What the SDK still failed with after its own retries: throttling, a DynamoDB 5xx or a timeout. */
+const isTransientAwsError = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  return TRANSIENT_AWS_ERRORS.has(error.name) || status >= 500;
+};
+
+/** Every failure becomes problem+json; only an unexpected one is logged with its stack, never shown. */
+export const toProblem = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof HttpProblem) return problemResponse(error.status, error.message, error.errors, error.headers);
+  if (error instanceof ZodError) return problemResponse(400, 'The request is not valid', zodFieldErrors(error));
+  if (error instanceof DomainError) {
+    const status = { invalid: 400, 'not-found': 404, conflict: 409 }[error.kind];
+    return problemResponse(status, error.message, 'errors' in error ? (error.errors as FieldError[]) : []);
+  }
+  if (error instanceof ServiceUnavailableError || isTransientAwsError(error)) {
+    logger.warn('Retries exhausted', { error });
+    return problemResponse(503, 'The service is busy; try again shortly', [], {
+      'retry-after': String(error instanceof ServiceUnavailableError ? error.retryAfterSeconds : 1),
+    });
+  }
+  logger.error('Unexpected failure', { error });
+  return problemResponse(500, 'The server failed to handle the request');
+};

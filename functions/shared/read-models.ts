@@ -1,0 +1,57 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { dynamoDb, tableNames } from './config.js';
+
+/** Read models are kept per generation so that a rebuild can fill a new one while the old one serves. */
+export const readModelPartition = (projection: string, generation: number, conferenceId: string) =>
+  `${projection}#g${generation}#${conferenceId}`;
+
+export const rowKey = (streamId: string) => `stream#${streamId}`;
+export const SUMMARY = 'summary';
+export const pointerKey = (projection: string) => ({ pk: `projection#${projection}`, sk: 'pointer' });
+
+export interface GenerationPointer {
+  /** The generation queries read. */
+  active: number;
+  /** A generation being rebuilt: projectors keep it up to date too, so it is complete when switched to. */
+  building?: number;
+}
+
+const POINTER_TTL_MS = 5_000;
+const pointers = new Map<string, { pointer: GenerationPointer; readAt: number }>();
+
+export const generationPointer = async (projection: string): Promise<GenerationPointer> => {
+  const cached = pointers.get(projection);
+  if (cached && Date.now() - cached.readAt < POINTER_TTL_MS) return cached.pointer;
+  const { Item } = await dynamoDb().send(
+    new GetItemCommand({ TableName: tableNames().readModels, Key: marshall(pointerKey(projection)) }),
+  );
+  const stored = Item ? unmarshall(Item) : undefined;
+  const pointer: GenerationPointer = {
+    active: typeof stored?.active === 'number' ? stored.active : 1,
+    ...(typeof stored?.building === 'number' ? { building: stored.building } : {}),
+  };
+  pointers.set(projection, { pointer, readAt: Date.now() });
+  return pointer;
+};
+
+export const liveGenerations = async (projection: string): Promise<number[]> => {
+  const { active, building } = await generationPointer(projection);
+  return building === undefined || building === active ? [active] : [active, building];
+};
+
+/** One item of the served generation of a projection. */
+export const readModelItem = async (
+  projection: string,
+  conferenceId: string,
+  sk: string,
+): Promise<Record<string, unknown> | undefined> => {
+  const { active } = await generationPointer(projection);
+  const { Item } = await dynamoDb().send(
+    new GetItemCommand({
+      TableName: tableNames().readModels,
+      Key: marshall({ pk: readModelPartition(projection, active, conferenceId), sk }),
+    }),
+  );
+  return Item ? unmarshall(Item) : undefined;
+};

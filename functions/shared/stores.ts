@@ -1,0 +1,27 @@
+import { fold } from '../../domain/shared/decider.js';
+import { type Conference, conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
+import type { ConferenceEvent } from '../../domain/conference/events.js';
+import { dynamoDb, tableNames } from './config.js';
+import { notFound } from './errors.js';
+import { EventStore } from './event-store.js';
+
+let store: EventStore | undefined;
+
+export const eventStore = (): EventStore => {
+  store ??= new EventStore({ client: dynamoDb(), tableName: tableNames().events });
+  return store;
+};
+
+const conferences = new Map<string, Conference>();
+
+/** A conference never changes once created, so each execution environment reads it once. */
+export const loadConference = async (conferenceId: string): Promise<Conference> => {
+  const cached = conferences.get(conferenceId);
+  if (cached) return cached;
+  const events = (await eventStore().load(conferenceStreamId(conferenceId))) as ConferenceEvent[];
+  const state = fold(conferenceDecider, events);
+  if (state.status === 'none') throw notFound(`No conference ${conferenceId}`);
+  const { status: _status, ...conference } = state;
+  conferences.set(conferenceId, conference);
+  return conference;
+};

@@ -1,0 +1,17 @@
+import { EVENT_SOURCE } from './rules.js';
+
+/**
+ * DynamoDB stream → bus. In the cloud an EventBridge Pipe with this filter and the enrichment function
+ * (which turns stream records into envelopes); locally the stream poller applies the same filter with the
+ * same matcher and calls the same enrichment code.
+ */
+export const pipeDefinition = {
+  /** Only inserted event items: guards and stored idempotent responses never reach the bus. */
+  filterPattern: { eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['event'] } } } },
+  enrichment: 'functions/pipe/enrich.ts',
+  source: EVENT_SOURCE,
+  /** Pipe target parameter: the detail-type is taken from the enriched envelope. */
+  detailTypePath: '$.type',
+  batchSize: 10,
+  maxRetryAttempts: 5,
+} as const;

@@ -1,0 +1,53 @@
+/**
+ * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
+ * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
+ */
+export type Access = 'public' | 'organizer' | 'delegate';
+
+export interface RouteDefinition {
+  /** PascalCase, used for the function's logical id. */
+  name: string;
+  method: 'GET' | 'POST';
+  /** API Gateway path template, e.g. `/conferences/{conferenceId}`. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /**
+   * `organizer` routes also get the API Gateway JWT authorizer in the cloud; `delegate` routes accept a
+   * manage token or an organizer JWT and so are checked in the handler only. Handlers always check.
+   */
+  access: Access;
+  /** Needs write access to the event store. */
+  writes: boolean;
+}
+
+const route = (
+  name: string,
+  method: RouteDefinition['method'],
+  path: string,
+  file: string,
+  access: Access,
+  writes = method === 'POST',
+): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
+
+export const routes: RouteDefinition[] = [
+  route('Health', 'GET', '/health', 'health', 'public'),
+  route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
+  route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
+  route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
+  route('RegisterDelegate', 'POST', '/conferences/{conferenceId}/registrations', 'register-delegate', 'public'),
+  route(
+    'GetRegistration',
+    'GET',
+    '/conferences/{conferenceId}/registrations/{registrationId}',
+    'get-registration',
+    'delegate',
+  ),
+  route(
+    'GetDelegateCounts',
+    'GET',
+    '/conferences/{conferenceId}/delegate-counts',
+    'get-delegate-counts',
+    'public',
+  ),
+];

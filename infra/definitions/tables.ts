@@ -1,0 +1,79 @@
+/**
+ * The tables, declared once as data. The CDK constructs and the local runtime (which creates the same
+ * tables in DynamoDB Local) both read these declarations, so the two can never drift apart.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Used for the CloudFormation logical id and the local table name. */
+  id: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  stream?: 'NEW_IMAGE';
+  timeToLiveAttribute?: string;
+  globalSecondaryIndexes: IndexDefinition[];
+}
+
+/**
+ * The event store. Items by `kind`:
+ * - `event`: pk = stream id, sk = version (1, 2, ...), the envelope of CONTRACT section 3.
+ * - `guard`: pk = `guard#...`, sk = 0: uniqueness and seat guards written in the same transaction as events.
+ * - `idempotency`: pk = `idempotency#...`, sk = 0: stored responses, expiring through `expiresAt`.
+ * The sparse `catalog` index holds only ConferenceCreated events, which gives the conference list.
+ */
+export const eventsTable: TableDefinition = {
+  id: 'Events',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'N' },
+  stream: 'NEW_IMAGE',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'catalog',
+      partitionKey: { name: 'catalog', type: 'S' },
+      sortKey: { name: 'occurredAt', type: 'S' },
+    },
+  ],
+};
+
+/**
+ * Read models, rebuildable from the event store. pk = `<projection>#g<generation>#<conferenceId>`,
+ * sk = `stream#<streamId>` for the per-stream rows (state + checkpoint) or `summary`.
+ * pk = `projection#<name>`, sk = `pointer` holds which generation is served.
+ */
+export const readModelsTable: TableDefinition = {
+  id: 'ReadModels',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
+};
+
+export const tables = [eventsTable, readModelsTable] as const;
+
+/** Environment variable names shared by the functions, CDK and the local runtime. */
+export const env = {
+  eventsTable: 'EVENTS_TABLE',
+  readModelsTable: 'READ_MODELS_TABLE',
+  dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  authMode: 'AUTH_MODE',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  localJwksFile: 'LOCAL_JWKS_FILE',
+  localIssuer: 'LOCAL_ISSUER',
+  localAudience: 'LOCAL_AUDIENCE',
+  outboxDir: 'OUTBOX_DIR',
+  notificationSender: 'NOTIFICATION_SENDER',
+  agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
+} as const;

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../domain/events.js';
+import {
+  type Counters,
+  type DelegateCountsRow,
+  delegateCountsChange,
+  evolveDelegateCountsRow,
+  toDelegateCounts,
+} from '../../domain/projections/delegate-counts.js';
+import { delegate } from './fixtures.js';
+
+const at = (minute: number) => new Date(Date.UTC(2015, 8, 1, 10, minute)).toISOString();
+
+const envelope = (type: string, data: object, version: number): EventEnvelope =>
+  ({
+    eventId: `e${version}`,
+    type,
+    streamId: 'registration-r1',
+    version,
+    conferenceId: 'c1',
+    occurredAt: at(version),
+    data,
+    metadata: { correlationId: 'c', schemaVersion: 1 },
+  }) as EventEnvelope;
+
+const admitted = (country: string, category: string) => ({
+  ...delegate,
+  country,
+  category,
+  registrationId: 'r1',
+  conferenceId: 'c1',
+  manageTokenHash: 'h',
+  registeredAt: at(0),
+});
+
+const addAll = (summary: Counters, add: Counters) => {
+  for (const [name, delta] of Object.entries(add)) summary[name] = (summary[name] ?? 0) + delta;
+};
+
+/** Applies each stream's events the way the runner does: row by row, adding each change to the summary. */
+const project = (streams: EventEnvelope[][]) => {
+  const summary: Counters = {};
+  for (const events of streams) {
+    let row: DelegateCountsRow | undefined;
+    for (const event of events) {
+      const after = evolveDelegateCountsRow(row, event);
+      addAll(summary, delegateCountsChange(row, after).add);
+      row = after;
+    }
+  }
+  return toDelegateCounts('c1', 600, summary);
+};
+
+describe('Delegate counts projection', () => {
+  it('counts a registered delegate as a seat holder of their country and category', () => {
+    const counts = project([[envelope('DelegateRegistered', admitted('MX', 'mayor'), 1)]]);
+    expect(counts).toMatchObject({ registered: 1, waitlisted: 0, byCountry: { MX: 1 }, byCategory: { mayor: 1 } });
+    expect(counts.countries).toBe(1);
+  });
+
+  it('a checked-in delegate still holds a seat and is counted as checked in', () => {
+    const counts = project([
+      [
+        envelope('DelegateRegistered', admitted('FI', 'academic'), 1),
+        envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(2) }, 2),
+      ],
+    ]);
+    expect(counts).toMatchObject({ registered: 1, checkedIn: 1, byCountry: { FI: 1 } });
+  });
+
+  it('a cancelled seat holder leaves the seat counts and is counted as cancelled', () => {
+    const counts = project([
+      [
+        envelope('DelegateRegistered', admitted('FI', 'academic'), 1),
+        envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(2) }, 2),
+        envelope(
+          'RegistrationCancelled',
+          { registrationId: 'r1', cancelledAt: at(3), previousStatus: 'checked-in', cancelledBy: 'organizer' },
+          3,
+        ),
+      ],
+    ]);
+    expect(counts).toMatchObject({ registered: 0, checkedIn: 0, cancelled: 1, countries: 0, byCountry: {} });
+  });
+
+  it('a promoted delegate moves from the waitlist to the seats', () => {
+    const counts = project([
+      [
+        envelope('DelegateWaitlisted', admitted('KR', 'mayor'), 1),
+        envelope('WaitlistedDelegatePromoted', { registrationId: 'r1', promotedAt: at(2) }, 2),
+      ],
+    ]);
+    expect(counts).toMatchObject({ registered: 1, waitlisted: 0, byCountry: { KR: 1 } });
+  });
+
+  it('the summary equals the counts of the final states, for any life cycles', () => {
+    const lifeCycle = fc.record({
+      country: fc.constantFrom('MX', 'FI', 'KR', 'GB'),
+      category: fc.constantFrom('mayor', 'academic', 'media'),
+      start: fc.constantFrom('DelegateRegistered', 'DelegateWaitlisted'),
+      steps: fc.array(fc.constantFrom('promote', 'check-in', 'cancel'), { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(lifeCycle, { maxLength: 30 }), (cycles) => {
+        const expected = { registered: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 };
+        const byCountry: Record<string, number> = {};
+        const streams = cycles.map((cycle) => {
+          let status = cycle.start === 'DelegateRegistered' ? 'registered' : 'waitlisted';
+          const events = [envelope(cycle.start, admitted(cycle.country, cycle.category), 1)];
+          for (const step of cycle.steps) {
+            const version = events.length + 1;
+            if (step === 'promote' && status === 'waitlisted') {
+              status = 'registered';
+              events.push(envelope('WaitlistedDelegatePromoted', { registrationId: 'r1', promotedAt: at(version) }, version));
+            } else if (step === 'check-in' && status === 'registered') {
+              status = 'checked-in';
+              events.push(envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(version) }, version));
+            } else if (step === 'cancel' && status !== 'cancelled') {
+              events.push(
+                envelope(
+                  'RegistrationCancelled',
+                  { registrationId: 'r1', cancelledAt: at(version), previousStatus: status, cancelledBy: 'delegate' },
+                  version,
+                ),
+              );
+              status = 'cancelled';
+            }
+          }
+          if (status === 'registered' || status === 'checked-in') {
+            expected.registered++;
+            byCountry[cycle.country] = (byCountry[cycle.country] ?? 0) + 1;
+          }
+          if (status === 'checked-in') expected.checkedIn++;
+          if (status === 'waitlisted') expected.waitlisted++;
+          if (status === 'cancelled') expected.cancelled++;
+          return events;
+        });
+        const counts = project(streams);
+        expect(counts).toMatchObject(expected);
+        expect(counts.byCountry).toEqual(byCountry);
+        expect(counts.countries).toBe(Object.keys(byCountry).length);
+      }),
+    );
+  });
+});

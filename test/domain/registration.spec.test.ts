@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { registrationDecider } from '../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { emailGuardKey, registrationGuards, seatsGuardKey } from '../../domain/registration/invariants.js';
+import { ConflictError, NotFoundError } from '../../domain/shared/errors.js';
+import { deciderSpec } from '../support/decider-spec.js';
+import { delegate } from './fixtures.js';
+
+const given = deciderSpec(registrationDecider);
+const now = '2015-09-01T10:00:00.000Z';
+const later = '2015-09-02T10:00:00.000Z';
+const admitted = {
+  ...delegate,
+  registrationId: 'r1',
+  conferenceId: 'c1',
+  manageTokenHash: 'hash',
+  registeredAt: now,
+};
+const register = (seatAvailable: boolean) => ({
+  type: 'RegisterDelegate' as const,
+  registrationId: 'r1',
+  conferenceId: 'c1',
+  delegate,
+  manageTokenHash: 'hash',
+  seatAvailable,
+  now,
+});
+const registered: RegistrationEvent = { type: 'DelegateRegistered', data: admitted };
+const waitlisted: RegistrationEvent = { type: 'DelegateWaitlisted', data: admitted };
+const checkedIn: RegistrationEvent = { type: 'DelegateCheckedIn', data: { registrationId: 'r1', checkedInAt: later } };
+const cancelled = (previousStatus: 'registered' | 'waitlisted' | 'checked-in'): RegistrationEvent => ({
+  type: 'RegistrationCancelled',
+  data: { registrationId: 'r1', cancelledAt: later, previousStatus, cancelledBy: 'delegate' },
+});
+
+describe('Registration decider', () => {
+  describe('register', () => {
+    it('registers while a seat is free', () => {
+      given().when(register(true)).then(registered);
+    });
+    it('waitlists when no seat is free', () => {
+      given().when(register(false)).then(waitlisted);
+    });
+    it('refuses to register the same registration twice', () => {
+      given(registered).when(register(true)).thenThrows(ConflictError);
+    });
+  });
+
+  describe('cancel', () => {
+    const cancel = { type: 'CancelRegistration' as const, by: 'delegate' as const, now: later };
+    it('cancels a registered delegate, remembering the seat was held', () => {
+      given(registered).when(cancel).then(cancelled('registered'));
+    });
+    it('cancels a waitlisted delegate', () => {
+      given(waitlisted).when(cancel).then(cancelled('waitlisted'));
+    });
+    it('cancels a checked-in delegate', () => {
+      given(registered, checkedIn).when(cancel).then(cancelled('checked-in'));
+    });
+    it('refuses to cancel twice', () => {
+      given(registered, cancelled('registered')).when(cancel).thenThrows(ConflictError, /already cancelled/);
+    });
+    it('does not know an unknown registration', () => {
+      given().when(cancel).thenThrows(NotFoundError);
+    });
+  });
+
+  describe('check in', () => {
+    const checkIn = { type: 'CheckInDelegate' as const, now: later };
+    it('checks in a registered delegate', () => {
+      given(registered).when(checkIn).then(checkedIn);
+    });
+    it('checks in a promoted delegate', () => {
+      given(waitlisted, { type: 'WaitlistedDelegatePromoted', data: { registrationId: 'r1', promotedAt: now } })
+        .when(checkIn)
+        .then(checkedIn);
+    });
+    it('refuses a waitlisted delegate', () => {
+      given(waitlisted).when(checkIn).thenThrows(ConflictError, /not registered/);
+    });
+    it('refuses a second check-in', () => {
+      given(registered, checkedIn).when(checkIn).thenThrows(ConflictError, /already checked in/);
+    });
+    it('refuses a cancelled registration', () => {
+      given(registered, cancelled('registered')).when(checkIn).thenThrows(ConflictError);
+    });
+  });
+
+  describe('promote', () => {
+    const promote = { type: 'PromoteWaitlistedDelegate' as const, now: later };
+    it('promotes a waitlisted delegate', () => {
+      given(waitlisted)
+        .when(promote)
+        .then({ type: 'WaitlistedDelegatePromoted', data: { registrationId: 'r1', promotedAt: later } });
+    });
+    it('does not promote a delegate who holds a seat', () => {
+      given(registered).when(promote).thenThrows(ConflictError);
+    });
+    it('does not promote a delegate who cancelled', () => {
+      given(waitlisted, cancelled('waitlisted')).when(promote).thenThrows(ConflictError);
+    });
+  });
+});
+
+describe('Registration guards', () => {
+  const ids = { conferenceId: 'c1', registrationId: 'r1', email: 'Ana.Perez@Example.org' };
+  const email = emailGuardKey('c1', 'ana.perez@example.org');
+  const seats = seatsGuardKey('c1');
+
+  it('compares emails case-insensitively', () => {
+    expect(emailGuardKey('c1', 'ANA.PEREZ@EXAMPLE.ORG')).toBe(email);
+  });
+  it('a registration claims the email and takes a seat below capacity', () => {
+    expect(registrationGuards(ids, 600, [registered])).toEqual([
+      { kind: 'claim', name: 'email', key: email, owner: 'r1' },
+      { kind: 'take-seat', name: 'seats', key: seats, capacity: 600 },
+    ]);
+  });
+  it('a waitlisting claims the email and holds only while the seats are full', () => {
+    expect(registrationGuards(ids, 600, [waitlisted])).toEqual([
+      { kind: 'claim', name: 'email', key: email, owner: 'r1' },
+      { kind: 'assert-full', name: 'seats', key: seats, capacity: 600 },
+    ]);
+  });
+  it('cancelling a seat holder frees the email and the seat', () => {
+    expect(registrationGuards(ids, 600, [cancelled('checked-in')])).toEqual([
+      { kind: 'release', name: 'email', key: email, owner: 'r1' },
+      { kind: 'release-seat', name: 'seats', key: seats },
+    ]);
+  });
+  it('cancelling a waitlisted delegate frees the email but no seat', () => {
+    expect(registrationGuards(ids, 600, [cancelled('waitlisted')])).toEqual([
+      { kind: 'release', name: 'email', key: email, owner: 'r1' },
+    ]);
+  });
+  it('a check-in needs no guard', () => {
+    expect(registrationGuards(ids, 600, [checkedIn])).toEqual([]);
+  });
+});
