@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { conferenceEvents, type ConferenceEvent } from './conference/events.js';
-import { registrationEvents, type RegistrationEvent } from './registration/events.js';
+import { type AgendaEvent, agendaEvents } from './agenda/events.js';
+import { type AwardEvent, awardEvents } from './award/events.js';
+import { type ConferenceEvent, conferenceEvents } from './conference/events.js';
+import { type RegistrationEvent, registrationEvents } from './registration/events.js';
 
 /**
  * The catalogue of every event type (CONTRACT section 3) with the schema of its `data`. Events are checked
@@ -10,10 +12,12 @@ import { registrationEvents, type RegistrationEvent } from './registration/event
 export const eventDataSchemas = {
   ...conferenceEvents,
   ...registrationEvents,
+  ...agendaEvents,
+  ...awardEvents,
 };
 
 export type EventType = keyof typeof eventDataSchemas;
-export type DomainEvent = ConferenceEvent | RegistrationEvent;
+export type DomainEvent = ConferenceEvent | RegistrationEvent | AgendaEvent | AwardEvent;
 
 export const CURRENT_SCHEMA_VERSION = 1;
 
@@ -37,7 +41,8 @@ const envelopeBaseSchema = z.object({
   metadata: metadataSchema,
 });
 
-export type EventEnvelope<E extends DomainEvent = DomainEvent> = E & Omit<z.infer<typeof envelopeBaseSchema>, 'type' | 'data'>;
+export type EventEnvelope<E extends DomainEvent = DomainEvent> = E &
+  Omit<z.infer<typeof envelopeBaseSchema>, 'type' | 'data'>;
 
 /** Upcasters: `upcasters[type][fromVersion]` turns data of schemaVersion `fromVersion` into the next one. */
 const upcasters: Partial<Record<EventType, Record<number, (data: unknown) => unknown>>> = {};
@@ -84,4 +89,5 @@ export const validateEvent = <E extends DomainEvent>(event: E): E => {
 export const isEventOf = <T extends EventType>(
   envelope: EventEnvelope,
   ...types: T[]
-): envelope is EventEnvelope<Extract<DomainEvent, { type: T }>> => (types as string[]).includes(envelope.type);
+): envelope is EventEnvelope<Extract<DomainEvent, { type: T }>> =>
+  (types as string[]).includes(envelope.type);

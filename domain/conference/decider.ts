@@ -3,7 +3,11 @@ import { ConflictError, type FieldError, InvalidCommandError } from '../shared/e
 import { minutesOf } from '../shared/values.js';
 import type { ConferenceDetails, ConferenceEvent } from './events.js';
 
-export type ConferenceCommand = { type: 'CreateConference'; conferenceId: string; details: ConferenceDetails };
+export type ConferenceCommand = {
+  type: 'CreateConference';
+  conferenceId: string;
+  details: ConferenceDetails;
+};
 
 export type Conference = ConferenceDetails & { conferenceId: string };
 export type ConferenceState = { status: 'none' } | ({ status: 'created' } & Conference);
@@ -12,13 +16,15 @@ export const conferenceStreamId = (conferenceId: string) => `conference-${confer
 
 const ruleViolations = (details: ConferenceDetails): FieldError[] => {
   const errors: FieldError[] = [];
-  if (details.endDate < details.startDate) errors.push({ path: 'endDate', message: 'must not be before startDate' });
+  if (details.endDate < details.startDate)
+    errors.push({ path: 'endDate', message: 'must not be before startDate' });
   if (minutesOf(details.dailyEnd) <= minutesOf(details.dailyStart))
     errors.push({ path: 'dailyEnd', message: 'must be after dailyStart' });
   const seen = new Set<string>();
   details.rooms.forEach((room, index) => {
     const key = room.name.toLowerCase();
-    if (seen.has(key)) errors.push({ path: `rooms.${index}.name`, message: 'is already the name of another room' });
+    if (seen.has(key))
+      errors.push({ path: `rooms.${index}.name`, message: 'is already the name of another room' });
     seen.add(key);
   });
   const days = (Date.parse(details.endDate) - Date.parse(details.startDate)) / 86_400_000;

@@ -29,5 +29,8 @@ export const conferenceEvents = {
   ConferenceCreated: conferenceDetailsSchema.extend({ conferenceId: z.string() }),
 };
 
-export type ConferenceCreated = { type: 'ConferenceCreated'; data: z.infer<typeof conferenceEvents.ConferenceCreated> };
+export type ConferenceCreated = {
+  type: 'ConferenceCreated';
+  data: z.infer<typeof conferenceEvents.ConferenceCreated>;
+};
 export type ConferenceEvent = ConferenceCreated;

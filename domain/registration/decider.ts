@@ -52,11 +52,14 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           manageTokenHash: command.manageTokenHash,
           registeredAt: command.now,
         };
-        return [command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data }];
+        return [
+          command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data },
+        ];
       }
       case 'CancelRegistration': {
         const registration = existing(state);
-        if (registration.status === 'cancelled') throw new ConflictError('The registration is already cancelled');
+        if (registration.status === 'cancelled')
+          throw new ConflictError('The registration is already cancelled');
         return [
           {
             type: 'RegistrationCancelled',
@@ -71,11 +74,15 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
       }
       case 'CheckInDelegate': {
         const registration = existing(state);
-        if (registration.status === 'checked-in') throw new ConflictError('The delegate is already checked in');
+        if (registration.status === 'checked-in')
+          throw new ConflictError('The delegate is already checked in');
         if (registration.status !== 'registered')
           throw new ConflictError(`The delegate is not registered (status: ${registration.status})`);
         return [
-          { type: 'DelegateCheckedIn', data: { registrationId: registration.registrationId, checkedInAt: command.now } },
+          {
+            type: 'DelegateCheckedIn',
+            data: { registrationId: registration.registrationId, checkedInAt: command.now },
+          },
         ];
       }
       case 'PromoteWaitlistedDelegate': {

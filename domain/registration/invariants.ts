@@ -1,3 +1,4 @@
+import { unreachable } from '../shared/decider.js';
 import { normalizeEmail } from '../shared/values.js';
 import type { RegistrationEvent } from './events.js';
 
@@ -48,5 +49,7 @@ export const registrationGuards = (
         ];
       case 'DelegateCheckedIn':
         return [];
+      default:
+        return unreachable(event);
     }
   });

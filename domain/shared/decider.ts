@@ -8,8 +8,10 @@ export interface Decider<Command, Event, State> {
   evolve(state: State, event: Event): State;
 }
 
-export const fold = <Event, State>(decider: Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>, events: readonly Event[]): State =>
-  events.reduce(decider.evolve, decider.initialState);
+export const fold = <Event, State>(
+  decider: Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>,
+  events: readonly Event[],
+): State => events.reduce(decider.evolve, decider.initialState);
 
 /** Makes a `switch` over a union exhaustive: a new member that is not handled fails to compile. */
 export const unreachable = (value: never): never => {

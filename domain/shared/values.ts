@@ -1,4 +1,5 @@
-import countries from 'i18n-iso-countries';
+// The locale-free entry: validating codes needs no country names, and the names of every locale weigh 700 KB.
+import countries from 'i18n-iso-countries/index.js';
 import { z } from 'zod';
 
 // Letters, marks, digits, punctuation, symbols and spaces; no control or format characters.
@@ -35,7 +36,10 @@ const isTimeZone = (name: string): boolean => {
   }
 };
 
-export const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. America/Mexico_City');
+export const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone, e.g. America/Mexico_City');
 
 export const email = z
   .email({ message: 'must be an email address' })
@@ -43,6 +47,9 @@ export const email = z
 
 /** Emails are compared case-insensitively (CONTRACT section 2). */
 export const normalizeEmail = (address: string): string => address.normalize('NFC').trim().toLowerCase();
+
+/** Names of rooms, speakers, awards and cities are compared case-insensitively, ignoring outer spaces. */
+export const comparableName = (name: string): string => name.normalize('NFC').trim().toLowerCase();
 
 export const minutesOf = (time: string): number => {
   const [hours, minutes] = time.split(':').map(Number);

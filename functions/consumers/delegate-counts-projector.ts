@@ -12,5 +12,6 @@ const runner = new ProjectionRunner(delegateCountsProjection, {
 });
 
 export const handler = busConsumer(async (envelope) => {
-  for (const generation of await liveGenerations(delegateCountsProjection.name)) await runner.apply(envelope, generation);
+  for (const generation of await liveGenerations(delegateCountsProjection.name))
+    await runner.apply(envelope, generation);
 });

@@ -14,7 +14,11 @@ export const handler = httpRoute('organizer', (request) =>
       { type: 'CreateConference', conferenceId, details },
       conferenceDecider.initialState,
     );
-    const response = { status: 201, body: { conferenceId }, headers: { location: `/conferences/${conferenceId}` } };
+    const response = {
+      status: 201,
+      body: { conferenceId },
+      headers: { location: `/conferences/${conferenceId}` },
+    };
     await eventStore().append({
       ...commandMetadata(request),
       conferenceId,

@@ -1,6 +1,6 @@
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
-import { delegateCountsProjection } from '../shared/projections.js';
 import { httpRoute, pathId } from '../shared/http.js';
+import { delegateCountsProjection } from '../shared/projections.js';
 import { readModelItem, SUMMARY } from '../shared/read-models.js';
 import { loadConference } from '../shared/stores.js';
 

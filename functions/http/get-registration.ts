@@ -1,18 +1,11 @@
-import { fold } from '../../domain/shared/decider.js';
-import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
-import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { authorizeDelegate } from '../shared/auth.js';
-import { notFound } from '../shared/errors.js';
 import { httpRoute, pathId } from '../shared/http.js';
-import { eventStore } from '../shared/stores.js';
+import { loadRegistration } from '../shared/registrations.js';
 
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
   const registrationId = pathId(request, 'registrationId');
-  const events = (await eventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[];
-  const registration = fold(registrationDecider, events);
-  if (registration.status === 'none' || registration.conferenceId !== conferenceId)
-    throw notFound(`No registration ${registrationId} for conference ${conferenceId}`);
+  const { registration } = await loadRegistration(conferenceId, registrationId);
   authorizeDelegate(request.principal, registration.manageTokenHash);
   return {
     status: 200,

@@ -50,9 +50,11 @@ export const handler = httpRoute('public', (request) =>
           ...metadata,
           conferenceId,
           streams: [{ streamId: registrationStreamId(registrationId), expectedVersion: 0, events }],
-          guards: registrationGuards({ conferenceId, registrationId, email: delegate.email }, conference.capacity, events).map(
-            toStoreGuard,
-          ),
+          guards: registrationGuards(
+            { conferenceId, registrationId, email: delegate.email },
+            conference.capacity,
+            events,
+          ).map(toStoreGuard),
           idempotency: idempotency.record(response),
         });
         lastSeenFull.set(conferenceId, !seatAvailable);

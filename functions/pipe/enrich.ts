@@ -8,9 +8,13 @@ export const toEnvelopes = (records: DynamoDBRecord[]): EventEnvelope[] =>
   records.map((record) => {
     const image = record.dynamodb?.NewImage;
     if (!image) throw new Error(`Stream record ${record.eventID ?? ''} has no new image`);
-    const { pk: _pk, sk: _sk, kind: _kind, catalog: _catalog, ...envelope } = unmarshall(
-      image as Record<string, AttributeValue>,
-    );
+    const {
+      pk: _pk,
+      sk: _sk,
+      kind: _kind,
+      catalog: _catalog,
+      ...envelope
+    } = unmarshall(image as Record<string, AttributeValue>);
     return parseEnvelope(envelope);
   });
 

@@ -72,7 +72,8 @@ export const hashManageToken = (token: string): string => createHash('sha256').u
 /** A delegate route: an organizer, or the holder of this registration's manage token. */
 export const authorizeDelegate = (principal: Principal, manageTokenHash: string): void => {
   if (principal.kind === 'organizer') return;
-  if (principal.kind !== 'manage-token') throw unauthorized('An X-Manage-Token header or an organizer token is required');
+  if (principal.kind !== 'manage-token')
+    throw unauthorized('An X-Manage-Token header or an organizer token is required');
   const presented = Buffer.from(hashManageToken(principal.token), 'hex');
   const stored = Buffer.from(manageTokenHash, 'hex');
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored))
@@ -80,4 +81,8 @@ export const authorizeDelegate = (principal: Principal, manageTokenHash: string)
 };
 
 export const actorOf = (principal: Principal): string | undefined =>
-  principal.kind === 'organizer' ? `organizer:${principal.subject}` : principal.kind === 'manage-token' ? 'delegate' : undefined;
+  principal.kind === 'organizer'
+    ? `organizer:${principal.subject}`
+    : principal.kind === 'manage-token'
+      ? 'delegate'
+      : undefined;

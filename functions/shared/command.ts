@@ -1,6 +1,7 @@
 import type { RegistrationGuard } from '../../domain/registration/invariants.js';
 import { actorOf } from './auth.js';
-import type { Guard } from './event-store.js';
+import { ServiceUnavailableError } from './errors.js';
+import { AppendConflictError, type Guard } from './event-store.js';
 import type { HttpRequest } from './http.js';
 
 /** What every command's append records about where it came from. */
@@ -10,7 +11,27 @@ export const commandMetadata = (request: HttpRequest) => ({
   now: new Date().toISOString(),
 });
 
-const SEATS_HELD = 'held';
+/**
+ * Runs a load → decide → append again while another command appended to the same stream in between (the
+ * append's expected version no longer held): the next try decides on the new state. After `attempts`
+ * tries the stream is too busy (503). Any other refusal goes to the caller.
+ */
+export const retryOnStreamConflict = async <T>(
+  what: string,
+  run: () => Promise<T>,
+  attempts = 5,
+): Promise<T> => {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof AppendConflictError) || !error.stream || error.idempotency) throw error;
+    }
+  }
+  throw new ServiceUnavailableError(`${what} kept changing`);
+};
+
+export const SEATS_HELD = 'held';
 
 /** The registration rules' guards in the event store's vocabulary. */
 export const toStoreGuard = (guard: RegistrationGuard): Guard => {
@@ -20,10 +41,23 @@ export const toStoreGuard = (guard: RegistrationGuard): Guard => {
     case 'release':
       return { op: 'release', name: guard.name, key: guard.key, owner: guard.owner };
     case 'take-seat':
-      return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: 1, below: guard.capacity };
+      return {
+        op: 'increment',
+        name: guard.name,
+        key: guard.key,
+        counter: SEATS_HELD,
+        by: 1,
+        below: guard.capacity,
+      };
     case 'release-seat':
       return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: -1 };
     case 'assert-full':
-      return { op: 'require-at-least', name: guard.name, key: guard.key, counter: SEATS_HELD, value: guard.capacity };
+      return {
+        op: 'require-at-least',
+        name: guard.name,
+        key: guard.key,
+        counter: SEATS_HELD,
+        value: guard.capacity,
+      };
   }
 };

@@ -31,5 +31,7 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler((event, context) => processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }));
+    .handler((event, context) =>
+      processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }),
+    );
 };

@@ -4,9 +4,9 @@ import {
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
+  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
-  TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
@@ -90,7 +90,11 @@ type ItemRole = AppendConflict | null;
 const catalogued: Partial<Record<DomainEvent['type'], string>> = { ConferenceCreated: 'conference' };
 
 export const MAX_TRANSACTION_ITEMS = 100;
-const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const TRANSIENT_REASONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+]);
 
 export interface EventStoreOptions {
   client: DynamoDBClient;
@@ -119,7 +123,10 @@ export class EventStore {
   }
 
   /** The events of a stream after `afterVersion` up to `toVersion`, validated and in order. */
-  async load(streamId: string, range: { afterVersion?: number; toVersion?: number } = {}): Promise<EventEnvelope[]> {
+  async load(
+    streamId: string,
+    range: { afterVersion?: number; toVersion?: number } = {},
+  ): Promise<EventEnvelope[]> {
     const afterVersion = range.afterVersion ?? 0;
     const events: EventEnvelope[] = [];
     let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
@@ -128,7 +135,9 @@ export class EventStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression:
-            range.toVersion === undefined ? 'pk = :pk AND sk > :after' : 'pk = :pk AND sk BETWEEN :from AND :to',
+            range.toVersion === undefined
+              ? 'pk = :pk AND sk > :after'
+              : 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: marshall(
             range.toVersion === undefined
               ? { ':pk': streamId, ':after': afterVersion }
@@ -200,7 +209,13 @@ export class EventStore {
             Put: {
               TableName: this.tableName,
               Item: marshall(
-                { pk: envelope.streamId, sk: envelope.version, kind: 'event', ...envelope, ...(catalog ? { catalog } : {}) },
+                {
+                  pk: envelope.streamId,
+                  sk: envelope.version,
+                  kind: 'event',
+                  ...envelope,
+                  ...(catalog ? { catalog } : {}),
+                },
                 { removeUndefinedValues: true },
               ),
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -211,7 +226,8 @@ export class EventStore {
       });
     }
 
-    for (const guard of request.guards ?? []) add(this.guardItem(guard), { reason: 'guard', name: guard.name, key: guard.key });
+    for (const guard of request.guards ?? [])
+      add(this.guardItem(guard), { reason: 'guard', name: guard.name, key: guard.key });
 
     if (request.idempotency) {
       const { key, now, ...record } = request.idempotency;
@@ -300,7 +316,8 @@ export class EventStore {
         if (conflicts.length > 0) throw new AppendConflictError(conflicts);
         const transient = reasons.some((reason) => TRANSIENT_REASONS.has(reason.Code ?? ''));
         if (!transient) throw error;
-        if (attempt >= this.maxAttempts) throw new ServiceUnavailableError('DynamoDB is busy: transaction retries exhausted');
+        if (attempt >= this.maxAttempts)
+          throw new ServiceUnavailableError('DynamoDB is busy: transaction retries exhausted');
         await this.sleep(fullJitter(attempt));
       }
     }

@@ -30,19 +30,27 @@ export interface HttpResponse {
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 const toRequest = (event: APIGatewayProxyEventV2, principal: Principal): HttpRequest => {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
   const header = (name: string) => headers[name.toLowerCase()];
   const sentCorrelationId = header('x-correlation-id');
   return {
     event,
     method: event.requestContext.http.method,
     path: event.rawPath,
-    rawBody: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
+    rawBody: event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '',
     pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
     header,
     principal,
     correlationId:
-      sentCorrelationId && CORRELATION_ID.test(sentCorrelationId) ? sentCorrelationId : event.requestContext.requestId,
+      sentCorrelationId && CORRELATION_ID.test(sentCorrelationId)
+        ? sentCorrelationId
+        : event.requestContext.requestId,
   };
 };
 
@@ -65,11 +73,36 @@ export const parseBody = <S extends z.ZodType>(request: HttpRequest, schema: S):
 /** Path parameters are opaque ids; anything else is not a resource of ours. */
 export const pathId = (request: HttpRequest, name: string): string => {
   const value = request.pathParameters[name] ?? '';
-  if (!/^[\w-]{1,64}$/.test(value)) throw new HttpProblem(404, 'Not Found', `No such ${name.replace(/Id$/, '')}`);
+  if (!/^[\w-]{1,64}$/.test(value))
+    throw new HttpProblem(404, 'Not Found', `No such ${name.replace(/Id$/, '')}`);
   return value;
 };
 
-export const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+export const etagOf = (body: string): string =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/** Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 section 13.1.2). */
+const noneMatchHolds = (ifNoneMatch: string | undefined, etag: string): boolean => {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
+};
+
+/** A representation with its ETag; a request that already has it (If-None-Match) gets 304 with no body. */
+export const conditionalGet = (request: HttpRequest, body: string, contentType: string): HttpResponse => {
+  const headers = { etag: etagOf(body), 'cache-control': 'no-cache' };
+  if (noneMatchHolds(request.header('if-none-match'), headers.etag)) return { status: 304, headers };
+  return { status: 200, body, headers: { ...headers, 'content-type': contentType } };
+};
+
+/** The address the API was called at, e.g. `https://api.example.org/`, to make absolute links with. */
+export const requestBaseUrl = (request: HttpRequest): string => {
+  const protocol = request.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
+  const sentHost = request.header('host') ?? '';
+  const host = /^[\w.-]+(:\d{1,5})?$/.test(sentHost) ? sentHost : request.event.requestContext.domainName;
+  return `${protocol}://${host}/`;
+};
 
 const toResult = (response: HttpResponse, correlationId: string): APIGatewayProxyStructuredResultV2 => {
   const isText = typeof response.body === 'string';
@@ -80,7 +113,8 @@ const toResult = (response: HttpResponse, correlationId: string): APIGatewayProx
       'x-correlation-id': correlationId,
       ...response.headers,
     },
-    body: response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
+    body:
+      response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
   };
 };
 

@@ -41,7 +41,11 @@ const open = (sealed: string, idempotencyKey: string, scope: string): string => 
 
 const storedRecord = async (storageKey: string): Promise<Record<string, unknown> | undefined> => {
   const { Item } = await dynamoDb().send(
-    new GetItemCommand({ TableName: tableNames().events, Key: marshall({ pk: storageKey, sk: 0 }), ConsistentRead: true }),
+    new GetItemCommand({
+      TableName: tableNames().events,
+      Key: marshall({ pk: storageKey, sk: 0 }),
+      ConsistentRead: true,
+    }),
   );
   return Item ? unmarshall(Item) : undefined;
 };
@@ -94,7 +98,11 @@ export const idempotent = async (
       if (replayed) return replayed;
     }
     // A refused command may be the retry of one that succeeded (e.g. a second cancel): answer as the first.
-    if (error instanceof DomainError || error instanceof HttpProblem || error instanceof AppendConflictError) {
+    if (
+      error instanceof DomainError ||
+      error instanceof HttpProblem ||
+      error instanceof AppendConflictError
+    ) {
       const replayed = replay(await storedRecord(storageKey));
       if (replayed) return replayed;
     }

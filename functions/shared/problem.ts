@@ -71,8 +71,10 @@ const isTransientAwsError = (error: unknown): boolean => {
 
 /** Every failure becomes problem+json; only an unexpected one is logged with its stack, never shown. */
 export const toProblem = (error: unknown): APIGatewayProxyStructuredResultV2 => {
-  if (error instanceof HttpProblem) return problemResponse(error.status, error.message, error.errors, error.headers);
-  if (error instanceof ZodError) return problemResponse(400, 'The request is not valid', zodFieldErrors(error));
+  if (error instanceof HttpProblem)
+    return problemResponse(error.status, error.message, error.errors, error.headers);
+  if (error instanceof ZodError)
+    return problemResponse(400, 'The request is not valid', zodFieldErrors(error));
   if (error instanceof DomainError) {
     const status = { invalid: 400, 'not-found': 404, conflict: 409 }[error.kind];
     return problemResponse(status, error.message, 'errors' in error ? (error.errors as FieldError[]) : []);

@@ -3,9 +3,9 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
-  TransactionCanceledException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -56,7 +56,11 @@ export class ProjectionRunner<Row> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const { Item } = await this.options.client.send(
-        new GetItemCommand({ TableName: this.options.tableName, Key: marshall({ pk, sk }), ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: this.options.tableName,
+          Key: marshall({ pk, sk }),
+          ConsistentRead: true,
+        }),
       );
       const stored = Item ? unmarshall(Item) : undefined;
       const checkpoint = typeof stored?.version === 'number' ? stored.version : 0;
@@ -67,13 +71,22 @@ export class ProjectionRunner<Row> {
       const events =
         event.version === checkpoint + 1
           ? [event]
-          : await this.options.store.load(event.streamId, { afterVersion: checkpoint, toVersion: event.version });
+          : await this.options.store.load(event.streamId, {
+              afterVersion: checkpoint,
+              toVersion: event.version,
+            });
       if (events.length !== event.version - checkpoint)
         throw new Error(`Event store has not yet got ${event.streamId} up to version ${event.version}`);
       const before = stored?.state as Row | undefined;
       const after = events.reduce(this.projection.evolveRow, before);
       if (await this.write(pk, sk, checkpoint, event.version, before, after)) {
-        await this.advanceAsOf(pk, events.map((e) => e.occurredAt).sort().at(-1) ?? event.occurredAt);
+        await this.advanceAsOf(
+          pk,
+          events
+            .map((e) => e.occurredAt)
+            .sort()
+            .at(-1) ?? event.occurredAt,
+        );
         return 'applied';
       }
       await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
@@ -151,7 +164,10 @@ const toSummaryUpdate = (TableName: string, pk: string, change: SummaryChange) =
   return {
     TableName,
     Key: marshall({ pk, sk: SUMMARY }),
-    UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
+    UpdateExpression: [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join(' '),
     ExpressionAttributeNames: names,

@@ -1,9 +1,15 @@
+import { type AgendaRow, agendaEventTypes, evolveAgendaRow } from '../../domain/projections/agenda.js';
 import {
   type DelegateCountsRow,
   delegateCountsChange,
   delegateCountsEventTypes,
   evolveDelegateCountsRow,
 } from '../../domain/projections/delegate-counts.js';
+import {
+  evolveWaitlistRow,
+  type WaitlistRow,
+  waitlistEventTypes,
+} from '../../domain/projections/waitlist.js';
 import type { StreamProjection } from './projection-runner.js';
 
 export const delegateCountsProjection: StreamProjection<DelegateCountsRow> = {
@@ -12,4 +18,16 @@ export const delegateCountsProjection: StreamProjection<DelegateCountsRow> = {
   evolveRow: evolveDelegateCountsRow,
   summaryChange: delegateCountsChange,
   tracksAsOf: true,
+};
+
+export const waitlistProjection: StreamProjection<WaitlistRow> = {
+  name: 'waitlist',
+  handles: waitlistEventTypes,
+  evolveRow: evolveWaitlistRow,
+};
+
+export const agendaProjection: StreamProjection<AgendaRow> = {
+  name: 'agenda',
+  handles: agendaEventTypes,
+  evolveRow: evolveAgendaRow,
 };

@@ -1,6 +1,6 @@
-import { fold } from '../../domain/shared/decider.js';
 import { type Conference, conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { ConferenceEvent } from '../../domain/conference/events.js';
+import { fold } from '../../domain/shared/decider.js';
 import { dynamoDb, tableNames } from './config.js';
 import { notFound } from './errors.js';
 import { EventStore } from './event-store.js';

@@ -1,0 +1,86 @@
+import type { Conference } from '../conference/decider.js';
+import type { Registration } from '../registration/decider.js';
+
+export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled';
+
+export const noticeOf: Record<string, DelegateNotice> = {
+  DelegateRegistered: 'registered',
+  DelegateWaitlisted: 'waitlisted',
+  WaitlistedDelegatePromoted: 'promoted',
+  RegistrationCancelled: 'cancelled',
+};
+
+export interface EmailContent {
+  subject: string;
+  /** Paragraphs, shared by the plain-text and the HTML part. */
+  paragraphs: string[];
+  facts: [label: string, value: string][];
+}
+
+const formatDates = (conference: Conference) => {
+  const format = (date: string) =>
+    new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(`${date}T00:00:00Z`));
+  return conference.startDate === conference.endDate
+    ? format(conference.startDate)
+    : `${format(conference.startDate)} – ${format(conference.endDate)}`;
+};
+
+const statusLine: Record<DelegateNotice, (conference: Conference) => string> = {
+  registered: () => 'Your registration is confirmed: a seat is reserved for you.',
+  waitlisted: () =>
+    'All seats are taken for now, so you are on the waitlist. When a seat frees up, the longest-waiting delegate gets it automatically and is told by email.',
+  promoted: () => 'Good news: a seat has freed up and it is now yours. Your registration is confirmed.',
+  cancelled: () => 'Your registration has been cancelled. We hope to see you at a future conference.',
+};
+
+const subjects: Record<DelegateNotice, string> = {
+  registered: 'Registration confirmed',
+  waitlisted: 'You are on the waitlist',
+  promoted: 'A seat is now yours',
+  cancelled: 'Registration cancelled',
+};
+
+const statusLabel: Record<DelegateNotice, string> = {
+  registered: 'registered',
+  waitlisted: 'waitlisted',
+  promoted: 'registered',
+  cancelled: 'cancelled',
+};
+
+/** The email a delegate gets when their registration changes (CONTRACT section 3, notifications). */
+export const delegateEmail = (
+  notice: DelegateNotice,
+  registration: Registration,
+  conference: Conference,
+): EmailContent => {
+  const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;
+  const paragraphs = [
+    `Dear ${registration.givenName} ${registration.familyName},`,
+    statusLine[notice](conference),
+    ...(notice === 'cancelled'
+      ? []
+      : [
+          `To cancel, send ${cancelPath} with the header X-Manage-Token set to the manage token you received when you registered. Cancelling frees your seat for a delegate on the waitlist.`,
+        ]),
+    `The ${conference.acronym} team`,
+  ];
+  return {
+    subject: `${conference.acronym}: ${subjects[notice]}`,
+    paragraphs,
+    facts: [
+      ['Conference', conference.name],
+      [
+        'Dates',
+        `${formatDates(conference)}, ${conference.dailyStart}–${conference.dailyEnd} (${conference.timezone})`,
+      ],
+      ['Venue', `${conference.venue}, ${conference.city}`],
+      ['Status', statusLabel[notice]],
+      ['Registration', registration.registrationId],
+    ],
+  };
+};

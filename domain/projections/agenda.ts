@@ -1,0 +1,135 @@
+import { type AgendaSession, agendaDecider, type SessionStatus } from '../agenda/decider.js';
+import type { SessionType } from '../agenda/events.js';
+import { awardDecider } from '../award/decider.js';
+import type { GrantedAward } from '../award/events.js';
+import type { Conference } from '../conference/decider.js';
+import type { EventEnvelope } from '../events.js';
+import { datesBetween } from '../shared/values.js';
+
+/**
+ * The agenda read model of a conference, one row per stream: the conference (what the read side needs to
+ * lay out days and calendars), the whole agenda (stream `agenda-<id>`) and the awards (`awards-<id>`).
+ * Each row is folded from its own stream's events, which the projection runner applies in version order
+ * exactly once.
+ */
+export type AgendaRow =
+  | { kind: 'conference'; conference: Conference }
+  | { kind: 'agenda'; sessions: AgendaSession[]; updatedAt: string }
+  | { kind: 'awards'; awards: GrantedAward[] };
+
+export const agendaEventTypes = [
+  'ConferenceCreated',
+  'SessionScheduled',
+  'SessionRescheduled',
+  'SessionCancelled',
+  'AwardGranted',
+] as const;
+
+export const evolveAgendaRow = (row: AgendaRow | undefined, event: EventEnvelope): AgendaRow | undefined => {
+  switch (event.type) {
+    case 'ConferenceCreated':
+      return { kind: 'conference', conference: event.data };
+    case 'SessionScheduled':
+    case 'SessionRescheduled':
+    case 'SessionCancelled': {
+      const agenda = row?.kind === 'agenda' ? { sessions: row.sessions } : agendaDecider.initialState;
+      return { kind: 'agenda', ...agendaDecider.evolve(agenda, event), updatedAt: event.occurredAt };
+    }
+    case 'AwardGranted': {
+      const awards = row?.kind === 'awards' ? { awards: row.awards } : awardDecider.initialState;
+      return { kind: 'awards', ...awardDecider.evolve(awards, event) };
+    }
+    default:
+      return row;
+  }
+};
+
+/** What the read side has of one conference's agenda, gathered from its rows. */
+export interface AgendaReadModel {
+  conference?: Conference;
+  sessions: AgendaSession[];
+  awards: GrantedAward[];
+  /** When the agenda last changed; absent while it has no session. */
+  updatedAt?: string;
+}
+
+export const agendaReadModelOf = (rows: readonly AgendaRow[]): AgendaReadModel => {
+  const model: AgendaReadModel = { sessions: [], awards: [] };
+  for (const row of rows) {
+    if (row.kind === 'conference') model.conference = row.conference;
+    if (row.kind === 'agenda') Object.assign(model, { sessions: row.sessions, updatedAt: row.updatedAt });
+    if (row.kind === 'awards') model.awards = row.awards;
+  }
+  return model;
+};
+
+export interface AgendaAward {
+  awardId: string;
+  award: string;
+  year: number;
+  city: string;
+  country: string;
+}
+
+export interface AgendaSessionView {
+  sessionId: string;
+  title: string;
+  type: SessionType;
+  start: string;
+  end: string;
+  room: string;
+  track: string | null;
+  speakers: { name: string; affiliation: string | null }[];
+  status: SessionStatus;
+  awards: AgendaAward[];
+}
+
+/** The agenda as the API shows it (CONTRACT section 2). */
+export interface Agenda {
+  conferenceId: string;
+  timezone: string;
+  days: { date: string; sessions: AgendaSessionView[] }[];
+}
+
+/** Sessions by start, then room; the id breaks the remaining ties, so the order (and the ETag) is stable. */
+export const byStartThenRoom = (a: AgendaSession, b: AgendaSession): number =>
+  a.date.localeCompare(b.date) ||
+  a.start.localeCompare(b.start) ||
+  a.room.localeCompare(b.room, 'en') ||
+  a.sessionId.localeCompare(b.sessionId);
+
+const toSessionView = (session: AgendaSession, awards: readonly GrantedAward[]): AgendaSessionView => ({
+  sessionId: session.sessionId,
+  title: session.title,
+  type: session.type,
+  start: session.start,
+  end: session.end,
+  room: session.room,
+  track: session.track ?? null,
+  speakers: session.speakers.map((speaker) => ({
+    name: speaker.name,
+    affiliation: speaker.affiliation ?? null,
+  })),
+  status: session.status,
+  awards: awards
+    .filter((award) => award.sessionId === session.sessionId)
+    .map(({ awardId, award, year, city, country }) => ({ awardId, award, year, city, country })),
+});
+
+/** Every day of the conference, each with its sessions (cancelled ones too) by start, then room. */
+export const toAgenda = (
+  conference: Pick<Conference, 'conferenceId' | 'timezone' | 'startDate' | 'endDate'>,
+  model: Pick<AgendaReadModel, 'sessions' | 'awards'>,
+): Agenda => {
+  const sessions = [...model.sessions].sort(byStartThenRoom);
+  return {
+    conferenceId: conference.conferenceId,
+    timezone: conference.timezone,
+    days: datesBetween(conference.startDate, conference.endDate).map((date) => ({
+      date,
+      sessions: sessions
+        .filter((session) => session.date === date)
+        .map((session) => toSessionView(session, model.awards)),
+    })),
+  };
+};

@@ -1,0 +1,54 @@
+import type { EventEnvelope } from '../events.js';
+import type { RegistrationStatus } from '../registration/events.js';
+
+/** What the waitlist process needs of each registration: its status and how long it has waited. */
+export interface WaitlistRow {
+  registrationId: string;
+  status: RegistrationStatus;
+  registeredAt: string;
+}
+
+export const waitlistEventTypes = [
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'WaitlistedDelegatePromoted',
+  'RegistrationCancelled',
+  'DelegateCheckedIn',
+] as const;
+
+export const evolveWaitlistRow = (
+  row: WaitlistRow | undefined,
+  event: EventEnvelope,
+): WaitlistRow | undefined => {
+  switch (event.type) {
+    case 'DelegateRegistered':
+    case 'DelegateWaitlisted':
+      return {
+        registrationId: event.data.registrationId,
+        status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+        registeredAt: event.data.registeredAt,
+      };
+    case 'WaitlistedDelegatePromoted':
+      return row && { ...row, status: 'registered' };
+    case 'DelegateCheckedIn':
+      return row && { ...row, status: 'checked-in' };
+    case 'RegistrationCancelled':
+      return row && { ...row, status: 'cancelled' };
+    default:
+      return row;
+  }
+};
+
+/** The waiting registrations, longest-waiting first. */
+export const waitingInOrder = (rows: readonly WaitlistRow[]): WaitlistRow[] =>
+  rows
+    .filter((row) => row.status === 'waitlisted')
+    .sort(
+      (a, b) =>
+        a.registeredAt.localeCompare(b.registeredAt) || a.registrationId.localeCompare(b.registrationId),
+    );
+
+/** Events after which a seat may be free while someone waits. */
+export const mayFreeASeat = (event: EventEnvelope): boolean =>
+  (event.type === 'RegistrationCancelled' && event.data.previousStatus !== 'waitlisted') ||
+  event.type === 'DelegateWaitlisted';

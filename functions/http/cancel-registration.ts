@@ -1,0 +1,25 @@
+import { authorizeDelegate } from '../shared/auth.js';
+import { commandMetadata } from '../shared/command.js';
+import { httpRoute, pathId } from '../shared/http.js';
+import { idempotent } from '../shared/idempotency.js';
+import { changeRegistration } from '../shared/registrations.js';
+
+export const handler = httpRoute('delegate', (request) =>
+  idempotent(request, async (idempotency) => {
+    const registrationId = pathId(request, 'registrationId');
+    const response = { status: 200, body: { registrationId, status: 'cancelled' } };
+    await changeRegistration({
+      conferenceId: pathId(request, 'conferenceId'),
+      registrationId,
+      authorize: (registration) => authorizeDelegate(request.principal, registration.manageTokenHash),
+      command: (now) => ({
+        type: 'CancelRegistration',
+        by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',
+        now,
+      }),
+      metadata: commandMetadata(request),
+      idempotency: () => idempotency.record(response),
+    });
+    return response;
+  }),
+);

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { agendaDecider } from '../../domain/agenda/decider.js';
+import { alreadyGranted, awardDecider, awardGuardKey, awardsStreamId } from '../../domain/award/decider.js';
+import { awardGrantSchema } from '../../domain/award/events.js';
+import { loadAgenda, loadAwards } from '../shared/agenda.js';
+import { commandMetadata, retryOnStreamConflict } from '../shared/command.js';
+import { AppendConflictError } from '../shared/event-store.js';
+import { httpRoute, parseBody, pathId } from '../shared/http.js';
+import { idempotent } from '../shared/idempotency.js';
+import { eventStore, loadConference } from '../shared/stores.js';
+
+const AWARD_GUARD = 'award';
+
+export const handler = httpRoute('organizer', (request) =>
+  idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
+    const grant = parseBody(request, awardGrantSchema);
+    await loadConference(conferenceId);
+    const awardId = randomUUID();
+    const metadata = commandMetadata(request);
+    const response = { status: 201, body: { awardId } };
+    await retryOnStreamConflict(`The awards of conference ${conferenceId}`, async () => {
+      const [awards, agenda] = await Promise.all([
+        loadAwards(conferenceId),
+        grant.sessionId === undefined ? { state: agendaDecider.initialState } : loadAgenda(conferenceId),
+      ]);
+      const events = awardDecider.decide(
+        { type: 'GrantAward', awardId, conferenceId, grant, agenda: agenda.state, now: metadata.now },
+        awards.state,
+      );
+      try {
+        await eventStore().append({
+          ...metadata,
+          conferenceId,
+          streams: [{ streamId: awardsStreamId(conferenceId), expectedVersion: awards.version, events }],
+          guards: [{ op: 'claim', name: AWARD_GUARD, key: awardGuardKey(grant), owner: awardId }],
+          idempotency: idempotency.record(response),
+        });
+      } catch (error) {
+        // Granted at another conference: the guard held (a stream conflict is decided again first).
+        if (error instanceof AppendConflictError && !error.stream && error.guard(AWARD_GUARD))
+          throw alreadyGranted(grant);
+        throw error;
+      }
+    });
+    return response;
+  }),
+);

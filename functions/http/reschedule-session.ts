@@ -1,0 +1,23 @@
+import { slotChangeSchema } from '../../domain/agenda/events.js';
+import { changeAgenda } from '../shared/agenda.js';
+import { commandMetadata } from '../shared/command.js';
+import { httpRoute, parseBody, pathId } from '../shared/http.js';
+import { idempotent } from '../shared/idempotency.js';
+import { loadConference } from '../shared/stores.js';
+
+export const handler = httpRoute('organizer', (request) =>
+  idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
+    const sessionId = pathId(request, 'sessionId');
+    const change = parseBody(request, slotChangeSchema);
+    const conference = await loadConference(conferenceId);
+    const response = { status: 200, body: { sessionId } };
+    await changeAgenda({
+      conferenceId,
+      command: { type: 'RescheduleSession', sessionId, conference, change },
+      metadata: commandMetadata(request),
+      idempotency: idempotency.record(response),
+    });
+    return response;
+  }),
+);

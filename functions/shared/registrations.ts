@@ -1,0 +1,70 @@
+import {
+  type Registration,
+  type RegistrationCommand,
+  registrationDecider,
+  registrationStreamId,
+} from '../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { registrationGuards } from '../../domain/registration/invariants.js';
+import { fold } from '../../domain/shared/decider.js';
+import { toStoreGuard } from './command.js';
+import { notFound, ServiceUnavailableError } from './errors.js';
+import { AppendConflictError, type IdempotencyWrite } from './event-store.js';
+import { eventStore, loadConference } from './stores.js';
+
+export interface LoadedRegistration {
+  registration: Registration;
+  version: number;
+}
+
+export const loadRegistration = async (
+  conferenceId: string,
+  registrationId: string,
+): Promise<LoadedRegistration> => {
+  const events = (await eventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[];
+  const state = fold(registrationDecider, events);
+  if (state.status === 'none' || state.conferenceId !== conferenceId)
+    throw notFound(`No registration ${registrationId} for conference ${conferenceId}`);
+  return { registration: state, version: events.length };
+};
+
+export interface RegistrationChange {
+  conferenceId: string;
+  registrationId: string;
+  command: (now: string) => RegistrationCommand;
+  /** Checked against the loaded registration before deciding (e.g. the manage token). */
+  authorize?: (registration: Registration) => void;
+  metadata: { correlationId: string; causationId?: string; actor?: string };
+  idempotency?: (events: RegistrationEvent[]) => IdempotencyWrite | undefined;
+}
+
+/**
+ * Load → decide → append for an existing registration, with the guards its events need. A concurrent
+ * change to the same registration makes it load and decide again; a refused guard is left to the caller.
+ */
+export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> => {
+  const conference = await loadConference(change.conferenceId);
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const { registration, version } = await loadRegistration(change.conferenceId, change.registrationId);
+    change.authorize?.(registration);
+    const now = new Date().toISOString();
+    const events = registrationDecider.decide(change.command(now), registration);
+    try {
+      await eventStore().append({
+        ...change.metadata,
+        now,
+        conferenceId: change.conferenceId,
+        streams: [
+          { streamId: registrationStreamId(change.registrationId), expectedVersion: version, events },
+        ],
+        guards: registrationGuards(registration, conference.capacity, events).map(toStoreGuard),
+        idempotency: change.idempotency?.(events),
+      });
+      return events;
+    } catch (error) {
+      if (error instanceof AppendConflictError && error.stream && !error.idempotency) continue;
+      throw error;
+    }
+  }
+  throw new ServiceUnavailableError(`Registration ${change.registrationId} kept changing`);
+};

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
+import type { EventEnvelope } from '../../domain/events.js';
+import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
+import {
+  type RegistrationCommand,
+  registrationDecider,
+  registrationStreamId,
+} from '../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { fold } from '../../domain/shared/decider.js';
+import { EventStore } from '../../functions/shared/event-store.js';
+import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
+import { delegateCountsProjection } from '../../functions/shared/projections.js';
+import { readModelPartition, SUMMARY } from '../../functions/shared/read-models.js';
+import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { createTestTables, type TestTables } from '../support/tables.js';
+
+let tables: TestTables;
+let store: EventStore;
+let runner: ProjectionRunner<unknown>;
+const conferenceId = randomUUID();
+const history: EventEnvelope[] = [];
+
+const countries = ['MX', 'FI', 'KR', 'GB', 'JO', 'PY'];
+const categories = ['mayor', 'academic', 'civil-society'] as const;
+
+/** Writes a realistic history through the deciders: 40 delegates, some promoted, checked in, cancelled. */
+const writeHistory = async () => {
+  const now = (minute: number) => new Date(Date.UTC(2015, 8, 1, 8, minute)).toISOString();
+  const created = conferenceDecider.decide(
+    { type: 'CreateConference', conferenceId, details: iclc2015 },
+    conferenceDecider.initialState,
+  );
+  history.push(
+    ...(await store.append({
+      conferenceId,
+      correlationId: 'seed',
+      now: now(0),
+      streams: [{ streamId: conferenceStreamId(conferenceId), expectedVersion: 0, events: created }],
+    })),
+  );
+  for (let i = 0; i < 40; i++) {
+    const registrationId = randomUUID();
+    const commands: RegistrationCommand[] = [
+      {
+        type: 'RegisterDelegate',
+        registrationId,
+        conferenceId,
+        delegate: {
+          ...delegate,
+          email: `d${i}@example.org`,
+          country: countries[i % 6] as string,
+          category: categories[i % 3],
+        },
+        manageTokenHash: 'h',
+        seatAvailable: i % 4 !== 0,
+        now: now(i + 1),
+      },
+    ];
+    if (i % 4 === 0 && i % 8 === 0) commands.push({ type: 'PromoteWaitlistedDelegate', now: now(i + 2) });
+    if (i % 3 === 0 && i % 4 !== 0) commands.push({ type: 'CheckInDelegate', now: now(i + 2) });
+    if (i % 5 === 0) commands.push({ type: 'CancelRegistration', by: 'delegate', now: now(i + 3) });
+    const events: RegistrationEvent[] = [];
+    for (const command of commands)
+      events.push(...registrationDecider.decide(command, fold(registrationDecider, events)));
+    history.push(
+      ...(await store.append({
+        conferenceId,
+        correlationId: 'seed',
+        now: now(i + 1),
+        streams: [{ streamId: registrationStreamId(registrationId), expectedVersion: 0, events }],
+      })),
+    );
+  }
+};
+
+const summary = async (generation: number) => {
+  const { Item } = await tables.client.send(
+    new GetItemCommand({
+      TableName: tables.readModels,
+      Key: marshall({ pk: readModelPartition('delegate-counts', generation, conferenceId), sk: SUMMARY }),
+      ConsistentRead: true,
+    }),
+  );
+  return toDelegateCounts(conferenceId, 600, Item ? unmarshall(Item) : {});
+};
+
+beforeAll(async () => {
+  tables = await createTestTables('counts-redelivery');
+  store = new EventStore({ client: tables.client, tableName: tables.events });
+  runner = new ProjectionRunner(delegateCountsProjection as never, {
+    client: tables.client,
+    tableName: tables.readModels,
+    store,
+  });
+  await writeHistory();
+});
+
+describe('Delegate counts projection under redelivery (DynamoDB Local)', () => {
+  it('gives the same counts when every event arrives three times, shuffled and concurrently, as in order', async () => {
+    for (const event of history) await runner.apply(event, 1);
+    const inOrder = await summary(1);
+
+    const deliveries = fc.sample(
+      fc.shuffledSubarray([...history, ...history, ...history], { minLength: history.length * 3 }),
+      {
+        numRuns: 1,
+        seed: 2015,
+      },
+    )[0] as EventEnvelope[];
+    for (let i = 0; i < deliveries.length; i += 6)
+      await Promise.all(deliveries.slice(i, i + 6).map((event) => runner.apply(event, 2)));
+    const redelivered = await summary(2);
+
+    expect(redelivered).toEqual(inOrder);
+    // And both equal what the event store says, computed independently here.
+    const final = new Map<string, string>();
+    const seen = new Map<string, { country: string; category: string }>();
+    for (const event of history) {
+      if (event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted') {
+        seen.set(event.streamId, { country: event.data.country, category: event.data.category });
+        final.set(event.streamId, event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted');
+      }
+      if (event.type === 'WaitlistedDelegatePromoted') final.set(event.streamId, 'registered');
+      if (event.type === 'DelegateCheckedIn') final.set(event.streamId, 'checked-in');
+      if (event.type === 'RegistrationCancelled') final.set(event.streamId, 'cancelled');
+    }
+    const statuses = [...final.values()];
+    const holders = [...final.entries()].filter(([, s]) => s === 'registered' || s === 'checked-in');
+    expect(inOrder).toMatchObject({
+      registered: holders.length,
+      checkedIn: statuses.filter((s) => s === 'checked-in').length,
+      waitlisted: statuses.filter((s) => s === 'waitlisted').length,
+      cancelled: statuses.filter((s) => s === 'cancelled').length,
+      countries: new Set(holders.map(([id]) => seen.get(id)?.country)).size,
+      asOf: history
+        .map((e) => e.occurredAt)
+        .sort()
+        .at(-1),
+    });
+    expect(inOrder.registered).toBeGreaterThan(10);
+    expect(inOrder.cancelled).toBeGreaterThan(3);
+  });
+
+  it('fills a gap from the event store when a later event arrives first', async () => {
+    const stream = history.filter((e) => e.type === 'RegistrationCancelled')[0]?.streamId as string;
+    const events = history.filter((e) => e.streamId === stream);
+    expect(events.length).toBeGreaterThan(1);
+    const last = events.at(-1) as EventEnvelope;
+    expect(await runner.apply(last, 3)).toBe('applied');
+    for (const event of events) expect(await runner.apply(event, 3)).toBe('duplicate');
+    expect(await summary(3)).toMatchObject({ cancelled: 1, registered: 0, waitlisted: 0 });
+  });
+});

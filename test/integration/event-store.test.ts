@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { InvalidEventError } from '../../domain/events.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { AppendConflictError, EventStore, type Guard } from '../../functions/shared/event-store.js';
+import { localClientConfig } from '../../local/aws-config.js';
+import { createTables } from '../../local/create-tables.js';
+import { delegate } from '../domain/fixtures.js';
+
+let client: DynamoDBClient;
+let store: EventStore;
+let eventsTable: string;
+
+beforeAll(async () => {
+  client = new DynamoDBClient(localClientConfig(inject('dynamoDbEndpoint')));
+  const names = await createTables(client, { prefix: `es${randomUUID().slice(0, 8)}` });
+  eventsTable = names.Events as string;
+  store = new EventStore({ client, tableName: eventsTable });
+});
+
+const registered = (registrationId: string, email = delegate.email): RegistrationEvent => ({
+  type: 'DelegateRegistered',
+  data: {
+    ...delegate,
+    email,
+    registrationId,
+    conferenceId: 'c1',
+    manageTokenHash: 'h',
+    registeredAt: '2015-09-01T10:00:00.000Z',
+  },
+});
+const checkedIn = (registrationId: string): RegistrationEvent => ({
+  type: 'DelegateCheckedIn',
+  data: { registrationId, checkedInAt: '2015-09-28T08:00:00.000Z' },
+});
+const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
+
+const appendTo = (
+  streamId: string,
+  expectedVersion: number,
+  events: RegistrationEvent[],
+  guards: Guard[] = [],
+) => store.append({ ...context, streams: [{ streamId, expectedVersion, events }], guards });
+
+const conflictOf = async (promise: Promise<unknown>): Promise<AppendConflictError> => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppendConflictError);
+  return error as AppendConflictError;
+};
+
+describe('Event store on DynamoDB Local', () => {
+  it('appends and loads envelopes in version order', async () => {
+    const stream = `registration-${randomUUID()}`;
+    await appendTo(stream, 0, [registered('r1')]);
+    await appendTo(stream, 1, [checkedIn('r1')]);
+    const events = await store.load(stream);
+    expect(events.map((e) => [e.type, e.version])).toEqual([
+      ['DelegateRegistered', 1],
+      ['DelegateCheckedIn', 2],
+    ]);
+    expect(events[0]).toMatchObject({
+      streamId: stream,
+      conferenceId: 'c1',
+      metadata: { correlationId: 'test', schemaVersion: 1 },
+    });
+    expect(await store.load(stream, { afterVersion: 1 })).toHaveLength(1);
+  });
+
+  it('lets exactly one of concurrent appends at the same version win', async () => {
+    const stream = `registration-${randomUUID()}`;
+    await appendTo(stream, 0, [registered('r1')]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => appendTo(stream, 1, [checkedIn('r1')])),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect(result.reason).toBeInstanceOf(AppendConflictError);
+      expect((result.reason as AppendConflictError).conflicts).toEqual([
+        { reason: 'stream', streamId: stream, expectedVersion: 1 },
+      ]);
+    }
+    expect(await store.load(stream)).toHaveLength(2);
+  });
+
+  it('refuses to leave a gap: version n+1 only when the stream is at exactly n', async () => {
+    const stream = `registration-${randomUUID()}`;
+    await appendTo(stream, 0, [registered('r1')]);
+    const ahead = await conflictOf(appendTo(stream, 3, [checkedIn('r1')]));
+    expect(ahead.message).toContain(`stream ${stream} is not at version 3`);
+    await conflictOf(appendTo(stream, 0, [registered('r1')]));
+    expect((await store.load(stream)).map((e) => e.version)).toEqual([1]);
+  });
+
+  it('names the guard that clashed and writes nothing of the refused append', async () => {
+    const claim = (owner: string): Guard => ({
+      op: 'claim',
+      name: 'email',
+      key: `guard#email#c1#${owner}-x@example.org`,
+      owner,
+    });
+    const first = `registration-${randomUUID()}`;
+    const second = `registration-${randomUUID()}`;
+    await appendTo(first, 0, [registered('r1')], [{ ...claim('a'), owner: 'r1' }]);
+    const clash = await conflictOf(appendTo(second, 0, [registered('r2')], [{ ...claim('a'), owner: 'r2' }]));
+    expect(clash.guard('email')).toBe(true);
+    expect(clash.conflicts).toEqual([
+      { reason: 'guard', name: 'email', key: 'guard#email#c1#a-x@example.org' },
+    ]);
+    expect(await store.load(second)).toEqual([]);
+  });
+
+  it('appends to several streams atomically: one conflict and none is written', async () => {
+    const fresh = `registration-${randomUUID()}`;
+    const existing = `registration-${randomUUID()}`;
+    await appendTo(existing, 0, [registered('r1')]);
+    const error = await conflictOf(
+      store.append({
+        ...context,
+        streams: [
+          { streamId: fresh, expectedVersion: 0, events: [registered('r2')] },
+          { streamId: existing, expectedVersion: 0, events: [registered('r1')] },
+        ],
+      }),
+    );
+    expect(error.conflicts).toEqual([{ reason: 'stream', streamId: existing, expectedVersion: 0 }]);
+    expect(await store.load(fresh)).toEqual([]);
+  });
+
+  it('never lets more appends take a seat than the capacity, under concurrency', async () => {
+    const seats: Guard = {
+      op: 'increment',
+      name: 'seats',
+      key: `guard#seats#${randomUUID()}`,
+      counter: 'held',
+      by: 1,
+      below: 5,
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        appendTo(`registration-${randomUUID()}`, 0, [registered('r')], [seats]),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    for (const result of results.filter((r) => r.status === 'rejected'))
+      expect((result.reason as AppendConflictError).guard('seats')).toBe(true);
+  });
+
+  it('validates events when writing: invalid data is refused before anything is written', async () => {
+    const stream = `registration-${randomUUID()}`;
+    const invalid = registered('r1');
+    if (invalid.type === 'DelegateRegistered') invalid.data.country = 'XX';
+    await expect(appendTo(stream, 0, [invalid])).rejects.toBeInstanceOf(InvalidEventError);
+    expect(await store.load(stream)).toEqual([]);
+  });
+
+  it('validates events when reading: a corrupt item is not passed on', async () => {
+    const stream = `registration-${randomUUID()}`;
+    await client.send(
+      new PutItemCommand({
+        TableName: eventsTable,
+        Item: marshall({
+          pk: stream,
+          sk: 1,
+          kind: 'event',
+          eventId: 'e1',
+          type: 'DelegateRegistered',
+          streamId: stream,
+          version: 1,
+          conferenceId: 'c1',
+          occurredAt: '2015-09-01T10:00:00.000Z',
+          data: { registrationId: 'r1' },
+          metadata: { correlationId: 'x', schemaVersion: 1 },
+        }),
+      }),
+    );
+    await expect(store.load(stream)).rejects.toBeInstanceOf(InvalidEventError);
+  });
+});
