@@ -105,8 +105,8 @@ describe('Event store on DynamoDB Local', () => {
     });
     const first = `registration-${randomUUID()}`;
     const second = `registration-${randomUUID()}`;
-    await appendTo(first, 0, [registered('r1')], [{ ...claim('a'), owner: 'r1' }]);
-    const clash = await conflictOf(appendTo(second, 0, [registered('r2')], [{ ...claim('a'), owner: 'r2' }]));
+    await appendTo(first, 0, [registered('r1')], [claim('r1')]);
+    const clash = await conflictOf(appendTo(second, 0, [registered('r2')], [claim('r2')]));
     expect(clash.guard('email')).toBe(true);
     expect(clash.conflicts).toEqual([
       { reason: 'guard', name: 'email', key: 'guard#email#c1#a-x@example.org' },
