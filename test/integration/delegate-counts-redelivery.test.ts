@@ -55,7 +55,7 @@ const writeHistory = async () => {
           ...delegate,
           email: `d${i}@example.org`,
           country: countries[i % 6] as string,
-          category: categories[i % 3],
+          category: categories[i % 3] ?? 'other',
         },
         manageTokenHash: 'h',
         seatAvailable: i % 4 !== 0,
