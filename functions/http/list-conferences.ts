@@ -12,7 +12,8 @@ export const handler = httpRoute('public', async () => {
       new QueryCommand({
         TableName: tableNames().events,
         IndexName: 'catalog',
-        KeyConditionExpression: 'catalog = :conference',
+        KeyConditionExpression: '#catalog = :conference',
+        ExpressionAttributeNames: { '#catalog': 'catalog' },
         ExpressionAttributeValues: marshall({ ':conference': 'conference' }),
         ExclusiveStartKey: exclusiveStartKey,
       }),

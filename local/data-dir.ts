@@ -1,0 +1,20 @@
+import { join, resolve } from 'node:path';
+
+/** `DATA_DIR` (default `.local`), resolved against the working directory. */
+export const dataDirFromEnv = (env: NodeJS.ProcessEnv = process.env) => resolve(env.DATA_DIR || '.local');
+
+/** Where the local stack keeps what it writes, all below one data directory. */
+export const localPaths = (dataDir: string) => ({
+  dataDir,
+  dynamoDb: join(dataDir, 'dynamodb'),
+  auth: join(dataDir, 'auth'),
+  privateKey: join(dataDir, 'auth', 'private-key.json'),
+  jwks: join(dataDir, 'auth', 'jwks.json'),
+  outbox: join(dataDir, 'outbox'),
+  deadLetters: join(dataDir, 'dead-letters'),
+  pipeline: join(dataDir, 'pipeline'),
+  streamCheckpoints: join(dataDir, 'pipeline', 'stream-checkpoints.json'),
+  queues: join(dataDir, 'pipeline', 'queues'),
+});
+
+export type LocalPaths = ReturnType<typeof localPaths>;

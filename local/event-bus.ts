@@ -1,0 +1,352 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context, EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { rules as definedRules, type RuleDefinition } from '../infra/definitions/rules.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
+import { appendDeadLetter, deadLetterFile } from './dead-letters.js';
+import { matchesPattern } from './event-pattern.js';
+import { createLambdaContext } from './lambda-context.js';
+import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
+import { importFunction, repoRoot } from './repo-modules.js';
+
+export type BusEvent = EventBridgeEvent<string, unknown>;
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a Lambda SQS handler may return nothing (all succeeded).
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface EventBusOptions {
+  /** Defaults to the rules of infra/definitions/rules.ts. */
+  rules?: readonly RuleDefinition[];
+  /** `<dir>/<RuleName>.jsonl` receives what ends in a rule's dead-letter queue. */
+  deadLetterDir: string;
+  /** When set, messages still queued at stop() are kept here and delivered after the next start. */
+  stateDir?: string;
+  /** How a rule's consumer is loaded; default: import `rule.consumer` from the repository root. */
+  loadConsumer?: (rule: RuleDefinition) => Promise<SqsHandler>;
+  /** Redelivery delay after the n-th failed receive: min(maxMs, baseMs * 2^(n-1)), half of it jittered. */
+  retryDelay?: { baseMs: number; maxMs: number };
+  logger?: LocalLogger;
+}
+
+export interface EventBus {
+  /** Enqueues the event for every rule whose pattern matches it; returns the names of those rules. */
+  publish(event: BusEvent): string[];
+  /** Resolves when every queue is empty and no batch is being delivered (retries pending count as busy). */
+  idle(): Promise<void>;
+  /** Stops delivering, waits for the batches in flight and keeps the rest in `stateDir` if set. */
+  stop(): Promise<void>;
+}
+
+const BATCH_SIZE = 10;
+
+interface Message {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  sentTimestamp: number;
+  firstReceiveTimestamp?: number;
+  receiveCount: number;
+  visibleAt: number;
+}
+
+/** What survives a restart (the rest of Message is derived). */
+type StoredMessage = Pick<Message, 'messageId' | 'body' | 'sentTimestamp' | 'receiveCount'>;
+
+const newMessage = (body: string, stored?: StoredMessage): Message => ({
+  messageId: stored?.messageId ?? randomUUID(),
+  body,
+  md5OfBody: createHash('md5').update(body).digest('hex'),
+  sentTimestamp: stored?.sentTimestamp ?? Date.now(),
+  receiveCount: stored?.receiveCount ?? 0,
+  visibleAt: 0,
+});
+
+const queueArn = (rule: RuleDefinition) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${rule.name}`;
+
+const toSqsRecord = (rule: RuleDefinition, message: Message): SQSRecord => ({
+  messageId: message.messageId,
+  receiptHandle: Buffer.from(`${message.messageId}#${message.receiveCount}#${randomUUID()}`).toString(
+    'base64',
+  ),
+  body: message.body,
+  attributes: {
+    ApproximateReceiveCount: String(message.receiveCount),
+    SentTimestamp: String(message.sentTimestamp),
+    SenderId: 'events.amazonaws.com',
+    ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp ?? Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: message.md5OfBody,
+  eventSource: 'aws:sqs',
+  eventSourceARN: queueArn(rule),
+  awsRegion: LOCAL_REGION,
+});
+
+/**
+ * The ids of the messages to deliver again, as Lambda's SQS event source mapping reads a handler's
+ * answer: a thrown error or a malformed `batchItemFailures` entry fails the whole batch.
+ */
+const failedMessageIds = (batch: Message[], response: SQSBatchResponse | undefined): Set<string> => {
+  const all = new Set(batch.map((message) => message.messageId));
+  const failures = response?.batchItemFailures;
+  if (!failures?.length) return new Set();
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    if (!failure?.itemIdentifier || !all.has(failure.itemIdentifier)) return all;
+    failed.add(failure.itemIdentifier);
+  }
+  return failed;
+};
+
+class RuleQueue {
+  private readonly messages: Message[] = [];
+  private delivering: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private stopped = false;
+  private consumer: Promise<SqsHandler> | undefined;
+
+  constructor(
+    readonly rule: RuleDefinition,
+    private readonly options: Required<Pick<EventBusOptions, 'deadLetterDir' | 'retryDelay' | 'logger'>> & {
+      loadConsumer: (rule: RuleDefinition) => Promise<SqsHandler>;
+      onChange: () => void;
+    },
+  ) {}
+
+  get isIdle() {
+    return this.messages.length === 0 && !this.delivering;
+  }
+
+  get pending(): readonly Message[] {
+    return this.messages;
+  }
+
+  enqueue(message: Message) {
+    this.messages.push(message);
+    this.schedule();
+  }
+
+  /** Delivers on the next turn of the event loop, so that events published together form one batch. */
+  private schedule() {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump() {
+    if (this.stopped || this.delivering) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const now = Date.now();
+    const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, BATCH_SIZE);
+    if (batch.length === 0) {
+      if (this.messages.length > 0) {
+        const next = Math.min(...this.messages.map((message) => message.visibleAt));
+        this.timer = setTimeout(() => this.pump(), Math.max(1, next - now));
+      }
+      return;
+    }
+    this.delivering = this.deliver(batch).finally(() => {
+      this.delivering = undefined;
+      this.options.onChange();
+      this.schedule();
+    });
+  }
+
+  private loadConsumer(): Promise<SqsHandler> {
+    this.consumer ??= this.options.loadConsumer(this.rule).catch((error: unknown) => {
+      this.consumer = undefined; // try again on the next delivery (the module may be fixed by then)
+      throw error;
+    });
+    return this.consumer;
+  }
+
+  private async deliver(batch: Message[]) {
+    const now = Date.now();
+    for (const message of batch) {
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= now;
+    }
+    const event: SQSEvent = { Records: batch.map((message) => toSqsRecord(this.rule, message)) };
+    let failed: Set<string>;
+    let error = 'reported in batchItemFailures';
+    try {
+      const handler = await this.loadConsumer();
+      const response = await handler(event, createLambdaContext(this.rule.name));
+      failed = failedMessageIds(batch, response ?? undefined);
+    } catch (thrown) {
+      failed = new Set(batch.map((message) => message.messageId));
+      error = errorMessage(thrown);
+      this.options.logger.error(`${this.rule.name}: the consumer failed a batch of ${batch.length}`, thrown);
+    }
+    for (const message of batch) {
+      if (!failed.has(message.messageId)) this.remove(message);
+    }
+    const retried: Message[] = [];
+    for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) {
+      if (message.receiveCount >= this.rule.maxReceiveCount) {
+        this.remove(message);
+        await this.deadLetter(message, error);
+      } else {
+        message.visibleAt = Date.now() + this.retryDelay(message.receiveCount);
+        retried.push(message);
+      }
+    }
+    if (retried.length > 0) {
+      this.options.logger.warn(
+        `${this.rule.name}: ${retried.length} of ${batch.length} messages failed (${error}); delivering again`,
+      );
+    }
+  }
+
+  private retryDelay(receiveCount: number) {
+    const { baseMs, maxMs } = this.options.retryDelay;
+    const delay = Math.min(maxMs, baseMs * 2 ** (receiveCount - 1));
+    return Math.round(delay / 2 + (Math.random() * delay) / 2);
+  }
+
+  private remove(message: Message) {
+    const index = this.messages.indexOf(message);
+    if (index >= 0) this.messages.splice(index, 1);
+  }
+
+  private async deadLetter(message: Message, error: string) {
+    let body: unknown = message.body;
+    try {
+      body = JSON.parse(message.body);
+    } catch {
+      // keep the raw text
+    }
+    try {
+      await appendDeadLetter(this.options.deadLetterDir, {
+        queue: this.rule.name,
+        failedAt: new Date().toISOString(),
+        receiveCount: message.receiveCount,
+        error,
+        body,
+      });
+      this.options.logger.error(
+        `${this.rule.name}: message ${message.messageId} failed ${message.receiveCount} times; ` +
+          `moved to ${deadLetterFile(this.options.deadLetterDir, this.rule.name)}`,
+      );
+    } catch (writeError) {
+      this.options.logger.error(`${this.rule.name}: could not write dead letter ${message.body}`, writeError);
+    }
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.delivering;
+  }
+}
+
+const stateFile = (dir: string, rule: RuleDefinition) => join(dir, `${rule.name}.pending.json`);
+
+const loadPending = async (dir: string, rule: RuleDefinition): Promise<StoredMessage[]> => {
+  const file = stateFile(dir, rule);
+  try {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as StoredMessage[];
+    await rm(file, { force: true });
+    return stored;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new Error(`Cannot read the queued messages of ${rule.name} from ${file}: ${errorMessage(error)}`);
+  }
+};
+
+const savePending = async (dir: string, rule: RuleDefinition, messages: readonly Message[]) => {
+  const file = stateFile(dir, rule);
+  if (messages.length === 0) {
+    await rm(file, { force: true });
+    return;
+  }
+  const stored: StoredMessage[] = messages.map(({ messageId, body, sentTimestamp, receiveCount }) => ({
+    messageId,
+    body,
+    sentTimestamp,
+    receiveCount,
+  }));
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(stored), 'utf8');
+  await rename(`${file}.tmp`, file);
+};
+
+/**
+ * The local stand-in for the EventBridge bus, its rules and their SQS queues: one queue per rule, fed
+ * by the rule's pattern, delivering SQS batches of up to 10 EventBridge events to the rule's consumer.
+ * Failed messages come back after a backoff; after `maxReceiveCount` receives they go to the
+ * dead-letter file of the rule.
+ */
+export const startEventBus = async (options: EventBusOptions): Promise<EventBus> => {
+  const {
+    rules = definedRules,
+    deadLetterDir,
+    stateDir,
+    loadConsumer = (rule: RuleDefinition) => importFunction<SqsHandler>(rule.consumer, 'handler', repoRoot),
+    retryDelay = { baseMs: 200, maxMs: 5_000 },
+    logger = consoleLogger('bus'),
+  } = options;
+
+  let waiters: Array<() => void> = [];
+  const onChange = () => {
+    if (waiters.length === 0 || !queues.every((queue) => queue.isIdle)) return;
+    const resolved = waiters;
+    waiters = [];
+    for (const resolve of resolved) resolve();
+  };
+  const queues = rules.map(
+    (rule) => new RuleQueue(rule, { deadLetterDir, retryDelay, logger, loadConsumer, onChange }),
+  );
+
+  if (stateDir) {
+    for (const queue of queues) {
+      const stored = await loadPending(stateDir, queue.rule);
+      for (const message of stored) queue.enqueue(newMessage(message.body, message));
+      if (stored.length)
+        logger.info(`${queue.rule.name}: ${stored.length} messages queued before the last stop`);
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+
+  return {
+    publish(event) {
+      if (stopping) throw new Error('The event bus is stopped');
+      const body = JSON.stringify(event);
+      const matched: string[] = [];
+      for (const queue of queues) {
+        if (!matchesPattern(queue.rule.pattern, event)) continue;
+        queue.enqueue(newMessage(body));
+        matched.push(queue.rule.name);
+      }
+      return matched;
+    },
+    idle() {
+      if (queues.every((queue) => queue.isIdle)) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(queues.map((queue) => queue.stop()));
+        for (const queue of queues) {
+          if (stateDir) await savePending(stateDir, queue.rule, queue.pending);
+          else if (queue.pending.length) {
+            logger.warn(
+              `${queue.rule.name}: ${queue.pending.length} messages were not delivered before stop`,
+            );
+          }
+        }
+      })();
+      return stopping;
+    },
+  };
+};

@@ -1,0 +1,219 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RouteDefinition } from '../infra/definitions/routes.js';
+import type { RuleDefinition } from '../infra/definitions/rules.js';
+import { env, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
+import { createTables } from './create-tables.js';
+import { type LocalPaths, localPaths } from './data-dir.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './event-bus.js';
+import { type HttpHandler, startHttpServer } from './http-server.js';
+import { consoleLogger, type LocalLogger } from './log.js';
+import { describePortOwner, isPortFree } from './ports.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from './signing-key.js';
+import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
+
+export interface LocalStackOptions {
+  /** DynamoDB Local's files, the signing key, the outbox, dead letters, pipeline state. */
+  dataDir: string;
+  /** HTTP API port on 127.0.0.1; 0 picks a free one. Default 3000. */
+  port?: number;
+  /**
+   * `{port}` starts DynamoDB Local (files in `<dataDir>/dynamodb`, or in memory with `inMemory`);
+   * `{endpoint}` uses one that is already running (tests), which stop() leaves running.
+   * Default `{port: 8000}`.
+   */
+  dynamoDb?: { port: number; inMemory?: boolean } | { endpoint: string };
+  /** Put in front of the table names, so that several stacks can share one DynamoDB Local. */
+  tablePrefix?: string;
+  /** For tests; default: the definitions in infra/definitions. */
+  routes?: readonly RouteDefinition[];
+  rules?: readonly RuleDefinition[];
+  loadHandler?: (route: RouteDefinition) => Promise<HttpHandler>;
+  loadConsumer?: (rule: RuleDefinition) => Promise<SqsHandler>;
+  enrich?: Enrich;
+  /** Bus redelivery delays; see EventBusOptions. */
+  retryDelay?: { baseMs: number; maxMs: number };
+  /** Per component; default: prefixed console lines. */
+  logger?: (component: 'stack' | 'http' | 'pipe' | 'bus') => LocalLogger;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  tables: { events: string; readModels: string };
+  paths: LocalPaths;
+  /** The environment given to the handlers (also set on process.env). */
+  handlerEnvironment: Record<string, string>;
+  bus: EventBus;
+  poller: StreamPoller;
+  /** A token of the local issuer (default group `organizers`, 12 h). */
+  organizerToken(groups?: string[]): Promise<string>;
+  /**
+   * Resolves once everything stored so far went through the pipeline: the stream is read to its end,
+   * the queues are empty, and the events that consumers appended meanwhile went through as well.
+   */
+  settled(): Promise<void>;
+  /** HTTP server, stream poller, bus, then DynamoDB Local (if this stack started it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Sets the environment the handler modules read (the Lambda environment in the cloud). The process-wide
+ * Powertools settings are only defaults: set them yourself to see more.
+ */
+export const configureHandlerEnvironment = (values: {
+  dynamoDbEndpoint: string;
+  tables: LocalStack['tables'];
+  paths: LocalPaths;
+  jwksFile: string;
+}): Record<string, string> => {
+  const handlerEnvironment: Record<string, string> = {
+    [env.eventsTable]: values.tables.events,
+    [env.readModelsTable]: values.tables.readModels,
+    [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
+    [env.authMode]: 'local',
+    [env.localJwksFile]: values.jwksFile,
+    [env.localIssuer]: LOCAL_ISSUER,
+    [env.localAudience]: LOCAL_AUDIENCE,
+    [env.outboxDir]: values.paths.outbox,
+    // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: values.dynamoDbEndpoint,
+  };
+  Object.assign(process.env, handlerEnvironment);
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  // Readable console: warnings and errors only, no metrics output, no X-Ray.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'LearningCitiesLocal';
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'learning-cities-local';
+  return handlerEnvironment;
+};
+
+/** Starts the whole system on this machine; on a failure, whatever had started is stopped again. */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const paths = localPaths(resolve(options.dataDir));
+  const logger = options.logger ?? consoleLogger;
+  const dynamoDbOption = options.dynamoDb ?? { port: 8000 };
+  const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+
+  const stopAll = async () => {
+    const failures: unknown[] = [];
+    for (const { name, stop } of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger('stack').error(`stopping ${name} failed`, error);
+        failures.push(error);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, 'The local stack did not stop cleanly');
+  };
+
+  const port = options.port ?? 3000;
+  if (port !== 0 && !(await isPortFree(port, '127.0.0.1'))) {
+    // Checked before DynamoDB Local starts, to fail fast; startHttpServer says the same later on a race.
+    throw new Error(
+      `Cannot start the HTTP API: port ${port} on 127.0.0.1 is already in use by ${describePortOwner(port)}. ` +
+        'Or choose another port with PORT.',
+    );
+  }
+
+  try {
+    await Promise.all(
+      [paths.outbox, paths.deadLetters, paths.pipeline].map((dir) => mkdir(dir, { recursive: true })),
+    );
+
+    let dynamoDbEndpoint: string;
+    if ('endpoint' in dynamoDbOption) dynamoDbEndpoint = dynamoDbOption.endpoint;
+    else {
+      const dynamoDb = await startDynamoDbLocal({
+        port: dynamoDbOption.port,
+        path: dynamoDbOption.inMemory ? undefined : paths.dynamoDb,
+      });
+      stops.push({ name: 'DynamoDB Local', stop: dynamoDb.stop });
+      dynamoDbEndpoint = dynamoDb.endpoint;
+    }
+
+    const client = new DynamoDBClient(localClientConfig(dynamoDbEndpoint));
+    let names: Record<string, string>;
+    try {
+      names = await createTables(client, { prefix: options.tablePrefix });
+    } finally {
+      client.destroy();
+    }
+    const tables = { events: names[eventsTable.id] ?? '', readModels: names[readModelsTable.id] ?? '' };
+
+    const { jwksFile } = await loadSigningKey(paths.dataDir);
+    const handlerEnvironment = configureHandlerEnvironment({ dynamoDbEndpoint, tables, paths, jwksFile });
+
+    const bus = await startEventBus({
+      rules: options.rules,
+      deadLetterDir: paths.deadLetters,
+      stateDir: paths.queues,
+      loadConsumer: options.loadConsumer,
+      retryDelay: options.retryDelay,
+      logger: logger('bus'),
+    });
+    stops.push({ name: 'the event bus', stop: bus.stop });
+
+    let published = 0;
+    const publish = (event: BusEvent) => {
+      published += 1;
+      return bus.publish(event);
+    };
+    const poller = await startStreamPoller({
+      endpoint: dynamoDbEndpoint,
+      tableName: tables.events,
+      publish,
+      deadLetterDir: paths.deadLetters,
+      checkpointFile: paths.streamCheckpoints,
+      enrich: options.enrich,
+      logger: logger('pipe'),
+    });
+    stops.push({ name: 'the stream poller', stop: poller.stop });
+
+    const http = await startHttpServer({
+      port,
+      routes: options.routes,
+      loadHandler: options.loadHandler,
+      logger: logger('http'),
+    });
+    stops.push({ name: 'the HTTP server', stop: http.close });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: http.url,
+      dynamoDbEndpoint,
+      tables,
+      paths,
+      handlerEnvironment,
+      bus,
+      poller,
+      organizerToken: (groups = ['organizers']) => signOrganizerToken({ groups, dataDir: paths.dataDir }),
+      async settled() {
+        for (;;) {
+          await poller.caughtUp();
+          const before = published;
+          await bus.idle();
+          await poller.caughtUp();
+          if (published === before) return;
+        }
+      },
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => {});
+    throw error;
+  }
+};

@@ -1,0 +1,117 @@
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
+import { dataDirFromEnv, localPaths } from './data-dir.js';
+
+/** The local stand-in for the Cognito user pool's issuer; handlers read both from env (AUTH_MODE=local). */
+export const LOCAL_ISSUER = 'https://local.learning-cities.invalid/issuer';
+export const LOCAL_AUDIENCE = 'learning-cities-local';
+
+const ALGORITHM = 'RS256';
+
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  /** The public JWKS (`{keys: [...]}`) the handlers verify tokens with. */
+  jwksFile: string;
+}
+
+const publicJwk = (privateJwk: JWK) => ({
+  kty: privateJwk.kty,
+  n: privateJwk.n,
+  e: privateJwk.e,
+  kid: privateJwk.kid,
+  alg: ALGORITHM,
+  use: 'sig',
+});
+
+/** Writes the new key under its final name only if none is there yet (two first starts at once agree). */
+const createPrivateKey = async (file: string): Promise<void> => {
+  const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' }, null, 2), {
+    mode: 0o600,
+  });
+  try {
+    await link(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+};
+
+const readPrivateKey = async (file: string): Promise<JWK | undefined> => {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as JWK;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`The local signing key ${file} cannot be read; delete it to make a new one`, {
+      cause: error,
+    });
+  }
+};
+
+/**
+ * The local issuer's RS256 key: made on first use and kept in `<dataDir>/auth/private-key.json` (mode
+ * 0600), with its public JWKS written to `<dataDir>/auth/jwks.json`.
+ */
+export const loadSigningKey = async (dataDir = dataDirFromEnv()): Promise<SigningKey> => {
+  const paths = localPaths(dataDir);
+  await mkdir(paths.auth, { recursive: true, mode: 0o700 });
+  let jwk = await readPrivateKey(paths.privateKey);
+  if (!jwk) {
+    await createPrivateKey(paths.privateKey);
+    jwk = await readPrivateKey(paths.privateKey);
+  }
+  if (!jwk?.kid || jwk.kty !== 'RSA') {
+    throw new Error(`The local signing key ${paths.privateKey} is not an RSA JWK with a kid; delete it`);
+  }
+  const jwks = `${JSON.stringify({ keys: [publicJwk(jwk)] }, null, 2)}\n`;
+  const current = await readFile(paths.jwks, 'utf8').catch(() => undefined);
+  if (current !== jwks) {
+    const temporary = `${paths.jwks}.${process.pid}.tmp`;
+    await writeFile(temporary, jwks);
+    await rename(temporary, paths.jwks);
+  }
+  const privateKey = (await importJWK(jwk, ALGORITHM)) as CryptoKey;
+  return { kid: jwk.kid, privateKey, jwksFile: paths.jwks };
+};
+
+export interface OrganizerTokenOptions {
+  /** `cognito:groups`; omitted from the token when empty. Default: `['organizers']`. */
+  groups?: string[];
+  /** A jose time span, e.g. `12h`, `30m`. */
+  expiresIn?: string | number;
+  subject?: string;
+  dataDir?: string;
+}
+
+/** A Cognito-like ID token of the local issuer, signed with the local key. */
+export const signOrganizerToken = async ({
+  groups = ['organizers'],
+  expiresIn = '12h',
+  subject = 'local-organizer',
+  dataDir,
+}: OrganizerTokenOptions = {}): Promise<string> => {
+  const key = await loadSigningKey(dataDir);
+  const claims: Record<string, unknown> = { token_use: 'id', 'cognito:username': subject };
+  if (groups.length > 0) claims['cognito:groups'] = groups;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key.privateKey);
+};

@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole system on this machine (DynamoDB Local, the HTTP API, the event pipeline).
+ * Environment: PORT (3000), DYNAMODB_PORT (8000), DATA_DIR (.local). Ctrl-C or SIGTERM stops it all.
+ */
+import { relative } from 'node:path';
+import { dataDirFromEnv } from './data-dir.js';
+import { type LocalStack, startLocalStack } from './local-stack.js';
+import { watchAncestors } from './parent-watch.js';
+
+const portFromEnv = (name: string, fallback: number) => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${name} must be a port number (0-65535), not "${value}"`);
+  }
+  return port;
+};
+
+const shown = (path: string) => {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere === '' || fromHere.startsWith('..') ? path : fromHere;
+};
+
+const printBanner = async (stack: LocalStack) => {
+  const token = await stack.organizerToken();
+  const lines = [
+    '',
+    'Learning Cities conference backend: local stack ready',
+    `  API             ${stack.apiUrl}   (GET ${stack.apiUrl}/health, ${stack.apiUrl}/docs)`,
+    `  DynamoDB Local  ${stack.dynamoDbEndpoint}   (data in ${shown(stack.paths.dynamoDb)})`,
+    `  Notifications   ${shown(stack.paths.outbox)}/   (one .eml per email, agenda-changes.jsonl)`,
+    `  Dead letters    ${shown(stack.paths.deadLetters)}/   (<queue>.jsonl, one JSON line per message)`,
+    '  Organizer token (group organizers, valid 12 h; `npm run -s token` prints another):',
+    token,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+};
+
+const main = async () => {
+  const port = portFromEnv('PORT', 3000);
+  const dynamoDbPort = portFromEnv('DYNAMODB_PORT', 8000);
+  const stack = await startLocalStack({ dataDir: dataDirFromEnv(), port, dynamoDb: { port: dynamoDbPort } });
+
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) {
+      // A second Ctrl-C: leave now; DynamoDB Local is killed on exit all the same.
+      process.stderr.write(`\n${reason} again: exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`\n${reason}: stopping the local stack...\n`);
+    stack.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  watchAncestors((pid) => shutdown(`parent process ${pid} exited`));
+
+  await printBanner(stack);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENT_SOURCE } from '../../infra/definitions/rules.js';
+import { localClientConfig } from '../../local/aws-config.js';
+import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
+import { silentLogger } from '../../local/log.js';
+
+let dataDir: string;
+let stack: LocalStack;
+const deliveries: SQSEvent[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'local-stack-test-'));
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    dynamoDb: { endpoint: inject('dynamoDbEndpoint') },
+    tablePrefix: `stack-${randomUUID().slice(0, 8)}-`,
+    rules: [
+      {
+        name: 'ConferenceWatcher',
+        description: 'test rule',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': ['ConferenceCreated'] },
+        consumer: 'unused: loadConsumer is given',
+        maxReceiveCount: 2,
+        writesReadModels: false,
+        writesEvents: false,
+      },
+    ],
+    loadConsumer: async () => async (event) => {
+      deliveries.push(event);
+    },
+    logger: () => silentLogger,
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('startLocalStack', () => {
+  it('serves the real handlers over HTTP with the local environment set', async () => {
+    const response = await fetch(`${stack.apiUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(process.env.EVENTS_TABLE).toBe(stack.tables.events);
+    expect(process.env.READ_MODELS_TABLE).toBe(stack.tables.readModels);
+    expect(process.env.DYNAMODB_ENDPOINT).toBe(stack.dynamoDbEndpoint);
+    expect(process.env.AUTH_MODE).toBe('local');
+    expect(process.env.LOCAL_JWKS_FILE).toBe(join(dataDir, 'auth', 'jwks.json'));
+    expect(process.env.OUTBOX_DIR).toBe(join(dataDir, 'outbox'));
+    expect(await stack.organizerToken()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it('carries a stored event through the pipeline; settled() waits for it', async () => {
+    const client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
+    const conferenceId = randomUUID();
+    await client.send(
+      new PutItemCommand({
+        TableName: stack.tables.events,
+        Item: marshall({
+          pk: `conference-${conferenceId}`,
+          sk: 1,
+          kind: 'event',
+          eventId: randomUUID(),
+          type: 'ConferenceCreated',
+          streamId: `conference-${conferenceId}`,
+          version: 1,
+          conferenceId,
+          occurredAt: '2015-06-01T12:00:00.000Z',
+          data: {
+            conferenceId,
+            name: 'ICLC',
+            acronym: 'ICLC2015',
+            city: 'Mexico City',
+            country: 'MX',
+            venue: 'Palacio de Bellas Artes',
+            timezone: 'America/Mexico_City',
+            startDate: '2015-09-28',
+            endDate: '2015-09-30',
+            dailyStart: '09:00',
+            dailyEnd: '17:00',
+            capacity: 10,
+            rooms: [{ name: 'Main' }],
+          },
+          metadata: { correlationId: 'c', schemaVersion: 1 },
+        }),
+      }),
+    );
+    client.destroy();
+    await stack.settled();
+    const details = deliveries.flatMap((event) =>
+      event.Records.map((record) => JSON.parse(record.body).detail),
+    );
+    expect(details.map((detail) => detail.conferenceId)).toEqual([conferenceId]);
+  });
+
+  it('stops everything it started and closes the API port', async () => {
+    const { apiUrl } = stack;
+    await stack.stop();
+    await expect(fetch(`${apiUrl}/health`)).rejects.toThrow();
+  });
+});
