@@ -1,0 +1,82 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+  UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import type { Stage } from '../stage.js';
+
+/** The group whose members may run organizer commands (CONTRACT section 2). */
+export const ORGANIZERS_GROUP = 'organizers';
+
+export interface AuthProps {
+  stage: Stage;
+}
+
+/**
+ * Organizer identities: a Cognito user pool that only administrators fill (no self sign-up), with
+ * TOTP MFA and threat protection, one public app client and the `organizers` group.
+ */
+export class Auth extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  /** The `iss` claim of the pool's tokens, for JWT authorizers and verifiers. */
+  readonly issuerUrl: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+
+  constructor(scope: Construct, id: string, props: AuthProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Organizers are few, so the Plus plan costs little; threat protection blocks risky sign-ins in
+      // prod and only reports them in dev.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: prod
+        ? StandardThreatProtectionMode.FULL_FUNCTION
+        : StandardThreatProtectionMode.AUDIT_ONLY,
+      deletionProtection: prod,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.client = this.userPool.addClient('Client', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    new UserPoolGroup(this, 'Organizers', {
+      userPool: this.userPool,
+      groupName: ORGANIZERS_GROUP,
+      description: 'Conference organizers: may create conferences, schedule sessions, check in delegates',
+    });
+    this.issuerUrl = this.userPool.userPoolProviderUrl;
+    this.userPoolId = this.userPool.userPoolId;
+    this.clientId = this.client.userPoolClientId;
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.clientId });
+  }
+}

@@ -1,0 +1,143 @@
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type Access, type RouteDefinition, routes } from '../definitions/routes.js';
+import { env } from '../definitions/tables.js';
+import type { Stage } from '../stage.js';
+import type { Auth } from './auth.js';
+import { LambdaFunction } from './lambda-function.js';
+import { acknowledge, tableIndexesFinding } from './nag.js';
+
+export interface HttpApiProps {
+  stage: Stage;
+  eventsTable: ITable;
+  readModelsTable: ITable;
+  auth: Auth;
+}
+
+/** One line of JSON per request, with the fields operators need to follow a failing call. */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    userAgent: '$context.identity.userAgent',
+  }),
+);
+
+/** Why a route without an API Gateway authorizer is acceptable, by its access. */
+const routeAuthorizationReasons: Record<Exclude<Access, 'organizer'>, string> = {
+  public: 'Public by contract (CONTRACT section 2: who = anyone); throttled on the stage.',
+  delegate:
+    'Authorized in the handler: a delegate proves access with the X-Manage-Token secret or an organizer JWT ' +
+    '(CONTRACT section 2), which no single API Gateway authorizer can accept; the handler answers 401/403.',
+};
+
+/**
+ * The HTTP API of CONTRACT section 2: one function and one route per entry of `routes`. Organizer
+ * routes are guarded by a JWT authorizer on the Cognito pool in front of the handler (which checks
+ * the `organizers` group itself); public and delegate routes reach the handler directly.
+ */
+export class ConferenceHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly url: string;
+  /** The function of each route, by route name. */
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Learning Cities conference API (v1)',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: prod ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat },
+    });
+    this.url = this.stage.url;
+
+    const organizerAuthorizer = new HttpJwtAuthorizer('OrganizerAuthorizer', props.auth.issuerUrl, {
+      jwtAudience: [props.auth.clientId],
+    });
+
+    const functions = new Map<string, LambdaFunction>();
+    for (const route of routes) {
+      const fn = this.routeFunction(route, props);
+      const httpRoute = new HttpRoute(this, `${route.name}Route`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
+        ...(route.access === 'organizer' ? { authorizer: organizerAuthorizer } : {}),
+      });
+      if (route.access !== 'organizer') {
+        acknowledge(httpRoute, 'APIG4', routeAuthorizationReasons[route.access]);
+      }
+      functions.set(route.name, fn);
+    }
+    this.functions = functions;
+
+    new CfnOutput(this, 'Url', { value: this.url, description: 'Base URL of the HTTP API' });
+  }
+
+  private routeFunction(route: RouteDefinition, props: HttpApiProps): LambdaFunction {
+    const fn = new LambdaFunction(this, `${route.name}Function`, {
+      stage: props.stage,
+      entry: route.entry,
+      kind: 'http',
+      serviceName: 'conference-api',
+      description: `${route.method} ${route.path}`,
+      environment: {
+        [env.eventsTable]: props.eventsTable.tableName,
+        [env.readModelsTable]: props.readModelsTable.tableName,
+        [env.authMode]: 'cognito',
+        [env.userPoolId]: props.auth.userPoolId,
+        [env.userPoolClientId]: props.auth.clientId,
+      },
+    });
+    if (route.writes) {
+      props.eventsTable.grantReadWriteData(fn);
+    } else {
+      props.eventsTable.grantReadData(fn);
+    }
+    props.readModelsTable.grantReadData(fn);
+    if (fn.role) {
+      acknowledge(
+        fn.role,
+        tableIndexesFinding(props.eventsTable),
+        'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
+          'the conferences); the wildcard covers only indexes of that one table.',
+      );
+    }
+    return fn;
+  }
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Stage } from '../stage.js';
+import { acknowledge } from './nag.js';
+
+/** The repository root: `entry` paths in `infra/definitions` are relative to it. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Metrics namespace shared by every function (Powertools Metrics). */
+export const METRICS_NAMESPACE = 'LearningCities';
+
+/** What the function serves; it sets the timeout. */
+export type FunctionKind = 'http' | 'consumer';
+
+export const functionTimeouts: Record<FunctionKind, Duration> = {
+  // API Gateway HTTP APIs give up after 30 s; a command that needs more than 10 s is broken anyway.
+  http: Duration.seconds(10),
+  // Batch consumers process up to 10 messages and may read the event store to fill gaps.
+  consumer: Duration.seconds(30),
+};
+
+export interface LambdaFunctionProps {
+  stage: Stage;
+  /** Handler module relative to the repository root; it exports `handler`. */
+  entry: string;
+  kind: FunctionKind;
+  /** POWERTOOLS_SERVICE_NAME. */
+  serviceName: string;
+  description?: string;
+  environment?: Record<string, string>;
+}
+
+/**
+ * A Node.js 24 function on Graviton with the defaults every handler of this repository relies on:
+ * an ESM bundle made by the local esbuild (AWS SDK v3 included, tree-shaken), source maps, X-Ray
+ * tracing, Powertools settings and its own log group with a stage-dependent retention.
+ */
+export class LambdaFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
+    const entry = resolve(repoRoot, props.entry);
+    if (!existsSync(entry)) {
+      throw new Error(`${id}: handler module ${props.entry} does not exist (resolved to ${entry})`);
+    }
+    const prod = props.stage === 'prod';
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: functionTimeouts[props.kind],
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      ...(props.description ? { description: props.description } : {}),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    if (this.role) {
+      acknowledge(
+        this.role,
+        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'AWSLambdaBasicExecutionRole only allows writing CloudWatch Logs, which every function needs; ' +
+          'the function logs to its own log group with a set retention.',
+      );
+      acknowledge(
+        this.role,
+        'IAM5[Resource::*]',
+        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+          'resource-level permissions; every other statement of this role names its resources.',
+      );
+    }
+  }
+}

@@ -1,0 +1,408 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORGANIZERS_GROUP } from '../../infra/constructs/auth.js';
+import { pipeDefinition } from '../../infra/definitions/pipe.js';
+import { routes } from '../../infra/definitions/routes.js';
+import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
+import { eventsTable } from '../../infra/definitions/tables.js';
+import { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
+import type { Stage } from '../../infra/stage.js';
+
+/** A stack as `cdk synth` builds it, but without running esbuild (bundling is skipped for all stacks). */
+const buildStack = (stage: Stage = 'dev'): LearningCitiesStack => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new LearningCitiesStack(app, `LearningCities-${stage}`, { stage });
+};
+
+/** The CloudFormation logical id of a construct's resource. */
+const logicalId = (construct: IConstruct): string => {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).resolve(element.logicalId) as string;
+};
+
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** The actions a role may perform on a resource (matched by its ARN), from the role's inline policies. */
+const actionsOn = (template: Template, roleLogicalId: string, resourceArn: unknown): string[] => {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleLogicalId }] },
+  });
+  const actions = new Set<string>();
+  for (const policy of Object.values(policies)) {
+    for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      if (resources.some((r) => JSON.stringify(r) === JSON.stringify(resourceArn))) {
+        for (const action of [statement.Action].flat()) actions.add(action);
+      }
+    }
+  }
+  return [...actions].sort();
+};
+
+/** The cdk-nag AwsSolutions findings that are neither fixed nor acknowledged, one line each. */
+const unacknowledgedFindings = (stack: Stack): string[] =>
+  new AwsSolutionsChecks(undefined, { verbose: true })
+    .validateScope(stack)
+    .violations.filter((v) => v.severity === 'error' || v.severity === 'warning')
+    .flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+
+describe('LearningCities stack (dev)', () => {
+  let stack: LearningCitiesStack;
+  let template: Template;
+
+  beforeAll(() => {
+    stack = buildStack('dev');
+    template = Template.fromStack(stack);
+  });
+
+  describe('event store', () => {
+    it('is the events table of the definitions: keys, stream, PITR, TTL, catalog index', () => {
+      const tables = template.findResources('AWS::DynamoDB::Table');
+      const events = tables[logicalId(stack.eventStore.table)];
+      expect(events).toBeDefined();
+      expect(events?.Properties.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      expect(events?.Properties.AttributeDefinitions).toEqual(
+        expect.arrayContaining([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ]),
+      );
+      expect(events?.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: eventsTable.timeToLiveAttribute, Enabled: true },
+      });
+      expect(events?.Properties.GlobalSecondaryIndexes).toEqual([
+        {
+          IndexName: 'catalog',
+          KeySchema: [
+            { AttributeName: 'catalog', KeyType: 'HASH' },
+            { AttributeName: 'occurredAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]);
+    });
+
+    it('is retained when the stack is deleted or the table replaced', () => {
+      const events = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.eventStore.table)];
+      expect(events?.DeletionPolicy).toBe('Retain');
+      expect(events?.UpdateReplacePolicy).toBe('Retain');
+    });
+
+    it('has read models with PITR that a dev stack may drop', () => {
+      const readModels = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.readModels.table)];
+      expect(readModels?.Properties.PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+      expect(readModels?.DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('functions', () => {
+    it('makes one function per route, one per rule and the enrichment, all Node.js 24 on arm64', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      expect(functions).toHaveLength(routes.length + rules.length + 1);
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          MemorySize: 512,
+          TracingConfig: { Mode: 'Active' },
+          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          Environment: {
+            Variables: expect.objectContaining({
+              NODE_OPTIONS: '--enable-source-maps',
+              POWERTOOLS_METRICS_NAMESPACE: 'LearningCities',
+              POWERTOOLS_SERVICE_NAME: expect.any(String),
+            }),
+          },
+        });
+      }
+    });
+
+    it('keeps function logs a month in dev', () => {
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+      expect(groups.length).toBeGreaterThanOrEqual(routes.length + rules.length + 1);
+      for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('has exactly one route per entry of routes', () => {
+      const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => r.Properties.RouteKey,
+      );
+      expect(keys.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    });
+
+    it('puts the Cognito JWT authorizer on organizer routes and on no other', () => {
+      const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
+      expect(Object.keys(authorizers)).toHaveLength(1);
+      const [authorizerId, authorizer] = Object.entries(authorizers)[0] ?? [];
+      expect(authorizer?.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: { 'Fn::GetAtt': [logicalId(stack.auth.userPool), 'ProviderURL'] },
+          Audience: [{ Ref: logicalId(stack.auth.client) }],
+        },
+      });
+      const byKey = new Map(
+        Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => [
+          r.Properties.RouteKey as string,
+          r.Properties,
+        ]),
+      );
+      for (const route of routes) {
+        const properties = byKey.get(`${route.method} ${route.path}`);
+        if (route.access === 'organizer') {
+          expect(properties, route.name).toMatchObject({
+            AuthorizationType: 'JWT',
+            AuthorizerId: { Ref: authorizerId },
+          });
+        } else {
+          expect(properties?.AuthorizationType, route.name).toBe('NONE');
+          expect(properties?.AuthorizerId, route.name).toBeUndefined();
+        }
+      }
+    });
+
+    it('gives each route function its configuration and the grants its route needs', () => {
+      const events = arnOf(stack.eventStore.table);
+      const readModels = arnOf(stack.readModels.table);
+      for (const route of routes) {
+        const fn = stack.httpApi.functions.get(route.name);
+        expect(fn, route.name).toBeDefined();
+        if (!fn?.role) throw new Error(`no role for ${route.name}`);
+        const properties = template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties;
+        expect(properties?.Timeout).toBe(10);
+        expect(properties?.Environment.Variables).toMatchObject({
+          EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
+          READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
+          AUTH_MODE: 'cognito',
+          USER_POOL_ID: { Ref: logicalId(stack.auth.userPool) },
+          USER_POOL_CLIENT_ID: { Ref: logicalId(stack.auth.client) },
+        });
+        const role = logicalId(fn.role);
+        const onEvents = actionsOn(template, role, events);
+        expect(onEvents, route.name).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+        if (route.writes) {
+          expect(onEvents, route.name).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+        } else {
+          expect(onEvents, route.name).not.toContain('dynamodb:PutItem');
+        }
+        const onReadModels = actionsOn(template, role, readModels);
+        expect(onReadModels, route.name).toContain('dynamodb:GetItem');
+        expect(onReadModels, route.name).not.toContain('dynamodb:PutItem');
+      }
+    });
+
+    it('logs access and throttles on its auto-deployed default stage', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+      expect(JSON.stringify(template.findOutputs('*'))).toContain('execute-api');
+    });
+  });
+
+  describe('event pipe', () => {
+    it('reads the events table stream with the filter of the pipe definition into the bus', () => {
+      template.resourceCountIs('AWS::Pipes::Pipe', 1);
+      template.hasResourceProperties('AWS::Pipes::Pipe', {
+        Source: { 'Fn::GetAtt': [logicalId(stack.eventStore.table), 'StreamArn'] },
+        SourceParameters: {
+          DynamoDBStreamParameters: {
+            StartingPosition: 'TRIM_HORIZON',
+            BatchSize: pipeDefinition.batchSize,
+            MaximumRetryAttempts: pipeDefinition.maxRetryAttempts,
+            DeadLetterConfig: { Arn: arnOf(stack.eventPipe.deadLetterQueue) },
+          },
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(pipeDefinition.filterPattern) }] },
+        },
+        Enrichment: arnOf(stack.eventPipe.enrichment),
+        Target: arnOf(stack.eventBus.bus),
+        TargetParameters: {
+          EventBridgeEventBusParameters: { Source: EVENT_SOURCE, DetailType: pipeDefinition.detailTypePath },
+        },
+        RoleArn: arnOf(stack.eventPipe.role),
+      });
+    });
+
+    it('has a role that can do what the pipe does and no more', () => {
+      const role = logicalId(stack.eventPipe.role);
+      expect(
+        actionsOn(template, role, { 'Fn::GetAtt': [logicalId(stack.eventStore.table), 'StreamArn'] }),
+      ).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
+      expect(actionsOn(template, role, arnOf(stack.eventPipe.enrichment))).toEqual(['lambda:InvokeFunction']);
+      expect(actionsOn(template, role, arnOf(stack.eventBus.bus))).toEqual(['events:PutEvents']);
+      expect(actionsOn(template, role, arnOf(stack.eventPipe.deadLetterQueue))).toContain('sqs:SendMessage');
+      expect(actionsOn(template, role, arnOf(stack.eventStore.table))).toEqual([]);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'pipes.amazonaws.com' } })],
+        },
+      });
+    });
+
+    it('sends failed batches to an encrypted dead-letter queue', () => {
+      const dlq = template.findResources('AWS::SQS::Queue')[logicalId(stack.eventPipe.deadLetterQueue)];
+      expect(dlq?.Properties.SqsManagedSseEnabled).toBe(true);
+    });
+  });
+
+  describe('event bus', () => {
+    it('archives every conference event for a year', () => {
+      template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: arnOf(stack.eventBus.bus),
+        EventPattern: { source: [EVENT_SOURCE] },
+        RetentionDays: 365,
+      });
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-conference-dev' });
+    });
+  });
+
+  describe('consumers', () => {
+    it('has one rule per entry of rules, with exactly its pattern, targeting its queue', () => {
+      const ruleResources = template.findResources('AWS::Events::Rule');
+      expect(Object.keys(ruleResources)).toHaveLength(rules.length);
+      for (const rule of rules) {
+        const consumer = stack.consumers.consumers.get(rule.name);
+        if (!consumer) throw new Error(`no consumer for ${rule.name}`);
+        const properties = ruleResources[logicalId(consumer.rule)]?.Properties;
+        expect(properties?.EventPattern, rule.name).toEqual(rule.pattern);
+        expect(properties?.EventBusName).toEqual({ Ref: logicalId(stack.eventBus.bus) });
+        expect(properties?.Targets).toEqual([
+          expect.objectContaining({
+            Arn: arnOf(consumer.queue),
+            DeadLetterConfig: { Arn: arnOf(consumer.deadLetterQueue) },
+          }),
+        ]);
+      }
+    });
+
+    it('puts a queue with a dead-letter queue in front of each consumer', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      for (const rule of rules) {
+        const consumer = stack.consumers.consumers.get(rule.name);
+        if (!consumer) throw new Error(`no consumer for ${rule.name}`);
+        const fn = template.findResources('AWS::Lambda::Function')[logicalId(consumer.function)];
+        const timeout = fn?.Properties.Timeout as number;
+        expect(timeout).toBe(30);
+        const queue = queues[logicalId(consumer.queue)]?.Properties;
+        expect(queue).toMatchObject({
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: {
+            deadLetterTargetArn: arnOf(consumer.deadLetterQueue),
+            maxReceiveCount: rule.maxReceiveCount,
+          },
+        });
+        expect(queue?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+        expect(queues[logicalId(consumer.deadLetterQueue)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+      }
+    });
+
+    it('drains each queue in batches and reports partial failures', () => {
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(rules.length);
+      for (const rule of rules) {
+        const consumer = stack.consumers.consumers.get(rule.name);
+        if (!consumer) throw new Error(`no consumer for ${rule.name}`);
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: arnOf(consumer.queue),
+          FunctionName: { Ref: logicalId(consumer.function) },
+          BatchSize: 10,
+          MaximumBatchingWindowInSeconds: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      }
+    });
+
+    it('grants each consumer what its rule declares', () => {
+      for (const rule of rules) {
+        const consumer = stack.consumers.consumers.get(rule.name);
+        if (!consumer?.function.role) throw new Error(`no consumer role for ${rule.name}`);
+        const role = logicalId(consumer.function.role);
+        expect(consumer.function.node.tryFindChild('Resource')).toBeDefined();
+        const variables =
+          template.findResources('AWS::Lambda::Function')[logicalId(consumer.function)]?.Properties
+            .Environment.Variables;
+        expect(variables).toMatchObject({
+          EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
+          READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
+        });
+        const onEvents = actionsOn(template, role, arnOf(stack.eventStore.table));
+        const onReadModels = actionsOn(template, role, arnOf(stack.readModels.table));
+        expect(onEvents).toContain('dynamodb:Query');
+        expect(onEvents.includes('dynamodb:PutItem'), rule.name).toBe(rule.writesEvents);
+        expect(onReadModels).toContain('dynamodb:GetItem');
+        expect(onReadModels.includes('dynamodb:PutItem'), rule.name).toBe(rule.writesReadModels);
+      }
+    });
+  });
+
+  describe('auth', () => {
+    it('has a user pool without self sign-up, with MFA, and the organizers group', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        MfaConfiguration: 'ON',
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: Match.anyValue() }) },
+      });
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: ORGANIZERS_GROUP,
+        UserPoolId: { Ref: logicalId(stack.auth.userPool) },
+      });
+      expect(ORGANIZERS_GROUP).toBe('organizers');
+    });
+  });
+});
+
+describe('LearningCities stack (prod)', () => {
+  it('keeps read models, logs and the user pool', () => {
+    const stack = buildStack('prod');
+    const template = Template.fromStack(stack);
+    const readModels = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.readModels.table)];
+    expect(readModels?.DeletionPolicy).toBe('Retain');
+    expect(readModels?.Properties.DeletionProtectionEnabled).toBe(true);
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }),
+    });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-conference-prod' });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each(['dev', 'prod'] as const)('reports nothing unacknowledged on the %s stack', (stage) => {
+    expect(unacknowledgedFindings(buildStack(stage))).toEqual([]);
+  });
+
+  it('does report a finding that nobody acknowledged', () => {
+    const stack = buildStack('dev');
+    new Queue(stack, 'UnencryptedQueue', { enforceSSL: false });
+    const findings = unacknowledgedFindings(stack);
+    expect(findings).toContain('error AwsSolutions-SQS4 at LearningCities-dev/UnencryptedQueue/Resource');
+    expect(findings).toContain('error AwsSolutions-SQS3 at LearningCities-dev/UnencryptedQueue/Resource');
+  });
+});
