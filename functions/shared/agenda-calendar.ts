@@ -46,7 +46,7 @@ export const agendaCalendar = (model: AgendaReadModel & { conference: Conference
       timezone: conference.timezone,
       summary: session.title,
       location: `${session.room}, ${conference.venue}`,
-      description: describeSession(session),
+      description: describeSession(session) || null,
       categories: [{ name: session.type }],
       status: session.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });

@@ -1,9 +1,8 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conferenceDecider } from '../../domain/conference/decider.js';
 import { ConflictError, InvalidCommandError } from '../../domain/shared/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { iclc2015 } from './fixtures.js';
-import { expect } from 'vitest';
 
 const given = deciderSpec(conferenceDecider);
 const create = (details = iclc2015) => ({ type: 'CreateConference' as const, conferenceId: 'c1', details });
@@ -31,7 +30,10 @@ describe('Conference decider', () => {
   it('accepts a one-day conference', () => {
     given()
       .when(create({ ...iclc2015, endDate: iclc2015.startDate }))
-      .then({ type: 'ConferenceCreated', data: { conferenceId: 'c1', ...iclc2015, endDate: iclc2015.startDate } });
+      .then({
+        type: 'ConferenceCreated',
+        data: { conferenceId: 'c1', ...iclc2015, endDate: iclc2015.startDate },
+      });
   });
 
   it('refuses daily hours that end before they start', () => {

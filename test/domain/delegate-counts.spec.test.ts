@@ -55,7 +55,12 @@ const project = (streams: EventEnvelope[][]) => {
 describe('Delegate counts projection', () => {
   it('counts a registered delegate as a seat holder of their country and category', () => {
     const counts = project([[envelope('DelegateRegistered', admitted('MX', 'mayor'), 1)]]);
-    expect(counts).toMatchObject({ registered: 1, waitlisted: 0, byCountry: { MX: 1 }, byCategory: { mayor: 1 } });
+    expect(counts).toMatchObject({
+      registered: 1,
+      waitlisted: 0,
+      byCountry: { MX: 1 },
+      byCategory: { mayor: 1 },
+    });
     expect(counts.countries).toBe(1);
   });
 
@@ -76,7 +81,12 @@ describe('Delegate counts projection', () => {
         envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(2) }, 2),
         envelope(
           'RegistrationCancelled',
-          { registrationId: 'r1', cancelledAt: at(3), previousStatus: 'checked-in', cancelledBy: 'organizer' },
+          {
+            registrationId: 'r1',
+            cancelledAt: at(3),
+            previousStatus: 'checked-in',
+            cancelledBy: 'organizer',
+          },
           3,
         ),
       ],
@@ -112,15 +122,28 @@ describe('Delegate counts projection', () => {
             const version = events.length + 1;
             if (step === 'promote' && status === 'waitlisted') {
               status = 'registered';
-              events.push(envelope('WaitlistedDelegatePromoted', { registrationId: 'r1', promotedAt: at(version) }, version));
+              events.push(
+                envelope(
+                  'WaitlistedDelegatePromoted',
+                  { registrationId: 'r1', promotedAt: at(version) },
+                  version,
+                ),
+              );
             } else if (step === 'check-in' && status === 'registered') {
               status = 'checked-in';
-              events.push(envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(version) }, version));
+              events.push(
+                envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(version) }, version),
+              );
             } else if (step === 'cancel' && status !== 'cancelled') {
               events.push(
                 envelope(
                   'RegistrationCancelled',
-                  { registrationId: 'r1', cancelledAt: at(version), previousStatus: status, cancelledBy: 'delegate' },
+                  {
+                    registrationId: 'r1',
+                    cancelledAt: at(version),
+                    previousStatus: status,
+                    cancelledBy: 'delegate',
+                  },
                   version,
                 ),
               );

@@ -27,7 +27,10 @@ const register = (seatAvailable: boolean) => ({
 });
 const registered: RegistrationEvent = { type: 'DelegateRegistered', data: admitted };
 const waitlisted: RegistrationEvent = { type: 'DelegateWaitlisted', data: admitted };
-const checkedIn: RegistrationEvent = { type: 'DelegateCheckedIn', data: { registrationId: 'r1', checkedInAt: later } };
+const checkedIn: RegistrationEvent = {
+  type: 'DelegateCheckedIn',
+  data: { registrationId: 'r1', checkedInAt: later },
+};
 const cancelled = (previousStatus: 'registered' | 'waitlisted' | 'checked-in'): RegistrationEvent => ({
   type: 'RegistrationCancelled',
   data: { registrationId: 'r1', cancelledAt: later, previousStatus, cancelledBy: 'delegate' },
@@ -58,7 +61,9 @@ describe('Registration decider', () => {
       given(registered, checkedIn).when(cancel).then(cancelled('checked-in'));
     });
     it('refuses to cancel twice', () => {
-      given(registered, cancelled('registered')).when(cancel).thenThrows(ConflictError, /already cancelled/);
+      given(registered, cancelled('registered'))
+        .when(cancel)
+        .thenThrows(ConflictError, /already cancelled/);
     });
     it('does not know an unknown registration', () => {
       given().when(cancel).thenThrows(NotFoundError);
@@ -71,15 +76,22 @@ describe('Registration decider', () => {
       given(registered).when(checkIn).then(checkedIn);
     });
     it('checks in a promoted delegate', () => {
-      given(waitlisted, { type: 'WaitlistedDelegatePromoted', data: { registrationId: 'r1', promotedAt: now } })
+      given(waitlisted, {
+        type: 'WaitlistedDelegatePromoted',
+        data: { registrationId: 'r1', promotedAt: now },
+      })
         .when(checkIn)
         .then(checkedIn);
     });
     it('refuses a waitlisted delegate', () => {
-      given(waitlisted).when(checkIn).thenThrows(ConflictError, /not registered/);
+      given(waitlisted)
+        .when(checkIn)
+        .thenThrows(ConflictError, /not registered/);
     });
     it('refuses a second check-in', () => {
-      given(registered, checkedIn).when(checkIn).thenThrows(ConflictError, /already checked in/);
+      given(registered, checkedIn)
+        .when(checkIn)
+        .thenThrows(ConflictError, /already checked in/);
     });
     it('refuses a cancelled registration', () => {
       given(registered, cancelled('registered')).when(checkIn).thenThrows(ConflictError);

@@ -6,6 +6,7 @@ export const deciderSpec =
   <C, E, S>(decider: Decider<C, E, S>) =>
   (...given: E[]) => ({
     when: (command: C) => ({
+      // biome-ignore lint/suspicious/noThenProperty: given/when/then is the spec's vocabulary; this object is never awaited
       then: (...expected: E[]) => expect(decider.decide(command, fold(decider, given))).toEqual(expected),
       thenThrows: (errorClass: new (...args: never[]) => Error, message?: RegExp) => {
         let thrown: unknown;
