@@ -7,9 +7,9 @@ import {
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { registrationGuards } from '../../domain/registration/invariants.js';
 import { fold } from '../../domain/shared/decider.js';
-import { toStoreGuard } from './command.js';
-import { notFound, ServiceUnavailableError } from './errors.js';
-import { AppendConflictError, type IdempotencyWrite } from './event-store.js';
+import { retryOnStreamConflict, toStoreGuard } from './command.js';
+import { notFound } from './errors.js';
+import type { IdempotencyWrite } from './event-store.js';
 import { eventStore, loadConference } from './stores.js';
 
 export interface LoadedRegistration {
@@ -44,27 +44,19 @@ export interface RegistrationChange {
  */
 export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> => {
   const conference = await loadConference(change.conferenceId);
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  return retryOnStreamConflict(`Registration ${change.registrationId}`, async () => {
     const { registration, version } = await loadRegistration(change.conferenceId, change.registrationId);
     change.authorize?.(registration);
     const now = new Date().toISOString();
     const events = registrationDecider.decide(change.command(now), registration);
-    try {
-      await eventStore().append({
-        ...change.metadata,
-        now,
-        conferenceId: change.conferenceId,
-        streams: [
-          { streamId: registrationStreamId(change.registrationId), expectedVersion: version, events },
-        ],
-        guards: registrationGuards(registration, conference.capacity, events).map(toStoreGuard),
-        idempotency: change.idempotency?.(events),
-      });
-      return events;
-    } catch (error) {
-      if (error instanceof AppendConflictError && error.stream && !error.idempotency) continue;
-      throw error;
-    }
-  }
-  throw new ServiceUnavailableError(`Registration ${change.registrationId} kept changing`);
+    await eventStore().append({
+      ...change.metadata,
+      now,
+      conferenceId: change.conferenceId,
+      streams: [{ streamId: registrationStreamId(change.registrationId), expectedVersion: version, events }],
+      guards: registrationGuards(registration, conference.capacity, events).map(toStoreGuard),
+      idempotency: change.idempotency?.(events),
+    });
+    return events;
+  });
 };
