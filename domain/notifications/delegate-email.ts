@@ -3,12 +3,24 @@ import type { Registration } from '../registration/decider.js';
 
 export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled';
 
-export const noticeOf: Record<string, DelegateNotice> = {
+export const noticeOf: Partial<Record<string, DelegateNotice>> = {
   DelegateRegistered: 'registered',
   DelegateWaitlisted: 'waitlisted',
   WaitlistedDelegatePromoted: 'promoted',
   RegistrationCancelled: 'cancelled',
 };
+
+/** Session changes that subscribers of the agenda-changes topic are told about. */
+export const agendaChangeEventTypes = ['SessionRescheduled', 'SessionCancelled'] as const;
+
+/** Everything the notifier acts on: the delegate emails and the agenda changes. */
+export const notifierEventTypes = [
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'WaitlistedDelegatePromoted',
+  'RegistrationCancelled',
+  ...agendaChangeEventTypes,
+] as const;
 
 export interface EmailContent {
   subject: string;

@@ -1,4 +1,8 @@
-import { delegateEmail, noticeOf } from '../../domain/notifications/delegate-email.js';
+import {
+  agendaChangeEventTypes,
+  delegateEmail,
+  noticeOf,
+} from '../../domain/notifications/delegate-email.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
@@ -9,7 +13,7 @@ import { logger } from '../shared/observability.js';
 import { once } from '../shared/once.js';
 import { eventStore, loadConference } from '../shared/stores.js';
 
-const agendaChanges = new Set(['SessionRescheduled', 'SessionCancelled']);
+const agendaChanges = new Set<string>(agendaChangeEventTypes);
 
 export const handler = busConsumer(async (envelope) => {
   const notice = noticeOf[envelope.type];

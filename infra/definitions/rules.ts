@@ -1,9 +1,24 @@
+import type { EventType } from '../../domain/events.js';
+import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
+import { agendaEventTypes } from '../../domain/projections/agenda.js';
+import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
+import { waitlistEventTypes } from '../../domain/projections/waitlist.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
  * and a consumer function per entry; the local in-process bus matches the very same patterns and
  * invokes the same consumer handlers with SQS batches of EventBridge events.
  */
 export const EVENT_SOURCE = 'learning-cities.conference';
+
+/**
+ * What a consumer does outside the tables, each of which needs its own permission and configuration:
+ * - `send-email`: sends email through Amazon SES v2 from the notification sender (NOTIFICATION_SENDER);
+ * - `publish-agenda-changes`: publishes to the agenda changes SNS topic (AGENDA_CHANGES_TOPIC_ARN).
+ * Locally both go to files under DATA_DIR/outbox.
+ */
+export const ruleEffects = ['send-email', 'publish-agenda-changes'] as const;
+
+export type RuleEffect = (typeof ruleEffects)[number];
 
 /** The subset of EventBridge's event pattern language that these rules use (exact values, nested). */
 export type EventPattern = { [key: string]: string[] | EventPattern };
@@ -21,37 +36,20 @@ export interface RuleDefinition {
   writesReadModels: boolean;
   /** Issues commands: write access to the event store. */
   writesEvents: boolean;
+  /** Side effects beyond the tables; none when absent. */
+  effects?: RuleEffect[];
 }
 
-export const eventTypes = [
-  'ConferenceCreated',
-  'DelegateRegistered',
-  'DelegateWaitlisted',
-  'WaitlistedDelegatePromoted',
-  'RegistrationCancelled',
-  'DelegateCheckedIn',
-  'SessionScheduled',
-  'SessionRescheduled',
-  'SessionCancelled',
-  'AwardGranted',
-] as const;
-
-export type EventType = (typeof eventTypes)[number];
-
-const ofTypes = (...types: EventType[]): EventPattern => ({ source: [EVENT_SOURCE], 'detail-type': types });
+const ofTypes = (types: readonly EventType[]): EventPattern => ({
+  source: [EVENT_SOURCE],
+  'detail-type': [...types],
+});
 
 export const rules: RuleDefinition[] = [
   {
     name: 'DelegateCountsProjector',
     description: 'Builds the delegate counts read model',
-    pattern: ofTypes(
-      'ConferenceCreated',
-      'DelegateRegistered',
-      'DelegateWaitlisted',
-      'WaitlistedDelegatePromoted',
-      'RegistrationCancelled',
-      'DelegateCheckedIn',
-    ),
+    pattern: ofTypes(delegateCountsEventTypes),
     consumer: 'functions/consumers/delegate-counts-projector.ts',
     maxReceiveCount: 5,
     writesReadModels: true,
@@ -60,13 +58,7 @@ export const rules: RuleDefinition[] = [
   {
     name: 'AgendaProjector',
     description: 'Builds the agenda read model (agenda, agenda.ics, schedule.json)',
-    pattern: ofTypes(
-      'ConferenceCreated',
-      'SessionScheduled',
-      'SessionRescheduled',
-      'SessionCancelled',
-      'AwardGranted',
-    ),
+    pattern: ofTypes(agendaEventTypes),
     consumer: 'functions/consumers/agenda-projector.ts',
     maxReceiveCount: 5,
     writesReadModels: true,
@@ -75,13 +67,7 @@ export const rules: RuleDefinition[] = [
   {
     name: 'WaitlistProcess',
     description: 'Keeps the waitlist and promotes the longest-waiting delegate when a seat frees up',
-    pattern: ofTypes(
-      'DelegateRegistered',
-      'DelegateWaitlisted',
-      'WaitlistedDelegatePromoted',
-      'RegistrationCancelled',
-      'DelegateCheckedIn',
-    ),
+    pattern: ofTypes(waitlistEventTypes),
     consumer: 'functions/consumers/waitlist-process.ts',
     maxReceiveCount: 5,
     writesReadModels: true,
@@ -90,17 +76,11 @@ export const rules: RuleDefinition[] = [
   {
     name: 'Notifier',
     description: 'Emails delegates about their registration and publishes agenda changes',
-    pattern: ofTypes(
-      'DelegateRegistered',
-      'DelegateWaitlisted',
-      'WaitlistedDelegatePromoted',
-      'RegistrationCancelled',
-      'SessionRescheduled',
-      'SessionCancelled',
-    ),
+    pattern: ofTypes(notifierEventTypes),
     consumer: 'functions/consumers/notifier.ts',
     maxReceiveCount: 5,
     writesReadModels: true,
     writesEvents: false,
+    effects: ['send-email', 'publish-agenda-changes'],
   },
 ];
