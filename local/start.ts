@@ -1,9 +1,11 @@
 /**
  * `npm start`: the whole system on this machine (DynamoDB Local, the HTTP API, the event pipeline).
- * Environment: PORT (3000), DYNAMODB_PORT (8000), DATA_DIR (.local). Ctrl-C or SIGTERM stops it all.
+ * Environment: PORT (3000), DYNAMODB_PORT (8000), DATA_DIR (.local), DEMO (1: load the demo conference
+ * into an empty store; 0: start empty). Ctrl-C or SIGTERM stops it all.
  */
 import { relative } from 'node:path';
 import { dataDirFromEnv } from './data-dir.js';
+import { startupDemo } from './demo/start-demo.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
 import { watchAncestors } from './parent-watch.js';
 
@@ -22,12 +24,13 @@ const shown = (path: string) => {
   return fromHere === '' || fromHere.startsWith('..') ? path : fromHere;
 };
 
-const printBanner = async (stack: LocalStack) => {
+const printBanner = async (stack: LocalStack, demoLines: string[]) => {
   const token = await stack.organizerToken();
   const lines = [
     '',
     'Learning Cities conference backend: local stack ready',
     `  API             ${stack.apiUrl}   (GET ${stack.apiUrl}/health, ${stack.apiUrl}/docs)`,
+    ...demoLines,
     `  DynamoDB Local  ${stack.dynamoDbEndpoint}   (data in ${shown(stack.paths.dynamoDb)})`,
     `  Notifications   ${shown(stack.paths.outbox)}/   (one .eml per email, agenda-changes.jsonl)`,
     `  Dead letters    ${shown(stack.paths.deadLetters)}/   (<queue>.jsonl, one JSON line per message)`,
@@ -43,8 +46,15 @@ const printBanner = async (stack: LocalStack) => {
 const main = async () => {
   const port = portFromEnv('PORT', 3000);
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT', 8000);
-  const stack = await startLocalStack({ dataDir: dataDirFromEnv(), port, dynamoDb: { port: dynamoDbPort } });
+  const demo = startupDemo();
+  const stack = await startLocalStack({
+    dataDir: dataDirFromEnv(),
+    port,
+    dynamoDb: { port: dynamoDbPort },
+    logger: demo.logger,
+  });
 
+  const stopDemo = new AbortController();
   let stopping = false;
   const shutdown = (reason: string) => {
     if (stopping) {
@@ -53,6 +63,7 @@ const main = async () => {
       process.exit(1);
     }
     stopping = true;
+    stopDemo.abort();
     process.stdout.write(`\n${reason}: stopping the local stack...\n`);
     stack.stop().then(
       () => {
@@ -69,7 +80,12 @@ const main = async () => {
   process.on('SIGTERM', shutdown);
   watchAncestors((pid) => shutdown(`parent process ${pid} exited`));
 
-  await printBanner(stack);
+  const demoLines = await demo.load({
+    apiUrl: stack.apiUrl,
+    token: await stack.organizerToken(),
+    signal: stopDemo.signal,
+  });
+  if (!stopping) await printBanner(stack, demoLines);
 };
 
 main().catch((error: unknown) => {

@@ -1,0 +1,1152 @@
+/**
+ * The demo conference (CONTRACT section 1): the 2nd International Conference on Learning Cities, Mexico
+ * City, 28–30 September 2015. Everything here is the bodies of the HTTP commands an organizer and the
+ * delegates would send; local/demo/load-demo.ts sends them.
+ *
+ * The host city's mayor and the director of the UNESCO Institute for Lifelong Learning took part in the
+ * real conference; every other speaker and every delegate is an illustrative, made-up person. All data
+ * is deterministic: the delegates come from a seeded generator.
+ */
+import type { SessionDetails } from '../../domain/agenda/events.js';
+import type { AwardGrant } from '../../domain/award/events.js';
+import type { ConferenceDetails } from '../../domain/conference/events.js';
+import type { Delegate, DelegateCategory } from '../../domain/registration/events.js';
+
+export const DEMO_ACRONYM = 'ICLC2015';
+
+const PLENARY_HALL = 'Sala Principal';
+const PONCE = 'Sala Manuel M. Ponce';
+const BOARI = 'Sala Adamo Boari';
+const CONFERENCE_ROOM = 'Salón de Conferencias';
+const FOYER = 'Vestíbulo';
+
+export const conference: ConferenceDetails = {
+  name: '2nd International Conference on Learning Cities',
+  acronym: DEMO_ACRONYM,
+  city: 'Mexico City',
+  country: 'MX',
+  venue: 'Palacio de Bellas Artes',
+  timezone: 'America/Mexico_City',
+  startDate: '2015-09-28',
+  endDate: '2015-09-30',
+  dailyStart: '09:00',
+  dailyEnd: '17:00',
+  theme: 'Building Sustainable Learning Cities',
+  capacity: 650,
+  rooms: [
+    { name: PLENARY_HALL, capacity: 1000 },
+    { name: PONCE, capacity: 180 },
+    { name: BOARI, capacity: 120 },
+    { name: CONFERENCE_ROOM, capacity: 80 },
+    { name: FOYER, capacity: 650 },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Agenda
+
+const THEMES = {
+  inclusion: 'Learning for social inclusion',
+  environment: 'Learning cities and the environment',
+  esd: 'Education for sustainable development',
+  monitoring: 'Monitoring progress of learning cities',
+  partnerships: 'Partnerships for learning cities',
+  lifelong: 'Lifelong learning for all',
+} as const;
+
+type Person = { name: string; affiliation: string };
+const person = (name: string, affiliation: string): Person => ({ name, affiliation });
+
+// Real public figures at the event.
+const carlsen = person('Arne Carlsen', 'UNESCO Institute for Lifelong Learning');
+const mancera = person('Miguel Ángel Mancera', 'Mayor of Mexico City');
+// Illustrative speakers.
+const ortega = person('Gabriela Ortega Ruiz', 'Ministry of Education of Mexico City');
+const marsh = person('Helen Marsh', 'PASCAL International Observatory');
+const liWei = person('Li Wei', 'Beijing Academy of Educational Sciences');
+const mensah = person('Kwame Mensah', 'Ghana Education Service');
+const haddad = person('Rania Haddad', 'Greater Amman Municipality');
+const navarro = person('Lucía Navarro', 'CREFAL');
+const nkosi = person('Thabo Nkosi', 'City of Cape Town');
+const fernandes = person('Ana Paula Fernandes', 'Municipal Department of Education, Sorocaba');
+const lindqvist = person('Erik Lindqvist', 'City of Gothenburg');
+const santoso = person('Dewi Santoso', 'City of Surabaya');
+const tanaka = person('Yuki Tanaka', 'Okayama City Board of Education');
+const rodriguez = person('Carlos Rodríguez Vega', 'Municipality of Medellín');
+const dubois = person('Claire Dubois', 'UN-Habitat');
+const laurent = person('Sophie Laurent', 'UNESCO Institute for Lifelong Learning');
+const park = person('Park Jae-hyun', 'National Institute for Lifelong Education, Republic of Korea');
+const weber = person('Markus Weber', 'German Institute for Adult Education');
+const okafor = person('Ngozi Okafor', 'University of Lagos');
+const sharma = person('Priya Sharma', 'National Institute of Open Schooling, India');
+const murphy = person('Siobhan Murphy', 'Cork Learning City Forum');
+const hughes = person('Mark Hughes', 'Swansea University');
+const almeida = person('Beatriz Almeida', 'Sorocaba Chamber of Commerce');
+const virtanen = person('Helena Virtanen', 'City of Espoo');
+const rahman = person('Nasreen Rahman', 'Dhaka North City Corporation');
+const watanabe = person('Aiko Watanabe', 'Kitakyushu City');
+const mendoza = person('Jorge Mendoza Castillo', 'National Institute for Adult Education, Mexico');
+const korhonen = person('Jussi Korhonen', 'Finnish National Board of Education');
+const becker = person('Thomas Becker', 'City of Hamburg');
+const kim = person('Kim Soo-jin', 'Namyangju City');
+const saetang = person('Somchai Saetang', 'Chiang Mai Municipality');
+const benitez = person('Ramón Benítez', 'Municipality of Ybycuí');
+const diaz = person('Carmen Díaz', 'Metropolitan District of Quito');
+const walker = person('Andrew Walker', 'Melton City Council');
+const tesfaye = person('Abebe Tesfaye', 'Bahir Dar City Administration');
+const cruz = person('Maricel Cruz', 'City of Balanga');
+const evans = person('Rhian Evans', 'City and County of Swansea');
+const flores = person('Alejandro Flores', 'Municipality of Puebla');
+const morales = person('Verónica Morales', 'Ministry of Education of Jalisco');
+const mansour = person('Youssef Mansour', 'Ministry of Education, Tunisia');
+const papadopoulou = person('Maria Papadopoulou', 'City of Athens');
+const walsh = person('Liam Walsh', 'Cork Environmental Forum');
+const kamau = person('Wanjiru Kamau', 'Nairobi City County');
+const fischer = person('Stefan Fischer', 'Federal Institute for Vocational Education and Training, Germany');
+const nguyen = person('Nguyen Thu Huong', 'Hanoi Department of Education and Training');
+const diop = person('Ibrahima Diop', 'City of Dakar');
+const ramirez = person('Patricia Ramírez', 'Mexican Association for Adult Education');
+const pereira = person('João Pereira', 'University of São Paulo');
+const reyes = person('Sofía Reyes', 'Youth Council of Mexico City');
+const okello = person('Daniel Okello', 'Kampala Capital City Authority');
+
+type Slot = Pick<SessionDetails, 'date' | 'start' | 'end' | 'room'>;
+const at = (date: string, start: string, end: string, room: string): Slot => ({ date, start, end, room });
+
+const DAY1 = '2015-09-28';
+const DAY2 = '2015-09-29';
+const DAY3 = '2015-09-30';
+
+const plenary = (slot: Slot, title: string, abstract: string, speakers: Person[], language = 'en') =>
+  ({ ...slot, title, type: 'plenary', abstract, language, speakers }) satisfies SessionDetails;
+
+const themed = (
+  type: 'parallel' | 'workshop',
+  slot: Slot,
+  track: keyof typeof THEMES,
+  title: string,
+  abstract: string,
+  speakers: Person[],
+  language = 'en',
+) => ({ ...slot, title, type, track: THEMES[track], abstract, language, speakers }) satisfies SessionDetails;
+
+const sideEvent = (slot: Slot, title: string, abstract: string, speakers: Person[], language = 'en') =>
+  ({ ...slot, title, type: 'side-event', abstract, language, speakers }) satisfies SessionDetails;
+
+const pause = (date: string, start: string, end: string, title: string) =>
+  ({ ...at(date, start, end, FOYER), title, type: 'break', speakers: [] }) satisfies SessionDetails;
+
+export const AWARD = 'UNESCO Learning City Award';
+export const AWARD_YEAR = 2015;
+
+/** The session in which the awards are presented: the only session of type `ceremony`. */
+export const awardCeremony: SessionDetails = {
+  ...at(DAY2, '12:30', '13:30', PLENARY_HALL),
+  title: 'UNESCO Learning City Award 2015 ceremony',
+  type: 'ceremony',
+  abstract:
+    'Presentation of the UNESCO Learning City Award 2015 to twelve cities that have made outstanding ' +
+    'progress in building learning cities.',
+  language: 'en',
+  speakers: [
+    carlsen,
+    mancera,
+    walker,
+    fernandes,
+    liWei,
+    tesfaye,
+    virtanen,
+    murphy,
+    haddad,
+    benitez,
+    cruz,
+    kim,
+    evans,
+  ],
+};
+
+/** The three-day program, in the order an organizer would enter it. No room or speaker is double-booked. */
+export const sessions: SessionDetails[] = [
+  // Day 1: Monday 28 September
+  plenary(
+    at(DAY1, '09:00', '10:00', PLENARY_HALL),
+    'Opening plenary: Welcome to Mexico City',
+    'Welcome by the host city and UNESCO; the purpose of the conference and its theme, Building Sustainable Learning Cities.',
+    [mancera, carlsen, ortega],
+    'es',
+  ),
+  pause(DAY1, '10:00', '10:30', 'Coffee break'),
+  plenary(
+    at(DAY1, '10:30', '12:00', PLENARY_HALL),
+    'Keynote panel: Building sustainable learning cities',
+    'Why the social, economic and environmental sustainability of cities depends on learning throughout life.',
+    [carlsen, marsh, liWei, mensah],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '12:00', '13:15', PONCE),
+    'inclusion',
+    'Learning for social inclusion: reaching the hardest to reach',
+    'How cities open learning opportunities to people on low incomes, migrants and people with disabilities.',
+    [haddad, navarro, nkosi],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '12:00', '13:15', BOARI),
+    'environment',
+    'Learning cities and the environment: green skills for urban futures',
+    'Community learning about energy, waste and water, and the skills a greener urban economy needs.',
+    [fernandes, lindqvist, santoso],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '12:00', '13:15', CONFERENCE_ROOM),
+    'esd',
+    'Education for sustainable development in city schools and communities',
+    'Bringing sustainable development into schools, libraries and community centres across a city.',
+    [tanaka, rodriguez, dubois],
+  ),
+  pause(DAY1, '13:15', '14:30', 'Lunch'),
+  sideEvent(
+    at(DAY1, '13:30', '14:20', CONFERENCE_ROOM),
+    'Side event: Introducing the UNESCO Global Network of Learning Cities',
+    'What membership of the network offers cities, and how the network supports peer learning.',
+    [laurent, park],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '14:30', '16:00', PONCE),
+    'monitoring',
+    'Monitoring progress of learning cities: using the Key Features',
+    'Experiences of cities that have used the Key Features of Learning Cities to review their progress.',
+    [weber, okafor, sharma],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '14:30', '16:00', BOARI),
+    'partnerships',
+    'Partnerships for learning cities: universities, employers and civil society',
+    'How local partners share responsibility for learning, and how their cooperation is organised.',
+    [murphy, hughes, almeida],
+  ),
+  themed(
+    'parallel',
+    at(DAY1, '14:30', '16:00', CONFERENCE_ROOM),
+    'lifelong',
+    'Lifelong learning for all: from early childhood to older age',
+    'Learning at every age: early childhood programmes, second-chance education and learning in later life.',
+    [virtanen, rahman, watanabe],
+  ),
+  pause(DAY1, '16:00', '16:15', 'Coffee break'),
+  plenary(
+    at(DAY1, '16:15', '17:00', PLENARY_HALL),
+    'Plenary: Messages from the parallel sessions',
+    'Rapporteurs summarise the main points of the first day.',
+    [navarro, marsh, okafor],
+  ),
+
+  // Day 2: Tuesday 29 September
+  plenary(
+    at(DAY2, '09:00', '10:30', PLENARY_HALL),
+    'Keynote panel: Learning cities and the 2030 Agenda for Sustainable Development',
+    'The place of cities and of lifelong learning in the Sustainable Development Goals adopted days before.',
+    [carlsen, dubois, mendoza, mensah],
+  ),
+  pause(DAY2, '10:30', '11:00', 'Coffee break'),
+  themed(
+    'workshop',
+    at(DAY2, '11:00', '12:30', PONCE),
+    'monitoring',
+    'Workshop: Planning a learning city with the Key Features',
+    'A hands-on session on turning the Key Features of Learning Cities into a local plan with measurable goals.',
+    [laurent, korhonen],
+  ),
+  themed(
+    'workshop',
+    at(DAY2, '11:00', '12:30', BOARI),
+    'partnerships',
+    'Workshop: Mobilising partners and resources',
+    'Practical ways to bring public, private and community partners together and to fund learning.',
+    [murphy, becker],
+  ),
+  themed(
+    'workshop',
+    at(DAY2, '11:00', '12:30', CONFERENCE_ROOM),
+    'lifelong',
+    'Workshop: Community learning centres in practice',
+    'How neighbourhood learning centres are run, staffed and used by residents.',
+    [kim, saetang],
+  ),
+  themed(
+    'parallel',
+    at(DAY2, '11:00', '12:30', PLENARY_HALL),
+    'inclusion',
+    'Learning cities in Latin America and the Caribbean',
+    'Experiences of learning cities in the region, from large capitals to small rural municipalities.',
+    [navarro, benitez, fernandes, diaz],
+    'es',
+  ),
+  awardCeremony,
+  pause(DAY2, '13:30', '14:30', 'Lunch'),
+  sideEvent(
+    at(DAY2, '13:40', '14:25', CONFERENCE_ROOM),
+    'Side event: Learning cities of Mexico',
+    'Mexican cities present their plans for lifelong learning.',
+    [ortega, flores, morales],
+    'es',
+  ),
+  themed(
+    'parallel',
+    at(DAY2, '14:30', '16:00', PONCE),
+    'inclusion',
+    'Learning for social inclusion: migrants, refugees and displaced people',
+    'Language learning, recognition of prior learning and community support for newcomers.',
+    [haddad, mansour, papadopoulou],
+  ),
+  themed(
+    'parallel',
+    at(DAY2, '14:30', '16:00', BOARI),
+    'environment',
+    'Learning cities and the environment: climate resilience through learning',
+    'Preparing residents for floods, heat and other risks through community learning.',
+    [cruz, walsh, kamau],
+  ),
+  themed(
+    'parallel',
+    at(DAY2, '14:30', '16:00', CONFERENCE_ROOM),
+    'esd',
+    'Education for sustainable development: greening vocational education',
+    'How technical and vocational education and training prepare people for sustainable jobs.',
+    [tesfaye, fischer, nguyen],
+  ),
+  themed(
+    'parallel',
+    at(DAY2, '14:30', '16:00', PLENARY_HALL),
+    'lifelong',
+    'Lifelong learning for all: literacy and basic skills for youth and adults',
+    'City-wide literacy campaigns and basic skills programmes for young people and adults.',
+    [benitez, diop, ramirez],
+  ),
+  pause(DAY2, '16:00', '16:15', 'Coffee break'),
+  plenary(
+    at(DAY2, '16:15', '17:00', PLENARY_HALL),
+    "City leaders' dialogue: governing a learning city",
+    'Leaders of award-winning cities discuss political commitment, governance and funding.',
+    [mancera, walker, evans, cruz],
+  ),
+
+  // Day 3: Wednesday 30 September
+  themed(
+    'parallel',
+    at(DAY3, '09:00', '10:30', PONCE),
+    'monitoring',
+    'Monitoring progress: indicators and data for learning cities',
+    'Which data cities collect on learning, and how they use it to decide.',
+    [weber, sharma, kim],
+  ),
+  themed(
+    'parallel',
+    at(DAY3, '09:00', '10:30', BOARI),
+    'partnerships',
+    'Partnerships: the role of universities in learning cities',
+    'Universities as partners of city governments in research, teaching and community engagement.',
+    [hughes, okafor, pereira],
+  ),
+  themed(
+    'workshop',
+    at(DAY3, '09:00', '10:30', CONFERENCE_ROOM),
+    'lifelong',
+    'Workshop: Joining the UNESCO Global Network of Learning Cities',
+    'The application process, the commitments of members and the support available to them.',
+    [laurent, park],
+  ),
+  themed(
+    'parallel',
+    at(DAY3, '09:00', '10:30', PLENARY_HALL),
+    'esd',
+    'Education for sustainable development: the Global Action Programme in cities',
+    'How cities contribute to the Global Action Programme on Education for Sustainable Development.',
+    [dubois, lindqvist, santoso],
+  ),
+  pause(DAY3, '10:30', '11:00', 'Coffee break'),
+  plenary(
+    at(DAY3, '11:00', '12:30', PLENARY_HALL),
+    'Plenary: Reports from the parallel sessions and workshops',
+    'Rapporteurs present the conclusions of the parallel sessions and workshops.',
+    [marsh, navarro, mensah],
+  ),
+  pause(DAY3, '12:30', '13:30', 'Lunch'),
+  sideEvent(
+    at(DAY3, '12:40', '13:25', CONFERENCE_ROOM),
+    'Side event: Youth voices for learning cities',
+    'Young people from several cities on what a learning city should offer them.',
+    [reyes, okello],
+  ),
+  plenary(
+    at(DAY3, '13:30', '15:00', PLENARY_HALL),
+    'Keynote panel: The way forward for sustainable learning cities',
+    'Priorities for the coming years and the role of the Global Network of Learning Cities.',
+    [carlsen, haddad, virtanen, mendoza],
+  ),
+  themed(
+    'workshop',
+    at(DAY3, '13:30', '15:00', PONCE),
+    'partnerships',
+    'Workshop: Drafting a learning city action plan',
+    'Participants draft the first steps of an action plan for their own city.',
+    [murphy, navarro, becker],
+  ),
+  pause(DAY3, '15:00', '15:30', 'Coffee break'),
+  plenary(
+    at(DAY3, '15:30', '16:30', PLENARY_HALL),
+    'Closing plenary: Adoption of the Mexico City Statement on Sustainable Learning Cities',
+    'The conference discusses and adopts the Mexico City Statement on Sustainable Learning Cities.',
+    [carlsen, ortega, marsh],
+  ),
+  plenary(
+    at(DAY3, '16:30', '17:00', PLENARY_HALL),
+    'Closing session',
+    'Closing words by the host city and UNESCO.',
+    [mancera, carlsen],
+    'es',
+  ),
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Awards
+
+type AwardBody = Omit<AwardGrant, 'sessionId'>;
+const award = (city: string, country: string, citation: string): AwardBody => ({
+  award: AWARD,
+  year: AWARD_YEAR,
+  city,
+  country,
+  citation,
+});
+
+/** The UNESCO Learning City Award 2015: twelve cities, each with a short citation. */
+export const awards: AwardBody[] = [
+  award(
+    'Melton',
+    'AU',
+    'For its learning community strategy, which brings libraries, neighbourhood houses and schools together to widen access to learning in a fast-growing community.',
+  ),
+  award(
+    'Sorocaba',
+    'BR',
+    'For linking education with environmental protection and urban planning, and for its community learning spaces.',
+  ),
+  award(
+    'Beijing',
+    'CN',
+    'For its long-standing commitment to a learning society through community colleges and learning neighbourhoods.',
+  ),
+  award(
+    'Bahir Dar',
+    'ET',
+    'For adult literacy and skills training that connect learning with livelihoods and health.',
+  ),
+  award(
+    'Espoo',
+    'FI',
+    'For an inclusive approach to lifelong learning that reaches residents of every age across all sectors of the city.',
+  ),
+  award(
+    'Cork',
+    'IE',
+    'For its Lifelong Learning Festival and a lasting partnership of the city, its educational institutions and its communities.',
+  ),
+  award('Amman', 'JO', 'For community learning initiatives that reach refugees, women and young people.'),
+  award(
+    'Mexico City',
+    'MX',
+    'For broad programmes of adult education and digital inclusion across the boroughs of the city.',
+  ),
+  award(
+    'Ybycuí',
+    'PY',
+    'For showing how a small rural municipality can mobilise its whole community for literacy and lifelong learning.',
+  ),
+  award(
+    'Balanga',
+    'PH',
+    'For its vision of a university town and the participation of citizens in planning.',
+  ),
+  award(
+    'Namyangju',
+    'KR',
+    'For its neighbourhood learning centres and residents who take part as learning facilitators.',
+  ),
+  award(
+    'Swansea',
+    'GB',
+    'For a partnership approach to lifelong learning that gives priority to disadvantaged communities.',
+  ),
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Delegates
+
+type NameSet = { given: readonly string[]; family: readonly string[] };
+
+const names = {
+  spanish: {
+    given: [
+      'Alejandro',
+      'María',
+      'José',
+      'Guadalupe',
+      'Juan',
+      'Ana',
+      'Luis',
+      'Carmen',
+      'Carlos',
+      'Laura',
+      'Jorge',
+      'Patricia',
+      'Fernando',
+      'Verónica',
+      'Ricardo',
+      'Gabriela',
+      'Miguel',
+      'Sofía',
+      'Diego',
+      'Lucía',
+      'Raúl',
+      'Adriana',
+      'Javier',
+      'Mónica',
+    ],
+    family: [
+      'García',
+      'Hernández',
+      'Martínez',
+      'López',
+      'González',
+      'Rodríguez',
+      'Pérez',
+      'Sánchez',
+      'Ramírez',
+      'Flores',
+      'Torres',
+      'Díaz',
+      'Morales',
+      'Vargas',
+      'Castillo',
+      'Jiménez',
+      'Ruiz',
+      'Mendoza',
+      'Ortiz',
+      'Reyes',
+      'Aguilar',
+      'Romero',
+      'Navarro',
+      'Guerrero',
+    ],
+  },
+  portuguese: {
+    given: [
+      'João',
+      'Maria',
+      'Ana',
+      'Pedro',
+      'Luiz',
+      'Fernanda',
+      'Paulo',
+      'Juliana',
+      'Rafael',
+      'Camila',
+      'Marcos',
+      'Beatriz',
+    ],
+    family: [
+      'Silva',
+      'Santos',
+      'Oliveira',
+      'Souza',
+      'Pereira',
+      'Costa',
+      'Almeida',
+      'Ferreira',
+      'Lima',
+      'Carvalho',
+      'Gomes',
+      'Ribeiro',
+    ],
+  },
+  english: {
+    given: [
+      'James',
+      'Mary',
+      'Sarah',
+      'Michael',
+      'Emma',
+      'David',
+      'Olivia',
+      'Daniel',
+      'Helen',
+      'Thomas',
+      'Claire',
+      'Peter',
+      'Rachel',
+      'Andrew',
+      'Fiona',
+      'Mark',
+      'Karen',
+      'Liam',
+    ],
+    family: [
+      'Smith',
+      'Johnson',
+      'Brown',
+      'Taylor',
+      'Wilson',
+      'Murphy',
+      'Walsh',
+      "O'Brien",
+      'Evans',
+      'Roberts',
+      'Clarke',
+      'Campbell',
+      'Kelly',
+      'Anderson',
+      'Mitchell',
+      'Hughes',
+      'Walker',
+      'Jones',
+    ],
+  },
+  french: {
+    given: [
+      'Marie',
+      'Jean',
+      'Sophie',
+      'Pierre',
+      'Camille',
+      'Nicolas',
+      'Claire',
+      'François',
+      'Isabelle',
+      'Julien',
+      'Élodie',
+      'Antoine',
+    ],
+    family: [
+      'Martin',
+      'Bernard',
+      'Dubois',
+      'Robert',
+      'Richard',
+      'Petit',
+      'Durand',
+      'Leroy',
+      'Moreau',
+      'Lefèvre',
+      'Laurent',
+      'Girard',
+    ],
+  },
+  german: {
+    given: [
+      'Anna',
+      'Thomas',
+      'Julia',
+      'Michael',
+      'Katharina',
+      'Stefan',
+      'Sabine',
+      'Andreas',
+      'Claudia',
+      'Markus',
+      'Lena',
+      'Jürgen',
+    ],
+    family: [
+      'Müller',
+      'Schmidt',
+      'Schneider',
+      'Fischer',
+      'Weber',
+      'Meyer',
+      'Wagner',
+      'Becker',
+      'Hoffmann',
+      'Schulz',
+      'Koch',
+      'Bauer',
+    ],
+  },
+  dutch: {
+    given: ['Sanne', 'Pieter', 'Lotte', 'Jeroen', 'Anouk', 'Bram', 'Els', 'Wouter'],
+    family: ['Jansen', 'de Vries', 'van den Berg', 'Bakker', 'Visser', 'Smit', 'Peeters', 'Maes'],
+  },
+  finnish: {
+    given: ['Anna', 'Mikko', 'Liisa', 'Jussi', 'Sari', 'Timo', 'Hanna', 'Antti'],
+    family: ['Virtanen', 'Korhonen', 'Mäkinen', 'Nieminen', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen'],
+  },
+  scandinavian: {
+    given: ['Erik', 'Ingrid', 'Lars', 'Karin', 'Johan', 'Kirsten', 'Henrik', 'Maja', 'Ole', 'Sigrid'],
+    family: [
+      'Andersson',
+      'Johansson',
+      'Hansen',
+      'Nielsen',
+      'Larsen',
+      'Lindqvist',
+      'Berg',
+      'Olsen',
+      'Eriksson',
+      'Jensen',
+    ],
+  },
+  italian: {
+    given: ['Giulia', 'Marco', 'Francesca', 'Luca', 'Chiara', 'Alessandro', 'Elena', 'Matteo'],
+    family: ['Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci'],
+  },
+  greek: {
+    given: ['Georgios', 'Maria', 'Dimitrios', 'Eleni', 'Nikolaos', 'Katerina'],
+    family: ['Papadopoulos', 'Georgiou', 'Nikolaidis', 'Papadakis', 'Konstantinou', 'Alexiou'],
+  },
+  polish: {
+    given: ['Anna', 'Piotr', 'Katarzyna', 'Tomasz', 'Magdalena', 'Paweł'],
+    family: ['Nowak', 'Kowalczyk', 'Wójcik', 'Mazur', 'Krawczyk', 'Zając'],
+  },
+  turkish: {
+    given: ['Ayşe', 'Mehmet', 'Fatma', 'Mustafa', 'Elif', 'Ahmet'],
+    family: ['Yılmaz', 'Kaya', 'Demir', 'Şahin', 'Çelik', 'Yıldız'],
+  },
+  slavic: {
+    given: ['Olga', 'Sergei', 'Natalia', 'Alexei', 'Irina', 'Dmitri', 'Aigerim', 'Nurlan'],
+    family: ['Ivanov', 'Petrenko', 'Smirnov', 'Kuznetsov', 'Bondarenko', 'Nurlanov', 'Sokolov', 'Abenov'],
+  },
+  chinese: {
+    given: ['Wei', 'Li', 'Fang', 'Jun', 'Min', 'Hui', 'Lei', 'Yan', 'Jing', 'Tao', 'Xiaoming', 'Lin'],
+    family: ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu'],
+  },
+  korean: {
+    given: ['Ji-won', 'Min-jun', 'Seo-yeon', 'Hyun-woo', 'Soo-jin', 'Jae-hyun', 'Eun-ji', 'Dong-hyun'],
+    family: ['Kim', 'Lee', 'Park', 'Choi', 'Jung', 'Kang', 'Cho', 'Yoon'],
+  },
+  japanese: {
+    given: ['Yuki', 'Hiroshi', 'Keiko', 'Takashi', 'Naoko', 'Kenji', 'Aiko', 'Satoshi'],
+    family: ['Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura'],
+  },
+  indian: {
+    given: ['Priya', 'Rahul', 'Anjali', 'Amit', 'Sunita', 'Vikram', 'Kavita', 'Arjun', 'Sita', 'Ramesh'],
+    family: ['Sharma', 'Patel', 'Singh', 'Kumar', 'Gupta', 'Rao', 'Reddy', 'Iyer', 'Shrestha', 'Thapa'],
+  },
+  bengaliUrdu: {
+    given: ['Nasreen', 'Farhan', 'Ayesha', 'Imran', 'Sadia', 'Tanvir'],
+    family: ['Rahman', 'Hossain', 'Khan', 'Ahmed', 'Chowdhury', 'Akhtar'],
+  },
+  sinhala: {
+    given: ['Nimal', 'Dilani', 'Kasun', 'Chamari'],
+    family: ['Perera', 'Fernando', 'Jayasinghe', 'Wickramasinghe'],
+  },
+  indonesianMalay: {
+    given: ['Dewi', 'Budi', 'Siti', 'Agus', 'Rina', 'Hafiz', 'Nurul', 'Wahyu'],
+    family: ['Santoso', 'Wijaya', 'Hidayat', 'Saputra', 'Ismail', 'Abdullah', 'Tan', 'Lim'],
+  },
+  filipino: {
+    given: ['Maricel', 'Jose', 'Jocelyn', 'Ramon', 'Liza', 'Arnel', 'Cristina', 'Rodel'],
+    family: ['Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia', 'Mendoza', 'dela Cruz', 'Villanueva'],
+  },
+  thai: {
+    given: ['Somchai', 'Siriporn', 'Nattapong', 'Kanya', 'Prasert', 'Pimchanok'],
+    family: ['Saetang', 'Srisuk', 'Wongsawat', 'Chaiyaporn', 'Boonmee', 'Thongchai'],
+  },
+  vietnamese: {
+    given: ['Minh', 'Lan', 'Huong', 'Tuan', 'Thu', 'Duc'],
+    family: ['Nguyen', 'Tran', 'Le', 'Pham', 'Hoang', 'Vu'],
+  },
+  mongolian: {
+    given: ['Bat-Erdene', 'Oyuntsetseg', 'Ganbold', 'Sarnai'],
+    family: ['Dorj', 'Batbayar', 'Tsogt', 'Enkhbold'],
+  },
+  arabic: {
+    given: [
+      'Ahmad',
+      'Fatima',
+      'Omar',
+      'Layla',
+      'Khaled',
+      'Rania',
+      'Youssef',
+      'Noura',
+      'Hassan',
+      'Mariam',
+      'Samir',
+      'Huda',
+    ],
+    family: [
+      'Haddad',
+      'Khalil',
+      'Mansour',
+      'Nasser',
+      'Saleh',
+      'Hamdan',
+      'Ibrahim',
+      'Aziz',
+      'Farouk',
+      'Darwish',
+    ],
+  },
+  persian: {
+    given: ['Reza', 'Maryam', 'Ali', 'Zahra', 'Mehdi', 'Shirin'],
+    family: ['Hosseini', 'Ahmadi', 'Karimi', 'Rahimi', 'Moradi', 'Jafari'],
+  },
+  ethiopian: {
+    given: ['Abebe', 'Meseret', 'Dawit', 'Tigist', 'Yohannes', 'Hiwot', 'Solomon', 'Selam'],
+    family: ['Tesfaye', 'Bekele', 'Alemu', 'Girma', 'Haile', 'Kebede', 'Mengistu', 'Tadesse'],
+  },
+  eastAfrican: {
+    given: [
+      'Wanjiru',
+      'Otieno',
+      'Achieng',
+      'Mwangi',
+      'Neema',
+      'Baraka',
+      'Grace',
+      'Joseph',
+      'Amani',
+      'Esther',
+    ],
+    family: [
+      'Kamau',
+      'Odhiambo',
+      'Mutua',
+      'Njoroge',
+      'Mwakyusa',
+      'Okello',
+      'Uwimana',
+      'Habimana',
+      'Mugisha',
+      'Nyirenda',
+    ],
+  },
+  westAfrican: {
+    given: ['Chinedu', 'Ngozi', 'Kwame', 'Ama', 'Oluwaseun', 'Adaeze', 'Kofi', 'Abena', 'Emeka', 'Funmilayo'],
+    family: [
+      'Okafor',
+      'Adeyemi',
+      'Mensah',
+      'Boateng',
+      'Okonkwo',
+      'Asante',
+      'Adebayo',
+      'Owusu',
+      'Eze',
+      'Ofori',
+    ],
+  },
+  francophoneAfrican: {
+    given: ['Aminata', 'Moussa', 'Fatou', 'Ibrahima', 'Awa', 'Mamadou', 'Mariam', 'Ousmane'],
+    family: ['Diop', 'Ndiaye', 'Traoré', 'Koné', 'Diallo', 'Fofana', 'Sow', 'Coulibaly'],
+  },
+  southernAfrican: {
+    given: ['Thabo', 'Nomvula', 'Sipho', 'Lerato', 'Themba', 'Naledi'],
+    family: ['Nkosi', 'Dlamini', 'Mokoena', 'Khumalo', 'Ndlovu', 'Botha'],
+  },
+} satisfies Record<string, NameSet>;
+
+interface Country {
+  code: string;
+  name: string;
+  /** Relative share of the delegates beyond the first one from each country. */
+  weight: number;
+  cities: readonly string[];
+  names: NameSet;
+}
+
+const country = (
+  code: string,
+  name: string,
+  weight: number,
+  cities: string[],
+  nameSet: NameSet,
+): Country => ({
+  code,
+  name,
+  weight,
+  cities,
+  names: nameSet,
+});
+
+/** 78 countries, weighted to the host region as the real attendance was. */
+export const countries: readonly Country[] = [
+  // Latin America and the Caribbean
+  country(
+    'MX',
+    'Mexico',
+    70,
+    ['Mexico City', 'Guadalajara', 'Monterrey', 'Puebla', 'Oaxaca', 'Mérida', 'León', 'Querétaro'],
+    names.spanish,
+  ),
+  country(
+    'BR',
+    'Brazil',
+    14,
+    ['São Paulo', 'Sorocaba', 'Curitiba', 'Belo Horizonte', 'Porto Alegre'],
+    names.portuguese,
+  ),
+  country('AR', 'Argentina', 8, ['Buenos Aires', 'Rosario', 'Córdoba'], names.spanish),
+  country('CO', 'Colombia', 9, ['Bogotá', 'Medellín', 'Cali'], names.spanish),
+  country('CL', 'Chile', 7, ['Santiago', 'Valparaíso'], names.spanish),
+  country('PE', 'Peru', 6, ['Lima', 'Arequipa'], names.spanish),
+  country('EC', 'Ecuador', 5, ['Quito', 'Guayaquil'], names.spanish),
+  country('CU', 'Cuba', 4, ['Havana'], names.spanish),
+  country('PY', 'Paraguay', 4, ['Asunción', 'Ybycuí'], names.spanish),
+  country('UY', 'Uruguay', 3, ['Montevideo'], names.spanish),
+  country('BO', 'Bolivia', 4, ['La Paz', 'Cochabamba'], names.spanish),
+  country('VE', 'Venezuela', 3, ['Caracas'], names.spanish),
+  country('CR', 'Costa Rica', 4, ['San José'], names.spanish),
+  country('GT', 'Guatemala', 4, ['Guatemala City'], names.spanish),
+  country('SV', 'El Salvador', 3, ['San Salvador'], names.spanish),
+  country('HN', 'Honduras', 3, ['Tegucigalpa'], names.spanish),
+  country('NI', 'Nicaragua', 2, ['Managua'], names.spanish),
+  country('PA', 'Panama', 3, ['Panama City'], names.spanish),
+  country('DO', 'Dominican Republic', 3, ['Santo Domingo'], names.spanish),
+  country('JM', 'Jamaica', 2, ['Kingston'], names.english),
+  country('TT', 'Trinidad and Tobago', 1, ['Port of Spain'], names.english),
+  // North America
+  country(
+    'US',
+    'United States',
+    10,
+    ['Chicago', 'Los Angeles', 'New York', 'Seattle', 'San Antonio'],
+    names.english,
+  ),
+  country('CA', 'Canada', 6, ['Toronto', 'Vancouver', 'Victoria'], names.english),
+  // Europe
+  country('ES', 'Spain', 6, ['Madrid', 'Barcelona', 'Bilbao', 'Sevilla'], names.spanish),
+  country('FR', 'France', 5, ['Paris', 'Lyon', 'Nantes'], names.french),
+  country('DE', 'Germany', 6, ['Hamburg', 'Munich', 'Bonn', 'Berlin'], names.german),
+  country('GB', 'United Kingdom', 6, ['Swansea', 'Cardiff', 'London', 'Glasgow', 'Bristol'], names.english),
+  country('IE', 'Ireland', 4, ['Cork', 'Dublin', 'Limerick'], names.english),
+  country('FI', 'Finland', 4, ['Espoo', 'Helsinki', 'Tampere'], names.finnish),
+  country('SE', 'Sweden', 3, ['Gothenburg', 'Stockholm'], names.scandinavian),
+  country('NO', 'Norway', 2, ['Oslo', 'Bergen'], names.scandinavian),
+  country('DK', 'Denmark', 2, ['Copenhagen', 'Aarhus'], names.scandinavian),
+  country('NL', 'Netherlands', 3, ['Amsterdam', 'Rotterdam'], names.dutch),
+  country('BE', 'Belgium', 2, ['Brussels', 'Ghent'], names.dutch),
+  country('PT', 'Portugal', 3, ['Lisbon', 'Porto'], names.portuguese),
+  country('IT', 'Italy', 3, ['Rome', 'Turin', 'Bologna'], names.italian),
+  country('GR', 'Greece', 3, ['Athens', 'Larissa'], names.greek),
+  country('PL', 'Poland', 2, ['Warsaw', 'Gdańsk'], names.polish),
+  country('AT', 'Austria', 2, ['Vienna', 'Graz'], names.german),
+  country('CH', 'Switzerland', 2, ['Geneva', 'Zurich'], names.german),
+  country('TR', 'Turkey', 3, ['Istanbul', 'Ankara'], names.turkish),
+  country('RU', 'Russian Federation', 2, ['Moscow', 'Saint Petersburg'], names.slavic),
+  country('UA', 'Ukraine', 1, ['Kyiv'], names.slavic),
+  // Asia and the Pacific
+  country('CN', 'China', 10, ['Beijing', 'Shanghai', 'Hangzhou', 'Chengdu'], names.chinese),
+  country('KR', 'Republic of Korea', 7, ['Namyangju', 'Seoul', 'Suwon', 'Gwangmyeong'], names.korean),
+  country('JP', 'Japan', 4, ['Okayama', 'Tokyo', 'Kitakyushu'], names.japanese),
+  country('IN', 'India', 5, ['Delhi', 'Mumbai', 'Bengaluru'], names.indian),
+  country('ID', 'Indonesia', 3, ['Jakarta', 'Surabaya'], names.indonesianMalay),
+  country('PH', 'Philippines', 4, ['Balanga', 'Manila', 'Quezon City'], names.filipino),
+  country('TH', 'Thailand', 3, ['Bangkok', 'Chiang Mai'], names.thai),
+  country('VN', 'Viet Nam', 3, ['Hanoi', 'Ho Chi Minh City'], names.vietnamese),
+  country('MY', 'Malaysia', 2, ['Kuala Lumpur', 'Penang'], names.indonesianMalay),
+  country('SG', 'Singapore', 1, ['Singapore'], names.chinese),
+  country('BD', 'Bangladesh', 2, ['Dhaka'], names.bengaliUrdu),
+  country('PK', 'Pakistan', 1, ['Lahore'], names.bengaliUrdu),
+  country('NP', 'Nepal', 2, ['Kathmandu'], names.indian),
+  country('LK', 'Sri Lanka', 1, ['Colombo'], names.sinhala),
+  country('MN', 'Mongolia', 2, ['Ulaanbaatar'], names.mongolian),
+  country('KZ', 'Kazakhstan', 1, ['Almaty'], names.slavic),
+  country('IR', 'Iran', 2, ['Tehran', 'Shiraz'], names.persian),
+  country('AU', 'Australia', 5, ['Melton', 'Melbourne', 'Wyndham', 'Brisbane'], names.english),
+  country('NZ', 'New Zealand', 2, ['Wellington', 'Auckland'], names.english),
+  // Arab States
+  country('JO', 'Jordan', 5, ['Amman', 'Irbid'], names.arabic),
+  country('EG', 'Egypt', 3, ['Cairo', 'Alexandria'], names.arabic),
+  country('MA', 'Morocco', 2, ['Rabat', 'Casablanca'], names.arabic),
+  country('TN', 'Tunisia', 1, ['Tunis'], names.arabic),
+  country('LB', 'Lebanon', 1, ['Beirut'], names.arabic),
+  // Africa
+  country('ET', 'Ethiopia', 4, ['Bahir Dar', 'Addis Ababa'], names.ethiopian),
+  country('KE', 'Kenya', 3, ['Nairobi', 'Mombasa'], names.eastAfrican),
+  country('NG', 'Nigeria', 3, ['Lagos', 'Abuja'], names.westAfrican),
+  country('GH', 'Ghana', 2, ['Accra', 'Kumasi'], names.westAfrican),
+  country('SN', 'Senegal', 2, ['Dakar'], names.francophoneAfrican),
+  country('CI', "Côte d'Ivoire", 1, ['Abidjan'], names.francophoneAfrican),
+  country('ZA', 'South Africa', 3, ['Cape Town', 'Johannesburg', 'Durban'], names.southernAfrican),
+  country('UG', 'Uganda', 1, ['Kampala'], names.eastAfrican),
+  country('TZ', 'United Republic of Tanzania', 1, ['Dar es Salaam'], names.eastAfrican),
+  country('RW', 'Rwanda', 1, ['Kigali'], names.eastAfrican),
+];
+
+const categoryWeights: ReadonlyArray<readonly [DelegateCategory, number]> = [
+  ['political-leader', 8],
+  ['mayor', 14],
+  ['education-executive', 18],
+  ['civil-society', 14],
+  ['academic', 18],
+  ['private-sector', 6],
+  ['international-organization', 10],
+  ['media', 6],
+  ['other', 6],
+];
+
+const internationalOrganizations = [
+  'UNESCO',
+  'UNESCO Institute for Lifelong Learning',
+  'UNESCO Office in Mexico',
+  'UNICEF',
+  'UN-Habitat',
+  'OECD',
+  'World Bank',
+  'DVV International',
+  'International Council for Adult Education',
+  'Organization of Ibero-American States',
+  'CREFAL',
+  'PASCAL International Observatory',
+] as const;
+
+/** mulberry32: a small, fast PRNG; a fixed seed gives the same delegates on every run. */
+const seededRandom = (seed: number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+type Random = () => number;
+
+const pick = <T>(random: Random, items: readonly T[]): T => {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick from an empty list');
+  return item;
+};
+
+const pickWeighted = <T>(random: Random, items: readonly T[], weightOf: (item: T) => number): T => {
+  const total = items.reduce((sum, item) => sum + weightOf(item), 0);
+  let ticket = random() * total;
+  for (const item of items) {
+    ticket -= weightOf(item);
+    if (ticket < 0) return item;
+  }
+  return pick(random, items);
+};
+
+/** ASCII for an email's local part: `José María` → `jose-maria`, `O'Brien` → `obrien`. */
+const asciiSlug = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ß/g, 'ss')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/[ıİ]/g, 'i')
+    .replace(/[şŞ]/g, 's')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+const organizationFor = (
+  random: Random,
+  category: DelegateCategory,
+  city: string,
+  home: Country,
+): string | undefined => {
+  switch (category) {
+    case 'political-leader':
+      return pick(random, [
+        `Ministry of Education, ${home.name}`,
+        `National Parliament of ${home.name}`,
+        `Regional Government, ${city}`,
+      ]);
+    case 'mayor':
+      return pick(random, [`City of ${city}`, `Municipality of ${city}`, `${city} City Council`]);
+    case 'education-executive':
+      return pick(random, [
+        `${city} Department of Education`,
+        `National Institute for Adult Education, ${home.name}`,
+        `${city} Public Library Service`,
+      ]);
+    case 'civil-society':
+      return pick(random, [
+        `${home.name} Adult Education Association`,
+        `${city} Community Learning Network`,
+        `Literacy Foundation of ${city}`,
+      ]);
+    case 'academic':
+      return pick(random, [
+        `University of ${city}`,
+        `${city} Institute of Education`,
+        `National Pedagogical University, ${home.name}`,
+      ]);
+    case 'private-sector':
+      return pick(random, [
+        `${city} Chamber of Commerce`,
+        `${city} Learning Technologies`,
+        `${home.name} Skills Partners`,
+      ]);
+    case 'international-organization':
+      return pick(random, internationalOrganizations);
+    case 'media':
+      return pick(random, [`${home.name} Public Broadcasting`, `${city} Daily`, 'Education Media Network']);
+    case 'other':
+      return random() < 0.5 ? undefined : 'Independent consultant';
+    default: {
+      const unknown: never = category;
+      throw new Error(`Unknown category ${String(unknown)}`);
+    }
+  }
+};
+
+export type DemoRegistration = Delegate & { consent: true };
+
+export const DEMO_DELEGATE_COUNT = 420;
+
+/**
+ * `count` delegates (at least one per country, the rest weighted), in a shuffled but fixed order, each
+ * with a unique email `given.family.N@example.org` (example.com for the private sector).
+ */
+export const delegates = (count = DEMO_DELEGATE_COUNT): DemoRegistration[] => {
+  if (count < countries.length) throw new Error(`The demo needs at least ${countries.length} delegates`);
+  const random = seededRandom(20_150_928);
+  const homes = [...countries];
+  while (homes.length < count) homes.push(pickWeighted(random, countries, (home) => home.weight));
+  for (let i = homes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [homes[i], homes[j]] = [homes[j] as Country, homes[i] as Country];
+  }
+  return homes.map((home, index) => {
+    const givenName = pick(random, home.names.given);
+    const familyName = pick(random, home.names.family);
+    const city = pick(random, home.cities);
+    const category = pickWeighted(random, categoryWeights, ([, weight]) => weight)[0];
+    const organization = organizationFor(random, category, city, home);
+    const domain = category === 'private-sector' ? 'example.com' : 'example.org';
+    const email = `${asciiSlug(givenName)}.${asciiSlug(familyName)}.${index + 1}@${domain}`;
+    const registration: DemoRegistration = {
+      givenName,
+      familyName,
+      email,
+      country: home.code,
+      city,
+      category,
+      consent: true,
+    };
+    if (organization !== undefined) registration.organization = organization;
+    return registration;
+  });
+};
+
+/** Deterministic Idempotency-Keys: the same item gets the same key on every run. */
+export const idempotencyKeys = {
+  conference: () => `${DEMO_ACRONYM}-demo/conference`,
+  session: (session: SessionDetails) =>
+    `${DEMO_ACRONYM}-demo/session/${session.date}/${session.start}/${asciiSlug(session.room)}`,
+  award: (grant: Pick<AwardGrant, 'year' | 'city' | 'country'>) =>
+    `${DEMO_ACRONYM}-demo/award/${grant.year}/${grant.country}/${asciiSlug(grant.city)}`,
+  registration: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/registration/${registration.email.toLowerCase()}`,
+};

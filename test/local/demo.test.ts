@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { delegateCategories } from '../../domain/registration/events.js';
+import { awards, conference, DEMO_ACRONYM, delegates, sessions } from '../../local/demo/iclc2015.js';
+import { DemoLoadError, loadDemoIfEmpty } from '../../local/demo/load-demo.js';
+import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
+import { silentLogger } from '../../local/log.js';
+
+// The stack uses the run's DynamoDB Local (test/support/dynamodb-local.ts) with tables of its own.
+let dataDir: string;
+let stack: LocalStack;
+let token: string;
+const logged: string[] = [];
+const log = (line: string) => logged.push(line);
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'demo-test-'));
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    dynamoDb: { endpoint: inject('dynamoDbEndpoint') },
+    tablePrefix: `demo-${randomUUID().slice(0, 8)}-`,
+    logger: () => silentLogger,
+  });
+  token = await stack.organizerToken();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const getJson = async <T>(path: string): Promise<T> => {
+  const response = await fetch(`${stack.apiUrl}${path}`);
+  expect(response.status, `GET ${path}`).toBe(200);
+  return (await response.json()) as T;
+};
+
+describe('the demo data', () => {
+  it('is deterministic, with unique example emails from at least 60 countries and every category', () => {
+    const first = delegates();
+    expect(delegates()).toEqual(first);
+    expect(new Set(first.map((delegate) => delegate.email.toLowerCase())).size).toBe(first.length);
+    expect(first.every((delegate) => /^[a-z0-9.-]+@example\.(org|com)$/.test(delegate.email))).toBe(true);
+    expect(new Set(first.map((delegate) => delegate.country)).size).toBeGreaterThanOrEqual(60);
+    expect(new Set(first.map((delegate) => delegate.category))).toEqual(new Set(delegateCategories));
+    expect(first.length).toBeLessThanOrEqual(conference.capacity);
+  });
+
+  it('has 35 to 50 sessions over the three days', () => {
+    expect(sessions.length).toBeGreaterThanOrEqual(35);
+    expect(sessions.length).toBeLessThanOrEqual(50);
+    expect(new Set(sessions.map((session) => session.date))).toEqual(
+      new Set(['2015-09-28', '2015-09-29', '2015-09-30']),
+    );
+    expect(sessions.filter((session) => session.type === 'ceremony')).toHaveLength(1);
+  });
+});
+
+describe('loadDemoIfEmpty', () => {
+  it('stops at the first failed request, naming it and the problem detail', async () => {
+    const failure = loadDemoIfEmpty({ apiUrl: stack.apiUrl, token: 'not-a-token', log });
+    await expect(failure).rejects.toBeInstanceOf(DemoLoadError);
+    await expect(failure).rejects.toThrow(/^POST \/conferences \(conference ICLC2015\) failed: 401 /);
+  });
+
+  // About 470 requests and their trip through the pipeline: some 10-20 s on a small machine.
+  it('loads the demo conference into an empty store over HTTP', async () => {
+    const result = await loadDemoIfEmpty({ apiUrl: stack.apiUrl, token, log });
+    expect(result.loaded).toBe(true);
+    expect(result.conferenceId).toEqual(expect.any(String));
+    // Not a TTY here: plain progress lines, one per tenth.
+    expect(logged.filter((line) => line.startsWith(`Loading demo ${DEMO_ACRONYM}: `))).toHaveLength(10);
+    await stack.settled();
+    const conferenceId = result.conferenceId as string;
+
+    const { conferences } = await getJson<{ conferences: Array<{ conferenceId: string; acronym: string }> }>(
+      '/conferences',
+    );
+    expect(conferences).toEqual([expect.objectContaining({ conferenceId, acronym: DEMO_ACRONYM })]);
+
+    const agenda = await getJson<{
+      days: Array<{ date: string; sessions: Array<{ type: string; awards: Array<{ city: string }> }> }>;
+    }>(`/conferences/${conferenceId}/agenda`);
+    expect(agenda.days.map((day) => day.date)).toEqual(['2015-09-28', '2015-09-29', '2015-09-30']);
+    const listed = agenda.days.flatMap((day) => day.sessions);
+    expect(listed).toHaveLength(sessions.length);
+    const ceremonies = listed.filter((session) => session.type === 'ceremony');
+    expect(ceremonies).toHaveLength(1);
+    expect(ceremonies[0]?.awards).toHaveLength(12);
+
+    const granted = await getJson<{ awards: Array<{ city: string; country: string }> }>(
+      `/conferences/${conferenceId}/awards`,
+    );
+    const pairs = (list: ReadonlyArray<{ city: string; country: string }>) =>
+      list.map(({ city, country }) => `${city} (${country})`).sort();
+    expect(pairs(granted.awards)).toEqual(
+      pairs([
+        { city: 'Melton', country: 'AU' },
+        { city: 'Sorocaba', country: 'BR' },
+        { city: 'Beijing', country: 'CN' },
+        { city: 'Bahir Dar', country: 'ET' },
+        { city: 'Espoo', country: 'FI' },
+        { city: 'Cork', country: 'IE' },
+        { city: 'Amman', country: 'JO' },
+        { city: 'Mexico City', country: 'MX' },
+        { city: 'Ybycuí', country: 'PY' },
+        { city: 'Balanga', country: 'PH' },
+        { city: 'Namyangju', country: 'KR' },
+        { city: 'Swansea', country: 'GB' },
+      ]),
+    );
+    expect(pairs(granted.awards)).toEqual(pairs(awards));
+
+    const counts = await getJson<{ registered: number; waitlisted: number; countries: number }>(
+      `/conferences/${conferenceId}/delegate-counts`,
+    );
+    expect(counts.registered + counts.waitlisted).toBe(delegates().length);
+    expect(counts.countries).toBeGreaterThanOrEqual(60);
+  }, 120_000);
+
+  it('loads nothing when the store has a conference, and finds the demo', async () => {
+    const { conferences } = await getJson<{ conferences: Array<{ conferenceId: string }> }>('/conferences');
+    const again = await loadDemoIfEmpty({ apiUrl: stack.apiUrl, token, log });
+    expect(again).toEqual({ conferenceId: conferences[0]?.conferenceId, loaded: false });
+    expect(await getJson<{ conferences: unknown[] }>('/conferences')).toEqual({ conferences });
+  });
+});
