@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
-import { delegateSchema } from '../../domain/registration/events.js';
 import { registrationGuards } from '../../domain/registration/invariants.js';
 import { ConflictError } from '../../domain/shared/errors.js';
 import { hashManageToken, newManageToken } from '../shared/auth.js';
@@ -11,10 +9,7 @@ import { AppendConflictError } from '../shared/event-store.js';
 import { httpRoute, parseBody, pathId } from '../shared/http.js';
 import { idempotent } from '../shared/idempotency.js';
 import { eventStore, loadConference } from '../shared/stores.js';
-
-const registrationBody = delegateSchema.extend({
-  consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
-});
+import { registrationRequestSchema } from './api-schemas.js';
 
 /** Whether the conference looked full at the last try here: the first guess of the next registration. */
 const lastSeenFull = new Map<string, boolean>();
@@ -22,7 +17,7 @@ const lastSeenFull = new Map<string, boolean>();
 export const handler = httpRoute('public', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
-    const { consent: _consent, ...delegate } = parseBody(request, registrationBody);
+    const { consent: _consent, ...delegate } = parseBody(request, registrationRequestSchema);
     const conference = await loadConference(conferenceId);
     const registrationId = randomUUID();
     const manageToken = newManageToken();

@@ -19,7 +19,15 @@ export interface RouteDefinition {
   access: Access;
   /** Needs write access to the event store. */
   writes: boolean;
+  /**
+   * Files the handler reads at run time, by path in the repository: copied next to the function's bundle
+   * (infra/constructs/lambda-function.ts) and read with `readBundledFile` (functions/shared/bundled-files.ts).
+   */
+  files?: string[];
 }
+
+/** The Scalar API reference bundle (standalone build) that the page of `GET /docs` runs. */
+export const DOCS_SCRIPT = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
 
 const route = (
   name: string,
@@ -96,4 +104,10 @@ export const routes: RouteDefinition[] = [
     'get-delegate-counts',
     'public',
   ),
+  route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
+  route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
+  {
+    ...route('GetDocsAsset', 'GET', '/docs/assets/api-reference.js', 'get-docs-asset', 'public'),
+    files: [DOCS_SCRIPT],
+  },
 ];

@@ -1,0 +1,194 @@
+/**
+ * The bodies of the HTTP API (CONTRACT section 2) as zod schemas: the request bodies are the very schemas
+ * the handlers validate with, the response bodies describe what the handlers answer. The OpenAPI document
+ * (openapi-document.ts) is generated from both, and the API tests parse real answers with them.
+ */
+import { z } from 'zod';
+import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
+import { awardGrantSchema } from '../../domain/award/events.js';
+import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import {
+  delegateCategories,
+  delegateSchema,
+  registrationStatuses,
+} from '../../domain/registration/events.js';
+import { countryCode, isoDate, timeOfDay } from '../../domain/shared/values.js';
+
+/** The body of `POST /conferences/{conferenceId}/registrations`: the delegate and their consent. */
+export const registrationRequestSchema = delegateSchema.extend({
+  consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
+});
+
+const id = z.string().min(1);
+const instant = z.iso.datetime();
+const count = z.number().int().min(0);
+
+const health = z.object({ status: z.literal('ok') });
+
+const conference = conferenceDetailsSchema.extend({ conferenceId: id });
+
+const conferenceList = z.object({
+  conferences: z.array(
+    conference.pick({
+      conferenceId: true,
+      name: true,
+      acronym: true,
+      city: true,
+      country: true,
+      startDate: true,
+      endDate: true,
+    }),
+  ),
+});
+
+const registration = delegateSchema.omit({ organization: true }).extend({
+  registrationId: id,
+  conferenceId: id,
+  status: z.enum(registrationStatuses),
+  organization: z.string().nullable(),
+  registeredAt: instant,
+  checkedInAt: instant.optional(),
+  cancelledAt: instant.optional(),
+});
+
+const registrationCreated = z.object({
+  registrationId: id,
+  status: z.enum(['registered', 'waitlisted']),
+  manageToken: z.string().min(1).meta({
+    description:
+      'The secret to read or cancel this registration with (header X-Manage-Token); shown only in this answer.',
+  }),
+});
+
+const award = z.object({
+  awardId: id,
+  award: z.string(),
+  year: z.number().int(),
+  city: z.string(),
+  country: countryCode,
+  citation: z.string().nullable(),
+  sessionId: id.nullable(),
+  grantedAt: instant,
+});
+
+const agendaSession = z.object({
+  sessionId: id,
+  title: z.string(),
+  type: z.enum(sessionTypes),
+  start: timeOfDay,
+  end: timeOfDay,
+  room: z.string(),
+  track: z.string().nullable(),
+  speakers: z.array(z.object({ name: z.string(), affiliation: z.string().nullable() })),
+  status: z.enum(['scheduled', 'cancelled']),
+  awards: z.array(award.pick({ awardId: true, award: true, year: true, city: true, country: true })),
+});
+
+const agenda = z.object({
+  conferenceId: id,
+  timezone: z.string(),
+  days: z.array(z.object({ date: isoDate, sessions: z.array(agendaSession) })),
+});
+
+const delegateCounts = z.object({
+  conferenceId: id,
+  capacity: count,
+  registered: count.meta({ description: 'Seat holders: registered or checked in.' }),
+  waitlisted: count,
+  cancelled: count,
+  checkedIn: count,
+  countries: count.meta({ description: 'Distinct countries among the seat holders.' }),
+  byCountry: z.record(countryCode, count).meta({ description: 'Seat holders by ISO 3166-1 alpha-2 code.' }),
+  byCategory: z
+    .partialRecord(z.enum(delegateCategories), count)
+    .meta({ description: 'Seat holders by category.' }),
+  asOf: instant.nullable().meta({ description: 'The time of the newest event applied; null before any.' }),
+});
+
+/** The frab/c3voc schedule (its full schema is the c3voc one; this pins the outline). */
+const schedule = z
+  .object({
+    $schema: z.string(),
+    generator: z.object({ name: z.string(), version: z.string() }),
+    schedule: z.looseObject({
+      version: z.string(),
+      base_url: z.string(),
+      conference: z.looseObject({
+        acronym: z.string(),
+        title: z.string(),
+        start: isoDate,
+        end: isoDate,
+        daysCount: z.number().int(),
+        timeslot_duration: z.string(),
+        rooms: z.array(z.looseObject({ name: z.string(), guid: z.string() })),
+        days: z.array(
+          z.looseObject({
+            index: z.number().int(),
+            date: isoDate,
+            day_start: z.string(),
+            day_end: z.string(),
+            rooms: z.record(z.string(), z.array(z.looseObject({ guid: z.string(), title: z.string() }))),
+          }),
+        ),
+      }),
+    }),
+  })
+  .meta({
+    description:
+      'The schedule format of frab and pretalx as written down by the c3voc schema ' +
+      '(https://c3voc.de/schedule/schema.json); cancelled sessions are left out.',
+  });
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'One entry per invalid field.' }),
+  })
+  .meta({ description: 'RFC 9457 problem details.' });
+
+const openApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+/** Request bodies by component name: the schemas the handlers parse their bodies with. */
+export const requestBodies = {
+  ConferenceDetails: conferenceDetailsSchema,
+  RegistrationRequest: registrationRequestSchema,
+  SessionDetails: sessionDetailsSchema,
+  SlotChange: slotChangeSchema,
+  AwardGrant: awardGrantSchema,
+} satisfies Record<string, z.ZodType>;
+
+/** Response bodies by component name. */
+export const responseBodies = {
+  Health: health,
+  ConferenceList: conferenceList,
+  Conference: conference,
+  ConferenceCreated: z.object({ conferenceId: id }),
+  RegistrationCreated: registrationCreated,
+  Registration: registration,
+  RegistrationCancelled: z.object({ registrationId: id, status: z.literal('cancelled') }),
+  DelegateCheckedIn: z.object({ registrationId: id, status: z.literal('checked-in') }),
+  SessionScheduled: z.object({ sessionId: id }),
+  SessionRescheduled: z.object({ sessionId: id }),
+  SessionCancelled: z.object({ sessionId: id, status: z.literal('cancelled') }),
+  AwardGranted: z.object({ awardId: id }),
+  AwardList: z.object({ awards: z.array(award) }),
+  Agenda: agenda,
+  Schedule: schedule,
+  DelegateCounts: delegateCounts,
+  Problem: problem,
+  OpenApiDocument: openApiDocument,
+} satisfies Record<string, z.ZodType>;
+
+export type RequestBodyName = keyof typeof requestBodies;
+export type ResponseBodyName = keyof typeof responseBodies;
+export type ResponseBody<N extends ResponseBodyName> = z.infer<(typeof responseBodies)[N]>;

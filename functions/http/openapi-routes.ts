@@ -1,0 +1,223 @@
+/**
+ * What the OpenAPI document says about each route of `infra/definitions/routes.ts`, by route name. The
+ * method, path, access and the statuses every route of its kind shares (401/403 by access, 400/422 on
+ * POSTs, 404 with a path parameter, 503 when it reads the stores) come from the route table and
+ * openapi-document.ts; this module adds what only the route knows.
+ */
+import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
+
+export type Tag = 'Conferences' | 'Registrations' | 'Agenda' | 'Awards' | 'Service';
+
+export const tags: Record<Tag, string> = {
+  Conferences: 'Conferences and their delegate counts.',
+  Registrations: 'Delegates registering, cancelling and checking in.',
+  Agenda: 'Sessions of the agenda and its exports (iCalendar, frab/c3voc schedule).',
+  Awards: 'Awards granted at a conference.',
+  Service: 'Health and this documentation.',
+};
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tag: Tag;
+  /** The JSON body the handler validates, by component name (api-schemas.ts `requestBodies`). */
+  requestBody?: RequestBodyName;
+  success: {
+    status: 200 | 201;
+    description: string;
+    /** A JSON body, by component name (api-schemas.ts `responseBodies`); else `mediaType` with text. */
+    body?: ResponseBodyName;
+    /** Default `application/json`. */
+    mediaType?: string;
+    /** The success answer carries a Location header. */
+    location?: boolean;
+  };
+  /** A 404 for a reason beyond an unknown path parameter, or the one route-specific reason. */
+  notFound?: string;
+  /** The 409s of the contract. */
+  conflict?: string;
+  /** The 400 beyond an invalid body or Idempotency-Key, e.g. a rule of the domain. */
+  badRequest?: string;
+  /** Conditional GET: an ETag on the answer, If-None-Match gets 304. */
+  conditional?: boolean;
+  /** Answers without touching the stores (no 503). */
+  static?: boolean;
+}
+
+export const routeDocs: Record<string, RouteDoc> = {
+  Health: {
+    summary: 'Health check',
+    tag: 'Service',
+    success: { status: 200, description: 'The API is up.', body: 'Health' },
+    static: true,
+  },
+  ListConferences: {
+    summary: 'List the conferences',
+    tag: 'Conferences',
+    success: { status: 200, description: 'Every conference, in brief.', body: 'ConferenceList' },
+  },
+  CreateConference: {
+    summary: 'Create a conference',
+    tag: 'Conferences',
+    requestBody: 'ConferenceDetails',
+    badRequest:
+      'The body is not valid: a field, or a rule such as endDate before startDate, dailyEnd not after ' +
+      'dailyStart or two rooms of one name.',
+    success: {
+      status: 201,
+      description: 'Created; Location is the conference.',
+      body: 'ConferenceCreated',
+      location: true,
+    },
+  },
+  GetConference: {
+    summary: 'Get a conference',
+    tag: 'Conferences',
+    success: { status: 200, description: 'The conference.', body: 'Conference' },
+    notFound: 'No such conference.',
+  },
+  RegisterDelegate: {
+    summary: 'Register a delegate',
+    description:
+      'The delegate is `registered` while seats are left, else `waitlisted`; a waitlisted delegate is ' +
+      'promoted by itself when a seat frees up. Emails are compared case-insensitively: one active ' +
+      'registration per email and conference. The `manageToken` of the answer is shown only once.',
+    tag: 'Registrations',
+    requestBody: 'RegistrationRequest',
+    success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
+    notFound: 'No such conference.',
+    conflict: 'This email address already has an active registration for the conference.',
+  },
+  GetRegistration: {
+    summary: 'Read a registration back',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The registration.', body: 'Registration' },
+    notFound: 'No such conference or registration.',
+  },
+  CancelRegistration: {
+    summary: 'Cancel a registration',
+    description: 'A seat freed by the cancellation goes to the longest-waiting waitlisted delegate.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'Cancelled.', body: 'RegistrationCancelled' },
+    notFound: 'No such conference or registration.',
+    conflict: 'The registration is already cancelled.',
+  },
+  CheckInDelegate: {
+    summary: 'Check a delegate in',
+    tag: 'Registrations',
+    success: { status: 200, description: 'Checked in.', body: 'DelegateCheckedIn' },
+    notFound: 'No such conference or registration.',
+    conflict: 'The registration is not registered (waitlisted or cancelled), or already checked in.',
+  },
+  ScheduleSession: {
+    summary: 'Schedule a session',
+    description:
+      'The session must lie inside the conference’s dates and daily hours, `end` after `start`, in one ' +
+      'of its rooms. Sessions that overlap in time may not share a room or a speaker.',
+    tag: 'Agenda',
+    requestBody: 'SessionDetails',
+    badRequest: 'The body is not valid, or the session is outside the conference’s days, hours or rooms.',
+    success: {
+      status: 201,
+      description: 'Scheduled; Location is the agenda.',
+      body: 'SessionScheduled',
+      location: true,
+    },
+    notFound: 'No such conference.',
+    conflict: 'The room or a speaker is taken at that time; `detail` names the other session’s id.',
+  },
+  RescheduleSession: {
+    summary: 'Reschedule a session',
+    description: 'Takes any of `date`, `start`, `end` and `room`; the same rules as scheduling apply.',
+    tag: 'Agenda',
+    requestBody: 'SlotChange',
+    badRequest: 'The body is not valid, or the new slot is outside the conference’s days, hours or rooms.',
+    success: { status: 200, description: 'Rescheduled.', body: 'SessionRescheduled' },
+    notFound: 'No such conference or session.',
+    conflict:
+      'The room or a speaker is taken at that time (`detail` names the other session’s id), or the ' +
+      'session is cancelled.',
+  },
+  CancelSession: {
+    summary: 'Cancel a session',
+    description: 'A cancelled session stays on the agenda with status `cancelled`.',
+    tag: 'Agenda',
+    success: { status: 200, description: 'Cancelled.', body: 'SessionCancelled' },
+    notFound: 'No such conference or session.',
+    conflict: 'The session is already cancelled.',
+  },
+  GrantAward: {
+    summary: 'Grant an award',
+    description: 'One grant per award, year, city and country.',
+    tag: 'Awards',
+    requestBody: 'AwardGrant',
+    badRequest: 'The body is not valid, or `sessionId` is not a session of this conference.',
+    success: { status: 201, description: 'Granted.', body: 'AwardGranted' },
+    notFound: 'No such conference.',
+    conflict: 'This award was already granted to this city for that year.',
+  },
+  ListAwards: {
+    summary: 'List the awards of a conference',
+    tag: 'Awards',
+    success: { status: 200, description: 'The awards, in the order granted.', body: 'AwardList' },
+    notFound: 'No such conference.',
+  },
+  GetAgenda: {
+    summary: 'Get the agenda',
+    description:
+      'Every day of the conference, each with its sessions (cancelled ones too) ordered by start, then room. ' +
+      'Eventually consistent: a change shows within seconds.',
+    tag: 'Agenda',
+    success: { status: 200, description: 'The agenda.', body: 'Agenda' },
+    notFound: 'No such conference.',
+    conditional: true,
+  },
+  GetAgendaCalendar: {
+    summary: 'Get the agenda as iCalendar',
+    description:
+      'RFC 5545: one VEVENT per session with a stable UID, times in the conference’s time zone (with its ' +
+      'VTIMEZONE), SEQUENCE raised on each reschedule, STATUS:CANCELLED when cancelled.',
+    tag: 'Agenda',
+    success: { status: 200, description: 'The calendar.', mediaType: 'text/calendar' },
+    notFound: 'No such conference.',
+    conditional: true,
+  },
+  GetSchedule: {
+    summary: 'Get the agenda as a frab/c3voc schedule',
+    tag: 'Agenda',
+    success: { status: 200, description: 'The schedule.', body: 'Schedule' },
+    notFound: 'No such conference.',
+    conditional: true,
+  },
+  GetDelegateCounts: {
+    summary: 'Get the delegate counts',
+    description:
+      'Each registration is in one state at a time. Eventually consistent: a change shows within seconds, ' +
+      'and then the counts are exact.',
+    tag: 'Conferences',
+    success: { status: 200, description: 'The counts.', body: 'DelegateCounts' },
+    notFound: 'No such conference.',
+  },
+  GetOpenApi: {
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'Service',
+    success: { status: 200, description: 'The OpenAPI document of the API.', body: 'OpenApiDocument' },
+    conditional: true,
+    static: true,
+  },
+  GetDocs: {
+    summary: 'The API documentation as a web page',
+    description: 'Renders this document with Scalar, served by the API itself (no third-party origin).',
+    tag: 'Service',
+    success: { status: 200, description: 'An HTML page.', mediaType: 'text/html' },
+    static: true,
+  },
+  GetDocsAsset: {
+    summary: 'The script of the documentation page',
+    description: 'The Scalar API reference bundle; sent gzip-encoded to clients that accept it.',
+    tag: 'Service',
+    success: { status: 200, description: 'JavaScript.', mediaType: 'text/javascript' },
+    conditional: true,
+    static: true,
+  },
+};
