@@ -6,11 +6,20 @@ import { ConferenceEventBus } from './constructs/event-bus.js';
 import { EventPipe } from './constructs/event-pipe.js';
 import { EventStore } from './constructs/event-store.js';
 import { ConferenceHttpApi } from './constructs/http-api.js';
+import type { LambdaFunction } from './constructs/lambda-function.js';
+import { Notifications } from './constructs/notifications.js';
+import { Observability } from './constructs/observability.js';
 import { ReadModels } from './constructs/read-models.js';
 import type { Stage } from './stage.js';
 
 export interface LearningCitiesStackProps extends StackProps {
   stage: Stage;
+  /** The address delegates get email from (context `notificationSender`). */
+  notificationSender: string;
+  /** A verified SES identity (domain or address) to send through instead of a new one for the address. */
+  notificationIdentity?: string;
+  /** An address subscribed to the ops alarms topic (context `alarmEmail`). */
+  alarmEmail?: string;
 }
 
 /** The whole backend of one stage. Wiring only: every resource belongs to a construct. */
@@ -21,7 +30,9 @@ export class LearningCitiesStack extends Stack {
   readonly eventBus: ConferenceEventBus;
   readonly eventPipe: EventPipe;
   readonly httpApi: ConferenceHttpApi;
+  readonly notifications: Notifications;
   readonly consumers: Consumers;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: LearningCitiesStackProps) {
     super(scope, id, props);
@@ -41,11 +52,30 @@ export class LearningCitiesStack extends Stack {
       readModelsTable: this.readModels.table,
       auth: this.auth,
     });
+    this.notifications = new Notifications(this, 'Notifications', {
+      stage,
+      sender: props.notificationSender,
+      ...(props.notificationIdentity ? { existingIdentity: props.notificationIdentity } : {}),
+    });
     this.consumers = new Consumers(this, 'Consumers', {
       stage,
       bus: this.eventBus.bus,
       eventsTable: this.eventStore.table,
       readModelsTable: this.readModels.table,
+      notifications: this.notifications,
+    });
+    const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.httpApi.api,
+      functions: new Map<string, LambdaFunction>([
+        ...this.httpApi.functions,
+        ...consumers.map((c): [string, LambdaFunction] => [c.name, c.function]),
+        ['EventPipeEnrichment', this.eventPipe.enrichment],
+      ]),
+      consumers,
+      otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
   }
 }

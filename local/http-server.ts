@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
-import { createLambdaContext } from './lambda-context.js';
+import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { describePortOwner } from './ports.js';
 import { importFunction, repoRoot } from './repo-modules.js';
@@ -288,7 +288,7 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
     const requestId = event.requestContext.requestId;
     try {
       const handler = await handlerOf(route);
-      const result = await handler(event, createLambdaContext(route.name, 29_000));
+      const result = await invokeHandler(handler, event, createLambdaContext(route.name, 29_000));
       writeResult(response, result, requestId);
     } catch (error) {
       logger.error(`${route.name} (${method} ${rawPath}, request ${requestId}) failed`, error);

@@ -88,6 +88,9 @@ export const configureHandlerEnvironment = (values: {
   Object.assign(process.env, handlerEnvironment);
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  // One process serves every handler, several at a time: Powertools keeps each invocation's state in
+  // its own invoke context (see invokeHandler), as in a Lambda environment with this setting.
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
   // Readable console: warnings and errors only, no metrics output, no X-Ray.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -158,6 +161,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       rules: options.rules,
       deadLetterDir: paths.deadLetters,
       stateDir: paths.queues,
+      redriveDir: paths.redrive,
       loadConsumer: options.loadConsumer,
       retryDelay: options.retryDelay,
       logger: logger('bus'),

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../../infra/definitions/tables.js';
+import { tracer } from './observability.js';
 
 const required = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -14,11 +15,13 @@ export const tableNames = () => ({
 
 let client: DynamoDBClient | undefined;
 
-/** One client per execution environment, reused by warm invocations. */
+/** One client per execution environment, reused by warm invocations; traced in X-Ray where tracing is on. */
 export const dynamoDb = (): DynamoDBClient => {
-  client ??= new DynamoDBClient({
-    endpoint: process.env[env.dynamoDbEndpoint] || undefined,
-    maxAttempts: 4,
-  });
+  client ??= tracer.captureAWSv3Client(
+    new DynamoDBClient({
+      endpoint: process.env[env.dynamoDbEndpoint] || undefined,
+      maxAttempts: 4,
+    }),
+  );
   return client;
 };

@@ -102,6 +102,8 @@ export interface EventStoreOptions {
   /** Attempts of one transaction while DynamoDB reports transaction conflicts or throttling. */
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every refused append before it is thrown (metrics). */
+  onConflict?: (error: AppendConflictError) => void;
 }
 
 /**
@@ -114,12 +116,14 @@ export class EventStore {
   private readonly tableName: string;
   private readonly maxAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onConflict: (error: AppendConflictError) => void;
 
   constructor(options: EventStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onConflict = options.onConflict ?? (() => {});
   }
 
   /** The events of a stream after `afterVersion` up to `toVersion`, validated and in order. */
@@ -313,7 +317,11 @@ export class EventStore {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons: CancellationReason[] = error.CancellationReasons ?? [];
         const conflicts = conflictsOf(reasons, roles);
-        if (conflicts.length > 0) throw new AppendConflictError(conflicts);
+        if (conflicts.length > 0) {
+          const conflict = new AppendConflictError(conflicts);
+          this.onConflict(conflict);
+          throw conflict;
+        }
         const transient = reasons.some((reason) => TRANSIENT_REASONS.has(reason.Code ?? ''));
         if (!transient) throw error;
         if (attempt >= this.maxAttempts)

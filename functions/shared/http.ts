@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Access } from '../../infra/definitions/routes.js';
+import { ROUTE_DIMENSION } from '../../infra/definitions/metrics.js';
+import { type Access, routes } from '../../infra/definitions/routes.js';
 import { authenticate, type Principal } from './auth.js';
 import { badRequest, HttpProblem } from './errors.js';
-import { logger } from './observability.js';
+import { logger, metricNames, metrics, tracer } from './observability.js';
 import { toProblem, zodFieldErrors } from './problem.js';
 
 export interface HttpRequest {
@@ -25,6 +29,8 @@ export interface HttpResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The body is a base64 string of bytes (e.g. gzip-encoded), which API Gateway decodes. */
+  isBase64Encoded?: boolean;
 }
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
@@ -82,7 +88,7 @@ export const etagOf = (body: string): string =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
 /** Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 section 13.1.2). */
-const noneMatchHolds = (ifNoneMatch: string | undefined, etag: string): boolean => {
+export const noneMatchHolds = (ifNoneMatch: string | undefined, etag: string): boolean => {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
@@ -115,26 +121,64 @@ const toResult = (response: HttpResponse, correlationId: string): APIGatewayProx
     },
     body:
       response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
+    ...(response.isBase64Encoded ? { isBase64Encoded: true } : {}),
   };
 };
 
+/** The route of `infra/definitions/routes.ts` an event was routed by (API Gateway's route key). */
+const routesByKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+
 /**
- * The one middy chain of every HTTP function: structured logging with the correlation id, the caller
- * authenticated for the route's access level, and every failure turned into problem+json.
+ * One metric per answer: commands (write routes) by outcome, queries by count, and 409s as conflicts,
+ * all with the route as a dimension. Every invocation so records at least one metric.
+ */
+const recordOutcome = (event: APIGatewayProxyEventV2, status: number): void => {
+  const routeKey = event.routeKey ?? event.requestContext?.routeKey ?? 'unknown';
+  const route = routesByKey.get(routeKey);
+  metrics.addDimension(ROUTE_DIMENSION, route?.name ?? routeKey);
+  const writes = route ? route.writes : event.requestContext?.http?.method === 'POST';
+  const name = !writes
+    ? metricNames.queryAnswered
+    : status >= 500
+      ? metricNames.commandFailed
+      : status >= 400
+        ? metricNames.commandRejected
+        : metricNames.commandSucceeded;
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (status === 409) metrics.addMetric(metricNames.conflicts, MetricUnit.Count, 1);
+};
+
+const answer = async (
+  access: Access,
+  handle: (request: HttpRequest) => Promise<HttpResponse>,
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  let correlationId = event.requestContext?.requestId ?? 'unknown';
+  try {
+    const principal = await authenticate(access, event.headers ?? {});
+    const request = toRequest(event, principal);
+    correlationId = request.correlationId;
+    logger.appendKeys({ correlationId });
+    tracer.putAnnotation('correlationId', correlationId);
+    return toResult(await handle(request), correlationId);
+  } catch (error) {
+    const result = toProblem(error);
+    return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId } };
+  }
+};
+
+/**
+ * The one middy chain of every HTTP function: an X-Ray trace, structured logging with the correlation
+ * id, metrics of the outcome, the caller authenticated for the route's access level, and every failure
+ * turned into problem+json.
  */
 export const httpRoute = (access: Access, handle: (request: HttpRequest) => Promise<HttpResponse>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler(async (event) => {
-      let correlationId = event.requestContext?.requestId ?? 'unknown';
-      try {
-        const principal = await authenticate(access, event.headers ?? {});
-        const request = toRequest(event, principal);
-        correlationId = request.correlationId;
-        logger.appendKeys({ correlationId });
-        return toResult(await handle(request), correlationId);
-      } catch (error) {
-        const result = toProblem(error);
-        return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId } };
-      }
+      const result = await answer(access, handle, event);
+      recordOutcome(event, result.statusCode ?? 200);
+      return result;
     });

@@ -52,21 +52,34 @@ export const zodFieldErrors = (error: ZodError, prefix = ''): FieldError[] =>
     message: issue.message,
   }));
 
+/** Throttling and transient error names, as the SDK's retry strategy classifies them (DynamoDB's among them). */
 const TRANSIENT_AWS_ERRORS = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionInProgressException',
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
   'RequestTimeout',
+  'RequestTimeoutException',
 ]);
 
-/** What the SDK still failed with after its own retries: throttling, a DynamoDB 5xx or a timeout. */
+/** Connections cut, refused or timed out under a request (the SDK retries these as transient, too). */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/** What the SDK still failed with after its own retries: throttling, a DynamoDB 5xx, a timeout or a cut. */
 const isTransientAwsError = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  return TRANSIENT_AWS_ERRORS.has(error.name) || status >= 500;
+  const { $metadata, code } = error as { $metadata?: { httpStatusCode?: number }; code?: unknown };
+  const status = $metadata?.httpStatusCode ?? 0;
+  return (
+    TRANSIENT_AWS_ERRORS.has(error.name) ||
+    status === 429 ||
+    status >= 500 ||
+    (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code))
+  );
 };
 
 /** Every failure becomes problem+json; only an unexpected one is logged with its stack, never shown. */

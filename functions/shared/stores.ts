@@ -1,14 +1,25 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type Conference, conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { ConferenceEvent } from '../../domain/conference/events.js';
 import { fold } from '../../domain/shared/decider.js';
 import { dynamoDb, tableNames } from './config.js';
 import { notFound } from './errors.js';
-import { EventStore } from './event-store.js';
+import { type AppendConflictError, EventStore } from './event-store.js';
+import { metricNames, metrics } from './observability.js';
+
+/** An append refused because a stream moved on is retried by its caller: one more conflict. */
+const countStreamConflict = (error: AppendConflictError): void => {
+  if (error.stream && !error.idempotency) metrics.addMetric(metricNames.conflicts, MetricUnit.Count, 1);
+};
 
 let store: EventStore | undefined;
 
 export const eventStore = (): EventStore => {
-  store ??= new EventStore({ client: dynamoDb(), tableName: tableNames().events });
+  store ??= new EventStore({
+    client: dynamoDb(),
+    tableName: tableNames().events,
+    onConflict: countStreamConflict,
+  });
   return store;
 };
 

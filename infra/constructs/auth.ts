@@ -1,15 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
-  StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 
 /** The group whose members may run organizer commands (CONTRACT section 2). */
 export const ORGANIZERS_GROUP = 'organizers';
@@ -32,7 +31,7 @@ export class Auth extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
-    const prod = props.stage === 'prod';
+    const settings = settingsOf(props.stage);
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -49,14 +48,12 @@ export class Auth extends Construct {
       },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      // Organizers are few, so the Plus plan costs little; threat protection blocks risky sign-ins in
-      // prod and only reports them in dev.
+      // Organizers are few, so the Plus plan costs little; threat protection blocks risky sign-ins or
+      // only reports them, by stage.
       featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: prod
-        ? StandardThreatProtectionMode.FULL_FUNCTION
-        : StandardThreatProtectionMode.AUDIT_ONLY,
-      deletionProtection: prod,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      standardThreatProtectionMode: settings.threatProtection,
+      deletionProtection: settings.deletionProtection,
+      removalPolicy: settings.removalPolicy,
     });
     this.client = this.userPool.addClient('Client', {
       authFlows: { userSrp: true },

@@ -7,9 +7,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type EventPattern, type RuleDefinition, rules } from '../definitions/rules.js';
 import { env } from '../definitions/tables.js';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
+import type { Notifications } from './notifications.js';
 
 /** The top-level fields of an EventBridge pattern, by their name in CDK's `EventPattern`. */
 const patternFields = {
@@ -45,6 +46,8 @@ export interface ConsumersProps {
   bus: IEventBus;
   eventsTable: ITable;
   readModelsTable: ITable;
+  /** Grants the side effects a rule declares (`effects`). */
+  notifications: Notifications;
 }
 
 /** The resources of one rule: queue in front of the consumer, its dead-letter queue, rule, function. */
@@ -73,18 +76,9 @@ export class Consumers extends Construct {
     this.consumers = consumers;
   }
 
-  /** The queues, by rule name (for alarms). */
-  get queues(): Queue[] {
-    return [...this.consumers.values()].map((c) => c.queue);
-  }
-
-  /** The dead-letter queues, by rule name (for alarms). */
-  get deadLetterQueues(): Queue[] {
-    return [...this.consumers.values()].map((c) => c.deadLetterQueue);
-  }
-
   private consumer(definition: RuleDefinition, props: ConsumersProps): Consumer {
     const { name } = definition;
+    const { removalPolicy } = settingsOf(props.stage);
     const fn = new LambdaFunction(this, `${name}Function`, {
       stage: props.stage,
       entry: definition.consumer,
@@ -114,11 +108,13 @@ export class Consumers extends Construct {
           'indexes of that one table.',
       );
     }
+    for (const effect of definition.effects ?? []) props.notifications.grantEffect(effect, fn);
 
     const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy,
     });
     const queue = new Queue(this, `${name}Queue`, {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -127,6 +123,7 @@ export class Consumers extends Construct {
       visibilityTimeout: Duration.seconds(6 * functionTimeouts.consumer.toSeconds()),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      removalPolicy,
     });
 
     const rule = new Rule(this, `${name}Rule`, {

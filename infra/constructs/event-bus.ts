@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../definitions/rules.js';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 
 export interface ConferenceEventBusProps {
   stage: Stage;
@@ -19,7 +19,7 @@ export class ConferenceEventBus extends Construct {
   constructor(scope: Construct, id: string, props: ConferenceEventBusProps) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', {
-      eventBusName: `learning-cities-conference-${props.stage}`,
+      eventBusName: `${settingsOf(props.stage).namePrefix}-conference`,
       description: 'Conference domain events, one per event stored in the event store',
     });
     this.archive = this.bus.archive('Archive', {

@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { pipeDefinition } from '../definitions/pipe.js';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge } from './nag.js';
 
@@ -32,7 +32,7 @@ export class EventPipe extends Construct {
 
   constructor(scope: Construct, id: string, props: EventPipeProps) {
     super(scope, id);
-    const prod = props.stage === 'prod';
+    const settings = settingsOf(props.stage);
     const streamArn = props.eventsTable.tableStreamArn;
     if (!streamArn) {
       throw new Error('The event pipe needs the stream of the events table');
@@ -42,6 +42,7 @@ export class EventPipe extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy: settings.removalPolicy,
     });
 
     this.enrichment = new LambdaFunction(this, 'EnrichmentFunction', {
@@ -53,8 +54,8 @@ export class EventPipe extends Construct {
     });
 
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
     });
 
     const stack = Stack.of(this);

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -11,11 +11,11 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Access, type RouteDefinition, routes } from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
@@ -67,21 +67,21 @@ export class ConferenceHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
-    const prod = props.stage === 'prod';
+    const settings = settingsOf(props.stage);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Learning Cities conference API (v1)',
       createDefaultStage: false,
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: prod ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },
+      throttle: settings.apiThrottle,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat },
     });
     this.url = this.stage.url;
@@ -116,6 +116,7 @@ export class ConferenceHttpApi extends Construct {
       kind: 'http',
       serviceName: 'conference-api',
       description: `${route.method} ${route.path}`,
+      ...(route.files ? { files: route.files } : {}),
       environment: {
         [env.eventsTable]: props.eventsTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,

@@ -1,19 +1,33 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 import { acknowledge } from './nag.js';
 
 /** The repository root: `entry` paths in `infra/definitions` are relative to it. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Metrics namespace shared by every function (Powertools Metrics). */
-export const METRICS_NAMESPACE = 'LearningCities';
+/**
+ * How every function is bundled (by the local esbuild): one minified ESM file for Node 24 with the AWS SDK
+ * inside (tree-shaken), and a `require` for the CommonJS dependencies. `npm run bench:bundles` bundles with
+ * these very options to measure sizes and start-up times.
+ */
+export const bundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  externalModules: [],
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
 
 /** What the function serves; it sets the timeout. */
 export type FunctionKind = 'http' | 'consumer';
@@ -30,11 +44,15 @@ export interface LambdaFunctionProps {
   /** Handler module relative to the repository root; it exports `handler`. */
   entry: string;
   kind: FunctionKind;
-  /** POWERTOOLS_SERVICE_NAME. */
+  /** POWERTOOLS_SERVICE_NAME: the `service` dimension of its metrics and the `service` key of its logs. */
   serviceName: string;
   description?: string;
   environment?: Record<string, string>;
+  /** Files (paths relative to the repository root) copied next to the bundle, for the handler to read. */
+  files?: string[];
 }
+
+const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 /**
  * A Node.js 24 function on Graviton with the defaults every handler of this repository relies on:
@@ -42,15 +60,22 @@ export interface LambdaFunctionProps {
  * tracing, Powertools settings and its own log group with a stage-dependent retention.
  */
 export class LambdaFunction extends NodejsFunction {
+  /** POWERTOOLS_SERVICE_NAME, for dashboards and alarms on its metrics. */
+  readonly serviceName: string;
+
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     const entry = resolve(repoRoot, props.entry);
     if (!existsSync(entry)) {
       throw new Error(`${id}: handler module ${props.entry} does not exist (resolved to ${entry})`);
     }
-    const prod = props.stage === 'prod';
+    const files = props.files ?? [];
+    for (const file of files) {
+      if (!existsSync(resolve(repoRoot, file))) throw new Error(`${id}: file ${file} does not exist`);
+    }
+    const settings = settingsOf(props.stage);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
     });
     super(scope, id, {
       entry,
@@ -67,21 +92,26 @@ export class LambdaFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        externalModules: [],
-        forceDockerBundling: false,
+        ...bundlingOptions,
+        ...(files.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  files.map(
+                    (file) => `cp ${shellQuoted(`${inputDir}/${file}`)} ${shellQuoted(`${outputDir}/`)}`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
+    this.serviceName = props.serviceName;
     if (this.role) {
       acknowledge(
         this.role,

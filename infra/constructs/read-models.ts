@@ -1,8 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { readModelsTable } from '../definitions/tables.js';
-import type { Stage } from '../stage.js';
+import { type Stage, settingsOf } from '../stage.js';
 import { addIndexes, keySchema } from './table-schema.js';
 
 export interface ReadModelsProps {
@@ -11,20 +10,20 @@ export interface ReadModelsProps {
 
 /**
  * The read models. They can be rebuilt from the event store, so a dev stack may drop them; prod keeps
- * them (rebuilding is slow) and protects them from deletion.
+ * them (rebuilding is slow) and protects them from deletion (see `stageSettings`).
  */
 export class ReadModels extends Construct {
   readonly table: Table;
 
   constructor(scope: Construct, id: string, props: ReadModelsProps) {
     super(scope, id);
-    const prod = props.stage === 'prod';
+    const settings = settingsOf(props.stage);
     this.table = new Table(this, readModelsTable.id, {
       ...keySchema(readModelsTable),
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: prod,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: settings.deletionProtection,
+      removalPolicy: settings.removalPolicy,
     });
     addIndexes(this.table, readModelsTable);
   }

@@ -1,56 +1,13 @@
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZERS_GROUP } from '../../infra/constructs/auth.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
 import { eventsTable } from '../../infra/definitions/tables.js';
-import { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import type { Stage } from '../../infra/stage.js';
-
-/** A stack as `cdk synth` builds it, but without running esbuild (bundling is skipped for all stacks). */
-const buildStack = (stage: Stage = 'dev'): LearningCitiesStack => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return new LearningCitiesStack(app, `LearningCities-${stage}`, { stage });
-};
-
-/** The CloudFormation logical id of a construct's resource. */
-const logicalId = (construct: IConstruct): string => {
-  const element = (construct.node.defaultChild ?? construct) as CfnElement;
-  return Stack.of(construct).resolve(element.logicalId) as string;
-};
-
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
-
-type Statement = { Action: string | string[]; Resource: unknown };
-
-/** The actions a role may perform on a resource (matched by its ARN), from the role's inline policies. */
-const actionsOn = (template: Template, roleLogicalId: string, resourceArn: unknown): string[] => {
-  const policies = template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: roleLogicalId }] },
-  });
-  const actions = new Set<string>();
-  for (const policy of Object.values(policies)) {
-    for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
-      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-      if (resources.some((r) => JSON.stringify(r) === JSON.stringify(resourceArn))) {
-        for (const action of [statement.Action].flat()) actions.add(action);
-      }
-    }
-  }
-  return [...actions].sort();
-};
-
-/** The cdk-nag AwsSolutions findings that are neither fixed nor acknowledged, one line each. */
-const unacknowledgedFindings = (stack: Stack): string[] =>
-  new AwsSolutionsChecks(undefined, { verbose: true })
-    .validateScope(stack)
-    .violations.filter((v) => v.severity === 'error' || v.severity === 'warning')
-    .flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
+import { actionsOn, arnOf, buildStack, logicalId, unacknowledgedFindings } from './template.js';
 
 describe('LearningCities stack (dev)', () => {
   let stack: LearningCitiesStack;
@@ -125,7 +82,7 @@ describe('LearningCities stack (dev)', () => {
           Environment: {
             Variables: expect.objectContaining({
               NODE_OPTIONS: '--enable-source-maps',
-              POWERTOOLS_METRICS_NAMESPACE: 'LearningCities',
+              POWERTOOLS_METRICS_NAMESPACE: 'LearningCities/Dev',
               POWERTOOLS_SERVICE_NAME: expect.any(String),
             }),
           },
@@ -273,7 +230,7 @@ describe('LearningCities stack (dev)', () => {
         EventPattern: { source: [EVENT_SOURCE] },
         RetentionDays: 365,
       });
-      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-conference-dev' });
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-dev-conference' });
     });
   });
 
@@ -389,7 +346,7 @@ describe('LearningCities stack (prod)', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }),
     });
-    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-conference-prod' });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'learning-cities-prod-conference' });
   });
 });
 

@@ -1,0 +1,16 @@
+/**
+ * The stack outputs that operators' tools read (`npm run rebuild -- --cloud`, `npm run dlq -- --cloud`),
+ * declared once: infra/constructs/ops-outputs.ts writes them, local/ops reads them with DescribeStacks.
+ */
+export const outputKeys = {
+  eventsTable: 'EventsTableName',
+  readModelsTable: 'ReadModelsTableName',
+  eventBusName: 'EventBusName',
+  eventArchiveName: 'EventArchiveName',
+  pipeName: 'EventsPipeName',
+  pipeDeadLetterQueueUrl: 'EventsPipeDeadLetterQueueUrl',
+  /** The queue in front of a rule's consumer, by rule name. */
+  queueUrl: (rule: string) => `${rule}QueueUrl`,
+  /** Its dead-letter queue. */
+  deadLetterQueueUrl: (rule: string) => `${rule}DeadLetterQueueUrl`,
+} as const;

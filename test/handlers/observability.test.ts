@@ -1,0 +1,230 @@
+import {
+  DynamoDBClient,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import type { EventEnvelope } from '../../domain/events.js';
+import { metricNames } from '../../infra/definitions/metrics.js';
+import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { httpEvent, lambdaContext } from '../support/api-gateway.js';
+
+/**
+ * The shared middy chains record the metrics the alarms and the dashboard are built on, and carry the
+ * correlation id of a request into the log lines of the consumers its events reach.
+ */
+const dynamo = mockClient(DynamoDBClient);
+
+const conferenceEnvelope = (correlationId: string, occurredAt: string) => ({
+  eventId: `e-${correlationId}`,
+  type: 'ConferenceCreated',
+  streamId: 'conference-c1',
+  version: 1,
+  conferenceId: 'c1',
+  occurredAt,
+  data: { conferenceId: 'c1', ...iclc2015 },
+  metadata: { correlationId, schemaVersion: 1 },
+});
+
+const sqsEvent = (...envelopes: object[]): SQSEvent => ({
+  Records: envelopes.map((detail, index) => ({
+    messageId: `m${index}`,
+    receiptHandle: `r${index}`,
+    body: JSON.stringify({ source: 'learning-cities.conference', 'detail-type': 'x', detail }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:queue',
+    awsRegion: 'local',
+  })),
+});
+
+let observability: typeof import('../../functions/shared/observability.js');
+let addMetric: MockInstance;
+let addDimension: MockInstance;
+
+/** The metrics recorded so far, as `name=value` (with `[route]` when the route dimension was set). */
+const recorded = () => {
+  const route = addDimension.mock.calls.find(([name]) => name === 'route')?.[1];
+  return addMetric.mock.calls.map(
+    ([name, , value]) =>
+      `${name}=${value}${route && !String(name).startsWith('Projection') ? `[${route}]` : ''}`,
+  );
+};
+
+beforeAll(async () => {
+  process.env.EVENTS_TABLE = 'Events';
+  process.env.READ_MODELS_TABLE = 'ReadModels';
+  process.env.AWS_REGION = 'local';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
+  observability = await import('../../functions/shared/observability.js');
+});
+
+beforeEach(() => {
+  dynamo.reset();
+  addMetric = vi.spyOn(observability.metrics, 'addMetric');
+  addDimension = vi.spyOn(observability.metrics, 'addDimension');
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('httpRoute', () => {
+  let register: (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+  let health: (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+  const registerEvent = () => ({
+    ...httpEvent('POST', '/conferences/c1/registrations', {
+      pathParameters: { conferenceId: 'c1' },
+      body: { ...delegate, consent: true },
+      headers: { 'x-correlation-id': 'corr-1' },
+    }),
+    routeKey: 'POST /conferences/{conferenceId}/registrations',
+  });
+
+  beforeAll(async () => {
+    ({ handler: register } = (await import('../../functions/http/register-delegate.js')) as never);
+    ({ handler: health } = (await import('../../functions/http/health.js')) as never);
+  });
+
+  beforeEach(() => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        marshall({
+          pk: 'conference-c1',
+          sk: 1,
+          kind: 'event',
+          ...conferenceEnvelope('x', '2015-06-01T00:00:00.000Z'),
+        }),
+      ],
+    });
+  });
+
+  it('counts a command that succeeded, by route', async () => {
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+    const response = await register(registerEvent(), lambdaContext());
+    expect(response.statusCode).toBe(201);
+    expect(recorded()).toEqual([`${metricNames.commandSucceeded}=1[RegisterDelegate]`]);
+  });
+
+  it('counts a rejected command and its 409 as a conflict', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    const response = await register(registerEvent(), lambdaContext());
+    expect(response.statusCode).toBe(409);
+    expect(recorded()).toEqual([
+      `${metricNames.commandRejected}=1[RegisterDelegate]`,
+      `${metricNames.conflicts}=1[RegisterDelegate]`,
+    ]);
+  });
+
+  it('counts a query whatever its answer', async () => {
+    const response = await health(
+      { ...httpEvent('GET', '/health'), routeKey: 'GET /health' },
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(recorded()).toEqual([`${metricNames.queryAnswered}=1[Health]`]);
+  });
+});
+
+describe('the event store behind the functions', () => {
+  const append = async () => {
+    const { eventStore } = await import('../../functions/shared/stores.js');
+    return eventStore().append({
+      conferenceId: 'c1',
+      correlationId: 'corr-2',
+      now: '2015-06-01T00:00:00.000Z',
+      streams: [
+        {
+          streamId: 'conference-c1',
+          expectedVersion: 0,
+          events: [{ type: 'ConferenceCreated', data: { conferenceId: 'c1', ...iclc2015 } }] as never,
+        },
+      ],
+      guards: [{ op: 'claim', name: 'acronym', key: 'guard#acronym#ICLC2015', owner: 'c1' }],
+    });
+  };
+  const refused = (...codes: string[]) =>
+    new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
+
+  it('counts an append refused because a stream moved on (the caller retries it) as a conflict', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(refused('ConditionalCheckFailed', 'None'));
+    await expect(append()).rejects.toThrow(/stream conference-c1/);
+    expect(recorded()).toEqual([`${metricNames.conflicts}=1`]);
+  });
+
+  it('leaves a guard that holds to the answer (a 409 is counted once, by the HTTP chain)', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(refused('None', 'ConditionalCheckFailed'));
+    await expect(append()).rejects.toThrow(/guard acronym/);
+    expect(recorded()).toEqual([]);
+  });
+});
+
+describe('busConsumer', () => {
+  /** The JSON log lines the Powertools logger printed (it writes through its own console). */
+  let printed: string[];
+  const logLines = () => printed.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  beforeEach(() => {
+    printed = [];
+    const { console: loggerConsole } = observability.logger as unknown as { console: Console };
+    for (const level of ['info', 'warn', 'error'] as const) {
+      vi.spyOn(loggerConsole, level).mockImplementation((line: string) => {
+        printed.push(line);
+      });
+    }
+  });
+
+  it('logs with each event’s correlation id and records its lag and the events handled', async () => {
+    const { busConsumer } = await import('../../functions/shared/consumer.js');
+    const { logger } = observability;
+    const handler = busConsumer(async (envelope: EventEnvelope) => {
+      logger.warn('handling', { streamId: envelope.streamId });
+      if (envelope.metadata.correlationId === 'corr-fails') throw new Error('not this one');
+    });
+    const occurredAt = new Date(Date.now() - 2_000).toISOString();
+    const response = (await handler(
+      sqsEvent(
+        conferenceEnvelope('corr-a', occurredAt),
+        conferenceEnvelope('corr-fails', occurredAt),
+        conferenceEnvelope('corr-b', occurredAt),
+      ),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    const handling = logLines().filter((line) => line.message === 'handling');
+    expect(handling.map((line) => line.correlationId)).toEqual(['corr-a', 'corr-fails', 'corr-b']);
+    expect(logLines().find((line) => line.message === 'Event not handled')?.correlationId).toBe('corr-fails');
+
+    const lags = addMetric.mock.calls.filter(([name]) => name === metricNames.projectionLag);
+    expect(lags).toHaveLength(2);
+    for (const [, unit, value] of lags) {
+      expect(unit).toBe('Milliseconds');
+      expect(value).toBeGreaterThanOrEqual(2_000);
+      expect(value).toBeLessThan(60_000);
+    }
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.eventsHandled)).toEqual([
+      [metricNames.eventsHandled, 'Count', 2],
+    ]);
+  });
+});

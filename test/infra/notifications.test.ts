@@ -1,0 +1,127 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
+import { env } from '../../infra/definitions/tables.js';
+import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
+import { actionsOn, buildStack, logicalId, SENDER, type Statement, statementsOf } from './template.js';
+
+/** The logical ids of the roles with a statement that allows one of the actions (prefix match with `*`). */
+const rolesAllowing = (template: Template, wanted: (action: string) => boolean): string[] =>
+  [...statementsOf(template)]
+    .filter(([, statements]) =>
+      statements.some((s: Statement) => s.Effect === 'Allow' && [s.Action].flat().some(wanted)),
+    )
+    .map(([role]) => role)
+    .sort();
+
+describe('notifications (the Notifier rule declares send-email and publish-agenda-changes)', () => {
+  let stack: LearningCitiesStack;
+  let template: Template;
+  let notifierRole: string;
+  let others: string[];
+
+  beforeAll(() => {
+    stack = buildStack('dev');
+    template = Template.fromStack(stack);
+    const notifier = stack.consumers.consumers.get('Notifier')?.function;
+    if (!notifier?.role) throw new Error('no Notifier function');
+    notifierRole = logicalId(notifier.role);
+    others = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id !== notifierRole);
+  });
+
+  it('declares the effects on the Notifier rule and on no other', () => {
+    expect(rules.filter((rule) => rule.effects?.length).map((rule) => rule.name)).toEqual(['Notifier']);
+    expect(rules.find((rule) => rule.name === 'Notifier')?.effects?.sort()).toEqual([
+      'publish-agenda-changes',
+      'send-email',
+    ]);
+  });
+
+  it('has an agenda changes topic encrypted with a rotated key and reachable over TLS only', () => {
+    const topic = stack.notifications.agendaChangesTopic;
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'learning-cities-dev-agenda-changes',
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.notifications.topicKey), 'Arn'] },
+    });
+    expect(
+      template.findResources('AWS::KMS::Key')[logicalId(stack.notifications.topicKey)]?.Properties
+        .EnableKeyRotation,
+    ).toBe(true);
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')).filter((policy) =>
+      (policy.Properties.Topics as unknown[]).some(
+        (t) => JSON.stringify(t) === JSON.stringify({ Ref: logicalId(topic) }),
+      ),
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('creates an SES email identity for the sender address from context', () => {
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: SENDER });
+  });
+
+  it('lets the Notifier send email as that identity and publish to that topic, and configures both', () => {
+    const identityArn = stack.resolve(stack.notifications.senderIdentity.emailIdentityArn);
+    expect(actionsOn(template, notifierRole, identityArn)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(
+      actionsOn(template, notifierRole, { Ref: logicalId(stack.notifications.agendaChangesTopic) }),
+    ).toEqual(['sns:Publish']);
+    expect(
+      actionsOn(template, notifierRole, { 'Fn::GetAtt': [logicalId(stack.notifications.topicKey), 'Arn'] }),
+    ).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    const notifier = stack.consumers.consumers.get('Notifier')?.function;
+    if (!notifier) throw new Error('no Notifier function');
+    expect(
+      template.findResources('AWS::Lambda::Function')[logicalId(notifier)]?.Properties.Environment.Variables,
+    ).toMatchObject({
+      [env.notificationSender]: SENDER,
+      [env.agendaChangesTopicArn]: { Ref: logicalId(stack.notifications.agendaChangesTopic) },
+    });
+  });
+
+  it('gives no other role any SES, SNS or topic key permission', () => {
+    expect(rolesAllowing(template, (action) => action.startsWith('ses:'))).toEqual([notifierRole]);
+    expect(rolesAllowing(template, (action) => action.startsWith('sns:'))).toEqual([notifierRole]);
+    const keyArn = { 'Fn::GetAtt': [logicalId(stack.notifications.topicKey), 'Arn'] };
+    for (const role of others) expect(actionsOn(template, role, keyArn), role).toEqual([]);
+  });
+
+  it('gives no other function the notification settings', () => {
+    const notifier = stack.consumers.consumers.get('Notifier')?.function;
+    if (!notifier) throw new Error('no Notifier function');
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + 1);
+    for (const [id, fn] of Object.entries(functions)) {
+      if (id === logicalId(notifier)) continue;
+      const variables = Object.keys(fn.Properties.Environment.Variables);
+      expect(variables, id).not.toContain(env.notificationSender);
+      expect(variables, id).not.toContain(env.agendaChangesTopicArn);
+    }
+  });
+
+  it('sends through an identity that is verified already when one is named, creating none', () => {
+    const named = buildStack('dev', { notificationIdentity: 'example.org' });
+    const namedTemplate = Template.fromStack(named);
+    namedTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const notifier = named.consumers.consumers.get('Notifier')?.function;
+    if (!notifier?.role) throw new Error('no Notifier function');
+    const identityArn = named.resolve(named.notifications.senderIdentity.emailIdentityArn);
+    expect(JSON.stringify(identityArn)).toContain(':identity/example.org');
+    expect(actionsOn(namedTemplate, logicalId(notifier.role), identityArn)).toEqual([
+      'ses:SendEmail',
+      'ses:SendRawEmail',
+    ]);
+  });
+
+  it('refuses a sender that is not an address, or an identity that cannot send as it', () => {
+    expect(() => buildStack('dev', { notificationSender: 'nobody' })).toThrow(/notificationSender/);
+    expect(() => buildStack('dev', { notificationIdentity: 'example.com' })).toThrow(/notificationIdentity/);
+  });
+});
