@@ -9,6 +9,7 @@ import { ConferenceHttpApi } from './constructs/http-api.js';
 import type { LambdaFunction } from './constructs/lambda-function.js';
 import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
+import { OpsOutputs } from './constructs/ops-outputs.js';
 import { ReadModels } from './constructs/read-models.js';
 import type { Stage } from './stage.js';
 
@@ -76,6 +77,15 @@ export class LearningCitiesStack extends Stack {
       consumers,
       otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+    new OpsOutputs(this, 'OpsOutputs', {
+      eventsTable: this.eventStore.table,
+      readModelsTable: this.readModels.table,
+      bus: this.eventBus.bus,
+      archive: this.eventBus.archive,
+      pipe: this.eventPipe.pipe,
+      pipeDeadLetterQueue: this.eventPipe.deadLetterQueue,
+      consumers: this.consumers.consumers,
     });
   }
 }

@@ -6,8 +6,9 @@ import { rules as definedRules, type RuleDefinition } from '../infra/definitions
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
 import { appendDeadLetter, deadLetterFile } from './dead-letters.js';
 import { matchesPattern } from './event-pattern.js';
-import { createLambdaContext } from './lambda-context.js';
+import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
+import { type Handover, type HandoverIntake, type Settled, startHandoverIntake } from './redrive.js';
 import { importFunction, repoRoot } from './repo-modules.js';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -22,6 +23,12 @@ export interface EventBusOptions {
   deadLetterDir: string;
   /** When set, messages still queued at stop() are kept here and delivered after the next start. */
   stateDir?: string;
+  /**
+   * The drop folder of `npm run dlq -- redrive` (local/redrive.ts): its files of redriven messages are
+   * taken at start and while running (looked for every `redrivePollMs`, default 500).
+   */
+  redriveDir?: string;
+  redrivePollMs?: number;
   /** How a rule's consumer is loaded; default: import `rule.consumer` from the repository root. */
   loadConsumer?: (rule: RuleDefinition) => Promise<SqsHandler>;
   /** Redelivery delay after the n-th failed receive: min(maxMs, baseMs * 2^(n-1)), half of it jittered. */
@@ -48,6 +55,8 @@ interface Message {
   firstReceiveTimestamp?: number;
   receiveCount: number;
   visibleAt: number;
+  /** Told how the message left the queue (redriven messages: their hand-over file is deleted then). */
+  settle?: (outcome: Settled) => void;
 }
 
 /** What survives a restart (the rest of Message is derived). */
@@ -179,7 +188,7 @@ class RuleQueue {
     let error = 'reported in batchItemFailures';
     try {
       const handler = await this.loadConsumer();
-      const response = await handler(event, createLambdaContext(this.rule.name));
+      const response = await invokeHandler(handler, event, createLambdaContext(this.rule.name));
       failed = failedMessageIds(batch, response ?? undefined);
     } catch (thrown) {
       failed = new Set(batch.map((message) => message.messageId));
@@ -187,13 +196,16 @@ class RuleQueue {
       this.options.logger.error(`${this.rule.name}: the consumer failed a batch of ${batch.length}`, thrown);
     }
     for (const message of batch) {
-      if (!failed.has(message.messageId)) this.remove(message);
+      if (failed.has(message.messageId)) continue;
+      this.remove(message);
+      message.settle?.('delivered');
     }
     const retried: Message[] = [];
     for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) {
       if (message.receiveCount >= this.rule.maxReceiveCount) {
         this.remove(message);
         await this.deadLetter(message, error);
+        message.settle?.('dead-lettered');
       } else {
         message.visibleAt = Date.now() + this.retryDelay(message.receiveCount);
         retried.push(message);
@@ -294,6 +306,8 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     loadConsumer = (rule: RuleDefinition) => importFunction<SqsHandler>(rule.consumer, 'handler', repoRoot),
     retryDelay = { baseMs: 200, maxMs: 5_000 },
     logger = consoleLogger('bus'),
+    redriveDir,
+    redrivePollMs,
   } = options;
 
   let waiters: Array<() => void> = [];
@@ -318,6 +332,34 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
 
   let stopping: Promise<void> | undefined;
 
+  const send = (queue: RuleQueue, body: string) =>
+    new Promise<Settled>((settle) => queue.enqueue({ ...newMessage(body), settle }));
+  /** Redriven messages: back to the queue they came from, or routed by the rules (the pipe's). */
+  const deliverHandover = (handover: Handover): Promise<Settled[]> => {
+    if ('queue' in handover.target) {
+      const name = handover.target.queue;
+      const queue = queues.find((candidate) => candidate.rule.name === name);
+      if (!queue) throw new Error(`no queue ${name}`);
+      return Promise.all(handover.bodies.map((body) => send(queue, body)));
+    }
+    return Promise.all(
+      handover.bodies.flatMap((body) => {
+        const event = JSON.parse(body) as BusEvent;
+        return queues
+          .filter((queue) => matchesPattern(queue.rule.pattern, event))
+          .map((queue) => send(queue, body));
+      }),
+    );
+  };
+  const intake: HandoverIntake | undefined = redriveDir
+    ? await startHandoverIntake({
+        folder: redriveDir,
+        pollMs: redrivePollMs,
+        logger,
+        deliver: deliverHandover,
+      })
+    : undefined;
+
   return {
     publish(event) {
       if (stopping) throw new Error('The event bus is stopped');
@@ -336,6 +378,7 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     },
     stop() {
       stopping ??= (async () => {
+        await intake?.stop();
         await Promise.all(queues.map((queue) => queue.stop()));
         for (const queue of queues) {
           if (stateDir) await savePending(stateDir, queue.rule, queue.pending);
@@ -344,7 +387,9 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
               `${queue.rule.name}: ${queue.pending.length} messages were not delivered before stop`,
             );
           }
+          for (const message of queue.pending) message.settle?.(stateDir ? 'saved' : 'dropped');
         }
+        await intake?.drain();
       })();
       return stopping;
     },

@@ -101,7 +101,8 @@ const chunk = <T>(items: T[], size: number): T[][] => {
   return chunks;
 };
 
-const toBusEvent = (envelope: EnrichedEnvelope): BusEvent => ({
+/** The bus event the pipe's target makes of an enriched envelope (detail-type from its `type`). */
+export const toBusEvent = (envelope: EnrichedEnvelope): BusEvent => ({
   version: '0',
   id: randomUUID(),
   'detail-type': envelope.type,

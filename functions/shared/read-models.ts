@@ -17,7 +17,8 @@ export interface GenerationPointer {
   building?: number;
 }
 
-const POINTER_TTL_MS = 5_000;
+/** How long a running function trusts the pointer it read (a rebuild waits this long after changing it). */
+export const POINTER_TTL_MS = 5_000;
 const pointers = new Map<string, { pointer: GenerationPointer; readAt: number }>();
 
 export const generationPointer = async (projection: string): Promise<GenerationPointer> => {
