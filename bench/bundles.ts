@@ -1,0 +1,320 @@
+/**
+ * `npm run bench:bundles`: every function bundled with the very options CDK uses
+ * (infra/constructs/lambda-function.ts `bundlingOptions`, by the local esbuild), its minified size beside the
+ * goal, and its module init time (`import()` in a fresh Node process, median of N) beside a naive middy + zod +
+ * AWS SDK handler (bench/naive-handler.ts) bundled the default way of NodejsFunction, measured in the same run.
+ * Writes the `bundles` section of docs/benchmarks.md.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { bundlingOptions } from '../infra/constructs/lambda-function.js';
+import { pipeDefinition } from '../infra/definitions/pipe.js';
+import { routes } from '../infra/definitions/routes.js';
+import { rules } from '../infra/definitions/rules.js';
+import { writeBenchmarkSection } from './support/benchmarks-doc.js';
+import { machineLine, repoRoot, table } from './support/report.js';
+import { kib, median, ratio, verdict } from './support/stats.js';
+
+const SIZE_GOAL_BYTES = 400 * 1024;
+const INIT_GOAL = 0.5;
+const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
+const run = promisify(execFile);
+
+/** esbuild options equal to what NodejsFunction passes for `bundlingOptions` (see its buildEsbuildArgs). */
+export const esbuildOptionsOf = (options: typeof bundlingOptions, outfile: string): BuildOptions => ({
+  bundle: true,
+  platform: 'node',
+  target: options.target,
+  format: options.format === 'esm' ? 'esm' : 'cjs',
+  minify: options.minify,
+  sourcemap: options.sourceMap,
+  sourcesContent: options.sourcesContent,
+  mainFields: options.mainFields,
+  banner: { js: options.banner },
+  external: options.externalModules,
+  outfile,
+  metafile: true,
+  logLevel: 'silent',
+});
+
+/**
+ * The proposal measured beside the real thing: this repository's `import { z } from 'zod'` read as
+ * `import * as z from 'zod'` (the form zod 4 documents). The named import hands the bundler zod's whole
+ * namespace object as a value, so it keeps all of zod, every locale included; the namespace import lets it
+ * keep only what is used.
+ */
+const zodNamespaceImports: Plugin = {
+  name: 'zod-namespace-imports',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\/(domain|functions|infra)\/.*\.ts$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll(
+        "import { z } from 'zod';",
+        "import * as z from 'zod';",
+      ),
+      loader: 'ts',
+    }));
+  },
+};
+
+/** NodejsFunction's defaults: CommonJS, not minified, no source map, the AWS SDK v3 left to the runtime. */
+const defaultEsbuildOptions = (outfile: string): BuildOptions => ({
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  external: ['@aws-sdk/*'],
+  outfile,
+  metafile: true,
+  logLevel: 'silent',
+});
+
+interface Bundle {
+  name: string;
+  entry: string;
+  file: string;
+  bytes: number;
+  /** Bytes of the output that come from zod's locales. */
+  zodLocales: number;
+  /** Bytes with `import * as z from 'zod'` (see zodNamespaceImports). */
+  withZodNamespace?: number;
+  largest: string;
+}
+
+const summarize = (name: string, entry: string, file: string, bytes: number, metafile: Metafile): Bundle => {
+  const inputs = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs));
+  const byPackage = new Map<string, number>();
+  let zodLocales = 0;
+  for (const [path, { bytesInOutput }] of inputs) {
+    if (path.includes('zod/v4/locales/')) zodLocales += bytesInOutput;
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const key = match?.[1] ?? '(this repository)';
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  const largest = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([pkg, size]) => `${pkg} ${kib(size)}`)
+    .join(', ');
+  return { name, entry, file, bytes, zodLocales, largest };
+};
+
+/** Milliseconds from `import()` to its resolution, in a fresh Node process. */
+const initTime = async (file: string, nodeOptions: string[]): Promise<number> => {
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); ' +
+    'process.stdout.write(String(performance.now() - t));';
+  const { stdout } = await run(
+    process.execPath,
+    [...nodeOptions, '--input-type=module', '-e', script, pathToFileURL(file).href],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        POWERTOOLS_SERVICE_NAME: 'bench',
+        POWERTOOLS_METRICS_NAMESPACE: 'Bench',
+      },
+    },
+  );
+  return Number(stdout);
+};
+
+const main = async () => {
+  const outDir = await mkdtemp(join(tmpdir(), 'lc-bench-bundles-'));
+  try {
+    // The naive bundle resolves the AWS SDK from node_modules, as a Lambda function does from the runtime.
+    await symlink(resolve(repoRoot, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+    const functions = [
+      ...routes.map((route) => ({ name: route.name, entry: route.entry })),
+      ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer })),
+      { name: 'PipeEnrichment', entry: pipeDefinition.enrichment },
+    ];
+    const bundles: Bundle[] = [];
+    for (const fn of functions) {
+      const dir = join(outDir, fn.name);
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, 'index.mjs');
+      const result = await build({
+        ...esbuildOptionsOf(bundlingOptions, file),
+        entryPoints: [resolve(repoRoot, fn.entry)],
+      });
+      const bundle = summarize(fn.name, fn.entry, file, (await stat(file)).size, result.metafile as Metafile);
+      const proposal = join(dir, 'proposal.mjs');
+      await build({
+        ...esbuildOptionsOf(bundlingOptions, proposal),
+        entryPoints: [resolve(repoRoot, fn.entry)],
+        plugins: [zodNamespaceImports],
+      });
+      bundle.withZodNamespace = (await stat(proposal)).size;
+      bundles.push(bundle);
+    }
+    const naiveFile = join(outDir, 'naive', 'index.js');
+    const naiveResult = await build({
+      ...defaultEsbuildOptions(naiveFile),
+      entryPoints: [resolve(repoRoot, 'bench/naive-handler.ts')],
+    });
+    const naive = summarize(
+      'naive',
+      'bench/naive-handler.ts',
+      naiveFile,
+      (await stat(naiveFile)).size,
+      naiveResult.metafile as Metafile,
+    );
+    console.log(`bundled ${bundles.length} functions and the naive handler in ${outDir}`);
+
+    // Init times, interleaved (round after round over every bundle) so that drift in the machine's load hits
+    // every figure alike. Ours as deployed (NODE_OPTIONS=--enable-source-maps), the naive one as its default.
+    const times = new Map<string, { deployed: number[]; noMaps: number[] }>();
+    const naiveTimes: number[] = [];
+    for (const bundle of bundles) times.set(bundle.name, { deployed: [], noMaps: [] });
+    await initTime(naiveFile, []); // warm the disk cache
+    for (let round = 0; round < RUNS; round++) {
+      naiveTimes.push(await initTime(naiveFile, []));
+      for (const bundle of bundles) {
+        const entry = times.get(bundle.name);
+        entry?.deployed.push(await initTime(bundle.file, ['--enable-source-maps']));
+        entry?.noMaps.push(await initTime(bundle.file, []));
+      }
+      process.stdout.write(`init round ${round + 1}/${RUNS}\r`);
+    }
+    const naiveInit = median(naiveTimes);
+
+    // Where the init time goes: the parts of a command function, each bundled alone with the same options.
+    const parts = [
+      [
+        'an empty module: the fixed cost of a first `import()` (subtract it from the rows below)',
+        'export {};',
+        [],
+      ],
+      [
+        'AWS SDK: DynamoDB client constructed',
+        "import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';" +
+          "import { marshall } from '@aws-sdk/util-dynamodb';" +
+          'export const client = new DynamoDBClient({}); export const used = [QueryCommand, TransactWriteItemsCommand, marshall];',
+        [],
+      ],
+      ['domain event schemas (zod, imported as today)', "export * from './domain/events.ts';", []],
+      [
+        "domain event schemas with `import * as z from 'zod'`",
+        "export * from './domain/events.ts';",
+        [zodNamespaceImports],
+      ],
+      [
+        'Powertools Tracer (X-Ray SDK)',
+        "import { Tracer } from '@aws-lambda-powertools/tracer'; export const tracer = new Tracer();",
+        [],
+      ],
+      [
+        'Powertools Logger + Metrics, middy',
+        "import { Logger } from '@aws-lambda-powertools/logger'; import { Metrics } from '@aws-lambda-powertools/metrics';" +
+          "import middy from '@middy/core'; export const parts = [new Logger(), new Metrics({ namespace: 'Bench' }), middy()];",
+        [],
+      ],
+      [
+        'aws-jwt-verify',
+        "import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify'; export const verifiers = [CognitoJwtVerifier, JwtRsaVerifier];",
+        [],
+      ],
+    ] as const;
+    const partRows: string[][] = [];
+    for (const [index, [label, contents, plugins]] of parts.entries()) {
+      const file = join(outDir, 'parts', `${index}.mjs`);
+      await build({
+        ...esbuildOptionsOf(bundlingOptions, file),
+        stdin: { contents, resolveDir: repoRoot, loader: 'ts', sourcefile: `part-${index}.ts` },
+        plugins: [...plugins],
+      });
+      const samples: number[] = [];
+      for (let round = 0; round < RUNS; round++) samples.push(await initTime(file, ['--enable-source-maps']));
+      partRows.push([
+        label,
+        kib((await stat(file)).size),
+        `${median(samples).toFixed(0)} ms`,
+        ratio(median(samples), naiveInit),
+      ]);
+    }
+
+    const rows = bundles.map((bundle) => {
+      const entry = times.get(bundle.name) ?? { deployed: [], noMaps: [] };
+      const deployed = median(entry.deployed);
+      const sizeMet = bundle.bytes <= SIZE_GOAL_BYTES;
+      const initMet = deployed <= naiveInit * INIT_GOAL;
+      return {
+        bundle,
+        sizeMet,
+        initMet,
+        cells: [
+          `${bundle.name} (\`${bundle.entry}\`)`,
+          kib(bundle.bytes),
+          bundle.zodLocales ? kib(bundle.zodLocales) : '—',
+          bundle.withZodNamespace ? kib(bundle.withZodNamespace) : '—',
+          `≤ ${kib(SIZE_GOAL_BYTES)}`,
+          verdict(sizeMet),
+          `${deployed.toFixed(0)} ms (${ratio(deployed, naiveInit)}); no source maps ${median(entry.noMaps).toFixed(0)} ms`,
+          `≤ ${INIT_GOAL}× naive (≤ ${(naiveInit * INIT_GOAL).toFixed(0)} ms)`,
+          verdict(initMet),
+        ],
+      };
+    });
+    const sizeMissed = rows.filter((row) => !row.sizeMet);
+    const initMissed = rows.filter((row) => !row.initMet);
+    const section = [
+      '## Bundle size and module init time per function (`npm run bench:bundles`)',
+      '',
+      'Each function bundled by esbuild with `bundlingOptions` of infra/constructs/lambda-function.ts (the',
+      'options CDK deploys with: ESM, minified, node24, source map beside it, the AWS SDK inside). Init time:',
+      `\`import()\` of the bundle in a fresh Node ${process.version} process, median of ${RUNS}, as deployed`,
+      '(`NODE_OPTIONS=--enable-source-maps`). Baseline, same run: bench/naive-handler.ts (middy + zod classic +',
+      `DynamoDB client) bundled the NodejsFunction default way (CommonJS, not minified, \`@aws-sdk/*\` from the`,
+      `runtime): ${kib(naive.bytes)} bundle (+ the SDK from node_modules), init **${naiveInit.toFixed(0)} ms** (runs: ${naiveTimes.map((t) => t.toFixed(0)).join(', ')}).`,
+      '',
+      table(
+        [
+          'function',
+          'size (minified)',
+          'of which zod locales',
+          'with `import * as z`',
+          'size goal',
+          'size',
+          'module init (× naive)',
+          'init goal',
+          'init',
+        ],
+        rows.map((row) => row.cells),
+      ),
+      '',
+      `Size: ${rows.length - sizeMissed.length} of ${rows.length} met. Init: ${rows.length - initMissed.length} of ${rows.length} met.`,
+      '',
+      `With \`import * as z from 'zod'\` in place of \`import { z } from 'zod'\` (the column before the goal, built`,
+      `in this run): ${bundles.filter((b) => (b.withZodNamespace ?? b.bytes) <= SIZE_GOAL_BYTES).length} of ${bundles.length} within the size goal.`,
+      '',
+      'Where the init time goes: the parts of a command function, each bundled alone with the same options and',
+      `imported the same way (median of ${RUNS}). Each figure includes the fixed cost of a first \`import()\` in a`,
+      'fresh process (first row); the rest is what the part adds to a function on its own (parts share some',
+      'dependencies, so together they come to more than a whole function).',
+      '',
+      table(['part', 'size', 'module init', '× naive'], partRows),
+      '',
+      'Largest contributors of the biggest bundles:',
+      '',
+      ...[...bundles]
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 5)
+        .map((bundle) => `- ${bundle.name} (${kib(bundle.bytes)}): ${bundle.largest}`),
+      '',
+      machineLine(),
+    ].join('\n');
+    await writeBenchmarkSection('bundles', section);
+    console.log(section);
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,93 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localClientConfig, localCredentials } from '../../local/aws-config.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { findFreePort } from '../../local/ports.js';
+
+/**
+ * An in-memory DynamoDB Local of the benchmark's own on a free port of 127.0.0.1. local/dynamodb-local.ts
+ * kills it whatever way the process ends; `withDynamoDbLocal` also stops it when the work is done or fails.
+ */
+export const withDynamoDbLocal = async <T>(work: (dynamo: DynamoDbLocal) => Promise<T>): Promise<T> => {
+  let dynamo: DynamoDbLocal | undefined;
+  for (let attempt = 1; !dynamo; attempt++) {
+    try {
+      dynamo = await startDynamoDbLocal({ port: await findFreePort() });
+    } catch (error) {
+      // The free port may be taken between finding and binding it.
+      if (attempt >= 3 || !String(error).includes('already in use')) throw error;
+    }
+  }
+  try {
+    return await work(dynamo);
+  } finally {
+    await dynamo.stop();
+  }
+};
+
+/** The environment the handler modules read (set before importing them), pointing at `endpoint`. */
+export const handlerEnvironment = (endpoint: string, tables: { events: string; readModels: string }) => {
+  Object.assign(process.env, {
+    EVENTS_TABLE: tables.events,
+    READ_MODELS_TABLE: tables.readModels,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  });
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+};
+
+/** A client with the settings the handlers use (functions/shared/config.ts: maxAttempts 4). */
+export const benchClient = (endpoint: string) =>
+  new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 4 });
+
+/**
+ * Counts the HTTP requests a client sends (each attempt, retries included): a middleware in the deserialize
+ * step, which runs once per attempt inside the SDK's retry loop.
+ */
+export const countRoundTrips = (client: DynamoDBClient) => {
+  const counter = { total: 0, byCommand: new Map<string, number>(), msByCommand: new Map<string, number>() };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      counter.total += 1;
+      const name = context.commandName ?? 'unknown';
+      counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        counter.msByCommand.set(name, (counter.msByCommand.get(name) ?? 0) + performance.now() - started);
+      }
+    },
+    { step: 'deserialize', name: 'benchRoundTripCounter', override: true },
+  );
+  return {
+    reset() {
+      counter.total = 0;
+      counter.byCommand.clear();
+      counter.msByCommand.clear();
+    },
+    /** Mean milliseconds per request by command, e.g. `Query 4.1 ms, TransactWriteItems 20.3 ms`. */
+    latencies() {
+      return [...counter.byCommand]
+        .map(
+          ([name, n]) =>
+            `${name.replace(/Command$/, '')} ${((counter.msByCommand.get(name) ?? 0) / n).toFixed(1)} ms`,
+        )
+        .join(', ');
+    },
+    get total() {
+      return counter.total;
+    },
+    /** e.g. `Query, TransactWriteItems` (with counts above 1). */
+    describe() {
+      return [...counter.byCommand]
+        .map(([name, n]) => `${name.replace(/Command$/, '')}${n > 1 ? ` ×${n}` : ''}`)
+        .join(', ');
+    },
+  };
+};

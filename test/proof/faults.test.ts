@@ -1,0 +1,761 @@
+/**
+ * Proof: DynamoDB faults under every command handler and every bus consumer lose no event and double
+ * none, every retry is bounded, clients get 503 problem+json with Retry-After once retries are exhausted,
+ * and consumers hand a failed record back to SQS (a batch item failure) instead of swallowing it.
+ *
+ * The handlers' own DynamoDB client (functions/shared/config.ts) is replaced by aws-sdk-client-mock. Each
+ * call either gets an injected fault or goes through to the run's DynamoDB Local, so the state the
+ * assertions read is real; every call and its outcome is logged to count retries.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  ThrottlingException,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { agendaStreamId } from '../../domain/agenda/decider.js';
+import type { EventEnvelope } from '../../domain/events.js';
+import { registrationStreamId } from '../../domain/registration/decider.js';
+import { seatsGuardKey } from '../../domain/registration/invariants.js';
+import { EventStore } from '../../functions/shared/event-store.js';
+import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/read-models.js';
+import { EVENT_SOURCE, type RuleDefinition, rules } from '../../infra/definitions/rules.js';
+import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
+import { lambdaContext } from '../support/api-gateway.js';
+import {
+  type Answer,
+  expectProblem,
+  type Handler,
+  type Harness,
+  importHandler,
+  importRouteHandlers,
+  invoke,
+  prepareHandlerEnvironment,
+  routeNamed,
+} from './harness.js';
+
+// ---------------------------------------------------------------------------------------------------
+// The mock: every command goes through to DynamoDB Local unless a fault is planned for it.
+
+const commands = {
+  QueryCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  DeleteItemCommand,
+  TransactWriteItemsCommand,
+} as const;
+type CommandName = keyof typeof commands;
+
+/** A planned answer: go through, fail without reaching DynamoDB, or reach it (and commit) and then fail. */
+type Step = 'pass' | { fail: (input: unknown) => Error } | { commitThenFail: (input: unknown) => Error };
+
+interface Call {
+  command: CommandName;
+  input: Record<string, unknown>;
+  outcome: 'ok' | 'injected' | 'committed-then-injected' | 'refused';
+}
+
+let harness: Harness;
+let real: DynamoDBClient;
+let mock: AwsClientStub<DynamoDBClient>;
+let store: EventStore;
+const calls: Call[] = [];
+const plans = new Map<CommandName, { steps: Step[]; rest: Step; used: number }>();
+
+const installPassThrough = () => {
+  mock.reset();
+  plans.clear();
+  calls.length = 0;
+  for (const [name, Command] of Object.entries(commands) as Array<
+    [CommandName, (typeof commands)[CommandName]]
+  >) {
+    mock.on(Command as never).callsFake(async (input: Record<string, unknown>) => {
+      const plan = plans.get(name);
+      const step: Step = plan ? (plan.steps[plan.used++] ?? plan.rest) : 'pass';
+      if (step !== 'pass' && 'fail' in step) {
+        calls.push({ command: name, input, outcome: 'injected' });
+        throw step.fail(input);
+      }
+      try {
+        const output = await real.send(new (Command as unknown as new (input: unknown) => never)(input));
+        if (step !== 'pass') {
+          calls.push({ command: name, input, outcome: 'committed-then-injected' });
+          throw step.commitThenFail(input);
+        }
+        calls.push({ command: name, input, outcome: 'ok' });
+        return output;
+      } catch (error) {
+        if (step === 'pass') calls.push({ command: name, input, outcome: 'refused' });
+        throw error;
+      }
+    });
+  }
+};
+
+/** From now on `command` answers `steps` in turn, then `rest`. */
+const plan = (command: CommandName, steps: Step[], rest: Step = 'pass') => {
+  plans.set(command, { steps, rest, used: 0 });
+};
+
+const callsOf = (command: CommandName, outcome?: Call['outcome']) =>
+  calls.filter((call) => call.command === command && (!outcome || call.outcome === outcome));
+
+/** The event items a TransactWriteItems input puts, as `streamId@version#eventId`. */
+const eventsIn = (input: Record<string, unknown>): string[] =>
+  ((input as unknown as TransactWriteItemsCommandInput).TransactItems ?? []).flatMap((item) => {
+    const put = item.Put?.Item;
+    if (put?.kind?.S !== 'event') return [];
+    const event = unmarshall(put);
+    return [`${event.streamId}@${event.version}#${event.eventId}`];
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// The faults, as DynamoDB and the SDK report them once the SDK's own retries (maxAttempts 4) are used up.
+
+const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 4, totalRetryDelay: 1200 });
+const transactionItems = (input: unknown) =>
+  ((input as TransactWriteItemsCommandInput).TransactItems ?? []).length || 1;
+/** A transaction cancelled for `code` on its first item (the others: None), as DynamoDB reports it. */
+const cancelled = (code: string) => (input: unknown) =>
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${code}]`,
+    $metadata: metadata(400),
+    CancellationReasons: Array.from({ length: transactionItems(input) }, (_, index) => ({
+      Code: index === 0 ? code : 'None',
+      ...(code === 'TransactionConflict' && index === 0
+        ? { Message: 'Transaction is ongoing for the item' }
+        : {}),
+    })),
+  });
+
+const fault = {
+  provisionedThroughput: () =>
+    new ProvisionedThroughputExceededException({
+      message: 'The level of configured provisioned throughput for the table was exceeded.',
+      $metadata: metadata(400),
+    }),
+  throttling: () =>
+    new ThrottlingException({
+      message: 'Rate of requests exceeds the allowed throughput.',
+      $metadata: metadata(400),
+    }),
+  internal: () => new InternalServerError({ message: 'Internal server error', $metadata: metadata(500) }),
+  /** What @smithy/node-http-handler throws when the request timeout elapses. */
+  timeout: () => Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' }),
+  /** A socket cut under a request (what Node reports for a connection reset by the peer). */
+  socketReset: () =>
+    Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 4 } }),
+};
+
+const transientWriteFaults = [
+  ['ProvisionedThroughputExceededException', fault.provisionedThroughput],
+  ['ThrottlingException', fault.throttling],
+  ['TimeoutError', fault.timeout],
+  ['socket reset (ECONNRESET)', fault.socketReset],
+  ['InternalServerError (HTTP 500)', fault.internal],
+] as const;
+
+const cancellationReasons = [
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+] as const;
+
+/**
+ * The backoff between attempts is full jitter (Math.random × the exponential cap): set to its minimum
+ * where a test counts attempts until they are exhausted, so it does not wait out up to seconds of backoff.
+ * The number of attempts does not depend on it.
+ */
+const withoutBackoffWaits = () => {
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+};
+
+/** EventStore's attempts of one transaction (functions/shared/event-store.ts). */
+const APPEND_ATTEMPTS = 6;
+/** ProjectionRunner's attempts of one event (functions/shared/projection-runner.ts). */
+const PROJECTION_ATTEMPTS = 8;
+
+// ---------------------------------------------------------------------------------------------------
+// State read straight from DynamoDB Local.
+
+const eventItemCount = async (): Promise<number> => {
+  let count = 0;
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await real.send(
+      new ScanCommand({
+        TableName: harness.tables.events,
+        FilterExpression: 'kind = :event',
+        ExpressionAttributeValues: marshall({ ':event': 'event' }),
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
+  return count;
+};
+
+const readModelItem = async (pk: string, sk: string) => {
+  const { Item } = await real.send(
+    new GetItemCommand({
+      TableName: harness.tables.readModels,
+      Key: marshall({ pk, sk }),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? unmarshall(Item) : undefined;
+};
+
+const seatsHeld = async (conferenceId: string) => {
+  const { Item } = await real.send(
+    new GetItemCommand({
+      TableName: harness.tables.events,
+      Key: marshall({ pk: seatsGuardKey(conferenceId), sk: 0 }),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? Number(unmarshall(Item).held) : 0;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Commands: every POST route, prepared through the handlers themselves (calls pass through meanwhile).
+
+let http: Record<string, Handler>;
+const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
+
+const call = (
+  name: string,
+  params: Record<string, string>,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) =>
+  invoke(http[name] as Handler, routeNamed(name), params, { body, headers: { ...organizer(), ...headers } });
+
+const created = (answer: Answer, field: string): string => {
+  expect(answer.status, answer.text).toBeLessThan(300);
+  return String(answer.json[field]);
+};
+
+const newConference = async (capacity = 600) =>
+  created(await call('CreateConference', {}, { ...iclc2015, capacity }), 'conferenceId');
+
+const newRegistration = async (conferenceId: string) =>
+  created(
+    await call(
+      'RegisterDelegate',
+      { conferenceId },
+      { ...delegateFixture, email: `${randomUUID()}@example.org`, consent: true },
+    ),
+    'registrationId',
+  );
+
+const sessionBody = (title = 'Plenary: Building Sustainable Learning Cities') => ({
+  title,
+  type: 'plenary',
+  date: '2015-09-28',
+  start: '09:30',
+  end: '10:30',
+  room: 'Sala Principal',
+  speakers: [{ name: `Speaker ${randomUUID().slice(0, 8)}` }],
+});
+
+const newSession = async (conferenceId: string) =>
+  created(await call('ScheduleSession', { conferenceId }, sessionBody()), 'sessionId');
+
+interface CommandCase {
+  route: string;
+  /** Makes what the command needs and returns its request; called with every call passing through. */
+  prepare: () => Promise<{ params: Record<string, string>; body?: unknown }>;
+  /** Events one successful command appends. */
+  events: number;
+  /** Whether the command reads the event store before appending (a Query). */
+  reads: boolean;
+}
+
+const commandCases: CommandCase[] = [
+  {
+    route: 'CreateConference',
+    prepare: async () => ({ params: {}, body: iclc2015 }),
+    events: 1,
+    reads: false,
+  },
+  {
+    route: 'RegisterDelegate',
+    // A conference this execution environment has not read yet: the command reads it first.
+    prepare: async () => ({
+      params: { conferenceId: await newConference() },
+      body: { ...delegateFixture, email: `${randomUUID()}@Example.org`, consent: true },
+    }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'CancelRegistration',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'CheckInDelegate',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'ScheduleSession',
+    prepare: async () => ({ params: { conferenceId: await newConference() }, body: sessionBody() }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'RescheduleSession',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return {
+        params: { conferenceId, sessionId: await newSession(conferenceId) },
+        body: { start: '11:00', end: '12:00' },
+      };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'CancelSession',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return { params: { conferenceId, sessionId: await newSession(conferenceId) } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'GrantAward',
+    prepare: async () => ({
+      params: { conferenceId: await newConference() },
+      body: {
+        award: 'UNESCO Learning City Award',
+        year: 2015,
+        city: `Melton ${randomUUID()}`,
+        country: 'AU',
+      },
+    }),
+    events: 1,
+    reads: true,
+  },
+];
+
+it('covers every POST route of infra/definitions/routes.ts', async () => {
+  const { routes } = await import('../../infra/definitions/routes.js');
+  expect(commandCases.map((c) => c.route).sort()).toEqual(
+    routes
+      .filter((route) => route.method === 'POST')
+      .map((route) => route.name)
+      .sort(),
+  );
+});
+
+/** The answer to exhausted retries: 503 problem+json with a Retry-After of whole seconds. */
+const expectServiceUnavailable = (answer: Answer) => {
+  expectProblem(answer, 503);
+  expect(String(answer.headers['retry-after'])).toMatch(/^[1-9]\d*$/);
+};
+
+describe.each(commandCases)('command $route under DynamoDB faults', (command) => {
+  let request: { params: Record<string, string>; body?: unknown };
+  let before: number;
+  const send = (idempotencyKey?: string) =>
+    call(
+      command.route,
+      request.params,
+      request.body,
+      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+    );
+
+  beforeEach(async () => {
+    installPassThrough();
+    request = await command.prepare();
+    before = await eventItemCount();
+    calls.length = 0;
+  });
+
+  it.each(transientWriteFaults)(
+    '%s on the append: 503 + Retry-After, one attempt, nothing stored; a retry stores once',
+    async (_, make) => {
+      const key = `retry-${randomUUID()}`;
+      plan('TransactWriteItemsCommand', [{ fail: make }]);
+      expectServiceUnavailable(await send(key));
+      expect(callsOf('TransactWriteItemsCommand')).toHaveLength(1);
+      expect(await eventItemCount()).toBe(before);
+
+      // The client's retry (same Idempotency-Key) goes through: stored exactly once.
+      const retried = await send(key);
+      expect(retried.status, retried.text).toBeLessThan(300);
+      expect(await eventItemCount()).toBe(before + command.events);
+    },
+  );
+
+  if (command.reads)
+    it.each(transientWriteFaults)('%s on the read: 503 + Retry-After, nothing appended', async (_, make) => {
+      plan('QueryCommand', [], { fail: make });
+      expectServiceUnavailable(await send());
+      expect(callsOf('QueryCommand', 'injected')).toHaveLength(1);
+      expect(callsOf('TransactWriteItemsCommand')).toHaveLength(0);
+      expect(await eventItemCount()).toBe(before);
+    });
+
+  it.each(cancellationReasons)(
+    'transaction cancelled for %s, then through: one append succeeds, events stored once',
+    async (code) => {
+      plan('TransactWriteItemsCommand', [{ fail: cancelled(code) }, { fail: cancelled(code) }]);
+      const answer = await send();
+      expect(answer.status, answer.text).toBeLessThan(300);
+      const attempts = callsOf('TransactWriteItemsCommand');
+      expect(attempts.map((attempt) => attempt.outcome)).toEqual(['injected', 'injected', 'ok']);
+      // The same events (same ids, versions) in every attempt, and exactly one attempt committed them.
+      const written = attempts.map((attempt) => eventsIn(attempt.input));
+      expect(written[0]).toHaveLength(command.events);
+      expect(new Set(written.map((events) => events.join()))).toHaveProperty('size', 1);
+      expect(await eventItemCount()).toBe(before + command.events);
+    },
+  );
+
+  it.each(cancellationReasons)(
+    'transaction cancelled for %s every time: 503 after exactly 6 attempts, nothing stored',
+    async (code) => {
+      withoutBackoffWaits();
+      plan('TransactWriteItemsCommand', [], { fail: cancelled(code) });
+      expectServiceUnavailable(await send());
+      expect(callsOf('TransactWriteItemsCommand')).toHaveLength(APPEND_ATTEMPTS);
+      expect(await eventItemCount()).toBe(before);
+    },
+  );
+
+  it('a timeout after DynamoDB committed: 503; the retry with the same Idempotency-Key answers what was stored, storing nothing twice', async () => {
+    const key = `retry-${randomUUID()}`;
+    plan('TransactWriteItemsCommand', [{ commitThenFail: fault.timeout }]);
+    expectServiceUnavailable(await send(key));
+    expect(await eventItemCount()).toBe(before + command.events);
+
+    const committed = JSON.stringify(
+      callsOf('TransactWriteItemsCommand', 'committed-then-injected').map((attempt) =>
+        ((attempt.input as unknown as TransactWriteItemsCommandInput).TransactItems ?? []).map((item) =>
+          item.Put?.Item ? unmarshall(item.Put.Item) : {},
+        ),
+      ),
+    );
+    const retried = await send(key);
+    expect(retried.status, retried.text).toBeLessThan(300);
+    expect(await eventItemCount()).toBe(before + command.events);
+    expect(callsOf('TransactWriteItemsCommand', 'ok')).toHaveLength(0);
+    // The answer names what the first attempt stored (not a second, unstored id).
+    for (const field of ['conferenceId', 'registrationId', 'sessionId', 'awardId'])
+      if (typeof retried.json[field] === 'string') expect(committed).toContain(retried.json[field]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Consumers: every rule's consumer, fed one SQS record of an EventBridge event as the cloud feeds it.
+
+const sqsRecord = (envelope: EventEnvelope, messageId: string): SQSRecord => ({
+  messageId,
+  receiptHandle: `receipt-${messageId}`,
+  body: JSON.stringify({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': envelope.type,
+    source: EVENT_SOURCE,
+    account: '000000000000',
+    time: envelope.occurredAt,
+    region: 'local',
+    resources: [],
+    detail: envelope,
+  }),
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: String(Date.now()),
+    SenderId: 'events.amazonaws.com',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:local:000000000000:proof',
+  awsRegion: 'local',
+});
+
+const eventOf = async (streamId: string, type: string): Promise<EventEnvelope> => {
+  const found = (await store.load(streamId)).find((event) => event.type === type);
+  if (!found) throw new Error(`No ${type} in ${streamId}`);
+  return found;
+};
+
+type Deliver = (...envelopes: EventEnvelope[]) => Promise<SQSBatchResponse>;
+
+interface Prepared {
+  /** The event the fault hits. */
+  envelope: EventEnvelope;
+  /**
+   * Another event of the rule, already applied, sent after it in the same batch: the consumer must hand
+   * back only the failed record, and handle this one (again) without effect.
+   */
+  companion: EventEnvelope;
+  /** The delegate the waitlist process must promote. */
+  promotes?: string;
+}
+
+interface ConsumerCase {
+  rule: string;
+  /** The write that applies the event: the fault goes there. */
+  write: CommandName;
+  /** The read before it. */
+  read: CommandName;
+  /** Writes of one delivery while every transaction is cancelled: the consumer's bounded retries. */
+  attemptsWhenCancelled: number;
+  prepare: (deliver: Deliver) => Promise<Prepared>;
+  /** The effect of the event, read from DynamoDB Local (or the outbox): from `none` to `once` on success. */
+  effect: (prepared: Prepared) => Promise<unknown>;
+  none: unknown;
+  once: unknown;
+}
+
+let consumers: Record<string, Handler>;
+
+const emailsFor = async (eventId: string) =>
+  (await readdir(harness.outbox).catch(() => [] as string[])).filter((file) => file === `${eventId}.eml`)
+    .length;
+
+/** Two delegates of a new conference: the companion's event is delivered first. */
+const twoRegistrations = async (deliver: Deliver): Promise<Prepared> => {
+  const conferenceId = await newConference();
+  const first = await eventOf(
+    registrationStreamId(await newRegistration(conferenceId)),
+    'DelegateRegistered',
+  );
+  const companion = await eventOf(
+    registrationStreamId(await newRegistration(conferenceId)),
+    'DelegateRegistered',
+  );
+  expect((await deliver(companion)).batchItemFailures).toEqual([]);
+  return { envelope: first, companion };
+};
+
+const consumerCases: ConsumerCase[] = [
+  {
+    rule: 'DelegateCountsProjector',
+    write: 'TransactWriteItemsCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    prepare: twoRegistrations,
+    effect: async ({ envelope }) => {
+      const summary = await readModelItem(
+        readModelPartition('delegate-counts', 1, envelope.conferenceId),
+        SUMMARY,
+      );
+      return { registered: summary?.registered ?? 0, waitlisted: summary?.waitlisted ?? 0 };
+    },
+    none: { registered: 1, waitlisted: 0 },
+    once: { registered: 2, waitlisted: 0 },
+  },
+  {
+    rule: 'AgendaProjector',
+    write: 'PutItemCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: 1,
+    prepare: async (deliver) => {
+      const conferenceId = await newConference();
+      const companion = await eventOf(`conference-${conferenceId}`, 'ConferenceCreated');
+      expect((await deliver(companion)).batchItemFailures).toEqual([]);
+      await newSession(conferenceId);
+      return { envelope: await eventOf(agendaStreamId(conferenceId), 'SessionScheduled'), companion };
+    },
+    effect: async ({ envelope }) => {
+      const row = await readModelItem(
+        readModelPartition('agenda', 1, envelope.conferenceId),
+        rowKey(envelope.streamId),
+      );
+      return {
+        version: row?.version ?? 0,
+        sessions: (row?.state as { sessions?: unknown[] })?.sessions?.length ?? 0,
+      };
+    },
+    none: { version: 0, sessions: 0 },
+    once: { version: 1, sessions: 1 },
+  },
+  {
+    rule: 'WaitlistProcess',
+    write: 'TransactWriteItemsCommand',
+    read: 'QueryCommand',
+    attemptsWhenCancelled: APPEND_ATTEMPTS,
+    // One seat: A holds it, B waits (and the process has seen both); A cancels: B must be promoted once.
+    prepare: async (deliver) => {
+      const conferenceId = await newConference(1);
+      const a = await newRegistration(conferenceId);
+      const b = await newRegistration(conferenceId);
+      const companion = await eventOf(registrationStreamId(a), 'DelegateRegistered');
+      expect(
+        (await deliver(companion, await eventOf(registrationStreamId(b), 'DelegateWaitlisted')))
+          .batchItemFailures,
+      ).toEqual([]);
+      expect((await call('CancelRegistration', { conferenceId, registrationId: a })).status).toBe(200);
+      return {
+        envelope: await eventOf(registrationStreamId(a), 'RegistrationCancelled'),
+        companion,
+        promotes: b,
+      };
+    },
+    effect: async ({ envelope, promotes }) => ({
+      promotions: (await store.load(registrationStreamId(String(promotes)))).filter(
+        (event) => event.type === 'WaitlistedDelegatePromoted',
+      ).length,
+      seatsHeld: await seatsHeld(envelope.conferenceId),
+    }),
+    none: { promotions: 0, seatsHeld: 0 },
+    once: { promotions: 1, seatsHeld: 1 },
+  },
+  {
+    rule: 'Notifier',
+    write: 'PutItemCommand',
+    read: 'QueryCommand',
+    attemptsWhenCancelled: 1,
+    prepare: twoRegistrations,
+    effect: async ({ envelope, companion }) => ({
+      emails: await emailsFor(envelope.eventId),
+      companionEmails: await emailsFor(companion.eventId),
+    }),
+    none: { emails: 0, companionEmails: 1 },
+    once: { emails: 1, companionEmails: 1 },
+  },
+];
+
+it('covers every rule of infra/definitions/rules.ts', () => {
+  expect(consumerCases.map((c) => c.rule).sort()).toEqual(
+    rules.map((rule: RuleDefinition) => rule.name).sort(),
+  );
+});
+
+describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) => {
+  let prepared: Prepared;
+  let ids: string[] = [];
+  const handler = () =>
+    consumers[consumer.rule] as unknown as (
+      event: SQSEvent,
+      context: unknown,
+    ) => Promise<SQSBatchResponse | undefined>;
+  const deliverWithIds = async (records: Array<[EventEnvelope, string]>): Promise<SQSBatchResponse> =>
+    (await handler()(
+      { Records: records.map(([envelope, id]) => sqsRecord(envelope, id)) },
+      lambdaContext(consumer.rule),
+    )) ?? { batchItemFailures: [] };
+  const deliver: Deliver = (...envelopes) =>
+    deliverWithIds(envelopes.map((envelope) => [envelope, randomUUID()]));
+  /** The batch of the test: the event under the fault, then the companion. */
+  const deliverBatch = () =>
+    deliverWithIds([
+      [prepared.envelope, ids[0] as string],
+      [prepared.companion, ids[1] as string],
+    ]);
+
+  beforeEach(async () => {
+    installPassThrough();
+    prepared = await consumer.prepare(deliver);
+    ids = [randomUUID(), randomUUID()];
+    expect(await consumer.effect(prepared)).toEqual(consumer.none);
+    calls.length = 0;
+  });
+
+  /** SQS delivers the failed record again until the consumer reports success, at most maxReceiveCount times. */
+  const redeliverUntilDone = async () => {
+    const rule = rules.find((r) => r.name === consumer.rule) as RuleDefinition;
+    for (let receive = 2; receive <= rule.maxReceiveCount; receive++) {
+      const response = await deliverWithIds([[prepared.envelope, ids[0] as string]]);
+      if (response.batchItemFailures.length === 0) return receive;
+    }
+    throw new Error(`not done after ${rule.maxReceiveCount} receives`);
+  };
+
+  it.each([
+    ...transientWriteFaults.map(([name, make]) => [`${name} on the write`, 'write', { fail: make }] as const),
+    ...transientWriteFaults.map(([name, make]) => [`${name} on the read`, 'read', { fail: make }] as const),
+    ['a timeout after DynamoDB committed the write', 'write', { commitThenFail: fault.timeout }] as const,
+  ])(
+    '%s: that record alone is a batch item failure, then applied exactly once on redelivery',
+    async (_, where, step) => {
+      const command = where === 'write' ? consumer.write : consumer.read;
+      plan(command, [step as Step]);
+      const first = await deliverBatch();
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
+      // The fault was met once; nothing went on past it within this delivery.
+      expect(callsOf(command).filter((c) => c.outcome !== 'ok' && c.outcome !== 'refused')).toHaveLength(1);
+
+      expect(await redeliverUntilDone()).toBe(2);
+      expect(await consumer.effect(prepared)).toEqual(consumer.once);
+      // Delivered yet again (at least once delivery): nothing changes.
+      expect((await deliverBatch()).batchItemFailures).toEqual([]);
+      expect(await consumer.effect(prepared)).toEqual(consumer.once);
+    },
+  );
+
+  if (consumer.write === 'TransactWriteItemsCommand')
+    it.each(cancellationReasons)(
+      'transactions cancelled for %s every time: bounded attempts, then a batch item failure; applied once later',
+      async (code) => {
+        withoutBackoffWaits();
+        plan(consumer.write, [], { fail: cancelled(code) });
+        const first = await deliverBatch();
+        expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
+        expect(callsOf(consumer.write)).toHaveLength(consumer.attemptsWhenCancelled);
+        expect(await consumer.effect(prepared)).toEqual(consumer.none);
+
+        plans.clear();
+        expect(await redeliverUntilDone()).toBe(2);
+        expect(await consumer.effect(prepared)).toEqual(consumer.once);
+      },
+    );
+});
+
+beforeAll(async () => {
+  harness = await prepareHandlerEnvironment('proof-faults');
+  const { dynamoDb } = await import('../../functions/shared/config.js');
+  // Only the handlers' client is mocked; this one talks to DynamoDB Local for real.
+  real = harness.tables.client;
+  mock = mockClient(dynamoDb());
+  installPassThrough();
+  store = new EventStore({ client: real, tableName: harness.tables.events });
+  http = await importRouteHandlers();
+  consumers = Object.fromEntries(
+    await Promise.all(rules.map(async (rule) => [rule.name, await importHandler(rule.consumer)])),
+  );
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+afterAll(() => {
+  mock?.restore();
+});

@@ -1,0 +1,582 @@
+/**
+ * Proof: whatever a client sends — any body, path parameter or header, huge, deeply nested, of the wrong
+ * type, unicode, control characters, injection strings, prototype pollution keys — every route answers
+ * problem+json 4xx (or 2xx where the input is valid), never 5xx, never a stack trace. And the auth matrix
+ * of CONTRACT section 2 on every protected route: no or bad token 401, a valid token without the
+ * organizers group 403; on delegate routes no token 401, a wrong manage token 403.
+ *
+ * The handlers run against the run's DynamoDB Local (own tables); the body limit of the local HTTP
+ * front door (413) is checked over HTTP.
+ */
+
+import fc from 'fast-check';
+import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delegateSchema } from '../../domain/registration/events.js';
+import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
+import { type HttpServer, startHttpServer } from '../../local/http-server.js';
+import { silentLogger } from '../../local/log.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, type SigningKey } from '../../local/signing-key.js';
+import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
+import {
+  type Answer,
+  expectProblem,
+  fillPath,
+  type Handler,
+  type Harness,
+  importRouteHandlers,
+  invoke,
+  prepareHandlerEnvironment,
+  STACK_TRACE,
+} from './harness.js';
+
+let harness: Harness;
+let key: SigningKey;
+let handlers: Record<string, Handler>;
+/** Ids of things that exist, so that valid path parameters reach the handlers' deeper checks. */
+const ids: Record<string, string> = {};
+let manageToken = '';
+let otherManageToken = '';
+
+const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
+
+const call = (
+  route: RouteDefinition,
+  params: Record<string, string>,
+  options: Parameters<typeof invoke>[3] = {},
+) => invoke(handlers[route.name] as Handler, route, params, options);
+
+const named = (name: string) => routes.find((route) => route.name === name) as RouteDefinition;
+
+/** A valid body for each POST route (each call a new one where uniqueness matters). */
+let bodies: Record<string, () => Record<string, unknown>>;
+
+const paramsOf = (route: RouteDefinition): string[] =>
+  [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+
+/** Any answer: below 500, and an error is problem+json without a stack trace. */
+const expectSound = (answer: Answer) => {
+  const context = `${answer.status} ${answer.text.slice(0, 300)}`;
+  expect(answer.status, context).toBeLessThan(500);
+  if (answer.status >= 400) expectProblem(answer, answer.status);
+  else expect(answer.status, context).toBeGreaterThanOrEqual(200);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Hostile values.
+
+const injections = [
+  "' OR 1=1 --",
+  '" OR ""="',
+  "'; DROP TABLE Events; --",
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '{"$ne":1}',
+  '{"$gt":""}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string, sent as it is
+  '${jndi:ldap://127.0.0.1/a}',
+  '{{7*7}}',
+  '../../../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  '%00',
+  '\u0000',
+  'a\r\nSet-Cookie: injected=1',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '\u202eevil.exe',
+  '\ufeff',
+  '\ud800',
+  '🙂'.repeat(40),
+  'Z̷̧̛̖̙̝͚̯͉̲̈́̈́̓͊̓̀a̵̢̜͔̹̘͐l̵̨̛̹͓͉͂̋g̸̛̱̤͖̈́ơ̶̢̰͓͌',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  'A'.repeat(5_000),
+];
+
+const hostileString = fc.oneof(
+  fc.constantFrom(...injections),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.string({ maxLength: 20 }).map((s) => `${s}\u0007\u001b[31m\t`),
+);
+
+const deep = (depth: number, open: string, close: string, core = '1') =>
+  `${open.repeat(depth)}${core}${close.repeat(depth)}`;
+
+const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
+
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant({ $ne: 1 }),
+  fc.constant({ $where: 'sleep(1000)' }),
+  fc.constant(JSON.parse('{"__proto__": {"polluted": "yes"}}')),
+  fc.constant({ constructor: { prototype: { polluted: 'yes' } } }),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.array(hostileString, { maxLength: 40 }),
+  fc.integer({ min: 1, max: 200 }).map((depth) => JSON.parse(deep(depth, '[', ']'))),
+);
+
+/** A body text for a route whose valid body is `valid` (none for routes without a body). */
+const bodyText = (valid: (() => Record<string, unknown>) | undefined): fc.Arbitrary<string | undefined> => {
+  const generic = fc.oneof(
+    fc.constant(undefined),
+    fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+    hostileString,
+    fc.integer({ min: 1, max: 100_000 }).map((depth) => deep(depth, '[', ']', '')),
+    fc.integer({ min: 1, max: 20_000 }).map((depth) => deep(depth, '{"a":', '}')),
+    fc.constantFrom('{', '}', '[1,]', '{"a":1,}', '\u0000', 'true', '1', '"x"', '{"a":1}{"b":2}', 'NaN'),
+  );
+  if (!valid) return generic;
+  const keys = Object.keys(valid());
+  return fc.oneof(
+    { weight: 1, arbitrary: generic },
+    {
+      // A valid body with one field replaced, removed or added.
+      weight: 3,
+      arbitrary: fc
+        .record({
+          field: fc.constantFrom(...keys, ...prototypeKeys, 'extra'),
+          value: hostileValue,
+          drop: fc.boolean(),
+        })
+        .map(({ field, value, drop }) => {
+          const body: Record<string, unknown> = { ...valid() };
+          if (drop && field in body) delete body[field];
+          else
+            Object.defineProperty(body, field, {
+              value,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          return JSON.stringify(body);
+        }),
+    },
+    {
+      // Prototype pollution as the JSON text would carry it.
+      weight: 1,
+      arbitrary: fc.constantFrom(...prototypeKeys).map((field) => {
+        const text = JSON.stringify(valid());
+        return `{"${field}": {"polluted": "yes", "isAdmin": true}, ${text.slice(1)}`;
+      }),
+    },
+  );
+};
+
+const tokenValue = () =>
+  fc.oneof(
+    fc.constant(undefined),
+    // Often the right one, so that the other hostile parts get past authentication.
+    { weight: 4, arbitrary: fc.constant(`Bearer ${harness.organizerToken}`) },
+    hostileString,
+    hostileString.map((s) => `Bearer ${s}`),
+    fc.constantFrom(
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'Bearer a.b.c',
+      'Bearer eyJhbGciOiJub25lIn0.e30.',
+    ),
+  );
+
+const headers = () =>
+  fc
+    .record(
+      {
+        authorization: tokenValue(),
+        'x-manage-token': fc.oneof(fc.constant(manageToken), fc.constant(otherManageToken), hostileString),
+        'idempotency-key': fc.oneof(hostileString, fc.string({ minLength: 0, maxLength: 300 })),
+        'content-type': fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') },
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'application/problem+json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            '',
+          ),
+          hostileString,
+        ),
+        'x-correlation-id': hostileString,
+        'if-none-match': fc.oneof(fc.constant('*'), hostileString),
+        host: hostileString,
+        'x-forwarded-proto': hostileString,
+      },
+      { requiredKeys: [] },
+    )
+    .map((record) =>
+      Object.fromEntries(
+        Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      ),
+    );
+
+const pathParam = (name: string) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant(ids[name] ?? 'missing') },
+    { weight: 2, arbitrary: hostileString },
+    { weight: 1, arbitrary: fc.string({ minLength: 60, maxLength: 70, unit: 'grapheme-ascii' }) },
+    { weight: 1, arbitrary: fc.uuid() },
+  );
+
+describe('fuzzing every route: bodies, path parameters and headers', () => {
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s',
+    async (_, route) => {
+      const params = Object.fromEntries(paramsOf(route).map((name) => [name, pathParam(name)]));
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record(params) as fc.Arbitrary<Record<string, string>>,
+          route.method === 'POST' ? bodyText(bodies[route.name]) : fc.constant(undefined),
+          headers(),
+          async (pathParameters, rawBody, sent) => {
+            const answer = await call(route, pathParameters, { rawBody, headers: sent });
+            statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+            expectSound(answer);
+          },
+        ),
+        { numRuns: route.method === 'POST' ? 150 : 50 },
+      );
+      // The fuzz got past the front checks too: some requests reached the domain (2xx, or 409 once done).
+      const reached = [...statuses].filter(([status]) => status < 300 || status === 409);
+      expect(reached.length, JSON.stringify([...statuses])).toBeGreaterThan(0);
+    },
+  );
+
+  it('a registration body is accepted exactly when it is valid (2xx), otherwise 400 with the fields at fault', async () => {
+    const register = named('RegisterDelegate');
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          givenName: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 120 }), hostileValue),
+          familyName: fc.oneof(fc.constant('Pérez'), hostileString),
+          country: fc.oneof(fc.constantFrom('MX', 'FI', 'KR', 'mx', 'XX', 'MEX'), hostileValue),
+          category: fc.oneof(fc.constantFrom('mayor', 'academic', 'Mayor'), hostileValue),
+          consent: fc.oneof(fc.constant(true), hostileValue),
+        }),
+        async (fields) => {
+          n += 1;
+          const body = {
+            ...delegateFixture,
+            email: `fuzz.${n}.${Date.now()}@example.org`,
+            city: 'Cork',
+            ...fields,
+          };
+          const answer = await call(register, { conferenceId: ids.conferenceId as string }, { body });
+          const valid = delegateSchema.safeParse(body).success && body.consent === true;
+          if (valid) expect(answer.status, answer.text).toBe(201);
+          else {
+            expectProblem(answer, 400);
+            expect((answer.json.errors as unknown[]).length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('huge bodies and deep nesting sent straight to the handlers (as API Gateway may, up to 10 MB): 4xx', async () => {
+    const create = named('CreateConference');
+    const register = named('RegisterDelegate');
+    const cases = [
+      JSON.stringify({ ...iclc2015, name: 'x'.repeat(6_000_000) }),
+      JSON.stringify({
+        ...iclc2015,
+        rooms: Array.from({ length: 200_000 }, (_, i) => ({ name: `Room ${i}` })),
+      }),
+      deep(2_000_000, '[', ']', ''),
+      deep(500_000, '{"a":', '}'),
+      JSON.stringify(Array.from({ length: 500_000 }, () => ({ $ne: 1 }))),
+    ];
+    for (const rawBody of cases) {
+      for (const [route, params] of [
+        [create, {}],
+        [register, { conferenceId: ids.conferenceId as string }],
+      ] as const) {
+        const answer = await call(route, params, { rawBody, headers: organizer() });
+        expectProblem(answer, { class: 4 });
+      }
+    }
+  });
+
+  it('leaves Object.prototype untouched', () => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The auth matrix.
+
+const sign = async (
+  claims: Record<string, unknown>,
+  options: {
+    issuer?: string;
+    audience?: string;
+    expires?: number;
+    notBefore?: number;
+    privateKey?: CryptoKey;
+    kid?: string;
+  } = {},
+) => {
+  const now = Math.floor(Date.now() / 1000);
+  let jwt = new SignJWT({ token_use: 'id', ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? key.kid })
+    .setIssuer(options.issuer ?? LOCAL_ISSUER)
+    .setAudience(options.audience ?? LOCAL_AUDIENCE)
+    .setSubject('matrix')
+    .setIssuedAt(now - 120)
+    .setExpirationTime(options.expires ?? now + 600);
+  if (options.notBefore !== undefined) jwt = jwt.setNotBefore(options.notBefore);
+  return jwt.sign(options.privateKey ?? key.privateKey);
+};
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Each case: the Authorization header (or none) and the status the contract gives it. */
+let badTokens: Array<[string, string | undefined]>;
+let forbiddenTokens: Array<[string, string]>;
+
+const protectedRoutes = routes.filter((route) => route.access !== 'public');
+
+describe('auth matrix on every protected route (CONTRACT section 2)', () => {
+  it('knows every protected route', () => {
+    expect(protectedRoutes.map((route) => route.name).sort()).toEqual(
+      [
+        'CancelRegistration',
+        'CancelSession',
+        'CheckInDelegate',
+        'CreateConference',
+        'GetRegistration',
+        'GrantAward',
+        'RescheduleSession',
+        'ScheduleSession',
+      ].sort(),
+    );
+  });
+
+  const request = (route: RouteDefinition, headers: Record<string, string>) =>
+    call(route, Object.fromEntries(paramsOf(route).map((name) => [name, ids[name] as string])), {
+      body: bodies[route.name]?.(),
+      headers,
+    });
+
+  describe.each(protectedRoutes.map((route) => [route.name, route] as const))('%s', (_, route) => {
+    it('no token, a malformed one, or one that does not verify: 401 with WWW-Authenticate', async () => {
+      for (const [what, authorization] of badTokens) {
+        const answer = await request(route, authorization === undefined ? {} : { authorization });
+        expectProblem(answer, 401);
+        expect(answer.headers['www-authenticate'], what).toBe('Bearer');
+      }
+    });
+
+    it('a valid token without the organizers group: 403', async () => {
+      for (const [what, token] of forbiddenTokens) {
+        const answer = await request(route, { authorization: `Bearer ${token}` });
+        expect(answer.status, what).toBe(403);
+        expectProblem(answer, 403);
+      }
+    });
+
+    if (route.access === 'delegate') {
+      it('a manage token that is wrong, or belongs to another registration: 403; none at all: 401', async () => {
+        for (const wrong of [
+          otherManageToken,
+          'x',
+          'A'.repeat(43),
+          `${manageToken}x`,
+          manageToken.slice(1),
+        ]) {
+          expectProblem(await request(route, { 'x-manage-token': wrong }), 403);
+        }
+        expectProblem(await request(route, { 'x-manage-token': '' }), 401);
+        expectProblem(await request(route, {}), 401);
+      });
+    }
+
+    it('the right credentials pass (the matrix can tell)', async () => {
+      const answer = await request(route, organizer());
+      expect([401, 403], answer.text).not.toContain(answer.status);
+      expect(answer.status).toBeLessThan(500);
+      if (route.access === 'delegate') {
+        const asDelegate = await request(route, { 'x-manage-token': manageToken });
+        expect([401, 403], asDelegate.text).not.toContain(asDelegate.status);
+      }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Over HTTP: the local front door's body limit.
+
+describe('over HTTP (local/http-server.ts)', () => {
+  let server: HttpServer;
+
+  beforeAll(async () => {
+    server = await startHttpServer({ port: 0, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...organizer(), ...headers },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
+  };
+
+  it('a body over 1 MiB: 413 problem+json, the handler never called', async () => {
+    for (const path of ['/conferences', `/conferences/${ids.conferenceId}/registrations`]) {
+      const answer = await post(path, JSON.stringify({ ...iclc2015, name: 'x'.repeat(1024 * 1024) }));
+      expect(answer.status).toBe(413);
+      expect(answer.contentType).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(answer.text)).toMatchObject({ status: 413 });
+      expect(answer.text).not.toMatch(STACK_TRACE);
+    }
+  });
+
+  it('just under the limit, deeply nested or hostile: 4xx problem+json', async () => {
+    const path = `/conferences/${ids.conferenceId}/registrations`;
+    for (const body of [
+      deep(500_000, '[', ']', ''),
+      deep(100_000, '{"a":', '}'),
+      `{"__proto__": {"polluted": true}, "givenName": "<script>alert(1)</script>"}`,
+      "' OR 1=1 --",
+    ]) {
+      const answer = await post(path, body);
+      expect(answer.status, answer.text.slice(0, 200)).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.contentType).toMatch(/^application\/problem\+json/);
+      expect(answer.text).not.toMatch(STACK_TRACE);
+    }
+  });
+
+  it('odd paths and methods: 404 / 405 problem+json', async () => {
+    for (const [method, path, status] of [
+      ['GET', '/conferences/%E0%A4%A/agenda', 404],
+      ['GET', '/../../etc/passwd', 404],
+      ['DELETE', `/conferences/${ids.conferenceId}`, 405],
+      ['GET', `/conferences/${encodeURIComponent("' OR 1=1 --")}`, 404],
+      ['GET', `/conferences/${fillPath('{x}', { x: '<script>' })}/delegate-counts`, 404],
+    ] as const) {
+      const response = await fetch(`${server.url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.text()).not.toMatch(STACK_TRACE);
+    }
+  });
+});
+
+beforeAll(async () => {
+  harness = await prepareHandlerEnvironment('proof-hostile');
+  key = await loadSigningKey(harness.dataDir);
+  handlers = await importRouteHandlers();
+  let unique = 0;
+  const next = () => {
+    unique += 1;
+    return `${Date.now().toString(36)}-${unique}`;
+  };
+  bodies = {
+    CreateConference: () => ({ ...iclc2015 }),
+    RegisterDelegate: () => ({ ...delegateFixture, email: `delegate.${next()}@example.org`, consent: true }),
+    ScheduleSession: () => ({
+      title: `Session ${next()}`,
+      type: 'workshop',
+      date: '2015-09-29',
+      start: '14:00',
+      end: '15:00',
+      room: 'Sala Manuel M. Ponce',
+      speakers: [{ name: `Speaker ${next()}` }],
+    }),
+    RescheduleSession: () => ({ start: '15:00', end: '16:00' }),
+    GrantAward: () => ({
+      award: 'UNESCO Learning City Award',
+      year: 2015,
+      city: `Espoo ${next()}`,
+      country: 'FI',
+    }),
+  };
+
+  const created = await call(
+    named('CreateConference'),
+    {},
+    { body: bodies.CreateConference?.(), headers: organizer() },
+  );
+  ids.conferenceId = String(created.json.conferenceId);
+  const registered = await call(
+    named('RegisterDelegate'),
+    { conferenceId: ids.conferenceId },
+    { body: bodies.RegisterDelegate?.() },
+  );
+  ids.registrationId = String(registered.json.registrationId);
+  manageToken = String(registered.json.manageToken);
+  const other = await call(
+    named('RegisterDelegate'),
+    { conferenceId: ids.conferenceId },
+    { body: bodies.RegisterDelegate?.() },
+  );
+  otherManageToken = String(other.json.manageToken);
+  const session = await call(
+    named('ScheduleSession'),
+    { conferenceId: ids.conferenceId },
+    { body: bodies.ScheduleSession?.(), headers: organizer() },
+  );
+  ids.sessionId = String(session.json.sessionId);
+  expect([created.status, registered.status, other.status, session.status]).toEqual([201, 201, 201, 201]);
+
+  const now = Math.floor(Date.now() / 1000);
+  const groups = { 'cognito:groups': ['organizers'] };
+  const { privateKey: strangerKey } = await generateKeyPair('RS256');
+  const valid = await sign(groups);
+  const [header, payload] = valid.split('.');
+  badTokens = [
+    ['no Authorization header', undefined],
+    ['empty', ''],
+    ['scheme only', 'Bearer'],
+    ['not a JWT', 'Bearer not-a-token'],
+    ['three garbage parts', 'Bearer a.b.c'],
+    ['another scheme', `Basic ${Buffer.from('organizer:secret').toString('base64')}`],
+    ['two tokens', `Bearer ${valid} ${valid}`],
+    ['alg none', `Bearer ${base64url({ alg: 'none', kid: key.kid })}.${payload}.`],
+    [
+      'signature of another token',
+      `Bearer ${header}.${payload}.${(await sign({ ...groups, sub: 'x' })).split('.')[2]}`,
+    ],
+    [
+      'payload tampered',
+      `Bearer ${header}.${base64url({ ...JSON.parse(Buffer.from(payload as string, 'base64url').toString()), 'cognito:groups': ['organizers', 'admins'] })}.${valid.split('.')[2]}`,
+    ],
+    ['expired', `Bearer ${await sign(groups, { expires: now - 60 })}`],
+    ['not yet valid', `Bearer ${await sign(groups, { notBefore: now + 3600 })}`],
+    ['wrong issuer', `Bearer ${await sign(groups, { issuer: 'https://evil.example/issuer' })}`],
+    ['wrong audience', `Bearer ${await sign(groups, { audience: 'someone-else' })}`],
+    ['signed by another key, same kid', `Bearer ${await sign(groups, { privateKey: strangerKey })}`],
+    [
+      'signed by another key, other kid',
+      `Bearer ${await sign(groups, { privateKey: strangerKey, kid: 'stranger' })}`,
+    ],
+  ];
+  forbiddenTokens = [
+    ['no groups claim', await sign({})],
+    ['other groups', await sign({ 'cognito:groups': ['speakers', 'delegates'] })],
+    ['empty groups', await sign({ 'cognito:groups': [] })],
+    ['group in other case', await sign({ 'cognito:groups': ['Organizers'] })],
+    ['group as a string, not a list', await sign({ 'cognito:groups': 'organizers' })],
+  ];
+});
