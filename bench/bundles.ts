@@ -6,12 +6,12 @@
  * Writes the `bundles` section of docs/benchmarks.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { bundlingOptions } from '../infra/constructs/lambda-function.js';
 import { pipeDefinition } from '../infra/definitions/pipe.js';
 import { routes } from '../infra/definitions/routes.js';
@@ -42,25 +42,6 @@ export const esbuildOptionsOf = (options: typeof bundlingOptions, outfile: strin
   logLevel: 'silent',
 });
 
-/**
- * The proposal measured beside the real thing: this repository's `import { z } from 'zod'` read as
- * `import * as z from 'zod'` (the form zod 4 documents). The named import hands the bundler zod's whole
- * namespace object as a value, so it keeps all of zod, every locale included; the namespace import lets it
- * keep only what is used.
- */
-const zodNamespaceImports: Plugin = {
-  name: 'zod-namespace-imports',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /\/(domain|functions|infra)\/.*\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll(
-        "import { z } from 'zod';",
-        "import * as z from 'zod';",
-      ),
-      loader: 'ts',
-    }));
-  },
-};
-
 /** NodejsFunction's defaults: CommonJS, not minified, no source map, the AWS SDK v3 left to the runtime. */
 const defaultEsbuildOptions = (outfile: string): BuildOptions => ({
   bundle: true,
@@ -79,8 +60,6 @@ interface Bundle {
   bytes: number;
   /** Bytes of the output that come from zod's locales. */
   zodLocales: number;
-  /** Bytes with `import * as z from 'zod'` (see zodNamespaceImports). */
-  withZodNamespace?: number;
   largest: string;
 }
 
@@ -142,13 +121,6 @@ const main = async () => {
         entryPoints: [resolve(repoRoot, fn.entry)],
       });
       const bundle = summarize(fn.name, fn.entry, file, (await stat(file)).size, result.metafile as Metafile);
-      const proposal = join(dir, 'proposal.mjs');
-      await build({
-        ...esbuildOptionsOf(bundlingOptions, proposal),
-        entryPoints: [resolve(repoRoot, fn.entry)],
-        plugins: [zodNamespaceImports],
-      });
-      bundle.withZodNamespace = (await stat(proposal)).size;
       bundles.push(bundle);
     }
     const naiveFile = join(outDir, 'naive', 'index.js');
@@ -196,12 +168,7 @@ const main = async () => {
           'export const client = new DynamoDBClient({}); export const used = [QueryCommand, TransactWriteItemsCommand, marshall];',
         [],
       ],
-      ['domain event schemas (zod, imported as today)', "export * from './domain/events.ts';", []],
-      [
-        "domain event schemas with `import * as z from 'zod'`",
-        "export * from './domain/events.ts';",
-        [zodNamespaceImports],
-      ],
+      ['domain event schemas (zod)', "export * from './domain/events.ts';", []],
       [
         'Powertools Tracer (X-Ray SDK)',
         "import { Tracer } from '@aws-lambda-powertools/tracer'; export const tracer = new Tracer();",
@@ -250,7 +217,6 @@ const main = async () => {
           `${bundle.name} (\`${bundle.entry}\`)`,
           kib(bundle.bytes),
           bundle.zodLocales ? kib(bundle.zodLocales) : '—',
-          bundle.withZodNamespace ? kib(bundle.withZodNamespace) : '—',
           `≤ ${kib(SIZE_GOAL_BYTES)}`,
           verdict(sizeMet),
           `${deployed.toFixed(0)} ms (${ratio(deployed, naiveInit)}); no source maps ${median(entry.noMaps).toFixed(0)} ms`,
@@ -276,7 +242,6 @@ const main = async () => {
           'function',
           'size (minified)',
           'of which zod locales',
-          'with `import * as z`',
           'size goal',
           'size',
           'module init (× naive)',
@@ -287,9 +252,6 @@ const main = async () => {
       ),
       '',
       `Size: ${rows.length - sizeMissed.length} of ${rows.length} met. Init: ${rows.length - initMissed.length} of ${rows.length} met.`,
-      '',
-      `With \`import * as z from 'zod'\` in place of \`import { z } from 'zod'\` (the column before the goal, built`,
-      `in this run): ${bundles.filter((b) => (b.withZodNamespace ?? b.bytes) <= SIZE_GOAL_BYTES).length} of ${bundles.length} within the size goal.`,
       '',
       'Where the init time goes: the parts of a command function, each bundled alone with the same options and',
       `imported the same way (median of ${RUNS}). Each figure includes the fixed cost of a first \`import()\` in a`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AgendaEvent, agendaEvents } from './agenda/events.js';
 import { type AwardEvent, awardEvents } from './award/events.js';
 import { type ConferenceEvent, conferenceEvents } from './conference/events.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, optionalText, text, timeOfDay } from '../shared/values.js';
 
 export const sessionTypes = ['plenary', 'parallel', 'workshop', 'ceremony', 'side-event', 'break'] as const;

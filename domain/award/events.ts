@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, optionalText, text } from '../shared/values.js';
 
 /** What an organizer tells us when granting an award (CONTRACT section 2, award body). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({

@@ -1,6 +1,6 @@
 // The locale-free entry: validating codes needs no country names, and the names of every locale weigh 700 KB.
 import countries from 'i18n-iso-countries/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Letters, marks, digits, punctuation, symbols and spaces; no control or format characters.
 const printable = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]*$/u;

@@ -3,7 +3,7 @@
  * the handlers validate with, the response bodies describe what the handlers answer. The OpenAPI document
  * (openapi-document.ts) is generated from both, and the API tests parse real answers with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema } from '../../domain/conference/events.js';

@@ -4,7 +4,7 @@
  * own `z.toJSONSchema` (JSON Schema 2020-12, the dialect of OpenAPI 3.1). Nothing here is hand-written
  * schema JSON but the few headers and path parameters that no zod schema describes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, timeOfDay, timeZone } from '../../domain/shared/values.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
 import { ORGANIZERS_GROUP } from '../shared/auth.js';

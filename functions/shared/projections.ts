@@ -31,3 +31,6 @@ export const agendaProjection: StreamProjection<AgendaRow> = {
   handles: agendaEventTypes,
   evolveRow: evolveAgendaRow,
 };
+
+/** Every projection: what `npm run rebuild -- --all` rebuilds. A new projection belongs here. */
+export const projections = [delegateCountsProjection, waitlistProjection, agendaProjection] as const;

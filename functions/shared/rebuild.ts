@@ -14,7 +14,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../domain/events.js';
 import { EventStore, fullJitter } from './event-store.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
-import { agendaProjection, delegateCountsProjection, waitlistProjection } from './projections.js';
+import { projections } from './projections.js';
 import { POINTER_TTL_MS, pointerKey } from './read-models.js';
 
 /**
@@ -37,11 +37,7 @@ import { POINTER_TTL_MS, pointerKey } from './read-models.js';
 export type AnyProjection = StreamProjection<any>;
 
 /** Every projection that `rebuild --all` rebuilds. */
-export const rebuildableProjections: readonly AnyProjection[] = [
-  delegateCountsProjection,
-  waitlistProjection,
-  agendaProjection,
-];
+export const rebuildableProjections: readonly AnyProjection[] = projections;
 
 export const projectionNamed = (name: string): AnyProjection | undefined =>
   rebuildableProjections.find((projection) => projection.name === name);
