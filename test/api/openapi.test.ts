@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionDetailsSchema, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
@@ -27,10 +23,15 @@ import { openApiDocument } from '../../functions/http/openapi-document.js';
 import { routeDocs } from '../../functions/http/openapi-routes.js';
 import type { EventStore } from '../../functions/shared/event-store.js';
 import { DOCS_SCRIPT, routes } from '../../infra/definitions/routes.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
-import { createTestTables, type TestTables } from '../support/tables.js';
+import {
+  type Handler,
+  type HandlerEnvironment,
+  importHandler,
+  prepareHandlerEnvironment,
+} from '../support/handler-environment.js';
+import type { TestTables } from '../support/tables.js';
 
 // Compile-time: the response schemas describe what the read side builds (a drift is a type error).
 const agendaFits = (agenda: Agenda): ResponseBody<'Agenda'> => agenda;
@@ -477,11 +478,6 @@ describe('OpenAPI document', () => {
 
 // --- Real answers of the handlers, checked against the document and the zod schemas ---
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
 interface Answer {
   status: number;
   headers: Record<string, string>;
@@ -490,47 +486,27 @@ interface Answer {
   json: Json;
 }
 
+let environment: HandlerEnvironment | undefined;
 let tables: TestTables;
-let dataDir: string;
 let store: EventStore;
 let organizerToken: string;
 let memberToken: string;
 const handlers = new Map<string, Handler>();
 
 beforeAll(async () => {
-  tables = await createTestTables('openapi');
-  dataDir = await mkdtemp(join(tmpdir(), 'openapi-test-'));
-  const key = await loadSigningKey(dataDir);
-  // Set before the handler modules are imported: they read their configuration once.
-  Object.assign(process.env, {
-    EVENTS_TABLE: tables.events,
-    READ_MODELS_TABLE: tables.readModels,
-    DYNAMODB_ENDPOINT: tables.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AUTH_MODE: 'local',
-    LOCAL_JWKS_FILE: key.jwksFile,
-    LOCAL_ISSUER,
-    LOCAL_AUDIENCE,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+  environment = await prepareHandlerEnvironment('openapi', {
+    logLevel: 'ERROR',
+    env: { POWERTOOLS_METRICS_DISABLED: 'true' },
   });
-  organizerToken = await signOrganizerToken({ dataDir });
-  memberToken = await signOrganizerToken({ dataDir, groups: [] });
-  for (const route of routes)
-    handlers.set(
-      `${route.method} ${route.path}`,
-      ((await import(`../../${route.entry}`)) as { handler: Handler }).handler,
-    );
+  ({ tables, organizerToken, memberToken } = environment);
+  for (const route of routes) handlers.set(`${route.method} ${route.path}`, await importHandler(route.entry));
   // Imported only now: modules of functions/ read the environment above when they load.
   const { EventStore } = await import('../../functions/shared/event-store.js');
   store = new EventStore({ client: tables.client, tableName: tables.events });
 });
 
 afterAll(async () => {
-  tables?.client.destroy();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await environment?.dispose();
 });
 
 /** Calls the handler of `route` (e.g. `GET /conferences/{conferenceId}`) for a concrete path. */

@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
@@ -9,19 +5,19 @@ import { agendaReadModelOf, evolveAgendaRow, toAgenda } from '../../domain/proje
 import { EventStore } from '../../functions/shared/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
 import { agendaProjection } from '../../functions/shared/projections.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import { c3vocScheduleValidator } from '../support/c3voc-schema.js';
-import { createTestTables, type TestTables } from '../support/tables.js';
+import {
+  type Handler,
+  type HandlerEnvironment,
+  importHandler,
+  prepareHandlerEnvironment,
+} from '../support/handler-environment.js';
+import type { TestTables } from '../support/tables.js';
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
+let environment: HandlerEnvironment | undefined;
 let tables: TestTables;
-let dataDir: string;
 let store: EventStore;
 let organizerToken: string;
 let delegateToken: string;
@@ -40,33 +36,15 @@ const handlerModules = {
 } as const;
 
 beforeAll(async () => {
-  tables = await createTestTables('agenda');
-  dataDir = await mkdtemp(join(tmpdir(), 'agenda-test-'));
-  const key = await loadSigningKey(dataDir);
-  // Set before the handler modules are imported: they read their configuration once.
-  Object.assign(process.env, {
-    EVENTS_TABLE: tables.events,
-    READ_MODELS_TABLE: tables.readModels,
-    DYNAMODB_ENDPOINT: tables.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AUTH_MODE: 'local',
-    LOCAL_JWKS_FILE: key.jwksFile,
-    LOCAL_ISSUER,
-    LOCAL_AUDIENCE,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-  organizerToken = await signOrganizerToken({ dataDir });
-  delegateToken = await signOrganizerToken({ dataDir, groups: [] });
+  environment = await prepareHandlerEnvironment('agenda', { logLevel: 'ERROR' });
+  ({ tables, organizerToken, memberToken: delegateToken } = environment);
   for (const [name, file] of Object.entries(handlerModules))
-    handlers[name] = ((await import(`../../functions/http/${file}.ts`)) as { handler: Handler }).handler;
+    handlers[name] = await importHandler(`functions/http/${file}.ts`);
   store = new EventStore({ client: tables.client, tableName: tables.events });
 });
 
 afterAll(async () => {
-  tables?.client.destroy();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await environment?.dispose();
 });
 
 interface Answer {

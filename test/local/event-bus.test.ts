@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_SOURCE, type RuleDefinition } from '../../infra/definitions/rules.js';
+import { EVENT_SOURCE } from '../../infra/definitions/rules.js';
 import { readDeadLetters } from '../../local/dead-letters.js';
 import {
   type BusEvent,
@@ -12,22 +12,12 @@ import {
   startEventBus,
 } from '../../local/event-bus.js';
 import { silentLogger } from '../../local/log.js';
+import { testRule as rule } from '../support/bus-events.js';
 
 let dataDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'event-bus-test-'));
   return () => rm(dataDir, { recursive: true, force: true });
-});
-
-const rule = (name: string, types: string[], overrides: Partial<RuleDefinition> = {}): RuleDefinition => ({
-  name,
-  description: 'test rule',
-  pattern: { source: [EVENT_SOURCE], 'detail-type': types },
-  consumer: 'unused: loadConsumer is given',
-  maxReceiveCount: 3,
-  writesReadModels: false,
-  writesEvents: false,
-  ...overrides,
 });
 
 let sequence = 0;

@@ -10,6 +10,7 @@ import { EVENT_SOURCE } from '../../infra/definitions/rules.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
+import { iclc2015 } from '../domain/fixtures.js';
 
 let dataDir: string;
 let stack: LocalStack;
@@ -76,16 +77,8 @@ describe('startLocalStack', () => {
           occurredAt: '2015-06-01T12:00:00.000Z',
           data: {
             conferenceId,
+            ...iclc2015,
             name: 'ICLC',
-            acronym: 'ICLC2015',
-            city: 'Mexico City',
-            country: 'MX',
-            venue: 'Palacio de Bellas Artes',
-            timezone: 'America/Mexico_City',
-            startDate: '2015-09-28',
-            endDate: '2015-09-30',
-            dailyStart: '09:00',
-            dailyEnd: '17:00',
             capacity: 10,
             rooms: [{ name: 'Main' }],
           },

@@ -7,7 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
-import { EVENT_SOURCE, type RuleDefinition } from '../../infra/definitions/rules.js';
+import type { RuleDefinition } from '../../infra/definitions/rules.js';
 import { readDeadLetters } from '../../local/dead-letters.js';
 import { type BusEvent, startEventBus } from '../../local/event-bus.js';
 import { silentLogger } from '../../local/log.js';
@@ -16,6 +16,8 @@ import {
   type StreamPollerOptions,
   startStreamPoller,
 } from '../../local/stream-poller.js';
+import { iclc2015 } from '../domain/fixtures.js';
+import { testRule as rule } from '../support/bus-events.js';
 import { createTestTables, type TestTables } from '../support/tables.js';
 
 let tables: TestTables;
@@ -31,16 +33,6 @@ beforeEach(async () => {
   return () => rm(dataDir, { recursive: true, force: true });
 });
 
-const rule = (name: string, types: string[]): RuleDefinition => ({
-  name,
-  description: 'test rule',
-  pattern: { source: [EVENT_SOURCE], 'detail-type': types },
-  consumer: 'unused: loadConsumer is given',
-  maxReceiveCount: 3,
-  writesReadModels: false,
-  writesEvents: false,
-});
-
 const conferenceCreated = (streamId: string, version: number, eventId: string = randomUUID()) => ({
   pk: streamId,
   sk: version,
@@ -54,16 +46,7 @@ const conferenceCreated = (streamId: string, version: number, eventId: string = 
   occurredAt: '2015-06-01T12:00:00.000Z',
   data: {
     conferenceId: streamId.replace('conference-', ''),
-    name: '2nd International Conference on Learning Cities',
-    acronym: 'ICLC2015',
-    city: 'Mexico City',
-    country: 'MX',
-    venue: 'Palacio de Bellas Artes',
-    timezone: 'America/Mexico_City',
-    startDate: '2015-09-28',
-    endDate: '2015-09-30',
-    dailyStart: '09:00',
-    dailyEnd: '17:00',
+    ...iclc2015,
     capacity: 650,
     rooms: [{ name: 'Sala Principal', capacity: 650 }],
   },

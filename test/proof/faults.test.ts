@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import {
+  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -25,7 +26,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { agendaStreamId } from '../../domain/agenda/decider.js';
@@ -34,18 +35,17 @@ import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
 import { EventStore } from '../../functions/shared/event-store.js';
 import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/read-models.js';
-import { EVENT_SOURCE, type RuleDefinition, rules } from '../../infra/definitions/rules.js';
+import { type RuleDefinition, rules } from '../../infra/definitions/rules.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
+import { sqsRecord } from '../support/bus-events.js';
+import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
 import {
   type Answer,
   expectProblem,
-  type Handler,
   type Harness,
-  importHandler,
-  importRouteHandlers,
   invoke,
-  prepareHandlerEnvironment,
+  prepareProofEnvironment,
   routeNamed,
 } from './harness.js';
 
@@ -53,6 +53,7 @@ import {
 // The mock: every command goes through to DynamoDB Local unless a fault is planned for it.
 
 const commands = {
+  BatchGetItemCommand,
   QueryCommand,
   GetItemCommand,
   PutItemCommand,
@@ -479,34 +480,8 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Consumers: every rule's consumer, fed one SQS record of an EventBridge event as the cloud feeds it.
-
-const sqsRecord = (envelope: EventEnvelope, messageId: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `receipt-${messageId}`,
-  body: JSON.stringify({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': envelope.type,
-    source: EVENT_SOURCE,
-    account: '000000000000',
-    time: envelope.occurredAt,
-    region: 'local',
-    resources: [],
-    detail: envelope,
-  }),
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: String(Date.now()),
-    SenderId: 'events.amazonaws.com',
-    ApproximateFirstReceiveTimestamp: String(Date.now()),
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:local:000000000000:proof',
-  awsRegion: 'local',
-});
+// Consumers: every rule's consumer, fed one SQS record of an EventBridge event as the cloud feeds it
+// (sqsRecord of test/support/bus-events.ts).
 
 const eventOf = async (streamId: string, type: string): Promise<EventEnvelope> => {
   const found = (await store.load(streamId)).find((event) => event.type === type);
@@ -568,7 +543,8 @@ const consumerCases: ConsumerCase[] = [
   {
     rule: 'DelegateCountsProjector',
     write: 'TransactWriteItemsCommand',
-    read: 'GetItemCommand',
+    // The row and the summary's asOf, in one request.
+    read: 'BatchGetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
@@ -668,7 +644,7 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     ) => Promise<SQSBatchResponse | undefined>;
   const deliverWithIds = async (records: Array<[EventEnvelope, string]>): Promise<SQSBatchResponse> =>
     (await handler()(
-      { Records: records.map(([envelope, id]) => sqsRecord(envelope, id)) },
+      { Records: records.map(([envelope, id]) => sqsRecord(envelope, id, { queue: 'proof' })) },
       lambdaContext(consumer.rule),
     )) ?? { batchItemFailures: [] };
   const deliver: Deliver = (...envelopes) =>
@@ -739,7 +715,7 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
 });
 
 beforeAll(async () => {
-  harness = await prepareHandlerEnvironment('proof-faults');
+  harness = await prepareProofEnvironment('proof-faults');
   const { dynamoDb } = await import('../../functions/shared/config.js');
   // Only the handlers' client is mocked; this one talks to DynamoDB Local for real.
   real = harness.tables.client;

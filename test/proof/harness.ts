@@ -1,64 +1,24 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { expect } from 'vitest';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
-import { createTestTables, type TestTables } from '../support/tables.js';
+import {
+  type Handler,
+  type HandlerEnvironment,
+  prepareHandlerEnvironment,
+} from '../support/handler-environment.js';
 
-export type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
-export const repoRoot = resolve(import.meta.dirname, '../..');
-
-export interface Harness {
-  tables: TestTables;
-  dataDir: string;
-  outbox: string;
-  organizerToken: string;
-}
+export type Harness = HandlerEnvironment;
 
 /**
- * Own tables in the run's DynamoDB Local, a local signing key, and the environment the handler modules
- * read once when first used: call this before importing any of them.
+ * The handler environment of the proofs (test/support/handler-environment.ts), quiet: no logs, no
+ * metrics, no traces. Call this before importing any handler module.
  */
-export const prepareHandlerEnvironment = async (prefix: string): Promise<Harness> => {
-  const tables = await createTestTables(prefix);
-  const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
-  const key = await loadSigningKey(dataDir);
-  const outbox = join(dataDir, 'outbox');
-  Object.assign(process.env, {
-    EVENTS_TABLE: tables.events,
-    READ_MODELS_TABLE: tables.readModels,
-    DYNAMODB_ENDPOINT: tables.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AUTH_MODE: 'local',
-    LOCAL_JWKS_FILE: key.jwksFile,
-    LOCAL_ISSUER,
-    LOCAL_AUDIENCE,
-    OUTBOX_DIR: outbox,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
+export const prepareProofEnvironment = (prefix: string): Promise<Harness> =>
+  prepareHandlerEnvironment(prefix, {
+    logLevel: 'SILENT',
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
   });
-  return { tables, dataDir, outbox, organizerToken: await signOrganizerToken({ dataDir }) };
-};
-
-export const importHandler = async (entry: string): Promise<Handler> => {
-  const module = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler: Handler };
-  return module.handler;
-};
-
-/** Every route's handler, by route name. */
-export const importRouteHandlers = async (): Promise<Record<string, Handler>> =>
-  Object.fromEntries(await Promise.all(routes.map(async (r) => [r.name, await importHandler(r.entry)])));
 
 export const routeNamed = (name: string): RouteDefinition => {
   const found = routes.find((candidate) => candidate.name === name);

@@ -18,15 +18,14 @@ import { type HttpServer, startHttpServer } from '../../local/http-server.js';
 import { silentLogger } from '../../local/log.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, type SigningKey } from '../../local/signing-key.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
+import { type Handler, importRouteHandlers } from '../support/handler-environment.js';
 import {
   type Answer,
   expectProblem,
   fillPath,
-  type Handler,
   type Harness,
-  importRouteHandlers,
   invoke,
-  prepareHandlerEnvironment,
+  prepareProofEnvironment,
   STACK_TRACE,
 } from './harness.js';
 
@@ -484,7 +483,7 @@ describe('over HTTP (local/http-server.ts)', () => {
 });
 
 beforeAll(async () => {
-  harness = await prepareHandlerEnvironment('proof-hostile');
+  harness = await prepareProofEnvironment('proof-hostile');
   key = await loadSigningKey(harness.dataDir);
   handlers = await importRouteHandlers();
   let unique = 0;

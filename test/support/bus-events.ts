@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
+import type { EventEnvelope } from '../../domain/events.js';
+import { EVENT_SOURCE, type RuleDefinition } from '../../infra/definitions/rules.js';
+
+/** A rule for tests of the local bus: its consumer is never loaded (the test gives loadConsumer). */
+export const testRule = (
+  name: string,
+  types: string[],
+  overrides: Partial<RuleDefinition> = {},
+): RuleDefinition => ({
+  name,
+  description: 'test rule',
+  pattern: { source: [EVENT_SOURCE], 'detail-type': types },
+  consumer: 'unused: loadConsumer is given',
+  maxReceiveCount: 3,
+  writesReadModels: false,
+  writesEvents: false,
+  ...overrides,
+});
+
+/** How a test's SQS record differs from the defaults (those of a record the cloud delivers). */
+export interface SqsRecordOptions {
+  /** The queue's name in the record's ARN. */
+  queue: string;
+  /** The EventBridge event's id. */
+  busEventId?: string;
+  receiptHandle?: string;
+  senderId?: string;
+  /** SentTimestamp and ApproximateFirstReceiveTimestamp (ms since the epoch); now when not given. */
+  sentAt?: number;
+}
+
+/**
+ * One SQS record whose body is the EventBridge event of `envelope`, as a consumer gets it
+ * (rule → queue → function).
+ */
+export const sqsRecord = (
+  envelope: EventEnvelope,
+  messageId: string,
+  options: SqsRecordOptions,
+): SQSRecord => {
+  const sentAt = String(options.sentAt ?? Date.now());
+  return {
+    messageId,
+    receiptHandle: options.receiptHandle ?? `receipt-${messageId}`,
+    body: JSON.stringify({
+      version: '0',
+      id: options.busEventId ?? randomUUID(),
+      'detail-type': envelope.type,
+      source: EVENT_SOURCE,
+      account: '000000000000',
+      time: envelope.occurredAt,
+      region: 'local',
+      resources: [],
+      detail: envelope,
+    }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: sentAt,
+      SenderId: options.senderId ?? 'events.amazonaws.com',
+      ApproximateFirstReceiveTimestamp: sentAt,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${options.queue}`,
+    awsRegion: 'local',
+  };
+};

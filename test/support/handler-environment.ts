@@ -1,0 +1,88 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { routes } from '../../infra/definitions/routes.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
+import { createTestTables, type TestTables } from './tables.js';
+
+export type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+export interface HandlerEnvironmentOptions {
+  /** POWERTOOLS_LOG_LEVEL of the handlers; left as it is when not given. */
+  logLevel?: 'SILENT' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL';
+  /** More variables set with the others (before any handler module is imported), e.g. Powertools switches. */
+  env?: Record<string, string>;
+}
+
+export interface HandlerEnvironment {
+  tables: TestTables;
+  /** A temporary directory holding the local signing key (and the outbox). */
+  dataDir: string;
+  /** OUTBOX_DIR: where the notifier writes its emails. */
+  outbox: string;
+  /** A bearer token of the organizers' group. */
+  organizerToken: string;
+  /** A bearer token of a signed-in user in no group (not an organizer). */
+  memberToken: string;
+  /** Destroys the tables' client and removes `dataDir`. */
+  dispose: () => Promise<void>;
+}
+
+/**
+ * Own tables in the run's DynamoDB Local, a local signing key in a temporary directory, and the
+ * environment the handler modules read once when first used: call this before importing any of them
+ * (importHandler, importRouteHandlers, or any module of functions/ that reads its configuration).
+ */
+export const prepareHandlerEnvironment = async (
+  prefix: string,
+  options: HandlerEnvironmentOptions = {},
+): Promise<HandlerEnvironment> => {
+  const tables = await createTestTables(prefix);
+  const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const key = await loadSigningKey(dataDir);
+  const outbox = join(dataDir, 'outbox');
+  await mkdir(outbox, { recursive: true });
+  Object.assign(process.env, {
+    EVENTS_TABLE: tables.events,
+    READ_MODELS_TABLE: tables.readModels,
+    DYNAMODB_ENDPOINT: tables.endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AUTH_MODE: 'local',
+    LOCAL_JWKS_FILE: key.jwksFile,
+    LOCAL_ISSUER,
+    LOCAL_AUDIENCE,
+    OUTBOX_DIR: outbox,
+    ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
+    ...options.env,
+  });
+  return {
+    tables,
+    dataDir,
+    outbox,
+    organizerToken: await signOrganizerToken({ dataDir }),
+    memberToken: await signOrganizerToken({ dataDir, groups: [] }),
+    dispose: async () => {
+      tables.client.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The handler of a module, by its entry (a path from the repository root, as in infra/definitions). */
+export const importHandler = async <H = Handler>(entry: string): Promise<H> => {
+  const module = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler: H };
+  return module.handler;
+};
+
+/** Every route's handler, by route name. */
+export const importRouteHandlers = async (): Promise<Record<string, Handler>> =>
+  Object.fromEntries(await Promise.all(routes.map(async (r) => [r.name, await importHandler(r.entry)])));
