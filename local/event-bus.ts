@@ -33,6 +33,11 @@ export interface EventBusOptions {
   loadConsumer?: (rule: RuleDefinition) => Promise<SqsHandler>;
   /** Redelivery delay after the n-th failed receive: min(maxMs, baseMs * 2^(n-1)), half of it jittered. */
   retryDelay?: { baseMs: number; maxMs: number };
+  /**
+   * Batches delivered to a rule's consumer at the same time (default 4), as Lambda's SQS event source
+   * runs several invocations at once when a queue has a backlog.
+   */
+  concurrency?: number;
   logger?: LocalLogger;
 }
 
@@ -55,6 +60,8 @@ interface Message {
   firstReceiveTimestamp?: number;
   receiveCount: number;
   visibleAt: number;
+  /** In a batch being delivered (invisible, as a received SQS message is until deleted or timed out). */
+  inFlight?: boolean;
   /** Told how the message left the queue (redriven messages: their hand-over file is deleted then). */
   settle?: (outcome: Settled) => void;
 }
@@ -110,7 +117,8 @@ const failedMessageIds = (batch: Message[], response: SQSBatchResponse | undefin
 
 class RuleQueue {
   private readonly messages: Message[] = [];
-  private delivering: Promise<void> | undefined;
+  /** The batches being delivered, at most `concurrency`. */
+  private readonly delivering = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private stopped = false;
@@ -118,14 +126,16 @@ class RuleQueue {
 
   constructor(
     readonly rule: RuleDefinition,
-    private readonly options: Required<Pick<EventBusOptions, 'deadLetterDir' | 'retryDelay' | 'logger'>> & {
+    private readonly options: Required<
+      Pick<EventBusOptions, 'deadLetterDir' | 'retryDelay' | 'logger' | 'concurrency'>
+    > & {
       loadConsumer: (rule: RuleDefinition) => Promise<SqsHandler>;
       onChange: () => void;
     },
   ) {}
 
   get isIdle() {
-    return this.messages.length === 0 && !this.delivering;
+    return this.messages.length === 0 && this.delivering.size === 0;
   }
 
   get pending(): readonly Message[] {
@@ -147,26 +157,33 @@ class RuleQueue {
     });
   }
 
+  /** Starts batches of visible messages while fewer than `concurrency` are being delivered. */
   private pump() {
-    if (this.stopped || this.delivering) return;
+    if (this.stopped) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     const now = Date.now();
-    const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, BATCH_SIZE);
-    if (batch.length === 0) {
-      if (this.messages.length > 0) {
-        const next = Math.min(...this.messages.map((message) => message.visibleAt));
-        this.timer = setTimeout(() => this.pump(), Math.max(1, next - now));
-      }
-      return;
+    const waiting = this.messages.filter((message) => !message.inFlight);
+    const visible = waiting.filter((message) => message.visibleAt <= now);
+    while (this.delivering.size < this.options.concurrency && visible.length > 0) {
+      const batch = visible.splice(0, BATCH_SIZE);
+      for (const message of batch) message.inFlight = true;
+      const delivery: Promise<void> = this.deliver(batch).finally(() => {
+        for (const message of batch) message.inFlight = false;
+        this.delivering.delete(delivery);
+        this.options.onChange();
+        this.schedule();
+      });
+      this.delivering.add(delivery);
     }
-    this.delivering = this.deliver(batch).finally(() => {
-      this.delivering = undefined;
-      this.options.onChange();
-      this.schedule();
-    });
+    // Messages waiting for a retry: look again when the first becomes visible (a batch that ends
+    // schedules a pump too, which takes whatever is visible by then).
+    if (visible.length === 0 && waiting.length > 0 && this.delivering.size < this.options.concurrency) {
+      const next = Math.min(...waiting.map((message) => message.visibleAt));
+      if (next > now) this.timer = setTimeout(() => this.pump(), Math.max(1, next - now));
+    }
   }
 
   private loadConsumer(): Promise<SqsHandler> {
@@ -257,7 +274,7 @@ class RuleQueue {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.delivering;
+    await Promise.all(this.delivering);
   }
 }
 
@@ -294,7 +311,9 @@ const savePending = async (dir: string, rule: RuleDefinition, messages: readonly
 
 /**
  * The local stand-in for the EventBridge bus, its rules and their SQS queues: one queue per rule, fed
- * by the rule's pattern, delivering SQS batches of up to 10 EventBridge events to the rule's consumer.
+ * by the rule's pattern, delivering SQS batches of up to 10 EventBridge events to the rule's consumer,
+ * up to `concurrency` batches of a rule at a time (as Lambda's SQS event source scales out on a backlog;
+ * the consumers are made for concurrent, unordered delivery).
  * Failed messages come back after a backoff; after `maxReceiveCount` receives they go to the
  * dead-letter file of the rule.
  */
@@ -305,6 +324,7 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     stateDir,
     loadConsumer = (rule: RuleDefinition) => importFunction<SqsHandler>(rule.consumer, 'handler', repoRoot),
     retryDelay = { baseMs: 200, maxMs: 5_000 },
+    concurrency = 4,
     logger = consoleLogger('bus'),
     redriveDir,
     redrivePollMs,
@@ -317,8 +337,10 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     waiters = [];
     for (const resolve of resolved) resolve();
   };
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`The event bus concurrency must be a whole number ≥ 1, not ${concurrency}`);
   const queues = rules.map(
-    (rule) => new RuleQueue(rule, { deadLetterDir, retryDelay, logger, loadConsumer, onChange }),
+    (rule) => new RuleQueue(rule, { deadLetterDir, retryDelay, concurrency, logger, loadConsumer, onChange }),
   );
 
   if (stateDir) {

@@ -65,17 +65,13 @@ export class ProjectionRunner<Row> {
     const sk = rowKey(event.streamId);
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const { Item } = await this.options.client.send(
-        new GetItemCommand({
-          TableName: this.options.tableName,
-          Key: marshall({ pk, sk }),
-          ConsistentRead: true,
-        }),
-      );
-      const stored = Item ? unmarshall(Item) : undefined;
+      const { row: stored, asOf } = await this.readRow(pk, sk);
       const checkpoint = typeof stored?.version === 'number' ? stored.version : 0;
       if (event.version <= checkpoint) {
-        await this.advanceAsOf(pk, event.occurredAt);
+        // Applying the event set asOf in the same transaction, so asOf is normally at or past it already;
+        // the update is only for a summary left behind (one written before asOf was part of it).
+        if (this.projection.tracksAsOf && !(asOf !== undefined && asOf >= event.occurredAt))
+          await this.advanceAsOf(pk, event.occurredAt);
         return 'duplicate';
       }
       const events =
@@ -89,19 +85,69 @@ export class ProjectionRunner<Row> {
         throw new Error(`Event store has not yet got ${event.streamId} up to version ${event.version}`);
       const before = stored?.state as Row | undefined;
       const after = events.reduce(this.projection.evolveRow, before);
-      if (await this.write(pk, sk, checkpoint, event.version, before, after)) {
-        await this.advanceAsOf(
-          pk,
-          events
-            .map((e) => e.occurredAt)
-            .sort()
-            .at(-1) ?? event.occurredAt,
-        );
-        return 'applied';
-      }
+      const newest =
+        events
+          .map((e) => e.occurredAt)
+          .sort()
+          .at(-1) ?? event.occurredAt;
+      // asOf only grows: when the summary read is already at or past the newest event, it is left alone.
+      const advanceTo =
+        this.projection.tracksAsOf && !(asOf !== undefined && asOf >= newest) ? newest : undefined;
+      if (await this.write(pk, sk, checkpoint, event.version, before, after, advanceTo)) return 'applied';
       await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
     }
     throw new ServiceUnavailableError(`Projection ${this.projection.name}: too many concurrent updates`);
+  }
+
+  /**
+   * The stream's row, read consistently; for a projection that tracks `asOf`, with the summary's `asOf`
+   * in the same request (one BatchGetItem), so that a write leaves asOf out when it is already newer.
+   */
+  private async readRow(
+    pk: string,
+    sk: string,
+  ): Promise<{ row: Record<string, unknown> | undefined; asOf: string | undefined }> {
+    const TableName = this.options.tableName;
+    if (!this.projection.tracksAsOf) {
+      const { Item } = await this.options.client.send(
+        new GetItemCommand({ TableName, Key: marshall({ pk, sk }), ConsistentRead: true }),
+      );
+      return { row: Item ? unmarshall(Item) : undefined, asOf: undefined };
+    }
+    let row: Record<string, unknown> | undefined;
+    let asOf: string | undefined;
+    let keys: Record<string, AttributeValue>[] | undefined = [
+      marshall({ pk, sk }),
+      marshall({ pk, sk: SUMMARY }),
+    ];
+    for (let attempt = 1; keys?.length; attempt++) {
+      const page: BatchGetItemCommandOutput = await this.options.client.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [TableName]: {
+              Keys: keys,
+              ConsistentRead: true,
+              ProjectionExpression: '#pk, #sk, #version, #state, #asOf',
+              ExpressionAttributeNames: {
+                '#pk': 'pk',
+                '#sk': 'sk',
+                '#version': 'version',
+                '#state': 'state',
+                '#asOf': 'asOf',
+              },
+            },
+          },
+        }),
+      );
+      for (const item of page.Responses?.[TableName] ?? []) {
+        const found = unmarshall(item);
+        if (found.sk === SUMMARY) asOf = typeof found.asOf === 'string' ? found.asOf : undefined;
+        else row = found;
+      }
+      keys = page.UnprocessedKeys?.[TableName]?.Keys;
+      if (keys?.length) await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
+    }
+    return { row, asOf };
   }
 
   /**
@@ -277,7 +323,12 @@ export class ProjectionRunner<Row> {
     return result;
   }
 
-  /** Writes the row and the summary change; false when another delivery got there first (retry). */
+  /**
+   * Writes the row and the summary change, and advances the summary's asOf to `advanceTo` if given and
+   * newer, all in one request; false when another delivery got there first (retry). When only the asOf
+   * condition refused the transaction (a newer event was applied meanwhile), it is written again without
+   * asOf, which stays.
+   */
   private async write(
     pk: string,
     sk: string,
@@ -285,11 +336,12 @@ export class ProjectionRunner<Row> {
     version: number,
     before: Row | undefined,
     after: Row | undefined,
+    advanceTo?: string,
   ): Promise<boolean> {
     const TableName = this.options.tableName;
     const put = rowPut(TableName, pk, sk, checkpoint, version, after);
-    const change = this.projection.summaryChange?.(before, after);
-    const summaryUpdate = change && toSummaryUpdate(TableName, pk, change);
+    const change = this.projection.summaryChange?.(before, after) ?? { add: {}, set: {} };
+    const summaryUpdate = toSummaryUpdate(TableName, pk, change, advanceTo);
     try {
       if (!summaryUpdate) {
         await this.options.client.send(new PutItemCommand(put));
@@ -300,7 +352,12 @@ export class ProjectionRunner<Row> {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      if (error instanceof TransactionCanceledException) return false;
+      if (error instanceof TransactionCanceledException) {
+        const [row, summary] = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        if (advanceTo !== undefined && row === 'None' && summary === 'ConditionalCheckFailed')
+          return this.write(pk, sk, checkpoint, version, before, after);
+        return false;
+      }
       throw error;
     }
   }
@@ -395,7 +452,11 @@ const rowPut = (
   ExpressionAttributeValues: marshall({ ':checkpoint': checkpoint }),
 });
 
-const toSummaryUpdate = (TableName: string, pk: string, change: SummaryChange) => {
+/**
+ * The update of a summary item: counters added, values set and, with `asOf`, `asOf` set to it on the
+ * condition that it is newer (the only condition: without `asOf` the update always succeeds).
+ */
+const toSummaryUpdate = (TableName: string, pk: string, change: SummaryChange, asOf?: string) => {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const adds: string[] = [];
@@ -410,6 +471,11 @@ const toSummaryUpdate = (TableName: string, pk: string, change: SummaryChange) =
     values[`:s${index}`] = value;
     sets.push(`#s${index} = :s${index}`);
   });
+  if (asOf !== undefined) {
+    names['#asOf'] = 'asOf';
+    values[':asOf'] = asOf;
+    sets.push('#asOf = :asOf');
+  }
   if (adds.length === 0 && sets.length === 0) return undefined;
   return {
     TableName,
@@ -420,6 +486,7 @@ const toSummaryUpdate = (TableName: string, pk: string, change: SummaryChange) =
     ]
       .filter(Boolean)
       .join(' '),
+    ...(asOf !== undefined ? { ConditionExpression: 'attribute_not_exists(#asOf) OR #asOf < :asOf' } : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: marshall(values),
   };
