@@ -18,9 +18,23 @@ export const emailGuardKey = (conferenceId: string, address: string) =>
   `guard#email#${conferenceId}#${normalizeEmail(address)}`;
 export const seatsGuardKey = (conferenceId: string) => `guard#seats#${conferenceId}`;
 
+/** Events that take a seat or wait for one: only their guards need the conference's capacity. */
+export const seatRuleApplies = (events: readonly RegistrationEvent[]): boolean =>
+  events.some(
+    (event) =>
+      event.type === 'DelegateRegistered' ||
+      event.type === 'DelegateWaitlisted' ||
+      event.type === 'WaitlistedDelegatePromoted',
+  );
+
+const capacityFor = (capacity: number | undefined): number => {
+  if (capacity === undefined) throw new Error('The seat rule needs the conference capacity');
+  return capacity;
+};
+
 export const registrationGuards = (
   registration: { conferenceId: string; registrationId: string; email: string },
-  capacity: number,
+  capacity: number | undefined,
   events: readonly RegistrationEvent[],
 ): RegistrationGuard[] =>
   events.flatMap((event): RegistrationGuard[] => {
@@ -31,15 +45,15 @@ export const registrationGuards = (
       case 'DelegateRegistered':
         return [
           { kind: 'claim', name: 'email', key: email, owner },
-          { kind: 'take-seat', name: 'seats', key: seats, capacity },
+          { kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) },
         ];
       case 'DelegateWaitlisted':
         return [
           { kind: 'claim', name: 'email', key: email, owner },
-          { kind: 'assert-full', name: 'seats', key: seats, capacity },
+          { kind: 'assert-full', name: 'seats', key: seats, capacity: capacityFor(capacity) },
         ];
       case 'WaitlistedDelegatePromoted':
-        return [{ kind: 'take-seat', name: 'seats', key: seats, capacity }];
+        return [{ kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) }];
       case 'RegistrationCancelled':
         return [
           { kind: 'release', name: 'email', key: email, owner },

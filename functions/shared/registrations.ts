@@ -5,7 +5,7 @@ import {
   registrationStreamId,
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { registrationGuards } from '../../domain/registration/invariants.js';
+import { registrationGuards, seatRuleApplies } from '../../domain/registration/invariants.js';
 import { fold } from '../../domain/shared/decider.js';
 import { retryOnStreamConflict, toStoreGuard } from './command.js';
 import { notFound } from './errors.js';
@@ -42,21 +42,23 @@ export interface RegistrationChange {
  * Load → decide → append for an existing registration, with the guards its events need. A concurrent
  * change to the same registration makes it load and decide again; a refused guard is left to the caller.
  */
-export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> => {
-  const conference = await loadConference(change.conferenceId);
-  return retryOnStreamConflict(`Registration ${change.registrationId}`, async () => {
+export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> =>
+  retryOnStreamConflict(`Registration ${change.registrationId}`, async () => {
     const { registration, version } = await loadRegistration(change.conferenceId, change.registrationId);
     change.authorize?.(registration);
     const now = new Date().toISOString();
     const events = registrationDecider.decide(change.command(now), registration);
+    // Cancelling and checking in need no capacity: a cold function then makes no conference read.
+    const capacity = seatRuleApplies(events)
+      ? (await loadConference(change.conferenceId)).capacity
+      : undefined;
     await eventStore().append({
       ...change.metadata,
       now,
       conferenceId: change.conferenceId,
       streams: [{ streamId: registrationStreamId(change.registrationId), expectedVersion: version, events }],
-      guards: registrationGuards(registration, conference.capacity, events).map(toStoreGuard),
+      guards: registrationGuards(registration, capacity, events).map(toStoreGuard),
       idempotency: change.idempotency?.(events),
     });
     return events;
   });
-};

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { registrationDecider } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { emailGuardKey, registrationGuards, seatsGuardKey } from '../../domain/registration/invariants.js';
+import {
+  emailGuardKey,
+  registrationGuards,
+  seatRuleApplies,
+  seatsGuardKey,
+} from '../../domain/registration/invariants.js';
 import { ConflictError, NotFoundError } from '../../domain/shared/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { delegate } from './fixtures.js';
@@ -147,5 +152,18 @@ describe('Registration guards', () => {
   });
   it('a check-in needs no guard', () => {
     expect(registrationGuards(ids, 600, [checkedIn])).toEqual([]);
+  });
+});
+
+describe('Registration guards need the capacity only for seats', () => {
+  const ids = { conferenceId: 'c1', registrationId: 'r1', email: 'a@example.org' };
+  it('a cancellation or check-in needs no capacity', () => {
+    expect(seatRuleApplies([cancelled('registered'), checkedIn])).toBe(false);
+    expect(() => registrationGuards(ids, undefined, [cancelled('registered')])).not.toThrow();
+  });
+  it('taking a seat or waiting for one does', () => {
+    expect(seatRuleApplies([registered])).toBe(true);
+    expect(seatRuleApplies([waitlisted])).toBe(true);
+    expect(() => registrationGuards(ids, undefined, [registered])).toThrow(/capacity/);
   });
 });
