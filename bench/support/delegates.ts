@@ -1,4 +1,5 @@
 /** Registration bodies for the load proof and the benchmarks: varied, valid, deterministic. */
+import { type DelegateCategory, delegateCategories } from '../../domain/registration/events.js';
 
 const givenNames = ['Ana', 'Jukka', 'Min-jun', 'Layla', 'Aoife', 'Tomás', 'Mekdes', 'Wei', 'Olivia', 'Ñandú'];
 const familyNames = ['Pérez', 'Virtanen', 'Kim', 'Haddad', 'Murphy', 'Benítez', 'Tesfaye', 'Zhang', 'Jones'];
@@ -16,17 +17,7 @@ const places: Array<[country: string, city: string]> = [
   ['BR', 'Sorocaba'],
   ['PH', 'Balanga'],
 ];
-const categories = [
-  'political-leader',
-  'mayor',
-  'education-executive',
-  'civil-society',
-  'academic',
-  'private-sector',
-  'international-organization',
-  'media',
-  'other',
-] as const;
+const categories = delegateCategories;
 
 export interface RegistrationBody {
   givenName: string;
@@ -35,7 +26,7 @@ export interface RegistrationBody {
   country: string;
   city: string;
   organization?: string;
-  category: (typeof categories)[number];
+  category: DelegateCategory;
   consent: true;
 }
 

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../events.js';
-import type { RegistrationStatus } from '../registration/events.js';
+import { type RegistrationStatus, registrationEventTypes } from '../registration/events.js';
 
 /**
  * The delegate counts of a conference (CONTRACT section 2), built from one row per stream. A row holds
@@ -17,14 +17,7 @@ export interface SummaryChange {
   set: Record<string, string | number>;
 }
 
-export const delegateCountsEventTypes = [
-  'ConferenceCreated',
-  'DelegateRegistered',
-  'DelegateWaitlisted',
-  'WaitlistedDelegatePromoted',
-  'RegistrationCancelled',
-  'DelegateCheckedIn',
-] as const;
+export const delegateCountsEventTypes = ['ConferenceCreated', ...registrationEventTypes] as const;
 
 export const evolveDelegateCountsRow = (
   row: DelegateCountsRow | undefined,

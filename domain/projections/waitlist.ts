@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../events.js';
-import type { RegistrationStatus } from '../registration/events.js';
+import { type RegistrationStatus, registrationEventTypes } from '../registration/events.js';
 
 /** What the waitlist process needs of each registration: its status and how long it has waited. */
 export interface WaitlistRow {
@@ -8,13 +8,7 @@ export interface WaitlistRow {
   registeredAt: string;
 }
 
-export const waitlistEventTypes = [
-  'DelegateRegistered',
-  'DelegateWaitlisted',
-  'WaitlistedDelegatePromoted',
-  'RegistrationCancelled',
-  'DelegateCheckedIn',
-] as const;
+export const waitlistEventTypes = [...registrationEventTypes] as const;
 
 export const evolveWaitlistRow = (
   row: WaitlistRow | undefined,

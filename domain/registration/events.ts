@@ -57,3 +57,11 @@ type DataOf<T extends keyof typeof registrationEvents> = z.infer<(typeof registr
 export type RegistrationEvent = {
   [T in keyof typeof registrationEvents]: { type: T; data: DataOf<T> };
 }[keyof typeof registrationEvents];
+
+export const registrationEventTypes = [
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'WaitlistedDelegatePromoted',
+  'RegistrationCancelled',
+  'DelegateCheckedIn',
+] as const satisfies readonly (keyof typeof registrationEvents)[];
