@@ -34,7 +34,7 @@ import {
   redriveLocal,
 } from '../redrive.js';
 import { PIPE_DEAD_LETTER_QUEUE } from '../stream-poller.js';
-import { requiredOutput, stackOutputs } from './targets.js';
+import { requiredOutput, stackOutputs, targetOptions } from './targets.js';
 
 const queueNames = [...rules.map((rule) => rule.name), PIPE_DEAD_LETTER_QUEUE];
 
@@ -55,11 +55,7 @@ const parse = () => {
       all: { type: 'boolean', default: false },
       peek: { type: 'string', default: '5' },
       wait: { type: 'string', default: '30' },
-      cloud: { type: 'boolean', default: false },
-      stage: { type: 'string', default: 'dev' },
-      stack: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...targetOptions,
     },
     allowPositionals: true,
     strict: true,

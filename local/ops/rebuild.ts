@@ -21,7 +21,13 @@ import {
 import { dataDirFromEnv } from '../data-dir.js';
 import { errorMessage } from '../log.js';
 import { createLazyRateProgress } from './progress.js';
-import { connectCloud, connectLocal, dynamoDbPortFromEnv, type TablesTarget } from './targets.js';
+import {
+  connectCloud,
+  connectLocal,
+  dynamoDbPortFromEnv,
+  type TablesTarget,
+  targetOptions,
+} from './targets.js';
 
 const usage = `usage: npm run rebuild -- <projection>... | --all [--keep-old] [--force] [--segments N]
                  [--cloud [--stage dev|prod] [--stack NAME] [--region REGION]]
@@ -37,11 +43,7 @@ const parse = () => {
       'keep-old': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       segments: { type: 'string', default: '4' },
-      cloud: { type: 'boolean', default: false },
-      stage: { type: 'string', default: 'dev' },
-      stack: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...targetOptions,
     },
     allowPositionals: true,
     strict: true,

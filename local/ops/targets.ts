@@ -174,3 +174,12 @@ export const dynamoDbPortFromEnv = (value = process.env.DYNAMODB_PORT): number =
     throw new Error(`DYNAMODB_PORT must be a port number, not "${value}"`);
   return port;
 };
+
+/** The command-line options every ops command takes to choose its target (parseArgs option specs). */
+export const targetOptions = {
+  cloud: { type: 'boolean', default: false },
+  stage: { type: 'string', default: 'dev' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
