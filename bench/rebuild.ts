@@ -17,11 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../domain/events.js';
 import type { SummaryChange } from '../domain/projections/delegate-counts.js';
 import { EventStore } from '../functions/shared/event-store.js';
+import { parallelScan } from '../functions/shared/parallel-scan.js';
 import { ProjectionRunner } from '../functions/shared/projection-runner.js';
 import { readModelPartition, rowKey, SUMMARY } from '../functions/shared/read-models.js';
 import {
@@ -100,35 +101,21 @@ const foldGeneration = (projection: AnyProjection, streams: EventEnvelope[][], g
 /** Every item of the read-models table, by `projection#generation` then `conferenceId sk`. */
 const readGenerations = async (client: DynamoDBClient, tableName: string) => {
   const generations = new Map<string, Map<string, string>>();
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let startKey: ScanCommandOutput['LastEvaluatedKey'];
-      do {
-        const page: ScanCommandOutput = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: segments,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const raw of page.Items ?? []) {
-          const { pk, sk, ...item } = unmarshall(raw);
-          const match = /^(.+?)#g(\d+)#(.+)$/.exec(String(pk));
-          if (!match) continue;
-          const key = `${match[1]}#${match[2]}`;
-          const generation = generations.get(key) ?? new Map<string, string>();
-          // A counter at 0 is the same as none (the live path adds +1 and -1, a fold never writes it).
-          const normalized = Object.entries(item)
-            .filter(([, value]) => value !== 0)
-            .sort(([a], [b]) => a.localeCompare(b));
-          generation.set(`${match[3]} ${sk}`, JSON.stringify(normalized));
-          generations.set(key, generation);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }),
-  );
+  await parallelScan(client, { TableName: tableName }, segments, (page) => {
+    for (const raw of page.Items ?? []) {
+      const { pk, sk, ...item } = unmarshall(raw);
+      const match = /^(.+?)#g(\d+)#(.+)$/.exec(String(pk));
+      if (!match) continue;
+      const key = `${match[1]}#${match[2]}`;
+      const generation = generations.get(key) ?? new Map<string, string>();
+      // A counter at 0 is the same as none (the live path adds +1 and -1, a fold never writes it).
+      const normalized = Object.entries(item)
+        .filter(([, value]) => value !== 0)
+        .sort(([a], [b]) => a.localeCompare(b));
+      generation.set(`${match[3]} ${sk}`, JSON.stringify(normalized));
+      generations.set(key, generation);
+    }
+  });
   return generations;
 };
 
@@ -136,26 +123,19 @@ const readGenerations = async (client: DynamoDBClient, tableName: string) => {
 const rawScan = async (client: DynamoDBClient, tableName: string) => {
   let events = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let startKey: ScanCommandOutput['LastEvaluatedKey'];
-      do {
-        const page: ScanCommandOutput = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: segments,
-            FilterExpression: '#kind = :event',
-            ExpressionAttributeNames: { '#kind': 'kind' },
-            ExpressionAttributeValues: marshall({ ':event': 'event' }),
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        events += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }),
+  await parallelScan(
+    client,
+    {
+      TableName: tableName,
+      FilterExpression: '#kind = :event',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: marshall({ ':event': 'event' }),
+      ConsistentRead: true,
+    },
+    segments,
+    (page) => {
+      events += page.Count ?? 0;
+    },
   );
   return { events, ms: performance.now() - started };
 };

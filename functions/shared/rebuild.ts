@@ -13,6 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../domain/events.js';
 import { EventStore, fullJitter } from './event-store.js';
+import { parallelScan } from './parallel-scan.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
 import { POINTER_TTL_MS, pointerKey } from './read-models.js';
@@ -489,23 +490,18 @@ export const deleteOldGenerations = async (options: DeleteOldOptions): Promise<n
     await Promise.all(Array.from({ length: 4 }, worker));
   };
 
-  const scanSegment = async (segment: number) => {
-    let startKey: ScanCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: ScanCommandOutput = await client.send(
-        new ScanCommand({
-          TableName: readModelsTable,
-          Segment: segment,
-          TotalSegments: segments,
-          ProjectionExpression: 'pk, sk',
-          FilterExpression: names.map((_, index) => `begins_with(pk, :p${index})`).join(' OR '),
-          ExpressionAttributeValues: marshall(
-            Object.fromEntries(names.map((name, index) => [`:p${index}`, `${name}#g`])),
-          ),
-          ExclusiveStartKey: startKey,
-        }),
-        { abortSignal: signal },
-      );
+  await parallelScan(
+    client,
+    {
+      TableName: readModelsTable,
+      ProjectionExpression: 'pk, sk',
+      FilterExpression: names.map((_, index) => `begins_with(pk, :p${index})`).join(' OR '),
+      ExpressionAttributeValues: marshall(
+        Object.fromEntries(names.map((name, index) => [`:p${index}`, `${name}#g`])),
+      ),
+    },
+    segments,
+    async (page) => {
       const old = (page.Items ?? []).filter((item) => {
         const match = generationOf.exec(item.pk?.S ?? '');
         const active = match?.[1] === undefined ? undefined : keep.get(match[1]);
@@ -514,10 +510,8 @@ export const deleteOldGenerations = async (options: DeleteOldOptions): Promise<n
       await deleteKeys(old.map((item) => ({ pk: item.pk as AttributeValue, sk: item.sk as AttributeValue })));
       progress.scannedItems += page.ScannedCount ?? 0;
       options.onProgress?.({ ...progress });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  };
-
-  await Promise.all(Array.from({ length: segments }, (_, segment) => scanSegment(segment)));
+    },
+    signal,
+  );
   return progress.deleted;
 };
