@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { agendaDecider } from '../../domain/agenda/decider.js';
+import { agendaDecider, agendaStreamId } from '../../domain/agenda/decider.js';
 import { alreadyGranted, awardDecider, awardGuardKey, awardsStreamId } from '../../domain/award/decider.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { loadAgenda, loadAwards } from '../shared/agenda.js';
@@ -22,10 +22,17 @@ export const handler = httpRoute('organizer', (request) =>
     await retryOnStreamConflict(`The awards of conference ${conferenceId}`, async () => {
       const [awards, agenda] = await Promise.all([
         loadAwards(conferenceId),
-        grant.sessionId === undefined ? { state: agendaDecider.initialState } : loadAgenda(conferenceId),
+        grant.sessionId === undefined ? undefined : loadAgenda(conferenceId),
       ]);
       const events = awardDecider.decide(
-        { type: 'GrantAward', awardId, conferenceId, grant, agenda: agenda.state, now: metadata.now },
+        {
+          type: 'GrantAward',
+          awardId,
+          conferenceId,
+          grant,
+          agenda: agenda?.state ?? agendaDecider.initialState,
+          now: metadata.now,
+        },
         awards.state,
       );
       try {
@@ -33,6 +40,8 @@ export const handler = httpRoute('organizer', (request) =>
           ...metadata,
           conferenceId,
           streams: [{ streamId: awardsStreamId(conferenceId), expectedVersion: awards.version, events }],
+          // The session it is presented in must still be as read: not cancelled meanwhile.
+          unchanged: agenda ? [{ streamId: agendaStreamId(conferenceId), version: agenda.version }] : [],
           guards: [{ op: 'claim', name: AWARD_GUARD, key: awardGuardKey(grant), owner: awardId }],
           idempotency: idempotency.record(response),
         });

@@ -41,8 +41,16 @@ export interface IdempotencyWrite {
   now: number;
 }
 
+/** A stream the decision read but does not append to: the append holds only if it is still at `version`. */
+export interface UnchangedStream {
+  streamId: string;
+  version: number;
+}
+
 export interface AppendRequest {
   streams: StreamAppend[];
+  /** Streams the decision depended on, checked in the same transaction (a conflict is a stream conflict). */
+  unchanged?: UnchangedStream[];
   guards?: Guard[];
   idempotency?: IdempotencyWrite;
   conferenceId: string;
@@ -228,6 +236,23 @@ export class EventStore {
           conflict,
         );
       });
+    }
+
+    for (const { streamId, version } of request.unchanged ?? []) {
+      const conflict: AppendConflict = { reason: 'stream', streamId, expectedVersion: version };
+      const check = (sk: number, ConditionExpression: string) =>
+        add(
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: marshall({ pk: streamId, sk }),
+              ConditionExpression,
+            },
+          },
+          conflict,
+        );
+      if (version > 0) check(version, 'attribute_exists(pk)');
+      check(version + 1, 'attribute_not_exists(pk)');
     }
 
     for (const guard of request.guards ?? [])

@@ -131,6 +131,26 @@ describe('Event store on DynamoDB Local', () => {
     expect(await store.load(fresh)).toEqual([]);
   });
 
+  it('holds an append to streams it read but does not write: refused once such a stream moved on', async () => {
+    const read = `registration-${randomUUID()}`;
+    await appendTo(read, 0, [registered('r1')]);
+    const append = (target: string) =>
+      store.append({
+        ...context,
+        streams: [{ streamId: target, expectedVersion: 0, events: [registered('r2')] }],
+        unchanged: [{ streamId: read, version: 1 }],
+      });
+    const first = `registration-${randomUUID()}`;
+    await append(first);
+    expect(await store.load(first)).toHaveLength(1);
+
+    await appendTo(read, 1, [checkedIn('r1')]);
+    const second = `registration-${randomUUID()}`;
+    const conflict = await conflictOf(append(second));
+    expect(conflict.conflicts).toEqual([{ reason: 'stream', streamId: read, expectedVersion: 1 }]);
+    expect(await store.load(second)).toEqual([]);
+  });
+
   it('never lets more appends take a seat than the capacity, under concurrency', async () => {
     const seats: Guard = {
       op: 'increment',
