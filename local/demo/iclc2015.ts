@@ -873,7 +873,7 @@ const country = (
   names: nameSet,
 });
 
-/** 78 countries, weighted to the host region as the real attendance was. */
+/** 77 countries, weighted to the host region as the real attendance was. */
 export const countries: readonly Country[] = [
   // Latin America and the Caribbean
   country(
