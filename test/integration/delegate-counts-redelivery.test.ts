@@ -3,7 +3,6 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
 import {
@@ -17,7 +16,8 @@ import { EventStore } from '../../functions/shared/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/read-models.js';
-import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { delegate } from '../domain/fixtures.js';
+import { appendConference } from '../support/seed.js';
 import { createTestTables, type TestTables } from '../support/tables.js';
 
 let tables: TestTables;
@@ -32,18 +32,7 @@ const categories = ['mayor', 'academic', 'civil-society'] as const;
 /** Writes a realistic history through the deciders: 40 delegates, some promoted, checked in, cancelled. */
 const writeHistory = async () => {
   const now = (minute: number) => new Date(Date.UTC(2015, 8, 1, 8, minute)).toISOString();
-  const created = conferenceDecider.decide(
-    { type: 'CreateConference', conferenceId, details: iclc2015 },
-    conferenceDecider.initialState,
-  );
-  history.push(
-    ...(await store.append({
-      conferenceId,
-      correlationId: 'seed',
-      now: now(0),
-      streams: [{ streamId: conferenceStreamId(conferenceId), expectedVersion: 0, events: created }],
-    })),
-  );
+  history.push(...(await appendConference(store, conferenceId, { now: now(0) })));
   for (let i = 0; i < 40; i++) {
     const registrationId = randomUUID();
     const commands: RegistrationCommand[] = [

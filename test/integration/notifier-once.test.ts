@@ -1,14 +1,14 @@
 import { readdirSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import { EventStore } from '../../functions/shared/event-store.js';
-import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { delegate } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { importHandler, prepareHandlerEnvironment } from '../support/handler-environment.js';
+import { appendConference } from '../support/seed.js';
 
 /** A notification's event delivered three times (in one batch and in later ones) gives one email. */
 let handler: (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
@@ -31,19 +31,7 @@ beforeAll(async () => {
   outbox = environment.outbox;
   const store = new EventStore({ client: tables.client, tableName: tables.events });
   const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
-  await store.append({
-    ...context,
-    streams: [
-      {
-        streamId: conferenceStreamId('c1'),
-        expectedVersion: 0,
-        events: conferenceDecider.decide(
-          { type: 'CreateConference', conferenceId: 'c1', details: iclc2015 },
-          { status: 'none' },
-        ),
-      },
-    ],
-  });
+  await appendConference(store, 'c1', context);
   [registered] = (await store.append({
     ...context,
     streams: [

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import { EventStore } from '../../functions/shared/event-store.js';
@@ -10,7 +9,8 @@ import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/read-models.js';
 import { localClientConfig } from '../../local/aws-config.js';
-import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { delegate } from '../domain/fixtures.js';
+import { appendConference } from '../support/seed.js';
 import { createTestTables, type TestTables } from '../support/tables.js';
 
 let tables: TestTables;
@@ -21,18 +21,7 @@ const at = (minute: number) => new Date(Date.UTC(2015, 8, 1, 8, minute)).toISOSt
 
 /** The conference, then three registrations a minute apart. */
 const writeHistory = async () => {
-  const created = conferenceDecider.decide(
-    { type: 'CreateConference', conferenceId, details: iclc2015 },
-    conferenceDecider.initialState,
-  );
-  history.push(
-    ...(await store.append({
-      conferenceId,
-      correlationId: 'seed',
-      now: at(0),
-      streams: [{ streamId: conferenceStreamId(conferenceId), expectedVersion: 0, events: created }],
-    })),
-  );
+  history.push(...(await appendConference(store, conferenceId, { now: at(0) })));
   for (let i = 1; i <= 3; i++) {
     const registrationId = randomUUID();
     const events = registrationDecider.decide(

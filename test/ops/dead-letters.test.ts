@@ -16,6 +16,7 @@ import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
 import { handoverState, pendingHandovers, redriveFolder, redriveLocal } from '../../local/redrive.js';
 import { PIPE_DEAD_LETTER_QUEUE } from '../../local/stream-poller.js';
+import { iclc2015 } from '../domain/fixtures.js';
 
 /**
  * A poison event on the local stack: its consumer fails it until the cause is fixed, it lands in the
@@ -79,21 +80,7 @@ const conferenceItem = (eventId: string) => {
     version: 1,
     conferenceId,
     occurredAt: '2015-06-01T12:00:00.000Z',
-    data: {
-      conferenceId,
-      name: 'ICLC',
-      acronym: 'ICLC2015',
-      city: 'Mexico City',
-      country: 'MX',
-      venue: 'Palacio de Bellas Artes',
-      timezone: 'America/Mexico_City',
-      startDate: '2015-09-28',
-      endDate: '2015-09-30',
-      dailyStart: '09:00',
-      dailyEnd: '17:00',
-      capacity: 10,
-      rooms: [{ name: 'Main' }],
-    },
+    data: { conferenceId, ...iclc2015, name: 'ICLC', capacity: 10, rooms: [{ name: 'Main' }] },
     metadata: { correlationId: 'c', schemaVersion: 1 },
   };
 };

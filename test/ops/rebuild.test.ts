@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
 import {
@@ -41,6 +40,7 @@ import { localClientConfig } from '../../local/aws-config.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { appendConference } from '../support/seed.js';
 
 /**
  * The rebuild of read models on a running local stack (real projectors, bus and stream poller) over the
@@ -103,21 +103,7 @@ const register = async (index: number, seatAvailable = true) => {
 
 /** 1 conference and 36 registrations: seated, waitlisted then promoted or cancelled, checked in, cancelled. */
 const writeHistory = async () => {
-  await store.append({
-    conferenceId,
-    correlationId: 'rebuild-test',
-    now: now(),
-    streams: [
-      {
-        streamId: conferenceStreamId(conferenceId),
-        expectedVersion: 0,
-        events: conferenceDecider.decide(
-          { type: 'CreateConference', conferenceId, details: iclc2015 },
-          conferenceDecider.initialState,
-        ),
-      },
-    ],
-  });
+  await appendConference(store, conferenceId, { now: now(), correlationId: 'rebuild-test' });
   for (let i = 0; i < 36; i++) {
     // Nobody stays waitlisted, so that the waitlist process issues no promotions of its own.
     const id = await register(i, i % 4 !== 0);
