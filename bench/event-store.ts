@@ -171,15 +171,15 @@ const main = () =>
       events: ours[eventsTable.id] ?? '',
       readModels: ours[readModelsTable.id] ?? '',
     });
-    const { dynamoDb } = await import('../functions/shared/config.js');
-    const { eventStore } = await import('../functions/shared/stores.js');
+    const { dynamoDb } = await import('../functions/shared/runtime/config.js');
+    const { eventStore } = await import('../functions/shared/event-store/stores.js');
     const route = routes.find((r) => r.name === 'RegisterDelegate');
     if (!route) throw new Error('No RegisterDelegate route');
     const { handler } = (await import(`../${route.entry.replace(/\.ts$/, '.js')}`)) as {
       handler: HttpHandler;
     };
 
-    // One client for every path, the handlers' own (functions/shared/config.ts), so that all share its settings
+    // One client for every path, the handlers' own (functions/shared/runtime/config.ts), so that all share its settings
     // and its connection pool.
     const shared = dynamoDb();
     const oursTrips = countRoundTrips(shared);

@@ -21,10 +21,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../domain/events.js';
 import type { SummaryChange } from '../domain/projections/delegate-counts.js';
-import { EventStore } from '../functions/shared/event-store.js';
-import { parallelScan } from '../functions/shared/parallel-scan.js';
-import { ProjectionRunner } from '../functions/shared/projection-runner.js';
-import { readModelPartition, rowKey, SUMMARY } from '../functions/shared/read-models.js';
+import { EventStore } from '../functions/shared/event-store/event-store.js';
+import { parallelScan } from '../functions/shared/event-store/parallel-scan.js';
+import { ProjectionRunner } from '../functions/shared/projections/projection-runner.js';
+import { readModelPartition, rowKey, SUMMARY } from '../functions/shared/projections/read-models.js';
 import {
   type AnyProjection,
   approximateItemCount,
@@ -32,7 +32,7 @@ import {
   POINTER_SETTLE_MS,
   rebuild,
   rebuildableProjections,
-} from '../functions/shared/rebuild.js';
+} from '../functions/shared/projections/rebuild.js';
 import { eventsTable, readModelsTable } from '../infra/definitions/tables.js';
 import { localClientConfig } from '../local/aws-config.js';
 import { createTables } from '../local/create-tables.js';

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:round-trips`: DynamoDB round trips per command on its happy path, counted by a middleware
- * on the handlers' own DynamoDB client (functions/shared/config.ts), every command sent with an
+ * on the handlers' own DynamoDB client (functions/shared/runtime/config.ts), every command sent with an
  * Idempotency-Key (its stored response goes into the same transaction), with its uniqueness and seat
  * guards. "Cold": the first command an execution environment handles for a conference (it reads the
  * conference once, then keeps it: conferences never change); "warm": every command after that.
@@ -75,9 +75,9 @@ const main = () =>
         OUTBOX_DIR: join(dataDir, 'outbox'),
       });
       const token = await signOrganizerToken({ dataDir });
-      const { dynamoDb } = await import('../functions/shared/config.js');
-      const { eventStore } = await import('../functions/shared/stores.js');
-      const { toStoreGuard } = await import('../functions/shared/command.js');
+      const { dynamoDb } = await import('../functions/shared/runtime/config.js');
+      const { eventStore } = await import('../functions/shared/event-store/stores.js');
+      const { toStoreGuard } = await import('../functions/shared/commands/command.js');
       const trips = countRoundTrips(dynamoDb());
       const handlers = new Map<string, HttpHandler>();
       for (const route of routes.filter((r) => r.method === 'POST'))

@@ -41,7 +41,7 @@ export const handlerEnvironment = (endpoint: string, tables: { events: string; r
   delete process.env.AWS_SESSION_TOKEN;
 };
 
-/** A client with the settings the handlers use (functions/shared/config.ts: maxAttempts 4). */
+/** A client with the settings the handlers use (functions/shared/runtime/config.ts: maxAttempts 4). */
 export const benchClient = (endpoint: string) =>
   new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 4 });
 

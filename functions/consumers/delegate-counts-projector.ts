@@ -1,9 +1,9 @@
-import { dynamoDb, tableNames } from '../shared/config.js';
-import { busConsumer } from '../shared/consumer.js';
-import { ProjectionRunner } from '../shared/projection-runner.js';
-import { delegateCountsProjection } from '../shared/projections.js';
-import { liveGenerations } from '../shared/read-models.js';
-import { eventStore } from '../shared/stores.js';
+import { eventStore } from '../shared/event-store/stores.js';
+import { ProjectionRunner } from '../shared/projections/projection-runner.js';
+import { delegateCountsProjection } from '../shared/projections/projections.js';
+import { liveGenerations } from '../shared/projections/read-models.js';
+import { dynamoDb, tableNames } from '../shared/runtime/config.js';
+import { busConsumer } from '../shared/runtime/consumer.js';
 
 const runner = new ProjectionRunner(delegateCountsProjection, {
   client: dynamoDb(),

@@ -6,12 +6,12 @@ import {
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { busConsumer } from '../shared/consumer.js';
-import { composeEmail } from '../shared/mail.js';
-import { notificationChannels, notificationSender } from '../shared/notification-channels.js';
-import { logger } from '../shared/observability.js';
-import { once } from '../shared/once.js';
-import { eventStore, loadConference } from '../shared/stores.js';
+import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { composeEmail } from '../shared/notifications/mail.js';
+import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
+import { once } from '../shared/notifications/once.js';
+import { busConsumer } from '../shared/runtime/consumer.js';
+import { logger } from '../shared/runtime/observability.js';
 
 const agendaChanges = new Set<string>(agendaChangeEventTypes);
 

@@ -4,17 +4,17 @@ import type { EventEnvelope } from '../../domain/events.js';
 import { mayFreeASeat, type WaitlistRow, waitingInOrder } from '../../domain/projections/waitlist.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
 import { ConflictError } from '../../domain/shared/errors.js';
-import { SEATS_HELD } from '../shared/command.js';
-import { dynamoDb, tableNames } from '../shared/config.js';
-import { busConsumer } from '../shared/consumer.js';
-import { AppendConflictError } from '../shared/event-store.js';
-import { logger } from '../shared/observability.js';
-import { ProjectionRunner } from '../shared/projection-runner.js';
-import { waitlistProjection } from '../shared/projections.js';
-import { readModelRows } from '../shared/read-model-rows.js';
-import { liveGenerations } from '../shared/read-models.js';
-import { changeRegistration } from '../shared/registrations.js';
-import { eventStore, loadConference } from '../shared/stores.js';
+import { SEATS_HELD } from '../shared/commands/command.js';
+import { changeRegistration } from '../shared/commands/registrations.js';
+import { AppendConflictError } from '../shared/event-store/event-store.js';
+import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { ProjectionRunner } from '../shared/projections/projection-runner.js';
+import { waitlistProjection } from '../shared/projections/projections.js';
+import { readModelRows } from '../shared/projections/read-model-rows.js';
+import { liveGenerations } from '../shared/projections/read-models.js';
+import { dynamoDb, tableNames } from '../shared/runtime/config.js';
+import { busConsumer } from '../shared/runtime/consumer.js';
+import { logger } from '../shared/runtime/observability.js';
 
 const runner = new ProjectionRunner(waitlistProjection, {
   client: dynamoDb(),

@@ -1,8 +1,8 @@
-import { authorizeDelegate } from '../shared/auth.js';
-import { commandMetadata } from '../shared/command.js';
-import { httpRoute, pathId } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { changeRegistration } from '../shared/registrations.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { changeRegistration } from '../shared/commands/registrations.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { authorizeDelegate } from '../shared/http/auth.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', (request) =>
   idempotent(request, async (idempotency) => {

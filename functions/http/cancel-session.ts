@@ -1,8 +1,8 @@
-import { changeAgenda } from '../shared/agenda.js';
-import { commandMetadata } from '../shared/command.js';
-import { httpRoute, pathId } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { loadConference } from '../shared/stores.js';
+import { changeAgenda } from '../shared/commands/agenda.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
   idempotent(request, async (idempotency) => {

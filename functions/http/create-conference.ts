@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import { conferenceDetailsSchema } from '../../domain/conference/events.js';
-import { commandMetadata } from '../shared/command.js';
-import { httpRoute, parseBody } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { eventStore } from '../shared/stores.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { eventStore } from '../shared/event-store/stores.js';
+import { httpRoute, parseBody } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
   idempotent(request, async (idempotency) => {

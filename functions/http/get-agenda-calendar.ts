@@ -1,6 +1,6 @@
-import { readAgenda } from '../shared/agenda.js';
-import { agendaCalendar, CALENDAR_CONTENT_TYPE } from '../shared/agenda-calendar.js';
-import { conditionalGet, httpRoute, pathId } from '../shared/http.js';
+import { readAgenda } from '../shared/commands/agenda.js';
+import { agendaCalendar, CALENDAR_CONTENT_TYPE } from '../shared/formats/agenda-calendar.js';
+import { conditionalGet, httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => {
   const agenda = await readAgenda(pathId(request, 'conferenceId'));

@@ -1,5 +1,5 @@
-import { httpRoute, pathId } from '../shared/http.js';
-import { loadConference } from '../shared/stores.js';
+import { loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => ({
   status: 200,

@@ -1,8 +1,8 @@
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
-import { httpRoute, pathId } from '../shared/http.js';
-import { delegateCountsProjection } from '../shared/projections.js';
-import { readModelItem, SUMMARY } from '../shared/read-models.js';
-import { loadConference } from '../shared/stores.js';
+import { loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
+import { delegateCountsProjection } from '../shared/projections/projections.js';
+import { readModelItem, SUMMARY } from '../shared/projections/read-models.js';
 
 export const handler = httpRoute('public', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DOCS_SCRIPT } from '../../infra/definitions/routes.js';
-import { readBundledFile } from '../shared/bundled-files.js';
-import { type HttpRequest, httpRoute, noneMatchHolds } from '../shared/http.js';
+import { readBundledFile } from '../shared/http/bundled-files.js';
+import { type HttpRequest, httpRoute, noneMatchHolds } from '../shared/http/http.js';
 
 interface Variant {
   body: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import escapeHtml from 'escape-html';
-import { httpRoute } from '../shared/http.js';
+import { httpRoute } from '../shared/http/http.js';
 
 /** Where the page finds the document and the renderer, relative to `/docs`: the same origin, always. */
 const DOCS_LINKS = { document: 'openapi.json', script: 'docs/assets/api-reference.js' } as const;

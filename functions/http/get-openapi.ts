@@ -1,4 +1,4 @@
-import { conditionalGet, httpRoute } from '../shared/http.js';
+import { conditionalGet, httpRoute } from '../shared/http/http.js';
 import { openApiDocument } from './openapi-document.js';
 
 let body: string | undefined;

@@ -1,6 +1,6 @@
-import { authorizeDelegate } from '../shared/auth.js';
-import { httpRoute, pathId } from '../shared/http.js';
-import { loadRegistration } from '../shared/registrations.js';
+import { loadRegistration } from '../shared/commands/registrations.js';
+import { authorizeDelegate } from '../shared/http/auth.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');

@@ -1,6 +1,6 @@
-import { readAgenda } from '../shared/agenda.js';
-import { c3vocSchedule } from '../shared/c3voc-schedule.js';
-import { conditionalGet, httpRoute, pathId, requestBaseUrl } from '../shared/http.js';
+import { readAgenda } from '../shared/commands/agenda.js';
+import { c3vocSchedule } from '../shared/formats/c3voc-schedule.js';
+import { conditionalGet, httpRoute, pathId, requestBaseUrl } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => {
   const agenda = await readAgenda(pathId(request, 'conferenceId'));

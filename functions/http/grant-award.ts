@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { agendaDecider, agendaStreamId } from '../../domain/agenda/decider.js';
 import { alreadyGranted, awardDecider, awardGuardKey, awardsStreamId } from '../../domain/award/decider.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { loadAgenda, loadAwards } from '../shared/agenda.js';
-import { commandMetadata, retryOnStreamConflict } from '../shared/command.js';
-import { AppendConflictError } from '../shared/event-store.js';
-import { httpRoute, parseBody, pathId } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { eventStore, loadConference } from '../shared/stores.js';
+import { loadAgenda, loadAwards } from '../shared/commands/agenda.js';
+import { commandMetadata, retryOnStreamConflict } from '../shared/commands/command.js';
+import { AppendConflictError } from '../shared/event-store/event-store.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 
 const AWARD_GUARD = 'award';
 

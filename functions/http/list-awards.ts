@@ -1,6 +1,6 @@
-import { loadAwards } from '../shared/agenda.js';
-import { httpRoute, pathId } from '../shared/http.js';
-import { loadConference } from '../shared/stores.js';
+import { loadAwards } from '../shared/commands/agenda.js';
+import { loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');

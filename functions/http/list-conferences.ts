@@ -1,8 +1,8 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { parseEnvelope } from '../../domain/events.js';
-import { dynamoDb, tableNames } from '../shared/config.js';
-import { httpRoute } from '../shared/http.js';
+import { httpRoute } from '../shared/http/http.js';
+import { dynamoDb, tableNames } from '../shared/runtime/config.js';
 
 export const handler = httpRoute('public', async () => {
   const conferences = [];

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { countryCode, timeOfDay, timeZone } from '../../domain/shared/values.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
-import { ORGANIZERS_GROUP } from '../shared/auth.js';
+import { ORGANIZERS_GROUP } from '../shared/http/auth.js';
 import { requestBodies, responseBodies } from './api-schemas.js';
 import { type RouteDoc, routeDocs, tags } from './openapi-routes.js';
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import { registrationGuards } from '../../domain/registration/invariants.js';
 import { ConflictError } from '../../domain/shared/errors.js';
-import { hashManageToken, newManageToken } from '../shared/auth.js';
-import { commandMetadata, toStoreGuard } from '../shared/command.js';
-import { ServiceUnavailableError } from '../shared/errors.js';
-import { AppendConflictError } from '../shared/event-store.js';
-import { httpRoute, parseBody, pathId } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { eventStore, loadConference } from '../shared/stores.js';
+import { commandMetadata, toStoreGuard } from '../shared/commands/command.js';
+import { AppendConflictError } from '../shared/event-store/event-store.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { hashManageToken, newManageToken } from '../shared/http/auth.js';
+import { ServiceUnavailableError } from '../shared/http/errors.js';
+import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { registrationRequestSchema } from './api-schemas.js';
 
 /** Whether the conference looked full at the last try here: the first guess of the next registration. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sessionDetailsSchema } from '../../domain/agenda/events.js';
-import { changeAgenda } from '../shared/agenda.js';
-import { commandMetadata } from '../shared/command.js';
-import { httpRoute, parseBody, pathId } from '../shared/http.js';
-import { idempotent } from '../shared/idempotency.js';
-import { loadConference } from '../shared/stores.js';
+import { changeAgenda } from '../shared/commands/agenda.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { loadConference } from '../shared/event-store/stores.js';
+import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
   idempotent(request, async (idempotency) => {

@@ -21,7 +21,7 @@ export interface RouteDefinition {
   writes: boolean;
   /**
    * Files the handler reads at run time, by path in the repository: copied next to the function's bundle
-   * (infra/constructs/lambda-function.ts) and read with `readBundledFile` (functions/shared/bundled-files.ts).
+   * (infra/constructs/lambda-function.ts) and read with `readBundledFile` (functions/shared/http/bundled-files.ts).
    */
   files?: string[];
 }

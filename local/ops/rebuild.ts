@@ -5,7 +5,7 @@
  * Rebuilds read models from the event store into a new generation, switches to it when it is complete
  * and deletes the older generations (unless --keep-old). Locally on DATA_DIR's DynamoDB Local (that of a
  * running `npm start`, or one started for the purpose on DYNAMODB_PORT); with --cloud on the tables of
- * the deployed stack, with the default AWS credentials. See functions/shared/rebuild.ts for the steps.
+ * the deployed stack, with the default AWS credentials. See functions/shared/projections/rebuild.ts for the steps.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -17,7 +17,7 @@ import {
   type RebuildResult,
   rebuild,
   rebuildableProjections,
-} from '../../functions/shared/rebuild.js';
+} from '../../functions/shared/projections/rebuild.js';
 import { dataDirFromEnv } from '../data-dir.js';
 import { errorMessage } from '../log.js';
 import { createLazyRateProgress } from './progress.js';

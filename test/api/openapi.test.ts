@@ -21,7 +21,7 @@ import {
 } from '../../functions/http/api-schemas.js';
 import { openApiDocument } from '../../functions/http/openapi-document.js';
 import { routeDocs } from '../../functions/http/openapi-routes.js';
-import type { EventStore } from '../../functions/shared/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { DOCS_SCRIPT, routes } from '../../infra/definitions/routes.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
@@ -501,7 +501,7 @@ beforeAll(async () => {
   ({ tables, organizerToken, memberToken } = environment);
   for (const route of routes) handlers.set(`${route.method} ${route.path}`, await importHandler(route.entry));
   // Imported only now: modules of functions/ read the environment above when they load.
-  const { EventStore } = await import('../../functions/shared/event-store.js');
+  const { EventStore } = await import('../../functions/shared/event-store/event-store.js');
   store = new EventStore({ client: tables.client, tableName: tables.events });
 });
 
@@ -743,9 +743,9 @@ describe('the handlers answer as documented (DynamoDB Local)', () => {
     const load = async (ids: string[]): Promise<EventEnvelope[]> =>
       (await Promise.all(ids.map((id) => store.load(id)))).flat();
     const options = { client: tables.client, tableName: tables.readModels, store };
-    const { ProjectionRunner } = await import('../../functions/shared/projection-runner.js');
+    const { ProjectionRunner } = await import('../../functions/shared/projections/projection-runner.js');
     const { agendaProjection, delegateCountsProjection } = await import(
-      '../../functions/shared/projections.js'
+      '../../functions/shared/projections/projections.js'
     );
     const agendaRunner = new ProjectionRunner(agendaProjection, options);
     for (const event of await load(streams)) await agendaRunner.apply(event, 1);

@@ -2,8 +2,8 @@ import ical, { type VEvent } from 'node-ical';
 import { describe, expect, it } from 'vitest';
 import type { Conference } from '../../domain/conference/decider.js';
 import { type AgendaReadModel, agendaReadModelOf, evolveAgendaRow } from '../../domain/projections/agenda.js';
-import { agendaCalendar, calendarUid } from '../../functions/shared/agenda-calendar.js';
-import { c3vocSchedule, sessionGuid, uuidV5 } from '../../functions/shared/c3voc-schedule.js';
+import { agendaCalendar, calendarUid } from '../../functions/shared/formats/agenda-calendar.js';
+import { c3vocSchedule, sessionGuid, uuidV5 } from '../../functions/shared/formats/c3voc-schedule.js';
 import { agendaHistory, conference } from '../domain/agenda-history.js';
 import { c3vocScheduleValidator } from '../support/c3voc-schema.js';
 

@@ -49,7 +49,7 @@ const sqsEvent = (...envelopes: object[]): SQSEvent => ({
   })),
 });
 
-let observability: typeof import('../../functions/shared/observability.js');
+let observability: typeof import('../../functions/shared/runtime/observability.js');
 let addMetric: MockInstance;
 let addDimension: MockInstance;
 
@@ -68,7 +68,7 @@ beforeAll(async () => {
   process.env.AWS_REGION = 'local';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-  observability = await import('../../functions/shared/observability.js');
+  observability = await import('../../functions/shared/runtime/observability.js');
 });
 
 beforeEach(() => {
@@ -144,7 +144,7 @@ describe('httpRoute', () => {
 
 describe('the event store behind the functions', () => {
   const append = async () => {
-    const { eventStore } = await import('../../functions/shared/stores.js');
+    const { eventStore } = await import('../../functions/shared/event-store/stores.js');
     return eventStore().append({
       conferenceId: 'c1',
       correlationId: 'corr-2',
@@ -195,7 +195,7 @@ describe('busConsumer', () => {
   });
 
   it('logs with each event’s correlation id and records its lag and the events handled', async () => {
-    const { busConsumer } = await import('../../functions/shared/consumer.js');
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
     const { logger } = observability;
     const handler = busConsumer(async (envelope: EventEnvelope) => {
       logger.warn('handling', { streamId: envelope.streamId });

@@ -12,10 +12,10 @@ import {
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { EventStore } from '../../functions/shared/event-store.js';
-import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
-import { delegateCountsProjection } from '../../functions/shared/projections.js';
-import { readModelPartition, SUMMARY } from '../../functions/shared/read-models.js';
+import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
+import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
+import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { delegate } from '../domain/fixtures.js';
 import { appendConference } from '../support/seed.js';
 import { createTestTables, type TestTables } from '../support/tables.js';

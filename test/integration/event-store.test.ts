@@ -4,7 +4,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvalidEventError } from '../../domain/events.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { AppendConflictError, EventStore, type Guard } from '../../functions/shared/event-store.js';
+import {
+  AppendConflictError,
+  EventStore,
+  type Guard,
+} from '../../functions/shared/event-store/event-store.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables } from '../../local/create-tables.js';
 import { delegate } from '../domain/fixtures.js';

@@ -21,9 +21,9 @@ import {
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { EventStore } from '../../functions/shared/event-store.js';
-import { ProjectionRunner } from '../../functions/shared/projection-runner.js';
-import { delegateCountsProjection } from '../../functions/shared/projections.js';
+import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
+import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import {
   beginGeneration,
   deleteOldGenerations,
@@ -34,7 +34,7 @@ import {
   rebuild,
   rebuildableProjections,
   switchGeneration,
-} from '../../functions/shared/rebuild.js';
+} from '../../functions/shared/projections/rebuild.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';

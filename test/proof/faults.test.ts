@@ -3,7 +3,7 @@
  * none, every retry is bounded, clients get 503 problem+json with Retry-After once retries are exhausted,
  * and consumers hand a failed record back to SQS (a batch item failure) instead of swallowing it.
  *
- * The handlers' own DynamoDB client (functions/shared/config.ts) is replaced by aws-sdk-client-mock. Each
+ * The handlers' own DynamoDB client (functions/shared/runtime/config.ts) is replaced by aws-sdk-client-mock. Each
  * call either gets an injected fault or goes through to the run's DynamoDB Local, so the state the
  * assertions read is real; every call and its outcome is logged to count retries.
  */
@@ -33,8 +33,8 @@ import { agendaStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
-import { EventStore } from '../../functions/shared/event-store.js';
-import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/read-models.js';
+import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { type RuleDefinition, rules } from '../../infra/definitions/rules.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
@@ -187,9 +187,9 @@ const withoutBackoffWaits = () => {
   vi.spyOn(Math, 'random').mockReturnValue(0);
 };
 
-/** EventStore's attempts of one transaction (functions/shared/event-store.ts). */
+/** EventStore's attempts of one transaction (functions/shared/event-store/event-store.ts). */
 const APPEND_ATTEMPTS = 6;
-/** ProjectionRunner's attempts of one event (functions/shared/projection-runner.ts). */
+/** ProjectionRunner's attempts of one event (functions/shared/projections/projection-runner.ts). */
 const PROJECTION_ATTEMPTS = 8;
 
 // ---------------------------------------------------------------------------------------------------
@@ -716,7 +716,7 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
 
 beforeAll(async () => {
   harness = await prepareProofEnvironment('proof-faults');
-  const { dynamoDb } = await import('../../functions/shared/config.js');
+  const { dynamoDb } = await import('../../functions/shared/runtime/config.js');
   // Only the handlers' client is mocked; this one talks to DynamoDB Local for real.
   real = harness.tables.client;
   mock = mockClient(dynamoDb());

@@ -1,7 +1,7 @@
 import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import type { ConferenceDetails } from '../../domain/conference/events.js';
 import type { EventEnvelope } from '../../domain/events.js';
-import type { EventStore } from '../../functions/shared/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { iclc2015 } from '../domain/fixtures.js';
 
 /** Creates a conference through its decider and the event store, as the command would; returns its events. */

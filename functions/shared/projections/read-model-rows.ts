@@ -1,6 +1,6 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamoDb, tableNames } from './config.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
 import { generationPointer, readModelPartition } from './read-models.js';
 
 /** The states of every stream row of a conference in the served generation of a projection. */

@@ -2,8 +2,8 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { env } from '../../infra/definitions/tables.js';
-import { tracer } from './observability.js';
+import { env } from '../../../infra/definitions/tables.js';
+import { tracer } from '../runtime/observability.js';
 
 /** Where notifications go: Amazon SES v2 and SNS in the cloud, files under DATA_DIR/outbox locally. */
 export interface NotificationChannels {

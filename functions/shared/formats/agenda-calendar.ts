@@ -1,7 +1,7 @@
 import ical, { ICalEventStatus } from 'ical-generator';
-import type { AgendaSession } from '../../domain/agenda/decider.js';
-import type { Conference } from '../../domain/conference/decider.js';
-import { type AgendaReadModel, byStartThenRoom } from '../../domain/projections/agenda.js';
+import type { AgendaSession } from '../../../domain/agenda/decider.js';
+import type { Conference } from '../../../domain/conference/decider.js';
+import { type AgendaReadModel, byStartThenRoom } from '../../../domain/projections/agenda.js';
 import { vtimezone, zonedDateTime } from './time-zones.js';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';

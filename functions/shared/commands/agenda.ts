@@ -3,18 +3,22 @@ import {
   type AgendaState,
   agendaDecider,
   agendaStreamId,
-} from '../../domain/agenda/decider.js';
-import type { AgendaEvent } from '../../domain/agenda/events.js';
-import { type AwardsState, awardDecider, awardsStreamId } from '../../domain/award/decider.js';
-import type { AwardEvent } from '../../domain/award/events.js';
-import type { Conference } from '../../domain/conference/decider.js';
-import { type AgendaReadModel, type AgendaRow, agendaReadModelOf } from '../../domain/projections/agenda.js';
-import { fold } from '../../domain/shared/decider.js';
+} from '../../../domain/agenda/decider.js';
+import type { AgendaEvent } from '../../../domain/agenda/events.js';
+import { type AwardsState, awardDecider, awardsStreamId } from '../../../domain/award/decider.js';
+import type { AwardEvent } from '../../../domain/award/events.js';
+import type { Conference } from '../../../domain/conference/decider.js';
+import {
+  type AgendaReadModel,
+  type AgendaRow,
+  agendaReadModelOf,
+} from '../../../domain/projections/agenda.js';
+import { fold } from '../../../domain/shared/decider.js';
+import type { IdempotencyWrite } from '../event-store/event-store.js';
+import { eventStore, loadConference } from '../event-store/stores.js';
+import { agendaProjection } from '../projections/projections.js';
+import { readModelRows } from '../projections/read-model-rows.js';
 import { retryOnStreamConflict } from './command.js';
-import type { IdempotencyWrite } from './event-store.js';
-import { agendaProjection } from './projections.js';
-import { readModelRows } from './read-model-rows.js';
-import { eventStore, loadConference } from './stores.js';
 
 export interface Loaded<State> {
   state: State;

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
-export { metricNames } from '../../infra/definitions/metrics.js';
+export { metricNames } from '../../../infra/definitions/metrics.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'learning-cities';
 

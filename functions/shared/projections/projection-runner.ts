@@ -12,10 +12,10 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { EventEnvelope } from '../../domain/events.js';
-import type { SummaryChange } from '../../domain/projections/delegate-counts.js';
-import { ServiceUnavailableError } from './errors.js';
-import { type EventStore, fullJitter } from './event-store.js';
+import type { EventEnvelope } from '../../../domain/events.js';
+import type { SummaryChange } from '../../../domain/projections/delegate-counts.js';
+import { type EventStore, fullJitter } from '../event-store/event-store.js';
+import { ServiceUnavailableError } from '../http/errors.js';
 import { readModelPartition, rowKey, SUMMARY } from './read-models.js';
 
 /**

@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type EventEnvelope, parseEnvelope } from '../../domain/events.js';
+import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
 import { logger, metricNames, metrics, tracer } from './observability.js';
 
 /** The envelope of an SQS record whose body is an EventBridge event (rule → queue → function). */

@@ -1,8 +1,8 @@
-import type { RegistrationGuard } from '../../domain/registration/invariants.js';
-import { actorOf } from './auth.js';
-import { ServiceUnavailableError } from './errors.js';
-import { AppendConflictError, type Guard } from './event-store.js';
-import type { HttpRequest } from './http.js';
+import type { RegistrationGuard } from '../../../domain/registration/invariants.js';
+import { AppendConflictError, type Guard } from '../event-store/event-store.js';
+import { actorOf } from '../http/auth.js';
+import { ServiceUnavailableError } from '../http/errors.js';
+import type { HttpRequest } from '../http/http.js';
 
 /** What every command's append records about where it came from. */
 export const commandMetadata = (request: HttpRequest) => ({

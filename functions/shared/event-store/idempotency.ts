@@ -1,11 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { DomainError } from '../../domain/shared/errors.js';
-import { dynamoDb, tableNames } from './config.js';
-import { badRequest, HttpProblem } from './errors.js';
+import { DomainError } from '../../../domain/shared/errors.js';
+import { badRequest, HttpProblem } from '../http/errors.js';
+import type { HttpRequest, HttpResponse } from '../http/http.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
 import { AppendConflictError, type IdempotencyWrite } from './event-store.js';
-import type { HttpRequest, HttpResponse } from './http.js';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
 

@@ -9,6 +9,6 @@ import { fileURLToPath } from 'node:url';
  */
 export const readBundledFile = (repositoryPath: string): Buffer => {
   const besideBundle = fileURLToPath(new URL(basename(repositoryPath), import.meta.url));
-  const inRepository = fileURLToPath(new URL(`../../${repositoryPath}`, import.meta.url));
+  const inRepository = fileURLToPath(new URL(`../../../${repositoryPath}`, import.meta.url));
   return readFileSync(existsSync(besideBundle) ? besideBundle : inRepository);
 };

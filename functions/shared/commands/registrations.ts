@@ -3,14 +3,14 @@ import {
   type RegistrationCommand,
   registrationDecider,
   registrationStreamId,
-} from '../../domain/registration/decider.js';
-import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { registrationGuards, seatRuleApplies } from '../../domain/registration/invariants.js';
-import { fold } from '../../domain/shared/decider.js';
+} from '../../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../../domain/registration/events.js';
+import { registrationGuards, seatRuleApplies } from '../../../domain/registration/invariants.js';
+import { fold } from '../../../domain/shared/decider.js';
+import type { IdempotencyWrite } from '../event-store/event-store.js';
+import { eventStore, loadConference } from '../event-store/stores.js';
+import { notFound } from '../http/errors.js';
 import { retryOnStreamConflict, toStoreGuard } from './command.js';
-import { notFound } from './errors.js';
-import type { IdempotencyWrite } from './event-store.js';
-import { eventStore, loadConference } from './stores.js';
 
 export interface LoadedRegistration {
   registration: Registration;

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { env } from '../../infra/definitions/tables.js';
+import { env } from '../../../infra/definitions/tables.js';
 import { tracer } from './observability.js';
 
 const required = (name: string, fallback?: string): string => {

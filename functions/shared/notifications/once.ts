@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamoDb, tableNames } from './config.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
 
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { env } from '../../infra/definitions/tables.js';
+import { env } from '../../../infra/definitions/tables.js';
 import { forbidden, unauthorized } from './errors.js';
 
 export const ORGANIZERS_GROUP = 'organizers';

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamoDb, tableNames } from './config.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
 
 /** Read models are kept per generation so that a rebuild can fill a new one while the old one serves. */
 export const readModelPartition = (projection: string, generation: number, conferenceId: string) =>

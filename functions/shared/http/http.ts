@@ -6,11 +6,11 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ROUTE_DIMENSION } from '../../infra/definitions/metrics.js';
-import { type Access, routes } from '../../infra/definitions/routes.js';
+import { ROUTE_DIMENSION } from '../../../infra/definitions/metrics.js';
+import { type Access, routes } from '../../../infra/definitions/routes.js';
+import { logger, metricNames, metrics, tracer } from '../runtime/observability.js';
 import { authenticate, type Principal } from './auth.js';
 import { badRequest, HttpProblem } from './errors.js';
-import { logger, metricNames, metrics, tracer } from './observability.js';
 import { toProblem, zodFieldErrors } from './problem.js';
 
 export interface HttpRequest {

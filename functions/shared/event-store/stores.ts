@@ -1,11 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type Conference, conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
-import type { ConferenceEvent } from '../../domain/conference/events.js';
-import { fold } from '../../domain/shared/decider.js';
-import { dynamoDb, tableNames } from './config.js';
-import { notFound } from './errors.js';
+import {
+  type Conference,
+  conferenceDecider,
+  conferenceStreamId,
+} from '../../../domain/conference/decider.js';
+import type { ConferenceEvent } from '../../../domain/conference/events.js';
+import { fold } from '../../../domain/shared/decider.js';
+import { notFound } from '../http/errors.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
+import { metricNames, metrics } from '../runtime/observability.js';
 import { type AppendConflictError, EventStore } from './event-store.js';
-import { metricNames, metrics } from './observability.js';
 
 /** An append refused because a stream moved on is retried by its caller: one more conflict. */
 const countStreamConflict = (error: AppendConflictError): void => {

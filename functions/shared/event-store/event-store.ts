@@ -15,8 +15,8 @@ import {
   type EventEnvelope,
   parseEnvelope,
   validateEvent,
-} from '../../domain/events.js';
-import { ServiceUnavailableError } from './errors.js';
+} from '../../../domain/events.js';
+import { ServiceUnavailableError } from '../http/errors.js';
 
 export interface StreamAppend {
   streamId: string;

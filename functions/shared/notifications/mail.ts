@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { EmailContent } from '../../domain/notifications/delegate-email.js';
+import type { EmailContent } from '../../../domain/notifications/delegate-email.js';
 
 export interface Recipient {
   name: string;

@@ -1,15 +1,15 @@
-import { type AgendaRow, agendaEventTypes, evolveAgendaRow } from '../../domain/projections/agenda.js';
+import { type AgendaRow, agendaEventTypes, evolveAgendaRow } from '../../../domain/projections/agenda.js';
 import {
   type DelegateCountsRow,
   delegateCountsChange,
   delegateCountsEventTypes,
   evolveDelegateCountsRow,
-} from '../../domain/projections/delegate-counts.js';
+} from '../../../domain/projections/delegate-counts.js';
 import {
   evolveWaitlistRow,
   type WaitlistRow,
   waitlistEventTypes,
-} from '../../domain/projections/waitlist.js';
+} from '../../../domain/projections/waitlist.js';
 import type { StreamProjection } from './projection-runner.js';
 
 export const delegateCountsProjection: StreamProjection<DelegateCountsRow> = {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AgendaSession } from '../../domain/agenda/decider.js';
-import type { Conference } from '../../domain/conference/decider.js';
-import { type AgendaReadModel, byStartThenRoom } from '../../domain/projections/agenda.js';
-import { datesBetween, minutesOf } from '../../domain/shared/values.js';
+import type { AgendaSession } from '../../../domain/agenda/decider.js';
+import type { Conference } from '../../../domain/conference/decider.js';
+import { type AgendaReadModel, byStartThenRoom } from '../../../domain/projections/agenda.js';
+import { datesBetween, minutesOf } from '../../../domain/shared/values.js';
 import { withOffset, zonedDateTime } from './time-zones.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../domain/shared/errors.js';
+import type { FieldError } from '../../../domain/shared/errors.js';
 
 /** A failure that is already an HTTP answer: status, problem type and, where useful, the fields at fault. */
 export class HttpProblem extends Error {

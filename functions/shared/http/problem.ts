@@ -1,8 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { DomainError, type FieldError } from '../../domain/shared/errors.js';
+import { DomainError, type FieldError } from '../../../domain/shared/errors.js';
+import { logger } from '../runtime/observability.js';
 import { HttpProblem, ServiceUnavailableError } from './errors.js';
-import { logger } from './observability.js';
 
 export interface Problem {
   type: string;
