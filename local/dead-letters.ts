@@ -1,6 +1,9 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** The name of the pipe's dead-letter file: `<deadLetterDir>/EventsPipe.jsonl`. */
+export const PIPE_DEAD_LETTER_QUEUE = 'EventsPipe';
+
 /** One line of `<dir>/<queue>.jsonl`: what the cloud would leave in the queue's dead-letter queue. */
 export interface DeadLetter {
   queue: string;

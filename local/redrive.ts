@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { pipeDefinition } from '../infra/definitions/pipe.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
-import { type DeadLetter, deadLetterFile } from './dead-letters.js';
+import { type DeadLetter, deadLetterFile, PIPE_DEAD_LETTER_QUEUE } from './dead-letters.js';
 import { errorMessage, type LocalLogger } from './log.js';
 import { importFunction, repoRoot } from './repo-modules.js';
-import { type Enrich, PIPE_DEAD_LETTER_QUEUE, toBusEvent } from './stream-poller.js';
+import { type Enrich, toBusEvent } from './stream-poller.js';
 
 /**
  * Dead letters going back, locally. `npm run dlq -- redrive` takes a queue's dead letters out of

@@ -17,7 +17,7 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { pipeDefinition } from '../infra/definitions/pipe.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from './aws-config.js';
-import { appendDeadLetter, deadLetterFile } from './dead-letters.js';
+import { appendDeadLetter, deadLetterFile, PIPE_DEAD_LETTER_QUEUE } from './dead-letters.js';
 import type { BusEvent } from './event-bus.js';
 import { matchesPattern } from './event-pattern.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
@@ -30,9 +30,6 @@ export interface EnrichedEnvelope {
 }
 
 export type Enrich = (records: DynamoDBRecord[]) => EnrichedEnvelope[] | Promise<EnrichedEnvelope[]>;
-
-/** The name of the pipe's dead-letter file: `<deadLetterDir>/EventsPipe.jsonl`. */
-export const PIPE_DEAD_LETTER_QUEUE = 'EventsPipe';
 
 export interface StreamPollerOptions {
   /** DynamoDB Local. */
