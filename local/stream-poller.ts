@@ -275,12 +275,17 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         if (checkpointFile) await saveCheckpoints(checkpointFile, { streamArn, shards: checkpoints });
       }
     }
-    if (page.NextShardIterator) shard.iterator = page.NextShardIterator;
-    else {
+    if (!page.NextShardIterator) {
       shard.iterator = undefined;
       shard.finished = true;
       refreshShards = true;
-    }
+    } else if (records.length === 0 && !checkpoints[shard.shardId]) {
+      // Nothing read from this shard yet: ask for TRIM_HORIZON again on the next pass rather than follow
+      // the iterator of an empty page. DynamoDB Local numbers stream records with one counter for the whole
+      // database, so the shard's first record lies past where that iterator points whenever anything else
+      // was written meanwhile (another table, a read model), and GetRecords would call the gap trimmed data.
+      shard.iterator = undefined;
+    } else shard.iterator = page.NextShardIterator;
     return records.length;
   };
 
