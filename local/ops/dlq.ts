@@ -23,17 +23,16 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { outputKeys } from '../../infra/definitions/outputs.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { dataDirFromEnv, localPaths } from '../data-dir.js';
-import type { DeadLetter } from '../dead-letters.js';
-import { PIPE_DEAD_LETTER_QUEUE } from '../dead-letters.js';
-import { errorMessage } from '../log.js';
 import {
+  type DeadLetter,
   handoverState,
   listDeadLetters,
+  PIPE_DEAD_LETTER_QUEUE,
   pendingHandovers,
-  type RedriveResult,
   redriveFolder,
-  redriveLocal,
-} from '../redrive.js';
+} from '../dead-letters.js';
+import { errorMessage } from '../log.js';
+import { redriveLocal } from '../redrive.js';
 import { requiredOutput, stackOutputs, targetOptions } from './targets.js';
 
 const queueNames = [...rules.map((rule) => rule.name), PIPE_DEAD_LETTER_QUEUE];
@@ -137,28 +136,26 @@ const listLocal = async () => {
   }
 };
 
-/** Waits to see whether a running bus takes the hand-over, and then whether its messages are settled. */
-const followHandover = async (result: RedriveResult, waitMs: number) => {
-  if (!result.file) return;
-  const until = (deadline: number, done: (state: string) => boolean) =>
-    (async () => {
-      for (;;) {
-        const state = await handoverState(result.file as string);
-        if (done(state) || Date.now() > deadline) return state;
-        await sleep(200);
-      }
-    })();
-  const taken = await until(Date.now() + Math.min(waitMs, 3_000), (state) => state !== 'waiting');
-  if (taken === 'waiting') {
-    say('  npm start is not running: they are delivered when it starts (they wait in the drop folder).');
-    return;
+/** Follows a hand-over: taken by a running `npm start` within 3 s, or waiting for the next start. */
+const followHandover = async (file: string, waitMs: number) => {
+  const started = Date.now();
+  let state = await handoverState(file);
+  for (
+    ;
+    state !== 'done' && Date.now() - started < (state === 'waiting' ? Math.min(waitMs, 3_000) : waitMs);
+  ) {
+    await sleep(200);
+    state = await handoverState(file);
   }
-  const state = await until(Date.now() + waitMs, (current) => current === 'done');
   say(
-    state === 'done'
-      ? '  The running npm start took them and is done with them: each was handled or, if it failed ' +
-          'again, is back in the dead letters (npm run dlq -- list).'
-      : `  The running npm start took them and is still delivering them after ${waitMs / 1000} s.`,
+    {
+      waiting:
+        '  npm start is not running: they are delivered when it starts (they wait in the drop folder).',
+      claimed: `  The running npm start took them and is still delivering them after ${waitMs / 1000} s.`,
+      done:
+        '  The running npm start took them and is done with them: each was handled or, if it failed ' +
+        'again, is back in the dead letters (npm run dlq -- list).',
+    }[state],
   );
 };
 
@@ -184,7 +181,7 @@ const redriveLocalQueues = async (options: Options) => {
           `${result.kept > 0 ? `; ${result.kept} failed batches kept (enrichment still fails)` : ''}` +
           `${result.file ? ` via ${shown(result.file)}` : ''}`,
       );
-      await followHandover(result, options.waitMs);
+      if (result.file) await followHandover(result.file, options.waitMs);
     } catch (error) {
       failed = true;
       say(`${queue}: not redriven: ${errorMessage(error)}`);

@@ -24,6 +24,7 @@ interface Probe {
 const RESTRICTED = 'lint/style/noRestrictedImports';
 const GLOBALS = 'lint/style/noRestrictedGlobals';
 const CLOCK = 'plugin';
+const CYCLE = 'lint/suspicious/noImportCycles';
 
 const probes: Probe[] = [
   // domain/: pure
@@ -133,7 +134,23 @@ const probes: Probe[] = [
       "import { routes } from '../../infra/definitions/routes.js';\nimport { decide } from '../../domain/decide.js';\n" +
       'export const c = [readFileSync, DynamoDBClient, routes, decide, Date.now()];\n',
   },
-  // elsewhere the rules do not apply
+  // no module imports itself through others (local/event-bus.ts ↔ redrive.ts ↔ stream-poller.ts was one)
+  {
+    path: 'local/bus.ts',
+    source: "import { poll } from './poller.js';\nexport const bus = () => poll;\n",
+    expected: `${CYCLE}: cycle`,
+  },
+  {
+    path: 'local/poller.ts',
+    source: "import type { Bus } from './redrive.js';\nexport const poll = (bus: Bus) => bus;\n",
+    expected: `${CYCLE}: cycle`,
+  },
+  {
+    path: 'local/redrive.ts',
+    source: "import { bus } from './bus.js';\nexport type Bus = typeof bus;\n",
+    expected: `${CYCLE}: cycle`,
+  },
+  // elsewhere the layout rules do not apply
   {
     path: 'local/allowed.ts',
     source: "import { Duration } from 'aws-cdk-lib';\nexport const c = [Duration, Date.now()];\n",
