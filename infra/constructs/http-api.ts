@@ -120,7 +120,6 @@ export class ConferenceHttpApi extends Construct {
       environment: {
         [env.eventsTable]: props.eventsTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
-        [env.authMode]: 'cognito',
         [env.userPoolId]: props.auth.userPoolId,
         [env.userPoolClientId]: props.auth.clientId,
       },
