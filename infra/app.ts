@@ -13,20 +13,24 @@ const context = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
+// No default sender: an address nobody owns can never be verified in SES. The stack refuses prod
+// without one and warns for dev (infra/constructs/notifications.ts).
 const notificationSender = context('notificationSender');
-if (!notificationSender) {
-  throw new Error('Set the address delegates get email from: -c notificationSender=no-reply@example.org');
-}
 const notificationIdentity = context('notificationIdentity');
 const alarmEmail = context('alarmEmail');
+const oAuthCallbackUrls = context('oauthCallbackUrls')
+  ?.split(',')
+  .map((url) => url.trim())
+  .filter((url) => url !== '');
 
 new LearningCitiesStack(app, settingsOf(stage).stackName, {
   stage,
   description: `Learning Cities conference backend (${stage})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  notificationSender,
+  ...(notificationSender ? { notificationSender } : {}),
   ...(notificationIdentity ? { notificationIdentity } : {}),
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(oAuthCallbackUrls?.length ? { oAuthCallbackUrls } : {}),
 });
 
 // cdk-nag 3 is a CDK policy-validation plugin (no longer an Aspect): it runs after synthesis, and an
