@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { missingProdSenderMessage } from './constructs/notifications.js';
 import { LearningCitiesStack } from './learning-cities-stack.js';
 import { isStage, settingsOf } from './stage.js';
 
@@ -16,6 +17,10 @@ const context = (key: string): string | undefined => {
 // No default sender: an address nobody owns can never be verified in SES. The stack refuses prod
 // without one and warns for dev (infra/constructs/notifications.ts).
 const notificationSender = context('notificationSender');
+if (stage === 'prod' && !notificationSender) {
+  console.error(missingProdSenderMessage);
+  process.exit(1);
+}
 const notificationIdentity = context('notificationIdentity');
 const alarmEmail = context('alarmEmail');
 const oAuthCallbackUrls = context('oauthCallbackUrls')

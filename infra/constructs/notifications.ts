@@ -25,6 +25,12 @@ export interface NotificationsProps {
   existingIdentity?: string;
 }
 
+/** Why `cdk synth -c stage=prod` stops when no sender is given, and how to give one. */
+export const missingProdSenderMessage =
+  'The prod stage needs the address delegates get email from: cdk synth -c stage=prod ' +
+  '-c notificationSender=<address you own> (SES mails it a verification link on deploy; or add ' +
+  '-c notificationIdentity=<verified domain>)';
+
 const EMAIL = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/;
 
 /**
@@ -46,11 +52,7 @@ export class Notifications extends Construct {
     const { sender } = props;
     if (sender === undefined) {
       if (props.stage === 'prod') {
-        throw new Error(
-          'The prod stage needs the address delegates get email from: cdk synth -c stage=prod ' +
-            '-c notificationSender=<address you own> (SES mails it a verification link on deploy; or add ' +
-            '-c notificationIdentity=<verified domain>)',
-        );
+        throw new Error(missingProdSenderMessage);
       }
       Annotations.of(this).addWarningV2(
         'learning-cities:no-notification-sender',
