@@ -30,6 +30,9 @@ const titles: Record<number, string> = {
 
 const slug = (title: string) => title.toLowerCase().replace(/[^a-z]+/g, '-');
 
+/** The `type` URI of the project's problem with this title, e.g. `…/problems/not-found`. */
+export const problemType = (title: string): string => `${PROBLEM_TYPE_BASE}${slug(title)}`;
+
 export const problemResponse = (
   status: number,
   detail: string,
@@ -37,7 +40,7 @@ export const problemResponse = (
   headers: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 => {
   const title = titles[status] ?? 'Error';
-  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug(title)}`, title, status, detail };
+  const body: Problem = { type: problemType(title), title, status, detail };
   if (errors.length > 0) body.errors = errors;
   return {
     statusCode: status,
