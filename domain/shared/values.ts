@@ -2,8 +2,15 @@
 import countries from 'i18n-iso-countries/index.js';
 import * as z from 'zod';
 
-// Letters, marks, digits, punctuation, symbols and spaces; no control or format characters.
-const printable = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]*$/u;
+/**
+ * The characters free text may not hold: C0 and C1 controls, the invisible format characters that can
+ * disguise text (soft hyphen, zero-width and bidirectional controls, word joiners, BOM, interlinear
+ * annotations), private-use characters and lone surrogates. Written as plain ranges, not Unicode property escapes, so the OpenAPI
+ * document can carry the same pattern to generators outside JavaScript.
+ */
+export const FORBIDDEN_TEXT_CHARACTERS =
+  '\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uE000-\uF8FF\uFEFF\uFFF9-\uFFFB';
+export const printable = new RegExp(`^[^${FORBIDDEN_TEXT_CHARACTERS}\\uD800-\\uDFFF]*$`, 'u');
 
 /** Free text of a person or a place: trimmed, non-empty, bounded, printable. */
 export const text = (max: number) =>
@@ -15,6 +22,9 @@ export const text = (max: number) =>
     .regex(printable, 'must not contain control characters');
 
 export const optionalText = (max: number) => text(max).optional();
+
+/** Every ISO 3166-1 alpha-2 code, as i18n-iso-countries lists them. */
+export const countryCodes: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort();
 
 export const countryCode = z
   .string()
