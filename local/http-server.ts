@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { problemType } from '../functions/shared/http/problem.js';
+import { problemType } from '../functions/shared/http/problem-types.js';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';

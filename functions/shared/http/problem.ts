@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type FieldError } from '../../../domain/shared/errors.js';
 import { logger } from '../runtime/observability.js';
 import { HttpProblem, ServiceUnavailableError } from './errors.js';
+import { problemType } from './problem-types.js';
 
 export interface Problem {
   type: string;
@@ -11,8 +12,6 @@ export interface Problem {
   detail: string;
   errors?: FieldError[];
 }
-
-const PROBLEM_TYPE_BASE = 'https://learning-cities.dev/problems/';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -27,11 +26,6 @@ const titles: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
-
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z]+/g, '-');
-
-/** The `type` URI of the project's problem with this title, e.g. `…/problems/not-found`. */
-export const problemType = (title: string): string => `${PROBLEM_TYPE_BASE}${slug(title)}`;
 
 export const problemResponse = (
   status: number,
