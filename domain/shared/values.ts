@@ -37,13 +37,20 @@ export const timeOfDay = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM (00:00 to 23:59)');
 
+/** Names already found valid: building an Intl.DateTimeFormat to check one costs about 0.2 ms. */
+const validTimeZones = new Set<string>();
+
 const isTimeZone = (name: string): boolean => {
+  if (validTimeZones.has(name)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
-    return name.includes('/') || name === 'UTC';
   } catch {
     return false;
   }
+  const valid = name.includes('/') || name === 'UTC';
+  // Only valid names are kept, so the set is bounded by the time zone database, whatever clients send.
+  if (valid) validTimeZones.add(name);
+  return valid;
 };
 
 export const timeZone = z

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { env } from '../../../infra/definitions/tables.js';
 import { forbidden, unauthorized } from './errors.js';
@@ -16,10 +15,15 @@ interface Verifier {
   verify(token: string): Promise<JwtPayload>;
 }
 
-let verifier: Verifier | undefined;
+let verifier: Promise<Verifier> | undefined;
 
-/** Cognito in the cloud; locally the issuer whose public keys `npm start` keeps in DATA_DIR. */
-const createVerifier = (): Verifier => {
+/**
+ * Cognito in the cloud; locally the issuer whose public keys `npm start` keeps in DATA_DIR. aws-jwt-verify
+ * is imported by the first request that carries a bearer token: public routes never load it, delegate
+ * routes only when an organizer calls them, and organizer routes on their first request.
+ */
+const createVerifier = async (): Promise<Verifier> => {
+  const { CognitoJwtVerifier, JwtRsaVerifier } = await import('aws-jwt-verify');
   if (process.env[env.authMode] === 'local') {
     const issuer = process.env[env.localIssuer] ?? '';
     const local = JwtRsaVerifier.create({ issuer, audience: process.env[env.localAudience] ?? null });
@@ -37,10 +41,15 @@ const verifyOrganizer = async (authorization: string): Promise<Principal> => {
   const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
   if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0)
     throw unauthorized('The Authorization header must be "Bearer <token>"');
-  verifier ??= createVerifier();
+  // A verifier that could not be made (its key file unreadable, say) is tried again by the next request.
+  verifier ??= createVerifier().catch((error: unknown) => {
+    verifier = undefined;
+    throw error;
+  });
+  const verify = await verifier;
   let payload: JwtPayload;
   try {
-    payload = await verifier.verify(token);
+    payload = await verify.verify(token);
   } catch {
     throw unauthorized('The token is not valid');
   }
