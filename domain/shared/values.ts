@@ -1,5 +1,6 @@
-// The locale-free entry: validating codes needs no country names, and the names of every locale weigh 700 KB.
-import countries from 'i18n-iso-countries/index.js';
+// i18n-iso-countries' own table of codes, [alpha-2, alpha-3, numeric, ISO 3166-2] per country: validating a
+// code needs neither the names of its locales (700 KB) nor its lookup functions (and their dependencies).
+import codes from 'i18n-iso-countries/codes.json' with { type: 'json' };
 import * as z from 'zod';
 
 /**
@@ -24,12 +25,14 @@ export const text = (max: number) =>
 export const optionalText = (max: number) => text(max).optional();
 
 /** Every ISO 3166-1 alpha-2 code, as i18n-iso-countries lists them. */
-export const countryCodes: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort();
+export const countryCodes: readonly string[] = codes.map(([alpha2]) => String(alpha2)).sort();
+
+const alpha2Codes = new Set(countryCodes);
 
 export const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. MX')
-  .refine((code) => countries.isValid(code), 'is not an ISO 3166-1 alpha-2 country code');
+  .refine((code) => alpha2Codes.has(code), 'is not an ISO 3166-1 alpha-2 country code');
 
 export const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
