@@ -27,12 +27,15 @@ export const optionalText = (max: number) => text(max).optional();
 /** Every ISO 3166-1 alpha-2 code, as i18n-iso-countries lists them. */
 export const countryCodes: readonly string[] = codes.map(([alpha2]) => String(alpha2)).sort();
 
-const alpha2Codes = new Set(countryCodes);
+/** What i18n-iso-countries' isValid accepts: any alpha-2, alpha-3 or numeric code, in any case. */
+const anyCountryCode = new Set(
+  codes.flatMap(([alpha2, alpha3, numeric]) => [alpha2, alpha3, numeric].map(String)),
+);
 
 export const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. MX')
-  .refine((code) => alpha2Codes.has(code), 'is not an ISO 3166-1 alpha-2 country code');
+  .refine((code) => anyCountryCode.has(code.toUpperCase()), 'is not an ISO 3166-1 alpha-2 country code');
 
 export const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
