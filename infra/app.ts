@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { missingProdSenderMessage } from './constructs/notifications.js';
 import { LearningCitiesStack } from './learning-cities-stack.js';
 import { isStage, settingsOf } from './stage.js';
 
@@ -13,20 +14,28 @@ const context = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
+// No default sender: an address nobody owns can never be verified in SES. The stack refuses prod
+// without one and warns for dev (infra/constructs/notifications.ts).
 const notificationSender = context('notificationSender');
-if (!notificationSender) {
-  throw new Error('Set the address delegates get email from: -c notificationSender=no-reply@example.org');
+if (stage === 'prod' && !notificationSender) {
+  console.error(missingProdSenderMessage);
+  process.exit(1);
 }
 const notificationIdentity = context('notificationIdentity');
 const alarmEmail = context('alarmEmail');
+const oAuthCallbackUrls = context('oauthCallbackUrls')
+  ?.split(',')
+  .map((url) => url.trim())
+  .filter((url) => url !== '');
 
 new LearningCitiesStack(app, settingsOf(stage).stackName, {
   stage,
   description: `Learning Cities conference backend (${stage})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  notificationSender,
+  ...(notificationSender ? { notificationSender } : {}),
   ...(notificationIdentity ? { notificationIdentity } : {}),
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(oAuthCallbackUrls?.length ? { oAuthCallbackUrls } : {}),
 });
 
 // cdk-nag 3 is a CDK policy-validation plugin (no longer an Aspect): it runs after synthesis, and an

@@ -15,12 +15,14 @@ import type { Stage } from './stage.js';
 
 export interface LearningCitiesStackProps extends StackProps {
   stage: Stage;
-  /** The address delegates get email from (context `notificationSender`). */
-  notificationSender: string;
+  /** The address delegates get email from (context `notificationSender`): required in prod, no default. */
+  notificationSender?: string;
   /** A verified SES identity (domain or address) to send through instead of a new one for the address. */
   notificationIdentity?: string;
   /** An address subscribed to the ops alarms topic (context `alarmEmail`). */
   alarmEmail?: string;
+  /** Organizer app sign-in callbacks (context `oauthCallbackUrls`); without them OAuth is off. */
+  oAuthCallbackUrls?: readonly string[];
 }
 
 /** The whole backend of one stage. Wiring only: every resource belongs to a construct. */
@@ -40,7 +42,10 @@ export class LearningCitiesStack extends Stack {
     const { stage } = props;
     this.eventStore = new EventStore(this, 'EventStore');
     this.readModels = new ReadModels(this, 'ReadModels', { stage });
-    this.auth = new Auth(this, 'Auth', { stage });
+    this.auth = new Auth(this, 'Auth', {
+      stage,
+      ...(props.oAuthCallbackUrls ? { oAuthCallbackUrls: props.oAuthCallbackUrls } : {}),
+    });
     this.eventBus = new ConferenceEventBus(this, 'EventBus', { stage });
     this.eventPipe = new EventPipe(this, 'EventPipe', {
       stage,
@@ -55,7 +60,7 @@ export class LearningCitiesStack extends Stack {
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,
-      sender: props.notificationSender,
+      ...(props.notificationSender ? { sender: props.notificationSender } : {}),
       ...(props.notificationIdentity ? { existingIdentity: props.notificationIdentity } : {}),
     });
     this.consumers = new Consumers(this, 'Consumers', {

@@ -20,7 +20,7 @@ export const stageLabel = (stage: Stage): string => stage.charAt(0).toUpperCase(
 export interface StageSettings {
   /** CloudFormation stack name. */
   stackName: string;
-  /** Prefix of the physical names this app chooses (bus, topics, alarms, dashboard). */
+  /** Prefix of the physical names this app chooses (bus, alarms, dashboard); topics CloudFormation names. */
   namePrefix: string;
   /** Powertools Metrics namespace (POWERTOOLS_METRICS_NAMESPACE): stages never mix their metrics. */
   metricsNamespace: string;

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { problemType } from '../functions/shared/http/problem-types.js';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
@@ -88,7 +89,7 @@ const problem = (
   detail: string,
   headers: Record<string, string> = {},
 ) => {
-  const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+  const body = JSON.stringify({ type: problemType(title), title, status, detail });
   response.writeHead(status, {
     ...headers,
     'content-type': 'application/problem+json',

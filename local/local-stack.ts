@@ -89,11 +89,10 @@ export const configureHandlerEnvironment = (values: {
   // One process serves every handler, several at a time: Powertools keeps each invocation's state in
   // its own invoke context (see invokeHandler), as in a Lambda environment with this setting.
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
-  // Readable console: warnings and errors only, no metrics output, no X-Ray.
+  // Readable console: warnings and errors only, no metrics output.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'LearningCitiesLocal';
-  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   process.env.POWERTOOLS_SERVICE_NAME ??= 'learning-cities-local';
   return handlerEnvironment;
 };

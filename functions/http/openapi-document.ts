@@ -5,7 +5,16 @@
  * schema JSON but the few headers and path parameters that no zod schema describes.
  */
 import * as z from 'zod';
-import { countryCode, timeOfDay, timeZone } from '../../domain/shared/values.js';
+import { slotChangeSchema } from '../../domain/agenda/events.js';
+import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import {
+  countryCode,
+  countryCodes,
+  FORBIDDEN_TEXT_CHARACTERS,
+  printable,
+  timeOfDay,
+  timeZone,
+} from '../../domain/shared/values.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
 import { ORGANIZERS_GROUP } from '../shared/http/auth.js';
 import { requestBodies, responseBodies } from './api-schemas.js';
@@ -20,6 +29,51 @@ const sharedDescriptions = new Map<unknown, string>([
   [timeOfDay, 'A time of day HH:MM in the conference’s own time zone.'],
 ]);
 
+/** The time zones the runtime's tz database (ICU) lists, and UTC: what the document offers. */
+const timeZoneNames = () => [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort();
+
+/**
+ * What the server checks beyond a plain JSON Schema translation, added where zod's refinements (code
+ * the document cannot carry) would otherwise leave the document looser than the server.
+ */
+const precise = (zodSchema: unknown, jsonSchema: Json): void => {
+  // The free-text pattern without the lone surrogates, which UTF-8 cannot carry and other regex dialects
+  // cannot name: every character the server refuses in a UTF-8 body is in this class.
+  if (jsonSchema.pattern === printable.source) jsonSchema.pattern = `^[^${FORBIDDEN_TEXT_CHARACTERS}]*$`;
+  if (zodSchema === countryCode) {
+    jsonSchema.enum = [...countryCodes];
+    delete jsonSchema.pattern;
+  }
+  if (zodSchema === timeZone) {
+    jsonSchema.enum = timeZoneNames();
+    jsonSchema.description =
+      'An IANA time zone name, e.g. America/Mexico_City, as listed here from the server’s time zone ' +
+      'database; the other IANA names of these zones (links such as Asia/Kolkata for Asia/Calcutta) are ' +
+      'accepted too.';
+    delete jsonSchema.maxLength;
+  }
+  if (zodSchema === slotChangeSchema) {
+    const fields = Object.keys(slotChangeSchema.shape);
+    jsonSchema.minProperties = 1;
+    jsonSchema.anyOf = fields.map((field) => ({ required: [field] }));
+    jsonSchema.description = `At least one of ${fields.join(', ')}; the others stay as they are.`;
+  }
+  if (zodSchema === conferenceDetailsSchema) {
+    const properties = jsonSchema.properties as Record<string, Json>;
+    const describe = (field: string, description: string) => {
+      const property = properties[field];
+      if (property) property.description = description;
+    };
+    describe(
+      'endDate',
+      'On or after startDate, and at most 31 days after it: a conference lasts at most 32 days, since its ' +
+        'agenda lists every one of its days.',
+    );
+    describe('dailyEnd', 'After dailyStart, in the conference’s own time zone.');
+    describe('rooms', 'Room names differ from each other, ignoring case.');
+  }
+};
+
 const toJsonSchema = (name: string, schema: z.ZodType, io: 'input' | 'output'): Json => {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
@@ -27,6 +81,7 @@ const toJsonSchema = (name: string, schema: z.ZodType, io: 'input' | 'output'): 
     override: ({ zodSchema, jsonSchema }) => {
       const description = sharedDescriptions.get(zodSchema);
       if (description && jsonSchema.description === undefined) jsonSchema.description = description;
+      precise(zodSchema, jsonSchema as Json);
       // Integers are safe integers anyway; the bounds only clutter the document.
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
       if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;

@@ -3,6 +3,7 @@ import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   UserPool,
   type UserPoolClient,
   UserPoolGroup,
@@ -15,6 +16,12 @@ export const ORGANIZERS_GROUP = 'organizers';
 
 export interface AuthProps {
   stage: Stage;
+  /**
+   * Where Cognito's hosted sign-in may send an organizer app back to (context `oauthCallbackUrls`).
+   * Absent: the app client has OAuth switched off and signs in with SRP only; given: the authorization
+   * code grant alone (no implicit grant), with the scopes `openid`, `email` and `profile`.
+   */
+  oAuthCallbackUrls?: readonly string[];
 }
 
 /**
@@ -55,8 +62,24 @@ export class Auth extends Construct {
       deletionProtection: settings.deletionProtection,
       removalPolicy: settings.removalPolicy,
     });
+    const callbackUrls = props.oAuthCallbackUrls ?? [];
+    for (const url of callbackUrls) {
+      if (!/^https:\/\/[^\s/]+/.test(url) && !/^http:\/\/localhost(:\d+)?(\/|$)/.test(url)) {
+        throw new Error(`oauthCallbackUrls: ${url} is not an https URL (or http://localhost)`);
+      }
+    }
     this.client = this.userPool.addClient('Client', {
       authFlows: { userSrp: true },
+      // CDK's default would enable the implicit and code grants for https://example.com with every scope.
+      ...(callbackUrls.length === 0
+        ? { disableOAuth: true }
+        : {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: [...callbackUrls],
+            },
+          }),
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

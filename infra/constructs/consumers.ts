@@ -5,7 +5,12 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type EventPattern, type RuleDefinition, rules } from '../definitions/rules.js';
+import {
+  defaultMaxConcurrency,
+  type EventPattern,
+  type RuleDefinition,
+  rules,
+} from '../definitions/rules.js';
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
@@ -139,6 +144,7 @@ export class Consumers extends Construct {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
+        maxConcurrency: definition.maxConcurrency ?? defaultMaxConcurrency,
       }),
     );
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -11,8 +11,12 @@ import { acknowledge } from './nag.js';
 
 export interface NotificationsProps {
   stage: Stage;
-  /** The address delegates get email from (context `notificationSender`). */
-  sender: string;
+  /**
+   * The address delegates get email from (context `notificationSender`). There is no default: an
+   * address nobody owns can never be verified in SES. Required in prod; a dev stack without it sends no
+   * email (the notifier logs each email it leaves out) and says so at synth.
+   */
+  sender?: string;
   /**
    * An SES identity that is verified already (a domain, e.g. `example.org`, or the address itself) to
    * send through (context `notificationIdentity`). Absent: this construct creates an email identity for
@@ -20,6 +24,12 @@ export interface NotificationsProps {
    */
   existingIdentity?: string;
 }
+
+/** Why `cdk synth -c stage=prod` stops when no sender is given, and how to give one. */
+export const missingProdSenderMessage =
+  'The prod stage needs the address delegates get email from: cdk synth -c stage=prod ' +
+  '-c notificationSender=<address you own> (SES mails it a verification link on deploy; or add ' +
+  '-c notificationIdentity=<verified domain>)';
 
 const EMAIL = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/;
 
@@ -31,50 +41,85 @@ const EMAIL = /^[^\s@]+@([^\s@]+\.[^\s@]+)$/;
 export class Notifications extends Construct {
   readonly agendaChangesTopic: Topic;
   readonly topicKey: Key;
-  readonly senderIdentity: IEmailIdentity;
-  readonly sender: string;
+  /** Absent when no sender is configured (dev only): then no email leaves the stage. */
+  readonly senderIdentity: IEmailIdentity | undefined;
+  readonly sender: string | undefined;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
-    const settings = settingsOf(props.stage);
-    const domain = EMAIL.exec(props.sender)?.[1];
+    this.topicKey = this.encryptionKey(props.stage);
+    this.agendaChangesTopic = this.topic(props.stage);
+    const { sender } = props;
+    if (sender === undefined) {
+      if (props.stage === 'prod') {
+        throw new Error(missingProdSenderMessage);
+      }
+      Annotations.of(this).addWarningV2(
+        'learning-cities:no-notification-sender',
+        `No notificationSender: the ${props.stage} stage sends no email to delegates (the notifier logs ` +
+          'each email it leaves out). Set one with -c notificationSender=<address you own>.',
+      );
+      this.sender = undefined;
+      this.senderIdentity = undefined;
+      return;
+    }
+    const domain = EMAIL.exec(sender)?.[1];
     if (!domain) {
       throw new Error(
-        `notificationSender must be an email address, not ${JSON.stringify(props.sender)}: use -c notificationSender=...`,
+        `notificationSender must be an email address, not ${JSON.stringify(sender)}: use -c notificationSender=...`,
       );
     }
     const { existingIdentity } = props;
-    if (existingIdentity !== undefined && ![props.sender, domain].includes(existingIdentity)) {
+    if (existingIdentity !== undefined && ![sender, domain].includes(existingIdentity)) {
       throw new Error(
-        `notificationIdentity ${existingIdentity} cannot send as ${props.sender}: give its address or its domain`,
+        `notificationIdentity ${existingIdentity} cannot send as ${sender}: give its address or its domain`,
       );
     }
-    this.sender = props.sender;
+    this.sender = sender;
     this.senderIdentity = existingIdentity
       ? EmailIdentity.fromEmailIdentityName(this, 'SenderIdentity', existingIdentity)
-      : new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(props.sender) });
+      : new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(sender) });
+  }
 
-    // A customer managed key rather than alias/aws/sns, so that the key policy can admit subscribers
-    // such as SQS queues or other accounts later.
-    this.topicKey = new Key(this, 'TopicKey', {
-      description: `Encrypts the agenda changes topic (${props.stage})`,
+  /**
+   * A customer managed key rather than alias/aws/sns, so that the key policy can admit subscribers
+   * such as SQS queues or other accounts later.
+   */
+  private encryptionKey(stage: Stage): Key {
+    return new Key(this, 'TopicKey', {
+      description: `Encrypts the agenda changes topic (${stage})`,
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
-      removalPolicy: settings.removalPolicy,
+      removalPolicy: settingsOf(stage).removalPolicy,
     });
-    this.agendaChangesTopic = new Topic(this, 'AgendaChangesTopic', {
-      topicName: `${settings.namePrefix}-agenda-changes`,
+  }
+
+  /**
+   * The topic has no fixed name: CloudFormation names it, so a stack created again after a deletion that
+   * retained the old topic (prod) makes a new one instead of failing on the name. Subscribers find it by
+   * the stack output AgendaChangesTopicArn.
+   */
+  private topic(stage: Stage): Topic {
+    const topic = new Topic(this, 'AgendaChangesTopic', {
       displayName: 'Learning Cities agenda changes',
       masterKey: this.topicKey,
       enforceSSL: true,
     });
-    this.agendaChangesTopic.applyRemovalPolicy(settings.removalPolicy);
+    topic.applyRemovalPolicy(settingsOf(stage).removalPolicy);
+    new CfnOutput(this, 'AgendaChangesTopicArn', {
+      key: 'AgendaChangesTopicArn',
+      value: topic.topicArn,
+      description: 'The SNS topic of agenda changes (session rescheduled or cancelled), for subscribers',
+    });
+    return topic;
   }
 
   /** Configures and permits one declared effect of a consumer, and nothing more. */
   grantEffect(effect: RuleEffect, fn: LambdaFunction): void {
     switch (effect) {
       case 'send-email':
+        // Without a sender (dev only) the function gets neither the address nor the permission.
+        if (this.sender === undefined || this.senderIdentity === undefined) return;
         fn.addEnvironment(env.notificationSender, this.sender);
         // ses:SendEmail and ses:SendRawEmail, on this one identity.
         this.senderIdentity.grantSendEmail(fn);

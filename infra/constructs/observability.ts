@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -30,7 +30,10 @@ export const alarmThresholds = {
   deadLetterMessages: 1,
   /** Function errors in 5 minutes (consumers report failed records instead of failing, so any counts). */
   functionErrors: 1,
-  /** p95 of ProjectionLag (occurredAt → handled), milliseconds, over 3 consecutive minutes. */
+  /**
+   * p95 of ProjectionLag (reached the bus → handled), milliseconds, over 3 consecutive minutes. Archive
+   * replays record ReplayLag instead, so a replay of old events does not set it off.
+   */
   projectionLagP95Ms: 5_000,
   /** Age of the oldest message in a consumer queue, seconds: longer than a redelivery after a failure. */
   oldestMessageAgeSeconds: 300,
@@ -101,8 +104,9 @@ export class Observability extends Construct {
         conditions: fromAlarms,
       }),
     );
+    // No fixed topic name: CloudFormation names it, so a stack created again beside a retained old topic
+    // (prod) does not fail on the name. The stack output OpsAlarmTopicArn says which it is.
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      topicName: `${settings.namePrefix}-ops-alarms`,
       displayName: `Learning Cities ops alarms (${props.stage})`,
       masterKey: this.alarmKey,
       enforceSSL: true,
@@ -117,6 +121,11 @@ export class Observability extends Construct {
       }),
     );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    new CfnOutput(this, 'OpsAlarmTopicArn', {
+      key: 'OpsAlarmTopicArn',
+      value: this.alarmTopic.topicArn,
+      description: 'The SNS topic every alarm notifies: subscribe the people on call',
+    });
 
     const namespace = settings.metricsNamespace;
     const appMetric = (metricName: string, service: string, statistic: string) =>
@@ -138,7 +147,7 @@ export class Observability extends Construct {
         threshold: alarmThresholds.deadLetterMessages,
       });
       this.alarm(`lag:${consumer.name}`, {
-        description: `${consumer.name} handles events more than ${alarmThresholds.projectionLagP95Ms} ms after they occurred (p95)`,
+        description: `${consumer.name} handles live events more than ${alarmThresholds.projectionLagP95Ms} ms after they reached the bus (p95; archive replays not counted)`,
         metric: appMetric(metricNames.projectionLag, consumer.function.serviceName, Stats.p(95)),
         threshold: alarmThresholds.projectionLagP95Ms,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

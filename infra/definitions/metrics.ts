@@ -17,8 +17,16 @@ export const metricNames = {
    * expected version, which the caller retries (dimensions: service, and route in an HTTP function).
    */
   conflicts: 'Conflicts',
-  /** Milliseconds from an event's occurredAt until a consumer has handled it. Dimension: service. */
+  /**
+   * Milliseconds from when a live event reached the bus (its EventBridge `time`) until a consumer has
+   * handled it. Archive replays are not in it (see replayLag). Dimension: service.
+   */
   projectionLag: 'ProjectionLag',
+  /**
+   * Milliseconds from when an archive replay put an event in the consumer's queue (SQS SentTimestamp)
+   * until the consumer handled it: a replay's progress, apart from the live lag. Dimension: service.
+   */
+  replayLag: 'ReplayLag',
   /** Events a consumer handled, one value per batch. Dimension: service. */
   eventsHandled: 'EventsHandled',
 } as const;

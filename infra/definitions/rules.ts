@@ -32,6 +32,12 @@ export interface RuleDefinition {
   consumer: string;
   /** Deliveries before a message goes to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * The most concurrent invocations the SQS event source starts (2–1000): a backlog cannot take the
+   * account's whole Lambda concurrency, nor pile more writers on the items a consumer shares. Absent:
+   * `defaultMaxConcurrency`.
+   */
+  maxConcurrency?: number;
   /** Read access to the event store (gap filling) and write access to the read models. */
   writesReadModels: boolean;
   /** Issues commands: write access to the event store. */
@@ -39,6 +45,9 @@ export interface RuleDefinition {
   /** Side effects beyond the tables; none when absent. */
   effects?: RuleEffect[];
 }
+
+/** The event source mapping's maxConcurrency of a rule that does not set its own. */
+export const defaultMaxConcurrency = 5;
 
 const ofTypes = (types: readonly EventType[]): EventPattern => ({
   source: [EVENT_SOURCE],
@@ -52,6 +61,8 @@ export const rules: RuleDefinition[] = [
     pattern: ofTypes(delegateCountsEventTypes),
     consumer: 'functions/consumers/delegate-counts-projector.ts',
     maxReceiveCount: 5,
+    // Every event of a conference adds to its one summary item: more writers only conflict.
+    maxConcurrency: 5,
     writesReadModels: true,
     writesEvents: false,
   },
@@ -61,6 +72,7 @@ export const rules: RuleDefinition[] = [
     pattern: ofTypes(agendaEventTypes),
     consumer: 'functions/consumers/agenda-projector.ts',
     maxReceiveCount: 5,
+    maxConcurrency: 5,
     writesReadModels: true,
     writesEvents: false,
   },
@@ -70,6 +82,8 @@ export const rules: RuleDefinition[] = [
     pattern: ofTypes(waitlistEventTypes),
     consumer: 'functions/consumers/waitlist-process.ts',
     maxReceiveCount: 5,
+    // The least Lambda allows: promotions contend for the same seats, so more would only retry.
+    maxConcurrency: 2,
     writesReadModels: true,
     writesEvents: true,
   },
@@ -79,6 +93,8 @@ export const rules: RuleDefinition[] = [
     pattern: ofTypes(notifierEventTypes),
     consumer: 'functions/consumers/notifier.ts',
     maxReceiveCount: 5,
+    // Within SES's default sending rate.
+    maxConcurrency: 5,
     writesReadModels: true,
     writesEvents: false,
     effects: ['send-email', 'publish-agenda-changes'],

@@ -5,12 +5,14 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { sessionDetailsSchema, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema } from '../../domain/conference/events.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
+import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
 import {
   type RequestBodyName,
   type ResponseBody,
@@ -407,6 +409,7 @@ describe('OpenAPI document', () => {
       properties: ['date', 'end', 'room', 'start'],
       required: [],
     });
+    expect(document.components.schemas.SlotChange.minProperties).toBe(1);
     expect(propertiesOf('AwardGrant')).toEqual({
       properties: ['award', 'citation', 'city', 'country', 'sessionId', 'year'],
       required: ['award', 'city', 'country', 'year'],
@@ -579,6 +582,71 @@ const expectDocumented = (route: string, answer: Answer) => {
   if (answer.status < 300)
     expect(responseBodies[name].parse(answer.json), `${route} ${name}`).toEqual(answer.json);
 };
+
+describe('the document is as strict as the server', () => {
+  const schemas = () => document.components.schemas;
+  const compiled = (schema: Json) => new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+
+  it('lists the ISO 3166-1 codes the server accepts, and only those', () => {
+    const country = schemas().ConferenceDetails.properties.country;
+    expect(country.enum).toHaveLength(250);
+    for (const code of country.enum) expect(countryCode.safeParse(code).success, code).toBe(true);
+    for (const code of ['XX', 'ZZ', 'EU', 'UK', 'mx', 'MEX'])
+      expect([countryCode.safeParse(code).success, country.enum.includes(code)], code).toEqual([
+        false,
+        false,
+      ]);
+    for (const name of ['RegistrationRequest', 'AwardGrant'])
+      expect(schemas()[name].properties.country.enum, name).toEqual(country.enum);
+  });
+
+  it('lists IANA time zones, each of which the server accepts', () => {
+    const timezone = schemas().ConferenceDetails.properties.timezone;
+    expect(timezone.enum).toContain('America/Mexico_City');
+    expect(timezone.enum).toContain('UTC');
+    for (const zone of timezone.enum) expect(timeZone.safeParse(zone).success, zone).toBe(true);
+    for (const zone of ['Mars/Olympus_Mons', 'Europe/Nowhere', 'CET+1', ''])
+      expect([timeZone.safeParse(zone).success, timezone.enum.includes(zone)], zone).toEqual([false, false]);
+  });
+
+  it('needs at least one field in a reschedule, as the server does', () => {
+    const validate = compiled(schemas().SlotChange);
+    expect(validate({})).toBe(false);
+    for (const field of ['date', 'start', 'end', 'room']) {
+      const body = { date: '2015-09-28', start: '10:00', end: '11:00', room: 'Sala Principal' };
+      expect(validate({ [field]: body[field as keyof typeof body] }), field).toBe(true);
+    }
+  });
+
+  it('states the 32-day limit of a conference', () => {
+    expect(schemas().ConferenceDetails.properties.endDate.description).toMatch(/32 days/);
+  });
+
+  it('writes text patterns without JavaScript-only syntax, refusing exactly the characters the server refuses', () => {
+    const patterns: string[] = [];
+    const walk = (node: Json) => {
+      if (node && typeof node === 'object') {
+        if (typeof node.pattern === 'string') patterns.push(node.pattern);
+        for (const value of Object.values(node)) walk(value);
+      }
+    };
+    walk(document);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const pattern of patterns) {
+      // No Unicode property escapes, named groups, lookbehind or \u{...}: what ECMA-262 has and others lack.
+      expect(pattern, pattern).not.toMatch(/\\[pP]\{|\(\?<|\\u\{|\\k</);
+    }
+    const text = schemas().ConferenceDetails.properties.name.pattern as string;
+    const documented = new RegExp(text, 'u');
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue; // not representable in UTF-8
+      const character = String.fromCharCode(code);
+      const server = z.string().regex(printable).safeParse(character).success;
+      if (documented.test(character) !== server) throw new Error(`U+${code.toString(16)}: server ${server}`);
+    }
+    expect(printable.test('Pérez, 北京, 😀')).toBe(true);
+  });
+});
 
 describe('the handlers answer as documented (DynamoDB Local)', () => {
   it('in a whole conference: every route, its successes and its notable failures', async () => {

@@ -30,16 +30,32 @@ const conferenceEnvelope = (correlationId: string, occurredAt: string) => ({
   metadata: { correlationId, schemaVersion: 1 },
 });
 
-const sqsEvent = (...envelopes: object[]): SQSEvent => ({
+/** How the EventBridge events of a test batch were delivered. */
+interface Delivery {
+  /** The EventBridge `time`: when the event reached the bus (an archive replay keeps the original). */
+  busTime?: string;
+  /** SentTimestamp of the SQS message: when the rule (or a replay) put it in the queue. */
+  sentAt?: number;
+  /** Set on every event of an archive replay. */
+  replayName?: string;
+}
+
+const sqsEvent = (delivery: Delivery, ...envelopes: object[]): SQSEvent => ({
   Records: envelopes.map((detail, index) => ({
     messageId: `m${index}`,
     receiptHandle: `r${index}`,
-    body: JSON.stringify({ source: 'learning-cities.conference', 'detail-type': 'x', detail }),
+    body: JSON.stringify({
+      source: 'learning-cities.conference',
+      'detail-type': 'x',
+      ...(delivery.busTime ? { time: delivery.busTime } : {}),
+      ...(delivery.replayName ? { 'replay-name': delivery.replayName } : {}),
+      detail,
+    }),
     attributes: {
       ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
+      SentTimestamp: String(delivery.sentAt ?? 0),
       SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: '0',
+      ApproximateFirstReceiveTimestamp: String(delivery.sentAt ?? 0),
     },
     messageAttributes: {},
     md5OfBody: '',
@@ -194,16 +210,19 @@ describe('busConsumer', () => {
     }
   });
 
-  it('logs with each event’s correlation id and records its lag and the events handled', async () => {
+  it('logs with each event’s correlation id and records its lag since it reached the bus, and the events handled', async () => {
     const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
     const { logger } = observability;
     const handler = busConsumer(async (envelope: EventEnvelope) => {
       logger.warn('handling', { streamId: envelope.streamId });
       if (envelope.metadata.correlationId === 'corr-fails') throw new Error('not this one');
     });
-    const occurredAt = new Date(Date.now() - 2_000).toISOString();
+    // Old events (a redrive, or a rebuild's gap filling) reaching the bus 2 s ago: the lag is 2 s, not 11 years.
+    const occurredAt = '2015-09-28T14:00:00.000Z';
+    const busTime = new Date(Date.now() - 2_000).toISOString();
     const response = (await handler(
       sqsEvent(
+        { busTime, sentAt: Date.now() - 1_000 },
         conferenceEnvelope('corr-a', occurredAt),
         conferenceEnvelope('corr-fails', occurredAt),
         conferenceEnvelope('corr-b', occurredAt),
@@ -223,8 +242,32 @@ describe('busConsumer', () => {
       expect(value).toBeGreaterThanOrEqual(2_000);
       expect(value).toBeLessThan(60_000);
     }
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.replayLag)).toEqual([]);
     expect(addMetric.mock.calls.filter(([name]) => name === metricNames.eventsHandled)).toEqual([
       [metricNames.eventsHandled, 'Count', 2],
     ]);
+  });
+
+  it('measures an archive replay apart: ReplayLag since the replay queued it, and no ProjectionLag', async () => {
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
+    const handler = busConsumer(async () => undefined);
+    // A replay keeps the original bus time (a year ago) and adds replay-name; it queued the events 3 s ago.
+    const yearAgo = new Date(Date.now() - 365 * 24 * 3600_000).toISOString();
+    await handler(
+      sqsEvent(
+        { busTime: yearAgo, sentAt: Date.now() - 3_000, replayName: 'counts-1' },
+        conferenceEnvelope('corr-r1', yearAgo),
+        conferenceEnvelope('corr-r2', yearAgo),
+      ),
+      lambdaContext('consumer'),
+    );
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.projectionLag)).toEqual([]);
+    const replayLags = addMetric.mock.calls.filter(([name]) => name === metricNames.replayLag);
+    expect(replayLags).toHaveLength(2);
+    for (const [, unit, value] of replayLags) {
+      expect(unit).toBe('Milliseconds');
+      expect(value).toBeGreaterThanOrEqual(3_000);
+      expect(value).toBeLessThan(60_000);
+    }
   });
 });

@@ -146,7 +146,6 @@ describe('observability', () => {
   it('has an encrypted ops alarms topic that CloudWatch alarms of this account may publish to', () => {
     const key = logicalId(stack.observability.alarmKey);
     template.hasResourceProperties('AWS::SNS::Topic', {
-      TopicName: 'learning-cities-dev-ops-alarms',
       KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
     });
     const keyPolicy = template.findResources('AWS::KMS::Key')[key]?.Properties.KeyPolicy.Statement;

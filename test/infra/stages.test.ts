@@ -102,7 +102,6 @@ describe.each(stages)('the %s stack', (stage: Stage) => {
   it('names what it names with the stage prefix and emits metrics in the stage namespace', () => {
     const named: [string, string][] = [
       ['AWS::Events::EventBus', 'Name'],
-      ['AWS::SNS::Topic', 'TopicName'],
       ['AWS::CloudWatch::Alarm', 'AlarmName'],
       ['AWS::CloudWatch::Dashboard', 'DashboardName'],
     ];

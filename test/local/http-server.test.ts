@@ -177,7 +177,7 @@ describe('local HTTP API', () => {
     expect(reply.status).toBe(404);
     expect(reply.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(reply.body)).toEqual({
-      type: 'about:blank',
+      type: 'https://learning-cities.dev/problems/not-found',
       title: 'Not Found',
       status: 404,
       detail: expect.stringContaining('/nowhere'),
@@ -190,14 +190,21 @@ describe('local HTTP API', () => {
     expect(reply.status).toBe(405);
     expect(reply.headers.allow).toBe('POST');
     expect(reply.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(reply.body)).toMatchObject({ title: 'Method Not Allowed', status: 405 });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      type: 'https://learning-cities.dev/problems/method-not-allowed',
+      title: 'Method Not Allowed',
+      status: 405,
+    });
   });
 
   it('refuses a body over 1 MB with 413 problem+json', async () => {
     const reply = await send('POST', '/things/t1/parts', { body: Buffer.alloc(1024 * 1024 + 1, 'a') });
     expect(reply.status).toBe(413);
     expect(reply.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(reply.body)).toMatchObject({ status: 413 });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      type: 'https://learning-cities.dev/problems/content-too-large',
+      status: 413,
+    });
     const fits = await send('POST', '/things/t1/parts', { body: Buffer.alloc(1024 * 1024, 'a') });
     expect(fits.status).toBe(201);
   });
@@ -207,7 +214,7 @@ describe('local HTTP API', () => {
     expect(reply.status).toBe(500);
     expect(reply.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(reply.body)).toMatchObject({
-      type: 'about:blank',
+      type: 'https://learning-cities.dev/problems/internal-server-error',
       title: 'Internal Server Error',
       status: 500,
     });

@@ -6,7 +6,7 @@
  * The stack runs in this process (`startLocalStack`, its own in-memory DynamoDB Local on a free port,
  * the API on a free port of 127.0.0.1); everything is stopped on every way out.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -398,7 +398,10 @@ const main = async () => {
       '',
     ].join('\n');
     await mkdir(docsFile(''), { recursive: true });
-    await writeFile(docsFile('load.md'), report);
+    // The profile sections of `npm run profile:http` (bench/profile-http.ts) stay below the report.
+    const previous = await readFile(docsFile('load.md'), 'utf8').catch(() => '');
+    const profiles = previous.match(/<!-- begin:profile-[\s\S]*?<!-- end:profile-[\w-]+ -->/g) ?? [];
+    await writeFile(docsFile('load.md'), [report, ...profiles].join('\n'));
     console.log(report);
     console.log(`written to ${docsFile('load.md')}`);
     if (!correctness || !wallTime.met) process.exitCode = 1;

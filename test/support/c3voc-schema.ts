@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-/** The c3voc schedule schema is kept outside the repository, in `shared/` beside it (locally and in CI). */
+/** The c3voc schedule schema, vendored unchanged from voc/schedule (EUPL-1.2): see test/fixtures/README.md. */
 export const C3VOC_SCHEMA_FILE = fileURLToPath(
-  new URL('../../../shared/schemas/c3voc-schedule.schema.json', import.meta.url),
+  new URL('../fixtures/c3voc-schedule.schema.json', import.meta.url),
 );
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 export const c3vocScheduleValidator = (): ValidateFunction => {
   if (!existsSync(C3VOC_SCHEMA_FILE))
     throw new Error(
-      `The c3voc schedule schema is missing: expected ${C3VOC_SCHEMA_FILE} (shared/schemas/ beside the repository)`,
+      `The c3voc schedule schema is missing: expected ${C3VOC_SCHEMA_FILE} (vendored in test/fixtures/, see its README)`,
     );
   const schema = JSON.parse(readFileSync(C3VOC_SCHEMA_FILE, 'utf8')) as { $schema?: string };
   if (schema.$schema !== 'http://json-schema.org/draft-06/schema#')

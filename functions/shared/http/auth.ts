@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { env } from '../../../infra/definitions/tables.js';
-import { adapter, type TokenVerifier } from '../runtime/adapters.js';
+import { suppliedAdapter, type TokenVerifier } from '../runtime/adapters.js';
 import { forbidden, unauthorized } from './errors.js';
 
 export const ORGANIZERS_GROUP = 'organizers';
@@ -11,24 +10,37 @@ export type Principal =
   | { kind: 'organizer'; subject: string }
   | { kind: 'manage-token'; token: string };
 
-let verifier: TokenVerifier | undefined;
+let verifier: Promise<TokenVerifier> | undefined;
 
-/** Cognito's user pool in the cloud; the local runtime supplies its own issuer's verifier. */
-const cognitoVerifier = (): TokenVerifier =>
-  CognitoJwtVerifier.create({
+/**
+ * Cognito's user pool in the cloud; the local runtime supplies its own issuer's verifier. aws-jwt-verify is
+ * imported by the first request that carries a bearer token: public routes never load it, delegate routes
+ * only when an organizer calls them, and organizer routes on their first request.
+ */
+const cognitoVerifier = async (): Promise<TokenVerifier> => {
+  const { CognitoJwtVerifier } = await import('aws-jwt-verify');
+  return CognitoJwtVerifier.create({
     userPoolId: process.env[env.userPoolId] ?? '',
     clientId: process.env[env.userPoolClientId] ?? null,
     tokenUse: null,
   });
+};
 
 const verifyOrganizer = async (authorization: string): Promise<Principal> => {
   const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
   if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0)
     throw unauthorized('The Authorization header must be "Bearer <token>"');
-  verifier ??= adapter('tokenVerifier', cognitoVerifier);
+  // A verifier that could not be made is tried again by the next request.
+  verifier ??= Promise.resolve(suppliedAdapter('tokenVerifier') ?? cognitoVerifier()).catch(
+    (error: unknown) => {
+      verifier = undefined;
+      throw error;
+    },
+  );
+  const verify = await verifier;
   let payload: Record<string, unknown>;
   try {
-    payload = await verifier.verify(token);
+    payload = await verify.verify(token);
   } catch {
     throw unauthorized('The token is not valid');
   }

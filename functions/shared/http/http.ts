@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { ROUTE_DIMENSION } from '../../../infra/definitions/metrics.js';
 import { type Access, routes } from '../../../infra/definitions/routes.js';
-import { logger, metricNames, metrics, tracer } from '../runtime/observability.js';
+import { logger, metricNames, metrics } from '../runtime/observability.js';
 import { authenticate, type Principal } from './auth.js';
 import { badRequest, HttpProblem } from './errors.js';
 import { toProblem, zodFieldErrors } from './problem.js';
@@ -159,7 +158,6 @@ const answer = async (
     const request = toRequest(event, principal);
     correlationId = request.correlationId;
     logger.appendKeys({ correlationId });
-    tracer.putAnnotation('correlationId', correlationId);
     return toResult(await handle(request), correlationId);
   } catch (error) {
     const result = toProblem(error);
@@ -168,13 +166,11 @@ const answer = async (
 };
 
 /**
- * The one middy chain of every HTTP function: an X-Ray trace, structured logging with the correlation
- * id, metrics of the outcome, the caller authenticated for the route's access level, and every failure
+ * The one middy chain of every HTTP function: structured logging with the correlation id, metrics of the outcome, the caller authenticated for the route's access level, and every failure
  * turned into problem+json.
  */
 export const httpRoute = (access: Access, handle: (request: HttpRequest) => Promise<HttpResponse>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler(async (event) => {

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type FieldError } from '../../../domain/shared/errors.js';
 import { logger } from '../runtime/observability.js';
 import { HttpProblem, ServiceUnavailableError } from './errors.js';
+import { problemType } from './problem-types.js';
 
 export interface Problem {
   type: string;
@@ -11,8 +12,6 @@ export interface Problem {
   detail: string;
   errors?: FieldError[];
 }
-
-const PROBLEM_TYPE_BASE = 'https://learning-cities.dev/problems/';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -28,8 +27,6 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z]+/g, '-');
-
 export const problemResponse = (
   status: number,
   detail: string,
@@ -37,7 +34,7 @@ export const problemResponse = (
   headers: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 => {
   const title = titles[status] ?? 'Error';
-  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug(title)}`, title, status, detail };
+  const body: Problem = { type: problemType(title), title, status, detail };
   if (errors.length > 0) body.errors = errors;
   return {
     statusCode: status,

@@ -2,13 +2,18 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../../../infra/definitions/tables.js';
 import { adapter, type NotificationChannels } from '../runtime/adapters.js';
-import { tracer } from '../runtime/observability.js';
+import { logger } from '../runtime/observability.js';
 
 const cloudChannels = (): NotificationChannels => {
-  const ses = tracer.captureAWSv3Client(new SESv2Client({}));
-  const sns = tracer.captureAWSv3Client(new SNSClient({}));
+  const ses = new SESv2Client({});
+  const sns = new SNSClient({});
   return {
-    async sendEmail(_eventId, message) {
+    async sendEmail(eventId, message) {
+      // A dev stage deployed without notificationSender has no SES identity to send from.
+      if (!process.env[env.notificationSender]) {
+        logger.warn('Email not sent: this stage has no notificationSender', { eventId });
+        return;
+      }
       await ses.send(new SendEmailCommand({ Content: { Raw: { Data: message } } }));
     },
     async publishAgendaChange(change) {

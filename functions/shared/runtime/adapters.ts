@@ -27,6 +27,9 @@ export const supplyAdapters = (adapters: Partial<Adapters>): void => {
   Object.assign(supplied, adapters);
 };
 
+/** The adapter a runtime supplied, if any. */
+export const suppliedAdapter = <K extends keyof Adapters>(name: K): Adapters[K] | undefined => supplied[name];
+
 /** The supplied adapter, or the cloud's one made by `cloud` (once per execution environment, by the caller). */
 export const adapter = <K extends keyof Adapters>(name: K, cloud: () => Adapters[K]): Adapters[K] =>
-  supplied[name] ?? cloud();
+  suppliedAdapter(name) ?? cloud();

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../../../infra/definitions/tables.js';
-import { tracer } from './observability.js';
 
 const required = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -15,13 +14,11 @@ export const tableNames = () => ({
 
 let client: DynamoDBClient | undefined;
 
-/** One client per execution environment, reused by warm invocations; traced in X-Ray where tracing is on. */
+/** One client per execution environment, reused by warm invocations. */
 export const dynamoDb = (): DynamoDBClient => {
-  client ??= tracer.captureAWSv3Client(
-    new DynamoDBClient({
-      endpoint: process.env[env.dynamoDbEndpoint] || undefined,
-      maxAttempts: 4,
-    }),
-  );
+  client ??= new DynamoDBClient({
+    endpoint: process.env[env.dynamoDbEndpoint] || undefined,
+    maxAttempts: 4,
+  });
   return client;
 };

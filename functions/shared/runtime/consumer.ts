@@ -2,32 +2,64 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
-import { logger, metricNames, metrics, tracer } from './observability.js';
+import { logger, metricNames, metrics } from './observability.js';
+
+/** The fields of an EventBridge event that a consumer reads besides `detail`. */
+interface BusEvent {
+  detail?: unknown;
+  /** When the event reached the bus (PutEvents); an archive replay keeps the original time. */
+  time?: string;
+  /** Set by EventBridge on every event of an archive replay. */
+  'replay-name'?: string;
+}
+
+const busEventOf = (record: SQSRecord): BusEvent => JSON.parse(record.body) as BusEvent;
 
 /** The envelope of an SQS record whose body is an EventBridge event (rule → queue → function). */
-export const envelopeOf = (record: SQSRecord): EventEnvelope => {
-  const busEvent = JSON.parse(record.body) as { detail?: unknown };
-  return parseEnvelope(busEvent.detail);
+export const envelopeOf = (record: SQSRecord): EventEnvelope => parseEnvelope(busEventOf(record).detail);
+
+/**
+ * How long a handled event waited, and under which metric. A live event's lag runs from when it reached
+ * the bus (the EventBridge `time`), not from `occurredAt`: a redriven or rebuilt old event says how long
+ * the pipeline took, not how old the event is. An archive replay's events keep their original `time`, so
+ * they are measured apart (ReplayLag, from when the replay put them in the queue) and never move the
+ * ProjectionLag alarm.
+ */
+export const lagOf = (
+  busEvent: Pick<BusEvent, 'time' | 'replay-name'>,
+  record: Pick<SQSRecord, 'attributes'>,
+  now: number,
+): { metric: string; milliseconds: number } | undefined => {
+  const replayed = busEvent['replay-name'] !== undefined;
+  const since = replayed
+    ? Number(record.attributes.SentTimestamp)
+    : Date.parse(busEvent.time ?? '') || Number(record.attributes.SentTimestamp);
+  const milliseconds = now - since;
+  if (!Number.isFinite(milliseconds) || since <= 0) return undefined;
+  return {
+    metric: replayed ? metricNames.replayLag : metricNames.projectionLag,
+    milliseconds: Math.max(0, milliseconds),
+  };
 };
 
 /**
  * The middy chain of every bus consumer: records are handled one after another (fewer gaps to fill) and
  * a failed record is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
  * Each record's log lines carry the correlation id of the command that caused its event; each handled
- * event records its lag (occurredAt → handled), and each batch how many events it handled.
+ * event records its lag (reached the bus → handled, see `lagOf`), and each batch how many events it handled.
  */
 export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown>) => {
   const handleRecord = async (record: SQSRecord) => {
-    const envelope = envelopeOf(record);
+    const busEvent = busEventOf(record);
+    const envelope = parseEnvelope(busEvent.detail);
     logger.appendKeys({ correlationId: envelope.metadata.correlationId, eventId: envelope.eventId });
     try {
       const result = await handle(envelope);
-      const lag = Date.now() - Date.parse(envelope.occurredAt);
-      if (Number.isFinite(lag)) metrics.addMetric(metricNames.projectionLag, MetricUnit.Milliseconds, lag);
+      const lag = lagOf(busEvent, record, Date.now());
+      if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
       return result;
     } catch (error) {
       logger.error('Event not handled', { error, type: envelope.type, streamId: envelope.streamId });
@@ -53,7 +85,6 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler(handleBatch);

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 export { metricNames } from '../../../infra/definitions/metrics.js';
 
@@ -15,9 +14,3 @@ export const logger = new Logger({ serviceName });
  * written where POWERTOOLS_METRICS_DISABLED=true (the local runtime).
  */
 export const metrics = new Metrics({ serviceName, logger });
-
-/**
- * X-Ray tracing of the handler and of the AWS SDK clients. Off outside Lambda and where
- * POWERTOOLS_TRACE_ENABLED=false (the local runtime): every call is then a no-op.
- */
-export const tracer = new Tracer({ serviceName });

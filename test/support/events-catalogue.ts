@@ -1,0 +1,156 @@
+/**
+ * docs/events.md, the event catalogue, written from the very zod schemas events are checked against
+ * (domain/events.ts) and the descriptions below. `npm run docs:events` rewrites it; test/docs/events.test.ts
+ * fails when the file and the schemas disagree, or when a type has no description.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+import { CURRENT_SCHEMA_VERSION, type EventType, eventDataSchemas } from '../../domain/events.js';
+import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
+
+export const EVENTS_DOC = fileURLToPath(new URL('../../docs/events.md', import.meta.url));
+
+/** What each event says happened, in a sentence or two: the part the schemas cannot say. */
+export const eventDescriptions: Record<EventType, string> = {
+  ConferenceCreated:
+    'An organizer created a conference: its name, place, dates and daily hours in its own time zone, the ' +
+    'seats for delegates and its rooms. The stream `conference-<conferenceId>` holds only this event.',
+  DelegateRegistered:
+    'A delegate registered and got a seat. `manageTokenHash` is the SHA-256 of the manage token the delegate ' +
+    'was given once; the token itself is stored nowhere.',
+  DelegateWaitlisted:
+    'A delegate registered when every seat was held: the registration waits for a seat. Same fields as ' +
+    'DelegateRegistered.',
+  WaitlistedDelegatePromoted:
+    'A seat became free and the longest-waiting delegate got it (issued by the waitlist process).',
+  RegistrationCancelled:
+    'A registration was cancelled, by the delegate or an organizer. `previousStatus` says whether a seat was ' +
+    'freed (registered, checked-in) or a place on the waitlist (waitlisted).',
+  DelegateCheckedIn: 'A delegate holding a seat arrived at the venue and was checked in by an organizer.',
+  SessionScheduled:
+    'An organizer put a session on the agenda: its slot (day, start, end, room), type, speakers and optional ' +
+    'track, abstract and language. The stream `agenda-<conferenceId>` holds every session of a conference.',
+  SessionRescheduled:
+    'A session moved: the event carries the whole new slot, and `sequence` counts the reschedules of the ' +
+    'session so far (the iCalendar SEQUENCE).',
+  SessionCancelled: 'A session was cancelled; it stays on the agenda, marked cancelled.',
+  AwardGranted:
+    'An organizer granted an award (one grant per award, year, city and country), optionally presented in a ' +
+    'session of the agenda.',
+};
+
+type JsonSchema = {
+  type?: string;
+  enum?: unknown[];
+  format?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  pattern?: string;
+};
+
+const formats: Record<string, string> = {
+  'date-time': 'instant (ISO 8601, UTC)',
+  date: 'date YYYY-MM-DD',
+  email: 'email address',
+};
+
+/** One cell: the field's type and the limits the schema sets, in words. */
+const describe = (schema: JsonSchema): string => {
+  if (schema.enum) return `one of ${schema.enum.map((value) => `\`${String(value)}\``).join(', ')}`;
+  const parts: string[] = [];
+  if (schema.format && formats[schema.format]) parts.push(formats[schema.format] as string);
+  else if (schema.pattern === '^([01]\\d|2[0-3]):[0-5]\\d$') parts.push('time of day HH:MM');
+  else if (schema.pattern === '^[A-Z]{2}$') parts.push('ISO 3166-1 alpha-2 country code');
+  else if (schema.type === 'array' && schema.items) parts.push(`list of ${describe(schema.items)}`);
+  else if (schema.type === 'object' && schema.properties) {
+    const required = new Set(schema.required ?? []);
+    const fields = Object.keys(schema.properties).map((name) => (required.has(name) ? name : `${name}?`));
+    parts.push(`object {${fields.join(', ')}}`);
+  } else parts.push(schema.type ?? 'any');
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    parts.push(`${schema.minLength ?? 0}–${schema.maxLength ?? '∞'} characters`);
+  if (schema.minimum !== undefined || schema.maximum !== undefined)
+    parts.push(`${schema.minimum ?? '−∞'}–${schema.maximum ?? '∞'}`);
+  if (schema.minItems !== undefined || schema.maxItems !== undefined)
+    parts.push(`${schema.minItems ?? 0}–${schema.maxItems ?? '∞'} items`);
+  return parts.join(', ');
+};
+
+const consumersOf = (type: string): string[] =>
+  rules
+    .filter((rule) => (rule.pattern['detail-type'] as string[] | undefined)?.includes(type))
+    .map((r) => r.name);
+
+/** The whole of docs/events.md. */
+export const eventsCatalogue = (): string => {
+  const lines = [
+    '# Events',
+    '',
+    '<!-- Written by `npm run docs:events` from domain/events.ts; test/docs/events.test.ts checks it. -->',
+    '',
+    'Every change to the system is an event appended to the event store; nothing else is the source of truth.',
+    `Each stored event is published on the EventBridge bus with \`source: "${EVENT_SOURCE}"\`, \`detail-type\``,
+    'the event type, and as `detail` its envelope:',
+    '',
+    '| field | what |',
+    '| --- | --- |',
+    '| `eventId` | unique id of the event |',
+    '| `type` | the event type (below) |',
+    '| `streamId` | the stream it belongs to, e.g. `registration-<registrationId>` |',
+    '| `version` | its position in the stream: 1, 2, 3… without gaps |',
+    '| `conferenceId` | the conference it concerns |',
+    '| `occurredAt` | when it was decided (ISO 8601, UTC) |',
+    '| `data` | the fields of its type (below) |',
+    '| `metadata` | `{correlationId, causationId?, actor?, schemaVersion}`: the request that caused it, the event that caused it (for the waitlist process’s promotions), who, and the version of `data`’s schema |',
+    '',
+    'Delivery is at least once and in no particular order: consumers skip what they have applied (by',
+    '`streamId` and `version`) and fill gaps from the event store. A field may be added to an event; a field',
+    'is never renamed or removed without a new `schemaVersion` and an upcaster that reads the old version.',
+    '',
+    `Schema versions: every type below is at version ${CURRENT_SCHEMA_VERSION}, the first; no older version exists, so`,
+    'there is no upcaster yet. Events are validated against these schemas when written and when read.',
+    '',
+  ];
+  for (const [type, schema] of Object.entries(eventDataSchemas)) {
+    const json = z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any', io: 'output' }) as JsonSchema;
+    const required = new Set(json.required ?? []);
+    const consumers = consumersOf(type);
+    lines.push(
+      `## ${type}`,
+      '',
+      eventDescriptions[type as EventType] ?? '(no description)',
+      '',
+      `Schema version ${CURRENT_SCHEMA_VERSION}. Consumed by: ${consumers.length > 0 ? consumers.join(', ') : 'none inside this system'}.`,
+      '',
+      '| field | type | required |',
+      '| --- | --- | --- |',
+      ...Object.entries(json.properties ?? {}).map(
+        ([name, field]) => `| \`${name}\` | ${describe(field)} | ${required.has(name) ? 'yes' : 'no'} |`,
+      ),
+      '',
+    );
+  }
+  return lines.join('\n');
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const text = eventsCatalogue();
+  if (process.argv.includes('--check')) {
+    const current = await readFile(EVENTS_DOC, 'utf8').catch(() => '');
+    if (current !== text) {
+      console.error('docs/events.md is out of date: npm run docs:events');
+      process.exitCode = 1;
+    }
+  } else {
+    await writeFile(EVENTS_DOC, text);
+    console.log(`wrote ${EVENTS_DOC}`);
+  }
+}
