@@ -16,7 +16,7 @@ import { conferenceDecider, conferenceStreamId } from '../domain/conference/deci
 import { registrationDecider, registrationStreamId } from '../domain/registration/decider.js';
 import { registrationGuards } from '../domain/registration/invariants.js';
 import { routes } from '../infra/definitions/routes.js';
-import { eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
@@ -64,6 +64,7 @@ const main = () =>
       client.destroy();
       handlerEnvironment(dynamo.endpoint, {
         events: names[eventsTable.id] ?? '',
+        streamState: names[streamStateTable.id] ?? '',
         readModels: names[readModelsTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
