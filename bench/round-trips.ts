@@ -20,8 +20,9 @@ import type { StreamRef } from '../functions/shared/commands/streams.js';
 import type { Guard } from '../functions/shared/event-store/event-store.js';
 import { routes } from '../infra/definitions/routes.js';
 import { eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
+import { supplyLocalAdapters } from '../local/adapters.js';
 import { createTables } from '../local/create-tables.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
+import { loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
 import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
@@ -74,13 +75,7 @@ const main = () =>
         readModels: names[readModelsTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
-      Object.assign(process.env, {
-        AUTH_MODE: 'local',
-        LOCAL_JWKS_FILE: key.jwksFile,
-        LOCAL_ISSUER,
-        LOCAL_AUDIENCE,
-        OUTBOX_DIR: join(dataDir, 'outbox'),
-      });
+      supplyLocalAdapters({ jwksFile: key.jwksFile, outbox: join(dataDir, 'outbox') });
       const token = await signOrganizerToken({ dataDir });
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');

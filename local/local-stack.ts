@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
 import { env, eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
+import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
@@ -12,7 +13,7 @@ import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './
 import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { describePortOwner, isPortFree } from './ports.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from './signing-key.js';
+import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -61,8 +62,9 @@ export interface LocalStack {
 }
 
 /**
- * Sets the environment the handler modules read (the Lambda environment in the cloud). The process-wide
- * Powertools settings are only defaults: set them yourself to see more.
+ * Sets the environment the handler modules read (the Lambda environment in the cloud) and supplies the
+ * local adapters (local/adapters.ts). The process-wide Powertools settings are only defaults: set them
+ * yourself to see more.
  */
 export const configureHandlerEnvironment = (values: {
   dynamoDbEndpoint: string;
@@ -70,16 +72,12 @@ export const configureHandlerEnvironment = (values: {
   paths: LocalPaths;
   jwksFile: string;
 }): Record<string, string> => {
+  supplyLocalAdapters({ jwksFile: values.jwksFile, outbox: values.paths.outbox });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
     [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
-    [env.authMode]: 'local',
-    [env.localJwksFile]: values.jwksFile,
-    [env.localIssuer]: LOCAL_ISSUER,
-    [env.localAudience]: LOCAL_AUDIENCE,
-    [env.outboxDir]: values.paths.outbox,
     // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,

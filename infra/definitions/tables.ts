@@ -82,13 +82,8 @@ export const env = {
   streamStateTable: 'STREAM_STATE_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
-  authMode: 'AUTH_MODE',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
-  localJwksFile: 'LOCAL_JWKS_FILE',
-  localIssuer: 'LOCAL_ISSUER',
-  localAudience: 'LOCAL_AUDIENCE',
-  outboxDir: 'OUTBOX_DIR',
   notificationSender: 'NOTIFICATION_SENDER',
   agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
 } as const;

@@ -199,7 +199,6 @@ describe('LearningCities stack (dev)', () => {
         expect(properties?.Environment.Variables).toMatchObject({
           EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
           READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
-          AUTH_MODE: 'cognito',
           USER_POOL_ID: { Ref: logicalId(stack.auth.userPool) },
           USER_POOL_CLIENT_ID: { Ref: logicalId(stack.auth.client) },
         });
