@@ -54,6 +54,7 @@ export const prepareHandlerEnvironment = async (
   supplyLocalAdapters({ jwksFile: key.jwksFile, outbox });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
+    STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DYNAMODB_ENDPOINT: tables.endpoint,
     AWS_REGION: 'local',

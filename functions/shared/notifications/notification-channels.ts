@@ -1,12 +1,13 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../../../infra/definitions/tables.js';
+import { awsClientSettings } from '../resilience/aws-clients.js';
 import { adapter, type NotificationChannels } from '../runtime/adapters.js';
 import { logger } from '../runtime/observability.js';
 
 const cloudChannels = (): NotificationChannels => {
-  const ses = new SESv2Client({});
-  const sns = new SNSClient({});
+  const ses = new SESv2Client(awsClientSettings());
+  const sns = new SNSClient(awsClientSettings());
   return {
     async sendEmail(eventId, message) {
       // A dev stage deployed without notificationSender has no SES identity to send from.

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../../../infra/definitions/tables.js';
+import { awsClientSettings } from '../resilience/aws-clients.js';
 
 const required = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -9,16 +10,20 @@ const required = (name: string, fallback?: string): string => {
 
 export const tableNames = () => ({
   events: required(env.eventsTable, 'Events'),
+  streamState: required(env.streamStateTable, 'StreamState'),
   readModels: required(env.readModelsTable, 'ReadModels'),
 });
 
 let client: DynamoDBClient | undefined;
 
-/** One client per execution environment, reused by warm invocations. */
+/**
+ * One client per execution environment, reused by warm invocations; its retries and timeouts bounded by
+ * the invocation's budget (functions/shared/resilience/).
+ */
 export const dynamoDb = (): DynamoDBClient => {
   client ??= new DynamoDBClient({
     endpoint: process.env[env.dynamoDbEndpoint] || undefined,
-    maxAttempts: 4,
+    ...awsClientSettings(),
   });
   return client;
 };

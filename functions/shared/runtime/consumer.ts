@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
+import { withFreshRetries, withinBudget } from '../resilience/policy.js';
 import { logger, metricNames, metrics } from './observability.js';
 
 /** The fields of an EventBridge event that a consumer reads besides `detail`. */
@@ -50,6 +51,8 @@ export const lagOf = (
  * a failed record is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
  * Each record's log lines carry the correlation id of the command that caused its event; each handled
  * event records its lag (reached the bus → handled, see `lagOf`), and each batch how many events it handled.
+ * The batch's retries stop at one deadline taken from the Lambda context; each record has its own
+ * allowance of retries.
  */
 export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown>) => {
   const handleRecord = async (record: SQSRecord) => {
@@ -57,7 +60,7 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
     const envelope = parseEnvelope(busEvent.detail);
     logger.appendKeys({ correlationId: envelope.metadata.correlationId, eventId: envelope.eventId });
     try {
-      const result = await handle(envelope);
+      const result = await withFreshRetries(() => handle(envelope));
       const lag = lagOf(busEvent, record, Date.now());
       if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
       return result;
@@ -74,10 +77,9 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
       // One processor per invocation: it holds the batch's state, which concurrent invocations (locally,
       // or with AWS_LAMBDA_MAX_CONCURRENCY) must not share.
       const processor = new BatchProcessor(EventType.SQS);
-      const response = await processPartialResponse(event, handleRecord, processor, {
-        context,
-        processInParallel: false,
-      });
+      const response = await withinBudget(context, () =>
+        processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }),
+      );
       failed = response.batchItemFailures.length;
       return response;
     } finally {
