@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agendaDecider, agendaStreamId } from '../domain/agenda/decider.js';
+import { sessionDecider, sessionStreamId } from '../domain/agenda/decider.js';
 import type { SessionDetails } from '../domain/agenda/events.js';
 import { conferenceDecider, conferenceStreamId } from '../domain/conference/decider.js';
 import { registrationDecider, registrationStreamId } from '../domain/registration/decider.js';
@@ -133,23 +133,20 @@ const main = () =>
         await append(conferenceId, registrationStreamId(registrationId), events, guards);
         return registrationId;
       };
-      /** A new conference's agenda with one session (the agenda is one stream per conference). */
+      /** A new conference's agenda with one session (its own stream; its room is free on a new conference). */
       const seedSession = async (conferenceId: string) => {
         const sessionId = randomUUID();
-        const stream = agendaStreamId(conferenceId);
-        const loaded = await eventStore().load(stream);
-        if (loaded.length > 0) throw new Error('seedSession expects an empty agenda');
         await append(
           conferenceId,
-          stream,
-          agendaDecider.decide(
+          sessionStreamId(sessionId),
+          sessionDecider.decide(
             {
               type: 'ScheduleSession',
               sessionId,
               conference: { conferenceId, ...iclc2015 },
               session: session(sessionId.slice(0, 8)),
             },
-            agendaDecider.initialState,
+            sessionDecider.initialState,
           ),
         );
         return sessionId;

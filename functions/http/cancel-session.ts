@@ -1,4 +1,4 @@
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { loadConference } from '../shared/event-store/stores.js';
@@ -11,7 +11,7 @@ export const handler = httpRoute('organizer', (request) =>
     await loadConference(conferenceId);
     const metadata = commandMetadata(request);
     const response = { status: 200, body: { sessionId, status: 'cancelled' } };
-    await changeAgenda({
+    await changeSession({
       conferenceId,
       command: { type: 'CancelSession', sessionId, now: metadata.now },
       metadata,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { agendaDecider, agendaStreamId } from '../../domain/agenda/decider.js';
+import { sessionStreamId } from '../../domain/agenda/decider.js';
 import { alreadyGranted, awardDecider, awardGuardKey, awardsStreamId } from '../../domain/award/decider.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { loadAgenda, loadAwards } from '../shared/commands/agenda.js';
+import { loadAwards, loadSession } from '../shared/commands/agenda.js';
 import { commandMetadata, retryOnStreamConflict } from '../shared/commands/command.js';
 import { AppendConflictError } from '../shared/event-store/event-store.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
@@ -20,9 +20,10 @@ export const handler = httpRoute('organizer', (request) =>
     const metadata = commandMetadata(request);
     const response = { status: 201, body: { awardId } };
     await retryOnStreamConflict(`The awards of conference ${conferenceId}`, async () => {
-      const [awards, agenda] = await Promise.all([
+      const { sessionId } = grant;
+      const [awards, session] = await Promise.all([
         loadAwards(conferenceId),
-        grant.sessionId === undefined ? undefined : loadAgenda(conferenceId),
+        sessionId === undefined ? undefined : loadSession(conferenceId, sessionId),
       ]);
       const events = awardDecider.decide(
         {
@@ -30,7 +31,7 @@ export const handler = httpRoute('organizer', (request) =>
           awardId,
           conferenceId,
           grant,
-          agenda: agenda?.state ?? agendaDecider.initialState,
+          agenda: { sessions: session?.state ? [session.state] : [] },
           now: metadata.now,
         },
         awards.state,
@@ -41,7 +42,10 @@ export const handler = httpRoute('organizer', (request) =>
           conferenceId,
           streams: [{ streamId: awardsStreamId(conferenceId), expectedVersion: awards.version, events }],
           // The session it is presented in must still be as read: not cancelled meanwhile.
-          unchanged: agenda ? [{ streamId: agendaStreamId(conferenceId), version: agenda.version }] : [],
+          unchanged:
+            session && sessionId !== undefined
+              ? [{ streamId: sessionStreamId(sessionId), version: session.version }]
+              : [],
           guards: [{ op: 'claim', name: AWARD_GUARD, key: awardGuardKey(grant), owner: awardId }],
           idempotency: idempotency.record(response),
         });

@@ -1,5 +1,5 @@
 import { slotChangeSchema } from '../../domain/agenda/events.js';
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { loadConference } from '../shared/event-store/stores.js';
@@ -12,7 +12,7 @@ export const handler = httpRoute('organizer', (request) =>
     const change = parseBody(request, slotChangeSchema);
     const conference = await loadConference(conferenceId);
     const response = { status: 200, body: { sessionId } };
-    await changeAgenda({
+    await changeSession({
       conferenceId,
       command: { type: 'RescheduleSession', sessionId, conference, change },
       metadata: commandMetadata(request),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sessionDetailsSchema } from '../../domain/agenda/events.js';
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { loadConference } from '../shared/event-store/stores.js';
@@ -17,7 +17,7 @@ export const handler = httpRoute('organizer', (request) =>
       body: { sessionId },
       headers: { location: `/conferences/${conferenceId}/agenda` },
     };
-    await changeAgenda({
+    await changeSession({
       conferenceId,
       command: { type: 'ScheduleSession', sessionId, conference, session },
       metadata: commandMetadata(request),
