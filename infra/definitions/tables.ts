@@ -29,6 +29,8 @@ export interface TableDefinition {
  * The event store. Items by `kind`:
  * - `event`: pk = stream id, sk = version (1, 2, ...), the envelope of CONTRACT section 3.
  * - `guard`: pk = `guard#...`, sk = 0: uniqueness and seat guards written in the same transaction as events.
+ * - `occupancy`: pk = `occupancy#<conference>#<date>#room|speaker#<name>`, sk = 0: who holds a room or a
+ *   speaker that day (domain/agenda/occupancy.ts), updated in the transaction of the session's event.
  * - `idempotency`: pk = `idempotency#...`, sk = 0: stored responses, expiring through `expiresAt`.
  * The sparse `catalog` index holds only ConferenceCreated events, which gives the conference list.
  */
