@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import ical from 'node-ical';
+import { awards } from '../local/demo/iclc2015.js';
 import type { HttpHandler } from '../local/http-server.js';
 import { type LocalStack, startLocalStack } from '../local/local-stack.js';
 import { silentLogger } from '../local/log.js';
@@ -242,6 +243,17 @@ const main = async () => {
       `p50 of the import: ${ms(median(middle.map((a) => a.ms)))} over HTTP, ${ms(median(handlerTimes))} in the handler, ${ms(median(dynamoTimes))} of it in DynamoDB`,
     );
 
+    // The twelve UNESCO Learning City Awards of 2015, granted 4 at a time, presented in session 1.
+    const sessionOne = String(JSON.parse(first.text).sessionId);
+    const grants = await pool(awards, 4, (grant) =>
+      send(stack as LocalStack, 'POST', `/conferences/${conferenceId}/awards`, organizer, {
+        ...grant,
+        sessionId: sessionOne,
+      }),
+    );
+    const grantsRefused = grants.filter((grant) => grant.status !== 201);
+    console.log(`Awards: ${grants.length - grantsRefused.length} of ${grants.length} granted`);
+
     await stack.settled();
     const reads = [
       ['GET agenda', `/conferences/${conferenceId}/agenda`],
@@ -334,6 +346,11 @@ const main = async () => {
       'conference, which an execution environment does once per conference; a booking in another conference',
       'has loaded the modules before). The baseline is the floor of one booking: a raw TransactWriteItems',
       'of as many items, alone and 8 at a time, on the same DynamoDB Local.',
+      '',
+      `Awards: the twelve UNESCO Learning City Awards granted 4 at a time, presented in session 1: ` +
+        `${grants.length - grantsRefused.length} of ${grants.length} granted` +
+        (grantsRefused.length ? ` (${grantsRefused.map((g) => g.status).join(', ')})` : '') +
+        ` — goal all: ${verdict(grantsRefused.length === 0)}.`,
       '',
       `Import: ${total} bookings in ${(importMs / 1000).toFixed(1)} s, **${refused.length} non-2xx**` +
         (refused.length ? ` (${[...byStatus].map(([s, n]) => `${n} × ${s}`).join(', ')})` : '') +

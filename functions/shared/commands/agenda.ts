@@ -47,6 +47,8 @@ export interface AgendaChange {
   command: AgendaCommand;
   metadata: { correlationId: string; actor?: string; now: string };
   idempotency?: IdempotencyWrite;
+  /** The session's stream as already read (with the conference, at once); the first try uses it. */
+  loaded?: Loaded<SessionState>;
 }
 
 const OCCUPANCY = 'occupancy';
@@ -59,12 +61,14 @@ const OCCUPANCY = 'occupancy';
  * the session's own stream: a new session reads nothing (its stream cannot exist yet; the append's
  * version check holds that), a reschedule or cancellation reads its stream once.
  */
-export const changeSession = ({ conferenceId, command, metadata, idempotency }: AgendaChange) =>
-  retryOnStreamConflict(`Session ${command.sessionId}`, async () => {
+export const changeSession = ({ conferenceId, command, metadata, idempotency, loaded }: AgendaChange) => {
+  let preloaded = loaded;
+  return retryOnStreamConflict(`Session ${command.sessionId}`, async () => {
     const { state, version } =
       command.type === 'ScheduleSession'
         ? { state: sessionDecider.initialState, version: 0 }
-        : await loadSession(conferenceId, command.sessionId);
+        : (preloaded ?? (await loadSession(conferenceId, command.sessionId)));
+    preloaded = undefined;
     const events = sessionDecider.decide(command, state);
     if (events.length === 0) return events;
     const after = events.reduce(sessionDecider.evolve, state);
@@ -93,6 +97,7 @@ export const changeSession = ({ conferenceId, command, metadata, idempotency }: 
     }
     return events;
   });
+};
 
 /**
  * The agenda read model of a conference. Until the projection has seen the conference, the conference is
