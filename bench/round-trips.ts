@@ -10,13 +10,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionDecider, sessionStreamId } from '../domain/agenda/decider.js';
+import { occupancyChanges, sessionDecider } from '../domain/agenda/decider.js';
 import type { SessionDetails } from '../domain/agenda/events.js';
-import { conferenceDecider, conferenceStreamId } from '../domain/conference/decider.js';
-import { registrationDecider, registrationStreamId } from '../domain/registration/decider.js';
+import { occupancyItemKey } from '../domain/agenda/occupancy.js';
+import { conferenceDecider } from '../domain/conference/decider.js';
+import type { DomainEvent } from '../domain/events.js';
+import { registrationDecider } from '../domain/registration/decider.js';
 import { registrationGuards } from '../domain/registration/invariants.js';
+import type { StreamRef } from '../functions/shared/commands/streams.js';
+import type { Guard } from '../functions/shared/event-store/event-store.js';
 import { routes } from '../infra/definitions/routes.js';
-import { eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
@@ -64,6 +68,7 @@ const main = () =>
       client.destroy();
       handlerEnvironment(dynamo.endpoint, {
         events: names[eventsTable.id] ?? '',
+        streamState: names[streamStateTable.id] ?? '',
         readModels: names[readModelsTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
@@ -78,6 +83,9 @@ const main = () =>
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
       const { toStoreGuard } = await import('../functions/shared/commands/command.js');
+      const { conferenceStream, registrationStream, sessionStream } = await import(
+        '../functions/shared/commands/streams.js'
+      );
       const trips = countRoundTrips(dynamoDb());
       const handlers = new Map<string, HttpHandler>();
       for (const route of routes.filter((r) => r.method === 'POST'))
@@ -86,24 +94,35 @@ const main = () =>
           ((await import(`../${route.entry.replace(/\.ts$/, '.js')}`)) as { handler: HttpHandler }).handler,
         );
 
-      const append = (
+      /** A new stream's events, with the tip and snapshot the command pipeline writes. */
+      const append = <State, Event extends DomainEvent>(
         conferenceId: string,
-        streamId: string,
-        events: Parameters<ReturnType<typeof eventStore>['append']>[0]['streams'][number]['events'],
-        guards = [] as Parameters<ReturnType<typeof eventStore>['append']>[0]['guards'],
+        stream: StreamRef<State, Event>,
+        events: Event[],
+        guards = [] as Guard[],
       ) =>
         eventStore().append({
           conferenceId,
           correlationId: 'bench',
           now: new Date().toISOString(),
-          streams: [{ streamId, expectedVersion: 0, events }],
+          streams: [
+            {
+              streamId: stream.streamId,
+              expectedVersion: 0,
+              events,
+              snapshot: {
+                schema: stream.type.snapshot,
+                state: events.reduce(stream.type.evolve, stream.type.initialState),
+              },
+            },
+          ],
           guards,
         });
       const seedConference = async () => {
         const conferenceId = randomUUID();
         await append(
           conferenceId,
-          conferenceStreamId(conferenceId),
+          conferenceStream(conferenceId),
           conferenceDecider.decide(
             { type: 'CreateConference', conferenceId, details: iclc2015 },
             conferenceDecider.initialState,
@@ -130,25 +149,34 @@ const main = () =>
           iclc2015.capacity,
           events,
         ).map(toStoreGuard);
-        await append(conferenceId, registrationStreamId(registrationId), events, guards);
+        await append(conferenceId, registrationStream(registrationId), events, guards);
         return registrationId;
       };
       /** A new conference's agenda with one session (its own stream; its room is free on a new conference). */
       const seedSession = async (conferenceId: string) => {
         const sessionId = randomUUID();
-        await append(
-          conferenceId,
-          sessionStreamId(sessionId),
-          sessionDecider.decide(
-            {
-              type: 'ScheduleSession',
-              sessionId,
-              conference: { conferenceId, ...iclc2015 },
-              session: session(sessionId.slice(0, 8)),
-            },
-            sessionDecider.initialState,
-          ),
+        const events = sessionDecider.decide(
+          {
+            type: 'ScheduleSession',
+            sessionId,
+            conference: { conferenceId, ...iclc2015 },
+            session: session(sessionId.slice(0, 8)),
+          },
+          sessionDecider.initialState,
         );
+        // With the room and speaker it occupies, as the command writes them.
+        const occupancy = occupancyChanges(
+          conferenceId,
+          sessionId,
+          null,
+          events.reduce(sessionDecider.evolve, sessionDecider.initialState),
+        ).map((update) => ({
+          op: 'occupy' as const,
+          name: 'occupancy',
+          key: occupancyItemKey(update.key),
+          update,
+        }));
+        await append(conferenceId, sessionStream(sessionId), events, occupancy);
         return sessionId;
       };
 

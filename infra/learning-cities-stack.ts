@@ -49,7 +49,7 @@ export class LearningCitiesStack extends Stack {
     });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
-      eventsTable: this.eventStore.table,
+      eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       auth: this.auth,
     });
@@ -61,7 +61,7 @@ export class LearningCitiesStack extends Stack {
     this.consumers = new Consumers(this, 'Consumers', {
       stage,
       bus: this.eventBus.bus,
-      eventsTable: this.eventStore.table,
+      eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       notifications: this.notifications,
     });

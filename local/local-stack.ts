@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
-import { env, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { env, eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
@@ -43,7 +43,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; readModels: string };
+  tables: { events: string; streamState: string; readModels: string };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -72,6 +72,7 @@ export const configureHandlerEnvironment = (values: {
 }): Record<string, string> => {
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
+    [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
     [env.authMode]: 'local',
@@ -152,7 +153,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     } finally {
       client.destroy();
     }
-    const tables = { events: names[eventsTable.id] ?? '', readModels: names[readModelsTable.id] ?? '' };
+    const tables = {
+      events: names[eventsTable.id] ?? '',
+      streamState: names[streamStateTable.id] ?? '',
+      readModels: names[readModelsTable.id] ?? '',
+    };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
     const handlerEnvironment = configureHandlerEnvironment({ dynamoDbEndpoint, tables, paths, jwksFile });

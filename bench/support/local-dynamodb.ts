@@ -25,9 +25,13 @@ export const withDynamoDbLocal = async <T>(work: (dynamo: DynamoDbLocal) => Prom
 };
 
 /** The environment the handler modules read (set before importing them), pointing at `endpoint`. */
-export const handlerEnvironment = (endpoint: string, tables: { events: string; readModels: string }) => {
+export const handlerEnvironment = (
+  endpoint: string,
+  tables: { events: string; streamState: string; readModels: string },
+) => {
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
+    STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'local',

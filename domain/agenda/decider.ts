@@ -50,8 +50,8 @@ export interface AgendaState {
 /** One session's stream: its events only, so a booking never waits for another session's. */
 export const sessionStreamId = (sessionId: string) => `session-${sessionId}`;
 
-/** A session's stream folds to the session, or to null before it is scheduled. */
-export type SessionState = AgendaSession | null;
+/** A session's stream folds to the session (with its conference), or to null before it is scheduled. */
+export type SessionState = (AgendaSession & { conferenceId: string }) | null;
 
 export const findSession = (agenda: AgendaState, sessionId: string): AgendaSession | undefined =>
   agenda.sessions.find((session) => session.sessionId === sessionId);
@@ -165,10 +165,8 @@ export const sessionDecider: Decider<AgendaCommand, AgendaEvent, SessionState> =
 
   evolve(session, event) {
     switch (event.type) {
-      case 'SessionScheduled': {
-        const { conferenceId: _conferenceId, ...details } = event.data;
-        return { ...details, status: 'scheduled', sequence: 0 };
-      }
+      case 'SessionScheduled':
+        return { ...event.data, status: 'scheduled', sequence: 0 };
       case 'SessionRescheduled': {
         if (!session) return session;
         const { sessionId: _sessionId, sequence, ...slot } = event.data;
@@ -184,7 +182,10 @@ export const sessionDecider: Decider<AgendaCommand, AgendaEvent, SessionState> =
 };
 
 /** The room-day and speaker-days a session holds while it is scheduled, by item key. */
-const holdsOf = (conferenceId: string, session: SessionState): Map<string, [OccupancyKey, Booking]> => {
+const holdsOf = (
+  conferenceId: string,
+  session: AgendaSession | null,
+): Map<string, [OccupancyKey, Booking]> => {
   const holds = new Map<string, [OccupancyKey, Booking]>();
   if (!session || session.status === 'cancelled') return holds;
   const { sessionId, date, start, end } = session;
@@ -208,8 +209,8 @@ const sameBooking = (a: Booking | undefined, b: Booking | undefined) =>
 export const occupancyChanges = (
   conferenceId: string,
   sessionId: string,
-  before: SessionState,
-  after: SessionState,
+  before: AgendaSession | null,
+  after: AgendaSession | null,
 ): OccupancyUpdate[] => {
   const old = holdsOf(conferenceId, before);
   const now = holdsOf(conferenceId, after);
@@ -252,7 +253,8 @@ export const agendaDecider: Decider<AgendaCommand, AgendaEvent, AgendaState> = {
   initialState: { sessions: [] },
 
   decide(command, agenda) {
-    const current = findSession(agenda, command.sessionId) ?? null;
+    const found = findSession(agenda, command.sessionId);
+    const current = found ? { ...found, conferenceId: '' } : null;
     const events = sessionDecider.decide(command, current);
     const after = events.reduce(sessionDecider.evolve, current);
     // A cancellation only leaves its items: it cannot clash.
@@ -272,9 +274,11 @@ export const agendaDecider: Decider<AgendaCommand, AgendaEvent, AgendaState> = {
   },
 
   evolve(agenda, event) {
-    const current = findSession(agenda, event.data.sessionId) ?? null;
-    const session = sessionDecider.evolve(current, event);
-    if (!session) return agenda;
-    return current ? withSession(agenda, session) : { sessions: [...agenda.sessions, session] };
+    const found = findSession(agenda, event.data.sessionId);
+    const current = found ? { ...found, conferenceId: '' } : null;
+    const evolved = sessionDecider.evolve(current, event);
+    if (!evolved) return agenda;
+    const { conferenceId: _conferenceId, ...session } = evolved;
+    return found ? withSession(agenda, session) : { sessions: [...agenda.sessions, session] };
   },
 };

@@ -6,7 +6,8 @@ import {
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { loadConference } from '../shared/commands/conference.js';
+import { eventStore } from '../shared/event-store/stores.js';
 import { composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';

@@ -5,7 +5,7 @@ import { httpRoute, pathId } from '../shared/http/http.js';
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
   const registrationId = pathId(request, 'registrationId');
-  const { registration } = await loadRegistration(conferenceId, registrationId);
+  const registration = await loadRegistration(conferenceId, registrationId);
   authorizeDelegate(request.principal, registration.manageTokenHash);
   return {
     status: 200,

@@ -17,12 +17,13 @@ import { type Access, type RouteDefinition, routes } from '../definitions/routes
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
+import type { EventStore } from './event-store.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 
 export interface HttpApiProps {
   stage: Stage;
-  eventsTable: ITable;
+  eventStore: EventStore;
   readModelsTable: ITable;
   auth: Auth;
 }
@@ -118,7 +119,8 @@ export class ConferenceHttpApi extends Construct {
       description: `${route.method} ${route.path}`,
       ...(route.files ? { files: route.files } : {}),
       environment: {
-        [env.eventsTable]: props.eventsTable.tableName,
+        [env.eventsTable]: props.eventStore.table.tableName,
+        [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
         [env.authMode]: 'cognito',
         [env.userPoolId]: props.auth.userPoolId,
@@ -126,15 +128,15 @@ export class ConferenceHttpApi extends Construct {
       },
     });
     if (route.writes) {
-      props.eventsTable.grantReadWriteData(fn);
+      props.eventStore.grantAppend(fn);
     } else {
-      props.eventsTable.grantReadData(fn);
+      props.eventStore.grantRead(fn);
     }
     props.readModelsTable.grantReadData(fn);
     if (fn.role) {
       acknowledge(
         fn.role,
-        tableIndexesFinding(props.eventsTable),
+        tableIndexesFinding(props.eventStore.table),
         'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
           'the conferences); the wildcard covers only indexes of that one table.',
       );

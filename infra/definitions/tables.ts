@@ -26,13 +26,10 @@ export interface TableDefinition {
 }
 
 /**
- * The event store. Items by `kind`:
- * - `event`: pk = stream id, sk = version (1, 2, ...), the envelope of CONTRACT section 3.
- * - `guard`: pk = `guard#...`, sk = 0: uniqueness and seat guards written in the same transaction as events.
- * - `occupancy`: pk = `occupancy#<conference>#<date>#room|speaker#<name>`, sk = 0: who holds a room or a
- *   speaker that day (domain/agenda/occupancy.ts), updated in the transaction of the session's event.
- * - `idempotency`: pk = `idempotency#...`, sk = 0: stored responses, expiring through `expiresAt`.
- * The sparse `catalog` index holds only ConferenceCreated events, which gives the conference list.
+ * The event store's events, immutable once written: pk = stream id, sk = version (1, 2, ...), `kind` =
+ * `event`, the envelope of CONTRACT section 3. The sparse `catalog` index holds only ConferenceCreated
+ * events, which gives the conference list. (Tables created before the stream-state table may still hold
+ * guard and idempotency items of old; nothing reads them any more.)
  */
 export const eventsTable: TableDefinition = {
   id: 'Events',
@@ -50,6 +47,23 @@ export const eventsTable: TableDefinition = {
 };
 
 /**
+ * What changes beside the events, written in the same transactions (pk, sk = 0). Items by `kind`:
+ * - `tip`: pk = stream id: the stream's version and a snapshot of its decider's state at a version, so a
+ *   command reads one item instead of folding the stream; appends are conditioned on it (gap-free).
+ * - `guard`: pk = `guard#...`: uniqueness and seat guards of rules that span streams.
+ * - `occupancy`: pk = `occupancy#<conference>#<date>#room|speaker#<name>`: who holds a room or a speaker
+ *   that day (domain/agenda/occupancy.ts), updated in the transaction of the session's event.
+ * - `idempotency`: pk = `idempotency#...`: stored responses, expiring through `expiresAt`.
+ */
+export const streamStateTable: TableDefinition = {
+  id: 'StreamState',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'N' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
+};
+
+/**
  * Read models, rebuildable from the event store. pk = `<projection>#g<generation>#<conferenceId>`,
  * sk = `stream#<streamId>` for the per-stream rows (state + checkpoint) or `summary`.
  * pk = `projection#<name>`, sk = `pointer` holds which generation is served.
@@ -62,11 +76,12 @@ export const readModelsTable: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-export const tables = [eventsTable, readModelsTable] as const;
+export const tables = [eventsTable, streamStateTable, readModelsTable] as const;
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {
   eventsTable: 'EVENTS_TABLE',
+  streamStateTable: 'STREAM_STATE_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   authMode: 'AUTH_MODE',

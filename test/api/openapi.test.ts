@@ -502,7 +502,11 @@ beforeAll(async () => {
   for (const route of routes) handlers.set(`${route.method} ${route.path}`, await importHandler(route.entry));
   // Imported only now: modules of functions/ read the environment above when they load.
   const { EventStore } = await import('../../functions/shared/event-store/event-store.js');
-  store = new EventStore({ client: tables.client, tableName: tables.events });
+  store = new EventStore({
+    client: tables.client,
+    tableName: tables.events,
+    stateTableName: tables.streamState,
+  });
 });
 
 afterAll(async () => {

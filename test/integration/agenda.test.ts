@@ -41,7 +41,11 @@ beforeAll(async () => {
   ({ tables, organizerToken, memberToken: delegateToken } = environment);
   for (const [name, file] of Object.entries(handlerModules))
     handlers[name] = await importHandler(`functions/http/${file}.ts`);
-  store = new EventStore({ client: tables.client, tableName: tables.events });
+  store = new EventStore({
+    client: tables.client,
+    tableName: tables.events,
+    stateTableName: tables.streamState,
+  });
 });
 
 afterAll(async () => {

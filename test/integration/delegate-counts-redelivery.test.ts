@@ -81,7 +81,11 @@ const summary = async (generation: number) => {
 
 beforeAll(async () => {
   tables = await createTestTables('counts-redelivery');
-  store = new EventStore({ client: tables.client, tableName: tables.events });
+  store = new EventStore({
+    client: tables.client,
+    tableName: tables.events,
+    stateTableName: tables.streamState,
+  });
   runner = new ProjectionRunner(delegateCountsProjection as never, {
     client: tables.client,
     tableName: tables.readModels,

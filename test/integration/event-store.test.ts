@@ -21,7 +21,7 @@ beforeAll(async () => {
   client = new DynamoDBClient(localClientConfig(inject('dynamoDbEndpoint')));
   const names = await createTables(client, { prefix: `es${randomUUID().slice(0, 8)}` });
   eventsTable = names.Events as string;
-  store = new EventStore({ client, tableName: eventsTable });
+  store = new EventStore({ client, tableName: eventsTable, stateTableName: names.StreamState as string });
 });
 
 const registered = (registrationId: string, email = delegate.email): RegistrationEvent => ({

@@ -29,7 +29,11 @@ beforeAll(async () => {
   const environment = await prepareHandlerEnvironment('notifier-once');
   const { tables } = environment;
   outbox = environment.outbox;
-  const store = new EventStore({ client: tables.client, tableName: tables.events });
+  const store = new EventStore({
+    client: tables.client,
+    tableName: tables.events,
+    stateTableName: tables.streamState,
+  });
   const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
   await appendConference(store, 'c1', context);
   [registered] = (await store.append({

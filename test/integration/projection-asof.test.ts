@@ -84,7 +84,11 @@ const summary = async (generation: number) => {
 
 beforeAll(async () => {
   tables = await createTestTables('projection-asof');
-  store = new EventStore({ client: tables.client, tableName: tables.events });
+  store = new EventStore({
+    client: tables.client,
+    tableName: tables.events,
+    stateTableName: tables.streamState,
+  });
   await writeHistory();
 });
 

@@ -196,7 +196,11 @@ beforeAll(async () => {
     logger: () => silentLogger,
   });
   client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
-  store = new EventStore({ client, tableName: stack.tables.events });
+  store = new EventStore({
+    client,
+    tableName: stack.tables.events,
+    stateTableName: stack.tables.streamState,
+  });
   await writeHistory();
   await stack.settled();
 }, 120_000);

@@ -51,6 +51,7 @@ export const prepareHandlerEnvironment = async (
   await mkdir(outbox, { recursive: true });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
+    STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DYNAMODB_ENDPOINT: tables.endpoint,
     AWS_REGION: 'local',

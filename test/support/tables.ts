@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { eventsTable, readModelsTable } from '../../infra/definitions/tables.js';
+import { eventsTable, readModelsTable, streamStateTable } from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables, type TableNames } from '../../local/create-tables.js';
 
@@ -11,6 +11,8 @@ export interface TestTables {
   client: DynamoDBClient;
   prefix: string;
   events: string;
+  /** Tips, guards and Idempotency-Key records. */
+  streamState: string;
   readModels: string;
   /** By definition id (`Events`, `ReadModels`). */
   names: TableNames;
@@ -31,6 +33,7 @@ export const createTestTables = async (prefix: string): Promise<TestTables> => {
     client,
     prefix: safePrefix,
     events: names[eventsTable.id] ?? '',
+    streamState: names[streamStateTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
     names,
   };

@@ -14,8 +14,8 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../../../domain/events.js';
 import type { SummaryChange } from '../../../domain/projections/delegate-counts.js';
-import { type EventStore, fullJitter } from '../event-store/event-store.js';
-import { ServiceUnavailableError } from '../http/errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { fullJitter, RetriesExhaustedError } from '../resilience/policy.js';
 import { readModelPartition, rowKey, SUMMARY } from './read-models.js';
 
 /**
@@ -96,7 +96,7 @@ export class ProjectionRunner<Row> {
       if (await this.write(pk, sk, checkpoint, event.version, before, after, advanceTo)) return 'applied';
       await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
     }
-    throw new ServiceUnavailableError(`Projection ${this.projection.name}: too many concurrent updates`);
+    throw new RetriesExhaustedError(`Projection ${this.projection.name}: too many concurrent updates`);
   }
 
   /**
@@ -231,7 +231,7 @@ export class ProjectionRunner<Row> {
       }
       if (todo.length === 0) break;
       if (attempt >= maxAttempts)
-        throw new ServiceUnavailableError(`Projection ${this.projection.name}: too many concurrent updates`);
+        throw new RetriesExhaustedError(`Projection ${this.projection.name}: too many concurrent updates`);
       await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
     }
     for (const [pk, occurredAt] of asOf) await this.advanceAsOf(pk, occurredAt);

@@ -12,8 +12,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
-import { EventStore, fullJitter } from '../event-store/event-store.js';
+import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
+import { fullJitter } from '../resilience/policy.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
 import { POINTER_TTL_MS, pointerKey } from './read-models.js';

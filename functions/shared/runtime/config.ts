@@ -10,6 +10,7 @@ const required = (name: string, fallback?: string): string => {
 
 export const tableNames = () => ({
   events: required(env.eventsTable, 'Events'),
+  streamState: required(env.streamStateTable, 'StreamState'),
   readModels: required(env.readModelsTable, 'ReadModels'),
 });
 
