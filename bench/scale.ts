@@ -305,7 +305,7 @@ const main = async () => {
       rawRows = result.rows;
     }
     const readModel = await largestItem(client, stack.tables.readModels, `agenda#g${active}#${conferenceId}`);
-    const occupancy = await largestItem(client, stack.tables.events, `occupancy#${conferenceId}`);
+    const occupancy = await largestItem(client, stack.tables.streamState, `occupancy#${conferenceId}`);
     client.destroy();
 
     const concurrent = middle.map((answer) => answer.ms);
@@ -347,14 +347,14 @@ const main = async () => {
       'has loaded the modules before). The baseline is the floor of one booking: a raw TransactWriteItems',
       'of as many items, alone and 8 at a time, on the same DynamoDB Local.',
       '',
+      `Import: ${total} bookings in ${(importMs / 1000).toFixed(1)} s, **${refused.length} non-2xx**` +
+        (refused.length ? ` (${[...byStatus].map(([s, n]) => `${n} × ${s}`).join(', ')})` : '') +
+        ` — goal 0: ${verdict(refused.length === 0)}.`,
+      '',
       `Awards: the twelve UNESCO Learning City Awards granted 4 at a time, presented in session 1: ` +
         `${grants.length - grantsRefused.length} of ${grants.length} granted` +
         (grantsRefused.length ? ` (${grantsRefused.map((g) => g.status).join(', ')})` : '') +
         ` — goal all: ${verdict(grantsRefused.length === 0)}.`,
-      '',
-      `Import: ${total} bookings in ${(importMs / 1000).toFixed(1)} s, **${refused.length} non-2xx**` +
-        (refused.length ? ` (${[...byStatus].map(([s, n]) => `${n} × ${s}`).join(', ')})` : '') +
-        ` — goal 0: ${verdict(refused.length === 0)}.`,
       '',
       table(['schedule command', 'session 1', `session ${total}`, 'goal'], writeRows),
       '',

@@ -5,6 +5,7 @@ import { pool } from '../../bench/support/stats.js';
 import { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { agendaProjection } from '../../functions/shared/projections/projections.js';
+import { awards } from '../../local/demo/iclc2015.js';
 import { agendaEventsOf } from '../support/agenda-events.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import { c3vocScheduleValidator } from '../support/c3voc-schema.js';
@@ -17,9 +18,10 @@ import {
 
 /**
  * A programme of many sessions booked 8 at a time through the handlers on DynamoDB Local, with
- * reschedules and real clashes sent in among them: bookings that do not clash never refuse each other
- * (no 503), a clash is a 409 naming the session in the way, and the three agenda reads, projected from
- * every event delivered twice in shuffled order, show every session.
+ * reschedules and real clashes sent in among them, then the twelve awards granted 4 at a time: bookings
+ * that do not clash never refuse each other (no 503), a clash is a 409 naming the session in the way, and
+ * the three agenda reads, projected from every event delivered twice in shuffled order, show every
+ * session.
  */
 let environment: HandlerEnvironment | undefined;
 const handlers: Record<string, Handler> = {};
@@ -27,6 +29,7 @@ const modules = {
   createConference: 'create-conference',
   scheduleSession: 'schedule-session',
   rescheduleSession: 'reschedule-session',
+  grantAward: 'grant-award',
   getAgenda: 'get-agenda',
   getAgendaCalendar: 'get-agenda-calendar',
   getSchedule: 'get-schedule',
@@ -121,13 +124,20 @@ describe('an agenda of many sessions on DynamoDB Local', () => {
       }
     });
 
+    // The twelve UNESCO Learning City Awards of 2015, granted 4 at a time, presented in one session.
+    const granted = await pool(awards, 4, (grant) =>
+      call('grantAward', 'POST', `${base}/awards`, { ...grant, sessionId: ids[0] }),
+    );
+    expect(granted.filter((answer) => answer.status !== 201).map((answer) => answer.text)).toEqual([]);
+
     const { tables } = environment as HandlerEnvironment;
     const store = new EventStore({ client: tables.client, tableName: tables.events });
     const history = [
       ...(await store.load(`conference-${conferenceId}`)),
       ...(await agendaEventsOf(tables.client, tables.events, conferenceId)),
+      ...(await store.load(`awards-${conferenceId}`)),
     ];
-    expect(history).toHaveLength(1 + 120 + firstSlots.length);
+    expect(history).toHaveLength(1 + 120 + firstSlots.length + 12);
     const runner = new ProjectionRunner(agendaProjection, {
       client: tables.client,
       tableName: tables.readModels,
@@ -142,6 +152,7 @@ describe('an agenda of many sessions on DynamoDB Local', () => {
         day.sessions.map((session) => ({ ...session, date: day.date })),
     );
     expect(listed.map((session: { sessionId: string }) => session.sessionId).sort()).toEqual([...ids].sort());
+    expect(listed.find((s: { sessionId: string }) => s.sessionId === ids[0]).awards).toHaveLength(12);
     for (const index of firstSlots)
       expect(listed.find((s: { sessionId: string }) => s.sessionId === ids[index])).toMatchObject({
         start: '08:00',
