@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
   type CancellationReason,
   type DynamoDBClient,
   GetItemCommand,
@@ -20,7 +18,8 @@ import {
   parseEnvelope,
   validateEvent,
 } from '../../../domain/events.js';
-import { type RetryPolicy, retrying } from '../resilience/policy.js';
+import { retrying } from '../resilience/policy.js';
+import { batchGetAll } from './batch-get.js';
 import { occupancyItemUpdate } from './occupancy-update.js';
 
 /** The decider's state after a stream's newest event, kept in the stream's tip. */
@@ -181,44 +180,6 @@ export interface EventStoreOptions {
   /** Told of every refused append before it is thrown (metrics). */
   onConflict?: (error: AppendConflictError) => void;
 }
-
-/** Reads of one key set, with the keys DynamoDB left unprocessed read again, within the retry budget. */
-export const batchGetAll = async (
-  client: DynamoDBClient,
-  tableName: string,
-  keys: Record<string, AttributeValue>[],
-  what: string,
-  extra: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {},
-): Promise<Record<string, unknown>[]> => {
-  const found: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let pending = keys.slice(start, start + 100);
-    await retrying(unprocessedKeysPolicy(what), async (_attempt, abortSignal) => {
-      const page = await client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...extra } },
-        }),
-        { abortSignal },
-      );
-      for (const item of page.Responses?.[tableName] ?? []) found.push(unmarshall(item));
-      pending = page.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      if (pending.length > 0) throw new UnprocessedKeysLeft(pending.length);
-    });
-  }
-  return found;
-};
-
-class UnprocessedKeysLeft extends Error {
-  constructor(readonly count: number) {
-    super(`${count} keys left unprocessed`);
-  }
-}
-
-const unprocessedKeysPolicy = (what: string): RetryPolicy => ({
-  exhausted: `${what}: DynamoDB kept keys unprocessed`,
-  attempts: 8,
-  retryOn: (error) => error instanceof UnprocessedKeysLeft,
-});
 
 /**
  * The event store on two tables. Events are immutable items of the events table; each stream's tip (its

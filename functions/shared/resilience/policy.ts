@@ -99,7 +99,7 @@ export const retrying = async <T>(
 ): Promise<T> => {
   const budget = currentBudget();
   const left = timeLeft(budget);
-  if (left <= 0) throw new RetriesExhaustedError(`${policy.exhausted}: no time left`);
+  if (left <= 0) throw new RetriesExhaustedError(`No time left (${policy.exhausted})`);
   const retries = retry(
     handleWhen((error) => policy.retryOn(error) && takeRetry(budget)),
     {
@@ -117,7 +117,7 @@ export const retrying = async <T>(
     );
   } catch (error) {
     if (error instanceof TaskCancelledError)
-      throw new RetriesExhaustedError(`${policy.exhausted}: out of time`, { cause: error });
+      throw new RetriesExhaustedError(`Out of time (${policy.exhausted})`, { cause: error });
     if (policy.retryOn(error)) throw new RetriesExhaustedError(policy.exhausted, { cause: error });
     throw error;
   }
