@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agendaDecider } from '../domain/agenda/decider.js';
+import { occupancyChanges, sessionDecider } from '../domain/agenda/decider.js';
 import type { SessionDetails } from '../domain/agenda/events.js';
+import { occupancyItemKey } from '../domain/agenda/occupancy.js';
 import { conferenceDecider } from '../domain/conference/decider.js';
 import type { DomainEvent } from '../domain/events.js';
 import { registrationDecider } from '../domain/registration/decider.js';
@@ -82,7 +83,7 @@ const main = () =>
       const { toStoreGuard } = await import('../functions/shared/commands/command.js');
       const { runCommand } = await import('../functions/shared/commands/pipeline.js');
       const { changeRegistration } = await import('../functions/shared/commands/registrations.js');
-      const { agendaStream, conferenceStream, registrationStream } = await import(
+      const { conferenceStream, registrationStream, sessionStream } = await import(
         '../functions/shared/commands/streams.js'
       );
       const trips = countRoundTrips(dynamoDb());
@@ -152,25 +153,31 @@ const main = () =>
         await append(conferenceId, registrationStream(registrationId), events, seatAvailable ? guards : []);
         return registrationId;
       };
-      /** A new conference's agenda with one session (the agenda is one stream per conference). */
+      /** A new conference's agenda with one session (its own stream; its room is free on a new conference). */
       const seedSession = async (conferenceId: string) => {
         const sessionId = randomUUID();
-        const stream = agendaStream(conferenceId);
-        const loaded = await eventStore().load(stream.streamId);
-        if (loaded.length > 0) throw new Error('seedSession expects an empty agenda');
-        await append(
-          conferenceId,
-          stream,
-          agendaDecider.decide(
-            {
-              type: 'ScheduleSession',
-              sessionId,
-              conference: { conferenceId, ...iclc2015 },
-              session: session(sessionId.slice(0, 8)),
-            },
-            agendaDecider.initialState,
-          ),
+        const events = sessionDecider.decide(
+          {
+            type: 'ScheduleSession',
+            sessionId,
+            conference: { conferenceId, ...iclc2015 },
+            session: session(sessionId.slice(0, 8)),
+          },
+          sessionDecider.initialState,
         );
+        // With the room and speaker it occupies, as the command writes them.
+        const occupancy = occupancyChanges(
+          conferenceId,
+          sessionId,
+          null,
+          events.reduce(sessionDecider.evolve, sessionDecider.initialState),
+        ).map((update) => ({
+          op: 'occupy' as const,
+          name: 'occupancy',
+          key: occupancyItemKey(update.key),
+          update,
+        }));
+        await append(conferenceId, sessionStream(sessionId), events, occupancy);
         return sessionId;
       };
 

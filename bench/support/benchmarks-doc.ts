@@ -9,6 +9,7 @@ export const benchmarkSections = [
   'bundles',
   'projection-lag',
   'rebuild',
+  'scale',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

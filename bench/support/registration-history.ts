@@ -6,7 +6,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { agendaDecider, agendaStreamId } from '../../domain/agenda/decider.js';
+import { agendaDecider, sessionStreamId } from '../../domain/agenda/decider.js';
 import type { AgendaEvent } from '../../domain/agenda/events.js';
 import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import {
@@ -94,10 +94,10 @@ export const registrationHistory = (target: number, seed = 2015): History => {
       // a clash in the demo program: leave that session out
     }
   }
-  if (agenda.length > 0) {
-    streams.push(envelopes(agendaStreamId(conferenceId), agenda, agenda.map(tick)));
-    events += agenda.length;
-  }
+  // Each session is a stream of its own (one SessionScheduled each).
+  for (const scheduled of agenda)
+    streams.push(envelopes(sessionStreamId(scheduled.data.sessionId), [scheduled], [tick()]));
+  events += agenda.length;
 
   let seatsHeld = 0;
   let registrations = 0;

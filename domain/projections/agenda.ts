@@ -8,9 +8,9 @@ import { datesBetween } from '../shared/values.js';
 
 /**
  * The agenda read model of a conference, one row per stream: the conference (what the read side needs to
- * lay out days and calendars), the whole agenda (stream `agenda-<id>`) and the awards (`awards-<id>`).
- * Each row is folded from its own stream's events, which the projection runner applies in version order
- * exactly once.
+ * lay out days and calendars), one row per session (stream `session-<sessionId>`, an `agenda` row holding
+ * that one session) and the awards (`awards-<id>`). Each row is folded from its own stream's events, which
+ * the projection runner applies in version order exactly once, so no row grows with the agenda.
  */
 export type AgendaRow =
   | { kind: 'conference'; conference: Conference }
@@ -57,7 +57,10 @@ export const agendaReadModelOf = (rows: readonly AgendaRow[]): AgendaReadModel =
   const model: AgendaReadModel = { sessions: [], awards: [] };
   for (const row of rows) {
     if (row.kind === 'conference') model.conference = row.conference;
-    if (row.kind === 'agenda') Object.assign(model, { sessions: row.sessions, updatedAt: row.updatedAt });
+    if (row.kind === 'agenda') {
+      model.sessions.push(...row.sessions);
+      if (model.updatedAt === undefined || row.updatedAt > model.updatedAt) model.updatedAt = row.updatedAt;
+    }
     if (row.kind === 'awards') model.awards = row.awards;
   }
   return model;

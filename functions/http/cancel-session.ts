@@ -1,4 +1,4 @@
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
@@ -10,11 +10,11 @@ export const handler = httpRoute('organizer', (request) =>
     const sessionId = pathId(request, 'sessionId');
     const metadata = commandMetadata(request);
     const response = { status: 200, body: { sessionId, status: 'cancelled' } };
-    const command = changeAgenda(conferenceId, () => ({
+    const command = changeSession(conferenceId, sessionId, {
       type: 'CancelSession',
       sessionId,
       now: metadata.now,
-    }));
+    });
     await runCommand(command, { ...metadata, conferenceId, idempotency: () => idempotency.record(response) });
     return response;
   }),

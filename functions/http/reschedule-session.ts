@@ -1,5 +1,5 @@
 import { slotChangeSchema } from '../../domain/agenda/events.js';
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
@@ -11,7 +11,7 @@ export const handler = httpRoute('organizer', (request) =>
     const sessionId = pathId(request, 'sessionId');
     const change = parseBody(request, slotChangeSchema);
     const response = { status: 200, body: { sessionId } };
-    const command = changeAgenda(conferenceId, (conference) => ({
+    const command = changeSession(conferenceId, sessionId, (conference) => ({
       type: 'RescheduleSession',
       sessionId,
       conference,

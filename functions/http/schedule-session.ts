@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sessionDetailsSchema } from '../../domain/agenda/events.js';
-import { changeAgenda } from '../shared/commands/agenda.js';
+import { changeSession } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
@@ -16,12 +16,12 @@ export const handler = httpRoute('organizer', (request) =>
       body: { sessionId },
       headers: { location: `/conferences/${conferenceId}/agenda` },
     };
-    const command = changeAgenda(conferenceId, (conference) => ({
-      type: 'ScheduleSession',
+    const command = changeSession(
+      conferenceId,
       sessionId,
-      conference,
-      session,
-    }));
+      (conference) => ({ type: 'ScheduleSession', sessionId, conference, session }),
+      { isNew: true },
+    );
     await runCommand(command, {
       ...commandMetadata(request),
       conferenceId,

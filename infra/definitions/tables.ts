@@ -51,6 +51,8 @@ export const eventsTable: TableDefinition = {
  * - `tip`: pk = stream id: the stream's version and a snapshot of its decider's state at a version, so a
  *   command reads one item instead of folding the stream; appends are conditioned on it (gap-free).
  * - `guard`: pk = `guard#...`: uniqueness and seat guards of rules that span streams.
+ * - `occupancy`: pk = `occupancy#<conference>#<date>#room|speaker#<name>`: who holds a room or a speaker
+ *   that day (domain/agenda/occupancy.ts), updated in the transaction of the session's event.
  * - `idempotency`: pk = `idempotency#...`: stored responses, expiring through `expiresAt`.
  */
 export const streamStateTable: TableDefinition = {

@@ -197,7 +197,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     progress.tick('agenda');
     const base = `/conferences/${conferenceId}`;
 
-    // One agenda stream per conference: sessions go one after the other, as an organizer would enter them.
+    // Sessions go one after the other, as an organizer would enter them.
     let ceremonyId: string | undefined;
     for (const session of sessions) {
       const { sessionId } = await api.post<{ sessionId: string }>(`${base}/sessions`, session, {

@@ -810,7 +810,13 @@ describe('the handlers answer as documented (DynamoDB Local)', () => {
     await send('GET /conferences/{conferenceId}/awards', '/conferences/nope/awards', {}, 404);
 
     // What the projections do in the cloud, once, in order.
-    const streams = ['conference', 'agenda', 'awards'].map((kind) => `${kind}-${conferenceId}`);
+    // Each session is a stream of its own.
+    const streams = [
+      `conference-${conferenceId}`,
+      `session-${sessionId}`,
+      `session-${other.json.sessionId}`,
+      `awards-${conferenceId}`,
+    ];
     const registrations = [`registration-${registrationId}`, `registration-${second.json.registrationId}`];
     const load = async (ids: string[]): Promise<EventEnvelope[]> =>
       (await Promise.all(ids.map((id) => store.load(id)))).flat();

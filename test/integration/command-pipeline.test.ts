@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agendaStreamId } from '../../domain/agenda/decider.js';
+import { sessionStreamId } from '../../domain/agenda/decider.js';
 import { conferenceStreamId } from '../../domain/conference/decider.js';
 import { CURRENT_SCHEMA_VERSION } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
@@ -237,11 +237,11 @@ describe('streams stored before tips', () => {
     expect((await call('CancelRegistration', { conferenceId, registrationId })).status).toBe(409);
   });
 
-  it('are never taken for new: a booking on an old agenda sees the sessions stored in it', async () => {
+  it('are never taken for new: a session stored before tips is found, and holds its room once moved', async () => {
     const conferenceId = await legacyConference();
     const sessionId = randomUUID();
     const slot = { date: '2015-09-28', start: '10:00', end: '11:00', room: 'Sala Principal' };
-    await putLegacyEvent(agendaStreamId(conferenceId), 1, conferenceId, 'SessionScheduled', {
+    await putLegacyEvent(sessionStreamId(sessionId), 1, conferenceId, 'SessionScheduled', {
       sessionId,
       conferenceId,
       title: 'Opening plenary',
@@ -249,20 +249,27 @@ describe('streams stored before tips', () => {
       ...slot,
       speakers: [{ name: 'Irina Bokova' }],
     });
+    const moved = await call(
+      'RescheduleSession',
+      { conferenceId, sessionId },
+      { start: '12:00', end: '13:00' },
+    );
+    expect(moved.status, moved.text).toBe(200);
     const clash = await call(
       'ScheduleSession',
       { conferenceId },
-      { title: 'Workshop', type: 'workshop', ...slot, speakers: [{ name: 'Someone else' }] },
+      { title: 'Workshop', type: 'workshop', ...slot, start: '12:30', end: '13:30', speakers: [] },
     );
     expect(clash.status, clash.text).toBe(409);
     expect(String(clash.json.detail)).toContain(sessionId);
     const cancel = await call('CancelSession', { conferenceId, sessionId });
     expect(cancel.status, cancel.text).toBe(200);
-    expect((await store.load(agendaStreamId(conferenceId))).map((event) => event.type)).toEqual([
+    expect((await store.load(sessionStreamId(sessionId))).map((event) => event.type)).toEqual([
       'SessionScheduled',
+      'SessionRescheduled',
       'SessionCancelled',
     ]);
-    expect(await tipOf(agendaStreamId(conferenceId))).toMatchObject({ version: 2 });
+    expect(await tipOf(sessionStreamId(sessionId))).toMatchObject({ version: 3 });
   });
 });
 

@@ -356,7 +356,7 @@ describe('endless UnprocessedKeys', () => {
     const [registered] = await store.load(registrationStreamId(registrationId));
     const scheduled = await call('ScheduleSession', { conferenceId }, session);
     expect(scheduled.status, scheduled.text).toBe(201);
-    const [sessionScheduled] = await store.load(`agenda-${conferenceId}`);
+    const [sessionScheduled] = await store.load(`session-${scheduled.json.sessionId}`);
     if (!registered || !sessionScheduled) throw new Error('no events');
     // With a record the projection does not read for (else a batch of one failure fails as a whole).
     const deliver = () =>

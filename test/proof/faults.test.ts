@@ -29,7 +29,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { agendaStreamId } from '../../domain/agenda/decider.js';
+import { sessionStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
@@ -568,8 +568,8 @@ const consumerCases: ConsumerCase[] = [
       const conferenceId = await newConference();
       const companion = await eventOf(`conference-${conferenceId}`, 'ConferenceCreated');
       expect((await deliver(companion)).batchItemFailures).toEqual([]);
-      await newSession(conferenceId);
-      return { envelope: await eventOf(agendaStreamId(conferenceId), 'SessionScheduled'), companion };
+      const sessionId = await newSession(conferenceId);
+      return { envelope: await eventOf(sessionStreamId(sessionId), 'SessionScheduled'), companion };
     },
     effect: async ({ envelope }) => {
       const row = await readModelItem(

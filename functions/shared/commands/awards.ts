@@ -1,9 +1,9 @@
-import { agendaDecider } from '../../../domain/agenda/decider.js';
 import { alreadyGranted, awardDecider, awardGuardKey } from '../../../domain/award/decider.js';
 import type { AwardGrant } from '../../../domain/award/events.js';
+import { sessionOf } from './agenda.js';
 import { existingConference } from './conference.js';
 import { defineCommand, loadStream } from './pipeline.js';
-import { agendaStream, awardsStream, conferenceStream } from './streams.js';
+import { awardsStream, conferenceStream, sessionStream } from './streams.js';
 
 const AWARD_GUARD = 'award';
 
@@ -16,8 +16,8 @@ export interface NewAward {
 
 /**
  * Grants an award: one grant per (award, year, city, country) at this conference (the awards stream) and
- * across conferences (the award guard: 409 when it holds). An award presented in a session reads the
- * agenda and checks in the same transaction that it is unchanged (the session not cancelled meanwhile).
+ * across conferences (the award guard: 409 when it holds). An award presented in a session reads that
+ * session's stream and checks in the same transaction that it is unchanged (not cancelled meanwhile).
  */
 export const grantAward = ({ conferenceId, awardId, grant, now }: NewAward) =>
   defineCommand({
@@ -25,7 +25,7 @@ export const grantAward = ({ conferenceId, awardId, grant, now }: NewAward) =>
     reads: {
       conference: conferenceStream(conferenceId),
       awards: awardsStream(conferenceId),
-      agenda: grant.sessionId === undefined ? undefined : agendaStream(conferenceId),
+      session: grant.sessionId === undefined ? undefined : sessionStream(grant.sessionId),
     },
     decide: (streams) => {
       existingConference(streams.conference, conferenceId);
@@ -35,14 +35,14 @@ export const grantAward = ({ conferenceId, awardId, grant, now }: NewAward) =>
           awardId,
           conferenceId,
           grant,
-          agenda: streams.agenda ?? agendaDecider.initialState,
+          agenda: { sessions: [sessionOf(streams.session ?? null, conferenceId) ?? []].flat() },
           now,
         },
         streams.awards,
       );
       return {
         append: [{ to: 'awards', events }],
-        unchanged: streams.agenda ? ['agenda'] : [],
+        unchanged: grant.sessionId === undefined ? [] : ['session'],
         guards: [{ op: 'claim', name: AWARD_GUARD, key: awardGuardKey(grant), owner: awardId }],
         result: awardId,
       };

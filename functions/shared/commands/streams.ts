@@ -1,7 +1,7 @@
 import type * as z from 'zod';
-import { type AgendaState, agendaDecider, agendaStreamId } from '../../../domain/agenda/decider.js';
+import { type SessionState, sessionDecider, sessionStreamId } from '../../../domain/agenda/decider.js';
 import { type AgendaEvent, agendaEventTypes } from '../../../domain/agenda/events.js';
-import { agendaStateSchema } from '../../../domain/agenda/state.js';
+import { sessionStateSchema } from '../../../domain/agenda/state.js';
 import { type AwardsState, awardDecider, awardsStreamId } from '../../../domain/award/decider.js';
 import { type AwardEvent, awardEventTypes } from '../../../domain/award/events.js';
 import { awardsStateSchema } from '../../../domain/award/state.js';
@@ -57,11 +57,12 @@ export const registrationStreamType: StreamType<RegistrationState, RegistrationE
   isEvent: (envelope) => isEventOf(envelope, ...registrationEventTypes),
 };
 
-export const agendaStreamType: StreamType<AgendaState, AgendaEvent> = {
-  snapshot: 'agenda.v1',
-  stateSchema: agendaStateSchema,
-  initialState: agendaDecider.initialState,
-  evolve: agendaDecider.evolve,
+/** One session's stream (its clashes with others are held by occupancy guards, not by its state). */
+export const sessionStreamType: StreamType<SessionState, AgendaEvent> = {
+  snapshot: 'session.v1',
+  stateSchema: sessionStateSchema,
+  initialState: sessionDecider.initialState,
+  evolve: sessionDecider.evolve,
   isEvent: (envelope) => isEventOf(envelope, ...agendaEventTypes),
 };
 
@@ -81,9 +82,9 @@ export const registrationStream = (registrationId: string) => ({
   type: registrationStreamType,
   streamId: registrationStreamId(registrationId),
 });
-export const agendaStream = (conferenceId: string) => ({
-  type: agendaStreamType,
-  streamId: agendaStreamId(conferenceId),
+export const sessionStream = (sessionId: string) => ({
+  type: sessionStreamType,
+  streamId: sessionStreamId(sessionId),
 });
 export const awardsStream = (conferenceId: string) => ({
   type: awardsStreamType,

@@ -10,6 +10,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { OccupancyUpdate } from '../../../domain/agenda/occupancy.js';
 import {
   CURRENT_SCHEMA_VERSION,
   type DomainEvent,
@@ -19,6 +20,7 @@ import {
 } from '../../../domain/events.js';
 import { retrying } from '../resilience/policy.js';
 import { batchGetAll } from './batch-get.js';
+import { occupancyItemUpdate } from './occupancy-update.js';
 
 /** The decider's state after a stream's newest event, kept in the stream's tip. */
 export interface Snapshot {
@@ -45,7 +47,9 @@ export type Guard =
   | { op: 'claim'; name: string; key: string; owner: string }
   | { op: 'release'; name: string; key: string; owner: string }
   | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
-  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number };
+  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number }
+  /** A room's or a speaker's day: refused when the booking overlaps another session's (occupancy.ts). */
+  | { op: 'occupy'; name: string; key: string; update: OccupancyUpdate };
 
 export interface IdempotencyWrite {
   key: string;
@@ -79,7 +83,7 @@ export interface AppendRequest {
 
 export type AppendConflict =
   | { reason: 'stream'; streamId: string; expectedVersion: number }
-  | { reason: 'guard'; name: string; key: string }
+  | { reason: 'guard'; name: string; key: string; stored?: Record<string, unknown> }
   | { reason: 'idempotency'; stored: Record<string, unknown> | undefined };
 
 /** The append was refused: a stream was not at its expected version, a guard held, or the key was used. */
@@ -92,6 +96,13 @@ export class AppendConflictError extends Error {
   }
   get guards(): string[] {
     return this.conflicts.flatMap((conflict) => (conflict.reason === 'guard' ? [conflict.name] : []));
+  }
+  /** The refused guards of that name, in the order appended, each with the item as it was if returned. */
+  refusedGuards(name: string): Extract<AppendConflict, { reason: 'guard' }>[] {
+    return this.conflicts.filter(
+      (conflict): conflict is Extract<AppendConflict, { reason: 'guard' }> =>
+        conflict.reason === 'guard' && conflict.name === name,
+    );
   }
   get idempotency(): Extract<AppendConflict, { reason: 'idempotency' }> | undefined {
     return this.conflicts.find((conflict) => conflict.reason === 'idempotency');
@@ -465,6 +476,8 @@ export class EventStore {
     const Key = marshall({ pk: guard.key, sk: 0 });
     const TableName = this.stateTable;
     switch (guard.op) {
+      case 'occupy':
+        return { Update: occupancyItemUpdate(TableName, guard.update) };
       case 'claim':
         return {
           Put: {
@@ -552,7 +565,7 @@ const conflictsOf = (reasons: CancellationReason[], roles: ItemRole[]): AppendCo
     } else if (role.reason === 'idempotency') {
       conflicts.push({ reason: 'idempotency', stored: reason.Item ? unmarshall(reason.Item) : undefined });
     } else {
-      conflicts.push(role);
+      conflicts.push(reason.Item ? { ...role, stored: unmarshall(reason.Item) } : role);
     }
   });
   return conflicts;

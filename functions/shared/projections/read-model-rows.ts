@@ -3,13 +3,21 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { generationPointer, readModelPartition } from './read-models.js';
 
+/**
+ * At most this many Query pages (up to 1 MB each) for one conference: far more than any read model of a
+ * conference holds (2,000 agenda rows are about 2 pages), and a bound on the loop.
+ */
+export const MAX_ROW_PAGES = 64;
+
 /** The states of every stream row of a conference in the served generation of a projection. */
 export const readModelRows = async <Row>(projection: string, conferenceId: string): Promise<Row[]> => {
   const { active } = await generationPointer(projection);
   const rows: Row[] = [];
   let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
-  do {
-    const page = await dynamoDb().send(
+  for (let page = 1; ; page++) {
+    if (page > MAX_ROW_PAGES)
+      throw new Error(`Read model ${projection} of ${conferenceId} has more than ${MAX_ROW_PAGES} pages`);
+    const result = await dynamoDb().send(
       new QueryCommand({
         TableName: tableNames().readModels,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rows)',
@@ -21,11 +29,11 @@ export const readModelRows = async <Row>(projection: string, conferenceId: strin
         ExclusiveStartKey: exclusiveStartKey,
       }),
     );
-    for (const item of page.Items ?? []) {
+    for (const item of result.Items ?? []) {
       const { state } = unmarshall(item);
       if (state) rows.push(state as Row);
     }
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return rows;
+    exclusiveStartKey = result.LastEvaluatedKey;
+    if (!exclusiveStartKey) return rows;
+  }
 };
