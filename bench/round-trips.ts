@@ -16,7 +16,7 @@ import { conferenceDecider, conferenceStreamId } from '../domain/conference/deci
 import { registrationDecider, registrationStreamId } from '../domain/registration/decider.js';
 import { registrationGuards } from '../domain/registration/invariants.js';
 import { routes } from '../infra/definitions/routes.js';
-import { eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { dataKeysTable, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
@@ -62,9 +62,10 @@ const main = () =>
       const client = benchClient(dynamo.endpoint);
       const names = await createTables(client, { prefix: 'bench-trips-' });
       client.destroy();
-      handlerEnvironment(dynamo.endpoint, {
+      await handlerEnvironment(dynamo.endpoint, {
         events: names[eventsTable.id] ?? '',
         readModels: names[readModelsTable.id] ?? '',
+        dataKeys: names[dataKeysTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
       Object.assign(process.env, {
@@ -77,6 +78,7 @@ const main = () =>
       const token = await signOrganizerToken({ dataDir });
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
+      const { emailKeys } = await import('../functions/shared/personal-data/personal-data.js');
       const { toStoreGuard } = await import('../functions/shared/commands/command.js');
       const trips = countRoundTrips(dynamoDb());
       const handlers = new Map<string, HttpHandler>();
@@ -119,17 +121,16 @@ const main = () =>
             registrationId,
             conferenceId,
             delegate: { ...delegate, email: `${registrationId}@example.org` },
+            emailKey: await emailKeys().of(`${registrationId}@example.org`),
             manageTokenHash: 'x'.repeat(64),
             seatAvailable: true,
             now: new Date().toISOString(),
           },
           registrationDecider.initialState,
         );
-        const guards = registrationGuards(
-          { conferenceId, registrationId, email: `${registrationId}@example.org` },
-          iclc2015.capacity,
-          events,
-        ).map(toStoreGuard);
+        const guards = registrationGuards({ conferenceId, registrationId }, iclc2015.capacity, events).map(
+          toStoreGuard,
+        );
         await append(conferenceId, registrationStreamId(registrationId), events, guards);
         return registrationId;
       };

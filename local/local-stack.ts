@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { provideKeyService } from '../functions/shared/personal-data/key-service.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
-import { env, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import { dataKeysTable, env, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
@@ -11,6 +12,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './event-bus.js';
 import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
+import { localKeyService } from './personal-data-keys.js';
 import { describePortOwner, isPortFree } from './ports.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
@@ -43,7 +45,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; readModels: string };
+  tables: { events: string; readModels: string; dataKeys: string };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -73,6 +75,7 @@ export const configureHandlerEnvironment = (values: {
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
     [env.readModelsTable]: values.tables.readModels,
+    [env.dataKeysTable]: values.tables.dataKeys,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
     [env.authMode]: 'local',
     [env.localJwksFile]: values.jwksFile,
@@ -152,9 +155,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     } finally {
       client.destroy();
     }
-    const tables = { events: names[eventsTable.id] ?? '', readModels: names[readModelsTable.id] ?? '' };
+    const tables = {
+      events: names[eventsTable.id] ?? '',
+      readModels: names[readModelsTable.id] ?? '',
+      dataKeys: names[dataKeysTable.id] ?? '',
+    };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
+    // The composition point of the key service: KMS in the cloud, the master key file in DATA_DIR here.
+    provideKeyService(await localKeyService(paths.dataDir));
     const handlerEnvironment = configureHandlerEnvironment({ dynamoDbEndpoint, tables, paths, jwksFile });
 
     const bus = await startEventBus({

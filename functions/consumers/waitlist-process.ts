@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../../domain/events.js';
 import { mayFreeASeat, type WaitlistRow, waitingInOrder } from '../../domain/projections/waitlist.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
-import { ConflictError } from '../../domain/shared/errors.js';
+import { ConflictError, GoneError } from '../../domain/shared/errors.js';
 import { SEATS_HELD } from '../shared/commands/command.js';
 import { changeRegistration } from '../shared/commands/registrations.js';
 import { AppendConflictError } from '../shared/event-store/event-store.js';
@@ -54,6 +54,7 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
         conferenceId: trigger.conferenceId,
         registrationId: candidate.registrationId,
         command: (now) => ({ type: 'PromoteWaitlistedDelegate', now }),
+        personal: 'sealed',
         metadata: {
           correlationId: trigger.metadata.correlationId,
           causationId: trigger.eventId,
@@ -63,7 +64,7 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
       promoted++;
       free--;
     } catch (error) {
-      if (error instanceof ConflictError) continue; // promoted or cancelled meanwhile
+      if (error instanceof ConflictError || error instanceof GoneError) continue; // promoted, cancelled or erased meanwhile
       if (error instanceof AppendConflictError && error.guard('seats')) break; // the seat went to someone else
       throw error;
     }

@@ -1,7 +1,7 @@
 import { commandMetadata } from '../shared/commands/command.js';
 import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { authorizeDelegate } from '../shared/http/auth.js';
+import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', (request) =>
@@ -11,7 +11,7 @@ export const handler = httpRoute('delegate', (request) =>
     await changeRegistration({
       conferenceId: pathId(request, 'conferenceId'),
       registrationId,
-      authorize: (registration) => authorizeDelegate(request.principal, registration.manageTokenHash),
+      authorize: (registration) => authorizeRegistrationDelegate(request.principal, registration),
       command: (now) => ({
         type: 'CancelRegistration',
         by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',

@@ -11,6 +11,7 @@ export const handler = httpRoute('organizer', (request) =>
       conferenceId: pathId(request, 'conferenceId'),
       registrationId,
       command: (now) => ({ type: 'CheckInDelegate', now }),
+      personal: 'sealed',
       metadata: commandMetadata(request),
       idempotency: () => idempotency.record(response),
     });

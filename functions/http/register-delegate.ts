@@ -9,6 +9,7 @@ import { eventStore, loadConference } from '../shared/event-store/stores.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { ServiceUnavailableError } from '../shared/http/errors.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { emailKeys } from '../shared/personal-data/personal-data.js';
 import { registrationRequestSchema } from './api-schemas.js';
 
 /** Whether the conference looked full at the last try here: the first guess of the next registration. */
@@ -21,6 +22,7 @@ export const handler = httpRoute('public', (request) =>
     const conference = await loadConference(conferenceId);
     const registrationId = randomUUID();
     const manageToken = newManageToken();
+    const emailKey = await emailKeys().of(delegate.email);
     let seatAvailable = !lastSeenFull.get(conferenceId);
 
     // A seat guard refusal means the guess was wrong (or a seat was just taken or freed): decide again.
@@ -32,6 +34,7 @@ export const handler = httpRoute('public', (request) =>
           registrationId,
           conferenceId,
           delegate,
+          emailKey,
           manageTokenHash: hashManageToken(manageToken),
           seatAvailable,
           now: metadata.now,
@@ -45,11 +48,9 @@ export const handler = httpRoute('public', (request) =>
           ...metadata,
           conferenceId,
           streams: [{ streamId: registrationStreamId(registrationId), expectedVersion: 0, events }],
-          guards: registrationGuards(
-            { conferenceId, registrationId, email: delegate.email },
-            conference.capacity,
-            events,
-          ).map(toStoreGuard),
+          guards: registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
+            toStoreGuard,
+          ),
           idempotency: idempotency.record(response),
         });
         lastSeenFull.set(conferenceId, !seatAvailable);

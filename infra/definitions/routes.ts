@@ -65,6 +65,13 @@ export const routes: RouteDefinition[] = [
     'delegate',
   ),
   route(
+    'ErasePersonalData',
+    'POST',
+    '/conferences/{conferenceId}/registrations/{registrationId}/erase',
+    'erase-registration',
+    'delegate',
+  ),
+  route(
     'CheckInDelegate',
     'POST',
     '/conferences/{conferenceId}/registrations/{registrationId}/check-in',

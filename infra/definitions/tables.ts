@@ -60,12 +60,30 @@ export const readModelsTable: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-export const tables = [eventsTable, readModelsTable] as const;
+/**
+ * The data keys of personal data (CONTRACT section 4.1), apart from the events. pk = registration id:
+ * sk = `data-key` holds the registration's AES-256 key wrapped by the master key (KMS in the cloud);
+ * erasure deletes it and puts sk = `erased` (no key material), so a reader can tell an erased
+ * registration from a key that is missing by fault.
+ */
+export const dataKeysTable: TableDefinition = {
+  id: 'DataKeys',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+export const tables = [eventsTable, readModelsTable, dataKeysTable] as const;
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {
   eventsTable: 'EVENTS_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
+  dataKeysTable: 'DATA_KEYS_TABLE',
+  /** The KMS key (ARN) that wraps the data keys of personal data. */
+  personalDataKeyId: 'PERSONAL_DATA_KEY_ID',
+  /** The KMS HMAC key (ARN) of the email guard. */
+  emailMacKeyId: 'EMAIL_MAC_KEY_ID',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   authMode: 'AUTH_MODE',
   userPoolId: 'USER_POOL_ID',

@@ -33,13 +33,14 @@ import { agendaStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { type RuleDefinition, rules } from '../../infra/definitions/rules.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 import {
   type Answer,
   expectProblem,
@@ -721,7 +722,7 @@ beforeAll(async () => {
   real = harness.tables.client;
   mock = mockClient(dynamoDb());
   installPassThrough();
-  store = new EventStore({ client: real, tableName: harness.tables.events });
+  store = storeWithCodec(real, harness.tables);
   http = await importRouteHandlers();
   consumers = Object.fromEntries(
     await Promise.all(rules.map(async (rule) => [rule.name, await importHandler(rule.consumer)])),

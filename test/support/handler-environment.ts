@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { provideKeyService } from '../../functions/shared/personal-data/key-service.js';
 import { routes } from '../../infra/definitions/routes.js';
+import { localKeyService } from '../../local/personal-data-keys.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { createTestTables, type TestTables } from './tables.js';
 
@@ -52,6 +54,7 @@ export const prepareHandlerEnvironment = async (
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     READ_MODELS_TABLE: tables.readModels,
+    DATA_KEYS_TABLE: tables.dataKeys,
     DYNAMODB_ENDPOINT: tables.endpoint,
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
@@ -64,6 +67,7 @@ export const prepareHandlerEnvironment = async (
     ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
     ...options.env,
   });
+  provideKeyService(await localKeyService(dataDir));
   return {
     tables,
     dataDir,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { eventsTable, readModelsTable } from '../../infra/definitions/tables.js';
+import { dataKeysTable, eventsTable, readModelsTable } from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables, type TableNames } from '../../local/create-tables.js';
 
@@ -12,6 +12,7 @@ export interface TestTables {
   prefix: string;
   events: string;
   readModels: string;
+  dataKeys: string;
   /** By definition id (`Events`, `ReadModels`). */
   names: TableNames;
 }
@@ -32,6 +33,7 @@ export const createTestTables = async (prefix: string): Promise<TestTables> => {
     prefix: safePrefix,
     events: names[eventsTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
+    dataKeys: names[dataKeysTable.id] ?? '',
     names,
   };
 };

@@ -5,10 +5,14 @@ import {
   registrationStreamId,
 } from '../../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../../domain/registration/events.js';
-import { registrationGuards, seatRuleApplies } from '../../../domain/registration/invariants.js';
+import {
+  emailRuleApplies,
+  registrationGuards,
+  seatRuleApplies,
+} from '../../../domain/registration/invariants.js';
 import { fold } from '../../../domain/shared/decider.js';
 import type { IdempotencyWrite } from '../event-store/event-store.js';
-import { eventStore, loadConference } from '../event-store/stores.js';
+import { eventStore, loadConference, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { retryOnStreamConflict, toStoreGuard } from './command.js';
 
@@ -17,15 +21,25 @@ export interface LoadedRegistration {
   version: number;
 }
 
+export interface LoadedRegistrationEvents extends LoadedRegistration {
+  events: RegistrationEvent[];
+}
+
+/**
+ * A registration's events and state. With `personal: 'open'` the personal parts are decrypted (the state
+ * then knows the email guard and the manage token's hash); otherwise they stay sealed.
+ */
 export const loadRegistration = async (
   conferenceId: string,
   registrationId: string,
-): Promise<LoadedRegistration> => {
-  const events = (await eventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[];
+  personal: 'open' | 'sealed' = 'open',
+): Promise<LoadedRegistrationEvents> => {
+  const store = personal === 'open' ? openedEventStore() : eventStore();
+  const events = (await store.load(registrationStreamId(registrationId))) as RegistrationEvent[];
   const state = fold(registrationDecider, events);
   if (state.status === 'none' || state.conferenceId !== conferenceId)
     throw notFound(`No registration ${registrationId} for conference ${conferenceId}`);
-  return { registration: state, version: events.length };
+  return { registration: state, version: events.length, events };
 };
 
 export interface RegistrationChange {
@@ -35,6 +49,8 @@ export interface RegistrationChange {
   /** Checked against the loaded registration before deciding (e.g. the manage token). */
   authorize?: (registration: Registration) => void;
   metadata: { correlationId: string; causationId?: string; actor?: string };
+  /** Whether the decision needs the personal part opened (the manage token, the email guard). */
+  personal?: 'open' | 'sealed';
   idempotency?: (events: RegistrationEvent[]) => IdempotencyWrite | undefined;
 }
 
@@ -44,7 +60,11 @@ export interface RegistrationChange {
  */
 export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> =>
   retryOnStreamConflict(`Registration ${change.registrationId}`, async () => {
-    const { registration, version } = await loadRegistration(change.conferenceId, change.registrationId);
+    const { registration, version } = await loadRegistration(
+      change.conferenceId,
+      change.registrationId,
+      change.personal ?? 'open',
+    );
     change.authorize?.(registration);
     const now = new Date().toISOString();
     const events = registrationDecider.decide(change.command(now), registration);
@@ -52,6 +72,8 @@ export const changeRegistration = async (change: RegistrationChange): Promise<Re
     const capacity = seatRuleApplies(events)
       ? (await loadConference(change.conferenceId)).capacity
       : undefined;
+    if (emailRuleApplies(events) && !registration.secrets)
+      throw new Error('A change that releases the email guard must read the registration opened');
     await eventStore().append({
       ...change.metadata,
       now,

@@ -10,13 +10,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
-  CURRENT_SCHEMA_VERSION,
+  currentSchemaVersion,
   type DomainEvent,
   type EventEnvelope,
   parseEnvelope,
   validateEvent,
 } from '../../../domain/events.js';
+import { carriesPlainPersonalData } from '../../../domain/registration/events.js';
 import { ServiceUnavailableError } from '../http/errors.js';
+import type { EventCodec } from '../personal-data/codec.js';
 
 export interface StreamAppend {
   streamId: string;
@@ -112,6 +114,8 @@ export interface EventStoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told of every refused append before it is thrown (metrics). */
   onConflict?: (error: AppendConflictError) => void;
+  /** Seals personal data into what is stored (with the writes that go with it) and opens it on reads. */
+  codec?: EventCodec;
 }
 
 /**
@@ -125,6 +129,7 @@ export class EventStore {
   private readonly maxAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly onConflict: (error: AppendConflictError) => void;
+  private readonly codec: EventCodec | undefined;
 
   constructor(options: EventStoreOptions) {
     this.client = options.client;
@@ -132,6 +137,7 @@ export class EventStore {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.onConflict = options.onConflict ?? (() => {});
+    this.codec = options.codec;
   }
 
   /** The events of a stream after `afterVersion` up to `toVersion`, validated and in order. */
@@ -166,7 +172,8 @@ export class EventStore {
       if (event.version !== afterVersion + index + 1)
         throw new Error(`Stream ${streamId} has a gap before version ${event.version}`);
     });
-    return events;
+    const codec = this.codec;
+    return codec ? Promise.all(events.map((event) => codec.open(event))) : events;
   }
 
   /** Appends atomically; returns the envelopes written. Throws AppendConflictError when refused. */
@@ -178,6 +185,8 @@ export class EventStore {
       items.push(item);
       roles.push(role);
     };
+    /** What the codec writes with the events (data keys), after everything else. */
+    const sideWrites: TransactWriteItem[] = [];
 
     for (const stream of request.streams) {
       const conflict: AppendConflict = {
@@ -197,7 +206,7 @@ export class EventStore {
           conflict,
         );
       }
-      stream.events.forEach((event, index) => {
+      for (const [index, event] of stream.events.entries()) {
         const valid = validateEvent(event);
         const envelope = {
           eventId: randomUUID(),
@@ -211,10 +220,15 @@ export class EventStore {
             correlationId: request.correlationId,
             causationId: request.causationId,
             actor: request.actor,
-            schemaVersion: CURRENT_SCHEMA_VERSION,
+            schemaVersion: currentSchemaVersion(valid.type),
           },
         } as EventEnvelope;
         envelopes.push(envelope);
+        if (!this.codec && carriesPlainPersonalData(envelope))
+          throw new Error(`A ${envelope.type} event holds personal data: this store has no codec to seal it`);
+        const { stored, writes } = this.codec
+          ? await this.codec.seal(envelope)
+          : { stored: envelope, writes: [] };
         const catalog = catalogued[valid.type];
         add(
           {
@@ -225,7 +239,7 @@ export class EventStore {
                   pk: envelope.streamId,
                   sk: envelope.version,
                   kind: 'event',
-                  ...envelope,
+                  ...stored,
                   ...(catalog ? { catalog } : {}),
                 },
                 { removeUndefinedValues: true },
@@ -235,7 +249,8 @@ export class EventStore {
           },
           conflict,
         );
-      });
+        sideWrites.push(...writes);
+      }
     }
 
     for (const { streamId, version } of request.unchanged ?? []) {
@@ -273,6 +288,8 @@ export class EventStore {
         { reason: 'idempotency', stored: undefined },
       );
     }
+
+    for (const write of sideWrites) add(write, null);
 
     if (items.length > MAX_TRANSACTION_ITEMS)
       throw new Error(`An append may write at most ${MAX_TRANSACTION_ITEMS} items, not ${items.length}`);

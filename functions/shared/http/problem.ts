@@ -21,6 +21,7 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -89,7 +90,7 @@ export const toProblem = (error: unknown): APIGatewayProxyStructuredResultV2 => 
   if (error instanceof ZodError)
     return problemResponse(400, 'The request is not valid', zodFieldErrors(error));
   if (error instanceof DomainError) {
-    const status = { invalid: 400, 'not-found': 404, conflict: 409 }[error.kind];
+    const status = { invalid: 400, 'not-found': 404, conflict: 409, gone: 410 }[error.kind];
     return problemResponse(status, error.message, 'errors' in error ? (error.errors as FieldError[]) : []);
   }
   if (error instanceof ServiceUnavailableError || isTransientAwsError(error)) {

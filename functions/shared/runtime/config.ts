@@ -11,6 +11,7 @@ const required = (name: string, fallback?: string): string => {
 export const tableNames = () => ({
   events: required(env.eventsTable, 'Events'),
   readModels: required(env.readModelsTable, 'ReadModels'),
+  dataKeys: required(env.dataKeysTable, 'DataKeys'),
 });
 
 let client: DynamoDBClient | undefined;
