@@ -10,6 +10,7 @@ import type { LambdaFunction } from './constructs/lambda-function.js';
 import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
 import { OpsOutputs } from './constructs/ops-outputs.js';
+import { PersonalData } from './constructs/personal-data.js';
 import { ReadModels } from './constructs/read-models.js';
 import type { Stage } from './stage.js';
 
@@ -27,6 +28,7 @@ export interface LearningCitiesStackProps extends StackProps {
 export class LearningCitiesStack extends Stack {
   readonly eventStore: EventStore;
   readonly readModels: ReadModels;
+  readonly personalData: PersonalData;
   readonly auth: Auth;
   readonly eventBus: ConferenceEventBus;
   readonly eventPipe: EventPipe;
@@ -40,6 +42,7 @@ export class LearningCitiesStack extends Stack {
     const { stage } = props;
     this.eventStore = new EventStore(this, 'EventStore');
     this.readModels = new ReadModels(this, 'ReadModels', { stage });
+    this.personalData = new PersonalData(this, 'PersonalData', { stage });
     this.auth = new Auth(this, 'Auth', { stage });
     this.eventBus = new ConferenceEventBus(this, 'EventBus', { stage });
     this.eventPipe = new EventPipe(this, 'EventPipe', {
@@ -52,6 +55,7 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       readModelsTable: this.readModels.table,
       auth: this.auth,
+      personalData: this.personalData,
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,
@@ -64,6 +68,7 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       readModelsTable: this.readModels.table,
       notifications: this.notifications,
+      personalData: this.personalData,
     });
     const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
     this.observability = new Observability(this, 'Observability', {

@@ -19,12 +19,14 @@ import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
+import type { PersonalData } from './personal-data.js';
 
 export interface HttpApiProps {
   stage: Stage;
   eventsTable: ITable;
   readModelsTable: ITable;
   auth: Auth;
+  personalData: PersonalData;
 }
 
 /** One line of JSON per request, with the fields operators need to follow a failing call. */
@@ -131,6 +133,7 @@ export class ConferenceHttpApi extends Construct {
       props.eventsTable.grantReadData(fn);
     }
     props.readModelsTable.grantReadData(fn);
+    if (route.personalData) props.personalData.grant(route.personalData, fn);
     if (fn.role) {
       acknowledge(
         fn.role,
