@@ -12,6 +12,7 @@ import { Observability } from './constructs/observability.js';
 import { OpsOutputs } from './constructs/ops-outputs.js';
 import { PersonalData } from './constructs/personal-data.js';
 import { ReadModels } from './constructs/read-models.js';
+import { ScheduledJobs } from './constructs/scheduled-jobs.js';
 import type { Stage } from './stage.js';
 
 export interface LearningCitiesStackProps extends StackProps {
@@ -35,6 +36,7 @@ export class LearningCitiesStack extends Stack {
   readonly httpApi: ConferenceHttpApi;
   readonly notifications: Notifications;
   readonly consumers: Consumers;
+  readonly scheduledJobs: ScheduledJobs;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: LearningCitiesStackProps) {
@@ -70,6 +72,12 @@ export class LearningCitiesStack extends Stack {
       notifications: this.notifications,
       personalData: this.personalData,
     });
+    this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
+      stage,
+      eventsTable: this.eventStore.table,
+      readModelsTable: this.readModels.table,
+      personalData: this.personalData,
+    });
     const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
     this.observability = new Observability(this, 'Observability', {
       stage,
@@ -78,6 +86,7 @@ export class LearningCitiesStack extends Stack {
         ...this.httpApi.functions,
         ...consumers.map((c): [string, LambdaFunction] => [c.name, c.function]),
         ['EventPipeEnrichment', this.eventPipe.enrichment],
+        ...this.scheduledJobs.functions,
       ]),
       consumers,
       otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
@@ -86,6 +95,7 @@ export class LearningCitiesStack extends Stack {
     new OpsOutputs(this, 'OpsOutputs', {
       eventsTable: this.eventStore.table,
       readModelsTable: this.readModels.table,
+      dataKeysTable: this.personalData.table,
       bus: this.eventBus.bus,
       archive: this.eventBus.archive,
       pipe: this.eventPipe.pipe,

@@ -9,6 +9,7 @@ import { outputKeys } from '../definitions/outputs.js';
 export interface OpsOutputsProps {
   eventsTable: ITable;
   readModelsTable: ITable;
+  dataKeysTable: ITable;
   bus: IEventBus;
   archive: Archive;
   pipe: CfnPipe;
@@ -28,6 +29,7 @@ export class OpsOutputs extends Construct {
       new CfnOutput(this, key, { key, value, description });
     output(outputKeys.eventsTable, props.eventsTable.tableName, 'The event store table');
     output(outputKeys.readModelsTable, props.readModelsTable.tableName, 'The read models table');
+    output(outputKeys.dataKeysTable, props.dataKeysTable.tableName, 'The wrapped data keys of personal data');
     output(outputKeys.eventBusName, props.bus.eventBusName, 'The conference event bus');
     output(outputKeys.eventArchiveName, props.archive.archiveName, 'The archive of every event on the bus');
     output(outputKeys.pipeName, props.pipe.ref, 'The pipe from the events table stream to the bus');

@@ -5,6 +5,7 @@
 export const outputKeys = {
   eventsTable: 'EventsTableName',
   readModelsTable: 'ReadModelsTableName',
+  dataKeysTable: 'DataKeysTableName',
   eventBusName: 'EventBusName',
   eventArchiveName: 'EventArchiveName',
   pipeName: 'EventsPipeName',

@@ -14,7 +14,7 @@ import { startDynamoDbLocal } from '../dynamodb-local.js';
 /** The tables an ops command works on, and how to let go of them. */
 export interface TablesTarget {
   client: DynamoDBClientType;
-  tables: { events: string; readModels: string };
+  tables: { events: string; readModels: string; dataKeys: string };
   /** For the user: where the tables are. */
   description: string;
   /**
@@ -30,6 +30,7 @@ export interface TablesTarget {
 export const localTableNames = () => ({
   events: process.env[env.eventsTable] || 'Events',
   readModels: process.env[env.readModelsTable] || 'ReadModels',
+  dataKeys: process.env[env.dataKeysTable] || 'DataKeys',
 });
 
 /** Whether DynamoDB (Local) answers at `endpoint` within a moment. */
@@ -155,6 +156,7 @@ export const connectCloud = async (options: CloudOptions): Promise<TablesTarget>
   const tables = {
     events: requiredOutput(outputs, outputKeys.eventsTable, stackName),
     readModels: requiredOutput(outputs, outputKeys.readModelsTable, stackName),
+    dataKeys: outputs[outputKeys.dataKeysTable] ?? '',
   };
   const client = new DynamoDBClient({ region, maxAttempts: 8 });
   return {

@@ -1,9 +1,10 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_KEYS_RECOVERY_DAYS } from '../../infra/constructs/personal-data.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
 import type { PersonalDataAccess } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { actionsOn, arnOf, buildStack, logicalId, statementsOf, unacknowledgedFindings } from './template.js';
@@ -72,6 +73,11 @@ describe('Personal data infrastructure', () => {
         role: stack.consumers.consumers.get(rule.name)?.function.role,
         access: rule.personalData ?? ('none' as const),
       })),
+      ...schedules.map((schedule) => ({
+        name: schedule.name,
+        role: stack.scheduledJobs.functions.get(schedule.name)?.role,
+        access: schedule.personalData ?? ('none' as const),
+      })),
       { name: 'EventPipeEnrichment', role: stack.eventPipe.enrichment.role, access: 'none' as const },
     ];
     const allowed = new Set<string>();
@@ -93,7 +99,14 @@ describe('Personal data infrastructure', () => {
         .map((fn) => fn.name)
         .sort(),
     ).toEqual(
-      ['CancelRegistration', 'ErasePersonalData', 'GetRegistration', 'Notifier', 'RegisterDelegate'].sort(),
+      [
+        'CancelRegistration',
+        'EraseExpiredPersonalData',
+        'ErasePersonalData',
+        'GetRegistration',
+        'Notifier',
+        'RegisterDelegate',
+      ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
     const named = [stack.personalData.dataKey, stack.personalData.emailMacKey, stack.personalData.table].map(
@@ -104,6 +117,17 @@ describe('Personal data infrastructure', () => {
       const text = JSON.stringify(statements);
       for (const arn of named) expect(text.includes(arn), roleId).toBe(false);
     }
+  });
+
+  it('runs the retention daily on a schedule rule targeting its function', () => {
+    const fn = stack.scheduledJobs.functions.get('EraseExpiredPersonalData');
+    if (!fn) throw new Error('no retention function');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 3 * * ? *)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: arnOf(fn), RetryPolicy: { MaximumRetryAttempts: 2 } })],
+    });
+    expect(template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties.Timeout).toBe(900);
   });
 
   it('stays cdk-nag clean', () => {
