@@ -13,7 +13,7 @@ export interface MarkerHit {
 /**
  * What a marker looks like in a store: as written, lower case, NFC and NFD, and its UTF-8 bytes in
  * base64 (at each of the three byte alignments it can have inside a longer text, so a marker in the
- * middle of an encoded blob is found too), base64url and hex.
+ * middle of an encoded blob is found too), base64url, hex and quoted-printable.
  */
 export const encodingsOf = (marker: string): Array<{ encoding: string; text: string }> => {
   const forms = new Map<string, string>([
@@ -28,6 +28,15 @@ export const encodingsOf = (marker: string): Array<{ encoding: string; text: str
     const bytes = Buffer.from(form, 'utf8');
     found.push({ encoding: `hex of ${name}`, text: bytes.toString('hex') });
     found.push({ encoding: `HEX of ${name}`, text: bytes.toString('hex').toUpperCase() });
+    // As MIME's quoted-printable writes it (mail bodies and headers), when it differs from the text.
+    const quoted = [...bytes]
+      .map((byte) =>
+        byte >= 0x80 || byte === 0x3d
+          ? `=${byte.toString(16).toUpperCase().padStart(2, '0')}`
+          : String.fromCharCode(byte),
+      )
+      .join('');
+    if (quoted !== form) found.push({ encoding: `quoted-printable of ${name}`, text: quoted });
     for (let offset = 0; offset < 3; offset++) {
       const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
       // Drop the characters that depend on the unknown bytes before and after the marker.
