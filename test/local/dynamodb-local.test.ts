@@ -45,12 +45,13 @@ describe('startDynamoDbLocal', () => {
 
     const second = await startDynamoDbLocal({ port, path: join(dataDir, 'db') });
     try {
-      expect(await listTables(second.endpoint)).toEqual(['disk-Events', 'disk-ReadModels']);
+      expect(await listTables(second.endpoint)).toEqual(['disk-DataKeys', 'disk-Events', 'disk-ReadModels']);
       // createTables is idempotent on an existing database
       const again = new DynamoDBClient(localClientConfig(second.endpoint));
       await expect(createTables(again, { prefix: 'disk-' })).resolves.toEqual({
         Events: 'disk-Events',
         ReadModels: 'disk-ReadModels',
+        DataKeys: 'disk-DataKeys',
       });
       again.destroy();
     } finally {

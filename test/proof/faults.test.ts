@@ -320,6 +320,16 @@ const commandCases: CommandCase[] = [
     reads: true,
   },
   {
+    // Cancels the registration and erases it: two events, and the data key destroyed in the same transaction.
+    route: 'ErasePersonalData',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
+    },
+    events: 2,
+    reads: true,
+  },
+  {
     route: 'CheckInDelegate',
     prepare: async () => {
       const conferenceId = await newConference();

@@ -112,9 +112,12 @@ export class DataKeys {
     return found;
   }
 
-  /** The writes that destroy a registration's key, for the transaction of its erasure. */
+  /**
+   * The writes that destroy a registration's key, for the transaction of its erasure. The key leaves this
+   * environment's cache now: the next read asks the table, which tells whether the erasure committed.
+   */
   destroy(registrationId: string, erasedAt: string): TransactWriteItem[] {
-    this.cache.set(registrationId, 'erased');
+    this.cache.delete(registrationId);
     this.pending.delete(registrationId);
     return [
       { Delete: { TableName: this.options.tableName, Key: marshall({ pk: registrationId, sk: DATA_KEY }) } },
