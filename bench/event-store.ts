@@ -15,7 +15,12 @@ import { EventStore as CastoreEventStore, EventType } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter } from '@castore/event-storage-adapter-dynamodb';
 import { conferenceDecider, conferenceStreamId } from '../domain/conference/decider.js';
 import { routes } from '../infra/definitions/routes.js';
-import { dataKeysTable, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
@@ -169,6 +174,7 @@ const main = () =>
     await createCastoreTable(client, castoreTable);
     await handlerEnvironment(dynamo.endpoint, {
       events: ours[eventsTable.id] ?? '',
+      streamState: ours[streamStateTable.id] ?? '',
       readModels: ours[readModelsTable.id] ?? '',
       dataKeys: ours[dataKeysTable.id] ?? '',
     });

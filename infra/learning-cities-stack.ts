@@ -54,7 +54,7 @@ export class LearningCitiesStack extends Stack {
     });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
-      eventsTable: this.eventStore.table,
+      eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       auth: this.auth,
       personalData: this.personalData,
@@ -67,14 +67,14 @@ export class LearningCitiesStack extends Stack {
     this.consumers = new Consumers(this, 'Consumers', {
       stage,
       bus: this.eventBus.bus,
-      eventsTable: this.eventStore.table,
+      eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       notifications: this.notifications,
       personalData: this.personalData,
     });
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       stage,
-      eventsTable: this.eventStore.table,
+      eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       personalData: this.personalData,
     });
@@ -94,6 +94,7 @@ export class LearningCitiesStack extends Stack {
     });
     new OpsOutputs(this, 'OpsOutputs', {
       eventsTable: this.eventStore.table,
+      streamStateTable: this.eventStore.stateTable,
       readModelsTable: this.readModels.table,
       dataKeysTable: this.personalData.table,
       bus: this.eventBus.bus,

@@ -4,7 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { provideKeyService } from '../functions/shared/personal-data/key-service.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
-import { dataKeysTable, env, eventsTable, readModelsTable } from '../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  env,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../infra/definitions/tables.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
@@ -45,7 +51,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; readModels: string; dataKeys: string };
+  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -74,6 +80,7 @@ export const configureHandlerEnvironment = (values: {
 }): Record<string, string> => {
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
+    [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dataKeysTable]: values.tables.dataKeys,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
@@ -157,6 +164,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }
     const tables = {
       events: names[eventsTable.id] ?? '',
+      streamState: names[streamStateTable.id] ?? '',
       readModels: names[readModelsTable.id] ?? '',
       dataKeys: names[dataKeysTable.id] ?? '',
     };

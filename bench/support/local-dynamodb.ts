@@ -32,12 +32,13 @@ export const withDynamoDbLocal = async <T>(work: (dynamo: DynamoDbLocal) => Prom
 /** The environment the handler modules read (set before importing them), pointing at `endpoint`. */
 export const handlerEnvironment = async (
   endpoint: string,
-  tables: { events: string; readModels: string; dataKeys: string },
+  tables: { events: string; streamState: string; readModels: string; dataKeys: string },
 ) => {
   // The key service of personal data, as the local stack provides it: a master key in a temporary folder.
   provideKeyService(await localKeyService(await mkdtemp(join(tmpdir(), 'lc-bench-keys-'))));
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
+    STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DATA_KEYS_TABLE: tables.dataKeys,
     DYNAMODB_ENDPOINT: endpoint,

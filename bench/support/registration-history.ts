@@ -22,7 +22,7 @@ import {
 } from '../../domain/registration/decider.js';
 import { carriesPlainPersonalData, type RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { fullJitter } from '../../functions/shared/event-store/event-store.js';
+import { fullJitter } from '../../functions/shared/resilience/policy.js';
 import { conference as iclc2015, sessions } from '../../local/demo/iclc2015.js';
 import { delegateBody } from './delegates.js';
 

@@ -56,3 +56,9 @@ type DataOf<T extends keyof typeof agendaEvents> = z.infer<(typeof agendaEvents)
 export type AgendaEvent = {
   [T in keyof typeof agendaEvents]: { type: T; data: DataOf<T> };
 }[keyof typeof agendaEvents];
+
+export const agendaEventTypes = [
+  'SessionScheduled',
+  'SessionRescheduled',
+  'SessionCancelled',
+] as const satisfies readonly (keyof typeof agendaEvents)[];

@@ -32,3 +32,5 @@ export const awardEvents = {
 export type GrantedAward = z.infer<typeof awardEvents.AwardGranted>;
 export type AwardGranted = { type: 'AwardGranted'; data: GrantedAward };
 export type AwardEvent = AwardGranted;
+
+export const awardEventTypes = ['AwardGranted'] as const satisfies readonly (keyof typeof awardEvents)[];

@@ -38,3 +38,7 @@ export type ConferenceCreated = {
   data: z.infer<typeof conferenceEvents.ConferenceCreated>;
 };
 export type ConferenceEvent = ConferenceCreated;
+
+export const conferenceEventTypes = [
+  'ConferenceCreated',
+] as const satisfies readonly (keyof typeof conferenceEvents)[];

@@ -4,6 +4,7 @@ import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { normalizeEmail } from '../shared/values.js';
 import {
   type Delegate,
+  type DelegateCategory,
   type DelegatePersonal,
   isOpenedPersonal,
   type PersonalPart,
@@ -44,7 +45,7 @@ export interface Registration {
   conferenceId: string;
   status: RegistrationStatus;
   country: string;
-  category: string;
+  category: DelegateCategory;
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;

@@ -5,7 +5,8 @@ import {
 } from '../../domain/notifications/delegate-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { loadConference, openedEventStore } from '../shared/event-store/stores.js';
+import { loadConference } from '../shared/commands/conference.js';
+import { openedEventStore } from '../shared/event-store/stores.js';
 import { composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';

@@ -1,13 +1,11 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../../domain/events.js';
 import { mayFreeASeat, type WaitlistRow, waitingInOrder } from '../../domain/projections/waitlist.js';
-import { seatsGuardKey } from '../../domain/registration/invariants.js';
 import { ConflictError, GoneError } from '../../domain/shared/errors.js';
-import { SEATS_HELD } from '../shared/commands/command.js';
-import { changeRegistration } from '../shared/commands/registrations.js';
+import { loadConference } from '../shared/commands/conference.js';
+import { runCommand } from '../shared/commands/pipeline.js';
+import { changeRegistration, seatsHeld } from '../shared/commands/registrations.js';
 import { AppendConflictError } from '../shared/event-store/event-store.js';
-import { eventStore, loadConference } from '../shared/event-store/stores.js';
+import { eventStore } from '../shared/event-store/stores.js';
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { waitlistProjection } from '../shared/projections/projections.js';
 import { readModelRows } from '../shared/projections/read-model-rows.js';
@@ -21,18 +19,6 @@ const runner = new ProjectionRunner(waitlistProjection, {
   tableName: tableNames().readModels,
   store: eventStore(),
 });
-
-const seatsHeld = async (conferenceId: string): Promise<number> => {
-  const { Item } = await dynamoDb().send(
-    new GetItemCommand({
-      TableName: tableNames().events,
-      Key: marshall({ pk: seatsGuardKey(conferenceId), sk: 0 }),
-      ConsistentRead: true,
-    }),
-  );
-  const held = Item ? unmarshall(Item)[SEATS_HELD] : 0;
-  return typeof held === 'number' ? held : 0;
-};
 
 /**
  * Gives each free seat to the longest-waiting delegate, by issuing PromoteWaitlistedDelegate commands.
@@ -49,17 +35,19 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   let promoted = 0;
   for (const candidate of waiting) {
     if (free <= 0) break;
+    const now = new Date().toISOString();
+    const command = changeRegistration({
+      conferenceId: trigger.conferenceId,
+      registrationId: candidate.registrationId,
+      command: { type: 'PromoteWaitlistedDelegate', now },
+    });
     try {
-      await changeRegistration({
+      await runCommand(command, {
         conferenceId: trigger.conferenceId,
-        registrationId: candidate.registrationId,
-        command: (now) => ({ type: 'PromoteWaitlistedDelegate', now }),
-        personal: 'sealed',
-        metadata: {
-          correlationId: trigger.metadata.correlationId,
-          causationId: trigger.eventId,
-          actor: 'process:waitlist',
-        },
+        correlationId: trigger.metadata.correlationId,
+        causationId: trigger.eventId,
+        actor: 'process:waitlist',
+        now,
       });
       promoted++;
       free--;

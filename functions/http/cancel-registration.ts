@@ -1,4 +1,5 @@
 import { commandMetadata } from '../shared/commands/command.js';
+import { runCommand } from '../shared/commands/pipeline.js';
 import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
@@ -6,20 +7,21 @@ import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', (request) =>
   idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
     const registrationId = pathId(request, 'registrationId');
+    const metadata = commandMetadata(request);
     const response = { status: 200, body: { registrationId, status: 'cancelled' } };
-    await changeRegistration({
-      conferenceId: pathId(request, 'conferenceId'),
+    const command = changeRegistration({
+      conferenceId,
       registrationId,
       authorize: (registration) => authorizeRegistrationDelegate(request.principal, registration),
-      command: (now) => ({
+      command: {
         type: 'CancelRegistration',
         by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',
-        now,
-      }),
-      metadata: commandMetadata(request),
-      idempotency: () => idempotency.record(response),
+        now: metadata.now,
+      },
     });
+    await runCommand(command, { ...metadata, conferenceId, idempotency: () => idempotency.record(response) });
     return response;
   }),
 );

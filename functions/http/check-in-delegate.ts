@@ -1,20 +1,21 @@
 import { commandMetadata } from '../shared/commands/command.js';
+import { runCommand } from '../shared/commands/pipeline.js';
 import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
   idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
     const registrationId = pathId(request, 'registrationId');
+    const metadata = commandMetadata(request);
     const response = { status: 200, body: { registrationId, status: 'checked-in' } };
-    await changeRegistration({
-      conferenceId: pathId(request, 'conferenceId'),
+    const command = changeRegistration({
+      conferenceId,
       registrationId,
-      command: (now) => ({ type: 'CheckInDelegate', now }),
-      personal: 'sealed',
-      metadata: commandMetadata(request),
-      idempotency: () => idempotency.record(response),
+      command: { type: 'CheckInDelegate', now: metadata.now },
     });
+    await runCommand(command, { ...metadata, conferenceId, idempotency: () => idempotency.record(response) });
     return response;
   }),
 );

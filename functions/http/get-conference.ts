@@ -1,4 +1,4 @@
-import { loadConference } from '../shared/event-store/stores.js';
+import { loadConference } from '../shared/commands/conference.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => ({

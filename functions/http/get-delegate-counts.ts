@@ -1,5 +1,5 @@
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
-import { loadConference } from '../shared/event-store/stores.js';
+import { loadConference } from '../shared/commands/conference.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 import { delegateCountsProjection } from '../shared/projections/projections.js';
 import { readModelItem, SUMMARY } from '../shared/projections/read-models.js';

@@ -1,13 +1,13 @@
 import { personalDataOf } from '../../domain/registration/decider.js';
 import { GoneError } from '../../domain/shared/errors.js';
-import { loadRegistration } from '../shared/commands/registrations.js';
+import { loadRegistrationWithEvents } from '../shared/commands/registrations.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
   const registrationId = pathId(request, 'registrationId');
-  const { registration, events } = await loadRegistration(conferenceId, registrationId, 'open');
+  const { registration, events } = await loadRegistrationWithEvents(conferenceId, registrationId);
   authorizeRegistrationDelegate(request.principal, registration);
   const personal = personalDataOf(events);
   if (personal === undefined || personal === 'erased')

@@ -1,56 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { agendaDecider, agendaStreamId } from '../../domain/agenda/decider.js';
-import { alreadyGranted, awardDecider, awardGuardKey, awardsStreamId } from '../../domain/award/decider.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { loadAgenda, loadAwards } from '../shared/commands/agenda.js';
-import { commandMetadata, retryOnStreamConflict } from '../shared/commands/command.js';
-import { AppendConflictError } from '../shared/event-store/event-store.js';
+import { grantAward } from '../shared/commands/awards.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { eventStore, loadConference } from '../shared/event-store/stores.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
-
-const AWARD_GUARD = 'award';
 
 export const handler = httpRoute('organizer', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
     const grant = parseBody(request, awardGrantSchema);
-    await loadConference(conferenceId);
     const awardId = randomUUID();
     const metadata = commandMetadata(request);
     const response = { status: 201, body: { awardId } };
-    await retryOnStreamConflict(`The awards of conference ${conferenceId}`, async () => {
-      const [awards, agenda] = await Promise.all([
-        loadAwards(conferenceId),
-        grant.sessionId === undefined ? undefined : loadAgenda(conferenceId),
-      ]);
-      const events = awardDecider.decide(
-        {
-          type: 'GrantAward',
-          awardId,
-          conferenceId,
-          grant,
-          agenda: agenda?.state ?? agendaDecider.initialState,
-          now: metadata.now,
-        },
-        awards.state,
-      );
-      try {
-        await eventStore().append({
-          ...metadata,
-          conferenceId,
-          streams: [{ streamId: awardsStreamId(conferenceId), expectedVersion: awards.version, events }],
-          // The session it is presented in must still be as read: not cancelled meanwhile.
-          unchanged: agenda ? [{ streamId: agendaStreamId(conferenceId), version: agenda.version }] : [],
-          guards: [{ op: 'claim', name: AWARD_GUARD, key: awardGuardKey(grant), owner: awardId }],
-          idempotency: idempotency.record(response),
-        });
-      } catch (error) {
-        // Granted at another conference: the guard held (a stream conflict is decided again first).
-        if (error instanceof AppendConflictError && !error.stream && error.guard(AWARD_GUARD))
-          throw alreadyGranted(grant);
-        throw error;
-      }
+    await runCommand(grantAward({ conferenceId, awardId, grant, now: metadata.now }), {
+      ...metadata,
+      conferenceId,
+      idempotency: () => idempotency.record(response),
     });
     return response;
   }),

@@ -1,11 +1,11 @@
-import { loadAwards } from '../shared/commands/agenda.js';
-import { loadConference } from '../shared/event-store/stores.js';
+import { loadAwards } from '../shared/commands/awards.js';
+import { loadConference } from '../shared/commands/conference.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('public', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
   await loadConference(conferenceId);
-  const { state } = await loadAwards(conferenceId);
+  const state = await loadAwards(conferenceId);
   return {
     status: 200,
     body: {

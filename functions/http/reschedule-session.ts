@@ -1,8 +1,8 @@
 import { slotChangeSchema } from '../../domain/agenda/events.js';
 import { changeAgenda } from '../shared/commands/agenda.js';
 import { commandMetadata } from '../shared/commands/command.js';
+import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { loadConference } from '../shared/event-store/stores.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
@@ -10,13 +10,17 @@ export const handler = httpRoute('organizer', (request) =>
     const conferenceId = pathId(request, 'conferenceId');
     const sessionId = pathId(request, 'sessionId');
     const change = parseBody(request, slotChangeSchema);
-    const conference = await loadConference(conferenceId);
     const response = { status: 200, body: { sessionId } };
-    await changeAgenda({
+    const command = changeAgenda(conferenceId, (conference) => ({
+      type: 'RescheduleSession',
+      sessionId,
+      conference,
+      change,
+    }));
+    await runCommand(command, {
+      ...commandMetadata(request),
       conferenceId,
-      command: { type: 'RescheduleSession', sessionId, conference, change },
-      metadata: commandMetadata(request),
-      idempotency: idempotency.record(response),
+      idempotency: () => idempotency.record(response),
     });
     return response;
   }),

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { type EventPattern, type RuleDefinition, rules } from '../definitions/rules.js';
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
+import type { EventStore } from './event-store.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { Notifications } from './notifications.js';
@@ -45,7 +46,7 @@ export const toCdkEventPattern = (pattern: EventPattern): CdkEventPattern => {
 export interface ConsumersProps {
   stage: Stage;
   bus: IEventBus;
-  eventsTable: ITable;
+  eventStore: EventStore;
   readModelsTable: ITable;
   /** Grants the side effects a rule declares (`effects`). */
   notifications: Notifications;
@@ -88,14 +89,15 @@ export class Consumers extends Construct {
       serviceName: kebab(name),
       description: definition.description,
       environment: {
-        [env.eventsTable]: props.eventsTable.tableName,
+        [env.eventsTable]: props.eventStore.table.tableName,
+        [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
       },
     });
     if (definition.writesEvents) {
-      props.eventsTable.grantReadWriteData(fn);
+      props.eventStore.grantAppend(fn);
     } else {
-      props.eventsTable.grantReadData(fn);
+      props.eventStore.grantRead(fn);
     }
     if (definition.writesReadModels) {
       props.readModelsTable.grantReadWriteData(fn);
@@ -105,7 +107,7 @@ export class Consumers extends Construct {
     if (fn.role) {
       acknowledge(
         fn.role,
-        tableIndexesFinding(props.eventsTable),
+        tableIndexesFinding(props.eventStore.table),
         'Granted by eventsTable.grant*Data: queries on the events table indexes; the wildcard covers only ' +
           'indexes of that one table.',
       );

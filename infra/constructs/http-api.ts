@@ -17,13 +17,14 @@ import { type Access, type RouteDefinition, routes } from '../definitions/routes
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
+import type { EventStore } from './event-store.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
 
 export interface HttpApiProps {
   stage: Stage;
-  eventsTable: ITable;
+  eventStore: EventStore;
   readModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
@@ -120,7 +121,8 @@ export class ConferenceHttpApi extends Construct {
       description: `${route.method} ${route.path}`,
       ...(route.files ? { files: route.files } : {}),
       environment: {
-        [env.eventsTable]: props.eventsTable.tableName,
+        [env.eventsTable]: props.eventStore.table.tableName,
+        [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
         [env.authMode]: 'cognito',
         [env.userPoolId]: props.auth.userPoolId,
@@ -128,16 +130,16 @@ export class ConferenceHttpApi extends Construct {
       },
     });
     if (route.writes) {
-      props.eventsTable.grantReadWriteData(fn);
+      props.eventStore.grantAppend(fn);
     } else {
-      props.eventsTable.grantReadData(fn);
+      props.eventStore.grantRead(fn);
     }
     props.readModelsTable.grantReadData(fn);
     if (route.personalData) props.personalData.grant(route.personalData, fn);
     if (fn.role) {
       acknowledge(
         fn.role,
-        tableIndexesFinding(props.eventsTable),
+        tableIndexesFinding(props.eventStore.table),
         'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
           'the conferences); the wildcard covers only indexes of that one table.',
       );

@@ -8,6 +8,7 @@ import { outputKeys } from '../definitions/outputs.js';
 
 export interface OpsOutputsProps {
   eventsTable: ITable;
+  streamStateTable: ITable;
   readModelsTable: ITable;
   dataKeysTable: ITable;
   bus: IEventBus;
@@ -28,6 +29,11 @@ export class OpsOutputs extends Construct {
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(this, key, { key, value, description });
     output(outputKeys.eventsTable, props.eventsTable.tableName, 'The event store table');
+    output(
+      outputKeys.streamStateTable,
+      props.streamStateTable.tableName,
+      'The stream tips, guards and idempotency records',
+    );
     output(outputKeys.readModelsTable, props.readModelsTable.tableName, 'The read models table');
     output(outputKeys.dataKeysTable, props.dataKeysTable.tableName, 'The wrapped data keys of personal data');
     output(outputKeys.eventBusName, props.bus.eventBusName, 'The conference event bus');

@@ -5,13 +5,14 @@ import { Construct } from 'constructs';
 import { type ScheduleDefinition, schedules } from '../definitions/schedules.js';
 import { env } from '../definitions/tables.js';
 import type { Stage } from '../stage.js';
+import type { EventStore } from './event-store.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
 
 export interface ScheduledJobsProps {
   stage: Stage;
-  eventsTable: ITable;
+  eventStore: EventStore;
   readModelsTable: ITable;
   personalData: PersonalData;
 }
@@ -33,18 +34,19 @@ export class ScheduledJobs extends Construct {
       serviceName: 'scheduled-jobs',
       description: definition.description,
       environment: {
-        [env.eventsTable]: props.eventsTable.tableName,
+        [env.eventsTable]: props.eventStore.table.tableName,
+        [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
       },
     });
-    if (definition.writesEvents) props.eventsTable.grantReadWriteData(fn);
-    else props.eventsTable.grantReadData(fn);
+    if (definition.writesEvents) props.eventStore.grantAppend(fn);
+    else props.eventStore.grantRead(fn);
     props.readModelsTable.grantReadData(fn);
     if (definition.personalData) props.personalData.grant(definition.personalData, fn);
     if (fn.role)
       acknowledge(
         fn.role,
-        tableIndexesFinding(props.eventsTable),
+        tableIndexesFinding(props.eventStore.table),
         'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
           'the conferences); the wildcard covers only indexes of that one table.',
       );

@@ -6,6 +6,7 @@ export const outputKeys = {
   eventsTable: 'EventsTableName',
   readModelsTable: 'ReadModelsTableName',
   dataKeysTable: 'DataKeysTableName',
+  streamStateTable: 'StreamStateTableName',
   eventBusName: 'EventBusName',
   eventArchiveName: 'EventArchiveName',
   pipeName: 'EventsPipeName',

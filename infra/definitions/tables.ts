@@ -26,11 +26,10 @@ export interface TableDefinition {
 }
 
 /**
- * The event store. Items by `kind`:
- * - `event`: pk = stream id, sk = version (1, 2, ...), the envelope of CONTRACT section 3.
- * - `guard`: pk = `guard#...`, sk = 0: uniqueness and seat guards written in the same transaction as events.
- * - `idempotency`: pk = `idempotency#...`, sk = 0: stored responses, expiring through `expiresAt`.
- * The sparse `catalog` index holds only ConferenceCreated events, which gives the conference list.
+ * The event store's events, immutable once written: pk = stream id, sk = version (1, 2, ...), `kind` =
+ * `event`, the envelope of CONTRACT section 3. The sparse `catalog` index holds only ConferenceCreated
+ * events, which gives the conference list. (Tables created before the stream-state table may still hold
+ * guard and idempotency items of old; nothing reads them any more.)
  */
 export const eventsTable: TableDefinition = {
   id: 'Events',
@@ -45,6 +44,21 @@ export const eventsTable: TableDefinition = {
       sortKey: { name: 'occurredAt', type: 'S' },
     },
   ],
+};
+
+/**
+ * What changes beside the events, written in the same transactions (pk, sk = 0). Items by `kind`:
+ * - `tip`: pk = stream id: the stream's version and a snapshot of its decider's state at a version, so a
+ *   command reads one item instead of folding the stream; appends are conditioned on it (gap-free).
+ * - `guard`: pk = `guard#...`: uniqueness and seat guards of rules that span streams.
+ * - `idempotency`: pk = `idempotency#...`: stored responses, expiring through `expiresAt`.
+ */
+export const streamStateTable: TableDefinition = {
+  id: 'StreamState',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'N' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
 };
 
 /**
@@ -73,7 +87,7 @@ export const dataKeysTable: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-export const tables = [eventsTable, readModelsTable, dataKeysTable] as const;
+export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysTable] as const;
 
 /**
  * What a function may do with personal data (CONTRACT section 4.1), declared on its route or rule:
@@ -87,6 +101,7 @@ export type PersonalDataAccess = 'create' | 'read' | 'erase';
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {
   eventsTable: 'EVENTS_TABLE',
+  streamStateTable: 'STREAM_STATE_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
   dataKeysTable: 'DATA_KEYS_TABLE',
   /** The KMS key (ARN) that wraps the data keys of personal data. */

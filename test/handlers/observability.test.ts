@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   QueryCommand,
   TransactionCanceledException,
@@ -99,6 +100,8 @@ describe('httpRoute', () => {
   });
 
   beforeEach(() => {
+    // No stream tips (a conference stored before them): the command folds the conference's events.
+    dynamo.on(BatchGetItemCommand).resolves({});
     dynamo.on(QueryCommand).resolves({
       Items: [
         marshall({
@@ -123,7 +126,13 @@ describe('httpRoute', () => {
       new TransactionCanceledException({
         message: 'cancelled',
         $metadata: {},
-        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        // The registration's tip, its event, the email guard (refused), the seat guard.
+        CancellationReasons: [
+          { Code: 'None' },
+          { Code: 'None' },
+          { Code: 'ConditionalCheckFailed' },
+          { Code: 'None' },
+        ],
       }),
     );
     const response = await register(registerEvent(), lambdaContext());
@@ -175,7 +184,8 @@ describe('the event store behind the functions', () => {
   });
 
   it('leaves a guard that holds to the answer (a 409 is counted once, by the HTTP chain)', async () => {
-    dynamo.on(TransactWriteItemsCommand).rejects(refused('None', 'ConditionalCheckFailed'));
+    // The stream's tip, its event, the guard (refused).
+    dynamo.on(TransactWriteItemsCommand).rejects(refused('None', 'None', 'ConditionalCheckFailed'));
     await expect(append()).rejects.toThrow(/guard acronym/);
     expect(recorded()).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   QueryCommand,
@@ -57,6 +58,8 @@ beforeAll(async () => {
 
 beforeEach(() => {
   dynamo.reset();
+  // No stream tips (a conference stored before them): the command folds the conference's events.
+  dynamo.on(BatchGetItemCommand).resolves({});
   dynamo.on(QueryCommand).resolves({ Items: [conferenceItem] });
 });
 
@@ -93,14 +96,16 @@ describe('register delegate under injected DynamoDB faults', () => {
   });
 
   it('answers 409 when the email guard holds', async () => {
-    dynamo.on(TransactWriteItemsCommand).rejectsOnce(canceled('None', 'ConditionalCheckFailed', 'None'));
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(canceled('None', 'None', 'ConditionalCheckFailed', 'None'));
     expect((await register()).statusCode).toBe(409);
   });
 
   it('waitlists when the seat guard refuses the seat', async () => {
     dynamo
       .on(TransactWriteItemsCommand)
-      .rejectsOnce(canceled('None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(canceled('None', 'None', 'None', 'ConditionalCheckFailed'))
       .resolves({});
     const waitlisted = await register();
     expect(waitlisted.statusCode).toBe(201);

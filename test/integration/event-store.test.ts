@@ -28,7 +28,11 @@ beforeAll(async () => {
   const names = await createTables(client, { prefix: `es${randomUUID().slice(0, 8)}` });
   eventsTable = names.Events as string;
   provideKeyService(await localKeyService(await mkdtemp(join(tmpdir(), 'event-store-keys-'))));
-  store = storeWithCodec(client, { events: eventsTable, dataKeys: names.DataKeys as string });
+  store = storeWithCodec(client, {
+    events: eventsTable,
+    streamState: names.StreamState as string,
+    dataKeys: names.DataKeys as string,
+  });
 });
 
 const registered = (registrationId: string, email = delegate.email): RegistrationEvent => ({

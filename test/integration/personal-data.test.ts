@@ -40,6 +40,7 @@ const storeOf = (open: boolean) => {
     store: new EventStore({
       client: tables.client,
       tableName: tables.events,
+      stateTableName: tables.streamState,
       codec: personalDataCodec({ dataKeys, open }),
     }),
   };
@@ -291,7 +292,11 @@ describe('Personal data in the event store', () => {
   });
 
   it('refuses to store personal data without a codec', async () => {
-    const plain = new EventStore({ client: tables.client, tableName: tables.events });
+    const plain = new EventStore({
+      client: tables.client,
+      tableName: tables.events,
+      stateTableName: tables.streamState,
+    });
     const registrationId = randomUUID();
     await expect(
       plain.append({

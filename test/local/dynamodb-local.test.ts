@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables } from '../../local/create-tables.js';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
@@ -45,14 +46,12 @@ describe('startDynamoDbLocal', () => {
 
     const second = await startDynamoDbLocal({ port, path: join(dataDir, 'db') });
     try {
-      expect(await listTables(second.endpoint)).toEqual(['disk-DataKeys', 'disk-Events', 'disk-ReadModels']);
+      expect(await listTables(second.endpoint)).toEqual(tables.map((table) => `disk-${table.id}`).sort());
       // createTables is idempotent on an existing database
       const again = new DynamoDBClient(localClientConfig(second.endpoint));
-      await expect(createTables(again, { prefix: 'disk-' })).resolves.toEqual({
-        Events: 'disk-Events',
-        ReadModels: 'disk-ReadModels',
-        DataKeys: 'disk-DataKeys',
-      });
+      await expect(createTables(again, { prefix: 'disk-' })).resolves.toEqual(
+        Object.fromEntries(tables.map((table) => [table.id, `disk-${table.id}`])),
+      );
       again.destroy();
     } finally {
       await second.stop();

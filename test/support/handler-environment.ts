@@ -53,6 +53,7 @@ export const prepareHandlerEnvironment = async (
   await mkdir(outbox, { recursive: true });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
+    STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DATA_KEYS_TABLE: tables.dataKeys,
     DYNAMODB_ENDPOINT: tables.endpoint,

@@ -38,12 +38,13 @@ const testKeyService = (): KeyService => {
  */
 export const storeWithCodec = (
   client: DynamoDBClient,
-  tables: { events: string; dataKeys: string },
+  tables: { events: string; streamState: string; dataKeys: string },
   options: { open?: boolean } = {},
 ): EventStore =>
   new EventStore({
     client,
     tableName: tables.events,
+    stateTableName: tables.streamState,
     codec: personalDataCodec({
       dataKeys: new DataKeys({ client, tableName: tables.dataKeys, keyService: testKeyService }),
       open: options.open ?? false,

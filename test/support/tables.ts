@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { dataKeysTable, eventsTable, readModelsTable } from '../../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables, type TableNames } from '../../local/create-tables.js';
 
@@ -11,6 +16,8 @@ export interface TestTables {
   client: DynamoDBClient;
   prefix: string;
   events: string;
+  /** Tips, guards and Idempotency-Key records. */
+  streamState: string;
   readModels: string;
   dataKeys: string;
   /** By definition id (`Events`, `ReadModels`). */
@@ -32,6 +39,7 @@ export const createTestTables = async (prefix: string): Promise<TestTables> => {
     client,
     prefix: safePrefix,
     events: names[eventsTable.id] ?? '',
+    streamState: names[streamStateTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
     dataKeys: names[dataKeysTable.id] ?? '',
     names,

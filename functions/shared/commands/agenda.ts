@@ -1,64 +1,29 @@
-import {
-  type AgendaCommand,
-  type AgendaState,
-  agendaDecider,
-  agendaStreamId,
-} from '../../../domain/agenda/decider.js';
-import type { AgendaEvent } from '../../../domain/agenda/events.js';
-import { type AwardsState, awardDecider, awardsStreamId } from '../../../domain/award/decider.js';
-import type { AwardEvent } from '../../../domain/award/events.js';
+import { type AgendaCommand, agendaDecider } from '../../../domain/agenda/decider.js';
 import type { Conference } from '../../../domain/conference/decider.js';
 import {
   type AgendaReadModel,
   type AgendaRow,
   agendaReadModelOf,
 } from '../../../domain/projections/agenda.js';
-import { fold } from '../../../domain/shared/decider.js';
-import type { IdempotencyWrite } from '../event-store/event-store.js';
-import { eventStore, loadConference } from '../event-store/stores.js';
 import { agendaProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
-import { retryOnStreamConflict } from './command.js';
-
-export interface Loaded<State> {
-  state: State;
-  /** The stream's version: the expected version of the next append. */
-  version: number;
-}
-
-export const loadAgenda = async (conferenceId: string): Promise<Loaded<AgendaState>> => {
-  const events = (await eventStore().load(agendaStreamId(conferenceId))) as AgendaEvent[];
-  return { state: fold(agendaDecider, events), version: events.length };
-};
-
-export const loadAwards = async (conferenceId: string): Promise<Loaded<AwardsState>> => {
-  const events = (await eventStore().load(awardsStreamId(conferenceId))) as AwardEvent[];
-  return { state: fold(awardDecider, events), version: events.length };
-};
-
-export interface AgendaChange {
-  conferenceId: string;
-  command: AgendaCommand;
-  metadata: { correlationId: string; actor?: string; now: string };
-  idempotency?: IdempotencyWrite;
-}
+import { existingConference, loadConference } from './conference.js';
+import { defineCommand } from './pipeline.js';
+import { agendaStream, conferenceStream } from './streams.js';
 
 /**
- * Load → decide → append on a conference's agenda stream. Of concurrent bookings one appends first; the
- * others find the stream moved on, decide again on the new agenda and so see the clash.
+ * A change to a conference's agenda (schedule, reschedule, cancel a session). Of concurrent bookings one
+ * appends first; the others find the stream moved on, decide again on the new agenda and so see a clash.
  */
-export const changeAgenda = ({ conferenceId, command, metadata, idempotency }: AgendaChange) =>
-  retryOnStreamConflict(`The agenda of conference ${conferenceId}`, async () => {
-    const { state, version } = await loadAgenda(conferenceId);
-    const events = agendaDecider.decide(command, state);
-    if (events.length > 0)
-      await eventStore().append({
-        ...metadata,
-        conferenceId,
-        streams: [{ streamId: agendaStreamId(conferenceId), expectedVersion: version, events }],
-        idempotency,
-      });
-    return events;
+export const changeAgenda = (conferenceId: string, command: (conference: Conference) => AgendaCommand) =>
+  defineCommand({
+    subject: `The agenda of conference ${conferenceId}`,
+    reads: { conference: conferenceStream(conferenceId), agenda: agendaStream(conferenceId) },
+    decide: (streams) => {
+      const conference = existingConference(streams.conference, conferenceId);
+      const events = agendaDecider.decide(command(conference), streams.agenda);
+      return { append: [{ to: 'agenda', events }], result: events };
+    },
   });
 
 /**

@@ -1,7 +1,6 @@
 import type { RegistrationGuard } from '../../../domain/registration/invariants.js';
-import { AppendConflictError, type Guard } from '../event-store/event-store.js';
+import type { Guard } from '../event-store/event-store.js';
 import { actorOf } from '../http/auth.js';
-import { ServiceUnavailableError } from '../http/errors.js';
 import type { HttpRequest } from '../http/http.js';
 
 /** What every command's append records about where it came from. */
@@ -10,26 +9,6 @@ export const commandMetadata = (request: HttpRequest) => ({
   actor: actorOf(request.principal),
   now: new Date().toISOString(),
 });
-
-/**
- * Runs a load → decide → append again while another command appended to the same stream in between (the
- * append's expected version no longer held): the next try decides on the new state. After `attempts`
- * tries the stream is too busy (503). Any other refusal goes to the caller.
- */
-export const retryOnStreamConflict = async <T>(
-  what: string,
-  run: () => Promise<T>,
-  attempts = 5,
-): Promise<T> => {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof AppendConflictError) || !error.stream || error.idempotency) throw error;
-    }
-  }
-  throw new ServiceUnavailableError(`${what} kept changing`);
-};
 
 export const SEATS_HELD = 'held';
 

@@ -1,86 +1,155 @@
 import {
   type Registration,
   type RegistrationCommand,
+  type RegistrationState,
   registrationDecider,
   registrationStreamId,
 } from '../../../domain/registration/decider.js';
-import type { RegistrationEvent } from '../../../domain/registration/events.js';
+import type { Delegate, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
   emailRuleApplies,
   registrationGuards,
   seatRuleApplies,
+  seatsGuardKey,
 } from '../../../domain/registration/invariants.js';
 import { fold } from '../../../domain/shared/decider.js';
-import type { IdempotencyWrite } from '../event-store/event-store.js';
-import { eventStore, loadConference, openedEventStore } from '../event-store/stores.js';
+import { ConflictError } from '../../../domain/shared/errors.js';
+import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
-import { retryOnStreamConflict, toStoreGuard } from './command.js';
+import { SEATS_HELD, toStoreGuard } from './command.js';
+import { existingConference } from './conference.js';
+import { defineCommand, loadStream, newStream } from './pipeline.js';
+import { conferenceStream, registrationStream } from './streams.js';
 
-export interface LoadedRegistration {
-  registration: Registration;
-  version: number;
-}
+const existingRegistration = (
+  state: RegistrationState,
+  conferenceId: string,
+  registrationId: string,
+): Registration => {
+  if (state.status === 'none' || state.conferenceId !== conferenceId)
+    throw notFound(`No registration ${registrationId} for conference ${conferenceId}`);
+  return state;
+};
 
-export interface LoadedRegistrationEvents extends LoadedRegistration {
-  events: RegistrationEvent[];
+/** A registration of a conference as it stands (404 when there is none). */
+export const loadRegistration = async (conferenceId: string, registrationId: string): Promise<Registration> =>
+  existingRegistration(
+    (await loadStream(registrationStream(registrationId))).state,
+    conferenceId,
+    registrationId,
+  );
+
+/**
+ * A registration with its events read opened (the personal parts decrypted, or the erased marker): for
+ * the readers that need names and addresses, which only functions granted the data key can be.
+ */
+export const loadRegistrationWithEvents = async (
+  conferenceId: string,
+  registrationId: string,
+): Promise<{ registration: Registration; events: RegistrationEvent[] }> => {
+  const events = (await openedEventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[];
+  const registration = existingRegistration(fold(registrationDecider, events), conferenceId, registrationId);
+  return { registration, events };
+};
+
+/** The seats held at a conference now, as the seat guard counts them. */
+export const seatsHeld = (conferenceId: string): Promise<number> =>
+  eventStore().guardCounter(seatsGuardKey(conferenceId), SEATS_HELD);
+
+/** Whether the conference looked full at the last registration here: the first guess of the next one. */
+const lastSeenFull = new Map<string, boolean>();
+
+export interface NewRegistration {
+  conferenceId: string;
+  registrationId: string;
+  delegate: Delegate;
+  /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
+  emailKey: string;
+  manageTokenHash: string;
+  now: string;
 }
 
 /**
- * A registration's events and state. With `personal: 'open'` the personal parts are decrypted (the state
- * then knows the email guard and the manage token's hash); otherwise they stay sealed.
+ * Registers a delegate as registered or waitlisted. The decision guesses whether a seat is free (as the
+ * last registration here found it); the seat guard written with the event makes the guess hold, and when
+ * it refuses, the other answer is decided. A refused email guard is the 409 of an email already active.
  */
-export const loadRegistration = async (
-  conferenceId: string,
-  registrationId: string,
-  personal: 'open' | 'sealed' = 'open',
-): Promise<LoadedRegistrationEvents> => {
-  const store = personal === 'open' ? openedEventStore() : eventStore();
-  const events = (await store.load(registrationStreamId(registrationId))) as RegistrationEvent[];
-  const state = fold(registrationDecider, events);
-  if (state.status === 'none' || state.conferenceId !== conferenceId)
-    throw notFound(`No registration ${registrationId} for conference ${conferenceId}`);
-  return { registration: state, version: events.length, events };
+export const registerDelegate = (registration: NewRegistration) => {
+  const { conferenceId, registrationId } = registration;
+  let seatAvailable = !lastSeenFull.get(conferenceId);
+  return defineCommand({
+    subject: `The seats of conference ${conferenceId}`,
+    reads: {
+      conference: conferenceStream(conferenceId),
+      registration: newStream(registrationStream(registrationId)),
+    },
+    decide: (streams) => {
+      const { capacity } = existingConference(streams.conference, conferenceId);
+      const events = registrationDecider.decide(
+        {
+          type: 'RegisterDelegate',
+          registrationId,
+          conferenceId,
+          delegate: registration.delegate,
+          emailKey: registration.emailKey,
+          manageTokenHash: registration.manageTokenHash,
+          seatAvailable,
+          now: registration.now,
+        },
+        streams.registration,
+      );
+      return {
+        append: [{ to: 'registration', events }],
+        guards: registrationGuards({ conferenceId, registrationId }, capacity, events).map(toStoreGuard),
+        result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
+      };
+    },
+    guardRefused: (guards) => {
+      if (guards.includes('email'))
+        throw new ConflictError('This email address already has an active registration for the conference');
+      if (!guards.includes('seats')) return undefined;
+      seatAvailable = !seatAvailable;
+      return 'decide-again';
+    },
+    committed: (status) => lastSeenFull.set(conferenceId, status === 'waitlisted'),
+  });
 };
 
 export interface RegistrationChange {
   conferenceId: string;
   registrationId: string;
-  command: (now: string) => RegistrationCommand;
-  /** Checked against the loaded registration before deciding (e.g. the manage token). */
+  command: RegistrationCommand;
+  /** Checked against the registration before deciding (e.g. the manage token). */
   authorize?: (registration: Registration) => void;
-  metadata: { correlationId: string; causationId?: string; actor?: string };
-  /** Whether the decision needs the personal part opened (the manage token, the email guard). */
-  personal?: 'open' | 'sealed';
-  idempotency?: (events: RegistrationEvent[]) => IdempotencyWrite | undefined;
 }
 
 /**
- * Load → decide → append for an existing registration, with the guards its events need. A concurrent
- * change to the same registration makes it load and decide again; a refused guard is left to the caller.
+ * A change to an existing registration (cancel, check in, promote) with the guards its events need. The
+ * conference is read with it (in the same round trip, or not at all once known) for its capacity.
  */
-export const changeRegistration = async (change: RegistrationChange): Promise<RegistrationEvent[]> =>
-  retryOnStreamConflict(`Registration ${change.registrationId}`, async () => {
-    const { registration, version } = await loadRegistration(
-      change.conferenceId,
-      change.registrationId,
-      change.personal ?? 'open',
-    );
-    change.authorize?.(registration);
-    const now = new Date().toISOString();
-    const events = registrationDecider.decide(change.command(now), registration);
-    // Cancelling and checking in need no capacity: a cold function then makes no conference read.
-    const capacity = seatRuleApplies(events)
-      ? (await loadConference(change.conferenceId)).capacity
-      : undefined;
-    if (emailRuleApplies(events) && !registration.secrets)
-      throw new Error('A change that releases the email guard must read the registration opened');
-    await eventStore().append({
-      ...change.metadata,
-      now,
-      conferenceId: change.conferenceId,
-      streams: [{ streamId: registrationStreamId(change.registrationId), expectedVersion: version, events }],
-      guards: registrationGuards(registration, capacity, events).map(toStoreGuard),
-      idempotency: change.idempotency?.(events),
-    });
-    return events;
+export const changeRegistration = ({
+  conferenceId,
+  registrationId,
+  command,
+  authorize,
+}: RegistrationChange) =>
+  defineCommand({
+    subject: `Registration ${registrationId}`,
+    reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
+    decide: (streams) => {
+      const registration = existingRegistration(streams.registration, conferenceId, registrationId);
+      authorize?.(registration);
+      const events = registrationDecider.decide(command, registration);
+      // The email guard's key is in the personal part: a state read without it cannot release the guard.
+      if (emailRuleApplies(events) && !registration.secrets)
+        throw new Error(`Registration ${registrationId} was read without its personal part`);
+      const capacity = seatRuleApplies(events)
+        ? existingConference(streams.conference, conferenceId).capacity
+        : undefined;
+      return {
+        append: [{ to: 'registration', events }],
+        guards: registrationGuards(registration, capacity, events).map(toStoreGuard),
+        result: events,
+      };
+    },
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type CancellationReason,
   type DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactionCanceledException,
@@ -17,14 +18,28 @@ import {
   validateEvent,
 } from '../../../domain/events.js';
 import { carriesPlainPersonalData } from '../../../domain/registration/events.js';
-import { ServiceUnavailableError } from '../http/errors.js';
 import type { EventCodec } from '../personal-data/codec.js';
+import { retrying } from '../resilience/policy.js';
+import { batchGetAll } from './batch-get.js';
+
+/** The decider's state after a stream's newest event, kept in the stream's tip. */
+export interface Snapshot {
+  /** The state's format (e.g. `registration.v1`): a snapshot of another format is not used, but refolded. */
+  schema: string;
+  state: unknown;
+}
 
 export interface StreamAppend {
   streamId: string;
   /** The version the stream must be at: 0 for a new stream. */
   expectedVersion: number;
   events: DomainEvent[];
+  /**
+   * Whether the stream has a tip at `expectedVersion` (the default when expectedVersion > 0). False for a
+   * stream written before tips existed: the append then checks its newest event instead, and writes the tip.
+   */
+  tipped?: boolean;
+  snapshot?: Snapshot;
 }
 
 /** Items written with the events, in the same transaction, to hold rules that span streams. */
@@ -47,6 +62,8 @@ export interface IdempotencyWrite {
 export interface UnchangedStream {
   streamId: string;
   version: number;
+  /** As in StreamAppend: whether the stream has a tip at `version` (default: when version > 0). */
+  tipped?: boolean;
 }
 
 export interface AppendRequest {
@@ -75,11 +92,18 @@ export class AppendConflictError extends Error {
   guard(name: string): boolean {
     return this.conflicts.some((conflict) => conflict.reason === 'guard' && conflict.name === name);
   }
+  get guards(): string[] {
+    return this.conflicts.flatMap((conflict) => (conflict.reason === 'guard' ? [conflict.name] : []));
+  }
   get idempotency(): Extract<AppendConflict, { reason: 'idempotency' }> | undefined {
     return this.conflicts.find((conflict) => conflict.reason === 'idempotency');
   }
   get stream(): boolean {
     return this.conflicts.some((conflict) => conflict.reason === 'stream');
+  }
+  /** The streams that were not at the version expected. */
+  get streams(): string[] {
+    return this.conflicts.flatMap((conflict) => (conflict.reason === 'stream' ? [conflict.streamId] : []));
   }
 }
 
@@ -96,48 +120,74 @@ const describe = (conflict: AppendConflict): string => {
 
 type ItemRole = AppendConflict | null;
 
+/** A stream's tip as stored: its version and, where one was written, the snapshot with its version. */
+export interface Tip {
+  streamId: string;
+  version: number;
+  snapshot?: Snapshot & { version: number };
+}
+
 /** Event types listed in the sparse `catalog` index. */
 const catalogued: Partial<Record<DomainEvent['type'], string>> = { ConferenceCreated: 'conference' };
 
 export const MAX_TRANSACTION_ITEMS = 100;
+/** A snapshot larger than this is not written (the item limit is 400 KB): the tip keeps the older one. */
+export const MAX_SNAPSHOT_BYTES = 300_000;
 const TRANSIENT_REASONS = new Set([
   'TransactionConflict',
   'ThrottlingError',
   'ProvisionedThroughputExceeded',
 ]);
 
+/** DynamoDB refused the transaction for contention alone (not a condition): the same items may go again. */
+const isContention = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => TRANSIENT_REASONS.has(reason.Code ?? '')) &&
+  !(error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+
+export const TRANSACTION_ATTEMPTS = 6;
+
 export interface EventStoreOptions {
   client: DynamoDBClient;
+  /** The events table: immutable event items only. */
   tableName: string;
-  /** Attempts of one transaction while DynamoDB reports transaction conflicts or throttling. */
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The stream-state table: tips, guards and idempotency records (needed to append or read tips). */
+  stateTableName?: string;
+  /**
+   * Seals personal data into what is stored, with the writes that must commit with it (a new data key,
+   * or its destruction), and opens it on reads (functions/shared/personal-data/codec.ts). Snapshots hold
+   * no personal data (the deciders' states keep none) and are stored as they are.
+   */
+  codec?: EventCodec;
   /** Told of every refused append before it is thrown (metrics). */
   onConflict?: (error: AppendConflictError) => void;
-  /** Seals personal data into what is stored (with the writes that go with it) and opens it on reads. */
-  codec?: EventCodec;
 }
 
 /**
- * The event store on one DynamoDB table. Appends are gap-free: event n+1 is written only if event n
- * exists (a condition check) and n+1 does not (a conditional put), all streams and guards in one
- * TransactWriteItems, so a command's events and the rules that span streams commit together or not at all.
+ * The event store on two tables. Events are immutable items of the events table; each stream's tip (its
+ * version and a snapshot of its state), the guards of rules that span streams and the Idempotency-Key
+ * records live in the stream-state table. Appends are gap-free: events n+1.. are written only if the tip
+ * is at n (or, for a stream without a tip, event n exists) and none of them exists yet, and the tip moves
+ * to the new version, all streams and guards in one TransactWriteItems.
  */
 export class EventStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
-  private readonly maxAttempts: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly onConflict: (error: AppendConflictError) => void;
+  private readonly stateTableName: string | undefined;
   private readonly codec: EventCodec | undefined;
+  private readonly onConflict: (error: AppendConflictError) => void;
 
   constructor(options: EventStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.maxAttempts = options.maxAttempts ?? 6;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.onConflict = options.onConflict ?? (() => {});
+    this.stateTableName = options.stateTableName;
     this.codec = options.codec;
+    this.onConflict = options.onConflict ?? (() => {});
+  }
+
+  private get stateTable(): string {
+    if (!this.stateTableName) throw new Error('This event store was made without its stream-state table');
+    return this.stateTableName;
   }
 
   /** The events of a stream after `afterVersion` up to `toVersion`, validated and in order. */
@@ -148,6 +198,7 @@ export class EventStore {
     const afterVersion = range.afterVersion ?? 0;
     const events: EventEnvelope[] = [];
     let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
+    // Bounded: every page moves past the last (DynamoDB's pagination); the stream ends.
     do {
       const page = await this.client.send(
         new QueryCommand({
@@ -165,15 +216,57 @@ export class EventStore {
           ExclusiveStartKey: exclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) events.push(parseEnvelope(unmarshall(item)));
+      for (const item of page.Items ?? []) events.push(await this.envelopeOf(unmarshall(item)));
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
     events.forEach((event, index) => {
       if (event.version !== afterVersion + index + 1)
         throw new Error(`Stream ${streamId} has a gap before version ${event.version}`);
     });
-    const codec = this.codec;
-    return codec ? Promise.all(events.map((event) => codec.open(event))) : events;
+    return events;
+  }
+
+  /** The tips of the streams, in one consistent BatchGetItem; a stream without a tip is absent. */
+  async readTips(streamIds: readonly string[]): Promise<Map<string, Tip>> {
+    const tips = new Map<string, Tip>();
+    if (streamIds.length === 0) return tips;
+    const unique = [...new Set(streamIds)];
+    const items = await batchGetAll(
+      this.client,
+      this.stateTable,
+      unique.map((streamId) => marshall({ pk: streamId, sk: 0 })),
+      'Reading stream tips',
+    );
+    for (const item of items) {
+      const streamId = String(item.pk);
+      tips.set(streamId, await this.tipOf(streamId, item));
+    }
+    return tips;
+  }
+
+  /** A counter of a guard item (e.g. the seats held of a conference), read consistently; 0 when none. */
+  async guardCounter(key: string, counter: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.stateTable,
+        Key: marshall({ pk: key, sk: 0 }),
+        ConsistentRead: true,
+      }),
+    );
+    const value = Item ? unmarshall(Item)[counter] : 0;
+    return typeof value === 'number' ? value : 0;
+  }
+
+  /** The stored Idempotency-Key record under `key`, read consistently. */
+  async idempotencyRecord(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.stateTable,
+        Key: marshall({ pk: key, sk: 0 }),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? unmarshall(Item) : undefined;
   }
 
   /** Appends atomically; returns the envelopes written. Throws AppendConflictError when refused. */
@@ -194,18 +287,11 @@ export class EventStore {
         streamId: stream.streamId,
         expectedVersion: stream.expectedVersion,
       };
-      if (stream.expectedVersion > 0) {
-        add(
-          {
-            ConditionCheck: {
-              TableName: this.tableName,
-              Key: marshall({ pk: stream.streamId, sk: stream.expectedVersion }),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          conflict,
-        );
-      }
+      const version = stream.expectedVersion + stream.events.length;
+      const tipped = stream.tipped ?? stream.expectedVersion > 0;
+      add({ Update: await this.tipUpdate(stream, version, tipped) }, conflict);
+      if (!tipped && stream.expectedVersion > 0)
+        add(this.eventCheck(stream.streamId, stream.expectedVersion, true), conflict);
       for (const [index, event] of stream.events.entries()) {
         const valid = validateEvent(event);
         const envelope = {
@@ -224,50 +310,48 @@ export class EventStore {
           },
         } as EventEnvelope;
         envelopes.push(envelope);
-        if (!this.codec && carriesPlainPersonalData(envelope))
-          throw new Error(`A ${envelope.type} event holds personal data: this store has no codec to seal it`);
-        const { stored, writes } = this.codec
-          ? await this.codec.seal(envelope)
-          : { stored: envelope, writes: [] };
-        const catalog = catalogued[valid.type];
         add(
           {
             Put: {
               TableName: this.tableName,
-              Item: marshall(
-                {
-                  pk: envelope.streamId,
-                  sk: envelope.version,
-                  kind: 'event',
-                  ...stored,
-                  ...(catalog ? { catalog } : {}),
-                },
-                { removeUndefinedValues: true },
-              ),
+              Item: marshall(await this.eventItem(envelope, sideWrites), { removeUndefinedValues: true }),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           conflict,
         );
-        sideWrites.push(...writes);
       }
     }
 
-    for (const { streamId, version } of request.unchanged ?? []) {
+    for (const { streamId, version, tipped = version > 0 } of request.unchanged ?? []) {
       const conflict: AppendConflict = { reason: 'stream', streamId, expectedVersion: version };
-      const check = (sk: number, ConditionExpression: string) =>
+      if (tipped) {
         add(
           {
             ConditionCheck: {
-              TableName: this.tableName,
-              Key: marshall({ pk: streamId, sk }),
-              ConditionExpression,
+              TableName: this.stateTable,
+              Key: marshall({ pk: streamId, sk: 0 }),
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: marshall({ ':version': version }),
             },
           },
           conflict,
         );
-      if (version > 0) check(version, 'attribute_exists(pk)');
-      check(version + 1, 'attribute_not_exists(pk)');
+      } else {
+        add(
+          {
+            ConditionCheck: {
+              TableName: this.stateTable,
+              Key: marshall({ pk: streamId, sk: 0 }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          conflict,
+        );
+        if (version > 0) add(this.eventCheck(streamId, version, true), conflict);
+        add(this.eventCheck(streamId, version + 1, false), conflict);
+      }
     }
 
     for (const guard of request.guards ?? [])
@@ -278,7 +362,7 @@ export class EventStore {
       add(
         {
           Put: {
-            TableName: this.tableName,
+            TableName: this.stateTable,
             Item: marshall({ pk: key, sk: 0, kind: 'idempotency', ...record }),
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: marshall({ ':now': now }),
@@ -298,9 +382,92 @@ export class EventStore {
     return envelopes;
   }
 
+  // The stored forms of events and snapshots: the only place they are (de)serialised, so a codec is one hook.
+
+  private async eventItem(
+    envelope: EventEnvelope,
+    sideWrites: TransactWriteItem[],
+  ): Promise<Record<string, unknown>> {
+    if (!this.codec && carriesPlainPersonalData(envelope))
+      throw new Error(`A ${envelope.type} event holds personal data: this store has no codec to seal it`);
+    const { stored, writes } = this.codec
+      ? await this.codec.seal(envelope)
+      : { stored: envelope, writes: [] };
+    sideWrites.push(...writes);
+    const catalog = catalogued[envelope.type];
+    return {
+      pk: envelope.streamId,
+      sk: envelope.version,
+      kind: 'event',
+      ...stored,
+      ...(catalog ? { catalog } : {}),
+    };
+  }
+
+  private async envelopeOf(item: Record<string, unknown>): Promise<EventEnvelope> {
+    const envelope = parseEnvelope(item);
+    return this.codec ? this.codec.open(envelope) : envelope;
+  }
+
+  private async tipOf(streamId: string, item: Record<string, unknown>): Promise<Tip> {
+    const version = typeof item.version === 'number' ? item.version : 0;
+    const { snapshot, snapshotSchema, snapshotVersion } = item;
+    if (snapshot === undefined || typeof snapshotSchema !== 'string' || typeof snapshotVersion !== 'number')
+      return { streamId, version };
+    return {
+      streamId,
+      version,
+      snapshot: {
+        schema: snapshotSchema,
+        version: snapshotVersion,
+        state: snapshot,
+      },
+    };
+  }
+
+  /** Moves the tip to `version`, with the snapshot when it fits an item (else the older one stays). */
+  private async tipUpdate(stream: StreamAppend, version: number, tipped: boolean) {
+    const encoded = stream.snapshot?.state;
+    const fits =
+      stream.snapshot !== undefined && Buffer.byteLength(JSON.stringify(encoded)) <= MAX_SNAPSHOT_BYTES;
+    const names: Record<string, string> = { '#version': 'version', '#kind': 'kind' };
+    const values: Record<string, unknown> = { ':version': version, ':kind': 'tip' };
+    const sets = ['#version = :version', '#kind = :kind'];
+    if (fits && stream.snapshot) {
+      Object.assign(names, {
+        '#snapshot': 'snapshot',
+        '#snapshotSchema': 'snapshotSchema',
+        '#snapshotVersion': 'snapshotVersion',
+      });
+      sets.push('#snapshot = :snapshot', '#snapshotSchema = :schema', '#snapshotVersion = :version');
+      values[':snapshot'] = encoded;
+      values[':schema'] = stream.snapshot.schema;
+    }
+    if (tipped) values[':expected'] = stream.expectedVersion;
+    return {
+      TableName: this.stateTable,
+      Key: marshall({ pk: stream.streamId, sk: 0 }),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: tipped ? '#version = :expected' : 'attribute_not_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+    };
+  }
+
+  /** A check that event `version` of a stream exists (or does not). */
+  private eventCheck(streamId: string, version: number, exists: boolean): TransactWriteItem {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: marshall({ pk: streamId, sk: version }),
+        ConditionExpression: exists ? 'attribute_exists(pk)' : 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
   private guardItem(guard: Guard): TransactWriteItem {
     const Key = marshall({ pk: guard.key, sk: 0 });
-    const TableName = this.tableName;
+    const TableName = this.stateTable;
     switch (guard.op) {
       case 'claim':
         return {
@@ -350,26 +517,28 @@ export class EventStore {
     }
   }
 
+  /**
+   * One transaction, sent again (same items) while DynamoDB cancels it for contention alone; a refused
+   * condition is an AppendConflictError naming the streams and guards that clashed.
+   */
   private async transact(items: TransactWriteItem[], roles: ItemRole[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons: CancellationReason[] = error.CancellationReasons ?? [];
-        const conflicts = conflictsOf(reasons, roles);
-        if (conflicts.length > 0) {
-          const conflict = new AppendConflictError(conflicts);
-          this.onConflict(conflict);
-          throw conflict;
-        }
-        const transient = reasons.some((reason) => TRANSIENT_REASONS.has(reason.Code ?? ''));
-        if (!transient) throw error;
-        if (attempt >= this.maxAttempts)
-          throw new ServiceUnavailableError('DynamoDB is busy: transaction retries exhausted');
-        await this.sleep(fullJitter(attempt));
-      }
+    try {
+      await retrying(
+        {
+          exhausted: 'DynamoDB is busy: transaction retries exhausted',
+          attempts: TRANSACTION_ATTEMPTS,
+          retryOn: isContention,
+        },
+        (_attempt, abortSignal) =>
+          this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const conflicts = conflictsOf(error.CancellationReasons ?? [], roles);
+      if (conflicts.length === 0) throw error;
+      const conflict = new AppendConflictError(conflicts);
+      this.onConflict(conflict);
+      throw conflict;
     }
   }
 }
@@ -392,6 +561,3 @@ const conflictsOf = (reasons: CancellationReason[], roles: ItemRole[]): AppendCo
   });
   return conflicts;
 };
-
-/** Exponential backoff with full jitter (base 25 ms, cap 1 s). */
-export const fullJitter = (attempt: number): number => Math.random() * Math.min(1000, 25 * 2 ** attempt);

@@ -1,11 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DomainError } from '../../../domain/shared/errors.js';
 import { badRequest, HttpProblem } from '../http/errors.js';
 import type { HttpRequest, HttpResponse } from '../http/http.js';
-import { dynamoDb, tableNames } from '../runtime/config.js';
 import { AppendConflictError, type IdempotencyWrite } from './event-store.js';
+import { eventStore } from './stores.js';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
 
@@ -39,16 +37,8 @@ const open = (sealed: string, idempotencyKey: string, scope: string): string => 
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 };
 
-const storedRecord = async (storageKey: string): Promise<Record<string, unknown> | undefined> => {
-  const { Item } = await dynamoDb().send(
-    new GetItemCommand({
-      TableName: tableNames().events,
-      Key: marshall({ pk: storageKey, sk: 0 }),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? unmarshall(Item) : undefined;
-};
+const storedRecord = (storageKey: string): Promise<Record<string, unknown> | undefined> =>
+  eventStore().idempotencyRecord(storageKey);
 
 /**
  * Runs a command under the request's Idempotency-Key (CONTRACT section 2): the same key and body within

@@ -19,8 +19,3 @@ export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', d
 export const badRequest = (detail: string, errors: FieldError[] = []) =>
   new HttpProblem(400, 'Bad Request', detail, errors);
 export const notFound = (detail: string) => new HttpProblem(404, 'Not Found', detail);
-
-/** DynamoDB stayed busy after every bounded retry: the client may try again shortly. */
-export class ServiceUnavailableError extends Error {
-  readonly retryAfterSeconds = 1;
-}

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { ROUTE_DIMENSION } from '../../../infra/definitions/metrics.js';
 import { type Access, routes } from '../../../infra/definitions/routes.js';
+import { withinBudget } from '../resilience/policy.js';
 import { logger, metricNames, metrics, tracer } from '../runtime/observability.js';
 import { authenticate, type Principal } from './auth.js';
 import { badRequest, HttpProblem } from './errors.js';
@@ -169,16 +170,17 @@ const answer = async (
 
 /**
  * The one middy chain of every HTTP function: an X-Ray trace, structured logging with the correlation
- * id, metrics of the outcome, the caller authenticated for the route's access level, and every failure
- * turned into problem+json.
+ * id, metrics of the outcome, the caller authenticated for the route's access level, every retry of the
+ * request within one budget taken from the Lambda context's remaining time, and every failure turned
+ * into problem+json.
  */
 export const httpRoute = (access: Access, handle: (request: HttpRequest) => Promise<HttpResponse>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(async (event) => {
-      const result = await answer(access, handle, event);
+    .handler(async (event, context) => {
+      const result = await withinBudget(context, () => answer(access, handle, event));
       recordOutcome(event, result.statusCode ?? 200);
       return result;
     });

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { DomainError, type FieldError } from '../../../domain/shared/errors.js';
+import { PersonalDataUnavailableError } from '../personal-data/errors.js';
+import { RetriesExhaustedError } from '../resilience/policy.js';
 import { logger } from '../runtime/observability.js';
-import { HttpProblem, ServiceUnavailableError } from './errors.js';
+import { HttpProblem } from './errors.js';
 
 export interface Problem {
   type: string;
@@ -93,10 +95,16 @@ export const toProblem = (error: unknown): APIGatewayProxyStructuredResultV2 => 
     const status = { invalid: 400, 'not-found': 404, conflict: 409, gone: 410 }[error.kind];
     return problemResponse(status, error.message, 'errors' in error ? (error.errors as FieldError[]) : []);
   }
-  if (error instanceof ServiceUnavailableError || isTransientAwsError(error)) {
+  if (error instanceof PersonalDataUnavailableError) {
+    logger.error('Personal data unavailable', { error });
+    return problemResponse(503, 'The service is busy; try again shortly', [], {
+      'retry-after': String(error.retryAfterSeconds),
+    });
+  }
+  if (error instanceof RetriesExhaustedError || isTransientAwsError(error)) {
     logger.warn('Retries exhausted', { error });
     return problemResponse(503, 'The service is busy; try again shortly', [], {
-      'retry-after': String(error instanceof ServiceUnavailableError ? error.retryAfterSeconds : 1),
+      'retry-after': String(error instanceof RetriesExhaustedError ? error.retryAfterSeconds : 1),
     });
   }
   logger.error('Unexpected failure', { error });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../../../infra/definitions/tables.js';
+import { awsClientSettings } from '../resilience/aws-clients.js';
 import { tracer } from '../runtime/observability.js';
 
 /** Where notifications go: Amazon SES v2 and SNS in the cloud, files under DATA_DIR/outbox locally. */
@@ -24,8 +25,8 @@ const outboxChannels = (outbox: string): NotificationChannels => ({
 });
 
 const cloudChannels = (): NotificationChannels => {
-  const ses = tracer.captureAWSv3Client(new SESv2Client({}));
-  const sns = tracer.captureAWSv3Client(new SNSClient({}));
+  const ses = tracer.captureAWSv3Client(new SESv2Client(awsClientSettings()));
+  const sns = tracer.captureAWSv3Client(new SNSClient(awsClientSettings()));
   return {
     async sendEmail(_eventId, message) {
       await ses.send(new SendEmailCommand({ Content: { Raw: { Data: message } } }));

@@ -7,7 +7,8 @@ import {
   personalDataErased,
   personalFieldSets,
 } from '../../../domain/registration/events.js';
-import { type DataKeys, PersonalDataUnavailableError } from './data-keys.js';
+import type { DataKeys } from './data-keys.js';
+import { PersonalDataUnavailableError } from './errors.js';
 import { openFields, SealedFieldsError, sealFields } from './fields.js';
 
 /**

@@ -1,15 +1,10 @@
 import { type DynamoDBClient, QueryCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LRUCache } from 'lru-cache';
-import { ServiceUnavailableError } from '../http/errors.js';
+import { PersonalDataUnavailableError } from './errors.js';
 import type { EncryptionContext, GeneratedDataKey, KeyService } from './key-service.js';
 
-/**
- * A registration's data key is missing or cannot be unwrapped although the registration was not erased:
- * a server fault, never a silent "[erased]". Commands answer 503; consumers fail the record, so it is
- * retried and, at worst, dead-lettered.
- */
-export class PersonalDataUnavailableError extends ServiceUnavailableError {}
+export { PersonalDataUnavailableError };
 
 const DATA_KEY = 'data-key';
 const ERASED = 'erased';

@@ -84,6 +84,11 @@ export const keyService = (kmsClient?: () => KMSClient): KeyService => {
   return provided;
 };
 
+/** Whether this function may use the key service: one was provided, or it was granted the KMS keys. */
+export const keyServiceAvailable = (): boolean =>
+  provided !== undefined ||
+  (Boolean(process.env[env.personalDataKeyId]) && Boolean(process.env[env.emailMacKeyId]));
+
 /** Used by a runtime that is not Lambda (the local stack, tests) before any handler runs. */
 export const provideKeyService = (service: KeyService | undefined): void => {
   provided = service;

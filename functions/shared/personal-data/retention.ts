@@ -4,6 +4,7 @@ import { type Conference, personalDataExpired } from '../../../domain/conference
 import { parseEnvelope } from '../../../domain/events.js';
 import type { WaitlistRow } from '../../../domain/projections/waitlist.js';
 import { GoneError } from '../../../domain/shared/errors.js';
+import { runCommand } from '../commands/pipeline.js';
 import { changeRegistration } from '../commands/registrations.js';
 import { HttpProblem } from '../http/errors.js';
 import { waitlistProjection } from '../projections/projections.js';
@@ -50,12 +51,15 @@ export const eraseForRetention = async (
   correlationId: string,
 ): Promise<Exclude<ErasureOutcome, 'failed'>> => {
   try {
-    await changeRegistration({
-      conferenceId,
-      registrationId,
-      command: (now) => ({ type: 'ErasePersonalData', by: 'retention', now }),
-      metadata: { correlationId, actor: 'process:retention' },
-    });
+    const now = new Date().toISOString();
+    await runCommand(
+      changeRegistration({
+        conferenceId,
+        registrationId,
+        command: { type: 'ErasePersonalData', by: 'retention', now },
+      }),
+      { conferenceId, correlationId, actor: 'process:retention', now },
+    );
     return 'erased';
   } catch (error) {
     if (error instanceof GoneError) return 'already-erased';

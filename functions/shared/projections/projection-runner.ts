@@ -1,7 +1,4 @@
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -14,8 +11,9 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventEnvelope } from '../../../domain/events.js';
 import type { SummaryChange } from '../../../domain/projections/delegate-counts.js';
-import { type EventStore, fullJitter } from '../event-store/event-store.js';
-import { ServiceUnavailableError } from '../http/errors.js';
+import { batchGetAll } from '../event-store/batch-get.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { retrying } from '../resilience/policy.js';
 import { readModelPartition, rowKey, SUMMARY } from './read-models.js';
 
 /**
@@ -63,8 +61,7 @@ export class ProjectionRunner<Row> {
     if (!this.projection.handles.includes(event.type)) return 'ignored';
     const pk = readModelPartition(this.projection.name, generation, event.conferenceId);
     const sk = rowKey(event.streamId);
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    return retrying(this.concurrentUpdates(), async () => {
       const { row: stored, asOf } = await this.readRow(pk, sk);
       const checkpoint = typeof stored?.version === 'number' ? stored.version : 0;
       if (event.version <= checkpoint) {
@@ -94,9 +91,17 @@ export class ProjectionRunner<Row> {
       const advanceTo =
         this.projection.tracksAsOf && !(asOf !== undefined && asOf >= newest) ? newest : undefined;
       if (await this.write(pk, sk, checkpoint, event.version, before, after, advanceTo)) return 'applied';
-      await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
-    }
-    throw new ServiceUnavailableError(`Projection ${this.projection.name}: too many concurrent updates`);
+      throw new RowMoved();
+    });
+  }
+
+  /** Another delivery wrote the row first: read it again, within the retry budget. */
+  private concurrentUpdates() {
+    return {
+      exhausted: `Projection ${this.projection.name}: too many concurrent updates`,
+      attempts: this.options.maxAttempts ?? 8,
+      retryOn: (error: unknown) => error instanceof RowMoved,
+    };
   }
 
   /**
@@ -116,36 +121,25 @@ export class ProjectionRunner<Row> {
     }
     let row: Record<string, unknown> | undefined;
     let asOf: string | undefined;
-    let keys: Record<string, AttributeValue>[] | undefined = [
-      marshall({ pk, sk }),
-      marshall({ pk, sk: SUMMARY }),
-    ];
-    for (let attempt = 1; keys?.length; attempt++) {
-      const page: BatchGetItemCommandOutput = await this.options.client.send(
-        new BatchGetItemCommand({
-          RequestItems: {
-            [TableName]: {
-              Keys: keys,
-              ConsistentRead: true,
-              ProjectionExpression: '#pk, #sk, #version, #state, #asOf',
-              ExpressionAttributeNames: {
-                '#pk': 'pk',
-                '#sk': 'sk',
-                '#version': 'version',
-                '#state': 'state',
-                '#asOf': 'asOf',
-              },
-            },
-          },
-        }),
-      );
-      for (const item of page.Responses?.[TableName] ?? []) {
-        const found = unmarshall(item);
-        if (found.sk === SUMMARY) asOf = typeof found.asOf === 'string' ? found.asOf : undefined;
-        else row = found;
-      }
-      keys = page.UnprocessedKeys?.[TableName]?.Keys;
-      if (keys?.length) await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
+    const found = await batchGetAll(
+      this.options.client,
+      TableName,
+      [marshall({ pk, sk }), marshall({ pk, sk: SUMMARY })],
+      `Projection ${this.projection.name}: reading a row`,
+      {
+        ProjectionExpression: '#pk, #sk, #version, #state, #asOf',
+        ExpressionAttributeNames: {
+          '#pk': 'pk',
+          '#sk': 'sk',
+          '#version': 'version',
+          '#state': 'state',
+          '#asOf': 'asOf',
+        },
+      },
+    );
+    for (const item of found) {
+      if (item.sk === SUMMARY) asOf = typeof item.asOf === 'string' ? item.asOf : undefined;
+      else row = item;
     }
     return { row, asOf };
   }
@@ -187,53 +181,52 @@ export class ProjectionRunner<Row> {
         if (newest > (asOf.get(pk) ?? '')) asOf.set(pk, newest);
       }
     }
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    for (let attempt = 1; todo.length > 0; attempt++) {
-      // At first a run that begins its stream is taken to have no row yet, the usual case in a new
-      // generation: its put is conditioned on that, and if a row was there after all, it is read next time.
-      const stored = await this.readRows(
-        attempt === 1 ? todo.filter((run) => run.events[0]?.version !== 1) : todo,
-      );
-      const writes: RowWrite<Row>[] = [];
-      const behind: RunToApply[] = [];
-      for (const run of todo) {
-        const row = stored.get(`${run.pk}\u0000${run.sk}`);
-        const checkpoint = typeof row?.version === 'number' ? row.version : 0;
-        const fresh = run.events.filter((event) => event.version > checkpoint);
-        const applying = run.handled.filter((event) => event.version > checkpoint).length;
-        if (applying === 0) {
-          outcome.duplicate += run.handled.length;
-          continue;
-        }
-        if (!isContinuation(fresh, checkpoint)) {
-          behind.push(run);
-          continue;
-        }
-        const before = row?.state as Row | undefined;
-        const after = fresh.reduce(this.projection.evolveRow, before);
-        writes.push({ run, checkpoint, before, after, applying });
-      }
-      for (const run of behind) {
-        const applied = await this.apply(run.last, generation);
-        if (applied === 'applied') outcome.applied += run.handled.length;
-        else outcome.duplicate += run.handled.length;
-      }
-      todo = [];
-      for (const chunk of transactionChunks(writes)) {
-        if (await this.writeRows(chunk)) {
-          for (const write of chunk) {
-            outcome.applied += write.applying;
-            outcome.duplicate += write.run.handled.length - write.applying;
+    let attempt = 0;
+    if (todo.length > 0)
+      await retrying(this.concurrentUpdates(), async () => {
+        attempt++;
+        // At first a run that begins its stream is taken to have no row yet, the usual case in a new
+        // generation: its put is conditioned on that, and if a row was there after all, it is read next time.
+        const stored = await this.readRows(
+          attempt === 1 ? todo.filter((run) => run.events[0]?.version !== 1) : todo,
+        );
+        const writes: RowWrite<Row>[] = [];
+        const behind: RunToApply[] = [];
+        for (const run of todo) {
+          const row = stored.get(`${run.pk}\u0000${run.sk}`);
+          const checkpoint = typeof row?.version === 'number' ? row.version : 0;
+          const fresh = run.events.filter((event) => event.version > checkpoint);
+          const applying = run.handled.filter((event) => event.version > checkpoint).length;
+          if (applying === 0) {
+            outcome.duplicate += run.handled.length;
+            continue;
           }
-        } else {
-          todo.push(...chunk.map((write) => write.run)); // a row moved meanwhile: read them again
+          if (!isContinuation(fresh, checkpoint)) {
+            behind.push(run);
+            continue;
+          }
+          const before = row?.state as Row | undefined;
+          const after = fresh.reduce(this.projection.evolveRow, before);
+          writes.push({ run, checkpoint, before, after, applying });
         }
-      }
-      if (todo.length === 0) break;
-      if (attempt >= maxAttempts)
-        throw new ServiceUnavailableError(`Projection ${this.projection.name}: too many concurrent updates`);
-      await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
-    }
+        for (const run of behind) {
+          const applied = await this.apply(run.last, generation);
+          if (applied === 'applied') outcome.applied += run.handled.length;
+          else outcome.duplicate += run.handled.length;
+        }
+        todo = [];
+        for (const chunk of transactionChunks(writes)) {
+          if (await this.writeRows(chunk)) {
+            for (const write of chunk) {
+              outcome.applied += write.applying;
+              outcome.duplicate += write.run.handled.length - write.applying;
+            }
+          } else {
+            todo.push(...chunk.map((write) => write.run)); // a row moved meanwhile: read them again
+          }
+        }
+        if (todo.length > 0) throw new RowMoved();
+      });
     for (const [pk, occurredAt] of asOf) await this.advanceAsOf(pk, occurredAt);
     return outcome;
   }
@@ -242,22 +235,13 @@ export class ProjectionRunner<Row> {
   private async readRows(runs: readonly RunToApply[]): Promise<Map<string, Record<string, unknown>>> {
     const rows = new Map<string, Record<string, unknown>>();
     const TableName = this.options.tableName;
-    for (let start = 0; start < runs.length; start += 100) {
-      let keys: Record<string, AttributeValue>[] | undefined = runs
-        .slice(start, start + 100)
-        .map((run) => marshall({ pk: run.pk, sk: run.sk }));
-      for (let attempt = 1; keys?.length; attempt++) {
-        const page: BatchGetItemCommandOutput = await this.options.client.send(
-          new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of page.Responses?.[TableName] ?? []) {
-          const row = unmarshall(item);
-          rows.set(`${row.pk}\u0000${row.sk}`, row);
-        }
-        keys = page.UnprocessedKeys?.[TableName]?.Keys;
-        if (keys?.length) await new Promise((resolve) => setTimeout(resolve, fullJitter(attempt)));
-      }
-    }
+    const found = await batchGetAll(
+      this.options.client,
+      TableName,
+      runs.map((run) => marshall({ pk: run.pk, sk: run.sk })),
+      `Projection ${this.projection.name}: reading rows`,
+    );
+    for (const row of found) rows.set(`${row.pk}\u0000${row.sk}`, row);
     return rows;
   }
 
@@ -379,6 +363,8 @@ export class ProjectionRunner<Row> {
     }
   }
 }
+
+class RowMoved extends Error {}
 
 /** A run of one stream's events for applyRuns: its row's key, events up to the last handled one. */
 interface RunToApply {

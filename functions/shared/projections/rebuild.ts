@@ -12,8 +12,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
-import { EventStore, fullJitter } from '../event-store/event-store.js';
+import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
+import { retrying } from '../resilience/policy.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
 import { POINTER_TTL_MS, pointerKey } from './read-models.js';
@@ -446,6 +447,8 @@ export interface DeleteOldOptions {
 
 const generationOf = /^(.+?)#g(\d+)#/;
 
+class ItemsUnprocessed extends Error {}
+
 /**
  * Deletes the items of every generation older than the active one of each projection: the previous
  * active one and whatever an interrupted rebuild left behind. Returns how many items were deleted.
@@ -466,18 +469,25 @@ export const deleteOldGenerations = async (options: DeleteOldOptions): Promise<n
 
   const deleteBatch = async (keys: Record<string, AttributeValue>[]) => {
     let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 1; requests.length > 0; attempt++) {
-      const result: BatchWriteItemCommandOutput = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [readModelsTable]: requests } }),
-        { abortSignal: signal },
-      );
-      const unprocessed = result.UnprocessedItems?.[readModelsTable] ?? [];
-      progress.deleted += requests.length - unprocessed.length;
-      requests = unprocessed.flatMap((request) =>
-        request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
-      );
-      if (requests.length > 0) await sleep(fullJitter(attempt), signal);
-    }
+    await retrying(
+      {
+        exhausted: 'Deleting old generations: DynamoDB kept items unprocessed',
+        attempts: 8,
+        retryOn: (error) => error instanceof ItemsUnprocessed,
+      },
+      async (_attempt, budgetSignal) => {
+        const result: BatchWriteItemCommandOutput = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [readModelsTable]: requests } }),
+          { abortSignal: signal ? AbortSignal.any([signal, budgetSignal]) : budgetSignal },
+        );
+        const unprocessed = result.UnprocessedItems?.[readModelsTable] ?? [];
+        progress.deleted += requests.length - unprocessed.length;
+        requests = unprocessed.flatMap((request) =>
+          request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
+        );
+        if (requests.length > 0) throw new ItemsUnprocessed();
+      },
+    );
   };
 
   const deleteKeys = async (keys: Record<string, AttributeValue>[]) => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../../../infra/definitions/tables.js';
+import { awsClientSettings } from '../resilience/aws-clients.js';
 import { tracer } from './observability.js';
 
 const required = (name: string, fallback?: string): string => {
@@ -10,18 +11,22 @@ const required = (name: string, fallback?: string): string => {
 
 export const tableNames = () => ({
   events: required(env.eventsTable, 'Events'),
+  streamState: required(env.streamStateTable, 'StreamState'),
   readModels: required(env.readModelsTable, 'ReadModels'),
   dataKeys: required(env.dataKeysTable, 'DataKeys'),
 });
 
 let client: DynamoDBClient | undefined;
 
-/** One client per execution environment, reused by warm invocations; traced in X-Ray where tracing is on. */
+/**
+ * One client per execution environment, reused by warm invocations; traced in X-Ray where tracing is on;
+ * its retries and timeouts bounded by the invocation's budget (functions/shared/resilience/).
+ */
 export const dynamoDb = (): DynamoDBClient => {
   client ??= tracer.captureAWSv3Client(
     new DynamoDBClient({
       endpoint: process.env[env.dynamoDbEndpoint] || undefined,
-      maxAttempts: 4,
+      ...awsClientSettings(),
     }),
   );
   return client;

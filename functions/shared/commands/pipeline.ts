@@ -1,0 +1,277 @@
+import type { DomainEvent, EventEnvelope } from '../../../domain/events.js';
+import {
+  AppendConflictError,
+  type Guard,
+  type IdempotencyWrite,
+  type Tip,
+} from '../event-store/event-store.js';
+import { eventStore, openedEventStore } from '../event-store/stores.js';
+import { keyServiceAvailable } from '../personal-data/key-service.js';
+import { retrying } from '../resilience/policy.js';
+import type { StreamRef, StreamType } from './streams.js';
+
+/** A stream the command creates (its id is new): nothing to read, it starts empty at version 0. */
+export type NewStream<State, Event extends DomainEvent> = StreamRef<State, Event> & { isNew: true };
+
+export const newStream = <State, Event extends DomainEvent>(
+  ref: StreamRef<State, Event>,
+): NewStream<State, Event> => ({ ...ref, isNew: true });
+
+// biome-ignore lint/suspicious/noExplicitAny: a command reads streams of any kind; each is typed where it is used.
+type AnyStreamRef = StreamRef<any, any> & { isNew?: true };
+
+/** The streams a command reads, by name; `undefined` for one it does not need this time. */
+export type Reads = Record<string, AnyStreamRef | undefined>;
+
+type StateOf<Ref> = Ref extends StreamRef<infer State, infer _Event> ? State : undefined;
+type EventOf<Ref> = Ref extends StreamRef<infer _State, infer Event> ? Event : never;
+
+/** The state of every stream read, by the same names. */
+export type States<R extends Reads> = { [K in keyof R]: StateOf<R[K]> };
+
+export type AppendTo<R extends Reads> = {
+  [K in keyof R]: { to: K; events: EventOf<R[K]>[] };
+}[keyof R];
+
+/** What a command decided: the events for the streams it appends to, and what the append must hold. */
+export interface Decision<R extends Reads, Result> {
+  append: AppendTo<R>[];
+  /** Streams read but not appended to that must still be as read when the events are written. */
+  unchanged?: (keyof R)[];
+  /** Guards of rules that span streams, written in the same transaction. */
+  guards?: Guard[];
+  /** What the caller gets back (and what the Idempotency-Key record is made from). */
+  result: Result;
+}
+
+/**
+ * A command in Emmett's spirit: the streams it reads and a pure decision on their states. The pipeline
+ * loads, decides, appends, and decides again when a stream moved on meanwhile.
+ */
+export interface Command<R extends Reads, Result> {
+  /** What the 503 says kept changing when deciding again never got through, e.g. "The agenda of …". */
+  subject: string;
+  reads: R;
+  decide(states: States<R>): Decision<R, Result>;
+  /**
+   * A guard refused the append (not a stream conflict): throw the domain's answer (e.g. email taken:
+   * 409), or return 'decide-again' after changing what the next decision assumes (e.g. the seat guess).
+   * Returning nothing lets the refusal through as it is.
+   */
+  guardRefused?(guards: string[], error: AppendConflictError): 'decide-again' | undefined;
+  /** Told of the result once the events are stored. */
+  committed?(result: Result): void;
+}
+
+export interface CommandContext<Result> {
+  conferenceId: string;
+  correlationId: string;
+  causationId?: string;
+  actor?: string;
+  now: string;
+  /** The Idempotency-Key record to store with the events, made from the result. */
+  idempotency?: (result: Result) => IdempotencyWrite | undefined;
+}
+
+/** Decisions of one command at most: each try after the first is one stream conflict or guard answer. */
+export const DECIDE_ATTEMPTS = 10;
+
+interface Loaded {
+  ref: AnyStreamRef;
+  // biome-ignore lint/suspicious/noExplicitAny: the state of a stream of any kind, typed by States<R>.
+  state: any;
+  version: number;
+  /** Whether the stream has a tip at `version`. */
+  tipped: boolean;
+  /** Read without a tip and not folded: taken to be new, which the append's conditions then prove. */
+  assumedNew: boolean;
+}
+
+/** Conferences never change once created: each execution environment reads one once. */
+const immutables = new Map<string, Loaded>();
+
+class DecideAgain extends Error {}
+
+const foldEvents = <State, Event extends DomainEvent>(
+  type: StreamType<State, Event>,
+  state: State,
+  events: readonly EventEnvelope[],
+): State =>
+  events.reduce((folded, event) => {
+    if (!type.isEvent(event))
+      throw new Error(`Stream ${event.streamId} holds a ${event.type}, which is no ${type.snapshot} event`);
+    return type.evolve(folded, event);
+  }, state);
+
+/** The snapshot of a tip if it is of the stream type's format and passes its schema; else none. */
+const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
+  const snapshot = tip.snapshot;
+  if (!snapshot || snapshot.schema !== type.snapshot || snapshot.version > tip.version) return undefined;
+  const parsed = type.stateSchema.safeParse(snapshot.state);
+  return parsed.success ? { state: parsed.data, version: snapshot.version } : undefined;
+};
+
+/**
+ * One stream from its tip: the snapshot and the few events after it, if any. Without a tip the stream is
+ * either new or older than tips: `fold` says to read its events (else it is taken to be new for now).
+ */
+const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): Promise<Loaded> => {
+  const cached = immutables.get(ref.streamId);
+  if (cached) return cached;
+  const type: StreamType<unknown, DomainEvent> = ref.type;
+  // Folded without a snapshot, a stream with personal parts gives what its decisions need of them only
+  // opened; a function granted no data key folds it sealed (its decisions need none).
+  const store = type.personalData && keyServiceAvailable() ? openedEventStore() : eventStore();
+  let loaded: Loaded;
+  if (ref.isNew) {
+    loaded = { ref, state: type.initialState, version: 0, tipped: false, assumedNew: false };
+  } else if (!tip) {
+    if (!fold) return { ref, state: type.initialState, version: 0, tipped: false, assumedNew: true };
+    const events = await store.load(ref.streamId);
+    loaded = {
+      ref,
+      state: foldEvents(type, type.initialState, events),
+      version: events.length,
+      tipped: false,
+      assumedNew: false,
+    };
+  } else {
+    const from = usableSnapshot(type, tip) ?? { state: type.initialState, version: 0 };
+    const events =
+      from.version < tip.version
+        ? await store.load(ref.streamId, { afterVersion: from.version, toVersion: tip.version })
+        : [];
+    if (events.length !== tip.version - from.version)
+      throw new Error(`Stream ${ref.streamId} has no events up to its tip's version ${tip.version}`);
+    loaded = {
+      ref,
+      state: foldEvents(type, from.state, events),
+      version: tip.version,
+      tipped: true,
+      assumedNew: false,
+    };
+  }
+  if (type.immutable && loaded.version > 0) immutables.set(ref.streamId, loaded);
+  return loaded;
+};
+
+/** Every stream of `reads` (their tips in one BatchGetItem), by the same names. */
+const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>) => {
+  const refs = Object.entries(reads).flatMap(([name, ref]) => (ref ? [[name, ref] as const] : []));
+  const tips = await eventStore().readTips(
+    refs.filter(([, ref]) => !ref.isNew && !immutables.has(ref.streamId)).map(([, ref]) => ref.streamId),
+  );
+  const loaded = new Map<keyof R, Loaded>();
+  await Promise.all(
+    refs.map(async ([name, ref]) => {
+      loaded.set(name, await loadOne(ref, tips.get(ref.streamId), fold.has(ref.streamId)));
+    }),
+  );
+  return loaded;
+};
+
+const loadedOf = <R extends Reads>(loaded: Map<keyof R, Loaded>, name: keyof R): Loaded => {
+  const stream = loaded.get(name);
+  if (!stream) throw new Error(`The command did not read ${String(name)}`);
+  return stream;
+};
+
+/**
+ * Runs a command: reads the tips of its streams in one round trip, decides, appends the events with the
+ * tips' new versions and snapshots, the guards and the Idempotency-Key record in one transaction, and
+ * decides again (within the retry budget) when a stream moved on or a guard asks for it.
+ */
+export const runCommand = async <R extends Reads, Result>(
+  command: Command<R, Result>,
+  context: CommandContext<Result>,
+): Promise<Result> => {
+  const fold = new Set<string>();
+  const result = await retrying(
+    {
+      exhausted: `${command.subject} kept changing`,
+      attempts: DECIDE_ATTEMPTS,
+      retryOn: (error) => error instanceof DecideAgain,
+      initialDelayMs: 10,
+      maxDelayMs: 500,
+    },
+    async () => {
+      const loaded = await loadStreams(command.reads, fold);
+      const assumedNew = [...loaded.values()].filter((stream) => stream.assumedNew);
+      /** A decision on a stream taken to be new holds only if it is appended; else read its events first. */
+      const verifyAssumptions = () => {
+        for (const stream of assumedNew) fold.add(stream.ref.streamId);
+        return new DecideAgain();
+      };
+
+      const states = Object.fromEntries(
+        Object.keys(command.reads).map((name) => [name, loaded.get(name)?.state]),
+      ) as States<R>;
+      let decision: Decision<R, Result>;
+      try {
+        decision = command.decide(states);
+      } catch (error) {
+        if (assumedNew.length > 0) throw verifyAssumptions();
+        throw error;
+      }
+      const appends = decision.append.filter(({ events }) => events.length > 0);
+      if (appends.length === 0) {
+        if (assumedNew.length > 0) throw verifyAssumptions();
+        return decision.result;
+      }
+
+      try {
+        await eventStore().append({
+          conferenceId: context.conferenceId,
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          actor: context.actor,
+          now: context.now,
+          streams: appends.map(({ to, events }) => {
+            const stream = loadedOf(loaded, to);
+            const type: StreamType<unknown, DomainEvent> = stream.ref.type;
+            return {
+              streamId: stream.ref.streamId,
+              expectedVersion: stream.version,
+              tipped: stream.tipped,
+              events,
+              snapshot: { schema: type.snapshot, state: events.reduce(type.evolve, stream.state) },
+            };
+          }),
+          unchanged: (decision.unchanged ?? []).map((name) => {
+            const stream = loadedOf(loaded, name);
+            return { streamId: stream.ref.streamId, version: stream.version, tipped: stream.tipped };
+          }),
+          guards: decision.guards ?? [],
+          idempotency: context.idempotency?.(decision.result),
+        });
+      } catch (error) {
+        if (!(error instanceof AppendConflictError) || error.idempotency) throw error;
+        if (error.stream) {
+          const moved = new Set(error.streams);
+          for (const stream of assumedNew) if (moved.has(stream.ref.streamId)) fold.add(stream.ref.streamId);
+          throw new DecideAgain();
+        }
+        if (command.guardRefused?.(error.guards, error) === 'decide-again') throw new DecideAgain();
+        throw error;
+      }
+      return decision.result;
+    },
+  );
+  command.committed?.(result);
+  return result;
+};
+
+/** The current state of one stream, for a query: from its tip, or folded from its events without one. */
+export const loadStream = async <State, Event extends DomainEvent>(
+  ref: StreamRef<State, Event>,
+): Promise<{ state: State; version: number }> => {
+  const cached = immutables.get(ref.streamId);
+  if (cached) return { state: cached.state, version: cached.version };
+  const tips = await eventStore().readTips([ref.streamId]);
+  const loaded = await loadOne(ref, tips.get(ref.streamId), true);
+  return { state: loaded.state, version: loaded.version };
+};
+
+/** Types a command from the streams it reads (the decision's states and appends follow from them). */
+export const defineCommand = <R extends Reads, Result>(command: Command<R, Result>): Command<R, Result> =>
+  command;

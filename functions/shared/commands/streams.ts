@@ -1,0 +1,95 @@
+import type * as z from 'zod';
+import { type AgendaState, agendaDecider, agendaStreamId } from '../../../domain/agenda/decider.js';
+import { type AgendaEvent, agendaEventTypes } from '../../../domain/agenda/events.js';
+import { agendaStateSchema } from '../../../domain/agenda/state.js';
+import { type AwardsState, awardDecider, awardsStreamId } from '../../../domain/award/decider.js';
+import { type AwardEvent, awardEventTypes } from '../../../domain/award/events.js';
+import { awardsStateSchema } from '../../../domain/award/state.js';
+import {
+  type ConferenceState,
+  conferenceDecider,
+  conferenceStreamId,
+} from '../../../domain/conference/decider.js';
+import { type ConferenceEvent, conferenceEventTypes } from '../../../domain/conference/events.js';
+import { conferenceStateSchema } from '../../../domain/conference/state.js';
+import { type DomainEvent, type EventEnvelope, isEventOf } from '../../../domain/events.js';
+import {
+  type RegistrationState,
+  registrationDecider,
+  registrationStreamId,
+} from '../../../domain/registration/decider.js';
+import { type RegistrationEvent, registrationEventTypes } from '../../../domain/registration/events.js';
+import { registrationStateSchema } from '../../../domain/registration/state.js';
+
+/** What the pipeline needs to know of one kind of stream: how to fold it and how its snapshot looks. */
+export interface StreamType<State, Event extends DomainEvent> {
+  /** The snapshot's format; a new name (e.g. `.v2`) when the state changes shape makes old ones refold. */
+  snapshot: string;
+  stateSchema: z.ZodType<State>;
+  initialState: State;
+  evolve(state: State, event: Event): State;
+  /** Whether an event read from the store belongs to this kind of stream (it is checked, never cast). */
+  isEvent(envelope: EventEnvelope): envelope is EventEnvelope & Event;
+  /** Never changes once created (a conference): an execution environment reads it once. */
+  immutable?: boolean;
+  /** Its events carry personal parts (CONTRACT section 4.1), which its state keeps only as secrets. */
+  personalData?: boolean;
+}
+
+/** One stream a command reads: its kind and its id. */
+export interface StreamRef<State, Event extends DomainEvent> {
+  type: StreamType<State, Event>;
+  streamId: string;
+}
+
+export const conferenceStreamType: StreamType<ConferenceState, ConferenceEvent> = {
+  snapshot: 'conference.v1',
+  stateSchema: conferenceStateSchema,
+  initialState: conferenceDecider.initialState,
+  evolve: conferenceDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...conferenceEventTypes),
+  immutable: true,
+};
+
+export const registrationStreamType: StreamType<RegistrationState, RegistrationEvent> = {
+  // v2: no personal fields in the state, the email guard's HMAC and the manage token's hash as secrets.
+  snapshot: 'registration.v2',
+  stateSchema: registrationStateSchema,
+  initialState: registrationDecider.initialState,
+  evolve: registrationDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...registrationEventTypes),
+  personalData: true,
+};
+
+export const agendaStreamType: StreamType<AgendaState, AgendaEvent> = {
+  snapshot: 'agenda.v1',
+  stateSchema: agendaStateSchema,
+  initialState: agendaDecider.initialState,
+  evolve: agendaDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...agendaEventTypes),
+};
+
+export const awardsStreamType: StreamType<AwardsState, AwardEvent> = {
+  snapshot: 'awards.v1',
+  stateSchema: awardsStateSchema,
+  initialState: awardDecider.initialState,
+  evolve: awardDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...awardEventTypes),
+};
+
+export const conferenceStream = (conferenceId: string) => ({
+  type: conferenceStreamType,
+  streamId: conferenceStreamId(conferenceId),
+});
+export const registrationStream = (registrationId: string) => ({
+  type: registrationStreamType,
+  streamId: registrationStreamId(registrationId),
+});
+export const agendaStream = (conferenceId: string) => ({
+  type: agendaStreamType,
+  streamId: agendaStreamId(conferenceId),
+});
+export const awardsStream = (conferenceId: string) => ({
+  type: awardsStreamType,
+  streamId: awardsStreamId(conferenceId),
+});
