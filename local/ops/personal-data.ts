@@ -59,13 +59,16 @@ const eraseExpired = async (args: string[]) => {
           bar?.stop();
           barOf = conferenceId;
           say(`${acronym} (${conferenceId}): ${total} registrations to erase`);
-          bar = createRateProgress({
-            label: acronym,
-            total,
-            unit: 'registrations',
-            countedUnit: 'erased',
-            log: say,
-          });
+          bar =
+            total > 0
+              ? createRateProgress({
+                  label: acronym,
+                  total,
+                  unit: 'registrations',
+                  countedUnit: 'erased',
+                  log: say,
+                })
+              : undefined;
         }
         bar?.update(done, done);
       },
