@@ -276,7 +276,9 @@ const main = async () => {
   }
 };
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// Run as a script; imported (test/local/bundles.test.ts bundles with esbuildOptionsOf), it does nothing.
+if (import.meta.main)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

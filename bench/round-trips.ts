@@ -25,8 +25,10 @@ import {
   readModelsTable,
   streamStateTable,
 } from '../infra/definitions/tables.js';
+import { supplyLocalAdapters } from '../local/adapters.js';
 import { createTables } from '../local/create-tables.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
+import { localKeyService } from '../local/personal-data-keys.js';
+import { loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
 import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
@@ -80,12 +82,10 @@ const main = () =>
         dataKeys: names[dataKeysTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
-      Object.assign(process.env, {
-        AUTH_MODE: 'local',
-        LOCAL_JWKS_FILE: key.jwksFile,
-        LOCAL_ISSUER,
-        LOCAL_AUDIENCE,
-        OUTBOX_DIR: join(dataDir, 'outbox'),
+      supplyLocalAdapters({
+        jwksFile: key.jwksFile,
+        outbox: join(dataDir, 'outbox'),
+        keyService: await localKeyService(dataDir),
       });
       const token = await signOrganizerToken({ dataDir });
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');

@@ -14,7 +14,7 @@ export const localPaths = (dataDir: string) => ({
   masterKey: join(dataDir, 'keys', 'master-key.json'),
   outbox: join(dataDir, 'outbox'),
   deadLetters: join(dataDir, 'dead-letters'),
-  /** Drop folder of `npm run dlq -- redrive`, which the bus takes messages from (local/redrive.ts). */
+  /** Drop folder of `npm run dlq -- redrive`, which the bus takes messages from (local/dead-letters.ts). */
   redrive: join(dataDir, 'dead-letters', 'redrive'),
   pipeline: join(dataDir, 'pipeline'),
   streamCheckpoints: join(dataDir, 'pipeline', 'stream-checkpoints.json'),

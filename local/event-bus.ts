@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import type { Context, EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { rules as definedRules, type RuleDefinition } from '../infra/definitions/rules.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
-import { appendDeadLetter, deadLetterFile } from './dead-letters.js';
+import { appendDeadLetter, claimHandovers, readHandover } from './dead-letters.js';
 import { matchesPattern } from './event-pattern.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
-import { type Handover, type HandoverIntake, type Settled, startHandoverIntake } from './redrive.js';
 import { importFunction, repoRoot } from './repo-modules.js';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -25,7 +24,7 @@ export interface EventBusOptions {
   stateDir?: string;
   /**
    * The drop folder of `npm run dlq -- redrive` (local/redrive.ts): its files of redriven messages are
-   * taken at start and while running (looked for every `redrivePollMs`, default 500).
+   * taken at start and while running (looked for every `redrivePollMs`, default 500). Needs `stateDir`.
    */
   redriveDir?: string;
   redrivePollMs?: number;
@@ -62,8 +61,8 @@ interface Message {
   visibleAt: number;
   /** In a batch being delivered (invisible, as a received SQS message is until deleted or timed out). */
   inFlight?: boolean;
-  /** Told how the message left the queue (redriven messages: their hand-over file is deleted then). */
-  settle?: (outcome: Settled) => void;
+  /** Told when the message left the queue: delivered, dead-lettered or saved at stop (redriven messages). */
+  left?: () => void;
 }
 
 /** What survives a restart (the rest of Message is derived). */
@@ -215,14 +214,14 @@ class RuleQueue {
     for (const message of batch) {
       if (failed.has(message.messageId)) continue;
       this.remove(message);
-      message.settle?.('delivered');
+      message.left?.();
     }
     const retried: Message[] = [];
     for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) {
       if (message.receiveCount >= this.rule.maxReceiveCount) {
         this.remove(message);
         await this.deadLetter(message, error);
-        message.settle?.('dead-lettered');
+        message.left?.();
       } else {
         message.visibleAt = Date.now() + this.retryDelay(message.receiveCount);
         retried.push(message);
@@ -247,26 +246,24 @@ class RuleQueue {
   }
 
   private async deadLetter(message: Message, error: string) {
-    let body: unknown = message.body;
+    const { deadLetterDir, logger } = this.options;
+    const letter = {
+      queue: this.rule.name,
+      failedAt: new Date().toISOString(),
+      receiveCount: message.receiveCount,
+    };
     try {
-      body = JSON.parse(message.body);
-    } catch {
-      // keep the raw text
-    }
-    try {
-      await appendDeadLetter(this.options.deadLetterDir, {
-        queue: this.rule.name,
-        failedAt: new Date().toISOString(),
-        receiveCount: message.receiveCount,
+      // Bodies are EventBridge events as JSON (published, or redriven from a dead letter).
+      const file = await appendDeadLetter(deadLetterDir, {
+        ...letter,
         error,
-        body,
+        body: JSON.parse(message.body),
       });
-      this.options.logger.error(
-        `${this.rule.name}: message ${message.messageId} failed ${message.receiveCount} times; ` +
-          `moved to ${deadLetterFile(this.options.deadLetterDir, this.rule.name)}`,
+      logger.error(
+        `${this.rule.name}: message ${message.messageId} failed ${message.receiveCount} times; moved to ${file}`,
       );
     } catch (writeError) {
-      this.options.logger.error(`${this.rule.name}: could not write dead letter ${message.body}`, writeError);
+      logger.error(`${this.rule.name}: could not write dead letter ${message.body}`, writeError);
     }
   }
 
@@ -327,7 +324,7 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     concurrency = 4,
     logger = consoleLogger('bus'),
     redriveDir,
-    redrivePollMs,
+    redrivePollMs = 500,
   } = options;
 
   let waiters: Array<() => void> = [];
@@ -354,33 +351,50 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
 
   let stopping: Promise<void> | undefined;
 
+  // Redriven messages: each file of the drop folder goes back to the queue it names or, the pipe's, to the
+  // queues whose rules match; the file is deleted once all its messages left their queues.
+  if (redriveDir && !stateDir)
+    throw new Error('A bus that takes redriven messages must keep its queues (stateDir)');
   const send = (queue: RuleQueue, body: string) =>
-    new Promise<Settled>((settle) => queue.enqueue({ ...newMessage(body), settle }));
-  /** Redriven messages: back to the queue they came from, or routed by the rules (the pipe's). */
-  const deliverHandover = (handover: Handover): Promise<Settled[]> => {
-    if ('queue' in handover.target) {
-      const name = handover.target.queue;
-      const queue = queues.find((candidate) => candidate.rule.name === name);
-      if (!queue) throw new Error(`no queue ${name}`);
-      return Promise.all(handover.bodies.map((body) => send(queue, body)));
+    new Promise<void>((left) => queue.enqueue({ ...newMessage(body), left }));
+  const taking = new Map<string, Promise<void>>();
+  const take = async (file: string) => {
+    try {
+      const { target, bodies } = await readHandover(file);
+      if ('queue' in target && !queues.some((queue) => queue.rule.name === target.queue))
+        throw new Error(`no queue ${target.queue}`);
+      const targets = (body: string) =>
+        'queue' in target
+          ? queues.filter((queue) => queue.rule.name === target.queue)
+          : queues.filter((queue) => matchesPattern(queue.rule.pattern, JSON.parse(body)));
+      const sent = bodies.flatMap((body) => targets(body).map((queue) => send(queue, body)));
+      logger.info(`${bodies.length} redriven messages from ${file}`);
+      const done = Promise.all(sent)
+        .then(() => rm(file, { force: true }))
+        .catch((error: unknown) =>
+          logger.error(`redriving ${file} failed; it stays for the next start`, error),
+        )
+        .finally(() => taking.delete(file));
+      taking.set(file, done);
+    } catch (error) {
+      logger.error(`cannot redrive ${file}; moved aside as .rejected`, error);
+      await rename(file, `${file}.rejected`).catch(() => {});
     }
-    return Promise.all(
-      handover.bodies.flatMap((body) => {
-        const event = JSON.parse(body) as BusEvent;
-        return queues
-          .filter((queue) => matchesPattern(queue.rule.pattern, event))
-          .map((queue) => send(queue, body));
-      }),
-    );
   };
-  const intake: HandoverIntake | undefined = redriveDir
-    ? await startHandoverIntake({
-        folder: redriveDir,
-        pollMs: redrivePollMs,
-        logger,
-        deliver: deliverHandover,
-      })
-    : undefined;
+  const takeHandovers = async (atStart: boolean) => {
+    if (!redriveDir) return;
+    for (const file of await claimHandovers(redriveDir, atStart)) if (!taking.has(file)) await take(file);
+  };
+  await takeHandovers(true);
+  let scanning: Promise<void> | undefined;
+  const poll = setInterval(() => {
+    scanning ??= takeHandovers(false)
+      .catch((error: unknown) => logger.error(`reading ${redriveDir} failed`, error))
+      .finally(() => {
+        scanning = undefined;
+      });
+  }, redrivePollMs);
+  poll.unref();
 
   return {
     publish(event) {
@@ -400,18 +414,18 @@ export const startEventBus = async (options: EventBusOptions): Promise<EventBus>
     },
     stop() {
       stopping ??= (async () => {
-        await intake?.stop();
+        clearInterval(poll);
+        await scanning;
         await Promise.all(queues.map((queue) => queue.stop()));
         for (const queue of queues) {
           if (stateDir) await savePending(stateDir, queue.rule, queue.pending);
-          else if (queue.pending.length) {
+          else if (queue.pending.length)
             logger.warn(
               `${queue.rule.name}: ${queue.pending.length} messages were not delivered before stop`,
             );
-          }
-          for (const message of queue.pending) message.settle?.(stateDir ? 'saved' : 'dropped');
+          if (stateDir) for (const message of queue.pending) message.left?.();
         }
-        await intake?.drain();
+        await Promise.all(taking.values());
       })();
       return stopping;
     },

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { provideKeyService } from '../functions/shared/personal-data/key-service.js';
+import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
 import {
@@ -11,6 +11,7 @@ import {
   readModelsTable,
   streamStateTable,
 } from '../infra/definitions/tables.js';
+import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
@@ -20,7 +21,7 @@ import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { localKeyService } from './personal-data-keys.js';
 import { describePortOwner, isPortFree } from './ports.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from './signing-key.js';
+import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -69,26 +70,28 @@ export interface LocalStack {
 }
 
 /**
- * Sets the environment the handler modules read (the Lambda environment in the cloud). The process-wide
- * Powertools settings are only defaults: set them yourself to see more.
+ * Sets the environment the handler modules read (the Lambda environment in the cloud) and supplies the
+ * local adapters (local/adapters.ts). The process-wide Powertools settings are only defaults: set them
+ * yourself to see more.
  */
 export const configureHandlerEnvironment = (values: {
   dynamoDbEndpoint: string;
   tables: LocalStack['tables'];
   paths: LocalPaths;
   jwksFile: string;
+  keyService: KeyService;
 }): Record<string, string> => {
+  supplyLocalAdapters({
+    jwksFile: values.jwksFile,
+    outbox: values.paths.outbox,
+    keyService: values.keyService,
+  });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
     [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dataKeysTable]: values.tables.dataKeys,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
-    [env.authMode]: 'local',
-    [env.localJwksFile]: values.jwksFile,
-    [env.localIssuer]: LOCAL_ISSUER,
-    [env.localAudience]: LOCAL_AUDIENCE,
-    [env.outboxDir]: values.paths.outbox,
     // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -170,9 +173,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
-    // The composition point of the key service: KMS in the cloud, the master key file in DATA_DIR here.
-    provideKeyService(await localKeyService(paths.dataDir));
-    const handlerEnvironment = configureHandlerEnvironment({ dynamoDbEndpoint, tables, paths, jwksFile });
+    const handlerEnvironment = configureHandlerEnvironment({
+      dynamoDbEndpoint,
+      tables,
+      paths,
+      jwksFile,
+      keyService: await localKeyService(paths.dataDir),
+    });
 
     const bus = await startEventBus({
       rules: options.rules,

@@ -10,7 +10,7 @@ import {
 } from 'jose';
 import { dataDirFromEnv, localPaths } from './data-dir.js';
 
-/** The local stand-in for the Cognito user pool's issuer; handlers read both from env (AUTH_MODE=local). */
+/** The local stand-in for the Cognito user pool's issuer, whose verifier local/adapters.ts gives the handlers. */
 export const LOCAL_ISSUER = 'https://local.learning-cities.invalid/issuer';
 export const LOCAL_AUDIENCE = 'learning-cities-local';
 

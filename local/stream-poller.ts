@@ -17,7 +17,7 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { pipeDefinition } from '../infra/definitions/pipe.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from './aws-config.js';
-import { appendDeadLetter, deadLetterFile } from './dead-letters.js';
+import { appendDeadLetter, deadLetterFile, PIPE_DEAD_LETTER_QUEUE } from './dead-letters.js';
 import type { BusEvent } from './event-bus.js';
 import { matchesPattern } from './event-pattern.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
@@ -30,9 +30,6 @@ export interface EnrichedEnvelope {
 }
 
 export type Enrich = (records: DynamoDBRecord[]) => EnrichedEnvelope[] | Promise<EnrichedEnvelope[]>;
-
-/** The name of the pipe's dead-letter file: `<deadLetterDir>/EventsPipe.jsonl`. */
-export const PIPE_DEAD_LETTER_QUEUE = 'EventsPipe';
 
 export interface StreamPollerOptions {
   /** DynamoDB Local. */
@@ -278,12 +275,17 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         if (checkpointFile) await saveCheckpoints(checkpointFile, { streamArn, shards: checkpoints });
       }
     }
-    if (page.NextShardIterator) shard.iterator = page.NextShardIterator;
-    else {
+    if (!page.NextShardIterator) {
       shard.iterator = undefined;
       shard.finished = true;
       refreshShards = true;
-    }
+    } else if (records.length === 0 && !checkpoints[shard.shardId]) {
+      // Nothing read from this shard yet: ask for TRIM_HORIZON again on the next pass rather than follow
+      // the iterator of an empty page. DynamoDB Local numbers stream records with one counter for the whole
+      // database, so the shard's first record lies past where that iterator points whenever anything else
+      // was written meanwhile (another table, a read model), and GetRecords would call the gap trimmed data.
+      shard.iterator = undefined;
+    } else shard.iterator = page.NextShardIterator;
     return records.length;
   };
 

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { provideKeyService } from '../../functions/shared/personal-data/key-service.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localClientConfig, localCredentials } from '../../local/aws-config.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
@@ -35,7 +35,7 @@ export const handlerEnvironment = async (
   tables: { events: string; streamState: string; readModels: string; dataKeys: string },
 ) => {
   // The key service of personal data, as the local stack provides it: a master key in a temporary folder.
-  provideKeyService(await localKeyService(await mkdtemp(join(tmpdir(), 'lc-bench-keys-'))));
+  supplyAdapters({ keyService: await localKeyService(await mkdtemp(join(tmpdir(), 'lc-bench-keys-'))) });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,

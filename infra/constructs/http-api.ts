@@ -124,7 +124,6 @@ export class ConferenceHttpApi extends Construct {
         [env.eventsTable]: props.eventStore.table.tableName,
         [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
-        [env.authMode]: 'cognito',
         [env.userPoolId]: props.auth.userPoolId,
         [env.userPoolClientId]: props.auth.clientId,
       },

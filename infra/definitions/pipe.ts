@@ -6,8 +6,13 @@ import { EVENT_SOURCE } from './rules.js';
  * same matcher and calls the same enrichment code.
  */
 export const pipeDefinition = {
-  /** Only inserted event items: guards and stored idempotent responses never reach the bus. */
-  filterPattern: { eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['event'] } } } },
+  /**
+   * Only event items, told by their new image: guards and stored idempotent responses never reach the bus,
+   * nor does a deletion (it has no new image). Not on `eventName`, which AWS's documentation does not
+   * clearly list as filterable for Pipes (a filter that matches nothing would drop every event silently);
+   * event items are written once and never changed, and the enrichment passes on inserts only.
+   */
+  filterPattern: { dynamodb: { NewImage: { kind: { S: ['event'] } } } },
   enrichment: 'functions/pipe/enrich.ts',
   source: EVENT_SOURCE,
   /** Pipe target parameter: the detail-type is taken from the enriched envelope. */

@@ -109,13 +109,8 @@ export const env = {
   /** The KMS HMAC key (ARN) of the email guard. */
   emailMacKeyId: 'EMAIL_MAC_KEY_ID',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
-  authMode: 'AUTH_MODE',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
-  localJwksFile: 'LOCAL_JWKS_FILE',
-  localIssuer: 'LOCAL_ISSUER',
-  localAudience: 'LOCAL_AUDIENCE',
-  outboxDir: 'OUTBOX_DIR',
   notificationSender: 'NOTIFICATION_SENDER',
   agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
 } as const;

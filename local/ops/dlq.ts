@@ -23,17 +23,16 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { outputKeys } from '../../infra/definitions/outputs.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { dataDirFromEnv, localPaths } from '../data-dir.js';
-import type { DeadLetter } from '../dead-letters.js';
-import { errorMessage } from '../log.js';
 import {
+  type DeadLetter,
   handoverState,
   listDeadLetters,
+  PIPE_DEAD_LETTER_QUEUE,
   pendingHandovers,
-  type RedriveResult,
   redriveFolder,
-  redriveLocal,
-} from '../redrive.js';
-import { PIPE_DEAD_LETTER_QUEUE } from '../stream-poller.js';
+} from '../dead-letters.js';
+import { errorMessage } from '../log.js';
+import { redriveLocal } from '../redrive.js';
 import { requiredOutput, stackOutputs, targetOptions } from './targets.js';
 
 const queueNames = [...rules.map((rule) => rule.name), PIPE_DEAD_LETTER_QUEUE];
@@ -43,14 +42,17 @@ const usage = `usage: npm run dlq -- list [--peek N] [--cloud ...]
   --cloud [--stage dev|prod] [--stack NAME] [--region REGION]: the deployed stack's queues
 queues: ${queueNames.join(', ')}`;
 
-const say = (line = '') => process.stdout.write(`${line}\n`);
+let say = (line = '') => {
+  process.stdout.write(`${line}\n`);
+};
 const shown = (path: string) => {
   const fromHere = relative(process.cwd(), path);
   return fromHere === '' || fromHere.startsWith('..') ? path : fromHere;
 };
 
-const parse = () => {
+const parse = (args: string[]) => {
   const { values, positionals } = parseArgs({
+    args,
     options: {
       all: { type: 'boolean', default: false },
       peek: { type: 'string', default: '5' },
@@ -74,7 +76,9 @@ const parse = () => {
   const wait = Number(values.wait);
   if (!Number.isInteger(peek) || peek < 0 || peek > 10) throw new Error('--peek must be 0 to 10');
   if (!Number.isFinite(wait) || wait < 0) throw new Error('--wait must be a number of seconds');
-  return { ...values, command, queues: values.all ? queueNames : queues, peek, waitMs: wait * 1000 };
+  // `list` always shows every queue; `redrive` the one named or, with --all, every queue.
+  const chosen = command === 'list' || values.all ? queueNames : queues;
+  return { ...values, command, queues: chosen, peek, waitMs: wait * 1000 };
 };
 
 type Options = ReturnType<typeof parse>;
@@ -132,28 +136,26 @@ const listLocal = async () => {
   }
 };
 
-/** Waits to see whether a running bus takes the hand-over, and then whether its messages are settled. */
-const followHandover = async (result: RedriveResult, waitMs: number) => {
-  if (!result.file) return;
-  const until = (deadline: number, done: (state: string) => boolean) =>
-    (async () => {
-      for (;;) {
-        const state = await handoverState(result.file as string);
-        if (done(state) || Date.now() > deadline) return state;
-        await sleep(200);
-      }
-    })();
-  const taken = await until(Date.now() + Math.min(waitMs, 3_000), (state) => state !== 'waiting');
-  if (taken === 'waiting') {
-    say('  npm start is not running: they are delivered when it starts (they wait in the drop folder).');
-    return;
+/** Follows a hand-over: taken by a running `npm start` within 3 s, or waiting for the next start. */
+const followHandover = async (file: string, waitMs: number) => {
+  const started = Date.now();
+  let state = await handoverState(file);
+  for (
+    ;
+    state !== 'done' && Date.now() - started < (state === 'waiting' ? Math.min(waitMs, 3_000) : waitMs);
+  ) {
+    await sleep(200);
+    state = await handoverState(file);
   }
-  const state = await until(Date.now() + waitMs, (current) => current === 'done');
   say(
-    state === 'done'
-      ? '  The running npm start took them and is done with them: each was handled or, if it failed ' +
-          'again, is back in the dead letters (npm run dlq -- list).'
-      : `  The running npm start took them and is still delivering them after ${waitMs / 1000} s.`,
+    {
+      waiting:
+        '  npm start is not running: they are delivered when it starts (they wait in the drop folder).',
+      claimed: `  The running npm start took them and is still delivering them after ${waitMs / 1000} s.`,
+      done:
+        '  The running npm start took them and is done with them: each was handled or, if it failed ' +
+        'again, is back in the dead letters (npm run dlq -- list).',
+    }[state],
   );
 };
 
@@ -179,7 +181,7 @@ const redriveLocalQueues = async (options: Options) => {
           `${result.kept > 0 ? `; ${result.kept} failed batches kept (enrichment still fails)` : ''}` +
           `${result.file ? ` via ${shown(result.file)}` : ''}`,
       );
-      await followHandover(result, options.waitMs);
+      if (result.file) await followHandover(result.file, options.waitMs);
     } catch (error) {
       failed = true;
       say(`${queue}: not redriven: ${errorMessage(error)}`);
@@ -286,8 +288,44 @@ const listCloud = async (options: Options) => {
   }
 };
 
+/** Starts a message move task from a queue's DLQ back to the queue and follows it; throws if it cannot. */
+const moveBack = async (sqs: SQSClient, queue: CloudQueue & { queueUrl: string }, waitMs: number) => {
+  const count = Number(await attribute(sqs, queue.deadLetterQueueUrl, 'ApproximateNumberOfMessages'));
+  if (count === 0) {
+    say(`${queue.name}: no messages in its dead-letter queue`);
+    return;
+  }
+  const sourceArn = await attribute(sqs, queue.deadLetterQueueUrl, 'QueueArn');
+  // The destination is named: the queue also gets the events EventBridge failed to deliver to it,
+  // which have no SQS source queue to go back to.
+  const destinationArn = await attribute(sqs, queue.queueUrl, 'QueueArn');
+  const { TaskHandle } = await sqs.send(
+    new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
+  );
+  say(`${queue.name}: moving about ${count} messages back to its queue (task ${TaskHandle ?? '?'})`);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { Results } = await sqs.send(
+      new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }),
+    );
+    const task = Results?.[0];
+    const status = task?.Status ?? 'UNKNOWN';
+    if (status !== 'RUNNING' || Date.now() > deadline) {
+      say(
+        `  ${status}: ${task?.ApproximateNumberOfMessagesMoved ?? 0} of ` +
+          `${task?.ApproximateNumberOfMessagesToMove ?? '?'} moved${task?.FailureReason ? ` (${task.FailureReason})` : ''}`,
+      );
+      if (status === 'FAILED') throw new Error(task?.FailureReason ?? 'the move task failed');
+      return;
+    }
+    await sleep(2_000);
+  }
+};
+
+/** Every queue asked for, each on its own: one that fails (a move task already running) stops no other. */
 const redriveCloud = async (options: Options) => {
   const { queues, sqs } = await cloudQueues(options);
+  const failed: string[] = [];
   try {
     for (const queue of queues) {
       if (!queue.queueUrl) {
@@ -295,45 +333,28 @@ const redriveCloud = async (options: Options) => {
         say(PIPE_EXPLANATION);
         continue;
       }
-      const count = Number(await attribute(sqs, queue.deadLetterQueueUrl, 'ApproximateNumberOfMessages'));
-      if (count === 0) {
-        say(`${queue.name}: no messages in its dead-letter queue`);
-        continue;
-      }
-      const sourceArn = await attribute(sqs, queue.deadLetterQueueUrl, 'QueueArn');
-      // The destination is named: the queue also gets the events EventBridge failed to deliver to it,
-      // which have no SQS source queue to go back to.
-      const destinationArn = await attribute(sqs, queue.queueUrl, 'QueueArn');
-      const { TaskHandle } = await sqs.send(
-        new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
-      );
-      say(`${queue.name}: moving about ${count} messages back to its queue (task ${TaskHandle ?? '?'})`);
-      const deadline = Date.now() + options.waitMs;
-      for (;;) {
-        const { Results } = await sqs.send(
-          new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }),
-        );
-        const task = Results?.[0];
-        const status = task?.Status ?? 'UNKNOWN';
-        if (status !== 'RUNNING' || Date.now() > deadline) {
-          say(
-            `  ${status}: ${task?.ApproximateNumberOfMessagesMoved ?? 0} of ` +
-              `${task?.ApproximateNumberOfMessagesToMove ?? '?'} moved${task?.FailureReason ? ` (${task.FailureReason})` : ''}`,
-          );
-          break;
-        }
-        await sleep(2_000);
+      try {
+        await moveBack(sqs, { ...queue, queueUrl: queue.queueUrl }, options.waitMs);
+      } catch (error) {
+        failed.push(queue.name);
+        say(`${queue.name}: not redriven: ${errorMessage(error)}`);
       }
     }
   } finally {
     sqs.destroy();
   }
+  if (failed.length > 0) {
+    say(`Not redriven: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 };
 
-const main = async () => {
+/** The command with its arguments (as after `npm run dlq --`); its lines go to `output`. */
+export const dlq = async (args: string[], output?: (line?: string) => void) => {
+  if (output) say = output;
   let options: Options;
   try {
-    options = parse();
+    options = parse(args);
   } catch (error) {
     process.stderr.write(`dlq: ${errorMessage(error)}\n${usage}\n`);
     process.exitCode = 2;
@@ -348,4 +369,4 @@ const main = async () => {
   }
 };
 
-await main();
+if (import.meta.main) await dlq(process.argv.slice(2));

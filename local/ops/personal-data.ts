@@ -42,9 +42,8 @@ const eraseExpired = async (args: string[]) => {
       tables: target.tables,
       paths: localPaths(dataDir),
       jwksFile,
+      keyService: await localKeyService(dataDir),
     });
-    const { provideKeyService } = await import('../../functions/shared/personal-data/key-service.js');
-    provideKeyService(await localKeyService(dataDir));
     const { eraseExpiredRegistrations } = await import('../../functions/shared/personal-data/retention.js');
     say(
       `Erasing the registrations of conferences past their retention on ${today}, in ${target.description}`,

@@ -53,6 +53,56 @@ describe('LearningCities stack (dev)', () => {
       ]);
     });
 
+    it('keeps tips, guards and idempotency records in a stream-state table, retained and restorable', () => {
+      const state = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.eventStore.stateTable)];
+      expect(state?.Properties).toMatchObject({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+      expect(state?.Properties.StreamSpecification).toBeUndefined();
+      expect(state?.DeletionPolicy).toBe('Retain');
+    });
+
+    it('lets no function update or delete an event item; writers append and change only the stream state', () => {
+      const events = arnOf(stack.eventStore.table);
+      const state = arnOf(stack.eventStore.stateTable);
+      const functions = [
+        ...routes.map((route) => [route.writes, stack.httpApi.functions.get(route.name)] as const),
+        ...rules.map(
+          (rule) => [rule.writesEvents, stack.consumers.consumers.get(rule.name)?.function] as const,
+        ),
+      ];
+      for (const [writes, fn] of functions) {
+        if (!fn?.role) throw new Error('a function without a role');
+        const role = logicalId(fn.role);
+        const onEvents = actionsOn(template, role, events);
+        expect(onEvents).not.toContain('dynamodb:UpdateItem');
+        expect(onEvents).not.toContain('dynamodb:DeleteItem');
+        expect(onEvents).not.toContain('dynamodb:BatchWriteItem');
+        const onState = actionsOn(template, role, state);
+        expect(onState).toEqual(expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:GetItem']));
+        if (writes) {
+          expect(onEvents).toEqual(
+            expect.arrayContaining(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem']),
+          );
+          expect(onState).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+        } else {
+          expect(onState).not.toContain('dynamodb:UpdateItem');
+        }
+        const variables =
+          template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties.Environment.Variables;
+        expect(variables).toMatchObject({
+          STREAM_STATE_TABLE: { Ref: logicalId(stack.eventStore.stateTable) },
+        });
+      }
+    });
+
     it('is retained when the stack is deleted or the table replaced', () => {
       const events = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.eventStore.table)];
       expect(events?.DeletionPolicy).toBe('Retain');
@@ -150,7 +200,6 @@ describe('LearningCities stack (dev)', () => {
         expect(properties?.Environment.Variables).toMatchObject({
           EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
           READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
-          AUTH_MODE: 'cognito',
           USER_POOL_ID: { Ref: logicalId(stack.auth.userPool) },
           USER_POOL_CLIENT_ID: { Ref: logicalId(stack.auth.client) },
         });

@@ -12,7 +12,7 @@ import {
   type EventStore,
   type Guard,
 } from '../../functions/shared/event-store/event-store.js';
-import { provideKeyService } from '../../functions/shared/personal-data/key-service.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables } from '../../local/create-tables.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   client = new DynamoDBClient(localClientConfig(inject('dynamoDbEndpoint')));
   const names = await createTables(client, { prefix: `es${randomUUID().slice(0, 8)}` });
   eventsTable = names.Events as string;
-  provideKeyService(await localKeyService(await mkdtemp(join(tmpdir(), 'event-store-keys-'))));
+  supplyAdapters({ keyService: await localKeyService(await mkdtemp(join(tmpdir(), 'event-store-keys-'))) });
   store = storeWithCodec(client, {
     events: eventsTable,
     streamState: names.StreamState as string,

@@ -59,7 +59,7 @@ describe('matchesPattern', () => {
     expect(matchesPattern({ a: ['x'] }, ['x'])).toBe(false);
   });
 
-  it("applies the pipe's filter to Lambda-shaped stream records: inserted event items only", () => {
+  it("applies the pipe's filter to Lambda-shaped stream records: event items by their new image", () => {
     const record = (eventName: string, kind: string) => ({
       eventName,
       dynamodb: { Keys: { pk: { S: 'x' } }, NewImage: { pk: { S: 'x' }, kind: { S: kind } } },
@@ -67,8 +67,11 @@ describe('matchesPattern', () => {
     expect(matchesPattern(pipeDefinition.filterPattern, record('INSERT', 'event'))).toBe(true);
     expect(matchesPattern(pipeDefinition.filterPattern, record('INSERT', 'guard'))).toBe(false);
     expect(matchesPattern(pipeDefinition.filterPattern, record('INSERT', 'idempotency'))).toBe(false);
-    expect(matchesPattern(pipeDefinition.filterPattern, record('MODIFY', 'event'))).toBe(false);
-    expect(matchesPattern(pipeDefinition.filterPattern, record('REMOVE', 'event'))).toBe(false);
+    expect(matchesPattern(pipeDefinition.filterPattern, record('MODIFY', 'guard'))).toBe(false);
+    // A deletion has no new image (the stream carries NEW_IMAGE only).
+    expect(
+      matchesPattern(pipeDefinition.filterPattern, { eventName: 'REMOVE', dynamodb: { Keys: {} } }),
+    ).toBe(false);
     expect(matchesPattern(pipeDefinition.filterPattern, { eventName: 'INSERT', dynamodb: {} })).toBe(false);
   });
 

@@ -53,10 +53,20 @@ describe('startLocalStack', () => {
     expect(process.env.EVENTS_TABLE).toBe(stack.tables.events);
     expect(process.env.READ_MODELS_TABLE).toBe(stack.tables.readModels);
     expect(process.env.DYNAMODB_ENDPOINT).toBe(stack.dynamoDbEndpoint);
-    expect(process.env.AUTH_MODE).toBe('local');
-    expect(process.env.LOCAL_JWKS_FILE).toBe(join(dataDir, 'auth', 'jwks.json'));
-    expect(process.env.OUTBOX_DIR).toBe(join(dataDir, 'outbox'));
     expect(await stack.organizerToken()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it("gives the handlers the local issuer's verifier: its token is an organizer's, another is refused", async () => {
+    const create = (token: string) =>
+      fetch(`${stack.apiUrl}/conferences`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect((await create(await stack.organizerToken())).status).toBe(400); // past auth, to validation
+    expect((await create(await stack.organizerToken([]))).status).toBe(403);
+    const [header, payload] = (await stack.organizerToken()).split('.');
+    expect((await create(`${header}.${payload}.${'A'.repeat(342)}`)).status).toBe(401);
   });
 
   it('carries a stored event through the pipeline; settled() waits for it', async () => {

@@ -8,14 +8,10 @@ import type { DynamoDBRecord, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import type { RuleDefinition } from '../../infra/definitions/rules.js';
-import { readDeadLetters } from '../../local/dead-letters.js';
+import { PIPE_DEAD_LETTER_QUEUE, readDeadLetters } from '../../local/dead-letters.js';
 import { type BusEvent, startEventBus } from '../../local/event-bus.js';
 import { silentLogger } from '../../local/log.js';
-import {
-  PIPE_DEAD_LETTER_QUEUE,
-  type StreamPollerOptions,
-  startStreamPoller,
-} from '../../local/stream-poller.js';
+import { type StreamPollerOptions, startStreamPoller } from '../../local/stream-poller.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { testRule as rule } from '../support/bus-events.js';
 import { createTestTables, type TestTables } from '../support/tables.js';

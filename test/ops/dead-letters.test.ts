@@ -11,11 +11,17 @@ import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVENT_SOURCE, type RuleDefinition } from '../../infra/definitions/rules.js';
 import { localClientConfig } from '../../local/aws-config.js';
-import { appendDeadLetter, readDeadLetters } from '../../local/dead-letters.js';
+import {
+  appendDeadLetter,
+  handoverState,
+  PIPE_DEAD_LETTER_QUEUE,
+  pendingHandovers,
+  readDeadLetters,
+  redriveFolder,
+} from '../../local/dead-letters.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
-import { handoverState, pendingHandovers, redriveFolder, redriveLocal } from '../../local/redrive.js';
-import { PIPE_DEAD_LETTER_QUEUE } from '../../local/stream-poller.js';
+import { redriveLocal } from '../../local/redrive.js';
 import { iclc2015 } from '../domain/fixtures.js';
 
 /**

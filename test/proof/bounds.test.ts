@@ -26,7 +26,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { DECIDE_ATTEMPTS } from '../../functions/shared/commands/pipeline.js';
 import { EventStore } from '../../functions/shared/event-store/event-store.js';
-import { SDK_ATTEMPTS } from '../../functions/shared/resilience/aws-clients.js';
+import { REQUEST_TIMEOUT_MS, SDK_ATTEMPTS } from '../../functions/shared/resilience/aws-clients.js';
 import { RETRY_LIMITS } from '../../functions/shared/resilience/policy.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
@@ -38,7 +38,7 @@ import { expectProblem, type Harness, invoke, prepareProofEnvironment, routeName
 /** The time the function has left when invoked: its budget is this less the reserve for answering. */
 const REMAINING_MS = 4_000;
 
-type Fault = 'hang' | 'throttle' | 'throttle-every-other' | 'stream-conflict';
+type Fault = 'hang' | 'hang-once' | 'throttle' | 'throttle-every-other' | 'stream-conflict';
 
 /** DynamoDB Local behind a proxy: each operation passes, or meets its planned fault. */
 const proxy = {
@@ -62,7 +62,7 @@ const startProxy = async (upstream: string) => {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     proxy.requests.set(operation, (proxy.requests.get(operation) ?? 0) + 1);
     const fault = proxy.faults.get(operation) ?? proxy.faults.get('*');
-    if (fault === 'hang') {
+    if (fault === 'hang' || (fault === 'hang-once' && (proxy.requests.get(operation) ?? 0) === 1)) {
       req.resume();
       proxy.held.push(res); // never answered: the socket hangs until the client gives up
       return;
@@ -133,17 +133,23 @@ const mockBatchGet = (batchGet: (input: { RequestItems?: Record<string, unknown>
   return mock;
 };
 
-/** A Lambda context with REMAINING_MS left, counting down as the real one does. */
-const shortContext = (name: string): Context => {
-  const deadline = Date.now() + REMAINING_MS;
+/** A Lambda context with REMAINING_MS (or `remaining`) left, counting down as the real one does. */
+const shortContext = (name: string, remaining = REMAINING_MS): Context => {
+  const deadline = Date.now() + remaining;
   return { ...lambdaContext(name), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
 };
 
-const call = async (name: string, params: Record<string, string>, body?: unknown, key?: string) => {
+const call = async (
+  name: string,
+  params: Record<string, string>,
+  body?: unknown,
+  key?: string,
+  remaining = REMAINING_MS,
+) => {
   const started = performance.now();
   const handler = http[name] as Handler;
   const route = routeNamed(name);
-  const answer = await invoke((event) => handler(event, shortContext(name)), route, params, {
+  const answer = await invoke((event) => handler(event, shortContext(name, remaining)), route, params, {
     body,
     headers: {
       authorization: `Bearer ${harness.organizerToken}`,
@@ -241,6 +247,20 @@ describe('a hung socket', () => {
     expect(retried.status, retried.text).toBe(201);
     expect(await eventCount()).toBe(before + 1);
     expect(await store.load(registrationStreamId(String(retried.json.registrationId)))).toHaveLength(1);
+  });
+
+  it('once, with time to spare: the request timeout cuts it, the SDK tries again, stored once', async () => {
+    const conferenceId = await newConference();
+    const before = await eventCount();
+    proxy.faults.set('TransactWriteItems', 'hang-once');
+    proxy.requests.clear();
+    const answer = await call('RegisterDelegate', { conferenceId }, registration(), undefined, 20_000);
+    expect(answer.status, answer.text).toBe(201);
+    expect(proxy.requests.get('TransactWriteItems')).toBe(2);
+    // Cut by the request timeout (3 s), not by the deadline of the budget (18.5 s away).
+    expect(answer.elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS);
+    expect(answer.elapsed).toBeLessThan(20_000 - RETRY_LIMITS.reserveMs);
+    expect(await eventCount()).toBe(before + 1);
   });
 
   it('under every request: 503 before the time is up', async () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { provideKeyService } from '../../functions/shared/personal-data/key-service.js';
 import { routes } from '../../infra/definitions/routes.js';
+import { supplyLocalAdapters } from '../../local/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
+import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { createTestTables, type TestTables } from './tables.js';
 
 export type Handler = (
@@ -27,7 +27,7 @@ export interface HandlerEnvironment {
   tables: TestTables;
   /** A temporary directory holding the local signing key (and the outbox). */
   dataDir: string;
-  /** OUTBOX_DIR: where the notifier writes its emails. */
+  /** Where the notifier writes its emails (the local outbox adapter's folder). */
   outbox: string;
   /** A bearer token of the organizers' group. */
   organizerToken: string;
@@ -38,8 +38,9 @@ export interface HandlerEnvironment {
 }
 
 /**
- * Own tables in the run's DynamoDB Local, a local signing key in a temporary directory, and the
- * environment the handler modules read once when first used: call this before importing any of them
+ * Own tables in the run's DynamoDB Local, a local signing key in a temporary directory, the local adapters
+ * (local/adapters.ts) and the environment the handler modules read once when first used: call this before
+ * importing any of them
  * (importHandler, importRouteHandlers, or any module of functions/ that reads its configuration).
  */
 export const prepareHandlerEnvironment = async (
@@ -51,6 +52,7 @@ export const prepareHandlerEnvironment = async (
   const key = await loadSigningKey(dataDir);
   const outbox = join(dataDir, 'outbox');
   await mkdir(outbox, { recursive: true });
+  supplyLocalAdapters({ jwksFile: key.jwksFile, outbox, keyService: await localKeyService(dataDir) });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,
@@ -60,15 +62,9 @@ export const prepareHandlerEnvironment = async (
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AUTH_MODE: 'local',
-    LOCAL_JWKS_FILE: key.jwksFile,
-    LOCAL_ISSUER,
-    LOCAL_AUDIENCE,
-    OUTBOX_DIR: outbox,
     ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
     ...options.env,
   });
-  provideKeyService(await localKeyService(dataDir));
   return {
     tables,
     dataDir,

@@ -6,11 +6,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
-import {
-  type KeyService,
-  keyService,
-  provideKeyService,
-} from '../../functions/shared/personal-data/key-service.js';
+import { type KeyService, keyService } from '../../functions/shared/personal-data/key-service.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
 
 /**
@@ -27,7 +24,7 @@ const testKeyService = (): KeyService => {
       decryptDataKey: async (wrapped, context) => (await local).decryptDataKey(wrapped, context),
       mac: async (message) => (await local).mac(message),
     };
-    provideKeyService(service);
+    supplyAdapters({ keyService: service });
     return service;
   }
 };
@@ -57,5 +54,5 @@ export const testEmailKey = (email: string): string =>
 
 /** Provides a local key service (master key in a temporary folder) to the handlers a test imports. */
 export const provideTestKeyService = async (): Promise<void> => {
-  provideKeyService(await localKeyService(mkdtempSync(join(tmpdir(), 'test-keys-'))));
+  supplyAdapters({ keyService: await localKeyService(mkdtempSync(join(tmpdir(), 'test-keys-'))) });
 };

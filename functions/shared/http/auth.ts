@@ -1,10 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Registration } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import { env } from '../../../infra/definitions/tables.js';
+import { adapter, type TokenVerifier } from '../runtime/adapters.js';
 import { forbidden, unauthorized } from './errors.js';
 
 export const ORGANIZERS_GROUP = 'organizers';
@@ -14,33 +13,22 @@ export type Principal =
   | { kind: 'organizer'; subject: string }
   | { kind: 'manage-token'; token: string };
 
-interface Verifier {
-  verify(token: string): Promise<JwtPayload>;
-}
+let verifier: TokenVerifier | undefined;
 
-let verifier: Verifier | undefined;
-
-/** Cognito in the cloud; locally the issuer whose public keys `npm start` keeps in DATA_DIR. */
-const createVerifier = (): Verifier => {
-  if (process.env[env.authMode] === 'local') {
-    const issuer = process.env[env.localIssuer] ?? '';
-    const local = JwtRsaVerifier.create({ issuer, audience: process.env[env.localAudience] ?? null });
-    local.cacheJwks(JSON.parse(readFileSync(process.env[env.localJwksFile] ?? '', 'utf8')));
-    return local;
-  }
-  return CognitoJwtVerifier.create({
+/** Cognito's user pool in the cloud; the local runtime supplies its own issuer's verifier. */
+const cognitoVerifier = (): TokenVerifier =>
+  CognitoJwtVerifier.create({
     userPoolId: process.env[env.userPoolId] ?? '',
     clientId: process.env[env.userPoolClientId] ?? null,
     tokenUse: null,
   });
-};
 
 const verifyOrganizer = async (authorization: string): Promise<Principal> => {
   const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
   if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0)
     throw unauthorized('The Authorization header must be "Bearer <token>"');
-  verifier ??= createVerifier();
-  let payload: JwtPayload;
+  verifier ??= adapter('tokenVerifier', cognitoVerifier);
+  let payload: Record<string, unknown>;
   try {
     payload = await verifier.verify(token);
   } catch {

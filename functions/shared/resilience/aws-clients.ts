@@ -61,5 +61,7 @@ export const awsClientSettings = () => ({
   requestHandler: new BudgetedHttpHandler({
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // Without it the handler only warns when the request timeout passes, and a hung socket hangs on.
+    throwOnRequestTimeout: true,
   }),
 });

@@ -1,0 +1,107 @@
+import type { DelegateCategory } from '../../../domain/registration/events.js';
+import { countryName } from './country-names.js';
+import { type DocumentFonts, fittingSize, type Pdf, qrCodePng, renderPdf } from './pdf.js';
+
+export interface Badge {
+  registrationId: string;
+  givenName: string;
+  familyName: string;
+  organization?: string;
+  country: string;
+  category: DelegateCategory;
+  checkInCode: string;
+}
+
+export interface BadgeConference {
+  name: string;
+  acronym: string;
+  city: string;
+  startDate: string;
+  endDate: string;
+}
+
+const categoryLabels: Record<DelegateCategory, string> = {
+  'political-leader': 'Political leader',
+  mayor: 'Mayor',
+  'education-executive': 'Education executive',
+  'civil-society': 'Civil society',
+  academic: 'Academic',
+  'private-sector': 'Private sector',
+  'international-organization': 'International organization',
+  media: 'Media',
+  other: 'Delegate',
+};
+
+/** A6 landscape, the size of common badge holders: one badge per page. */
+const PAGE: [number, number] = [419.53, 297.64];
+const MARGIN = 22;
+const QR_SIZE = 112;
+
+const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) => {
+  // No page margin: every position is set here, and text near the edge must not flow onto a new page.
+  pdf.addPage({ size: PAGE, margin: 0 });
+  const width = PAGE[0] - 2 * MARGIN;
+  const textWidth = width - QR_SIZE - 12;
+  pdf.rect(0, 0, PAGE[0], 46).fill('#1f4e79');
+  pdf
+    .fill('#ffffff')
+    .font('bold')
+    .fontSize(fittingSize(pdf, 'bold', conference.name, width, 12))
+    .text(conference.name, MARGIN, 12, { width, lineBreak: false });
+  pdf
+    .font('regular')
+    .fontSize(9)
+    .text(
+      `${conference.acronym} · ${conference.city} · ${conference.startDate} – ${conference.endDate}`,
+      MARGIN,
+      29,
+      {
+        width,
+        lineBreak: false,
+      },
+    );
+
+  pdf.fill('#000000');
+  let y = 70;
+  const line = (text: string, font: string, max: number, gap: number) => {
+    const size = fittingSize(pdf, font, text, textWidth, max);
+    pdf.font(font).fontSize(size).text(text, MARGIN, y, { width: textWidth, lineBreak: false });
+    y += size + gap;
+  };
+  line(badge.givenName, 'bold', 30, 6);
+  line(badge.familyName, 'bold', 22, 14);
+  if (badge.organization) line(badge.organization, 'regular', 13, 6);
+  line(countryName(badge.country), 'regular', 13, 6);
+
+  pdf.rect(0, PAGE[1] - 34, PAGE[0], 34).fill('#e8eef5');
+  pdf
+    .fill('#1f4e79')
+    .font('bold')
+    .fontSize(14)
+    .text(categoryLabels[badge.category].toUpperCase(), MARGIN, PAGE[1] - 24, {
+      width: textWidth,
+      lineBreak: false,
+    });
+
+  const qrX = PAGE[0] - MARGIN - QR_SIZE;
+  const qrY = 62;
+  pdf.image(await qrCodePng(badge.checkInCode), qrX, qrY, { width: QR_SIZE, height: QR_SIZE });
+  pdf
+    .fill('#000000')
+    .font('regular')
+    .fontSize(fittingSize(pdf, 'regular', badge.checkInCode, QR_SIZE, 8, 4))
+    .text(badge.checkInCode, qrX, qrY + QR_SIZE + 2, { width: QR_SIZE, align: 'center', lineBreak: false });
+};
+
+/** Badges of seat holders, one A6 page each, with the check-in code as a QR code and as text. */
+export const badgesPdf = (conference: BadgeConference, badges: readonly Badge[], fonts: DocumentFonts) =>
+  renderPdf({ size: PAGE, margin: MARGIN, title: `Badges: ${conference.name}`, fonts }, async (pdf) => {
+    for (const badge of badges) await drawBadge(pdf, conference, badge);
+    if (badges.length === 0) {
+      pdf.addPage();
+      pdf
+        .font('regular')
+        .fontSize(14)
+        .text('No seat holder matches the filters.', MARGIN, MARGIN * 3);
+    }
+  });

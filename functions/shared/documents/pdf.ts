@@ -1,0 +1,49 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+
+/** The TrueType fonts a document embeds (subsets of them): DejaVu covers Latin, Greek and Cyrillic. */
+export interface DocumentFonts {
+  regular: Buffer;
+  bold: Buffer;
+}
+
+export type Pdf = PDFKit.PDFDocument;
+
+/** Writes a PDF with pdfkit and returns its bytes. Starts with the regular font, never pdfkit's built-in AFM ones. */
+export const renderPdf = async (
+  options: { size: [number, number] | string; margin: number; title: string; fonts: DocumentFonts },
+  draw: (pdf: Pdf) => Promise<void> | void,
+): Promise<Buffer> => {
+  const pdf = new PDFDocument({
+    size: options.size,
+    margin: options.margin,
+    autoFirstPage: false,
+    // pdfkit takes a font file's bytes here too (its types say only a path); without it, it loads Helvetica from disk.
+    font: options.fonts.regular as unknown as string,
+    info: { Title: options.title, Creator: 'Learning Cities conference backend' },
+    pdfVersion: '1.7',
+  });
+  pdf.registerFont('regular', options.fonts.regular);
+  pdf.registerFont('bold', options.fonts.bold);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  await draw(pdf);
+  pdf.end();
+  return done;
+};
+
+/** A QR code as a PNG, large enough to scan from print (error correction M, quiet zone of 4 modules). */
+export const qrCodePng = (text: string): Promise<Buffer> =>
+  QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+
+/** The largest font size up to `max` at which `text` fits `width` on one line. */
+export const fittingSize = (pdf: Pdf, font: string, text: string, width: number, max: number, min = 6) => {
+  pdf.font(font);
+  for (let size = max; size > min; size -= 0.5)
+    if (pdf.fontSize(size).widthOfString(text) <= width) return size;
+  return min;
+};

@@ -1,0 +1,39 @@
+/**
+ * The adapters a runtime around the handlers may supply instead of the cloud's. In Lambda nothing is
+ * supplied: the handlers build Cognito's verifier and the SES/SNS channels themselves. The local runtime
+ * supplies its own (local/adapters.ts) before it loads a handler, so no Lambda bundle holds local-only code.
+ */
+
+import type { KeyService } from '../personal-data/key-service-port.js';
+
+/** Verifies an organizer's bearer token; resolves to its claims, rejects an invalid token. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Record<string, unknown>>;
+}
+
+/** Where notifications go. */
+export interface NotificationChannels {
+  sendEmail(eventId: string, message: Buffer): Promise<void>;
+  publishAgendaChange(change: Record<string, unknown>): Promise<void>;
+}
+
+export interface Adapters {
+  tokenVerifier: TokenVerifier;
+  notificationChannels: NotificationChannels;
+  /** The keys of personal data: KMS in the cloud (functions/shared/personal-data/key-service.ts). */
+  keyService: KeyService;
+}
+
+const supplied: Partial<Adapters> = {};
+
+/** Called by a runtime before it loads any handler. */
+export const supplyAdapters = (adapters: Partial<Adapters>): void => {
+  Object.assign(supplied, adapters);
+};
+
+/** Whether a runtime supplied this adapter. */
+export const isSupplied = (name: keyof Adapters): boolean => supplied[name] !== undefined;
+
+/** The supplied adapter, or the cloud's one made by `cloud` (once per execution environment, by the caller). */
+export const adapter = <K extends keyof Adapters>(name: K, cloud: () => Adapters[K]): Adapters[K] =>
+  supplied[name] ?? cloud();

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptionsOf } from '../../bench/bundles.js';
+import { bundlingOptions, repoRoot } from '../../infra/constructs/lambda-function.js';
+import { pipeDefinition } from '../../infra/definitions/pipe.js';
+import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
+
+/**
+ * Every Lambda function bundled as infra bundles it (the options of infra/constructs/lambda-function.ts, as
+ * bench/bundles.ts turns them into esbuild's): no module of local/ is inside, nor the local adapters'
+ * traces (the outbox's agenda-changes.jsonl, the environment variables that once chose them).
+ */
+
+const functions = [
+  ...routes.map((route) => ({ name: route.name, entry: route.entry })),
+  ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer })),
+  { name: 'PipeEnrichment', entry: pipeDefinition.enrichment },
+];
+
+const localOnly = [
+  'agenda-changes.jsonl',
+  'OUTBOX_DIR',
+  'LOCAL_JWKS_FILE',
+  'AUTH_MODE',
+  'DATA_DIR',
+  '.local/',
+];
+
+describe('Lambda bundles', () => {
+  it.each(functions)(
+    '$name holds no local-only code',
+    async ({ entry }) => {
+      const result = await build({
+        ...esbuildOptionsOf(bundlingOptions, resolve(repoRoot, '.bundle-check', 'index.mjs')),
+        entryPoints: [resolve(repoRoot, entry)],
+        absWorkingDir: repoRoot,
+        write: false,
+      });
+      const inputs = Object.keys((result.metafile as Metafile).inputs);
+      expect(inputs.some((input) => input.startsWith('functions/'))).toBe(true); // the paths are the repository's
+      expect(inputs.filter((input) => input.startsWith('local/'))).toEqual([]);
+      const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '';
+      expect(code.length).toBeGreaterThan(0);
+      expect(localOnly.filter((marker) => code.includes(marker))).toEqual([]);
+    },
+    60_000,
+  );
+});
