@@ -113,7 +113,14 @@ export const registrationEvents = {
   }),
 };
 
-/** Event types whose data carries a personal part, and the version of its field set (bound into the AAD). */
+/** The events that begin a registration: its data key is made when one of them is written. */
+export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 'DelegateWaitlisted'];
+
+/**
+ * Event types whose data carries a personal part (`personal`, with the `registrationId` whose key seals
+ * it), and the version of its field set (bound into the AAD). Another event of a registration with
+ * personal fields (details changed, a visa letter request) is listed here and sealed under the same key.
+ */
 export const personalFieldSets: Partial<Record<keyof typeof registrationEvents, number>> = {
   DelegateRegistered: 1,
   DelegateWaitlisted: 1,

@@ -6,6 +6,7 @@ import {
   type PersonalPart,
   personalDataErased,
   personalFieldSets,
+  registrationBeginnings,
 } from '../../../domain/registration/events.js';
 import type { DataKeys } from './data-keys.js';
 import { PersonalDataUnavailableError } from './errors.js';
@@ -46,7 +47,7 @@ export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }
     if (fieldSet === undefined || !isOpenedPersonal(data.personal)) return { stored: envelope, writes: [] };
     const writes: TransactWriteItem[] = [];
     let key: Buffer;
-    if (envelope.version === 1) {
+    if (registrationBeginnings.includes(envelope.type)) {
       const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt);
       key = created.key;
       writes.push(created.write);
