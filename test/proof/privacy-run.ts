@@ -3,7 +3,7 @@
  * writes docs/privacy.md) and test/proof/privacy.test.ts. It runs the local stack in this process, so it
  * sees every bus event (the enrichment's output, exactly what the poller publishes) and every log line.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -291,6 +291,22 @@ export const runPrivacyProof = async (options: {
         hits: await searchFiles(outbox, markers),
       });
     };
+
+    // No published event (nor a dead letter, nor a log line) carries a secret or its hash (CONTRACT 4.1).
+    const secrets = delegates.flatMap((d) => {
+      const token = String(d.manageToken);
+      return [token, createHash('sha256').update(token).digest('hex')];
+    });
+    const secretHits = [
+      ...searchTexts(busEvents, secrets),
+      ...searchTexts([['logs', output.text()]], secrets),
+      ...(await searchFiles(live.paths.dataDir, secrets, ['outbox', 'dynamodb'])),
+    ];
+    check(
+      'no bus event, dead letter, file or log line holds a manage token or its hash',
+      secretHits.length === 0,
+      `${secrets.length / 2} tokens and their SHA-256 searched in ${busEvents.length} bus events, the logs and DATA_DIR; ${secretHits.length} hits`,
+    );
 
     say('Searching every store before erasure');
     await searchEverything('before erasure');
