@@ -3,6 +3,7 @@ import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conferenceStreamId } from '../../domain/conference/decider.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import { invoke, routeNamed } from '../proof/harness.js';
@@ -74,25 +75,27 @@ describe('a data key missing for a registration that is not erased', () => {
   });
 
   it('is a failed record for the Notifier (SQS delivers it again), never an email-less success', async () => {
-    const { registrationId } = await registrationWithoutKey();
+    const { conferenceId, registrationId } = await registrationWithoutKey();
     const { dataKeys } = await import('../../functions/shared/personal-data/personal-data.js');
     dataKeys().forget(registrationId);
     const [registered] = await storeWithCodec(environment.tables.client, environment.tables).load(
       registrationStreamId(registrationId),
     );
-    if (!registered) throw new Error('no event');
+    const [created] = await storeWithCodec(environment.tables.client, environment.tables).load(
+      conferenceStreamId(conferenceId),
+    );
+    if (!registered || !created) throw new Error('no event');
+    const record = (envelope: typeof registered, id: string) =>
+      sqsRecord(envelope, id, {
+        queue: 'Notifier',
+        busEventId: `bus-${id}`,
+        receiptHandle: id,
+        senderId: 'test',
+        sentAt: 0,
+      });
+    // With an event the Notifier handles fine in the same batch: only the registration's is handed back.
     const response = await notifier(
-      {
-        Records: [
-          sqsRecord(registered, 'm1', {
-            queue: 'Notifier',
-            busEventId: 'bus-m1',
-            receiptHandle: 'm1',
-            senderId: 'test',
-            sentAt: 0,
-          }),
-        ],
-      },
+      { Records: [record(created, 'ok'), record(registered, 'm1')] },
       lambdaContext('Notifier'),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
