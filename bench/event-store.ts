@@ -15,7 +15,12 @@ import { EventStore as CastoreEventStore, EventType } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter } from '@castore/event-storage-adapter-dynamodb';
 import { conferenceDecider, conferenceStreamId } from '../domain/conference/decider.js';
 import { routes } from '../infra/definitions/routes.js';
-import { eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
@@ -167,10 +172,11 @@ const main = () =>
     const rawTables = await createTables(client, { prefix: 'bench-raw-', definitions: [eventsTable] });
     const castoreTable = 'bench-castore-Events';
     await createCastoreTable(client, castoreTable);
-    handlerEnvironment(dynamo.endpoint, {
+    await handlerEnvironment(dynamo.endpoint, {
       events: ours[eventsTable.id] ?? '',
       streamState: ours[streamStateTable.id] ?? '',
       readModels: ours[readModelsTable.id] ?? '',
+      dataKeys: ours[dataKeysTable.id] ?? '',
     });
     const { dynamoDb } = await import('../functions/shared/runtime/config.js');
     const { eventStore } = await import('../functions/shared/event-store/stores.js');

@@ -20,9 +20,15 @@ import { registrationGuards } from '../domain/registration/invariants.js';
 import type { StreamRef } from '../functions/shared/commands/streams.js';
 import type { Guard } from '../functions/shared/event-store/event-store.js';
 import { routes } from '../infra/definitions/routes.js';
-import { eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../infra/definitions/tables.js';
 import { supplyLocalAdapters } from '../local/adapters.js';
 import { createTables } from '../local/create-tables.js';
+import { localKeyService } from '../local/personal-data-keys.js';
 import { loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
@@ -70,16 +76,22 @@ const main = () =>
       const client = benchClient(dynamo.endpoint);
       const names = await createTables(client, { prefix: 'bench-trips-' });
       client.destroy();
-      handlerEnvironment(dynamo.endpoint, {
+      await handlerEnvironment(dynamo.endpoint, {
         events: names[eventsTable.id] ?? '',
         streamState: names[streamStateTable.id] ?? '',
         readModels: names[readModelsTable.id] ?? '',
+        dataKeys: names[dataKeysTable.id] ?? '',
       });
       const key = await loadSigningKey(dataDir);
-      supplyLocalAdapters({ jwksFile: key.jwksFile, outbox: join(dataDir, 'outbox') });
+      supplyLocalAdapters({
+        jwksFile: key.jwksFile,
+        outbox: join(dataDir, 'outbox'),
+        keyService: await localKeyService(dataDir),
+      });
       const token = await signOrganizerToken({ dataDir });
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
+      const { emailKeys } = await import('../functions/shared/personal-data/personal-data.js');
       const { toStoreGuard } = await import('../functions/shared/commands/command.js');
       const { runCommand } = await import('../functions/shared/commands/pipeline.js');
       const { changeRegistration } = await import('../functions/shared/commands/registrations.js');
@@ -138,17 +150,16 @@ const main = () =>
             registrationId,
             conferenceId,
             delegate: { ...delegate, email: `${registrationId}@example.org` },
+            emailKey: await emailKeys().of(`${registrationId}@example.org`),
             manageTokenHash: 'x'.repeat(64),
             seatAvailable,
             now: new Date().toISOString(),
           },
           registrationDecider.initialState,
         );
-        const guards = registrationGuards(
-          { conferenceId, registrationId, email: `${registrationId}@example.org` },
-          iclc2015.capacity,
-          events,
-        ).map(toStoreGuard);
+        const guards = registrationGuards({ conferenceId, registrationId }, iclc2015.capacity, events).map(
+          toStoreGuard,
+        );
         // A waitlisted one is seeded without its guards (the seats are not full: it is to be promoted).
         await append(conferenceId, registrationStream(registrationId), events, seatAvailable ? guards : []);
         return registrationId;

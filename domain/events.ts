@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type AgendaEvent, agendaEvents } from './agenda/events.js';
 import { type AwardEvent, awardEvents } from './award/events.js';
 import { type ConferenceEvent, conferenceEvents } from './conference/events.js';
-import { type RegistrationEvent, registrationEvents } from './registration/events.js';
+import { type RegistrationEvent, registrationEvents, upcastAdmittedV1 } from './registration/events.js';
 
 /**
  * The catalogue of every event type (CONTRACT section 3) with the schema of its `data`. Events are checked
@@ -19,7 +19,14 @@ export const eventDataSchemas = {
 export type EventType = keyof typeof eventDataSchemas;
 export type DomainEvent = ConferenceEvent | RegistrationEvent | AgendaEvent | AwardEvent;
 
-export const CURRENT_SCHEMA_VERSION = 1;
+/** The schemaVersion an event of each type is written with (1 unless listed). */
+const schemaVersions: Partial<Record<EventType, number>> = {
+  // v2: the personal fields moved into the encrypted `personal` (CONTRACT section 4.1).
+  DelegateRegistered: 2,
+  DelegateWaitlisted: 2,
+};
+
+export const currentSchemaVersion = (type: EventType): number => schemaVersions[type] ?? 1;
 
 export const metadataSchema = z.object({
   correlationId: z.string().min(1),
@@ -45,7 +52,10 @@ export type EventEnvelope<E extends DomainEvent = DomainEvent> = E &
   Omit<z.infer<typeof envelopeBaseSchema>, 'type' | 'data'>;
 
 /** Upcasters: `upcasters[type][fromVersion]` turns data of schemaVersion `fromVersion` into the next one. */
-const upcasters: Partial<Record<EventType, Record<number, (data: unknown) => unknown>>> = {};
+const upcasters: Partial<Record<EventType, Record<number, (data: unknown) => unknown>>> = {
+  DelegateRegistered: { 1: upcastAdmittedV1 },
+  DelegateWaitlisted: { 1: upcastAdmittedV1 },
+};
 
 export class InvalidEventError extends Error {
   constructor(
@@ -65,7 +75,8 @@ export const parseEnvelope = (raw: unknown): EventEnvelope => {
   const envelope = base.data;
   if (!isEventType(envelope.type)) throw new InvalidEventError(`Unknown event type ${envelope.type}`, []);
   let data = envelope.data;
-  for (let version = envelope.metadata.schemaVersion; version < CURRENT_SCHEMA_VERSION; version++) {
+  const current = currentSchemaVersion(envelope.type);
+  for (let version = envelope.metadata.schemaVersion; version < current; version++) {
     const upcast = upcasters[envelope.type]?.[version];
     if (!upcast) throw new InvalidEventError(`No upcaster for ${envelope.type} v${version}`, []);
     data = upcast(data);
@@ -75,7 +86,7 @@ export const parseEnvelope = (raw: unknown): EventEnvelope => {
   return {
     ...envelope,
     data: parsed.data,
-    metadata: { ...envelope.metadata, schemaVersion: CURRENT_SCHEMA_VERSION },
+    metadata: { ...envelope.metadata, schemaVersion: current },
   } as EventEnvelope;
 };
 

@@ -10,7 +10,9 @@ import type { LambdaFunction } from './constructs/lambda-function.js';
 import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
 import { OpsOutputs } from './constructs/ops-outputs.js';
+import { PersonalData } from './constructs/personal-data.js';
 import { ReadModels } from './constructs/read-models.js';
+import { ScheduledJobs } from './constructs/scheduled-jobs.js';
 import type { Stage } from './stage.js';
 
 export interface LearningCitiesStackProps extends StackProps {
@@ -29,12 +31,14 @@ export interface LearningCitiesStackProps extends StackProps {
 export class LearningCitiesStack extends Stack {
   readonly eventStore: EventStore;
   readonly readModels: ReadModels;
+  readonly personalData: PersonalData;
   readonly auth: Auth;
   readonly eventBus: ConferenceEventBus;
   readonly eventPipe: EventPipe;
   readonly httpApi: ConferenceHttpApi;
   readonly notifications: Notifications;
   readonly consumers: Consumers;
+  readonly scheduledJobs: ScheduledJobs;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: LearningCitiesStackProps) {
@@ -42,6 +46,7 @@ export class LearningCitiesStack extends Stack {
     const { stage } = props;
     this.eventStore = new EventStore(this, 'EventStore');
     this.readModels = new ReadModels(this, 'ReadModels', { stage });
+    this.personalData = new PersonalData(this, 'PersonalData', { stage });
     this.auth = new Auth(this, 'Auth', {
       stage,
       ...(props.oAuthCallbackUrls ? { oAuthCallbackUrls: props.oAuthCallbackUrls } : {}),
@@ -57,6 +62,7 @@ export class LearningCitiesStack extends Stack {
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       auth: this.auth,
+      personalData: this.personalData,
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,
@@ -69,6 +75,13 @@ export class LearningCitiesStack extends Stack {
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       notifications: this.notifications,
+      personalData: this.personalData,
+    });
+    this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
+      stage,
+      eventStore: this.eventStore,
+      readModelsTable: this.readModels.table,
+      personalData: this.personalData,
     });
     const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
     this.observability = new Observability(this, 'Observability', {
@@ -78,6 +91,7 @@ export class LearningCitiesStack extends Stack {
         ...this.httpApi.functions,
         ...consumers.map((c): [string, LambdaFunction] => [c.name, c.function]),
         ['EventPipeEnrichment', this.eventPipe.enrichment],
+        ...this.scheduledJobs.functions,
       ]),
       consumers,
       otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
@@ -85,7 +99,9 @@ export class LearningCitiesStack extends Stack {
     });
     new OpsOutputs(this, 'OpsOutputs', {
       eventsTable: this.eventStore.table,
+      streamStateTable: this.eventStore.stateTable,
       readModelsTable: this.readModels.table,
+      dataKeysTable: this.personalData.table,
       bus: this.eventBus.bus,
       archive: this.eventBus.archive,
       pipe: this.eventPipe.pipe,

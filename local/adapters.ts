@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
   type NotificationChannels,
   supplyAdapters,
@@ -30,12 +31,22 @@ const outboxChannels = (outbox: string): NotificationChannels => ({
 });
 
 /**
- * The one place where the local runtime gives the handlers its local-only adapters (instead of Cognito and
- * SES/SNS); call it before any handler is loaded. Nothing in functions/ imports local/, so no Lambda bundle
+ * The one place where the local runtime gives the handlers its local-only adapters (instead of Cognito,
+ * SES/SNS and KMS); call it before any handler is loaded. Nothing in functions/ imports local/, so no Lambda bundle
  * contains this code (test/local/bundles.test.ts greps the bundles).
  */
-export const supplyLocalAdapters = ({ jwksFile, outbox }: { jwksFile: string; outbox: string }): void =>
+export const supplyLocalAdapters = ({
+  jwksFile,
+  outbox,
+  keyService,
+}: {
+  jwksFile: string;
+  outbox: string;
+  /** The stand-in for KMS (local/personal-data-keys.ts: localKeyService). */
+  keyService: KeyService;
+}): void =>
   supplyAdapters({
     tokenVerifier: localTokenVerifier(jwksFile),
     notificationChannels: outboxChannels(outbox),
+    keyService,
   });

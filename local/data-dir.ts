@@ -10,6 +10,8 @@ export const localPaths = (dataDir: string) => ({
   auth: join(dataDir, 'auth'),
   privateKey: join(dataDir, 'auth', 'private-key.json'),
   jwks: join(dataDir, 'auth', 'jwks.json'),
+  /** The local stand-in for the KMS keys of personal data (local/personal-data-keys.ts). */
+  masterKey: join(dataDir, 'keys', 'master-key.json'),
   outbox: join(dataDir, 'outbox'),
   deadLetters: join(dataDir, 'dead-letters'),
   /** Drop folder of `npm run dlq -- redrive`, which the bus takes messages from (local/dead-letters.ts). */

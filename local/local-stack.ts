@@ -1,9 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
-import { env, eventsTable, readModelsTable, streamStateTable } from '../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  env,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../infra/definitions/tables.js';
 import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
@@ -12,6 +19,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './event-bus.js';
 import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
+import { localKeyService } from './personal-data-keys.js';
 import { describePortOwner, isPortFree } from './ports.js';
 import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
@@ -44,7 +52,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; streamState: string; readModels: string };
+  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -71,12 +79,18 @@ export const configureHandlerEnvironment = (values: {
   tables: LocalStack['tables'];
   paths: LocalPaths;
   jwksFile: string;
+  keyService: KeyService;
 }): Record<string, string> => {
-  supplyLocalAdapters({ jwksFile: values.jwksFile, outbox: values.paths.outbox });
+  supplyLocalAdapters({
+    jwksFile: values.jwksFile,
+    outbox: values.paths.outbox,
+    keyService: values.keyService,
+  });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
     [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
+    [env.dataKeysTable]: values.tables.dataKeys,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
     // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
     AWS_REGION: LOCAL_REGION,
@@ -154,10 +168,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       events: names[eventsTable.id] ?? '',
       streamState: names[streamStateTable.id] ?? '',
       readModels: names[readModelsTable.id] ?? '',
+      dataKeys: names[dataKeysTable.id] ?? '',
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
-    const handlerEnvironment = configureHandlerEnvironment({ dynamoDbEndpoint, tables, paths, jwksFile });
+    const handlerEnvironment = configureHandlerEnvironment({
+      dynamoDbEndpoint,
+      tables,
+      paths,
+      jwksFile,
+      keyService: await localKeyService(paths.dataDir),
+    });
 
     const bus = await startEventBus({
       rules: options.rules,

@@ -1,13 +1,16 @@
 /**
  * `npm start`: the whole system on this machine (DynamoDB Local, the HTTP API, the event pipeline).
  * Environment: PORT (3000), DYNAMODB_PORT (8000), DATA_DIR (.local), DEMO (1: load the demo conference
- * into an empty store; 0: start empty). Ctrl-C or SIGTERM stops it all.
+ * into an empty store; 0: start empty), RETENTION (1: erase expired personal data at start and daily;
+ * 0: never). Ctrl-C or SIGTERM stops it all.
  */
 import { relative } from 'node:path';
 import { dataDirFromEnv } from './data-dir.js';
 import { startupDemo } from './demo/start-demo.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
+import { consoleLogger } from './log.js';
 import { watchAncestors } from './parent-watch.js';
+import { startScheduler } from './scheduler.js';
 
 const portFromEnv = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -18,6 +21,9 @@ const portFromEnv = (name: string, fallback: number) => {
   }
   return port;
 };
+
+/** RETENTION=0 leaves the daily erasure of expired personal data off (default on). */
+const retentionFromEnv = () => process.env.RETENTION !== '0';
 
 const shown = (path: string) => {
   const fromHere = relative(process.cwd(), path);
@@ -55,6 +61,7 @@ const main = async () => {
   });
 
   const stopDemo = new AbortController();
+  let stopScheduler = async () => {};
   let stopping = false;
   const shutdown = (reason: string) => {
     if (stopping) {
@@ -65,16 +72,20 @@ const main = async () => {
     stopping = true;
     stopDemo.abort();
     process.stdout.write(`\n${reason}: stopping the local stack...\n`);
-    stack.stop().then(
-      () => {
-        process.stdout.write('Stopped.\n');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    stopScheduler()
+      .then(() => stack.stop())
+      .then(
+        () => {
+          process.stdout.write('Stopped.\n');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(
+            `Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -86,6 +97,11 @@ const main = async () => {
     signal: stopDemo.signal,
   });
   if (!stopping) await printBanner(stack, demoLines);
+  // The daily retention of personal data (the cloud's schedule rule): once now, then every day.
+  if (!stopping && retentionFromEnv()) {
+    const scheduler = startScheduler({ firstRunMs: 1_000, logger: consoleLogger('retention') });
+    stopScheduler = () => scheduler.stop();
+  }
 };
 
 main().catch((error: unknown) => {

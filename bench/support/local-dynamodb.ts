@@ -1,6 +1,11 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localClientConfig, localCredentials } from '../../local/aws-config.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { localKeyService } from '../../local/personal-data-keys.js';
 import { findFreePort } from '../../local/ports.js';
 
 /**
@@ -25,14 +30,17 @@ export const withDynamoDbLocal = async <T>(work: (dynamo: DynamoDbLocal) => Prom
 };
 
 /** The environment the handler modules read (set before importing them), pointing at `endpoint`. */
-export const handlerEnvironment = (
+export const handlerEnvironment = async (
   endpoint: string,
-  tables: { events: string; streamState: string; readModels: string },
+  tables: { events: string; streamState: string; readModels: string; dataKeys: string },
 ) => {
+  // The key service of personal data, as the local stack provides it: a master key in a temporary folder.
+  supplyAdapters({ keyService: await localKeyService(await mkdtemp(join(tmpdir(), 'lc-bench-keys-'))) });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
+    DATA_KEYS_TABLE: tables.dataKeys,
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,

@@ -10,7 +10,7 @@ import { agendaDecider, sessionStreamId } from '../../domain/agenda/decider.js';
 import type { AgendaEvent } from '../../domain/agenda/events.js';
 import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
 import {
-  CURRENT_SCHEMA_VERSION,
+  currentSchemaVersion,
   type DomainEvent,
   type EventEnvelope,
   validateEvent,
@@ -20,7 +20,7 @@ import {
   registrationDecider,
   registrationStreamId,
 } from '../../domain/registration/decider.js';
-import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { carriesPlainPersonalData, type RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
 import { fullJitter } from '../../functions/shared/resilience/policy.js';
 import { conference as iclc2015, sessions } from '../../local/demo/iclc2015.js';
@@ -65,8 +65,13 @@ export const registrationHistory = (target: number, seed = 2015): History => {
         version: index + 1,
         conferenceId,
         occurredAt: times[index] ?? tick(),
-        data: valid.data,
-        metadata: { correlationId: randomUUID(), actor: 'bench', schemaVersion: CURRENT_SCHEMA_VERSION },
+        // Stored as the event store would: the personal part an opaque string (the rebuild never opens it).
+        data: carriesPlainPersonalData(valid) ? { ...valid.data, personal: 'pd1.1.bench' } : valid.data,
+        metadata: {
+          correlationId: randomUUID(),
+          actor: 'bench',
+          schemaVersion: currentSchemaVersion(valid.type),
+        },
       } as EventEnvelope;
     });
 
@@ -110,6 +115,7 @@ export const registrationHistory = (target: number, seed = 2015): History => {
         registrationId,
         conferenceId,
         delegate: (({ consent: _consent, ...delegate }) => delegate)(delegateBody(registrations, 'rebuild')),
+        emailKey: `bench-${registrationId}`,
         manageTokenHash: 'bench',
         seatAvailable,
         now,

@@ -1,7 +1,11 @@
 import type { Decider } from '../shared/decider.js';
 import { ConflictError, type FieldError, InvalidCommandError } from '../shared/errors.js';
 import { minutesOf } from '../shared/values.js';
-import type { ConferenceDetails, ConferenceEvent } from './events.js';
+import {
+  type ConferenceDetails,
+  type ConferenceEvent,
+  DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+} from './events.js';
 
 export type ConferenceCommand = {
   type: 'CreateConference';
@@ -38,9 +42,28 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     if (state.status !== 'none') throw new ConflictError(`Conference ${command.conferenceId} already exists`);
     const errors = ruleViolations(command.details);
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
-    return [{ type: 'ConferenceCreated', data: { conferenceId: command.conferenceId, ...command.details } }];
+    const personalDataRetentionDays =
+      command.details.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
+    return [
+      {
+        type: 'ConferenceCreated',
+        data: { conferenceId: command.conferenceId, ...command.details, personalDataRetentionDays },
+      },
+    ];
   },
   evolve(_state, event) {
     return { status: 'created', ...event.data };
   },
 };
+
+/** The first day on which the conference's registrations are past their retention (UTC date). */
+export const personalDataExpiresOn = (conference: ConferenceDetails): string => {
+  const days = conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
+  return new Date(Date.parse(`${conference.endDate}T00:00:00Z`) + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+};
+
+/** Whether, on `today` (YYYY-MM-DD), every registration of the conference is due for erasure. */
+export const personalDataExpired = (conference: ConferenceDetails, today: string): boolean =>
+  today >= personalDataExpiresOn(conference);

@@ -20,7 +20,11 @@ export const conferenceDetailsSchema = z.object({
   capacity: z.number().int().min(1).max(1_000_000),
   rooms: z.array(roomSchema).min(1).max(100),
   theme: text(300).optional(),
+  /** Days after endDate until every registration's personal data is erased (CONTRACT section 4.1). */
+  personalDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
 });
+
+export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 365;
 
 export type ConferenceDetails = z.infer<typeof conferenceDetailsSchema>;
 export type Room = z.infer<typeof roomSchema>;

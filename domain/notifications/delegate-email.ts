@@ -1,5 +1,11 @@
 import type { Conference } from '../conference/decider.js';
-import type { Registration } from '../registration/decider.js';
+
+/** Whom a delegate email is for: the registration and the names it greets. */
+export interface EmailRecipient {
+  registrationId: string;
+  givenName: string;
+  familyName: string;
+}
 
 export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled';
 
@@ -67,7 +73,7 @@ const statusLabel: Record<DelegateNotice, string> = {
 /** The email a delegate gets when their registration changes (CONTRACT section 3, notifications). */
 export const delegateEmail = (
   notice: DelegateNotice,
-  registration: Registration,
+  registration: EmailRecipient,
   conference: Conference,
 ): EmailContent => {
   const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;

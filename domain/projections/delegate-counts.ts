@@ -39,7 +39,9 @@ export const evolveDelegateCountsRow = (
     case 'DelegateCheckedIn':
       return row?.kind === 'registration' ? { ...row, status: 'checked-in' } : row;
     case 'RegistrationCancelled':
-      return row?.kind === 'registration' ? { ...row, status: 'cancelled' } : row;
+      return row?.kind === 'registration' && row.status !== 'erased' ? { ...row, status: 'cancelled' } : row;
+    case 'PersonalDataErased':
+      return row?.kind === 'registration' ? { ...row, status: 'erased' } : row;
     default:
       return row;
   }
@@ -63,6 +65,9 @@ const contribution = (row: DelegateCountsRow | undefined): Counters => {
       return { waitlisted: 1 };
     case 'cancelled':
       return { cancelled: 1 };
+    // An erased registration was cancelled first (CONTRACT section 4.1): it counts in both, nowhere else.
+    case 'erased':
+      return { cancelled: 1, erased: 1 };
   }
 };
 
@@ -87,6 +92,7 @@ export interface DelegateCounts {
   registered: number;
   waitlisted: number;
   cancelled: number;
+  erased: number;
   checkedIn: number;
   countries: number;
   byCountry: Record<string, number>;
@@ -116,6 +122,7 @@ export const toDelegateCounts = (
     registered: number('registered'),
     waitlisted: number('waitlisted'),
     cancelled: number('cancelled'),
+    erased: number('erased'),
     checkedIn: number('checkedIn'),
     countries: Object.keys(byCountry).length,
     byCountry,

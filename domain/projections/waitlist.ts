@@ -27,7 +27,9 @@ export const evolveWaitlistRow = (
     case 'DelegateCheckedIn':
       return row && { ...row, status: 'checked-in' };
     case 'RegistrationCancelled':
-      return row && { ...row, status: 'cancelled' };
+      return row && row.status !== 'erased' ? { ...row, status: 'cancelled' } : row;
+    case 'PersonalDataErased':
+      return row && { ...row, status: 'erased' };
     default:
       return row;
   }

@@ -1,7 +1,16 @@
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
-import { ConflictError, NotFoundError } from '../shared/errors.js';
-import type { Delegate, RegistrationEvent, RegistrationStatus } from './events.js';
+import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
+import { normalizeEmail } from '../shared/values.js';
+import {
+  type Delegate,
+  type DelegateCategory,
+  type DelegatePersonal,
+  isOpenedPersonal,
+  type PersonalPart,
+  type RegistrationEvent,
+  type RegistrationStatus,
+} from './events.js';
 
 export type RegistrationCommand =
   | {
@@ -9,6 +18,8 @@ export type RegistrationCommand =
       registrationId: string;
       conferenceId: string;
       delegate: Delegate;
+      /** HMAC of the normalized email (the email guard's key), made by the caller with the system's key. */
+      emailKey: string;
       manageTokenHash: string;
       /** Whether a seat is free; the seat guard written with the events makes the answer hold. */
       seatAvailable: boolean;
@@ -16,26 +27,58 @@ export type RegistrationCommand =
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
   | { type: 'CheckInDelegate'; now: string }
-  | { type: 'PromoteWaitlistedDelegate'; now: string };
+  | { type: 'PromoteWaitlistedDelegate'; now: string }
+  | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
 
-export type Registration = Delegate & {
+/**
+ * The two values a decision may need of the personal part, known when the events were read opened:
+ * the email guard's key and the manage token's hash. Neither is personal data in plaintext.
+ */
+export interface RegistrationSecrets {
+  emailGuard: string;
+  manageTokenHash: string;
+}
+
+/** What decisions need of a registration. It holds no personal data: names and addresses stay in events. */
+export interface Registration {
   registrationId: string;
   conferenceId: string;
   status: RegistrationStatus;
-  manageTokenHash: string;
+  country: string;
+  category: DelegateCategory;
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;
   promotedAt?: string;
-};
+  erasedAt?: string;
+  /** Absent when the events were read sealed (a decision that needs no personal data) or after erasure. */
+  secrets?: RegistrationSecrets;
+}
 
 export type RegistrationState = { status: 'none' } | Registration;
 
 export const registrationStreamId = (registrationId: string) => `registration-${registrationId}`;
 
+/** The email guard of v2 events is the HMAC; a v1 event (before encryption) was guarded by the address. */
+const secretsOf = (personal: PersonalPart): RegistrationSecrets | undefined =>
+  isOpenedPersonal(personal)
+    ? {
+        emailGuard: personal.emailKey ?? normalizeEmail(personal.email),
+        manageTokenHash: personal.manageTokenHash,
+      }
+    : undefined;
+
 const existing = (state: RegistrationState): Registration => {
   if (state.status === 'none') throw new NotFoundError('No such registration');
   return state;
+};
+
+/** A registration whose personal data is still there: after erasure every delegate route answers 410. */
+const notErased = (state: RegistrationState): Registration => {
+  const registration = existing(state);
+  if (registration.status === 'erased')
+    throw new GoneError('The personal data of this registration was erased');
+  return registration;
 };
 
 export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent, RegistrationState> = {
@@ -45,35 +88,36 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
     switch (command.type) {
       case 'RegisterDelegate': {
         if (state.status !== 'none') throw new ConflictError('The registration already exists');
+        const { country, category, givenName, familyName, email, city, organization } = command.delegate;
+        const personal: DelegatePersonal = {
+          givenName,
+          familyName,
+          email,
+          city,
+          ...(organization === undefined ? {} : { organization }),
+          emailKey: command.emailKey,
+          manageTokenHash: command.manageTokenHash,
+        };
         const data = {
-          ...command.delegate,
           registrationId: command.registrationId,
           conferenceId: command.conferenceId,
-          manageTokenHash: command.manageTokenHash,
+          country,
+          category,
           registeredAt: command.now,
+          personal,
         };
         return [
           command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data },
         ];
       }
       case 'CancelRegistration': {
-        const registration = existing(state);
+        const registration = notErased(state);
         if (registration.status === 'cancelled')
           throw new ConflictError('The registration is already cancelled');
-        return [
-          {
-            type: 'RegistrationCancelled',
-            data: {
-              registrationId: registration.registrationId,
-              cancelledAt: command.now,
-              previousStatus: registration.status,
-              cancelledBy: command.by,
-            },
-          },
-        ];
+        return [cancellation(registration, command.by, command.now)];
       }
       case 'CheckInDelegate': {
-        const registration = existing(state);
+        const registration = notErased(state);
         if (registration.status === 'checked-in')
           throw new ConflictError('The delegate is already checked in');
         if (registration.status !== 'registered')
@@ -86,7 +130,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         ];
       }
       case 'PromoteWaitlistedDelegate': {
-        const registration = existing(state);
+        const registration = notErased(state);
         if (registration.status !== 'waitlisted')
           throw new ConflictError(`The delegate is not waitlisted (status: ${registration.status})`);
         return [
@@ -96,6 +140,21 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           },
         ];
       }
+      case 'ErasePersonalData': {
+        const registration = notErased(state);
+        const erased: RegistrationEvent = {
+          type: 'PersonalDataErased',
+          data: {
+            registrationId: registration.registrationId,
+            erasedAt: command.now,
+            erasedBy: command.by,
+          },
+        };
+        // An active registration is cancelled in the same step: its seat goes to the waitlist as usual.
+        return registration.status === 'cancelled'
+          ? [erased]
+          : [cancellation(registration, command.by, command.now), erased];
+      }
       default:
         return unreachable(command);
     }
@@ -104,17 +163,66 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
   evolve(state, event) {
     switch (event.type) {
       case 'DelegateRegistered':
-        return { ...event.data, status: 'registered' };
-      case 'DelegateWaitlisted':
-        return { ...event.data, status: 'waitlisted' };
+      case 'DelegateWaitlisted': {
+        const { personal, ...data } = event.data;
+        const secrets = secretsOf(personal);
+        return {
+          ...data,
+          status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+          ...(secrets ? { secrets } : {}),
+        };
+      }
       case 'WaitlistedDelegatePromoted':
         return { ...existing(state), status: 'registered', promotedAt: event.data.promotedAt };
       case 'RegistrationCancelled':
         return { ...existing(state), status: 'cancelled', cancelledAt: event.data.cancelledAt };
       case 'DelegateCheckedIn':
         return { ...existing(state), status: 'checked-in', checkedInAt: event.data.checkedInAt };
+      case 'PersonalDataErased': {
+        const { secrets: _secrets, ...registration } = existing(state);
+        return { ...registration, status: 'erased', erasedAt: event.data.erasedAt };
+      }
       default:
         return unreachable(event);
     }
   },
+};
+
+const cancellation = (
+  registration: Registration,
+  by: 'delegate' | 'organizer' | 'retention',
+  now: string,
+): RegistrationEvent => {
+  const { status } = registration;
+  if (status === 'cancelled' || status === 'erased')
+    throw new ConflictError('The registration is already cancelled');
+  return {
+    type: 'RegistrationCancelled',
+    data: {
+      registrationId: registration.registrationId,
+      cancelledAt: now,
+      previousStatus: status,
+      cancelledBy: by,
+    },
+  };
+};
+
+/**
+ * The delegate's personal data as the events tell it now (read opened): the latest personal part, or
+ * `erased` once the data was erased (or its key destroyed). `undefined` for no registration.
+ */
+export const personalDataOf = (
+  events: readonly RegistrationEvent[],
+): DelegatePersonal | 'erased' | undefined => {
+  let personal: DelegatePersonal | 'erased' | undefined;
+  for (const event of events) {
+    if (event.type === 'PersonalDataErased') personal = 'erased';
+    else if (event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted') {
+      const part = event.data.personal;
+      if (isOpenedPersonal(part)) personal = part;
+      else if (typeof part === 'object') personal = 'erased';
+      else throw new Error('The personal part of a registration event was read sealed');
+    }
+  }
+  return personal;
 };

@@ -28,16 +28,71 @@ export const delegateSchema = z.object({
 
 export type Delegate = z.infer<typeof delegateSchema>;
 
-const admitted = delegateSchema.extend({
+/** The fields of a delegate that are personal data (CONTRACT section 4.1). */
+export const personalFieldNames = ['givenName', 'familyName', 'email', 'city', 'organization'] as const;
+
+/**
+ * The personal part of a registration event: the delegate's personal fields and the two values derived
+ * from secrets (the email guard's HMAC and the manage token's hash). The event store keeps it encrypted
+ * under the registration's data key: stored and published, `personal` is one opaque string.
+ */
+export const delegatePersonalSchema = delegateSchema
+  .pick({
+    givenName: true,
+    familyName: true,
+    email: true,
+    city: true,
+    organization: true,
+  })
+  .extend({
+    /** HMAC of the normalized email: the key of the one-active-registration-per-email guard. */
+    emailKey: z.string().min(1).optional(),
+    /** SHA-256 of the manage token: the token itself is never stored. */
+    manageTokenHash: z.string().min(1),
+  });
+
+export type DelegatePersonal = z.infer<typeof delegatePersonalSchema>;
+
+/** What an opened event holds instead of the personal part once the registration was erased. */
+export const personalDataErased = { unavailable: 'erased' } as const;
+export type PersonalDataErasedMarker = typeof personalDataErased;
+
+/** Sealed (an opaque string), opened (the fields), or erased (the marker). */
+export const personalPartSchema = z.union([
+  z.string().min(1),
+  z.object({ unavailable: z.literal('erased') }),
+  delegatePersonalSchema,
+]);
+export type PersonalPart = z.infer<typeof personalPartSchema>;
+
+export const isOpenedPersonal = (part: PersonalPart): part is DelegatePersonal =>
+  typeof part === 'object' && !('unavailable' in part);
+
+/** Whether an event (as decided, or read opened) holds personal data in plaintext. */
+export const carriesPlainPersonalData = (event: { type: string; data: unknown }): boolean => {
+  const personal = (event.data as { personal?: PersonalPart } | undefined)?.personal;
+  return personal !== undefined && isOpenedPersonal(personal);
+};
+
+const admitted = z.object({
   registrationId: z.string(),
   conferenceId: z.string(),
-  /** SHA-256 of the manage token: the token itself is never stored. */
-  manageTokenHash: z.string(),
+  country: delegateSchema.shape.country,
+  category: delegateSchema.shape.category,
   registeredAt: z.iso.datetime(),
+  personal: personalPartSchema,
 });
 
-export const registrationStatuses = ['registered', 'waitlisted', 'checked-in', 'cancelled'] as const;
+export const registrationStatuses = [
+  'registered',
+  'waitlisted',
+  'checked-in',
+  'cancelled',
+  'erased',
+] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+export const erasedByValues = ['delegate', 'organizer', 'retention'] as const;
 
 export const registrationEvents = {
   DelegateRegistered: admitted,
@@ -47,9 +102,41 @@ export const registrationEvents = {
     registrationId: z.string(),
     cancelledAt: z.iso.datetime(),
     previousStatus: z.enum(['registered', 'waitlisted', 'checked-in']),
-    cancelledBy: z.enum(['delegate', 'organizer']),
+    cancelledBy: z.enum(['delegate', 'organizer', 'retention']),
   }),
   DelegateCheckedIn: z.object({ registrationId: z.string(), checkedInAt: z.iso.datetime() }),
+  /** The registration's data key is destroyed with this event: its personal data can never be read again. */
+  PersonalDataErased: z.object({
+    registrationId: z.string(),
+    erasedAt: z.iso.datetime(),
+    erasedBy: z.enum(erasedByValues),
+  }),
+};
+
+/** The events that begin a registration: its data key is made when one of them is written. */
+export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 'DelegateWaitlisted'];
+
+/**
+ * Event types whose data carries a personal part (`personal`, with the `registrationId` whose key seals
+ * it), and the version of its field set (bound into the AAD). Another event of a registration with
+ * personal fields (details changed, a visa letter request) is listed here and sealed under the same key.
+ */
+export const personalFieldSets: Partial<Record<keyof typeof registrationEvents, number>> = {
+  DelegateRegistered: 1,
+  DelegateWaitlisted: 1,
+};
+
+/**
+ * v1 of DelegateRegistered and DelegateWaitlisted had the personal fields and the manage token's hash in
+ * plaintext at the top of `data`; v2 has them in `personal`. Reads of v1 events (written before
+ * encryption) give the opened form; their guard is keyed by the lower-cased email, as it was then.
+ */
+export const upcastAdmittedV1 = (data: unknown): unknown => {
+  const { givenName, familyName, email, city, organization, manageTokenHash, ...rest } = data as Record<
+    string,
+    unknown
+  >;
+  return { ...rest, personal: { givenName, familyName, email, city, organization, manageTokenHash } };
 };
 
 type DataOf<T extends keyof typeof registrationEvents> = z.infer<(typeof registrationEvents)[T]>;
@@ -64,4 +151,5 @@ export const registrationEventTypes = [
   'WaitlistedDelegatePromoted',
   'RegistrationCancelled',
   'DelegateCheckedIn',
+  'PersonalDataErased',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

@@ -1,6 +1,5 @@
 import { unreachable } from '../shared/decider.js';
-import { normalizeEmail } from '../shared/values.js';
-import type { RegistrationEvent } from './events.js';
+import { isOpenedPersonal, type RegistrationEvent } from './events.js';
 
 /**
  * Cross-stream rules of registrations, stated as requirements on guards that the event store writes in
@@ -14,8 +13,13 @@ export type RegistrationGuard =
   | { kind: 'release-seat'; name: 'seats'; key: string }
   | { kind: 'assert-full'; name: 'seats'; key: string; capacity: number };
 
-export const emailGuardKey = (conferenceId: string, address: string) =>
-  `guard#email#${conferenceId}#${normalizeEmail(address)}`;
+/**
+ * The guard of one active registration per email and conference. `emailKey` is a keyed hash (HMAC) of the
+ * normalized email, never the address: guards are not encrypted and outlive no erasure, but hold no
+ * address either.
+ */
+export const emailGuardKey = (conferenceId: string, emailKey: string) =>
+  `guard#email#${conferenceId}#${emailKey}`;
 export const seatsGuardKey = (conferenceId: string) => `guard#seats#${conferenceId}`;
 
 /** Events that take a seat or wait for one: only their guards need the conference's capacity. */
@@ -32,36 +36,62 @@ const capacityFor = (capacity: number | undefined): number => {
   return capacity;
 };
 
+/** The email guard's key of a registration: from its first event, or from the state read opened. */
+const emailGuardOf = (
+  registration: { conferenceId: string; secrets?: { emailGuard: string } },
+  event: RegistrationEvent,
+): string => {
+  if (
+    (event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted') &&
+    isOpenedPersonal(event.data.personal) &&
+    event.data.personal.emailKey
+  )
+    return emailGuardKey(registration.conferenceId, event.data.personal.emailKey);
+  if (!registration.secrets)
+    throw new Error('The email rule needs the registration read with its personal part opened');
+  return emailGuardKey(registration.conferenceId, registration.secrets.emailGuard);
+};
+
+/** Whether these events claim or release the email (only then is the personal part needed). */
+export const emailRuleApplies = (events: readonly RegistrationEvent[]): boolean =>
+  events.some(
+    (event) =>
+      event.type === 'DelegateRegistered' ||
+      event.type === 'DelegateWaitlisted' ||
+      event.type === 'RegistrationCancelled',
+  );
+
 export const registrationGuards = (
-  registration: { conferenceId: string; registrationId: string; email: string },
+  registration: { conferenceId: string; registrationId: string; secrets?: { emailGuard: string } },
   capacity: number | undefined,
   events: readonly RegistrationEvent[],
 ): RegistrationGuard[] =>
   events.flatMap((event): RegistrationGuard[] => {
-    const email = emailGuardKey(registration.conferenceId, registration.email);
+    const email = () => emailGuardOf(registration, event);
     const seats = seatsGuardKey(registration.conferenceId);
     const owner = registration.registrationId;
     switch (event.type) {
       case 'DelegateRegistered':
         return [
-          { kind: 'claim', name: 'email', key: email, owner },
+          { kind: 'claim', name: 'email', key: email(), owner },
           { kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) },
         ];
       case 'DelegateWaitlisted':
         return [
-          { kind: 'claim', name: 'email', key: email, owner },
+          { kind: 'claim', name: 'email', key: email(), owner },
           { kind: 'assert-full', name: 'seats', key: seats, capacity: capacityFor(capacity) },
         ];
       case 'WaitlistedDelegatePromoted':
         return [{ kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) }];
       case 'RegistrationCancelled':
         return [
-          { kind: 'release', name: 'email', key: email, owner },
+          { kind: 'release', name: 'email', key: email(), owner },
           ...(event.data.previousStatus === 'waitlisted'
             ? []
             : [{ kind: 'release-seat', name: 'seats', key: seats } as const]),
         ];
       case 'DelegateCheckedIn':
+      case 'PersonalDataErased':
         return [];
       default:
         return unreachable(event);

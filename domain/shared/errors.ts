@@ -6,7 +6,7 @@ export interface FieldError {
 
 /** A rule of the domain refused the command; the HTTP layer maps each kind to its status code. */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'invalid' | 'not-found' | 'conflict';
+  abstract readonly kind: 'invalid' | 'not-found' | 'conflict' | 'gone';
 }
 
 export class InvalidCommandError extends DomainError {
@@ -25,4 +25,9 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
+}
+
+/** The resource existed and is gone for good (an erased registration: 410). */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
 }

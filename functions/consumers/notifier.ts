@@ -3,11 +3,10 @@ import {
   delegateEmail,
   noticeOf,
 } from '../../domain/notifications/delegate-email.js';
-import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
+import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { fold } from '../../domain/shared/decider.js';
 import { loadConference } from '../shared/commands/conference.js';
-import { eventStore } from '../shared/event-store/stores.js';
+import { openedEventStore } from '../shared/event-store/stores.js';
 import { composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
@@ -19,26 +18,31 @@ const agendaChanges = new Set<string>(agendaChangeEventTypes);
 export const handler = busConsumer(async (envelope) => {
   const notice = noticeOf[envelope.type];
   if (notice) {
-    // The registration as it was right after this event, so a late delivery still tells what happened then.
-    const history = (await eventStore().load(
-      registrationStreamId(String((envelope.data as { registrationId: string }).registrationId)),
-      {
-        toVersion: envelope.version,
-      },
+    const registrationId = String((envelope.data as { registrationId: string }).registrationId);
+    // The whole stream, opened: an erased registration gets no email, however late or often its events
+    // are delivered; the registration as it was right after this event tells what happened then.
+    const stream = (await openedEventStore().load(
+      registrationStreamId(registrationId),
     )) as RegistrationEvent[];
-    const registration = fold(registrationDecider, history);
-    if (registration.status === 'none') throw new Error(`Registration of ${envelope.streamId} not found`);
+    const history = stream.slice(0, envelope.version);
+    if (history.length < envelope.version) throw new Error(`Registration ${registrationId} not found`);
+    const now = personalDataOf(stream);
+    const then = personalDataOf(history);
+    if (now === 'erased' || then === 'erased' || then === undefined) {
+      logger.info('Delegate not notified: personal data erased', { notice, registrationId });
+      return;
+    }
     const conference = await loadConference(envelope.conferenceId);
     const message = await composeEmail(
-      delegateEmail(notice, registration, conference),
+      delegateEmail(notice, { registrationId, ...then }, conference),
       `${conference.acronym} <${notificationSender()}>`,
-      { name: `${registration.givenName} ${registration.familyName}`, address: registration.email },
+      { name: `${then.givenName} ${then.familyName}`, address: then.email },
       `<${envelope.eventId}@learning-cities>`,
     );
     const outcome = await once(`email#${envelope.eventId}`, () =>
       notificationChannels().sendEmail(envelope.eventId, message),
     );
-    logger.info('Delegate notified', { notice, outcome, registrationId: registration.registrationId });
+    logger.info('Delegate notified', { notice, outcome, registrationId });
     return;
   }
   if (agendaChanges.has(envelope.type)) {

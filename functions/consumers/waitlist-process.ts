@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../domain/events.js';
 import { mayFreeASeat, type WaitlistRow, waitingInOrder } from '../../domain/projections/waitlist.js';
-import { ConflictError } from '../../domain/shared/errors.js';
+import { ConflictError, GoneError } from '../../domain/shared/errors.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { changeRegistration, seatsHeld } from '../shared/commands/registrations.js';
@@ -52,7 +52,7 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
       promoted++;
       free--;
     } catch (error) {
-      if (error instanceof ConflictError) continue; // promoted or cancelled meanwhile
+      if (error instanceof ConflictError || error instanceof GoneError) continue; // promoted, cancelled or erased meanwhile
       if (error instanceof AppendConflictError && error.guard('seats')) break; // the seat went to someone else
       throw error;
     }

@@ -2,7 +2,7 @@ import { commandMetadata } from '../shared/commands/command.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { authorizeDelegate } from '../shared/http/auth.js';
+import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', (request) =>
@@ -14,7 +14,7 @@ export const handler = httpRoute('delegate', (request) =>
     const command = changeRegistration({
       conferenceId,
       registrationId,
-      authorize: (registration) => authorizeDelegate(request.principal, registration.manageTokenHash),
+      authorize: (registration) => authorizeRegistrationDelegate(request.principal, registration),
       command: {
         type: 'CancelRegistration',
         by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',

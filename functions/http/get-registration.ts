@@ -1,24 +1,29 @@
-import { loadRegistration } from '../shared/commands/registrations.js';
-import { authorizeDelegate } from '../shared/http/auth.js';
+import { personalDataOf } from '../../domain/registration/decider.js';
+import { GoneError } from '../../domain/shared/errors.js';
+import { loadRegistrationWithEvents } from '../shared/commands/registrations.js';
+import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
   const registrationId = pathId(request, 'registrationId');
-  const registration = await loadRegistration(conferenceId, registrationId);
-  authorizeDelegate(request.principal, registration.manageTokenHash);
+  const { registration, events } = await loadRegistrationWithEvents(conferenceId, registrationId);
+  authorizeRegistrationDelegate(request.principal, registration);
+  const personal = personalDataOf(events);
+  if (personal === undefined || personal === 'erased')
+    throw new GoneError('The personal data of this registration was erased');
   return {
     status: 200,
     body: {
       registrationId,
       conferenceId,
       status: registration.status,
-      givenName: registration.givenName,
-      familyName: registration.familyName,
-      email: registration.email,
+      givenName: personal.givenName,
+      familyName: personal.familyName,
+      email: personal.email,
       country: registration.country,
-      city: registration.city,
-      organization: registration.organization ?? null,
+      city: personal.city,
+      organization: personal.organization ?? null,
       category: registration.category,
       registeredAt: registration.registeredAt,
       ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),

@@ -182,6 +182,7 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
     ...authFailures[route.access],
     ...(hasPathParameters || doc.notFound ? { 404: problem(doc.notFound ?? 'No such resource.') } : {}),
     ...(doc.conflict ? { 409: problem(doc.conflict) } : {}),
+    ...(doc.gone ? { 410: problem(doc.gone) } : {}),
     ...(doc.requestBody ? { 415: { $ref: '#/components/responses/UnsupportedMediaType' } } : {}),
     ...(post ? { 422: { $ref: '#/components/responses/IdempotencyKeyReused' } } : {}),
     ...(doc.static ? {} : { 503: { $ref: '#/components/responses/ServiceUnavailable' } }),

@@ -36,6 +36,8 @@ export interface RouteDoc {
   notFound?: string;
   /** The 409s of the contract. */
   conflict?: string;
+  /** The 410 of a resource whose personal data was erased. */
+  gone?: string;
   /** The 400 beyond an invalid body or Idempotency-Key, e.g. a rule of the domain. */
   badRequest?: string;
   /** Conditional GET: an ETag on the answer, If-None-Match gets 304. */
@@ -93,6 +95,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Registrations',
     success: { status: 200, description: 'The registration.', body: 'Registration' },
     notFound: 'No such conference or registration.',
+    gone: 'The personal data of this registration was erased.',
   },
   CancelRegistration: {
     summary: 'Cancel a registration',
@@ -101,6 +104,18 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'Cancelled.', body: 'RegistrationCancelled' },
     notFound: 'No such conference or registration.',
     conflict: 'The registration is already cancelled.',
+    gone: 'The personal data of this registration was erased.',
+  },
+  ErasePersonalData: {
+    summary: 'Erase a registration’s personal data',
+    description:
+      'Cancels the registration if it is active (its seat goes to the waitlist, no email is sent) and ' +
+      'erases its personal data: `PersonalDataErased` is appended, the registration’s data key is ' +
+      'destroyed, and every delegate route for it answers 410 from then on. The email may register again.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'Erased.', body: 'PersonalDataErased' },
+    notFound: 'No such conference or registration.',
+    gone: 'The personal data of this registration was already erased.',
   },
   CheckInDelegate: {
     summary: 'Check a delegate in',
@@ -108,6 +123,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'Checked in.', body: 'DelegateCheckedIn' },
     notFound: 'No such conference or registration.',
     conflict: 'The registration is not registered (waitlisted or cancelled), or already checked in.',
+    gone: 'The personal data of this registration was erased.',
   },
   ScheduleSession: {
     summary: 'Schedule a session',

@@ -5,6 +5,7 @@ import { registerDelegate } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { emailKeys } from '../shared/personal-data/personal-data.js';
 import { registrationRequestSchema } from './api-schemas.js';
 
 export const handler = httpRoute('public', (request) =>
@@ -19,6 +20,7 @@ export const handler = httpRoute('public', (request) =>
       conferenceId,
       registrationId,
       delegate,
+      emailKey: await emailKeys().of(delegate.email),
       manageTokenHash: hashManageToken(manageToken),
       now: metadata.now,
     });

@@ -17,6 +17,7 @@ import type { EventStore } from './event-store.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { Notifications } from './notifications.js';
+import type { PersonalData } from './personal-data.js';
 
 /** The top-level fields of an EventBridge pattern, by their name in CDK's `EventPattern`. */
 const patternFields = {
@@ -54,6 +55,7 @@ export interface ConsumersProps {
   readModelsTable: ITable;
   /** Grants the side effects a rule declares (`effects`). */
   notifications: Notifications;
+  personalData: PersonalData;
 }
 
 /** The resources of one rule: queue in front of the consumer, its dead-letter queue, rule, function. */
@@ -116,6 +118,7 @@ export class Consumers extends Construct {
       );
     }
     for (const effect of definition.effects ?? []) props.notifications.grantEffect(effect, fn);
+    if (definition.personalData) props.personalData.grant(definition.personalData, fn);
 
     const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -20,12 +20,14 @@ import type { Auth } from './auth.js';
 import type { EventStore } from './event-store.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
+import type { PersonalData } from './personal-data.js';
 
 export interface HttpApiProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
   auth: Auth;
+  personalData: PersonalData;
 }
 
 /** One line of JSON per request, with the fields operators need to follow a failing call. */
@@ -132,6 +134,7 @@ export class ConferenceHttpApi extends Construct {
       props.eventStore.grantRead(fn);
     }
     props.readModelsTable.grantReadData(fn);
+    if (route.personalData) props.personalData.grant(route.personalData, fn);
     if (fn.role) {
       acknowledge(
         fn.role,

@@ -51,13 +51,15 @@ export const bundlingOptions = {
 } satisfies BundlingOptions;
 
 /** What the function serves; it sets the timeout. */
-export type FunctionKind = 'http' | 'consumer';
+export type FunctionKind = 'http' | 'consumer' | 'scheduled';
 
 export const functionTimeouts: Record<FunctionKind, Duration> = {
   // API Gateway HTTP APIs give up after 30 s; a command that needs more than 10 s is broken anyway.
   http: Duration.seconds(10),
   // Batch consumers process up to 10 messages and may read the event store to fill gaps.
   consumer: Duration.seconds(30),
+  // A daily job over many registrations; it stops itself 30 s before this and goes on the next day.
+  scheduled: Duration.minutes(15),
 };
 
 export interface LambdaFunctionProps {

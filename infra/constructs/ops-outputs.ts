@@ -8,7 +8,9 @@ import { outputKeys } from '../definitions/outputs.js';
 
 export interface OpsOutputsProps {
   eventsTable: ITable;
+  streamStateTable: ITable;
   readModelsTable: ITable;
+  dataKeysTable: ITable;
   bus: IEventBus;
   archive: Archive;
   pipe: CfnPipe;
@@ -27,7 +29,13 @@ export class OpsOutputs extends Construct {
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(this, key, { key, value, description });
     output(outputKeys.eventsTable, props.eventsTable.tableName, 'The event store table');
+    output(
+      outputKeys.streamStateTable,
+      props.streamStateTable.tableName,
+      'The stream tips, guards and idempotency records',
+    );
     output(outputKeys.readModelsTable, props.readModelsTable.tableName, 'The read models table');
+    output(outputKeys.dataKeysTable, props.dataKeysTable.tableName, 'The wrapped data keys of personal data');
     output(outputKeys.eventBusName, props.bus.eventBusName, 'The conference event bus');
     output(outputKeys.eventArchiveName, props.archive.archiveName, 'The archive of every event on the bus');
     output(outputKeys.pipeName, props.pipe.ref, 'The pipe from the events table stream to the bus');

@@ -5,6 +5,8 @@
 export const outputKeys = {
   eventsTable: 'EventsTableName',
   readModelsTable: 'ReadModelsTableName',
+  dataKeysTable: 'DataKeysTableName',
+  streamStateTable: 'StreamStateTableName',
   eventBusName: 'EventBusName',
   eventArchiveName: 'EventArchiveName',
   pipeName: 'EventsPipeName',

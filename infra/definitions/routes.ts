@@ -2,6 +2,8 @@
  * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
+import type { PersonalDataAccess } from './tables.js';
+
 export type Access = 'public' | 'organizer' | 'delegate';
 
 export interface RouteDefinition {
@@ -24,6 +26,8 @@ export interface RouteDefinition {
    * (infra/constructs/lambda-function.ts) and read with `readBundledFile` (functions/shared/http/bundled-files.ts).
    */
   files?: string[];
+  /** What it may do with personal data; without it, nothing (no key, no plaintext). */
+  personalData?: PersonalDataAccess;
 }
 
 /** The Scalar API reference bundle (standalone build) that the page of `GET /docs` runs. */
@@ -43,27 +47,47 @@ export const routes: RouteDefinition[] = [
   route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
   route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
   route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
-  route(
-    'RegisterDelegate',
-    'POST',
-    '/conferences/{conferenceId}/registrations',
-    'register-delegate',
-    'public',
-  ),
-  route(
-    'GetRegistration',
-    'GET',
-    '/conferences/{conferenceId}/registrations/{registrationId}',
-    'get-registration',
-    'delegate',
-  ),
-  route(
-    'CancelRegistration',
-    'POST',
-    '/conferences/{conferenceId}/registrations/{registrationId}/cancel',
-    'cancel-registration',
-    'delegate',
-  ),
+  {
+    ...route(
+      'RegisterDelegate',
+      'POST',
+      '/conferences/{conferenceId}/registrations',
+      'register-delegate',
+      'public',
+    ),
+    personalData: 'create',
+  },
+  {
+    ...route(
+      'GetRegistration',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}',
+      'get-registration',
+      'delegate',
+    ),
+    personalData: 'read',
+  },
+  {
+    // The manage token's hash and the email guard's key are in the personal part.
+    ...route(
+      'CancelRegistration',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/cancel',
+      'cancel-registration',
+      'delegate',
+    ),
+    personalData: 'read',
+  },
+  {
+    ...route(
+      'ErasePersonalData',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/erase',
+      'erase-registration',
+      'delegate',
+    ),
+    personalData: 'erase',
+  },
   route(
     'CheckInDelegate',
     'POST',

@@ -3,6 +3,7 @@ import { notifierEventTypes } from '../../domain/notifications/delegate-email.js
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
 import { waitlistEventTypes } from '../../domain/projections/waitlist.js';
+import type { PersonalDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
  * and a consumer function per entry; the local in-process bus matches the very same patterns and
@@ -44,6 +45,8 @@ export interface RuleDefinition {
   writesEvents: boolean;
   /** Side effects beyond the tables; none when absent. */
   effects?: RuleEffect[];
+  /** What it may do with personal data; without it, nothing (it sees the personal part sealed). */
+  personalData?: PersonalDataAccess;
 }
 
 /** The event source mapping's maxConcurrency of a rule that does not set its own. */
@@ -98,5 +101,6 @@ export const rules: RuleDefinition[] = [
     writesReadModels: true,
     writesEvents: false,
     effects: ['send-email', 'publish-agenda-changes'],
+    personalData: 'read',
   },
 ];

@@ -76,13 +76,40 @@ export const readModelsTable: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-export const tables = [eventsTable, streamStateTable, readModelsTable] as const;
+/**
+ * The data keys of personal data (CONTRACT section 4.1), apart from the events. pk = registration id:
+ * sk = `data-key` holds the registration's AES-256 key wrapped by the master key (KMS in the cloud);
+ * erasure deletes it and puts sk = `erased` (no key material), so a reader can tell an erased
+ * registration from a key that is missing by fault.
+ */
+export const dataKeysTable: TableDefinition = {
+  id: 'DataKeys',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysTable] as const;
+
+/**
+ * What a function may do with personal data (CONTRACT section 4.1), declared on its route or rule:
+ * - `create`: make a registration's data key (KMS GenerateDataKey) and the email guard's MAC (GenerateMac);
+ * - `read`: unwrap a registration's data key (KMS Decrypt) to read its personal data;
+ * - `erase`: read, and destroy a registration's data key (a write to the data-keys table).
+ * A function without it never sees a personal field in plaintext and has no permission on the keys.
+ */
+export type PersonalDataAccess = 'create' | 'read' | 'erase';
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {
   eventsTable: 'EVENTS_TABLE',
   streamStateTable: 'STREAM_STATE_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
+  dataKeysTable: 'DATA_KEYS_TABLE',
+  /** The KMS key (ARN) that wraps the data keys of personal data. */
+  personalDataKeyId: 'PERSONAL_DATA_KEY_ID',
+  /** The KMS HMAC key (ARN) of the email guard. */
+  emailMacKeyId: 'EMAIL_MAC_KEY_ID',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',

@@ -33,6 +33,8 @@ export const conference: ConferenceDetails = {
   dailyEnd: '17:00',
   theme: 'Building Sustainable Learning Cities',
   capacity: 650,
+  // Held in 2015: the default retention (365 days after the end) would have erased every delegate long ago.
+  personalDataRetentionDays: 36_500,
   rooms: [
     { name: PLENARY_HALL, capacity: 1000 },
     { name: PONCE, capacity: 180 },

@@ -14,7 +14,7 @@ import { startDynamoDbLocal } from '../dynamodb-local.js';
 /** The tables an ops command works on, and how to let go of them. */
 export interface TablesTarget {
   client: DynamoDBClientType;
-  tables: { events: string; readModels: string };
+  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
   /** For the user: where the tables are. */
   description: string;
   /**
@@ -29,7 +29,9 @@ export interface TablesTarget {
 /** Table names as the handlers read them (EVENTS_TABLE, READ_MODELS_TABLE), else the local defaults. */
 export const localTableNames = () => ({
   events: process.env[env.eventsTable] || 'Events',
+  streamState: process.env[env.streamStateTable] || 'StreamState',
   readModels: process.env[env.readModelsTable] || 'ReadModels',
+  dataKeys: process.env[env.dataKeysTable] || 'DataKeys',
 });
 
 /** Whether DynamoDB (Local) answers at `endpoint` within a moment. */
@@ -154,7 +156,9 @@ export const connectCloud = async (options: CloudOptions): Promise<TablesTarget>
   const { stackName, region, outputs } = await stackOutputs(options);
   const tables = {
     events: requiredOutput(outputs, outputKeys.eventsTable, stackName),
+    streamState: outputs[outputKeys.streamStateTable] ?? '',
     readModels: requiredOutput(outputs, outputKeys.readModelsTable, stackName),
+    dataKeys: outputs[outputKeys.dataKeysTable] ?? '',
   };
   const client = new DynamoDBClient({ region, maxAttempts: 8 });
   return {

@@ -33,6 +33,7 @@ import {
   importHandler,
   prepareHandlerEnvironment,
 } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 import type { TestTables } from '../support/tables.js';
 
 // Compile-time: the response schemas describe what the read side builds (a drift is a type error).
@@ -456,6 +457,7 @@ describe('OpenAPI document', () => {
       'checkedIn',
       'conferenceId',
       'countries',
+      'erased',
       'registered',
       'waitlisted',
     ]);
@@ -503,13 +505,7 @@ beforeAll(async () => {
   });
   ({ tables, organizerToken, memberToken } = environment);
   for (const route of routes) handlers.set(`${route.method} ${route.path}`, await importHandler(route.entry));
-  // Imported only now: modules of functions/ read the environment above when they load.
-  const { EventStore } = await import('../../functions/shared/event-store/event-store.js');
-  store = new EventStore({
-    client: tables.client,
-    tableName: tables.events,
-    stateTableName: tables.streamState,
-  });
+  store = storeWithCodec(tables.client, tables);
 });
 
 afterAll(async () => {

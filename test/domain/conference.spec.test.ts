@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { conferenceDecider } from '../../domain/conference/decider.js';
+import {
+  conferenceDecider,
+  personalDataExpired,
+  personalDataExpiresOn,
+} from '../../domain/conference/decider.js';
+import { conferenceDetailsSchema } from '../../domain/conference/events.js';
 import { ConflictError, InvalidCommandError } from '../../domain/shared/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { iclc2015 } from './fixtures.js';
@@ -11,7 +16,19 @@ describe('Conference decider', () => {
   it('creates a conference', () => {
     given()
       .when(create())
-      .then({ type: 'ConferenceCreated', data: { conferenceId: 'c1', ...iclc2015 } });
+      .then({
+        type: 'ConferenceCreated',
+        data: { conferenceId: 'c1', ...iclc2015, personalDataRetentionDays: 365 },
+      });
+  });
+
+  it('keeps the retention of personal data it is given', () => {
+    given()
+      .when(create({ ...iclc2015, personalDataRetentionDays: 30 }))
+      .then({
+        type: 'ConferenceCreated',
+        data: { conferenceId: 'c1', ...iclc2015, personalDataRetentionDays: 30 },
+      });
   });
 
   it('refuses to create a conference twice', () => {
@@ -32,7 +49,12 @@ describe('Conference decider', () => {
       .when(create({ ...iclc2015, endDate: iclc2015.startDate }))
       .then({
         type: 'ConferenceCreated',
-        data: { conferenceId: 'c1', ...iclc2015, endDate: iclc2015.startDate },
+        data: {
+          conferenceId: 'c1',
+          ...iclc2015,
+          endDate: iclc2015.startDate,
+          personalDataRetentionDays: 365,
+        },
       });
   });
 
@@ -48,5 +70,27 @@ describe('Conference decider', () => {
       .when(create({ ...iclc2015, rooms: [{ name: 'Sala A' }, { name: 'sala a' }] }))
       .thenThrows(InvalidCommandError) as InvalidCommandError;
     expect(error.errors).toEqual([{ path: 'rooms.1.name', message: 'is already the name of another room' }]);
+  });
+});
+
+describe('Retention of personal data', () => {
+  it('expires the given number of days after the end date (365 by default)', () => {
+    expect(personalDataExpiresOn(iclc2015)).toBe('2016-09-29');
+    expect(personalDataExpiresOn({ ...iclc2015, personalDataRetentionDays: 1 })).toBe('2015-10-01');
+  });
+  it('is due on the day it expires, not before', () => {
+    const conference = { ...iclc2015, personalDataRetentionDays: 10 };
+    expect(personalDataExpired(conference, '2015-10-09')).toBe(false);
+    expect(personalDataExpired(conference, '2015-10-10')).toBe(true);
+  });
+  it('takes 1 to 36500 days', () => {
+    for (const days of [1, 36_500])
+      expect(
+        conferenceDetailsSchema.safeParse({ ...iclc2015, personalDataRetentionDays: days }).success,
+      ).toBe(true);
+    for (const days of [0, 36_501, 1.5])
+      expect(
+        conferenceDetailsSchema.safeParse({ ...iclc2015, personalDataRetentionDays: days }).success,
+      ).toBe(false);
   });
 });

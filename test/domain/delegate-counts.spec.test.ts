@@ -8,7 +8,6 @@ import {
   evolveDelegateCountsRow,
   toDelegateCounts,
 } from '../../domain/projections/delegate-counts.js';
-import { delegate } from './fixtures.js';
 
 const at = (minute: number) => new Date(Date.UTC(2015, 8, 1, 10, minute)).toISOString();
 
@@ -24,14 +23,14 @@ const envelope = (type: string, data: object, version: number): EventEnvelope =>
     metadata: { correlationId: 'c', schemaVersion: 1 },
   }) as EventEnvelope;
 
+/** As the projector sees it: the personal part sealed, an opaque string. */
 const admitted = (country: string, category: string) => ({
-  ...delegate,
   country,
   category,
   registrationId: 'r1',
   conferenceId: 'c1',
-  manageTokenHash: 'h',
   registeredAt: at(0),
+  personal: 'pd1.1.sealed',
 });
 
 const addAll = (summary: Counters, add: Counters) => {
@@ -94,6 +93,23 @@ describe('Delegate counts projection', () => {
     expect(counts).toMatchObject({ registered: 0, checkedIn: 0, cancelled: 1, countries: 0, byCountry: {} });
   });
 
+  it('an erased registration counts as cancelled and erased, and nowhere else', () => {
+    const counts = project([
+      [
+        envelope('DelegateRegistered', admitted('FI', 'academic'), 1),
+        envelope(
+          'RegistrationCancelled',
+          { registrationId: 'r1', cancelledAt: at(3), previousStatus: 'registered', cancelledBy: 'delegate' },
+          2,
+        ),
+        envelope('PersonalDataErased', { registrationId: 'r1', erasedAt: at(3), erasedBy: 'delegate' }, 3),
+      ],
+    ]);
+    expect(counts).toMatchObject({ registered: 0, waitlisted: 0, checkedIn: 0, cancelled: 1, erased: 1 });
+    expect(counts.byCountry).toEqual({});
+    expect(counts.byCategory).toEqual({});
+  });
+
   it('a promoted delegate moves from the waitlist to the seats', () => {
     const counts = project([
       [
@@ -109,11 +125,11 @@ describe('Delegate counts projection', () => {
       country: fc.constantFrom('MX', 'FI', 'KR', 'GB'),
       category: fc.constantFrom('mayor', 'academic', 'media'),
       start: fc.constantFrom('DelegateRegistered', 'DelegateWaitlisted'),
-      steps: fc.array(fc.constantFrom('promote', 'check-in', 'cancel'), { maxLength: 3 }),
+      steps: fc.array(fc.constantFrom('promote', 'check-in', 'cancel', 'erase'), { maxLength: 4 }),
     });
     fc.assert(
       fc.property(fc.array(lifeCycle, { maxLength: 30 }), (cycles) => {
-        const expected = { registered: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 };
+        const expected = { registered: 0, waitlisted: 0, cancelled: 0, checkedIn: 0, erased: 0 };
         const byCountry: Record<string, number> = {};
         const streams = cycles.map((cycle) => {
           let status = cycle.start === 'DelegateRegistered' ? 'registered' : 'waitlisted';
@@ -134,7 +150,29 @@ describe('Delegate counts projection', () => {
               events.push(
                 envelope('DelegateCheckedIn', { registrationId: 'r1', checkedInAt: at(version) }, version),
               );
-            } else if (step === 'cancel' && status !== 'cancelled') {
+            } else if (step === 'erase' && status !== 'erased') {
+              if (status !== 'cancelled')
+                events.push(
+                  envelope(
+                    'RegistrationCancelled',
+                    {
+                      registrationId: 'r1',
+                      cancelledAt: at(version),
+                      previousStatus: status,
+                      cancelledBy: 'delegate',
+                    },
+                    version,
+                  ),
+                );
+              events.push(
+                envelope(
+                  'PersonalDataErased',
+                  { registrationId: 'r1', erasedAt: at(version), erasedBy: 'delegate' },
+                  events.length + 1,
+                ),
+              );
+              status = 'erased';
+            } else if (step === 'cancel' && status !== 'cancelled' && status !== 'erased') {
               events.push(
                 envelope(
                   'RegistrationCancelled',
@@ -156,7 +194,8 @@ describe('Delegate counts projection', () => {
           }
           if (status === 'checked-in') expected.checkedIn++;
           if (status === 'waitlisted') expected.waitlisted++;
-          if (status === 'cancelled') expected.cancelled++;
+          if (status === 'cancelled' || status === 'erased') expected.cancelled++;
+          if (status === 'erased') expected.erased++;
           return events;
         });
         const counts = project(streams);

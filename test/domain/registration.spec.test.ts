@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registrationDecider } from '../../domain/registration/decider.js';
+import { personalDataOf, registrationDecider } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import {
   emailGuardKey,
@@ -7,25 +7,37 @@ import {
   seatRuleApplies,
   seatsGuardKey,
 } from '../../domain/registration/invariants.js';
-import { ConflictError, NotFoundError } from '../../domain/shared/errors.js';
+import { fold } from '../../domain/shared/decider.js';
+import { ConflictError, GoneError, NotFoundError } from '../../domain/shared/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { delegate } from './fixtures.js';
 
 const given = deciderSpec(registrationDecider);
 const now = '2015-09-01T10:00:00.000Z';
 const later = '2015-09-02T10:00:00.000Z';
+const personal = {
+  givenName: delegate.givenName,
+  familyName: delegate.familyName,
+  email: delegate.email,
+  city: delegate.city,
+  organization: delegate.organization,
+  emailKey: 'mac-of-ana',
+  manageTokenHash: 'hash',
+};
 const admitted = {
-  ...delegate,
   registrationId: 'r1',
   conferenceId: 'c1',
-  manageTokenHash: 'hash',
+  country: delegate.country,
+  category: delegate.category,
   registeredAt: now,
+  personal,
 };
 const register = (seatAvailable: boolean) => ({
   type: 'RegisterDelegate' as const,
   registrationId: 'r1',
   conferenceId: 'c1',
   delegate,
+  emailKey: 'mac-of-ana',
   manageTokenHash: 'hash',
   seatAvailable,
   now,
@@ -36,9 +48,16 @@ const checkedIn: RegistrationEvent = {
   type: 'DelegateCheckedIn',
   data: { registrationId: 'r1', checkedInAt: later },
 };
-const cancelled = (previousStatus: 'registered' | 'waitlisted' | 'checked-in'): RegistrationEvent => ({
+const cancelled = (
+  previousStatus: 'registered' | 'waitlisted' | 'checked-in',
+  cancelledBy: 'delegate' | 'organizer' | 'retention' = 'delegate',
+): RegistrationEvent => ({
   type: 'RegistrationCancelled',
-  data: { registrationId: 'r1', cancelledAt: later, previousStatus, cancelledBy: 'delegate' },
+  data: { registrationId: 'r1', cancelledAt: later, previousStatus, cancelledBy },
+});
+const erased = (erasedBy: 'delegate' | 'organizer' | 'retention' = 'delegate'): RegistrationEvent => ({
+  type: 'PersonalDataErased',
+  data: { registrationId: 'r1', erasedAt: later, erasedBy },
 });
 
 describe('Registration decider', () => {
@@ -119,13 +138,94 @@ describe('Registration decider', () => {
   });
 });
 
+describe('Registration decider: erasure', () => {
+  const erase = (by: 'delegate' | 'organizer' | 'retention' = 'delegate') => ({
+    type: 'ErasePersonalData' as const,
+    by,
+    now: later,
+  });
+  it('cancels an active registration in the same step, then erases it', () => {
+    given(registered).when(erase()).then(cancelled('registered'), erased());
+    given(waitlisted)
+      .when(erase('organizer'))
+      .then(cancelled('waitlisted', 'organizer'), erased('organizer'));
+    given(registered, checkedIn)
+      .when(erase('retention'))
+      .then(cancelled('checked-in', 'retention'), erased('retention'));
+  });
+  it('erases a cancelled registration without cancelling it again', () => {
+    given(registered, cancelled('registered')).when(erase()).then(erased());
+  });
+  it('refuses to erase twice with a 410-type error', () => {
+    given(registered, cancelled('registered'), erased())
+      .when(erase())
+      .thenThrows(GoneError, /erased/);
+  });
+  it('does not know an unknown registration', () => {
+    given().when(erase()).thenThrows(NotFoundError);
+  });
+  it('answers every later command with a 410-type error', () => {
+    const history = [registered, cancelled('registered'), erased()];
+    given(...history)
+      .when({ type: 'CancelRegistration', by: 'delegate', now: later })
+      .thenThrows(GoneError);
+    given(...history)
+      .when({ type: 'CheckInDelegate', now: later })
+      .thenThrows(GoneError);
+    given(...history)
+      .when({ type: 'PromoteWaitlistedDelegate', now: later })
+      .thenThrows(GoneError);
+  });
+  it('keeps no personal data in its state, and forgets the secrets once erased', () => {
+    const state = fold(registrationDecider, [registered]);
+    expect(JSON.stringify(state)).not.toContain(delegate.givenName);
+    expect(JSON.stringify(state)).not.toContain(delegate.email);
+    expect(state).toMatchObject({
+      status: 'registered',
+      secrets: { emailGuard: 'mac-of-ana', manageTokenHash: 'hash' },
+    });
+    const after = fold(registrationDecider, [registered, cancelled('registered'), erased()]);
+    expect(after).toMatchObject({ status: 'erased', erasedAt: later });
+    expect(after).not.toHaveProperty('secrets');
+  });
+  it('tells the personal data as the events have it, or that it was erased', () => {
+    expect(personalDataOf([registered])).toEqual(personal);
+    expect(personalDataOf([registered, cancelled('registered'), erased()])).toBe('erased');
+    const keyDestroyed: RegistrationEvent = {
+      type: 'DelegateRegistered',
+      data: { ...admitted, personal: { unavailable: 'erased' } },
+    };
+    expect(personalDataOf([keyDestroyed])).toBe('erased');
+    expect(() =>
+      personalDataOf([{ type: 'DelegateRegistered', data: { ...admitted, personal: 'pd1.sealed' } }]),
+    ).toThrow(/sealed/);
+  });
+});
+
 describe('Registration guards', () => {
-  const ids = { conferenceId: 'c1', registrationId: 'r1', email: 'Ana.Perez@Example.org' };
-  const email = emailGuardKey('c1', 'ana.perez@example.org');
+  const ids = {
+    conferenceId: 'c1',
+    registrationId: 'r1',
+    secrets: { emailGuard: 'mac-of-ana', manageTokenHash: 'hash' },
+  };
+  const email = emailGuardKey('c1', 'mac-of-ana');
   const seats = seatsGuardKey('c1');
 
-  it('compares emails case-insensitively', () => {
-    expect(emailGuardKey('c1', 'ANA.PEREZ@EXAMPLE.ORG')).toBe(email);
+  it('keys the email guard by the email key (an HMAC), never the address', () => {
+    expect(email).toBe('guard#email#c1#mac-of-ana');
+    expect(
+      registrationGuards(ids, 600, [registered])
+        .map((guard) => guard.key)
+        .join(),
+    ).not.toMatch(/@/);
+  });
+  it('a cancellation read sealed cannot release the email guard', () => {
+    expect(() =>
+      registrationGuards({ conferenceId: 'c1', registrationId: 'r1' }, 600, [cancelled('registered')]),
+    ).toThrow(/opened/);
+  });
+  it('erasing adds no guard of its own', () => {
+    expect(registrationGuards(ids, 600, [erased()])).toEqual([]);
   });
   it('a registration claims the email and takes a seat below capacity', () => {
     expect(registrationGuards(ids, 600, [registered])).toEqual([
@@ -156,7 +256,11 @@ describe('Registration guards', () => {
 });
 
 describe('Registration guards need the capacity only for seats', () => {
-  const ids = { conferenceId: 'c1', registrationId: 'r1', email: 'a@example.org' };
+  const ids = {
+    conferenceId: 'c1',
+    registrationId: 'r1',
+    secrets: { emailGuard: 'k', manageTokenHash: 'h' },
+  };
   it('a cancellation or check-in needs no capacity', () => {
     expect(seatRuleApplies([cancelled('registered'), checkedIn])).toBe(false);
     expect(() => registrationGuards(ids, undefined, [cancelled('registered')])).not.toThrow();

@@ -13,6 +13,7 @@ import type { EventEnvelope } from '../../domain/events.js';
 import { metricNames } from '../../infra/definitions/metrics.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
+import { provideTestKeyService } from '../support/personal-data.js';
 
 /**
  * The shared middy chains record the metrics the alarms and the dashboard are built on, and carry the
@@ -109,6 +110,7 @@ describe('httpRoute', () => {
   });
 
   beforeAll(async () => {
+    await provideTestKeyService();
     ({ handler: register } = (await import('../../functions/http/register-delegate.js')) as never);
     ({ handler: health } = (await import('../../functions/http/health.js')) as never);
   });

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
+import { provideTestKeyService } from '../support/personal-data.js';
 
 /** Faults injected into DynamoDB under the register command: retried within bounds, never a 5xx stack. */
 const dynamo = mockClient(DynamoDBClient);
@@ -51,6 +52,7 @@ beforeAll(async () => {
   process.env.EVENTS_TABLE = 'Events';
   process.env.READ_MODELS_TABLE = 'ReadModels';
   process.env.AWS_REGION = 'local';
+  await provideTestKeyService();
   ({ handler } = (await import('../../functions/http/register-delegate.js')) as never);
 });
 

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
 import { env } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { actionsOn, buildStack, logicalId, SENDER, type Statement, statementsOf } from './template.js';
@@ -96,7 +97,7 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
     const notifier = stack.consumers.consumers.get('Notifier')?.function;
     if (!notifier) throw new Error('no Notifier function');
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + 1);
+    expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + schedules.length + 1);
     for (const [id, fn] of Object.entries(functions)) {
       if (id === logicalId(notifier)) continue;
       const variables = Object.keys(fn.Properties.Environment.Variables);

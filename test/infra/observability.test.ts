@@ -4,6 +4,7 @@ import { alarmThresholds } from '../../infra/constructs/observability.js';
 import { metricNames } from '../../infra/definitions/metrics.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { arnOf, buildStack, logicalId } from './template.js';
 
@@ -91,7 +92,7 @@ describe('observability', () => {
 
   it('alarms on the errors of every function', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(routes.length + rules.length + 1);
+    expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
     for (const id of functions) {
       const found = alarmsOn('Errors', 'FunctionName', { Ref: id });
       expect(found, id).toHaveLength(1);

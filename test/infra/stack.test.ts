@@ -5,6 +5,7 @@ import { ORGANIZERS_GROUP } from '../../infra/constructs/auth.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
 import { eventsTable } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { actionsOn, arnOf, buildStack, logicalId, unacknowledgedFindings } from './template.js';
@@ -118,9 +119,9 @@ describe('LearningCities stack (dev)', () => {
   });
 
   describe('functions', () => {
-    it('makes one function per route, one per rule and the enrichment, all Node.js 24 on arm64', () => {
+    it('makes one function per route, one per rule, one per schedule and the enrichment, all Node.js 24 on arm64', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(routes.length + rules.length + 1);
+      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -142,7 +143,7 @@ describe('LearningCities stack (dev)', () => {
 
     it('keeps function logs a month in dev', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups.length).toBeGreaterThanOrEqual(routes.length + rules.length + 1);
+      expect(groups.length).toBeGreaterThanOrEqual(routes.length + rules.length + schedules.length + 1);
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
     });
   });
@@ -286,7 +287,9 @@ describe('LearningCities stack (dev)', () => {
   describe('consumers', () => {
     it('has one rule per entry of rules, with exactly its pattern, targeting its queue', () => {
       const ruleResources = template.findResources('AWS::Events::Rule');
-      expect(Object.keys(ruleResources)).toHaveLength(rules.length);
+      // The rules on the bus; the schedule rules (default bus) are the scheduled jobs'.
+      const onBus = Object.values(ruleResources).filter((resource) => resource.Properties.EventBusName);
+      expect(onBus).toHaveLength(rules.length);
       for (const rule of rules) {
         const consumer = stack.consumers.consumers.get(rule.name);
         if (!consumer) throw new Error(`no consumer for ${rule.name}`);

@@ -2,7 +2,7 @@ import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { agendaReadModelOf, evolveAgendaRow, toAgenda } from '../../domain/projections/agenda.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { agendaProjection } from '../../functions/shared/projections/projections.js';
 import { iclc2015 } from '../domain/fixtures.js';
@@ -15,6 +15,7 @@ import {
   importHandler,
   prepareHandlerEnvironment,
 } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 import type { TestTables } from '../support/tables.js';
 
 let environment: HandlerEnvironment | undefined;
@@ -41,11 +42,7 @@ beforeAll(async () => {
   ({ tables, organizerToken, memberToken: delegateToken } = environment);
   for (const [name, file] of Object.entries(handlerModules))
     handlers[name] = await importHandler(`functions/http/${file}.ts`);
-  store = new EventStore({
-    client: tables.client,
-    tableName: tables.events,
-    stateTableName: tables.streamState,
-  });
+  store = storeWithCodec(tables.client, tables);
 });
 
 afterAll(async () => {

@@ -12,11 +12,12 @@ import {
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { delegate } from '../domain/fixtures.js';
+import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
 import { createTestTables, type TestTables } from '../support/tables.js';
 
@@ -46,6 +47,7 @@ const writeHistory = async () => {
           country: countries[i % 6] as string,
           category: categories[i % 3] ?? 'other',
         },
+        emailKey: testEmailKey(`d${i}@example.org`),
         manageTokenHash: 'h',
         seatAvailable: i % 4 !== 0,
         now: now(i + 1),
@@ -81,11 +83,7 @@ const summary = async (generation: number) => {
 
 beforeAll(async () => {
   tables = await createTestTables('counts-redelivery');
-  store = new EventStore({
-    client: tables.client,
-    tableName: tables.events,
-    stateTableName: tables.streamState,
-  });
+  store = storeWithCodec(tables.client, tables);
   runner = new ProjectionRunner(delegateCountsProjection as never, {
     client: tables.client,
     tableName: tables.readModels,

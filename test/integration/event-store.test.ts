@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,12 +9,15 @@ import { InvalidEventError } from '../../domain/events.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import {
   AppendConflictError,
-  EventStore,
+  type EventStore,
   type Guard,
 } from '../../functions/shared/event-store/event-store.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables } from '../../local/create-tables.js';
+import { localKeyService } from '../../local/personal-data-keys.js';
 import { delegate } from '../domain/fixtures.js';
+import { storeWithCodec } from '../support/personal-data.js';
 
 let client: DynamoDBClient;
 let store: EventStore;
@@ -21,18 +27,29 @@ beforeAll(async () => {
   client = new DynamoDBClient(localClientConfig(inject('dynamoDbEndpoint')));
   const names = await createTables(client, { prefix: `es${randomUUID().slice(0, 8)}` });
   eventsTable = names.Events as string;
-  store = new EventStore({ client, tableName: eventsTable, stateTableName: names.StreamState as string });
+  supplyAdapters({ keyService: await localKeyService(await mkdtemp(join(tmpdir(), 'event-store-keys-'))) });
+  store = storeWithCodec(client, {
+    events: eventsTable,
+    streamState: names.StreamState as string,
+    dataKeys: names.DataKeys as string,
+  });
 });
 
 const registered = (registrationId: string, email = delegate.email): RegistrationEvent => ({
   type: 'DelegateRegistered',
   data: {
-    ...delegate,
-    email,
     registrationId,
     conferenceId: 'c1',
-    manageTokenHash: 'h',
+    country: delegate.country,
+    category: delegate.category,
     registeredAt: '2015-09-01T10:00:00.000Z',
+    personal: {
+      givenName: delegate.givenName,
+      familyName: delegate.familyName,
+      email,
+      city: delegate.city,
+      manageTokenHash: 'h',
+    },
   },
 });
 const checkedIn = (registrationId: string): RegistrationEvent => ({
@@ -70,7 +87,7 @@ describe('Event store on DynamoDB Local', () => {
     expect(events[0]).toMatchObject({
       streamId: stream,
       conferenceId: 'c1',
-      metadata: { correlationId: 'test', schemaVersion: 1 },
+      metadata: { correlationId: 'test', schemaVersion: 2 },
     });
     expect(await store.load(stream, { afterVersion: 1 })).toHaveLength(1);
   });

@@ -3,11 +3,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { delegate } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { importHandler, prepareHandlerEnvironment } from '../support/handler-environment.js';
+import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
 
 /** A notification's event delivered three times (in one batch and in later ones) gives one email. */
@@ -29,11 +29,7 @@ beforeAll(async () => {
   const environment = await prepareHandlerEnvironment('notifier-once');
   const { tables } = environment;
   outbox = environment.outbox;
-  const store = new EventStore({
-    client: tables.client,
-    tableName: tables.events,
-    stateTableName: tables.streamState,
-  });
+  const store = storeWithCodec(tables.client, tables);
   const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
   await appendConference(store, 'c1', context);
   [registered] = (await store.append({
@@ -48,6 +44,7 @@ beforeAll(async () => {
             registrationId: 'r1',
             conferenceId: 'c1',
             delegate,
+            emailKey: testEmailKey(delegate.email),
             manageTokenHash: 'h',
             seatAvailable: true,
             now: context.now,

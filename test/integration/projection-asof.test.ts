@@ -4,12 +4,13 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { delegate } from '../domain/fixtures.js';
+import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
 import { createTestTables, type TestTables } from '../support/tables.js';
 
@@ -30,6 +31,7 @@ const writeHistory = async () => {
         registrationId,
         conferenceId,
         delegate: { ...delegate, email: `asof${i}@example.org` },
+        emailKey: testEmailKey(`asof${i}@example.org`),
         manageTokenHash: 'h',
         seatAvailable: true,
         now: at(i),
@@ -84,11 +86,7 @@ const summary = async (generation: number) => {
 
 beforeAll(async () => {
   tables = await createTestTables('projection-asof');
-  store = new EventStore({
-    client: tables.client,
-    tableName: tables.events,
-    stateTableName: tables.streamState,
-  });
+  store = storeWithCodec(tables.client, tables);
   await writeHistory();
 });
 

@@ -57,7 +57,8 @@ describe('startDynamoDbLocal', () => {
       await second.stop();
     }
     expect(dynamoDbLocalProcesses(port)).toEqual([]);
-  });
+    // Two starts of Java and every table created on disk twice: slow on a loaded machine.
+  }, 90_000);
 
   it('refuses a port that is taken and names the process holding it', async () => {
     const port = await findFreePort();

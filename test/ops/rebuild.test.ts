@@ -21,7 +21,7 @@ import {
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import {
@@ -40,6 +40,7 @@ import { localClientConfig } from '../../local/aws-config.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
 
 /**
@@ -94,6 +95,7 @@ const register = async (index: number, seatAvailable = true) => {
       country: ['MX', 'FI', 'KR', 'GB', 'JO', 'PY'][index % 6] as string,
       category: (['mayor', 'academic', 'civil-society'] as const)[index % 3] ?? 'other',
     },
+    emailKey: testEmailKey(`rebuild.${index}@example.org`),
     manageTokenHash: 'h',
     seatAvailable,
     now: now(),
@@ -196,11 +198,7 @@ beforeAll(async () => {
     logger: () => silentLogger,
   });
   client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
-  store = new EventStore({
-    client,
-    tableName: stack.tables.events,
-    stateTableName: stack.tables.streamState,
-  });
+  store = storeWithCodec(client, stack.tables);
   await writeHistory();
   await stack.settled();
 }, 120_000);

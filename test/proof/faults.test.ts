@@ -33,13 +33,14 @@ import { sessionStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
-import { EventStore } from '../../functions/shared/event-store/event-store.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { type RuleDefinition, rules } from '../../infra/definitions/rules.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 import {
   type Answer,
   expectProblem,
@@ -318,6 +319,16 @@ const commandCases: CommandCase[] = [
       return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
     },
     events: 1,
+    reads: true,
+  },
+  {
+    // Cancels the registration and erases it: two events, and the data key destroyed in the same transaction.
+    route: 'ErasePersonalData',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
+    },
+    events: 2,
     reads: true,
   },
   {
@@ -723,11 +734,7 @@ beforeAll(async () => {
   real = harness.tables.client;
   mock = mockClient(dynamoDb());
   installPassThrough();
-  store = new EventStore({
-    client: real,
-    tableName: harness.tables.events,
-    stateTableName: harness.tables.streamState,
-  });
+  store = storeWithCodec(real, harness.tables);
   http = await importRouteHandlers();
   consumers = Object.fromEntries(
     await Promise.all(rules.map(async (rule) => [rule.name, await importHandler(rule.consumer)])),

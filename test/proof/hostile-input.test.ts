@@ -34,6 +34,15 @@ let key: SigningKey;
 let handlers: Record<string, Handler>;
 /** Ids of things that exist, so that valid path parameters reach the handlers' deeper checks. */
 const ids: Record<string, string> = {};
+/**
+ * Routes that end what they act on get their own: erasing the shared registration would answer every
+ * later request for it with 410. `fuzz` for the fuzzing, `matrix` for the auth matrix.
+ */
+const ownIds: Record<'fuzz' | 'matrix', Partial<Record<string, Record<string, string>>>> = {
+  fuzz: {},
+  matrix: {},
+};
+const idsOf = (route: RouteDefinition, use: 'fuzz' | 'matrix') => ({ ...ids, ...ownIds[use][route.name] });
 let manageToken = '';
 let otherManageToken = '';
 
@@ -219,9 +228,9 @@ const headers = () =>
       ),
     );
 
-const pathParam = (name: string) =>
+const pathParam = (route: RouteDefinition, name: string) =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.constant(ids[name] ?? 'missing') },
+    { weight: 3, arbitrary: fc.constant(idsOf(route, 'fuzz')[name] ?? 'missing') },
     { weight: 2, arbitrary: hostileString },
     { weight: 1, arbitrary: fc.string({ minLength: 60, maxLength: 70, unit: 'grapheme-ascii' }) },
     { weight: 1, arbitrary: fc.uuid() },
@@ -231,7 +240,7 @@ describe('fuzzing every route: bodies, path parameters and headers', () => {
   it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
     '%s',
     async (_, route) => {
-      const params = Object.fromEntries(paramsOf(route).map((name) => [name, pathParam(name)]));
+      const params = Object.fromEntries(paramsOf(route).map((name) => [name, pathParam(route, name)]));
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(
@@ -358,6 +367,7 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'CancelSession',
         'CheckInDelegate',
         'CreateConference',
+        'ErasePersonalData',
         'GetRegistration',
         'GrantAward',
         'RescheduleSession',
@@ -367,10 +377,14 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
   });
 
   const request = (route: RouteDefinition, headers: Record<string, string>) =>
-    call(route, Object.fromEntries(paramsOf(route).map((name) => [name, ids[name] as string])), {
-      body: bodies[route.name]?.(),
-      headers,
-    });
+    call(
+      route,
+      Object.fromEntries(paramsOf(route).map((name) => [name, idsOf(route, 'matrix')[name] as string])),
+      {
+        body: bodies[route.name]?.(),
+        headers,
+      },
+    );
 
   describe.each(protectedRoutes.map((route) => [route.name, route] as const))('%s', (_, route) => {
     it('no token, a malformed one, or one that does not verify: 401 with WWW-Authenticate', async () => {
@@ -531,6 +545,15 @@ beforeAll(async () => {
     { body: bodies.RegisterDelegate?.() },
   );
   otherManageToken = String(other.json.manageToken);
+  for (const use of ['fuzz', 'matrix'] as const) {
+    const erasable = await call(
+      named('RegisterDelegate'),
+      { conferenceId: ids.conferenceId },
+      { body: bodies.RegisterDelegate?.() },
+    );
+    expect(erasable.status).toBe(201);
+    ownIds[use].ErasePersonalData = { registrationId: String(erasable.json.registrationId) };
+  }
   const session = await call(
     named('ScheduleSession'),
     { conferenceId: ids.conferenceId },

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { CURRENT_SCHEMA_VERSION, type EventType, eventDataSchemas } from '../../domain/events.js';
+import { currentSchemaVersion, type EventType, eventDataSchemas } from '../../domain/events.js';
 import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
 
 export const EVENTS_DOC = fileURLToPath(new URL('../../docs/events.md', import.meta.url));
@@ -17,8 +17,9 @@ export const eventDescriptions: Record<EventType, string> = {
     'An organizer created a conference: its name, place, dates and daily hours in its own time zone, the ' +
     'seats for delegates and its rooms. The stream `conference-<conferenceId>` holds only this event.',
   DelegateRegistered:
-    'A delegate registered and got a seat. `manageTokenHash` is the SHA-256 of the manage token the delegate ' +
-    'was given once; the token itself is stored nowhere.',
+    'A delegate registered and got a seat. The personal fields (names, email, city, organization), the ' +
+    "email guard's HMAC and the manage token's SHA-256 travel only inside `personal`, encrypted under the " +
+    "registration's own data key; version 1 had them in plaintext, and an upcaster still reads it.",
   DelegateWaitlisted:
     'A delegate registered when every seat was held: the registration waits for a seat. Same fields as ' +
     'DelegateRegistered.',
@@ -28,9 +29,13 @@ export const eventDescriptions: Record<EventType, string> = {
     'A registration was cancelled, by the delegate or an organizer. `previousStatus` says whether a seat was ' +
     'freed (registered, checked-in) or a place on the waitlist (waitlisted).',
   DelegateCheckedIn: 'A delegate holding a seat arrived at the venue and was checked in by an organizer.',
+  PersonalDataErased:
+    "The registration's personal data was erased (by the delegate, an organizer or the retention period): its " +
+    'data key is destroyed with this event, so no `personal` of the registration can be read again. It ' +
+    'carries no personal data itself.',
   SessionScheduled:
     'An organizer put a session on the agenda: its slot (day, start, end, room), type, speakers and optional ' +
-    'track, abstract and language. The stream `agenda-<conferenceId>` holds every session of a conference.',
+    'track, abstract and language. Each session is its own stream, `session-<sessionId>`.',
   SessionRescheduled:
     'A session moved: the event carries the whole new slot, and `sequence` counts the reschedules of the ' +
     'session so far (the iCalendar SEQUENCE).',
@@ -84,6 +89,9 @@ const describe = (schema: JsonSchema): string => {
   return parts.join(', ');
 };
 
+/** How `personal` looks on the bus and in the store (the schema also admits its opened form, in memory). */
+const SEALED = "opaque string: the personal fields, AES-256-GCM under the registration's data key";
+
 const consumersOf = (type: string): string[] =>
   rules
     .filter((rule) => (rule.pattern['detail-type'] as string[] | undefined)?.includes(type))
@@ -115,8 +123,8 @@ export const eventsCatalogue = (): string => {
     '`streamId` and `version`) and fill gaps from the event store. A field may be added to an event; a field',
     'is never renamed or removed without a new `schemaVersion` and an upcaster that reads the old version.',
     '',
-    `Schema versions: every type below is at version ${CURRENT_SCHEMA_VERSION}, the first; no older version exists, so`,
-    'there is no upcaster yet. Events are validated against these schemas when written and when read.',
+    'Schema versions: each type says the version it is written with; where it is above 1, an upcaster reads',
+    'the older versions. Events are validated against these schemas when written and when read.',
     '',
   ];
   for (const [type, schema] of Object.entries(eventDataSchemas)) {
@@ -128,12 +136,13 @@ export const eventsCatalogue = (): string => {
       '',
       eventDescriptions[type as EventType] ?? '(no description)',
       '',
-      `Schema version ${CURRENT_SCHEMA_VERSION}. Consumed by: ${consumers.length > 0 ? consumers.join(', ') : 'none inside this system'}.`,
+      `Schema version ${currentSchemaVersion(type as EventType)}. Consumed by: ${consumers.length > 0 ? consumers.join(', ') : 'none inside this system'}.`,
       '',
       '| field | type | required |',
       '| --- | --- | --- |',
       ...Object.entries(json.properties ?? {}).map(
-        ([name, field]) => `| \`${name}\` | ${describe(field)} | ${required.has(name) ? 'yes' : 'no'} |`,
+        ([name, field]) =>
+          `| \`${name}\` | ${name === 'personal' ? SEALED : describe(field)} | ${required.has(name) ? 'yes' : 'no'} |`,
       ),
       '',
     );

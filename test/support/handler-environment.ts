@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routes } from '../../infra/definitions/routes.js';
 import { supplyLocalAdapters } from '../../local/adapters.js';
+import { localKeyService } from '../../local/personal-data-keys.js';
 import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { createTestTables, type TestTables } from './tables.js';
 
@@ -51,11 +52,12 @@ export const prepareHandlerEnvironment = async (
   const key = await loadSigningKey(dataDir);
   const outbox = join(dataDir, 'outbox');
   await mkdir(outbox, { recursive: true });
-  supplyLocalAdapters({ jwksFile: key.jwksFile, outbox });
+  supplyLocalAdapters({ jwksFile: key.jwksFile, outbox, keyService: await localKeyService(dataDir) });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
+    DATA_KEYS_TABLE: tables.dataKeys,
     DYNAMODB_ENDPOINT: tables.endpoint,
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',

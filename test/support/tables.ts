@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { eventsTable, readModelsTable, streamStateTable } from '../../infra/definitions/tables.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables, type TableNames } from '../../local/create-tables.js';
 
@@ -14,6 +19,7 @@ export interface TestTables {
   /** Tips, guards and Idempotency-Key records. */
   streamState: string;
   readModels: string;
+  dataKeys: string;
   /** By definition id (`Events`, `ReadModels`). */
   names: TableNames;
 }
@@ -35,6 +41,7 @@ export const createTestTables = async (prefix: string): Promise<TestTables> => {
     events: names[eventsTable.id] ?? '',
     streamState: names[streamStateTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
+    dataKeys: names[dataKeysTable.id] ?? '',
     names,
   };
 };

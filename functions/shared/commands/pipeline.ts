@@ -5,7 +5,8 @@ import {
   type IdempotencyWrite,
   type Tip,
 } from '../event-store/event-store.js';
-import { eventStore } from '../event-store/stores.js';
+import { eventStore, openedEventStore } from '../event-store/stores.js';
+import { keyServiceAvailable } from '../personal-data/key-service.js';
 import { retrying } from '../resilience/policy.js';
 import type { StreamRef, StreamType } from './streams.js';
 
@@ -117,8 +118,10 @@ const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
 const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): Promise<Loaded> => {
   const cached = immutables.get(ref.streamId);
   if (cached) return cached;
-  const store = eventStore();
   const type: StreamType<unknown, DomainEvent> = ref.type;
+  // Folded without a snapshot, a stream with personal parts gives what its decisions need of them only
+  // opened; a function granted no data key folds it sealed (its decisions need none).
+  const store = type.personalData && keyServiceAvailable() ? openedEventStore() : eventStore();
   let loaded: Loaded;
   if (ref.isNew) {
     loaded = { ref, state: type.initialState, version: 0, tipped: false, assumedNew: false };

@@ -3,15 +3,18 @@ import {
   type RegistrationCommand,
   type RegistrationState,
   registrationDecider,
+  registrationStreamId,
 } from '../../../domain/registration/decider.js';
-import type { Delegate } from '../../../domain/registration/events.js';
+import type { Delegate, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
+  emailRuleApplies,
   registrationGuards,
   seatRuleApplies,
   seatsGuardKey,
 } from '../../../domain/registration/invariants.js';
+import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
-import { eventStore } from '../event-store/stores.js';
+import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { SEATS_HELD, toStoreGuard } from './command.js';
 import { existingConference } from './conference.js';
@@ -36,6 +39,19 @@ export const loadRegistration = async (conferenceId: string, registrationId: str
     registrationId,
   );
 
+/**
+ * A registration with its events read opened (the personal parts decrypted, or the erased marker): for
+ * the readers that need names and addresses, which only functions granted the data key can be.
+ */
+export const loadRegistrationWithEvents = async (
+  conferenceId: string,
+  registrationId: string,
+): Promise<{ registration: Registration; events: RegistrationEvent[] }> => {
+  const events = (await openedEventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[];
+  const registration = existingRegistration(fold(registrationDecider, events), conferenceId, registrationId);
+  return { registration, events };
+};
+
 /** The seats held at a conference now, as the seat guard counts them. */
 export const seatsHeld = (conferenceId: string): Promise<number> =>
   eventStore().guardCounter(seatsGuardKey(conferenceId), SEATS_HELD);
@@ -47,6 +63,8 @@ export interface NewRegistration {
   conferenceId: string;
   registrationId: string;
   delegate: Delegate;
+  /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
+  emailKey: string;
   manageTokenHash: string;
   now: string;
 }
@@ -73,6 +91,7 @@ export const registerDelegate = (registration: NewRegistration) => {
           registrationId,
           conferenceId,
           delegate: registration.delegate,
+          emailKey: registration.emailKey,
           manageTokenHash: registration.manageTokenHash,
           seatAvailable,
           now: registration.now,
@@ -81,11 +100,7 @@ export const registerDelegate = (registration: NewRegistration) => {
       );
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(
-          { conferenceId, registrationId, email: registration.delegate.email },
-          capacity,
-          events,
-        ).map(toStoreGuard),
+        guards: registrationGuards({ conferenceId, registrationId }, capacity, events).map(toStoreGuard),
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
@@ -125,6 +140,9 @@ export const changeRegistration = ({
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       authorize?.(registration);
       const events = registrationDecider.decide(command, registration);
+      // The email guard's key is in the personal part: a state read without it cannot release the guard.
+      if (emailRuleApplies(events) && !registration.secrets)
+        throw new Error(`Registration ${registrationId} was read without its personal part`);
       const capacity = seatRuleApplies(events)
         ? existingConference(streams.conference, conferenceId).capacity
         : undefined;

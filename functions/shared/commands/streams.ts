@@ -32,6 +32,8 @@ export interface StreamType<State, Event extends DomainEvent> {
   isEvent(envelope: EventEnvelope): envelope is EventEnvelope & Event;
   /** Never changes once created (a conference): an execution environment reads it once. */
   immutable?: boolean;
+  /** Its events carry personal parts (CONTRACT section 4.1), which its state keeps only as secrets. */
+  personalData?: boolean;
 }
 
 /** One stream a command reads: its kind and its id. */
@@ -50,11 +52,13 @@ export const conferenceStreamType: StreamType<ConferenceState, ConferenceEvent> 
 };
 
 export const registrationStreamType: StreamType<RegistrationState, RegistrationEvent> = {
-  snapshot: 'registration.v1',
+  // v2: no personal fields in the state, the email guard's HMAC and the manage token's hash as secrets.
+  snapshot: 'registration.v2',
   stateSchema: registrationStateSchema,
   initialState: registrationDecider.initialState,
   evolve: registrationDecider.evolve,
   isEvent: (envelope) => isEventOf(envelope, ...registrationEventTypes),
+  personalData: true,
 };
 
 /** One session's stream (its clashes with others are held by occupancy guards, not by its state). */

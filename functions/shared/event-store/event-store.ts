@@ -12,12 +12,14 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OccupancyUpdate } from '../../../domain/agenda/occupancy.js';
 import {
-  CURRENT_SCHEMA_VERSION,
+  currentSchemaVersion,
   type DomainEvent,
   type EventEnvelope,
   parseEnvelope,
   validateEvent,
 } from '../../../domain/events.js';
+import { carriesPlainPersonalData } from '../../../domain/registration/events.js';
+import type { EventCodec } from '../personal-data/codec.js';
 import { retrying } from '../resilience/policy.js';
 import { batchGetAll } from './batch-get.js';
 import { occupancyItemUpdate } from './occupancy-update.js';
@@ -136,20 +138,6 @@ export interface Tip {
   snapshot?: Snapshot & { version: number };
 }
 
-/**
- * Where a codec plugs in (e.g. personal fields encrypted on append, decrypted on load): every event's
- * `data` and every snapshot's state pass through it, in this module only.
- */
-export interface EventCodec {
-  encode(streamId: string, value: unknown): Promise<unknown>;
-  decode(streamId: string, stored: unknown): Promise<unknown>;
-}
-
-const plainCodec: EventCodec = {
-  encode: async (_streamId, value) => value,
-  decode: async (_streamId, stored) => stored,
-};
-
 /** Event types listed in the sparse `catalog` index. */
 const catalogued: Partial<Record<DomainEvent['type'], string>> = { ConferenceCreated: 'conference' };
 
@@ -176,6 +164,11 @@ export interface EventStoreOptions {
   tableName: string;
   /** The stream-state table: tips, guards and idempotency records (needed to append or read tips). */
   stateTableName?: string;
+  /**
+   * Seals personal data into what is stored, with the writes that must commit with it (a new data key,
+   * or its destruction), and opens it on reads (functions/shared/personal-data/codec.ts). Snapshots hold
+   * no personal data (the deciders' states keep none) and are stored as they are.
+   */
   codec?: EventCodec;
   /** Told of every refused append before it is thrown (metrics). */
   onConflict?: (error: AppendConflictError) => void;
@@ -192,14 +185,14 @@ export class EventStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly stateTableName: string | undefined;
-  private readonly codec: EventCodec;
+  private readonly codec: EventCodec | undefined;
   private readonly onConflict: (error: AppendConflictError) => void;
 
   constructor(options: EventStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.stateTableName = options.stateTableName;
-    this.codec = options.codec ?? plainCodec;
+    this.codec = options.codec;
     this.onConflict = options.onConflict ?? (() => {});
   }
 
@@ -296,6 +289,8 @@ export class EventStore {
       items.push(item);
       roles.push(role);
     };
+    /** What the codec writes with the events (data keys), after everything else. */
+    const sideWrites: TransactWriteItem[] = [];
 
     for (const stream of request.streams) {
       const conflict: AppendConflict = {
@@ -322,7 +317,7 @@ export class EventStore {
             correlationId: request.correlationId,
             causationId: request.causationId,
             actor: request.actor,
-            schemaVersion: CURRENT_SCHEMA_VERSION,
+            schemaVersion: currentSchemaVersion(valid.type),
           },
         } as EventEnvelope;
         envelopes.push(envelope);
@@ -330,7 +325,7 @@ export class EventStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: marshall(await this.eventItem(envelope), { removeUndefinedValues: true }),
+              Item: marshall(await this.eventItem(envelope, sideWrites), { removeUndefinedValues: true }),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -389,6 +384,8 @@ export class EventStore {
       );
     }
 
+    for (const write of sideWrites) add(write, null);
+
     if (items.length > MAX_TRANSACTION_ITEMS)
       throw new Error(`An append may write at most ${MAX_TRANSACTION_ITEMS} items, not ${items.length}`);
 
@@ -398,20 +395,29 @@ export class EventStore {
 
   // The stored forms of events and snapshots: the only place they are (de)serialised, so a codec is one hook.
 
-  private async eventItem(envelope: EventEnvelope): Promise<Record<string, unknown>> {
+  private async eventItem(
+    envelope: EventEnvelope,
+    sideWrites: TransactWriteItem[],
+  ): Promise<Record<string, unknown>> {
+    if (!this.codec && carriesPlainPersonalData(envelope))
+      throw new Error(`A ${envelope.type} event holds personal data: this store has no codec to seal it`);
+    const { stored, writes } = this.codec
+      ? await this.codec.seal(envelope)
+      : { stored: envelope, writes: [] };
+    sideWrites.push(...writes);
     const catalog = catalogued[envelope.type];
     return {
       pk: envelope.streamId,
       sk: envelope.version,
       kind: 'event',
-      ...envelope,
-      data: await this.codec.encode(envelope.streamId, envelope.data),
+      ...stored,
       ...(catalog ? { catalog } : {}),
     };
   }
 
   private async envelopeOf(item: Record<string, unknown>): Promise<EventEnvelope> {
-    return parseEnvelope({ ...item, data: await this.codec.decode(String(item.streamId), item.data) });
+    const envelope = parseEnvelope(item);
+    return this.codec ? this.codec.open(envelope) : envelope;
   }
 
   private async tipOf(streamId: string, item: Record<string, unknown>): Promise<Tip> {
@@ -425,16 +431,14 @@ export class EventStore {
       snapshot: {
         schema: snapshotSchema,
         version: snapshotVersion,
-        state: await this.codec.decode(streamId, snapshot),
+        state: snapshot,
       },
     };
   }
 
   /** Moves the tip to `version`, with the snapshot when it fits an item (else the older one stays). */
   private async tipUpdate(stream: StreamAppend, version: number, tipped: boolean) {
-    const encoded = stream.snapshot
-      ? await this.codec.encode(stream.streamId, stream.snapshot.state)
-      : undefined;
+    const encoded = stream.snapshot?.state;
     const fits =
       stream.snapshot !== undefined && Buffer.byteLength(JSON.stringify(encoded)) <= MAX_SNAPSHOT_BYTES;
     const names: Record<string, string> = { '#version': 'version', '#kind': 'kind' };

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { eventCodec } from '../personal-data/personal-data.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { metricNames, metrics } from '../runtime/observability.js';
 import { type AppendConflictError, EventStore } from './event-store.js';
@@ -8,15 +9,31 @@ const countStreamConflict = (error: AppendConflictError): void => {
   if (error.stream && !error.idempotency) metrics.addMetric(metricNames.conflicts, MetricUnit.Count, 1);
 };
 
-let store: EventStore | undefined;
+const stores = new Map<boolean, EventStore>();
 
-/** The event store of the functions, on their tables and client (one per execution environment). */
-export const eventStore = (): EventStore => {
-  store ??= new EventStore({
-    client: dynamoDb(),
-    tableName: tableNames().events,
-    stateTableName: tableNames().streamState,
-    onConflict: countStreamConflict,
-  });
+const storeOf = (open: boolean): EventStore => {
+  let store = stores.get(open);
+  if (!store) {
+    store = new EventStore({
+      client: dynamoDb(),
+      tableName: tableNames().events,
+      stateTableName: tableNames().streamState,
+      onConflict: countStreamConflict,
+      codec: eventCodec(open),
+    });
+    stores.set(open, store);
+  }
   return store;
 };
+
+/**
+ * The event store of the functions, on their tables and client (one per execution environment):
+ * personal data sealed on every write and left sealed on reads.
+ */
+export const eventStore = (): EventStore => storeOf(false);
+
+/**
+ * The event store for the functions that need a registration's personal data (and have the grant to
+ * decrypt its data key): reads come back with the personal part opened, or the erased marker.
+ */
+export const openedEventStore = (): EventStore => storeOf(true);

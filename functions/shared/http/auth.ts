@@ -1,4 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Registration } from '../../../domain/registration/decider.js';
+import { GoneError } from '../../../domain/shared/errors.js';
 import { env } from '../../../infra/definitions/tables.js';
 import { suppliedAdapter, type TokenVerifier } from '../runtime/adapters.js';
 import { forbidden, unauthorized } from './errors.js';
@@ -78,6 +80,18 @@ export const authorizeDelegate = (principal: Principal, manageTokenHash: string)
   const stored = Buffer.from(manageTokenHash, 'hex');
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored))
     throw forbidden('The manage token does not belong to this registration');
+};
+
+/**
+ * A delegate route of one registration: an organizer, or the holder of its manage token. Once its
+ * personal data is erased (the token's hash with it), every delegate route answers 410.
+ */
+export const authorizeRegistrationDelegate = (principal: Principal, registration: Registration): void => {
+  if (registration.status === 'erased')
+    throw new GoneError('The personal data of this registration was erased');
+  if (principal.kind === 'organizer') return;
+  if (!registration.secrets) throw new Error('The manage token is checked on a registration read opened');
+  authorizeDelegate(principal, registration.secrets.manageTokenHash);
 };
 
 export const actorOf = (principal: Principal): string | undefined =>

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { DomainError, type FieldError } from '../../../domain/shared/errors.js';
+import { PersonalDataUnavailableError } from '../personal-data/errors.js';
 import { RetriesExhaustedError } from '../resilience/policy.js';
 import { logger } from '../runtime/observability.js';
 import { HttpProblem } from './errors.js';
@@ -21,6 +22,7 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -87,8 +89,14 @@ export const toProblem = (error: unknown): APIGatewayProxyStructuredResultV2 => 
   if (error instanceof ZodError)
     return problemResponse(400, 'The request is not valid', zodFieldErrors(error));
   if (error instanceof DomainError) {
-    const status = { invalid: 400, 'not-found': 404, conflict: 409 }[error.kind];
+    const status = { invalid: 400, 'not-found': 404, conflict: 409, gone: 410 }[error.kind];
     return problemResponse(status, error.message, 'errors' in error ? (error.errors as FieldError[]) : []);
+  }
+  if (error instanceof PersonalDataUnavailableError) {
+    logger.error('Personal data unavailable', { error });
+    return problemResponse(503, 'The service is busy; try again shortly', [], {
+      'retry-after': String(error.retryAfterSeconds),
+    });
   }
   if (error instanceof RetriesExhaustedError || isTransientAwsError(error)) {
     logger.warn('Retries exhausted', { error });

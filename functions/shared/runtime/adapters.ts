@@ -4,6 +4,8 @@
  * supplies its own (local/adapters.ts) before it loads a handler, so no Lambda bundle holds local-only code.
  */
 
+import type { KeyService } from '../personal-data/key-service-port.js';
+
 /** Verifies an organizer's bearer token; resolves to its claims, rejects an invalid token. */
 export interface TokenVerifier {
   verify(token: string): Promise<Record<string, unknown>>;
@@ -18,6 +20,8 @@ export interface NotificationChannels {
 export interface Adapters {
   tokenVerifier: TokenVerifier;
   notificationChannels: NotificationChannels;
+  /** The keys of personal data: KMS in the cloud (functions/shared/personal-data/key-service.ts). */
+  keyService: KeyService;
 }
 
 const supplied: Partial<Adapters> = {};
@@ -29,6 +33,9 @@ export const supplyAdapters = (adapters: Partial<Adapters>): void => {
 
 /** The adapter a runtime supplied, if any. */
 export const suppliedAdapter = <K extends keyof Adapters>(name: K): Adapters[K] | undefined => supplied[name];
+
+/** Whether a runtime supplied this adapter. */
+export const isSupplied = (name: keyof Adapters): boolean => suppliedAdapter(name) !== undefined;
 
 /** The supplied adapter, or the cloud's one made by `cloud` (once per execution environment, by the caller). */
 export const adapter = <K extends keyof Adapters>(name: K, cloud: () => Adapters[K]): Adapters[K] =>

@@ -12,6 +12,7 @@ export const tableNames = () => ({
   events: required(env.eventsTable, 'Events'),
   streamState: required(env.streamStateTable, 'StreamState'),
   readModels: required(env.readModelsTable, 'ReadModels'),
+  dataKeys: required(env.dataKeysTable, 'DataKeys'),
 });
 
 let client: DynamoDBClient | undefined;

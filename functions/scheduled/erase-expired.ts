@@ -1,0 +1,42 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { eraseExpiredRegistrations } from '../shared/personal-data/retention.js';
+import { withinBudget } from '../shared/resilience/policy.js';
+import { logger } from '../shared/runtime/observability.js';
+
+/** Time kept back from the function's timeout: a registration being erased then still finishes. */
+const RESERVE_MS = 30_000;
+
+/**
+ * Daily (a scheduled rule): erases every registration of the conferences past their retention. What the
+ * time budget leaves undone, and what failed, is done on the next run; failures fail the invocation, so
+ * its error alarm tells the operators.
+ */
+const eraseExpired = async (event: ScheduledEvent, context: Context) => {
+  const today = (event.time ? new Date(event.time) : new Date()).toISOString().slice(0, 10);
+  const result = await withinBudget(context, () =>
+    eraseExpiredRegistrations({
+      today,
+      correlationId: `retention-${today}-${context.awsRequestId}`,
+      shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MS,
+    }),
+  );
+  logger.info('Expired personal data erased', {
+    today,
+    conferencesDue: result.conferencesDue,
+    erased: result.erased,
+    alreadyErased: result.alreadyErased,
+    failed: result.failed.length,
+    stoppedEarly: result.stoppedEarly,
+  });
+  if (result.failed.length > 0) {
+    for (const failure of result.failed) logger.error('Registration not erased', failure);
+    throw new Error(`${result.failed.length} registrations could not be erased; the next run tries again`);
+  }
+  return result;
+};
+
+export const handler = middy<ScheduledEvent, unknown, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(eraseExpired);

@@ -1,0 +1,40 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { awsClientSettings } from '../resilience/aws-clients.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
+import { type EventCodec, personalDataCodec } from './codec.js';
+import { DataKeys } from './data-keys.js';
+import { EmailKeys } from './email-key.js';
+import { keyService } from './key-service.js';
+
+/** KMS through one client per execution environment, its retries and timeouts within the invocation's budget. */
+const kmsKeyService = () => keyService(() => new KMSClient(awsClientSettings()));
+
+let keys: DataKeys | undefined;
+let emails: EmailKeys | undefined;
+const codecs = new Map<boolean, EventCodec>();
+
+/** The data keys of this execution environment (one cache for all its invocations). */
+export const dataKeys = (): DataKeys => {
+  keys ??= new DataKeys({
+    client: dynamoDb(),
+    tableName: tableNames().dataKeys,
+    keyService: kmsKeyService,
+  });
+  return keys;
+};
+
+/** The email guard's keys (HMACs) of this execution environment. */
+export const emailKeys = (): EmailKeys => {
+  emails ??= new EmailKeys(kmsKeyService);
+  return emails;
+};
+
+/** The codec for the event store: sealing on every write; decrypting on reads only with `open`. */
+export const eventCodec = (open: boolean): EventCodec => {
+  let codec = codecs.get(open);
+  if (!codec) {
+    codec = personalDataCodec({ dataKeys: dataKeys(), open });
+    codecs.set(open, codec);
+  }
+  return codec;
+};

@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import { BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { dataKeysTable, env, type PersonalDataAccess } from '../definitions/tables.js';
+import { type Stage, settingsOf } from '../stage.js';
+import { addIndexes, keySchema } from './table-schema.js';
+
+/** The PITR window of the data keys: the minimum, since a restorable backup of a key is an erasure undone. */
+export const DATA_KEYS_RECOVERY_DAYS = 1;
+
+/**
+ * The keys of personal data: a customer-managed KMS key that wraps each registration's data key, an
+ * HMAC key for the email guard, and the table of wrapped data keys. They follow the stage's removal
+ * policy (prod keeps them: losing one makes every event's personal part unreadable, which is an erasure
+ * of everyone); the table's point-in-time recovery is at its minimum, one day, so an erased
+ * registration's key is recoverable from a backup for one day at most (README, "Personal data").
+ */
+export class PersonalData extends Construct {
+  readonly dataKey: Key;
+  readonly emailMacKey: Key;
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: { stage: Stage }) {
+    super(scope, id);
+    const { removalPolicy, deletionProtection } = settingsOf(props.stage);
+    this.dataKey = new Key(this, 'DataKeyWrappingKey', {
+      description: 'Wraps the per-registration data keys of personal data (learning-cities)',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    this.emailMacKey = new Key(this, 'EmailMacKey', {
+      description: 'HMAC key of the one-registration-per-email guard (learning-cities)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    this.table = new Table(this, dataKeysTable.id, {
+      ...keySchema(dataKeysTable),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: DATA_KEYS_RECOVERY_DAYS,
+      },
+      deletionProtection,
+      removalPolicy,
+    });
+    addIndexes(this.table, dataKeysTable);
+  }
+
+  /** Gives a function what `access` needs, and the environment that names the keys and the table. */
+  grant(access: PersonalDataAccess, fn: LambdaFunction): void {
+    fn.addEnvironment(env.dataKeysTable, this.table.tableName);
+    fn.addEnvironment(env.personalDataKeyId, this.dataKey.keyArn);
+    fn.addEnvironment(env.emailMacKeyId, this.emailMacKey.keyArn);
+    const grantee: IGrantable = fn;
+    switch (access) {
+      case 'create':
+        this.dataKey.grant(grantee, 'kms:GenerateDataKey');
+        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        this.table.grant(grantee, 'dynamodb:PutItem');
+        return;
+      case 'read':
+        this.dataKey.grantDecrypt(grantee);
+        this.table.grant(grantee, 'dynamodb:Query');
+        return;
+      case 'erase':
+        this.dataKey.grantDecrypt(grantee);
+        this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+        return;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { PersonalDataAccess } from './tables.js';
+
+/**
+ * Functions that run on a timetable, declared once: CDK makes an EventBridge schedule rule and a function
+ * per entry; `npm start` runs the same handler modules on a timer of the same period.
+ */
+export interface ScheduleDefinition {
+  /** PascalCase, used for logical ids. */
+  name: string;
+  description: string;
+  /** Handler module relative to the repository root; it exports `handler` (a ScheduledEvent). */
+  entry: string;
+  /** When it runs in the cloud, in UTC (EventBridge cron fields). */
+  cron: { minute: string; hour: string };
+  /** How often it runs locally (and once shortly after `npm start`). */
+  localPeriodMs: number;
+  /** Appends events (runs commands). */
+  writesEvents: boolean;
+  personalData?: PersonalDataAccess;
+}
+
+export const schedules: ScheduleDefinition[] = [
+  {
+    name: 'EraseExpiredPersonalData',
+    description: 'Erases the registrations of conferences past their personal-data retention (daily)',
+    entry: 'functions/scheduled/erase-expired.ts',
+    cron: { minute: '15', hour: '3' },
+    localPeriodMs: 24 * 60 * 60 * 1000,
+    writesEvents: true,
+    personalData: 'erase',
+  },
+];

@@ -1,0 +1,81 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { schedules as allSchedules, type ScheduleDefinition } from '../infra/definitions/schedules.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
+import { createLambdaContext, invokeHandler } from './lambda-context.js';
+import type { LocalLogger } from './log.js';
+import { importFunction } from './repo-modules.js';
+
+type ScheduledHandler = (
+  event: ScheduledEvent,
+  context: ReturnType<typeof createLambdaContext>,
+) => Promise<unknown>;
+
+export interface Scheduler {
+  /** Runs every schedule now (as its timer would) and resolves when they are done. */
+  runNow(): Promise<void>;
+  /** Clears the timers and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/** The EventBridge Scheduled Event the cloud's schedule rule delivers. */
+const scheduledEvent = (definition: ScheduleDefinition): ScheduledEvent => ({
+  version: '0',
+  id: crypto.randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: LOCAL_ACCOUNT,
+  time: new Date().toISOString(),
+  region: LOCAL_REGION,
+  resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${definition.name}`],
+  detail: {},
+});
+
+/**
+ * The local stand-in for the schedule rules: each handler of infra/definitions/schedules.ts runs once
+ * `firstRunMs` after the start and then every `localPeriodMs`, one run of a schedule at a time.
+ */
+export const startScheduler = (options: {
+  schedules?: readonly ScheduleDefinition[];
+  firstRunMs?: number;
+  logger: LocalLogger;
+}): Scheduler => {
+  const definitions = options.schedules ?? allSchedules;
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Map<string, Promise<void>>();
+
+  const run = (definition: ScheduleDefinition): Promise<void> => {
+    const current = running.get(definition.name);
+    if (current) return current;
+    const started = (async () => {
+      try {
+        const handler = await importFunction<ScheduledHandler>(definition.entry);
+        const context = createLambdaContext(definition.name, 15 * 60_000);
+        await invokeHandler(handler, scheduledEvent(definition), context);
+      } catch (error) {
+        options.logger.error(`${definition.name} failed (it runs again in the next period)`, error);
+      } finally {
+        running.delete(definition.name);
+      }
+    })();
+    running.set(definition.name, started);
+    return started;
+  };
+
+  for (const definition of definitions) {
+    const first = setTimeout(() => void run(definition), options.firstRunMs ?? 10_000);
+    const every = setInterval(() => void run(definition), definition.localPeriodMs);
+    first.unref();
+    every.unref();
+    timers.push(first, every);
+  }
+
+  return {
+    async runNow() {
+      await Promise.all(definitions.map(run));
+    },
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(running.values());
+    },
+  };
+};

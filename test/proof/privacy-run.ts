@@ -1,0 +1,471 @@
+/**
+ * The proof of issue 10 (personal data), shared by `npm run proof:privacy` (test/proof/privacy.ts, which
+ * writes docs/privacy.md) and test/proof/privacy.test.ts. It runs the local stack in this process, so it
+ * sees every bus event (the enrichment's output, exactly what the poller publishes) and every log line.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { pipeDefinition } from '../../infra/definitions/pipe.js';
+import { rules } from '../../infra/definitions/rules.js';
+import { localClientConfig } from '../../local/aws-config.js';
+import { readDeadLetters } from '../../local/dead-letters.js';
+import type { SqsHandler } from '../../local/event-bus.js';
+import { createLambdaContext, invokeHandler } from '../../local/lambda-context.js';
+import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
+import { findFreePort } from '../../local/ports.js';
+import { redriveLocal } from '../../local/redrive.js';
+import { importFunction, repoRoot } from '../../local/repo-modules.js';
+import type { Enrich, EnrichedEnvelope } from '../../local/stream-poller.js';
+import { iclc2015 } from '../domain/fixtures.js';
+import { httpClient } from '../support/http-client.js';
+import { type MarkerHit, searchFiles, searchTables, searchTexts } from '../support/marker-search.js';
+
+export interface Check {
+  what: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Search {
+  phase: 'before erasure' | 'after erasure';
+  store: string;
+  searched: string;
+  hits: MarkerHit[];
+}
+
+export interface PrivacyReport {
+  delegates: number;
+  markers: number;
+  checks: Check[];
+  searches: Search[];
+  startedAt: string;
+  ms: number;
+}
+
+interface Delegate {
+  n: number;
+  /** In every personal field but the email: with an accented letter, so NFC and NFD differ. */
+  marker: string;
+  /** In the email address (ASCII). */
+  mailMarker: string;
+  body: Record<string, unknown>;
+  registrationId?: string;
+  manageToken?: string;
+  status?: string;
+}
+
+const delegateWithMarkers = (n: number, run: string): Delegate => {
+  const marker = `Pv${run}${n}Ñé`;
+  const mailMarker = `pv${run}${n}mail`;
+  return {
+    n,
+    marker,
+    mailMarker,
+    body: {
+      givenName: `${marker}Given`,
+      familyName: `${marker}Family`,
+      email: `${mailMarker}@example.org`,
+      country: ['MX', 'FI', 'KR', 'JO'][n % 4],
+      city: `${marker}City`,
+      organization: `${marker}Org`,
+      category: 'civil-society',
+      consent: true,
+    },
+  };
+};
+
+/** stdout and stderr of this process while `capture` is on: Powertools logs of every handler, the stack's lines. */
+const captureOutput = () => {
+  const chunks: string[] = [];
+  const originals = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr),
+  };
+  const tap =
+    (original: typeof process.stdout.write) =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    };
+  process.stdout.write = tap(originals.out) as typeof process.stdout.write;
+  process.stderr.write = tap(originals.err) as typeof process.stderr.write;
+  return {
+    text: () => chunks.join(''),
+    stop: () => {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+    },
+  };
+};
+
+export const runPrivacyProof = async (options: {
+  dataDir: string;
+  delegates?: number;
+  say?: (line: string) => void;
+}): Promise<PrivacyReport> => {
+  const started = Date.now();
+  const say = options.say ?? (() => {});
+  const run = randomUUID().slice(0, 6);
+  const count = Math.max(4, options.delegates ?? 8);
+  const delegates = Array.from({ length: count }, (_, n) => delegateWithMarkers(n, run));
+  const markers = delegates.flatMap((d) => [d.marker, d.mailMarker]);
+  const checks: Check[] = [];
+  const searches: Search[] = [];
+  const check = (what: string, ok: boolean, detail = '') => {
+    checks.push({ what, ok, detail });
+    say(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
+  };
+
+  // Logs at INFO, so that the lines the handlers write are there to be searched.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const output = captureOutput();
+  const busEvents: Array<[string, string]> = [];
+  const realEnrich = await importFunction<Enrich>(pipeDefinition.enrichment, 'toEnvelopes', repoRoot);
+  const enrich: Enrich = async (records: DynamoDBRecord[]) => {
+    const envelopes = await realEnrich(records);
+    for (const envelope of envelopes as EnrichedEnvelope[])
+      busEvents.push([
+        `bus event ${envelope.type} ${(envelope as { eventId?: string }).eventId ?? ''}`,
+        JSON.stringify(envelope),
+      ]);
+    return envelopes;
+  };
+  /** Until the erasure, the Notifier fails every delivery of promotions: they end in its dead letters. */
+  let failPromotions = true;
+  const loadConsumer = async (rule: (typeof rules)[number]): Promise<SqsHandler> => {
+    const real = await importFunction<SqsHandler>(rule.consumer, 'handler', repoRoot);
+    if (rule.name !== 'Notifier') return real;
+    return async (event: SQSEvent, context) => {
+      const failing = event.Records.filter(
+        (record) =>
+          failPromotions &&
+          (JSON.parse(record.body) as { 'detail-type': string })['detail-type'] ===
+            'WaitlistedDelegatePromoted',
+      );
+      const rest = event.Records.filter((record) => !failing.includes(record));
+      const response = rest.length > 0 ? await real({ ...event, Records: rest }, context) : undefined;
+      return {
+        batchItemFailures: [
+          ...((response as SQSBatchResponse | undefined)?.batchItemFailures ?? []),
+          ...failing.map((record) => ({ itemIdentifier: record.messageId })),
+        ],
+      };
+    };
+  };
+
+  let stack: LocalStack | undefined;
+  let client: DynamoDBClient | undefined;
+  try {
+    stack = await startLocalStack({
+      dataDir: options.dataDir,
+      port: 0,
+      dynamoDb: { port: await findFreePort(), inMemory: true },
+      enrich,
+      loadConsumer,
+      retryDelay: { baseMs: 20, maxMs: 100 },
+      logger: (component) => ({
+        info: (message) => process.stdout.write(`[${component}] ${message}\n`),
+        warn: (message) => process.stdout.write(`[${component}] ${message}\n`),
+        error: (message, error) => process.stdout.write(`[${component}] ${message} ${String(error ?? '')}\n`),
+      }),
+    });
+    client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
+    const call = httpClient(stack.apiUrl);
+    const organizer = { authorization: `Bearer ${await stack.organizerToken()}` };
+    const live = stack;
+    const outbox = join(live.paths.outbox);
+    const emailsTo = async (address: string) => {
+      const files = (await readdir(outbox)).filter((file) => file.endsWith('.eml'));
+      const mails = await Promise.all(files.map((file) => readFile(join(outbox, file), 'utf8')));
+      return mails.filter((mail) => mail.includes(address)).length;
+    };
+
+    // A conference of 2015 whose retention ended a day after it: the retention run erases what is left.
+    const seats = Math.floor(count / 2);
+    const created = await call(
+      'POST',
+      '/conferences',
+      { ...iclc2015, capacity: seats, personalDataRetentionDays: 1 },
+      organizer,
+    );
+    const conferenceId = String(created.body?.conferenceId);
+    const registrationPath = (d: Delegate, action = '') =>
+      `/conferences/${conferenceId}/registrations/${d.registrationId}${action}`;
+
+    say(`Life cycle of ${count} delegates with markers in every personal field (capacity ${seats})`);
+    for (const d of delegates) {
+      const answer = await call('POST', `/conferences/${conferenceId}/registrations`, d.body, {
+        'idempotency-key': `register-${run}-${d.n}`,
+      });
+      Object.assign(d, answer.body);
+    }
+    const seated = delegates.filter((d) => d.status === 'registered');
+    const waiting = delegates.filter((d) => d.status === 'waitlisted');
+    check(
+      'registrations: seats up to the capacity, the rest waitlisted',
+      seated.length === seats && waiting.length === count - seats,
+      `${seated.length} registered, ${waiting.length} waitlisted`,
+    );
+    const [checkIn, cancel] = seated;
+    if (!checkIn || !cancel) throw new Error('too few seat holders');
+    const checkedIn = await call('POST', registrationPath(checkIn, '/check-in'), undefined, organizer);
+    const cancelled = await call('POST', registrationPath(cancel, '/cancel'), undefined, {
+      'x-manage-token': String(cancel.manageToken),
+      'idempotency-key': `cancel-${run}`,
+    });
+    check('check-in and cancellation', checkedIn.status === 200 && cancelled.status === 200);
+    await live.settled();
+    const promoted = waiting[0];
+    const promotedBack = promoted
+      ? await call('GET', registrationPath(promoted), undefined, organizer)
+      : undefined;
+    check(
+      'the longest-waiting delegate is promoted to the freed seat',
+      promotedBack?.body?.status === 'registered',
+    );
+    const letters = await readDeadLetters(live.paths.deadLetters, 'Notifier');
+    check(
+      'the promotion email is dead-lettered (the Notifier was made to fail it)',
+      letters.length === 1,
+      `${letters.length} dead letter(s) in dead-letters/Notifier.jsonl`,
+    );
+    const emailed = await Promise.all(delegates.map((d) => emailsTo(String(d.body.email))));
+    check(
+      'every delegate got their email(s)',
+      emailed.every((n) => n >= 1),
+      `${emailed.reduce((a, b) => a + b, 0)} emails`,
+    );
+
+    const { rebuild, rebuildableProjections } = await import('../../functions/shared/projections/rebuild.js');
+    const rebuildAll = () =>
+      rebuild({
+        client: client as DynamoDBClient,
+        tables: live.tables,
+        projections: rebuildableProjections,
+        pointerSettleMs: 6_000,
+      });
+    await rebuildAll();
+    await live.settled();
+    check('a rebuild of every read model before erasure', true);
+
+    const searchEverything = async (phase: Search['phase']) => {
+      const tableHits = await searchTables(client as DynamoDBClient, markers);
+      const byTable = new Map<string, MarkerHit[]>();
+      for (const hit of tableHits) {
+        const table = hit.where.split(':')[0] ?? hit.where;
+        byTable.set(table, [...(byTable.get(table) ?? []), hit]);
+      }
+      for (const name of Object.values(live.tables))
+        searches.push({
+          phase,
+          store: `table ${name}`,
+          searched: 'every item (Scan)',
+          hits: byTable.get(`table ${name}`) ?? [],
+        });
+      searches.push({
+        phase,
+        store: 'files under DATA_DIR',
+        searched: 'every file but outbox/ (sent mail) and dynamodb/ (DynamoDB Local\u2019s own files)',
+        hits: await searchFiles(live.paths.dataDir, markers, ['outbox', 'dynamodb']),
+      });
+      searches.push({
+        phase,
+        store: 'bus events',
+        searched: `${busEvents.length} events published`,
+        hits: searchTexts(busEvents, markers),
+      });
+      const logs = output.text();
+      searches.push({
+        phase,
+        store: 'logs',
+        searched: `${logs.split('\n').length} lines (handlers at INFO, the local stack)`,
+        hits: searchTexts([['logs', logs]], markers),
+      });
+      searches.push({
+        phase,
+        store: 'outbox (sent mail, the search\u2019s control)',
+        searched: 'every .eml',
+        hits: await searchFiles(outbox, markers),
+      });
+    };
+
+    // No published event (nor a dead letter, nor a log line) carries a secret or its hash (CONTRACT 4.1).
+    const secrets = delegates.flatMap((d) => {
+      const token = String(d.manageToken);
+      return [token, createHash('sha256').update(token).digest('hex')];
+    });
+    const secretHits = [
+      ...searchTexts(busEvents, secrets),
+      ...searchTexts([['logs', output.text()]], secrets),
+      ...(await searchFiles(live.paths.dataDir, secrets, ['outbox', 'dynamodb'])),
+    ];
+    check(
+      'no bus event, dead letter, file or log line holds a manage token or its hash',
+      secretHits.length === 0,
+      `${secrets.length / 2} tokens and their SHA-256 searched in ${busEvents.length} bus events, the logs and DATA_DIR; ${secretHits.length} hits`,
+    );
+
+    say('Searching every store before erasure');
+    await searchEverything('before erasure');
+    const before = searches.filter((s) => s.phase === 'before erasure');
+    const outside = before.filter((s) => !s.store.startsWith('outbox') && !s.store.includes('ReadModels'));
+    check(
+      'before erasure: markers in no table, file, bus event or log line (read models may hold them)',
+      outside.every((s) => s.hits.length === 0),
+      outside
+        .filter((s) => s.hits.length > 0)
+        .map((s) => `${s.store}: ${s.hits.length}`)
+        .join(', ') || '0 hits',
+    );
+    const control = before.find((s) => s.store.startsWith('outbox'));
+    check(
+      'the search finds what is there: every delegate\u2019s markers in the sent mail',
+      delegates.every((d) => control?.hits.some((hit) => hit.marker === d.marker)),
+      `${control?.hits.length ?? 0} hits in the outbox`,
+    );
+
+    say('Erasing: two over HTTP (the delegate, an organizer), the rest by the retention run');
+    const [byDelegate, byOrganizer] = delegates;
+    if (!byDelegate || !byOrganizer) throw new Error('too few delegates');
+    const erasedByDelegate = await call('POST', registrationPath(byDelegate, '/erase'), undefined, {
+      'x-manage-token': String(byDelegate.manageToken),
+      'idempotency-key': `erase-${run}`,
+    });
+    const erasedByOrganizer = await call(
+      'POST',
+      registrationPath(byOrganizer, '/erase'),
+      undefined,
+      organizer,
+    );
+    check(
+      'erase over HTTP: 200 {status: "erased"}',
+      erasedByDelegate.status === 200 && erasedByOrganizer.status === 200,
+    );
+    const retention = await importFunction<(event: unknown, context: unknown) => Promise<{ erased: number }>>(
+      'functions/scheduled/erase-expired.ts',
+    );
+    const result = await invokeHandler(
+      retention,
+      { time: new Date().toISOString(), 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
+      createLambdaContext('EraseExpiredPersonalData', 15 * 60_000),
+    );
+    check(
+      'the retention run erases every other registration',
+      result.erased === count - 2,
+      `${result.erased} erased`,
+    );
+    await live.settled();
+
+    const emailsBeforeRedrive = await Promise.all(delegates.map((d) => emailsTo(String(d.body.email))));
+    check(
+      'no email to an erased delegate about the cancellation that erasing made',
+      emailsBeforeRedrive.every((n, i) => n === emailed[i]),
+    );
+    failPromotions = false;
+    await redriveLocal({ deadLetterDir: live.paths.deadLetters, queue: 'Notifier', rules });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await live.settled();
+    const emailsAfterRedrive = await Promise.all(delegates.map((d) => emailsTo(String(d.body.email))));
+    check(
+      'the dead-lettered promotion, redriven after erasure, sends no email',
+      emailsAfterRedrive.every((n, i) => n === emailed[i]) &&
+        (await readDeadLetters(live.paths.deadLetters, 'Notifier')).length === 0,
+    );
+    const gone = await Promise.all(
+      delegates.map((d) =>
+        call('GET', registrationPath(d), undefined, { 'x-manage-token': String(d.manageToken) }),
+      ),
+    );
+    check(
+      'every delegate route answers 410 afterwards',
+      gone.every((answer) => answer.status === 410),
+    );
+
+    await rebuildAll();
+    await live.settled();
+    const counts = (await call('GET', `/conferences/${conferenceId}/delegate-counts`)).body;
+    check(
+      'after a rebuild: every registration erased (and cancelled), nothing restored',
+      counts?.erased === count &&
+        counts?.cancelled === count &&
+        counts?.registered === 0 &&
+        counts?.waitlisted === 0,
+      JSON.stringify({
+        erased: counts?.erased,
+        cancelled: counts?.cancelled,
+        registered: counts?.registered,
+      }),
+    );
+
+    say('Searching every store after erasure');
+    await searchEverything('after erasure');
+    const after = searches.filter((s) => s.phase === 'after erasure' && !s.store.startsWith('outbox'));
+    check(
+      'after erasure: zero hits of any marker in any table, file, bus event or log line',
+      after.every((s) => s.hits.length === 0),
+      after
+        .filter((s) => s.hits.length > 0)
+        .map((s) => `${s.store}: ${s.hits.length}`)
+        .join(', ') || '0 hits',
+    );
+  } finally {
+    output.stop();
+    client?.destroy();
+    await stack?.stop();
+  }
+  return {
+    delegates: count,
+    markers: markers.length,
+    checks,
+    searches,
+    startedAt: new Date(started).toISOString(),
+    ms: Date.now() - started,
+  };
+};
+
+/** docs/privacy.md: what was searched, with what, and what was found. */
+export const privacyReportMarkdown = (report: PrivacyReport): string => {
+  const lines = [
+    '# Proof: personal data (issue 10)',
+    '',
+    `Written by \`npm run proof:privacy\` (test/proof/privacy.ts) on ${report.startedAt}, in ${(report.ms / 1000).toFixed(1)} s.`,
+    '',
+    `${report.delegates} delegates were registered with a unique marker in every personal field (${report.markers} markers:`,
+    'one with an accented letter in the names, city and organization, one in the email address), taken',
+    'through the whole life cycle on the local stack (registered and waitlisted, a check-in, a',
+    'cancellation and the promotion it frees, every email, a promotion email dead-lettered by a Notifier',
+    'made to fail, a rebuild of every read model), then erased: two over HTTP, the rest by the retention',
+    'run. Each store was searched for every marker as written, in lower case, NFC and NFD, and as the hex,',
+    'base64 and base64url of each (at every byte alignment). The tables are read through DynamoDB\u2019s API',
+    '(Scan), not DynamoDB Local\u2019s files, whose freed pages are not ours to scrub.',
+    '',
+    '## Checks',
+    '',
+    '| check | result | detail |',
+    '| --- | --- | --- |',
+    ...report.checks.map(
+      (c) => `| ${c.what} | ${c.ok ? 'ok' : '**FAILED**'} | ${c.detail.replaceAll('|', '\\|')} |`,
+    ),
+    '',
+    '## Searches',
+    '',
+    '| phase | store | searched | hits |',
+    '| --- | --- | --- | --- |',
+    ...report.searches.map((s) => `| ${s.phase} | ${s.store} | ${s.searched} | ${s.hits.length} |`),
+    '',
+    'The outbox holds the emails sent before the erasure (an email once sent cannot be unsent): it is the',
+    'search\u2019s control, showing that the same search finds the markers where they are.',
+    '',
+  ];
+  const found = report.searches.filter((s) => s.hits.length > 0 && !s.store.startsWith('outbox'));
+  if (found.length > 0) {
+    lines.push('## Hits outside the outbox', '');
+    for (const s of found)
+      for (const hit of s.hits.slice(0, 20)) lines.push(`- ${s.phase}, ${hit.where}: ${hit.encoding}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+};
