@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EncryptionContext, KeyService } from '../functions/shared/personal-data/key-service.js';
 import { dataDirFromEnv, localPaths } from './data-dir.js';
+import { createKeyFileOnce, readKeyFile } from './key-files.js';
 
 interface MasterKeyFile {
   keyId: string;
@@ -26,25 +27,11 @@ const createMasterKey = async (file: string): Promise<void> => {
     wrappingKey: randomBytes(32).toString('base64'),
     macKey: randomBytes(32).toString('base64'),
   };
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(master, null, 2), { mode: 0o600 });
-  try {
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  await createKeyFileOnce(file, master);
 };
 
-const readMasterKey = async (file: string): Promise<MasterKeyFile | undefined> => {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as MasterKeyFile;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`The local master key ${file} cannot be read`, { cause: error });
-  }
-};
+const readMasterKey = (file: string) =>
+  readKeyFile<MasterKeyFile>(file, `The local master key ${file} cannot be read`);
 
 /**
  * The local stand-in for KMS: a master key made on first use and kept in `<dataDir>/keys/master-key.json`

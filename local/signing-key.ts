@@ -1,4 +1,4 @@
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import {
   type CryptoKey,
   calculateJwkThumbprint,
@@ -9,6 +9,7 @@ import {
   SignJWT,
 } from 'jose';
 import { dataDirFromEnv, localPaths } from './data-dir.js';
+import { createKeyFileOnce, readKeyFile } from './key-files.js';
 
 /** The local stand-in for the Cognito user pool's issuer, whose verifier local/adapters.ts gives the handlers. */
 export const LOCAL_ISSUER = 'https://local.learning-cities.invalid/issuer';
@@ -37,29 +38,11 @@ const createPrivateKey = async (file: string): Promise<void> => {
   const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' }, null, 2), {
-    mode: 0o600,
-  });
-  try {
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  await createKeyFileOnce(file, { ...jwk, kid, alg: ALGORITHM, use: 'sig' });
 };
 
-const readPrivateKey = async (file: string): Promise<JWK | undefined> => {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as JWK;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`The local signing key ${file} cannot be read; delete it to make a new one`, {
-      cause: error,
-    });
-  }
-};
+const readPrivateKey = (file: string) =>
+  readKeyFile<JWK>(file, `The local signing key ${file} cannot be read; delete it to make a new one`);
 
 /**
  * The local issuer's RS256 key: made on first use and kept in `<dataDir>/auth/private-key.json` (mode

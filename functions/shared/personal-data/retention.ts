@@ -1,41 +1,13 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { type Conference, personalDataExpired } from '../../../domain/conference/decider.js';
-import { parseEnvelope } from '../../../domain/events.js';
+import { personalDataExpired } from '../../../domain/conference/decider.js';
 import type { WaitlistRow } from '../../../domain/projections/waitlist.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import { runCommand } from '../commands/pipeline.js';
 import { changeRegistration } from '../commands/registrations.js';
+import { catalogedConferences } from '../event-store/catalog.js';
 import { HttpProblem } from '../http/errors.js';
 import { waitlistProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
 import { withFreshRetries } from '../resilience/policy.js';
-import { dynamoDb, tableNames } from '../runtime/config.js';
-
-/** Every conference, from the sparse catalog index of ConferenceCreated events. */
-export const allConferences = async (): Promise<Conference[]> => {
-  const conferences: Conference[] = [];
-  let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
-  do {
-    const page = await dynamoDb().send(
-      new QueryCommand({
-        TableName: tableNames().events,
-        IndexName: 'catalog',
-        KeyConditionExpression: '#catalog = :conference',
-        ExpressionAttributeNames: { '#catalog': 'catalog' },
-        ExpressionAttributeValues: marshall({ ':conference': 'conference' }),
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, kind: _kind, catalog: _catalog, ...stored } = unmarshall(item);
-      const event = parseEnvelope(stored);
-      if (event.type === 'ConferenceCreated') conferences.push(event.data);
-    }
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return conferences;
-};
 
 /** The registrations of a conference not erased yet, from the waitlist process's rows (one per stream). */
 export const registrationsNotErased = async (conferenceId: string): Promise<string[]> =>
@@ -103,7 +75,9 @@ export const eraseExpiredRegistrations = async (options: {
     failed: [],
     stoppedEarly: false,
   };
-  const due = (await allConferences()).filter((conference) => personalDataExpired(conference, options.today));
+  const due = (await catalogedConferences()).filter((conference) =>
+    personalDataExpired(conference, options.today),
+  );
   result.conferencesDue = due.length;
   for (const conference of due) {
     const queue = await registrationsNotErased(conference.conferenceId);
