@@ -65,7 +65,19 @@ interface Bundle {
   /** Bytes of the output that come from zod's locales. */
   zodLocales: number;
   largest: string;
+  /** Bytes of the packages every bundle on the shared plumbing carries, by what brings them. */
+  carried: string;
 }
+
+/**
+ * Packages that reach a bundle through shared plumbing rather than the function's own work: the event
+ * store's personal-data codec (KMS client, key caches) and the HTTP chain's token verification.
+ */
+const CARRIED_PACKAGES: Record<string, string> = {
+  '@aws-sdk/client-kms': 'personal-data keys',
+  'lru-cache': 'personal-data keys',
+  'aws-jwt-verify': 'organizer token verification',
+};
 
 /** The X-Ray SDK and Powertools Tracer: retired from every bundle (README, Observability). */
 const TRACING_PACKAGES = /node_modules\/(aws-xray-sdk[\w-]*|@aws-lambda-powertools\/tracer)\//;
@@ -97,7 +109,13 @@ const summarize = (
     .slice(0, 3)
     .map(([pkg, size]) => `${pkg} ${kib(size)}`)
     .join(', ');
-  return { name, entry, file, bytes, beside, tracing: [...tracing], zodLocales, largest };
+  const carriedBy = new Map<string, number>();
+  for (const [pkg, size] of byPackage) {
+    const reason = CARRIED_PACKAGES[pkg];
+    if (reason) carriedBy.set(reason, (carriedBy.get(reason) ?? 0) + size);
+  }
+  const carried = [...carriedBy].map(([reason, size]) => `${reason} ${kib(size)}`).join(', ');
+  return { name, entry, file, bytes, beside, tracing: [...tracing], zodLocales, largest, carried };
 };
 
 /** Milliseconds from `import()` to its resolution, in a fresh Node process. */
@@ -125,7 +143,9 @@ type Row = { bundle: Bundle; deployed: number };
 /** One line per missed goal: which function, and what in it costs the most (its largest packages). */
 const whyMissed = (sizeMissed: Row[], initMissed: Row[]): string[] => [
   ...sizeMissed.map(
-    ({ bundle }) => `- ${bundle.name}, size ${kib(bundle.bytes)}: its largest parts are ${bundle.largest}.`,
+    ({ bundle }) =>
+      `- ${bundle.name}, size ${kib(bundle.bytes)}: its largest parts are ${bundle.largest}` +
+      (bundle.carried ? `; it also carries ${bundle.carried} through the shared plumbing.` : '.'),
   ),
   ...initMissed.map(
     ({ bundle, deployed }) =>

@@ -10,10 +10,14 @@ import { openedEventStore } from '../shared/event-store/stores.js';
 import { composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
+import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
 const agendaChanges = new Set<string>(agendaChangeEventTypes);
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 export const handler = busConsumer(async (envelope) => {
   const notice = noticeOf[envelope.type];

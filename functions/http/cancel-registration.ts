@@ -4,6 +4,10 @@ import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
+import { usePersonalData } from '../shared/personal-data/personal-data.js';
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 export const handler = httpRoute('delegate', (request) =>
   idempotent(request, async (idempotency) => {

@@ -4,6 +4,10 @@ import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
+import { usePersonalData } from '../shared/personal-data/personal-data.js';
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 /**
  * CONTRACT section 4.1: cancels an active registration and erases its personal data in one append; the

@@ -3,6 +3,10 @@ import { GoneError } from '../../domain/shared/errors.js';
 import { loadRegistrationWithEvents } from '../shared/commands/registrations.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
+import { usePersonalData } from '../shared/personal-data/personal-data.js';
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 export const handler = httpRoute('delegate', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');

@@ -5,8 +5,11 @@ import { registerDelegate } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
-import { emailKeys } from '../shared/personal-data/personal-data.js';
+import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { registrationRequestSchema } from './api-schemas.js';
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 export const handler = httpRoute('public', (request) =>
   idempotent(request, async (idempotency) => {

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { eraseExpiredRegistrations } from '../shared/personal-data/retention.js';
 import { withinBudget } from '../shared/resilience/policy.js';
 import { logger } from '../shared/runtime/observability.js';
@@ -36,6 +37,9 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
   }
   return result;
 };
+
+// Granted this registration's personal data (infra/definitions): its event store seals and opens it.
+usePersonalData();
 
 export const handler = middy<ScheduledEvent, unknown, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -5,8 +5,8 @@ import {
   type IdempotencyWrite,
   type Tip,
 } from '../event-store/event-store.js';
-import { eventStore, openedEventStore } from '../event-store/stores.js';
-import { keyServiceAvailable } from '../personal-data/key-service.js';
+import { eventStore, openedEventStore, personalDataCodecSupplied } from '../event-store/stores.js';
+import { keyServiceAvailable } from '../personal-data/key-service-available.js';
 import { retrying } from '../resilience/policy.js';
 import type { StreamRef, StreamType } from './streams.js';
 
@@ -121,7 +121,10 @@ const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): 
   const type: StreamType<unknown, DomainEvent> = ref.type;
   // Folded without a snapshot, a stream with personal parts gives what its decisions need of them only
   // opened; a function granted no data key folds it sealed (its decisions need none).
-  const store = type.personalData && keyServiceAvailable() ? openedEventStore() : eventStore();
+  const store =
+    type.personalData && personalDataCodecSupplied() && keyServiceAvailable()
+      ? openedEventStore()
+      : eventStore();
   let loaded: Loaded;
   if (ref.isNew) {
     loaded = { ref, state: type.initialState, version: 0, tipped: false, assumedNew: false };

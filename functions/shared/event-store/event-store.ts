@@ -399,8 +399,9 @@ export class EventStore {
     envelope: EventEnvelope,
     sideWrites: TransactWriteItem[],
   ): Promise<Record<string, unknown>> {
-    if (!this.codec && carriesPlainPersonalData(envelope))
-      throw new Error(`A ${envelope.type} event holds personal data: this store has no codec to seal it`);
+    // An erasure destroys the data key with the event, which only the codec can write.
+    if (!this.codec && (carriesPlainPersonalData(envelope) || envelope.type === 'PersonalDataErased'))
+      throw new Error(`A ${envelope.type} event needs the personal-data codec: this store has no codec`);
     const { stored, writes } = this.codec
       ? await this.codec.seal(envelope)
       : { stored: envelope, writes: [] };

@@ -1,6 +1,6 @@
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { env } from '../../../infra/definitions/tables.js';
-import { adapter, isSupplied } from '../runtime/adapters.js';
+import { adapter } from '../runtime/adapters.js';
 import type { KeyService } from './key-service-port.js';
 
 export type { EncryptionContext, GeneratedDataKey, KeyService } from './key-service-port.js';
@@ -64,8 +64,3 @@ export const keyService = (kmsClient?: () => KMSClient): KeyService =>
     kms = kmsKeyService({ dataKeyId, macKeyId, ...(kmsClient ? { client: kmsClient() } : {}) });
     return kms;
   });
-
-/** Whether this function may use the key service: one was supplied, or it was granted the KMS keys. */
-export const keyServiceAvailable = (): boolean =>
-  isSupplied('keyService') ||
-  (Boolean(process.env[env.personalDataKeyId]) && Boolean(process.env[env.emailMacKeyId]));

@@ -1,4 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { supplyEventCodec } from '../event-store/stores.js';
 import { awsClientSettings } from '../resilience/aws-clients.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { type EventCodec, personalDataCodec } from './codec.js';
@@ -38,3 +39,9 @@ export const eventCodec = (open: boolean): EventCodec => {
   }
   return codec;
 };
+
+/**
+ * Gives this function's event store the personal-data codec: called at module scope by the functions
+ * granted a registration's personal data (`personalData` in infra/definitions), and by nothing else.
+ */
+export const usePersonalData = (): void => supplyEventCodec(eventCodec);

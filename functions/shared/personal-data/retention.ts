@@ -8,6 +8,7 @@ import { HttpProblem } from '../http/errors.js';
 import { waitlistProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
 import { withFreshRetries } from '../resilience/policy.js';
+import { usePersonalData } from './personal-data.js';
 
 /** The registrations of a conference not erased yet, from the waitlist process's rows (one per stream). */
 export const registrationsNotErased = async (conferenceId: string): Promise<string[]> =>
@@ -68,6 +69,7 @@ export const eraseExpiredRegistrations = async (options: {
   onProgress?: (progress: RetentionProgress) => void;
   shouldStop?: () => boolean;
 }): Promise<RetentionResult> => {
+  usePersonalData();
   const result: RetentionResult = {
     conferencesDue: 0,
     erased: 0,

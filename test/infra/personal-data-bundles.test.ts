@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptionsOf } from '../../bench/bundles.js';
+import { bundlingOptions, repoRoot } from '../../infra/constructs/lambda-function.js';
+import { pipeDefinition } from '../../infra/definitions/pipe.js';
+import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
+
+/**
+ * The functions granted a registration's personal data (`personalData` in infra/definitions) are the only
+ * ones whose bundles hold the KMS client and the key caches: every other function's event store has no
+ * codec (it refuses to write personal data or an erasure), so it carries none of that code.
+ */
+const functions = [
+  ...routes.map((route) => ({ name: route.name, entry: route.entry, personalData: route.personalData })),
+  ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer, personalData: rule.personalData })),
+  ...schedules.map((job) => ({ name: job.name, entry: job.entry, personalData: job.personalData })),
+  { name: 'PipeEnrichment', entry: pipeDefinition.enrichment, personalData: undefined },
+];
+
+const KEY_PACKAGES = ['node_modules/@aws-sdk/client-kms/', 'node_modules/lru-cache/'];
+
+describe('personal-data code in the bundles', () => {
+  it('is declared by some functions and not by others', () => {
+    expect(functions.filter((fn) => fn.personalData).length).toBeGreaterThan(0);
+    expect(functions.filter((fn) => !fn.personalData).length).toBeGreaterThan(0);
+  });
+
+  it.each(functions)(
+    '$name holds the key code exactly when it is granted personal data',
+    async ({ entry, personalData }) => {
+      const result = await build({
+        ...esbuildOptionsOf(bundlingOptions, resolve(repoRoot, '.bundle-check', 'index.mjs')),
+        entryPoints: [resolve(repoRoot, entry)],
+        absWorkingDir: repoRoot,
+        write: false,
+      });
+      const inputs = Object.keys((result.metafile as Metafile).inputs);
+      const keyCode = KEY_PACKAGES.filter((pkg) => inputs.some((input) => input.includes(pkg)));
+      expect(keyCode).toEqual(personalData ? KEY_PACKAGES : []);
+    },
+    60_000,
+  );
+});
