@@ -1,21 +1,9 @@
-import { commandMetadata } from '../shared/commands/command.js';
-import { runCommand } from '../shared/commands/pipeline.js';
-import { changeRegistration } from '../shared/commands/registrations.js';
-import { idempotent } from '../shared/event-store/idempotency.js';
-import { httpRoute, pathId } from '../shared/http/http.js';
+import { registrationChangeRoute } from '../shared/commands/registration-route.js';
+import { httpRoute } from '../shared/http/http.js';
 
 export const handler = httpRoute('organizer', (request) =>
-  idempotent(request, async (idempotency) => {
-    const conferenceId = pathId(request, 'conferenceId');
-    const registrationId = pathId(request, 'registrationId');
-    const metadata = commandMetadata(request);
-    const response = { status: 200, body: { registrationId, status: 'checked-in' } };
-    const command = changeRegistration({
-      conferenceId,
-      registrationId,
-      command: { type: 'CheckInDelegate', now: metadata.now },
-    });
-    await runCommand(command, { ...metadata, conferenceId, idempotency: () => idempotency.record(response) });
-    return response;
+  registrationChangeRoute(request, {
+    status: 'checked-in',
+    command: (now) => ({ type: 'CheckInDelegate', now }),
   }),
 );
