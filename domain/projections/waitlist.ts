@@ -6,6 +6,8 @@ export interface WaitlistRow {
   registrationId: string;
   status: RegistrationStatus;
   registeredAt: string;
+  /** Whether the registration joined the waitlist (and may since have been promoted or cancelled). */
+  joinedWaitlist: boolean;
 }
 
 export const waitlistEventTypes = [...registrationEventTypes] as const;
@@ -21,6 +23,7 @@ export const evolveWaitlistRow = (
         registrationId: event.data.registrationId,
         status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
         registeredAt: event.data.registeredAt,
+        joinedWaitlist: event.type === 'DelegateWaitlisted',
       };
     case 'WaitlistedDelegatePromoted':
       return row && { ...row, status: 'registered' };
@@ -43,6 +46,14 @@ export const waitingInOrder = (rows: readonly WaitlistRow[]): WaitlistRow[] =>
       (a, b) =>
         a.registeredAt.localeCompare(b.registeredAt) || a.registrationId.localeCompare(b.registrationId),
     );
+
+/**
+ * Whether the rows hold every registration that joined the waitlist, given how many joined as the seat
+ * guard counts them. Events of different registrations reach the process in any order, so a seat freed
+ * by a cancellation can arrive before the waitlisting of someone who waited longer than everyone known.
+ */
+export const knowsEveryWaitlisting = (rows: readonly WaitlistRow[], waitlistJoined: number): boolean =>
+  rows.filter((row) => row.joinedWaitlist).length >= waitlistJoined;
 
 /** Events after which a seat may be free while someone waits. */
 export const mayFreeASeat = (event: EventEnvelope): boolean =>

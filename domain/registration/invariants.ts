@@ -11,7 +11,8 @@ export type RegistrationGuard =
   | { kind: 'release'; name: 'email'; key: string; owner: string }
   | { kind: 'take-seat'; name: 'seats'; key: string; capacity: number }
   | { kind: 'release-seat'; name: 'seats'; key: string }
-  | { kind: 'assert-full'; name: 'seats'; key: string; capacity: number };
+  /** Waiting needs every seat held; joining is counted, so the waitlist process can tell it has seen all. */
+  | { kind: 'join-waitlist'; name: 'seats'; key: string; capacity: number };
 
 /**
  * The guard of one active registration per email and conference. `emailKey` is a keyed hash (HMAC) of the
@@ -79,7 +80,7 @@ export const registrationGuards = (
       case 'DelegateWaitlisted':
         return [
           { kind: 'claim', name: 'email', key: email(), owner },
-          { kind: 'assert-full', name: 'seats', key: seats, capacity: capacityFor(capacity) },
+          { kind: 'join-waitlist', name: 'seats', key: seats, capacity: capacityFor(capacity) },
         ];
       case 'WaitlistedDelegatePromoted':
         return [{ kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) }];

@@ -1,9 +1,14 @@
 import type { EventEnvelope } from '../../domain/events.js';
-import { mayFreeASeat, type WaitlistRow, waitingInOrder } from '../../domain/projections/waitlist.js';
+import {
+  knowsEveryWaitlisting,
+  mayFreeASeat,
+  type WaitlistRow,
+  waitingInOrder,
+} from '../../domain/projections/waitlist.js';
 import { ConflictError, GoneError } from '../../domain/shared/errors.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
-import { changeRegistration, seatsHeld } from '../shared/commands/registrations.js';
+import { changeRegistration, seatGuardCounts } from '../shared/commands/registrations.js';
 import { AppendConflictError } from '../shared/event-store/event-store.js';
 import { eventStore } from '../shared/event-store/stores.js';
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
@@ -20,6 +25,17 @@ const runner = new ProjectionRunner(waitlistProjection, {
   store: eventStore(),
 });
 
+/** Thrown to have the trigger delivered again once the waitlistings still on their way have arrived. */
+class WaitlistBehindError extends Error {
+  constructor(conferenceId: string, joined: number) {
+    super(
+      `Not all ${joined} waitlistings of conference ${conferenceId} have reached the waitlist yet, ` +
+        'so who has waited longest is not known',
+    );
+    this.name = 'WaitlistBehindError';
+  }
+}
+
 /**
  * Gives each free seat to the longest-waiting delegate, by issuing PromoteWaitlistedDelegate commands.
  * Each promotion takes a seat through the seat guard in its own append, so however often or
@@ -27,11 +43,13 @@ const runner = new ProjectionRunner(waitlistProjection, {
  */
 const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   const conference = await loadConference(trigger.conferenceId);
-  let free = conference.capacity - (await seatsHeld(trigger.conferenceId));
+  const { seatsHeld, waitlistJoined } = await seatGuardCounts(trigger.conferenceId);
+  let free = conference.capacity - seatsHeld;
   if (free <= 0) return 0;
-  const waiting = waitingInOrder(
-    await readModelRows<WaitlistRow>(waitlistProjection.name, trigger.conferenceId),
-  );
+  const rows = await readModelRows<WaitlistRow>(waitlistProjection.name, trigger.conferenceId);
+  if (!knowsEveryWaitlisting(rows, waitlistJoined))
+    throw new WaitlistBehindError(trigger.conferenceId, waitlistJoined);
+  const waiting = waitingInOrder(rows);
   let promoted = 0;
   for (const candidate of waiting) {
     if (free <= 0) break;

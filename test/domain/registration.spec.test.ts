@@ -236,7 +236,7 @@ describe('Registration guards', () => {
   it('a waitlisting claims the email and holds only while the seats are full', () => {
     expect(registrationGuards(ids, 600, [waitlisted])).toEqual([
       { kind: 'claim', name: 'email', key: email, owner: 'r1' },
-      { kind: 'assert-full', name: 'seats', key: seats, capacity: 600 },
+      { kind: 'join-waitlist', name: 'seats', key: seats, capacity: 600 },
     ]);
   });
   it('cancelling a seat holder frees the email and the seat', () => {

@@ -11,6 +11,8 @@ export const commandMetadata = (request: HttpRequest) => ({
 });
 
 export const SEATS_HELD = 'held';
+/** How many registrations ever joined the waitlist: what the waitlist process checks its read model by. */
+export const WAITLIST_JOINED = 'waitlistJoined';
 
 /** The registration rules' guards in the event store's vocabulary. */
 export const toStoreGuard = (guard: RegistrationGuard): Guard => {
@@ -30,13 +32,14 @@ export const toStoreGuard = (guard: RegistrationGuard): Guard => {
       };
     case 'release-seat':
       return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: -1 };
-    case 'assert-full':
+    case 'join-waitlist':
       return {
         op: 'require-at-least',
         name: guard.name,
         key: guard.key,
         counter: SEATS_HELD,
         value: guard.capacity,
+        tally: WAITLIST_JOINED,
       };
   }
 };

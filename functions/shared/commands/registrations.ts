@@ -16,7 +16,7 @@ import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
-import { SEATS_HELD, toStoreGuard } from './command.js';
+import { SEATS_HELD, toStoreGuard, WAITLIST_JOINED } from './command.js';
 import { existingConference } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { conferenceStream, registrationStream } from './streams.js';
@@ -52,9 +52,16 @@ export const loadRegistrationWithEvents = async (
   return { registration, events };
 };
 
-/** The seats held at a conference now, as the seat guard counts them. */
-export const seatsHeld = (conferenceId: string): Promise<number> =>
-  eventStore().guardCounter(seatsGuardKey(conferenceId), SEATS_HELD);
+/**
+ * The seats held at a conference now, and how many registrations ever joined its waitlist, as the seat
+ * guard counts them (read consistently).
+ */
+export const seatGuardCounts = async (
+  conferenceId: string,
+): Promise<{ seatsHeld: number; waitlistJoined: number }> => {
+  const counts = await eventStore().guardCounters(seatsGuardKey(conferenceId), [SEATS_HELD, WAITLIST_JOINED]);
+  return { seatsHeld: counts[SEATS_HELD], waitlistJoined: counts[WAITLIST_JOINED] };
+};
 
 /** Whether the conference looked full at the last registration here: the first guess of the next one. */
 const lastSeenFull = new Map<string, boolean>();

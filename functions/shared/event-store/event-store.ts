@@ -49,7 +49,8 @@ export type Guard =
   | { op: 'claim'; name: string; key: string; owner: string }
   | { op: 'release'; name: string; key: string; owner: string }
   | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
-  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number }
+  /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
+  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number; tally?: string }
   /** A room's or a speaker's day: refused when the booking overlaps another session's (occupancy.ts). */
   | { op: 'occupy'; name: string; key: string; update: OccupancyUpdate };
 
@@ -256,7 +257,7 @@ export class EventStore {
   }
 
   /** A counter of a guard item (e.g. the seats held of a conference), read consistently; 0 when none. */
-  async guardCounter(key: string, counter: string): Promise<number> {
+  async guardCounters<C extends string>(key: string, counters: readonly C[]): Promise<Record<C, number>> {
     const { Item } = await this.client.send(
       new GetItemCommand({
         TableName: this.stateTable,
@@ -264,8 +265,10 @@ export class EventStore {
         ConsistentRead: true,
       }),
     );
-    const value = Item ? unmarshall(Item)[counter] : 0;
-    return typeof value === 'number' ? value : 0;
+    const stored = Item ? unmarshall(Item) : {};
+    return Object.fromEntries(
+      counters.map((counter) => [counter, typeof stored[counter] === 'number' ? stored[counter] : 0]),
+    ) as Record<C, number>;
   }
 
   /** The stored Idempotency-Key record under `key`, read consistently. */
@@ -519,13 +522,24 @@ export class EventStore {
           },
         };
       case 'require-at-least':
+        if (guard.tally === undefined)
+          return {
+            ConditionCheck: {
+              TableName,
+              Key,
+              ConditionExpression: '#counter >= :value',
+              ExpressionAttributeNames: { '#counter': guard.counter },
+              ExpressionAttributeValues: marshall({ ':value': guard.value }),
+            },
+          };
         return {
-          ConditionCheck: {
+          Update: {
             TableName,
             Key,
+            UpdateExpression: 'ADD #tally :one',
             ConditionExpression: '#counter >= :value',
-            ExpressionAttributeNames: { '#counter': guard.counter },
-            ExpressionAttributeValues: marshall({ ':value': guard.value }),
+            ExpressionAttributeNames: { '#counter': guard.counter, '#tally': guard.tally },
+            ExpressionAttributeValues: marshall({ ':value': guard.value, ':one': 1 }),
           },
         };
     }

@@ -1,0 +1,104 @@
+/**
+ * The waitlist process against DynamoDB Local, with the events of different registrations delivered out
+ * of order (as EventBridge and SQS may): the freed seat still goes to the delegate who waited longest.
+ */
+import { randomUUID } from 'node:crypto';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../domain/events.js';
+import { registrationStreamId } from '../../domain/registration/decider.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { delegate, iclc2015 } from '../domain/fixtures.js';
+import { invoke, prepareProofEnvironment, routeNamed } from '../proof/harness.js';
+import { lambdaContext } from '../support/api-gateway.js';
+import { sqsRecord } from '../support/bus-events.js';
+import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
+
+type Consumer = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
+
+let http: Record<string, Handler>;
+let waitlistProcess: Consumer;
+let store: EventStore;
+let organizerToken: string;
+
+beforeAll(async () => {
+  const harness = await prepareProofEnvironment('waitlist-order');
+  organizerToken = harness.organizerToken;
+  store = storeWithCodec(harness.tables.client, harness.tables);
+  http = await importRouteHandlers();
+  waitlistProcess = await importHandler<Consumer>('functions/consumers/waitlist-process.ts');
+});
+
+const call = async (name: string, params: Record<string, string>, body?: unknown) => {
+  const answer = await invoke(http[name] as Handler, routeNamed(name), params, {
+    body,
+    headers: { authorization: `Bearer ${organizerToken}` },
+  });
+  expect(answer.status, answer.text).toBeLessThan(300);
+  return answer.json;
+};
+
+const register = async (conferenceId: string) =>
+  String(
+    (
+      await call(
+        'RegisterDelegate',
+        { conferenceId },
+        { ...delegate, email: `${randomUUID()}@example.org`, consent: true },
+      )
+    ).registrationId,
+  );
+
+const eventOf = async (registrationId: string, type: string): Promise<EventEnvelope> => {
+  const found = (await store.load(registrationStreamId(registrationId))).find((event) => event.type === type);
+  if (!found) throw new Error(`No ${type} for ${registrationId}`);
+  return found;
+};
+
+/** The ids of the messages SQS would deliver again (a batch that failed whole fails every message). */
+const deliver = async (envelope: EventEnvelope): Promise<string[]> => {
+  const messageId = randomUUID();
+  try {
+    const response = await waitlistProcess(
+      { Records: [sqsRecord(envelope, messageId, { queue: 'waitlist-order' })] },
+      lambdaContext('WaitlistProcess'),
+    );
+    return (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+  } catch (error) {
+    if (error instanceof FullBatchFailureError) return [messageId];
+    throw error;
+  }
+};
+
+const statusOf = async (conferenceId: string, registrationId: string) =>
+  (await call('GetRegistration', { conferenceId, registrationId })).status;
+
+describe('Waitlist process with events out of order (DynamoDB Local)', () => {
+  it('holds a freed seat back until every waitlisting has arrived, then gives it to who waited longest', async () => {
+    const conferenceId = String(
+      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
+    );
+    const seated = await register(conferenceId);
+    const first = await register(conferenceId);
+    const second = await register(conferenceId);
+    expect(await statusOf(conferenceId, first)).toBe('waitlisted');
+    expect(await statusOf(conferenceId, second)).toBe('waitlisted');
+
+    // The process has seen the seat taken and the second waitlisting, not yet the first.
+    expect(await deliver(await eventOf(seated, 'DelegateRegistered'))).toEqual([]);
+    expect(await deliver(await eventOf(second, 'DelegateWaitlisted'))).toEqual([]);
+    await call('CancelRegistration', { conferenceId, registrationId: seated });
+    const cancellation = await eventOf(seated, 'RegistrationCancelled');
+
+    expect(await deliver(cancellation)).toHaveLength(1);
+    expect(await statusOf(conferenceId, second)).toBe('waitlisted');
+    expect(await statusOf(conferenceId, first)).toBe('waitlisted');
+
+    expect(await deliver(await eventOf(first, 'DelegateWaitlisted'))).toEqual([]);
+    expect(await deliver(cancellation)).toEqual([]);
+    expect(await statusOf(conferenceId, first)).toBe('registered');
+    expect(await statusOf(conferenceId, second)).toBe('waitlisted');
+  });
+});
