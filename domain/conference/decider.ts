@@ -31,6 +31,12 @@ const ruleViolations = (details: ConferenceDetails): FieldError[] => {
       errors.push({ path: `rooms.${index}.name`, message: 'is already the name of another room' });
     seen.add(key);
   });
+  if (
+    details.registrationOpensAt &&
+    details.registrationClosesAt &&
+    Date.parse(details.registrationClosesAt) < Date.parse(details.registrationOpensAt)
+  )
+    errors.push({ path: 'registrationClosesAt', message: 'must not precede registrationOpensAt' });
   const days = (Date.parse(details.endDate) - Date.parse(details.startDate)) / 86_400_000;
   if (days > 31) errors.push({ path: 'endDate', message: 'a conference lasts at most 32 days' });
   return errors;

@@ -1,10 +1,24 @@
 import * as z from 'zod';
-import { countryCode, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
+import { countryCode, instant, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({
   name: text(100),
   capacity: z.number().int().min(1).max(100_000).optional(),
 });
+
+/** Who signs the conference's visa invitation letters (CONTRACT section 4.4). */
+export const signatorySchema = z.object({ name: text(200), title: text(200) });
+
+/** The settings an organizer may change after creating the conference (CONTRACT section 4.2). */
+export const conferenceSettingsFields = {
+  /** Registrations before it are refused (409). */
+  registrationOpensAt: instant.optional(),
+  /** Registrations after it are refused (409); not before registrationOpensAt. */
+  registrationClosesAt: instant.optional(),
+  /** Until when delegates may correct their own details (organizers always may). */
+  editableUntil: instant.optional(),
+  visaLetterSignatory: signatorySchema.optional(),
+};
 
 export const conferenceDetailsSchema = z.object({
   name: text(200),
@@ -22,12 +36,14 @@ export const conferenceDetailsSchema = z.object({
   theme: text(300).optional(),
   /** Days after endDate until every registration's personal data is erased (CONTRACT section 4.1). */
   personalDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
+  ...conferenceSettingsFields,
 });
 
 export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 365;
 
 export type ConferenceDetails = z.infer<typeof conferenceDetailsSchema>;
 export type Room = z.infer<typeof roomSchema>;
+export type Signatory = z.infer<typeof signatorySchema>;
 
 export const conferenceEvents = {
   ConferenceCreated: conferenceDetailsSchema.extend({ conferenceId: z.string() }),

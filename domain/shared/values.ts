@@ -38,6 +38,11 @@ export const countryCode = z
   .refine((code) => anyCountryCode.has(code.toUpperCase()), 'is not an ISO 3166-1 alpha-2 country code');
 
 export const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+/** An instant with its offset, e.g. 2015-09-27T23:59:59Z or 2015-09-27T18:59:59-05:00. */
+export const instant = z.iso.datetime({
+  offset: true,
+  message: 'must be an instant, e.g. 2015-09-27T23:59:59Z',
+});
 
 export const timeOfDay = z
   .string()

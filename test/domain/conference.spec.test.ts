@@ -93,4 +93,43 @@ describe('Retention of personal data', () => {
         conferenceDetailsSchema.safeParse({ ...iclc2015, personalDataRetentionDays: days }).success,
       ).toBe(false);
   });
+
+  it('keeps the settings of CONTRACT 4.2 it is given', () => {
+    const settings = {
+      registrationOpensAt: '2015-06-01T00:00:00Z',
+      registrationClosesAt: '2015-09-20T23:59:59-05:00',
+      editableUntil: '2015-09-25T00:00:00Z',
+      visaLetterSignatory: {
+        name: 'Arne Carlsen',
+        title: 'Director, UNESCO Institute for Lifelong Learning',
+      },
+    };
+    given()
+      .when(create({ ...iclc2015, ...settings }))
+      .then({
+        type: 'ConferenceCreated',
+        data: { conferenceId: 'c1', ...iclc2015, ...settings, personalDataRetentionDays: 365 },
+      });
+  });
+
+  it('refuses a registration window that closes before it opens, naming the field', () => {
+    const error = given()
+      .when(
+        create({
+          ...iclc2015,
+          registrationOpensAt: '2015-06-01T00:00:00Z',
+          registrationClosesAt: '2015-05-31T23:59:59Z',
+        }),
+      )
+      .thenThrows(InvalidCommandError) as InvalidCommandError;
+    expect(error.errors).toEqual([
+      { path: 'registrationClosesAt', message: 'must not precede registrationOpensAt' },
+    ]);
+  });
+
+  it('refuses settings instants without an offset', () => {
+    expect(
+      conferenceDetailsSchema.safeParse({ ...iclc2015, registrationOpensAt: '2015-06-01T00:00:00' }).success,
+    ).toBe(false);
+  });
 });
