@@ -76,6 +76,7 @@ export class LearningCitiesStack extends Stack {
       readModelsTable: this.readModels.table,
       notifications: this.notifications,
       personalData: this.personalData,
+      apiUrl: this.httpApi.url,
     });
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       stage,

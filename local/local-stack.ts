@@ -214,6 +214,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       logger: logger('http'),
     });
     stops.push({ name: 'the HTTP server', stop: http.close });
+    // Consumers link to the API (a visa letter's verification URL): known once the server listens.
+    process.env[env.publicApiUrl] = `${http.url}/`;
+    handlerEnvironment[env.publicApiUrl] = `${http.url}/`;
 
     let stopping: Promise<void> | undefined;
     return {

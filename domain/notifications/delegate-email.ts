@@ -26,6 +26,9 @@ export const notifierEventTypes = [
   'WaitlistedDelegatePromoted',
   'RegistrationCancelled',
   ...agendaChangeEventTypes,
+  // Visa letter decisions (domain/notifications/visa-letter-email.ts).
+  'VisaLetterIssued',
+  'VisaLetterDeclined',
 ] as const;
 
 export interface EmailContent {

@@ -1,16 +1,28 @@
+import type { EventEnvelope } from '../../domain/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
   noticeOf,
 } from '../../domain/notifications/delegate-email.js';
+import {
+  type VisaLetterDecision,
+  visaLetterEmail,
+  visaLetterNoticeOf,
+} from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
+import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
+import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
 import { loadConference } from '../shared/commands/conference.js';
+import { documentFonts } from '../shared/documents/fonts.js';
+import { visaLetterPdf } from '../shared/documents/visa-letter.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
-import { composeEmail } from '../shared/notifications/mail.js';
+import { type Attachment, composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
+import { publicApiUrl } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
@@ -19,7 +31,71 @@ const agendaChanges = new Set<string>(agendaChangeEventTypes);
 // Granted this registration's personal data (infra/definitions): its event store seals and opens it.
 usePersonalData();
 
+/** The registration's personal data now (the whole stream opened), or 'erased' / undefined. */
+const delegateNow = async (registrationId: string) =>
+  personalDataOf(
+    (await openedEventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[],
+  );
+
+/**
+ * The email about a decision on a visa letter: the letter as its stream told it right after this event
+ * (the PDF made from it, as GET visa-letter.pdf makes it), to the delegate as the registration is now.
+ */
+const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued' | 'declined') => {
+  const registrationId = String((envelope.data as { registrationId: string }).registrationId);
+  const delegate = await delegateNow(registrationId);
+  const stream = (await openedEventStore().load(visaLetterStreamId(registrationId))) as VisaLetterEvent[];
+  const history = stream.slice(0, envelope.version);
+  if (history.length < envelope.version) throw new Error(`Visa letter of ${registrationId} not found`);
+  const letter = openedVisaLetterOf(history);
+  if (delegate === 'erased' || delegate === undefined || letter === undefined || 'unavailable' in letter) {
+    logger.info('Delegate not notified: personal data erased', { notice, registrationId });
+    return;
+  }
+  const conference = await loadConference(envelope.conferenceId);
+  let decision: VisaLetterDecision;
+  const attachments: Attachment[] = [];
+  if (notice === 'issued') {
+    const { verificationCode, signatory, decidedAt } = letter;
+    if (!verificationCode || !signatory || !decidedAt)
+      throw new Error(`Visa letter of ${registrationId} is not issued at version ${envelope.version}`);
+    const verificationUrl = `${publicApiUrl()}visa-letters/${verificationCode}`;
+    const filename = `visa-letter-${conference.acronym}.pdf`;
+    attachments.push({
+      filename,
+      contentType: 'application/pdf',
+      content: await visaLetterPdf(
+        {
+          conference,
+          delegate: letter.request,
+          signatory,
+          issuedAt: decidedAt,
+          verificationCode,
+          verificationUrl,
+        },
+        documentFonts(),
+      ),
+    });
+    decision = { notice, verificationCode, verificationUrl, attachment: filename };
+  } else {
+    decision = { notice, reason: letter.declineReason ?? '' };
+  }
+  const message = await composeEmail(
+    visaLetterEmail(decision, { registrationId, ...delegate }, conference),
+    `${conference.acronym} <${notificationSender()}>`,
+    { name: `${delegate.givenName} ${delegate.familyName}`, address: delegate.email },
+    `<${envelope.eventId}@learning-cities>`,
+    attachments,
+  );
+  const outcome = await once(`email#${envelope.eventId}`, () =>
+    notificationChannels().sendEmail(envelope.eventId, message),
+  );
+  logger.info('Delegate notified', { notice, outcome, registrationId });
+};
+
 export const handler = busConsumer(async (envelope) => {
+  const visaNotice = visaLetterNoticeOf[envelope.type];
+  if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
   const notice = noticeOf[envelope.type];
   if (notice) {
     const registrationId = String((envelope.data as { registrationId: string }).registrationId);

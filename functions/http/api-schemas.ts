@@ -153,6 +153,40 @@ const problem = z
   })
   .meta({ description: 'RFC 9457 problem details.' });
 
+// Visa letters, read side (CONTRACT section 4.4).
+const visaLetterStatus = z.enum(['requested', 'issued', 'declined']);
+const visaLetterList = z
+  .object({
+    visaLetters: z.array(
+      z.object({
+        registrationId: id,
+        givenName: z.string(),
+        familyName: z.string(),
+        nationality: z.string().meta({ description: 'ISO 3166-1 alpha-2, as in the passport.' }),
+        status: visaLetterStatus,
+        requestedAt: z.iso.datetime(),
+        decidedAt: z.iso.datetime().optional().meta({ description: 'When it was issued or declined.' }),
+      }),
+    ),
+  })
+  .meta({ description: 'The visa letters of a conference, oldest request first.' });
+const visaLetterVerification = z
+  .object({
+    valid: z.literal(true),
+    conference: z.object({
+      name: z.string(),
+      city: z.string(),
+      country: z.string(),
+      startDate: z.iso.date(),
+      endDate: z.iso.date(),
+    }),
+    passportName: z.string(),
+    nationality: z.string(),
+    passportNumberLast4: z.string().meta({ description: 'The last four characters of the passport number.' }),
+    issuedAt: z.iso.datetime(),
+  })
+  .meta({ description: 'What a valid visa letter says.' });
+
 const openApiDocument = z.looseObject({
   openapi: z.string(),
   info: z.looseObject({ title: z.string(), version: z.string() }),
@@ -187,6 +221,8 @@ export const responseBodies = {
   Agenda: agenda,
   Schedule: schedule,
   DelegateCounts: delegateCounts,
+  VisaLetterList: visaLetterList,
+  VisaLetterVerification: visaLetterVerification,
   Problem: problem,
   OpenApiDocument: openApiDocument,
 } satisfies Record<string, z.ZodType>;

@@ -104,6 +104,7 @@ const pathParameterDescriptions: Record<string, string> = {
   conferenceId: 'The id of the conference (from `POST /conferences` or `GET /conferences`).',
   registrationId: 'The id of the registration (from registering).',
   sessionId: 'The id of the session (from scheduling it, or the agenda).',
+  verificationCode: 'The verification code printed on the visa letter (and in its QR code).',
 };
 
 const pathParameters = (path: string) =>
@@ -169,7 +170,7 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
   const responses: Json = {
     [doc.success.status]: successResponse(route, doc),
     ...(doc.conditional ? { 304: { $ref: '#/components/responses/NotModified' } } : {}),
-    ...(post
+    ...(post || doc.badRequest
       ? {
           400: problem(
             doc.badRequest ??
@@ -191,6 +192,7 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
     ...pathParameters(route.path),
     ...(post ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
     ...(doc.conditional ? [{ $ref: '#/components/parameters/IfNoneMatch' }] : []),
+    ...(doc.query ?? []).map((parameter) => ({ ...parameter, in: 'query', required: false })),
   ];
   return {
     operationId: operationId(route.name),

@@ -6,13 +6,15 @@
  */
 import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
 
-export type Tag = 'Conferences' | 'Registrations' | 'Agenda' | 'Awards' | 'Service';
+export type Tag = 'Conferences' | 'Registrations' | 'Agenda' | 'Awards' | 'Visa letters' | 'Service';
 
 export const tags: Record<Tag, string> = {
   Conferences: 'Conferences and their delegate counts.',
   Registrations: 'Delegates registering, cancelling and checking in.',
   Agenda: 'Sessions of the agenda and its exports (iCalendar, frab/c3voc schedule).',
   Awards: 'Awards granted at a conference.',
+  'Visa letters':
+    'Letters of invitation for delegates’ visa applications, and their verification by consulates.',
   Service: 'Health and this documentation.',
 };
 
@@ -44,6 +46,8 @@ export interface RouteDoc {
   conditional?: boolean;
   /** Answers without touching the stores (no 503). */
   static?: boolean;
+  /** Query parameters the handler reads. */
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -213,6 +217,33 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Conferences',
     success: { status: 200, description: 'The counts.', body: 'DelegateCounts' },
     notFound: 'No such conference.',
+  },
+  // Visa letters, read side.
+  ListVisaLetters: {
+    summary: 'List the visa letter requests (review)',
+    description:
+      'Every visa letter of the conference with the delegate’s names and nationality, oldest request first; ' +
+      'erased registrations are not listed. A projection: eventually consistent, exact after a few seconds.',
+    tag: 'Visa letters',
+    query: [
+      {
+        name: 'status',
+        description: 'Only letters of these statuses, comma-separated (`requested`, `issued`, `declined`).',
+        schema: { type: 'string', pattern: '^(requested|issued|declined)(,(requested|issued|declined))*$' },
+      },
+    ],
+    badRequest: 'An unknown status in `status`.',
+    success: { status: 200, description: 'The visa letters.', body: 'VisaLetterList' },
+    notFound: 'No such conference.',
+  },
+  VerifyVisaLetter: {
+    summary: 'Verify a visa letter by its code',
+    description:
+      'For consulates: what the letter with this verification code says (the passport number by its last ' +
+      'four characters only). No authentication; throttled in the cloud so that codes cannot be enumerated.',
+    tag: 'Visa letters',
+    success: { status: 200, description: 'The letter is valid.', body: 'VisaLetterVerification' },
+    notFound: 'No letter has this code, or its registration was erased (one answer for both).',
   },
   GetOpenApi: {
     summary: 'This OpenAPI 3.1 document',

@@ -56,6 +56,8 @@ export interface ConsumersProps {
   /** Grants the side effects a rule declares (`effects`). */
   notifications: Notifications;
   personalData: PersonalData;
+  /** The HTTP API's base URL, for the links consumers send (PUBLIC_API_URL). */
+  apiUrl: string;
 }
 
 /** The resources of one rule: queue in front of the consumer, its dead-letter queue, rule, function. */
@@ -97,7 +99,9 @@ export class Consumers extends Construct {
         [env.eventsTable]: props.eventStore.table.tableName,
         [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
+        [env.publicApiUrl]: props.apiUrl,
       },
+      ...(definition.files ? { files: definition.files } : {}),
     });
     if (definition.writesEvents) {
       props.eventStore.grantAppend(fn);

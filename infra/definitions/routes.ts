@@ -128,6 +128,15 @@ export const routes: RouteDefinition[] = [
     'get-delegate-counts',
     'public',
   ),
+  // Visa letters read side (CONTRACT 4.4): the organizer's review list and the consulates' verification.
+  route(
+    'ListVisaLetters',
+    'GET',
+    '/conferences/{conferenceId}/visa-letters',
+    'list-visa-letters',
+    'organizer',
+  ),
+  route('VerifyVisaLetter', 'GET', '/visa-letters/{verificationCode}', 'verify-visa-letter', 'public'),
   route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
   route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
   {

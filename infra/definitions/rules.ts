@@ -2,7 +2,9 @@ import type { EventType } from '../../domain/events.js';
 import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
+import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistEventTypes } from '../../domain/projections/waitlist.js';
+import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
 import type { PersonalDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
@@ -47,6 +49,8 @@ export interface RuleDefinition {
   effects?: RuleEffect[];
   /** What it may do with personal data; without it, nothing (it sees the personal part sealed). */
   personalData?: PersonalDataAccess;
+  /** Files read at run time, copied beside the bundle (as a route's `files`): the fonts of the PDFs it attaches. */
+  files?: string[];
 }
 
 /** The event source mapping's maxConcurrency of a rule that does not set its own. */
@@ -91,6 +95,18 @@ export const rules: RuleDefinition[] = [
     writesEvents: true,
   },
   {
+    name: 'VisaLettersProjector',
+    description: 'Builds the visa letters read model (the review list, the verification by code)',
+    // DelegateDetailsChanged is listed for the names it changes, whoever adds the event to the catalogue.
+    pattern: ofTypes(visaLettersEventTypes as readonly string[] as readonly EventType[]),
+    consumer: 'functions/consumers/visa-letters-projector.ts',
+    maxReceiveCount: 5,
+    maxConcurrency: 5,
+    writesReadModels: true,
+    writesEvents: false,
+    personalData: 'read',
+  },
+  {
     name: 'Notifier',
     description: 'Emails delegates about their registration and publishes agenda changes',
     pattern: ofTypes(notifierEventTypes),
@@ -102,5 +118,7 @@ export const rules: RuleDefinition[] = [
     writesEvents: false,
     effects: ['send-email', 'publish-agenda-changes'],
     personalData: 'read',
+    // The issued visa letter is attached to its email as a PDF.
+    files: Object.values(FONT_FILES),
   },
 ];

@@ -115,4 +115,6 @@ export const env = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   notificationSender: 'NOTIFICATION_SENDER',
   agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
+  /** Where the HTTP API is served (ending in /), for links in what the consumers send (the visa letter's verification URL). */
+  publicApiUrl: 'PUBLIC_API_URL',
 } as const;

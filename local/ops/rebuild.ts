@@ -18,8 +18,10 @@ import {
   rebuild,
   rebuildableProjections,
 } from '../../functions/shared/projections/rebuild.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { dataDirFromEnv } from '../data-dir.js';
 import { errorMessage } from '../log.js';
+import { localKeyService } from '../personal-data-keys.js';
 import { createLazyRateProgress } from './progress.js';
 import {
   connectCloud,
@@ -111,6 +113,9 @@ const main = async () => {
     target = options.cloud
       ? await connectCloud({ stage: options.stage, stackName: options.stack, region: options.region })
       : await connectLocal({ dataDir: dataDirFromEnv(), port: dynamoDbPortFromEnv(), log: say });
+    // The projections that read personal data are rebuilt from events opened with the local master key
+    // (in the cloud: KMS, by PERSONAL_DATA_KEY_ID and EMAIL_MAC_KEY_ID in the environment).
+    if (!options.cloud) supplyAdapters({ keyService: await localKeyService(dataDirFromEnv()) });
     const names = options.projections.map((projection) => projection.name);
     say(`Rebuilding ${names.join(', ')} in ${target.description}`);
     if (!target.shared) say('Nothing else uses these tables now: no need to wait for running functions.');

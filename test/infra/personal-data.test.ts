@@ -106,6 +106,8 @@ describe('Personal data infrastructure', () => {
         'GetRegistration',
         'Notifier',
         'RegisterDelegate',
+        // The visa letters' review list shows names and nationalities.
+        'VisaLettersProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { EventEnvelope } from '../../domain/events.js';
+import { type EventEnvelope, parseEnvelope } from '../../domain/events.js';
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
 import {
   type RegistrationCommand,
@@ -22,6 +22,9 @@ import {
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { personalDataCodec } from '../../functions/shared/personal-data/codec.js';
+import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
+import { keyService } from '../../functions/shared/personal-data/key-service.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import {
@@ -58,7 +61,12 @@ const registrations: string[] = [];
 let minute = 0;
 const now = () => new Date(Date.UTC(2015, 8, 1, 8, minute++)).toISOString();
 
-const projectors = new Set(['DelegateCountsProjector', 'AgendaProjector', 'WaitlistProcess']);
+const projectors = new Set([
+  'DelegateCountsProjector',
+  'AgendaProjector',
+  'WaitlistProcess',
+  'VisaLettersProjector',
+]);
 
 const append = async (streamId: string, expectedVersion: number, events: RegistrationEvent[]) =>
   store.append({
@@ -180,9 +188,23 @@ const referenceGeneration = async (generation: number) => {
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   events.sort((a, b) => (a.eventId < b.eventId ? -1 : 1)); // random, as eventIds are
+  const opened = storeWithCodec(client, stack.tables, { open: true });
+  const codec = personalDataCodec({
+    dataKeys: new DataKeys({ client, tableName: stack.tables.dataKeys, keyService: () => keyService() }),
+    open: true,
+  });
   for (const projection of rebuildableProjections) {
-    const runner = new ProjectionRunner(projection, { client, tableName: stack.tables.readModels, store });
-    for (const event of events) await runner.apply(event, generation);
+    // A projection of personal data gets its events opened, as its consumer does.
+    const runner = new ProjectionRunner(projection, {
+      client,
+      tableName: stack.tables.readModels,
+      store: projection.opensPersonalData ? opened : store,
+    });
+    for (const event of events)
+      await runner.apply(
+        projection.opensPersonalData ? await codec.open(parseEnvelope(event)) : event,
+        generation,
+      );
   }
 };
 

@@ -32,20 +32,41 @@ ${content.paragraphs
   .join('\n')}
 </body></html>`;
 
-/** The RFC 5322 message (plain text + HTML alternatives): saved as .eml locally, sent raw by SES v2. */
+/** A file sent with the message (a visa letter's PDF). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * SES v2 takes raw messages up to 40 MB after encoding; base64 makes an attachment a third larger. A
+ * visa letter is about 100 KB: this bound is far off, and a message past it is refused here, not by SES.
+ */
+export const MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024;
+
+/** The RFC 5322 message (plain text + HTML alternatives, attachments): saved as .eml locally, sent raw by SES v2. */
 export const composeEmail = (
   content: EmailContent,
   from: string,
   to: Recipient,
   messageId: string,
-): Promise<Buffer> =>
-  new MailComposer({
+  attachments: readonly Attachment[] = [],
+): Promise<Buffer> => {
+  const bytes = attachments.reduce((sum, attachment) => sum + attachment.content.length, 0);
+  if (bytes > MAX_ATTACHMENTS_BYTES)
+    throw new Error(
+      `Attachments of ${bytes} bytes exceed the ${MAX_ATTACHMENTS_BYTES} bytes an email may carry`,
+    );
+  return new MailComposer({
     from,
     to: { name: to.name, address: to.address },
     subject: content.subject,
     text: toText(content),
     html: toHtml(content),
     messageId,
+    attachments: attachments.map((attachment) => ({ ...attachment })),
   })
     .compile()
     .build();
+};

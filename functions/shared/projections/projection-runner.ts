@@ -14,7 +14,7 @@ import type { SummaryChange } from '../../../domain/projections/delegate-counts.
 import { batchGetAll } from '../event-store/batch-get.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { retrying } from '../resilience/policy.js';
-import { readModelPartition, rowKey, SUMMARY } from './read-models.js';
+import { lookupItemKey, readModelPartition, rowKey, SUMMARY } from './read-models.js';
 
 /**
  * A projection as pure functions: each stream of a conference has a row (its state plus the version
@@ -27,6 +27,13 @@ export interface StreamProjection<Row> {
   summaryChange?(before: Row | undefined, after: Row | undefined): SummaryChange;
   /** Keep `asOf` on the summary: the time of the newest event applied. */
   tracksAsOf?: boolean;
+  /**
+   * Keys, unique across conferences, by which a row is read without knowing its conference: each is an
+   * item holding a copy of the row (readModelLookup), written and deleted in the row's transaction.
+   */
+  lookupsOf?(row: Row | undefined): string[];
+  /** Reads personal data: its events must come opened (live and in rebuilds), and gaps are filled opened. */
+  opensPersonalData?: boolean;
 }
 
 export interface ProjectionRunnerOptions {
@@ -90,9 +97,61 @@ export class ProjectionRunner<Row> {
       // asOf only grows: when the summary read is already at or past the newest event, it is left alone.
       const advanceTo =
         this.projection.tracksAsOf && !(asOf !== undefined && asOf >= newest) ? newest : undefined;
-      if (await this.write(pk, sk, checkpoint, event.version, before, after, advanceTo)) return 'applied';
+      if (await this.write(generation, pk, sk, checkpoint, event.version, before, after, advanceTo))
+        return 'applied';
       throw new RowMoved();
     });
+  }
+
+  /**
+   * Closes a stream's row for good: its state gone (with its lookups), its checkpoint at the stream's
+   * last version, so that no event of it up to there is applied again, however late it is delivered.
+   * For a stream whose personal data was erased by an event of another stream (a registration's visa
+   * letter): an event opened just before the erasure cannot bring it back. Nothing to do for an empty stream.
+   */
+  async close(streamId: string, conferenceId: string, generation: number): Promise<'closed' | 'empty'> {
+    const last = (await this.options.store.load(streamId)).at(-1)?.version ?? 0;
+    if (last === 0) return 'empty';
+    const pk = readModelPartition(this.projection.name, generation, conferenceId);
+    const sk = rowKey(streamId);
+    await retrying(this.concurrentUpdates(), async () => {
+      const { row: stored } = await this.readRow(pk, sk);
+      const checkpoint = typeof stored?.version === 'number' ? stored.version : 0;
+      const before = (stored?.state ?? undefined) as Row | undefined;
+      if (checkpoint >= last && before === undefined) return;
+      if (await this.write(generation, pk, sk, checkpoint, Math.max(checkpoint, last), before, undefined))
+        return;
+      throw new RowMoved();
+    });
+    return 'closed';
+  }
+
+  /** The puts and deletes of lookup items that take a row from `before` to `after`. */
+  private lookupWrites(
+    generation: number,
+    row: { pk: string; sk: string },
+    before: Row | undefined,
+    after: Row | undefined,
+  ): TransactWriteItem[] {
+    const lookupsOf = this.projection.lookupsOf;
+    if (!lookupsOf) return [];
+    const TableName = this.options.tableName;
+    const kept = new Set(lookupsOf(after));
+    const name = this.projection.name;
+    return [
+      ...lookupsOf(before)
+        .filter((key) => !kept.has(key))
+        .map((key) => ({ Delete: { TableName, Key: marshall(lookupItemKey(name, generation, key)) } })),
+      ...[...kept].map((key) => ({
+        Put: {
+          TableName,
+          Item: marshall(
+            { ...lookupItemKey(name, generation, key), row, state: after ?? null },
+            { removeUndefinedValues: true },
+          ),
+        },
+      })),
+    ];
   }
 
   /** Another delivery wrote the row first: read it again, within the retry budget. */
@@ -215,8 +274,8 @@ export class ProjectionRunner<Row> {
           else outcome.duplicate += run.handled.length;
         }
         todo = [];
-        for (const chunk of transactionChunks(writes)) {
-          if (await this.writeRows(chunk)) {
+        for (const chunk of transactionChunks(writes, (write) => this.lookupCount(write))) {
+          if (await this.writeRows(chunk, generation)) {
             for (const write of chunk) {
               outcome.applied += write.applying;
               outcome.duplicate += write.run.handled.length - write.applying;
@@ -245,19 +304,28 @@ export class ProjectionRunner<Row> {
     return rows;
   }
 
+  /** How many lookup items a row write puts or deletes. */
+  private lookupCount(write: RowWrite<Row>): number {
+    const lookupsOf = this.projection.lookupsOf;
+    return lookupsOf ? new Set([...lookupsOf(write.before), ...lookupsOf(write.after)]).size : 0;
+  }
+
   /** One transaction: the rows and, per summary item, the sum of their changes; false when refused. */
-  private async writeRows(writes: readonly RowWrite<Row>[]): Promise<boolean> {
+  private async writeRows(writes: readonly RowWrite<Row>[], generation: number): Promise<boolean> {
     const TableName = this.options.tableName;
-    const items: TransactWriteItem[] = writes.map((write) => ({
-      Put: rowPut(
-        TableName,
-        write.run.pk,
-        write.run.sk,
-        write.checkpoint,
-        write.run.last.version,
-        write.after,
-      ),
-    }));
+    const items: TransactWriteItem[] = writes.flatMap((write) => [
+      {
+        Put: rowPut(
+          TableName,
+          write.run.pk,
+          write.run.sk,
+          write.checkpoint,
+          write.run.last.version,
+          write.after,
+        ),
+      },
+      ...this.lookupWrites(generation, write.run, write.before, write.after),
+    ]);
     const changes = new Map<string, SummaryChange>();
     for (const write of writes) {
       const change = this.projection.summaryChange?.(write.before, write.after);
@@ -314,6 +382,7 @@ export class ProjectionRunner<Row> {
    * asOf, which stays.
    */
   private async write(
+    generation: number,
     pk: string,
     sk: string,
     checkpoint: number,
@@ -326,11 +395,17 @@ export class ProjectionRunner<Row> {
     const put = rowPut(TableName, pk, sk, checkpoint, version, after);
     const change = this.projection.summaryChange?.(before, after) ?? { add: {}, set: {} };
     const summaryUpdate = toSummaryUpdate(TableName, pk, change, advanceTo);
+    const lookups = this.lookupWrites(generation, { pk, sk }, before, after);
     try {
-      if (!summaryUpdate) {
+      if (!summaryUpdate && lookups.length === 0) {
         await this.options.client.send(new PutItemCommand(put));
       } else {
-        const items: TransactWriteItem[] = [{ Put: put }, { Update: summaryUpdate }];
+        // The summary (if any) second: a refusal's reasons are read by position below.
+        const items: TransactWriteItem[] = [
+          { Put: put },
+          ...(summaryUpdate ? [{ Update: summaryUpdate }] : []),
+          ...lookups,
+        ];
         await this.options.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       }
       return true;
@@ -339,7 +414,7 @@ export class ProjectionRunner<Row> {
       if (error instanceof TransactionCanceledException) {
         const [row, summary] = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
         if (advanceTo !== undefined && row === 'None' && summary === 'ConditionalCheckFailed')
-          return this.write(pk, sk, checkpoint, version, before, after);
+          return this.write(generation, pk, sk, checkpoint, version, before, after);
         return false;
       }
       throw error;
@@ -401,22 +476,30 @@ const isContinuation = (events: readonly EventEnvelope[], checkpoint: number): b
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_TRANSACTION_BYTES = 3_000_000;
 
-const transactionChunks = <Row>(writes: readonly RowWrite<Row>[]): RowWrite<Row>[][] => {
+const transactionChunks = <Row>(
+  writes: readonly RowWrite<Row>[],
+  lookupCount: (write: RowWrite<Row>) => number,
+): RowWrite<Row>[][] => {
   const chunks: RowWrite<Row>[][] = [];
   let chunk: RowWrite<Row>[] = [];
   let bytes = 0;
+  let lookups = 0;
   let summaries = new Set<string>();
   for (const write of writes) {
-    const size = JSON.stringify(write.after ?? null).length + 200;
-    const items = chunk.length + 1 + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
+    const writeLookups = lookupCount(write);
+    const size = (JSON.stringify(write.after ?? null).length + 200) * (1 + writeLookups);
+    const items =
+      chunk.length + lookups + 1 + writeLookups + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
     if (chunk.length > 0 && (items > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;
+      lookups = 0;
       summaries = new Set();
     }
     chunk.push(write);
     bytes += size;
+    lookups += writeLookups;
     summaries.add(write.run.pk);
   }
   if (chunk.length > 0) chunks.push(chunk);

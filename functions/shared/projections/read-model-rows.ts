@@ -1,7 +1,7 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb, tableNames } from '../runtime/config.js';
-import { generationPointer, readModelPartition } from './read-models.js';
+import { generationPointer, readModelPartition, rowKey } from './read-models.js';
 
 /**
  * At most this many Query pages (up to 1 MB each) for one conference: far more than any read model of a
@@ -9,8 +9,15 @@ import { generationPointer, readModelPartition } from './read-models.js';
  */
 export const MAX_ROW_PAGES = 64;
 
-/** The states of every stream row of a conference in the served generation of a projection. */
-export const readModelRows = async <Row>(projection: string, conferenceId: string): Promise<Row[]> => {
+/**
+ * The states of every stream row of a conference in the served generation of a projection (or only of
+ * the streams whose ids begin with `streamIdPrefix`).
+ */
+export const readModelRows = async <Row>(
+  projection: string,
+  conferenceId: string,
+  streamIdPrefix = '',
+): Promise<Row[]> => {
   const { active } = await generationPointer(projection);
   const rows: Row[] = [];
   let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
@@ -23,7 +30,7 @@ export const readModelRows = async <Row>(projection: string, conferenceId: strin
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rows)',
         ExpressionAttributeValues: marshall({
           ':pk': readModelPartition(projection, active, conferenceId),
-          ':rows': 'stream#',
+          ':rows': rowKey(streamIdPrefix),
         }),
         ConsistentRead: true,
         ExclusiveStartKey: exclusiveStartKey,

@@ -7,6 +7,15 @@ export const readModelPartition = (projection: string, generation: number, confe
   `${projection}#g${generation}#${conferenceId}`;
 
 export const rowKey = (streamId: string) => `stream#${streamId}`;
+
+/**
+ * The item of a row's lookup key (StreamProjection.lookupsOf): a partition of its own, so it is found
+ * without the conference; under the projection's generation prefix, so old generations are deleted with it.
+ */
+export const lookupItemKey = (projection: string, generation: number, key: string) => ({
+  pk: `${projection}#g${generation}#lookup#${key}`,
+  sk: 'lookup',
+});
 export const SUMMARY = 'summary';
 export const pointerKey = (projection: string) => ({ pk: `projection#${projection}`, sk: 'pointer' });
 
@@ -55,4 +64,20 @@ export const readModelItem = async (
     }),
   );
   return Item ? unmarshall(Item) : undefined;
+};
+
+/** The row a lookup key of the served generation finds (its copy of the row's state), if any. */
+export const readModelLookup = async (
+  projection: string,
+  key: string,
+): Promise<Record<string, unknown> | undefined> => {
+  const { active } = await generationPointer(projection);
+  const { Item } = await dynamoDb().send(
+    new GetItemCommand({
+      TableName: tableNames().readModels,
+      Key: marshall(lookupItemKey(projection, active, key)),
+    }),
+  );
+  const state = Item ? unmarshall(Item).state : undefined;
+  return state && typeof state === 'object' ? (state as Record<string, unknown>) : undefined;
 };

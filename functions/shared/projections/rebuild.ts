@@ -14,6 +14,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
 import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
+import { type EventCodec, personalDataCodec } from '../personal-data/codec.js';
+import { DataKeys } from '../personal-data/data-keys.js';
+import { keyService } from '../personal-data/key-service.js';
 import { retrying } from '../resilience/policy.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
@@ -191,6 +194,8 @@ export const abandonGeneration = async (
 export interface RebuildTables {
   events: string;
   readModels: string;
+  /** The data keys of personal data: the projections that read it are rebuilt from events opened with them. */
+  dataKeys?: string;
 }
 
 export interface RebuildProgress {
@@ -211,6 +216,13 @@ export interface RebuildOptions {
   client: DynamoDBClient;
   tables: RebuildTables;
   projections: readonly AnyProjection[];
+  /**
+   * The personal-data codec that opens events (`open: true`), for the projections that read personal
+   * data (`opensPersonalData`). Default: one on `tables.dataKeys` with the key service of this process
+   * (the one supplied, e.g. the local master key; else KMS by PERSONAL_DATA_KEY_ID). Without either,
+   * rebuilding such a projection is refused.
+   */
+  codec?: EventCodec;
   /** Parallel Scan segments. Default 4. */
   segments?: number;
   /** Items per Scan page (Limit); default: DynamoDB's 1 MB pages. */
@@ -285,7 +297,21 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
   if (projections.length === 0) throw new Error('Nothing to rebuild: no projection given');
   const started = performance.now();
   const store = new EventStore({ client, tableName: tables.events });
-  const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown> }> = [];
+  const opening = projections.filter((projection) => projection.opensPersonalData);
+  const codec =
+    options.codec ??
+    (opening.length > 0 && tables.dataKeys
+      ? personalDataCodec({
+          dataKeys: new DataKeys({ client, tableName: tables.dataKeys, keyService: () => keyService() }),
+          open: true,
+        })
+      : undefined);
+  if (opening.length > 0 && !codec)
+    throw new Error(
+      `Rebuilding ${opening.map((projection) => projection.name).join(', ')} needs personal data opened: give a codec, or the data keys table`,
+    );
+  const openedStore = codec ? new EventStore({ client, tableName: tables.events, codec }) : store;
+  const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown>; opens: boolean }> = [];
 
   try {
     for (const projection of projections) {
@@ -296,7 +322,12 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
         projection: projection.name,
         previous: begun.previous,
         generation: begun.generation,
-        runner: new ProjectionRunner(projection, { client, tableName: tables.readModels, store }),
+        runner: new ProjectionRunner(projection, {
+          client,
+          tableName: tables.readModels,
+          store: projection.opensPersonalData ? openedStore : store,
+        }),
+        opens: projection.opensPersonalData === true,
       });
       log(
         `${projection.name}: building generation ${begun.generation} (generation ${begun.previous} serves meanwhile` +
@@ -319,8 +350,12 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
 
     const apply = async (runs: EventEnvelope[][]) => {
       if (runs.length === 0) return;
+      const openedRuns =
+        codec && targets.some((target) => target.opens)
+          ? await Promise.all(runs.map((run) => Promise.all(run.map((event) => codec.open(event)))))
+          : runs;
       const results = await Promise.all(
-        targets.map((target) => target.runner.applyRuns(runs, target.generation)),
+        targets.map((target) => target.runner.applyRuns(target.opens ? openedRuns : runs, target.generation)),
       );
       results.forEach((result, index) => {
         const sum = outcomes[targets[index]?.projection ?? ''];

@@ -28,3 +28,9 @@ export const dynamoDb = (): DynamoDBClient => {
   });
   return client;
 };
+
+/** The HTTP API's address, ending in `/`: links in emails and letters that no request's host tells. */
+export const publicApiUrl = (): string => {
+  const url = required(env.publicApiUrl);
+  return url.endsWith('/') ? url : `${url}/`;
+};
