@@ -15,6 +15,7 @@ import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
 import { loadConference } from '../shared/commands/conference.js';
+import { visaLetterDocumentOf } from '../shared/commands/visa-letters.js';
 import { documentFonts } from '../shared/documents/fonts.js';
 import { visaLetterPdf } from '../shared/documents/visa-letter.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
@@ -56,27 +57,22 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
   let decision: VisaLetterDecision;
   const attachments: Attachment[] = [];
   if (notice === 'issued') {
-    const { verificationCode, signatory, decidedAt } = letter;
-    if (!verificationCode || !signatory || !decidedAt)
+    if (letter.status !== 'issued')
       throw new Error(`Visa letter of ${registrationId} is not issued at version ${envelope.version}`);
-    const verificationUrl = `${publicApiUrl()}visa-letters/${verificationCode}`;
+    // The same letter as GET visa-letter.pdf prints, at the API's configured address.
+    const document = visaLetterDocumentOf(conference, { ...letter, status: 'issued' }, publicApiUrl());
     const filename = `visa-letter-${conference.acronym}.pdf`;
     attachments.push({
       filename,
       contentType: 'application/pdf',
-      content: await visaLetterPdf(
-        {
-          conference,
-          delegate: letter.request,
-          signatory,
-          issuedAt: decidedAt,
-          verificationCode,
-          verificationUrl,
-        },
-        documentFonts(),
-      ),
+      content: await visaLetterPdf(document, documentFonts()),
     });
-    decision = { notice, verificationCode, verificationUrl, attachment: filename };
+    decision = {
+      notice,
+      verificationCode: document.verificationCode,
+      verificationUrl: document.verificationUrl,
+      attachment: filename,
+    };
   } else {
     decision = { notice, reason: letter.declineReason ?? '' };
   }
