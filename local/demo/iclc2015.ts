@@ -11,8 +11,14 @@ import type { SessionDetails } from '../../domain/agenda/events.js';
 import type { AwardGrant } from '../../domain/award/events.js';
 import type { ConferenceDetails } from '../../domain/conference/events.js';
 import type { Delegate, DelegateCategory } from '../../domain/registration/events.js';
+import type { VisaLetterRequest } from '../../domain/visa-letter/events.js';
 
 export const DEMO_ACRONYM = 'ICLC2015';
+
+export const VISA_LETTER_SIGNATORY = {
+  name: 'Arne Carlsen',
+  title: 'Director, UNESCO Institute for Lifelong Learning',
+};
 
 const PLENARY_HALL = 'Sala Principal';
 const PONCE = 'Sala Manuel M. Ponce';
@@ -35,6 +41,8 @@ export const conference: ConferenceDetails = {
   capacity: 650,
   // Held in 2015: the default retention (365 days after the end) would have erased every delegate long ago.
   personalDataRetentionDays: 36_500,
+  // Signs the visa letters of invitation (CONTRACT 4.4).
+  visaLetterSignatory: VISA_LETTER_SIGNATORY,
   rooms: [
     { name: PLENARY_HALL, capacity: 1000 },
     { name: PONCE, capacity: 180 },
@@ -1151,4 +1159,46 @@ export const idempotencyKeys = {
     `${DEMO_ACRONYM}-demo/award/${grant.year}/${grant.country}/${asciiSlug(grant.city)}`,
   registration: (registration: Pick<Delegate, 'email'>) =>
     `${DEMO_ACRONYM}-demo/registration/${registration.email.toLowerCase()}`,
+  visaLetter: (letter: Pick<DemoVisaLetter, 'email'>, step: 'request' | VisaLetterDecision) =>
+    `${DEMO_ACRONYM}-demo/visa-letter/${step}/${letter.email.toLowerCase()}`,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Visa letters (CONTRACT 4.4): a handful of delegates ask for a letter of invitation; the organizers
+// have issued some, declined one, and the rest wait for review.
+
+export type VisaLetterDecision = 'issue' | 'decline' | 'wait';
+
+export interface DemoVisaLetter {
+  /** The delegate, by the email of their registration (delegates()). */
+  email: string;
+  request: VisaLetterRequest;
+  decision: VisaLetterDecision;
+  /** For a declined request. */
+  reason?: string;
+}
+
+const VISA_DECISIONS: VisaLetterDecision[] = ['issue', 'issue', 'issue', 'decline', 'wait', 'wait'];
+
+/** Six requests by delegates from abroad (every sixty-ninth delegate not from Mexico), deterministic. */
+export const visaLetters = (registrations: readonly DemoRegistration[] = delegates()): DemoVisaLetter[] => {
+  const abroad = registrations.filter((registration) => registration.country !== conference.country);
+  return VISA_DECISIONS.map((decision, n) => {
+    const delegate = abroad[(n * 69 + 7) % abroad.length] as DemoRegistration;
+    return {
+      email: delegate.email,
+      request: {
+        passportName: `${delegate.familyName.toUpperCase()} ${delegate.givenName}`,
+        passportNumber: `${delegate.country}${String(4_810_273 + n * 7_919_731).slice(-7)}`,
+        nationality: delegate.country,
+        dateOfBirth: `${1960 + n * 4}-0${1 + n}-1${n}`,
+        passportExpiresOn: `${2019 + n}-11-30`,
+        placeOfIssue: delegate.city,
+      },
+      decision,
+      ...(decision === 'decline'
+        ? { reason: 'The passport number in the request does not match the copy of the passport sent to us.' }
+        : {}),
+    };
+  });
 };

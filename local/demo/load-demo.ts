@@ -12,6 +12,7 @@ import {
   delegates,
   idempotencyKeys,
   sessions,
+  visaLetters,
 } from './iclc2015.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -38,7 +39,7 @@ export interface DemoResult {
   /** Whether this call loaded it. */
   loaded: boolean;
   /** What was sent, when loaded. */
-  counts?: { sessions: number; awards: number; delegates: number; requests: number };
+  counts?: { sessions: number; awards: number; delegates: number; visaLetters: number; requests: number };
   /** How long the load took, when loaded. */
   elapsedMs?: number;
 }
@@ -141,11 +142,26 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
   return {
     get: <T>(path: string): Promise<T> =>
       send(`GET ${path}`, path, { headers: { accept: 'application/json' } }, 200) as Promise<T>,
-    /** `asOrganizer: false` sends no Authorization header, as a delegate registering would. */
+    /**
+     * `asOrganizer: false` sends no Authorization header, as a delegate registering would; `headers` adds
+     * others (a delegate's X-Manage-Token); `expected` is the success status (201 unless given).
+     */
     post: <T>(
       path: string,
       body: unknown,
-      { key, label, asOrganizer = true }: { key: string; label: string; asOrganizer?: boolean },
+      {
+        key,
+        label,
+        asOrganizer = true,
+        headers = {},
+        expected = 201,
+      }: {
+        key: string;
+        label: string;
+        asOrganizer?: boolean;
+        headers?: Record<string, string>;
+        expected?: number;
+      },
     ): Promise<T> =>
       send(
         `POST ${path} (${label})`,
@@ -157,10 +173,11 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
             'content-type': 'application/json',
             'idempotency-key': key,
             ...(asOrganizer ? { authorization: `Bearer ${token}` } : {}),
+            ...headers,
           },
           body: JSON.stringify(body),
         },
-        201,
+        expected,
       ) as Promise<T>,
   };
 };
@@ -182,7 +199,9 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
 
   const started = performance.now();
   const registrations: DemoRegistration[] = delegates(options.delegateCount);
-  const total = 1 + sessions.length + awards.length + registrations.length;
+  const letters = visaLetters(registrations);
+  const decided = letters.filter((letter) => letter.decision !== 'wait');
+  const total = 1 + sessions.length + awards.length + registrations.length + letters.length + decided.length;
   const progress =
     options.progress?.(total) ?? createProgress({ total, label: `Loading demo ${DEMO_ACRONYM}`, log });
   // At once, not when the aborted request rejects: a process exiting right after must not leave the bar half drawn.
@@ -221,20 +240,53 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
       progress.tick('awards');
     }
 
+    const registered = new Map<string, { registrationId: string; manageToken: string }>();
     await forEachConcurrently(registrations, concurrency, async (registration) => {
-      await api.post(`${base}/registrations`, registration, {
-        key: idempotencyKeys.registration(registration),
-        label: `registration of ${registration.email}`,
-        asOrganizer: false,
-      });
+      const answer = await api.post<{ registrationId: string; manageToken: string }>(
+        `${base}/registrations`,
+        registration,
+        {
+          key: idempotencyKeys.registration(registration),
+          label: `registration of ${registration.email}`,
+          asOrganizer: false,
+        },
+      );
+      registered.set(registration.email, answer);
       progress.tick('registrations');
     });
+
+    // Visa letters: the delegates ask (with their manage token), then the organizers decide on some.
+    for (const letter of letters) {
+      const delegate = registered.get(letter.email);
+      if (!delegate) throw new DemoLoadError(`The demo has no registration of ${letter.email}`);
+      const path = `${base}/registrations/${delegate.registrationId}/visa-letter`;
+      await api.post(path, letter.request, {
+        key: idempotencyKeys.visaLetter(letter, 'request'),
+        label: `visa letter request of ${letter.email}`,
+        asOrganizer: false,
+        headers: { 'x-manage-token': delegate.manageToken },
+        expected: 202,
+      });
+      progress.tick('visa letters');
+      if (letter.decision === 'wait') continue;
+      await api.post(
+        `${path}/${letter.decision}`,
+        letter.decision === 'decline' ? { reason: letter.reason } : {},
+        {
+          key: idempotencyKeys.visaLetter(letter, letter.decision),
+          label: `visa letter ${letter.decision} for ${letter.email}`,
+          expected: 200,
+        },
+      );
+      progress.tick('visa letters');
+    }
     progress.stop();
 
     const elapsedMs = performance.now() - started;
     log(
       `Demo conference ${DEMO_ACRONYM} loaded in ${(elapsedMs / 1000).toFixed(1)} s: ${sessions.length} sessions, ` +
-        `${awards.length} awards, ${registrations.length} delegates (${total} requests)`,
+        `${awards.length} awards, ${registrations.length} delegates, ${letters.length} visa letter requests ` +
+        `(${total} requests)`,
     );
     return {
       conferenceId,
@@ -243,6 +295,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         sessions: sessions.length,
         awards: awards.length,
         delegates: registrations.length,
+        visaLetters: letters.length,
         requests: total,
       },
       elapsedMs,

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { delegateCategories } from '../../domain/registration/events.js';
-import { awards, conference, DEMO_ACRONYM, delegates, sessions } from '../../local/demo/iclc2015.js';
+import {
+  awards,
+  conference,
+  DEMO_ACRONYM,
+  delegates,
+  sessions,
+  visaLetters,
+} from '../../local/demo/iclc2015.js';
 import { DemoLoadError, loadDemoIfEmpty } from '../../local/demo/load-demo.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
@@ -120,6 +127,20 @@ describe('loadDemoIfEmpty', () => {
     );
     expect(counts.registered + counts.waitlisted).toBe(delegates().length);
     expect(counts.countries).toBeGreaterThanOrEqual(60);
+
+    // A handful of visa letters: some issued, one declined, some waiting, each verifiable once issued.
+    const review = await fetch(`${stack.apiUrl}/conferences/${conferenceId}/visa-letters`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(review.status).toBe(200);
+    const { visaLetters: reviewed } = (await review.json()) as {
+      visaLetters: Array<{ registrationId: string; status: string; familyName: string }>;
+    };
+    const demoLetters = visaLetters();
+    expect(reviewed).toHaveLength(demoLetters.length);
+    const byStatus = (status: string) => reviewed.filter((letter) => letter.status === status).length;
+    expect([byStatus('issued'), byStatus('declined'), byStatus('requested')]).toEqual([3, 1, 2]);
+    expect(conference.visaLetterSignatory).toEqual({ name: expect.any(String), title: expect.any(String) });
   }, 120_000);
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {
