@@ -58,6 +58,15 @@ const compile = (route: RouteDefinition): CompiledRoute => ({
 });
 
 /** The path parameters when `rawPath` fits the template, else undefined. */
+/**
+ * A request as the log shows it: the route's path with its id parameters filled in; any other parameter
+ * (a visa letter's verification code, a secret of sorts) by its name only, as API Gateway's routeKey has it.
+ */
+const loggedPath = (route: RouteDefinition, params: Record<string, string>): string =>
+  route.path.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name.endsWith('Id') && params[name] !== undefined ? params[name] : whole,
+  );
+
 const matchPath = (compiled: CompiledRoute, rawPath: string): Record<string, string> | undefined => {
   const parts = rawPath.split('/').slice(1);
   if (!rawPath.startsWith('/') || parts.length !== compiled.segments.length) return undefined;
@@ -274,6 +283,7 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
       return;
     }
     const { route } = match.candidate;
+    loggedAs.set(request, `${method} ${loggedPath(route, match.params)}`);
     const read = await readBody(request, maxBodyBytes);
     if ('tooLarge' in read) {
       problem(
@@ -292,7 +302,7 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
       const result = await invokeHandler(handler, event, createLambdaContext(route.name, 29_000));
       writeResult(response, result, requestId);
     } catch (error) {
-      logger.error(`${route.name} (${method} ${rawPath}, request ${requestId}) failed`, error);
+      logger.error(`${route.name} (${loggedAs.get(request)}, request ${requestId}) failed`, error);
       if (!response.headersSent) {
         problem(response, 500, 'Internal Server Error', `The request failed; request id ${requestId}`, {
           'apigw-requestid': requestId,
@@ -301,13 +311,18 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
     }
   };
 
+  /** What the log says of a request routed to a handler (loggedPath); others by their method and path. */
+  const loggedAs = new WeakMap<IncomingMessage, string>();
+  const described = (request: IncomingMessage) =>
+    loggedAs.get(request) ?? `${request.method} ${(request.url ?? '/').split('?')[0]}`;
+
   const server = createServer((request, response) => {
     const started = Date.now();
     response.once('finish', () =>
-      logger.info(`${request.method} ${request.url} ${response.statusCode} ${Date.now() - started} ms`),
+      logger.info(`${described(request)} ${response.statusCode} ${Date.now() - started} ms`),
     );
     handle(request, response).catch((error: unknown) => {
-      logger.error(`${request.method} ${request.url} failed`, error);
+      logger.error(`${described(request)} failed`, error);
       if (!response.headersSent) problem(response, 500, 'Internal Server Error', 'The request failed');
       else response.end();
     });

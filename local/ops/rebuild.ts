@@ -154,9 +154,22 @@ const main = async () => {
     }
     printResult(result);
 
-    if (options['keep-old']) {
-      say('Older generations kept (--keep-old); they are never read again.');
-    } else {
+    // An older generation is fed no more events, so an erasure would not reach the personal data in it:
+    // those of a projection that holds personal data are deleted even with --keep-old.
+    const personal = new Set(
+      options.projections.filter((projection) => projection.opensPersonalData).map((p) => p.name),
+    );
+    const superseded = options['keep-old']
+      ? result.changes.filter((change) => personal.has(change.projection))
+      : result.changes;
+    if (options['keep-old'])
+      say(
+        'Older generations kept (--keep-old); they are never read again' +
+          (superseded.length > 0
+            ? `, but for those of ${superseded.map((change) => change.projection).join(', ')}, which hold personal data.`
+            : '.'),
+      );
+    if (superseded.length > 0) {
       const readModels = await approximateItemCount(target.client, target.tables.readModels);
       const deleting = createLazyRateProgress({
         label: 'Deleting older generations',
@@ -170,7 +183,7 @@ const main = async () => {
         deleted = await deleteOldGenerations({
           client: target.client,
           readModelsTable: target.tables.readModels,
-          changes: result.changes,
+          changes: superseded,
           pointerSettleMs,
           signal: abort.signal,
           log: say,

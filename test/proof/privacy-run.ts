@@ -55,6 +55,10 @@ interface Delegate {
   registrationId?: string;
   manageToken?: string;
   status?: string;
+  /** In the passport number of the visa letter request (letters and digits only). */
+  passportMarker: string;
+  /** The code of the visa letter issued to the delegate, if one was. */
+  verificationCode?: string;
 }
 
 const delegateWithMarkers = (n: number, run: string): Delegate => {
@@ -64,6 +68,7 @@ const delegateWithMarkers = (n: number, run: string): Delegate => {
     n,
     marker,
     mailMarker,
+    passportMarker: `PV${run}${n}PN`.replace(/[^A-Za-z0-9]/g, ''),
     body: {
       givenName: `${marker}Given`,
       familyName: `${marker}Family`,
@@ -111,7 +116,7 @@ export const runPrivacyProof = async (options: {
   const run = randomUUID().slice(0, 6);
   const count = Math.max(4, options.delegates ?? 8);
   const delegates = Array.from({ length: count }, (_, n) => delegateWithMarkers(n, run));
-  const markers = delegates.flatMap((d) => [d.marker, d.mailMarker]);
+  const markers = delegates.flatMap((d) => [d.marker, d.mailMarker, d.passportMarker]);
   const checks: Check[] = [];
   const searches: Search[] = [];
   const check = (what: string, ok: boolean, detail = '') => {
@@ -188,7 +193,15 @@ export const runPrivacyProof = async (options: {
     const created = await call(
       'POST',
       '/conferences',
-      { ...iclc2015, capacity: seats, personalDataRetentionDays: 1 },
+      {
+        ...iclc2015,
+        capacity: seats,
+        personalDataRetentionDays: 1,
+        visaLetterSignatory: {
+          name: 'Arne Carlsen',
+          title: 'Director, UNESCO Institute for Lifelong Learning',
+        },
+      },
       organizer,
     );
     const conferenceId = String(created.body?.conferenceId);
@@ -209,6 +222,64 @@ export const runPrivacyProof = async (options: {
       seated.length === seats && waiting.length === count - seats,
       `${seated.length} registered, ${waiting.length} waitlisted`,
     );
+
+    // Every seat holder requests a visa letter with the markers in its free-text fields (the passport
+    // name and place of issue carry the accented marker, the passport number the ASCII one); half of the
+    // letters are issued, one declined with a reason that carries the marker too.
+    const letterPath = (d: Delegate, action = '') => registrationPath(d, `/visa-letter${action}`);
+    const requested = await Promise.all(
+      seated.map((d) =>
+        call(
+          'POST',
+          letterPath(d),
+          {
+            passportName: `${d.marker}Passport`,
+            passportNumber: d.passportMarker,
+            nationality: d.body.country,
+            dateOfBirth: '1975-05-17',
+            passportExpiresOn: '2031-01-31',
+            placeOfIssue: `${d.marker}Place`,
+          },
+          { 'x-manage-token': String(d.manageToken), 'idempotency-key': `visa-${run}-${d.n}` },
+        ),
+      ),
+    );
+    const toIssue = seated.filter((_, i) => i % 2 === 0);
+    const toDecline = seated.find((_, i) => i % 2 === 1);
+    const decisions = await Promise.all([
+      ...toIssue.map((d) => call('POST', letterPath(d, '/issue'), undefined, organizer)),
+      ...(toDecline
+        ? [
+            call(
+              'POST',
+              letterPath(toDecline, '/decline'),
+              { reason: `${toDecline.marker}Reason` },
+              organizer,
+            ),
+          ]
+        : []),
+    ]);
+    toIssue.forEach((d, i) => {
+      d.verificationCode = String(decisions[i]?.body?.verificationCode);
+    });
+    check(
+      'visa letters: every seat holder requests one (202), some are issued, one declined',
+      requested.every((answer) => answer.status === 202) &&
+        decisions.every((answer) => answer.status === 200),
+      `${requested.length} requested, ${toIssue.length} issued, ${toDecline ? 1 : 0} declined`,
+    );
+    await live.settled();
+    const verifications = await Promise.all(
+      toIssue.map((d) => call('GET', `/visa-letters/${d.verificationCode}`)),
+    );
+    check(
+      'each issued letter verifies (200) with the passport name as requested',
+      verifications.every(
+        (answer, i) => answer.status === 200 && answer.body?.passportName === `${toIssue[i]?.marker}Passport`,
+      ),
+      verifications.map((answer) => answer.status).join(', '),
+    );
+
     const [checkIn, cancel] = seated;
     if (!checkIn || !cancel) throw new Error('too few seat holders');
     const checkedIn = await call('POST', registrationPath(checkIn, '/check-in'), undefined, organizer);
@@ -239,14 +310,25 @@ export const runPrivacyProof = async (options: {
       `${emailed.reduce((a, b) => a + b, 0)} emails`,
     );
 
-    const { rebuild, rebuildableProjections } = await import('../../functions/shared/projections/rebuild.js');
-    const rebuildAll = () =>
-      rebuild({
+    const { deleteOldGenerations, rebuild, rebuildableProjections } = await import(
+      '../../functions/shared/projections/rebuild.js'
+    );
+    // As `npm run rebuild` does: the older generations are deleted once the new ones serve (an old
+    // generation is fed no more events, so an erasure would not reach the personal data in it).
+    const rebuildAll = async () => {
+      const result = await rebuild({
         client: client as DynamoDBClient,
         tables: live.tables,
         projections: rebuildableProjections,
         pointerSettleMs: 6_000,
       });
+      await deleteOldGenerations({
+        client: client as DynamoDBClient,
+        readModelsTable: live.tables.readModels,
+        changes: result.changes,
+        pointerSettleMs: 6_000,
+      });
+    };
     await rebuildAll();
     await live.settled();
     check('a rebuild of every read model before erasure', true);
@@ -383,6 +465,18 @@ export const runPrivacyProof = async (options: {
       'every delegate route answers 410 afterwards',
       gone.every((answer) => answer.status === 410),
     );
+    const issuedBefore = delegates.filter((d) => d.verificationCode);
+    const unverified = await Promise.all(
+      issuedBefore.map((d) => call('GET', `/visa-letters/${d.verificationCode}`)),
+    );
+    const neverIssued = await call('GET', `/visa-letters/${randomUUID().replaceAll('-', '')}`);
+    check(
+      'no issued visa letter verifies any more: 404, the answer to a code never issued',
+      unverified.every(
+        (answer) => answer.status === 404 && JSON.stringify(answer.body) === JSON.stringify(neverIssued.body),
+      ) && neverIssued.status === 404,
+      `${issuedBefore.length} codes: ${unverified.map((answer) => answer.status).join(', ')}`,
+    );
 
     await rebuildAll();
     await live.settled();
@@ -398,6 +492,19 @@ export const runPrivacyProof = async (options: {
         cancelled: counts?.cancelled,
         registered: counts?.registered,
       }),
+    );
+
+    const codes = delegates.flatMap((d) => (d.verificationCode ? [d.verificationCode] : []));
+    const codeHits = [
+      ...(await searchTables(client as DynamoDBClient, codes)),
+      ...searchTexts(busEvents, codes),
+      ...searchTexts([['logs', output.text()]], codes),
+      ...(await searchFiles(live.paths.dataDir, codes, ['outbox', 'dynamodb'])),
+    ];
+    check(
+      'no table, bus event, file or log line holds a visa letter’s verification code (only its SHA-256, as a key)',
+      codeHits.length === 0 && codes.length > 0,
+      `${codes.length} codes searched; ${codeHits.length} hits${codeHits.length ? `: ${[...new Set(codeHits.map((hit) => hit.where))].slice(0, 5).join('; ')}` : ''}`,
     );
 
     say('Searching every store after erasure');
@@ -429,13 +536,15 @@ export const runPrivacyProof = async (options: {
 /** docs/privacy.md: what was searched, with what, and what was found. */
 export const privacyReportMarkdown = (report: PrivacyReport): string => {
   const lines = [
-    '# Proof: personal data (issue 10)',
+    '# Proof: personal data (issues 10 and 12)',
     '',
     `Written by \`npm run proof:privacy\` (test/proof/privacy.ts) on ${report.startedAt}, in ${(report.ms / 1000).toFixed(1)} s.`,
     '',
     `${report.delegates} delegates were registered with a unique marker in every personal field (${report.markers} markers:`,
-    'one with an accented letter in the names, city and organization, one in the email address), taken',
-    'through the whole life cycle on the local stack (registered and waitlisted, a check-in, a',
+    'one with an accented letter in the names, city and organization, one in the email address, one in the',
+    'passport number), taken through the whole life cycle on the local stack (registered and waitlisted, a',
+    'visa letter request by every seat holder with the markers in its passport name, number and place of',
+    'issue, half of them issued and verified, one declined with a marked reason, a check-in, a',
     'cancellation and the promotion it frees, every email, a promotion email dead-lettered by a Notifier',
     'made to fail, a rebuild of every read model), then erased: two over HTTP, the rest by the retention',
     'run. Each store was searched for every marker as written, in lower case, NFC and NFD, and as the hex,',
