@@ -15,7 +15,6 @@ export const handler = httpRoute('delegate', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
     const registrationId = pathId(request, 'registrationId');
-    const letterRequest = parseBody(request, visaLetterRequestSchema);
     const metadata = commandMetadata(request);
     const response = { status: 202, body: { registrationId, status: 'requested' } };
     const command = requestVisaLetter(
@@ -25,7 +24,7 @@ export const handler = httpRoute('delegate', (request) =>
         now: metadata.now,
         authorize: (registration) => authorizeRegistrationDelegate(request.principal, registration),
       },
-      letterRequest,
+      () => parseBody(request, visaLetterRequestSchema),
     );
     await runCommand(command, { ...metadata, conferenceId, idempotency: () => idempotency.record(response) });
     return response;

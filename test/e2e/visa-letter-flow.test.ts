@@ -324,6 +324,11 @@ describe('npm start: bad visa letter input', () => {
       call('POST', letterPath(registrationId), passport, asDelegate(delegates.kebede)),
     );
     expect(foreign.status).toBe(403);
+    // The caller is checked before the body: another delegate learns nothing of the rules either.
+    const foreignBadBody = await refused(registrationId, () =>
+      call('POST', letterPath(registrationId), { nationality: 'XX' }, asDelegate(delegates.kebede)),
+    );
+    expect(foreignBadBody.status).toBe(403);
     expect((await getPdf(registrationId, asDelegate(delegates.kebede))).status).toBe(403);
     const byDelegate = await refused(registrationId, () =>
       call('POST', letterPath(registrationId, '/issue'), undefined, asDelegate(delegates.lina)),

@@ -372,6 +372,10 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'GrantAward',
         'RescheduleSession',
         'ScheduleSession',
+        'RequestVisaLetter',
+        'IssueVisaLetter',
+        'DeclineVisaLetter',
+        'GetVisaLetterPdf',
       ].sort(),
     );
   });
@@ -518,6 +522,15 @@ beforeAll(async () => {
       speakers: [{ name: `Speaker ${next()}` }],
     }),
     RescheduleSession: () => ({ start: '15:00', end: '16:00' }),
+    RequestVisaLetter: () => ({
+      passportName: 'KEBEDE ALEMU',
+      passportNumber: 'EP1234567',
+      nationality: 'ET',
+      dateOfBirth: '1971-03-14',
+      passportExpiresOn: '2019-01-31',
+      placeOfIssue: 'Addis Ababa',
+    }),
+    DeclineVisaLetter: () => ({ reason: 'The passport scan is unreadable' }),
     GrantAward: () => ({
       award: 'UNESCO Learning City Award',
       year: 2015,

@@ -64,11 +64,15 @@ const decideOnLetter = (
   });
 };
 
-export const requestVisaLetter = (change: VisaLetterChange, request: VisaLetterRequest) =>
+/**
+ * `request` gives the request body, parsed once the caller is known to be allowed (the manage token is
+ * checked on the registration read): a wrong token is 403 whatever the body.
+ */
+export const requestVisaLetter = (change: VisaLetterChange, request: () => VisaLetterRequest) =>
   decideOnLetter(change, (context) => ({
     type: 'RequestVisaLetter',
     registrationId: change.registrationId,
-    request,
+    request: request(),
     context,
     now: change.now,
   }));
