@@ -9,6 +9,7 @@
  * front door (413) is checked over HTTP.
  */
 
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,10 @@ import { type HttpServer, startHttpServer } from '../../local/http-server.js';
 import { silentLogger } from '../../local/log.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, type SigningKey } from '../../local/signing-key.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
-import { type Handler, importRouteHandlers } from '../support/handler-environment.js';
+import { lambdaContext } from '../support/api-gateway.js';
+import { sqsRecord } from '../support/bus-events.js';
+import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 import {
   type Answer,
   expectProblem,
@@ -376,6 +380,7 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'IssueVisaLetter',
         'DeclineVisaLetter',
         'GetVisaLetterPdf',
+        'ListVisaLetters',
       ].sort(),
     );
   });
@@ -574,6 +579,53 @@ beforeAll(async () => {
   );
   ids.sessionId = String(session.json.sessionId);
   expect([created.status, registered.status, other.status, session.status]).toEqual([201, 201, 201, 201]);
+
+  // An issued visa letter in the read model, so that the verification fuzz reaches a 200 too: a
+  // conference with a signatory, a request, the issue, and the events given to the real projector.
+  const signed = await call(
+    named('CreateConference'),
+    {},
+    {
+      body: {
+        ...bodies.CreateConference?.(),
+        visaLetterSignatory: { name: 'Arne Carlsen', title: 'Director' },
+      },
+      headers: organizer(),
+    },
+  );
+  const holder = await call(
+    named('RegisterDelegate'),
+    { conferenceId: String(signed.json.conferenceId) },
+    { body: bodies.RegisterDelegate?.() },
+  );
+  const letterIds = {
+    conferenceId: String(signed.json.conferenceId),
+    registrationId: String(holder.json.registrationId),
+  };
+  const asked = await call(named('RequestVisaLetter'), letterIds, {
+    body: { ...bodies.RequestVisaLetter?.(), passportExpiresOn: '2029-01-31' },
+    headers: { 'x-manage-token': String(holder.json.manageToken) },
+  });
+  const issued = await call(named('IssueVisaLetter'), letterIds, { headers: organizer() });
+  expect([signed.status, holder.status, asked.status, issued.status]).toEqual([201, 201, 202, 200]);
+  ownIds.fuzz.VerifyVisaLetter = { verificationCode: String(issued.json.verificationCode) };
+  const sealed = storeWithCodec(harness.tables.client, harness.tables);
+  const projector = await importHandler<(event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>>(
+    'functions/consumers/visa-letters-projector.ts',
+  );
+  const letterEvents = [
+    ...(await sealed.load(`registration-${letterIds.registrationId}`)),
+    ...(await sealed.load(`visa-letter-${letterIds.registrationId}`)),
+  ];
+  const projected = await projector(
+    {
+      Records: letterEvents.map((event, i) =>
+        sqsRecord(event, `hostile-${i}`, { queue: 'VisaLettersProjector' }),
+      ),
+    },
+    lambdaContext(),
+  );
+  expect(projected.batchItemFailures).toEqual([]);
 
   const now = Math.floor(Date.now() / 1000);
   const groups = { 'cognito:groups': ['organizers'] };
