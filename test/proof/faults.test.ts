@@ -675,6 +675,26 @@ const consumerCases: ConsumerCase[] = [
     once: { promotions: 1, seatsHeld: 1 },
   },
   {
+    // A registration's row of the visa letters read model: the names its letters are listed under.
+    rule: 'VisaLettersProjector',
+    write: 'PutItemCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: 1,
+    prepare: twoRegistrations,
+    effect: async ({ envelope }) => {
+      const row = await readModelItem(
+        readModelPartition('visa-letters', 1, envelope.conferenceId),
+        rowKey(envelope.streamId),
+      );
+      return {
+        version: row?.version ?? 0,
+        named: typeof (row?.state as { familyName?: unknown } | undefined)?.familyName === 'string',
+      };
+    },
+    none: { version: 0, named: false },
+    once: { version: 1, named: true },
+  },
+  {
     rule: 'Notifier',
     write: 'PutItemCommand',
     read: 'QueryCommand',
