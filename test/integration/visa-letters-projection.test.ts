@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -314,6 +316,16 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
   it('is rebuilt from the event store (opened) into the same list and verifications', async () => {
     const before = await queries.visaLettersOf(conferenceId, ['requested', 'issued', 'declined']);
     const { client } = environment.tables;
+    const lookupItems = async (generation: number) =>
+      (
+        await environment.tables.client.send(
+          new ScanCommand({
+            TableName: environment.tables.readModels,
+            FilterExpression: 'begins_with(pk, :lookup)',
+            ExpressionAttributeValues: marshall({ ':lookup': `visa-letters#g${generation}#lookup#` }),
+          }),
+        )
+      ).Items?.map((item) => unmarshall(item)) ?? [];
     const result = await rebuild({
       client,
       tables: environment.tables,
@@ -335,6 +347,17 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
       expect((await queries.letterVerifiedBy(d.verificationCode as string))?.status).toBe(
         d.erased ? undefined : 'issued',
       );
+    // A lookup item holds the row's key and a copy of its state, nothing else, live and rebuilt alike.
+    const issuedAlive = delegates.filter((d) => d.verificationCode && !d.erased).length;
+    for (const generation of [1, 2]) {
+      const items = await lookupItems(generation);
+      expect(items).toHaveLength(issuedAlive);
+      for (const item of items) {
+        expect(Object.keys(item).sort()).toEqual(['pk', 'row', 'sk', 'state']);
+        expect(Object.keys(item.row).sort()).toEqual(['pk', 'sk']);
+        expect(item.state).toMatchObject({ kind: 'letter', status: 'issued' });
+      }
+    }
     await expect(
       rebuild({
         client,

@@ -146,7 +146,11 @@ export class ProjectionRunner<Row> {
         Put: {
           TableName,
           Item: marshall(
-            { ...lookupItemKey(name, generation, key), row, state: after ?? null },
+            {
+              ...lookupItemKey(name, generation, key),
+              row: { pk: row.pk, sk: row.sk },
+              state: after ?? null,
+            },
             { removeUndefinedValues: true },
           ),
         },
@@ -324,7 +328,7 @@ export class ProjectionRunner<Row> {
           write.after,
         ),
       },
-      ...this.lookupWrites(generation, write.run, write.before, write.after),
+      ...this.lookupWrites(generation, { pk: write.run.pk, sk: write.run.sk }, write.before, write.after),
     ]);
     const changes = new Map<string, SummaryChange>();
     for (const write of writes) {
