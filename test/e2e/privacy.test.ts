@@ -63,7 +63,7 @@ const path = (registrationId: string, action = '') =>
   `/conferences/${conferenceId}/registrations/${registrationId}${action}`;
 
 describe('npm start: erasing a delegate’s personal data', () => {
-  it('reads the registration back decrypted before erasure, and keeps it out of the tables in plaintext', async () => {
+  it('reads the registration back decrypted before erasure, and keeps it out of the stores in plaintext', async () => {
     const back = await call('GET', path(erased.registrationId), undefined, {
       'x-manage-token': erased.manageToken,
     });
@@ -76,7 +76,11 @@ describe('npm start: erasing a delegate’s personal data', () => {
     await eventually(async () => (emailsTo(erasable.email).length === 1 ? true : undefined), 10_000);
     const client = new DynamoDBClient(localClientConfig(`http://127.0.0.1:${server.dynamoDbPort}`));
     try {
-      expect(await searchTables(client, markers)).toEqual([]);
+      // Read models may hold personal data in plaintext (CONTRACT 4.1: they are deletable, and the desk's
+      // lists are made of it); the event store, the stream state and the data keys never do.
+      const hits = await searchTables(client, markers);
+      expect(hits.filter((hit) => !hit.where.startsWith('table ReadModels:'))).toEqual([]);
+      expect(hits.filter((hit) => hit.where.startsWith('table ReadModels:')).length).toBeGreaterThan(0);
     } finally {
       client.destroy();
     }
