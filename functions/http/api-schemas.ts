@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -162,6 +162,7 @@ const openApiDocument = z.looseObject({
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
+  ConferenceSettingsChange: conferenceSettingsChangeSchema,
   RegistrationRequest: registrationRequestSchema,
   SessionDetails: sessionDetailsSchema,
   SlotChange: slotChangeSchema,
