@@ -199,6 +199,14 @@ const main = () =>
           prepare: async () => ({ params: {}, body: iclc2015 }),
         },
         {
+          label: 'change conference settings (a lowering: seat guard check)',
+          route: 'ChangeConferenceSettings',
+          prepare: async (conferenceId) => ({
+            params: { conferenceId },
+            body: { capacity: iclc2015.capacity - 1 },
+          }),
+        },
+        {
           label: 'register delegate (email guard, seat guard)',
           route: 'RegisterDelegate',
           prepare: async (conferenceId) => ({

@@ -105,7 +105,9 @@ export const routeDocs: Record<string, RouteDoc> = {
     requestBody: 'RegistrationRequest',
     success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
     notFound: 'No such conference.',
-    conflict: 'This email address already has an active registration for the conference.',
+    conflict:
+      'This email address already has an active registration for the conference, or registration is ' +
+      'not open (before `registrationOpensAt` or after `registrationClosesAt`; `detail` says when).',
   },
   GetRegistration: {
     summary: 'Read a registration back',
