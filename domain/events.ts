@@ -3,6 +3,7 @@ import { type AgendaEvent, agendaEvents } from './agenda/events.js';
 import { type AwardEvent, awardEvents } from './award/events.js';
 import { type ConferenceEvent, conferenceEvents } from './conference/events.js';
 import { type RegistrationEvent, registrationEvents, upcastAdmittedV1 } from './registration/events.js';
+import { type VisaLetterEvent, visaLetterEvents } from './visa-letter/events.js';
 
 /**
  * The catalogue of every event type (CONTRACT section 3) with the schema of its `data`. Events are checked
@@ -14,10 +15,11 @@ export const eventDataSchemas = {
   ...registrationEvents,
   ...agendaEvents,
   ...awardEvents,
+  ...visaLetterEvents,
 };
 
 export type EventType = keyof typeof eventDataSchemas;
-export type DomainEvent = ConferenceEvent | RegistrationEvent | AgendaEvent | AwardEvent;
+export type DomainEvent = ConferenceEvent | RegistrationEvent | AgendaEvent | AwardEvent | VisaLetterEvent;
 
 /** The schemaVersion an event of each type is written with (1 unless listed). */
 const schemaVersions: Partial<Record<EventType, number>> = {

@@ -13,6 +13,7 @@ import { OpsOutputs } from './constructs/ops-outputs.js';
 import { PersonalData } from './constructs/personal-data.js';
 import { ReadModels } from './constructs/read-models.js';
 import { ScheduledJobs } from './constructs/scheduled-jobs.js';
+import type { RouteDefinition } from './definitions/routes.js';
 import type { Stage } from './stage.js';
 
 export interface LearningCitiesStackProps extends StackProps {
@@ -25,6 +26,8 @@ export interface LearningCitiesStackProps extends StackProps {
   alarmEmail?: string;
   /** Organizer app sign-in callbacks (context `oauthCallbackUrls`); without them OAuth is off. */
   oAuthCallbackUrls?: readonly string[];
+  /** The API's routes (default: infra/definitions/routes.ts); tests give others. */
+  routes?: readonly RouteDefinition[];
 }
 
 /** The whole backend of one stage. Wiring only: every resource belongs to a construct. */
@@ -63,6 +66,7 @@ export class LearningCitiesStack extends Stack {
       readModelsTable: this.readModels.table,
       auth: this.auth,
       personalData: this.personalData,
+      ...(props.routes ? { routes: props.routes } : {}),
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,

@@ -121,9 +121,18 @@ export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 
  * it), and the version of its field set (bound into the AAD). Another event of a registration with
  * personal fields (details changed, a visa letter request) is listed here and sealed under the same key.
  */
-export const personalFieldSets: Partial<Record<keyof typeof registrationEvents, number>> = {
+/** Events of a registration's other streams whose data has a personal part (domain/visa-letter/events.ts). */
+type PersonalEventOfOtherStreams = 'VisaLetterRequested' | 'VisaLetterIssued' | 'VisaLetterDeclined';
+
+export const personalFieldSets: Partial<
+  Record<keyof typeof registrationEvents | PersonalEventOfOtherStreams, number>
+> = {
   DelegateRegistered: 1,
   DelegateWaitlisted: 1,
+  // A visa letter's request, verification code and decline reason (stream visa-letter-<registrationId>).
+  VisaLetterRequested: 1,
+  VisaLetterIssued: 1,
+  VisaLetterDeclined: 1,
 };
 
 /**

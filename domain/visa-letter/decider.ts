@@ -3,7 +3,7 @@ import { ConflictError, InvalidCommandError } from '../shared/errors.js';
 import type { Signatory, VisaLetterEvent, VisaLetterRequest } from './events.js';
 
 /** Oldest plausible age of a delegate: a date of birth further back is a typing error. */
-export const OLDEST_PLAUSIBLE_AGE_YEARS = 130;
+export const OLDEST_PLAUSIBLE_AGE_YEARS = 120;
 
 /** What the letter depends on, read from the registration and the conference streams. */
 export interface VisaLetterContext {
@@ -32,15 +32,16 @@ export type VisaLetterCommand =
 
 export type VisaLetterStatus = 'requested' | 'issued' | 'declined';
 
-export type VisaLetter = VisaLetterRequest & {
+/**
+ * The letter's life cycle as its decisions need it. It holds no personal data (the passport data, the
+ * verification code and the reason stay in the events' sealed parts), so its snapshot may be stored.
+ */
+export interface VisaLetter {
   registrationId: string;
   status: VisaLetterStatus;
   requestedAt: string;
   decidedAt?: string;
-  signatory?: Signatory;
-  verificationCode?: string;
-  declineReason?: string;
-};
+}
 
 export type VisaLetterState = { status: 'none' } | VisaLetter;
 
@@ -98,7 +99,11 @@ export const visaLetterDecider: Decider<VisaLetterCommand, VisaLetterEvent, Visa
         return [
           {
             type: 'VisaLetterRequested',
-            data: { ...command.request, registrationId: command.registrationId, requestedAt: command.now },
+            data: {
+              registrationId: command.registrationId,
+              requestedAt: command.now,
+              personal: command.request,
+            },
           },
         ];
       }
@@ -115,7 +120,7 @@ export const visaLetterDecider: Decider<VisaLetterCommand, VisaLetterEvent, Visa
               registrationId: letter.registrationId,
               issuedAt: command.now,
               signatory: command.context.signatory,
-              verificationCode: command.verificationCode,
+              personal: { verificationCode: command.verificationCode },
             },
           },
         ];
@@ -129,7 +134,11 @@ export const visaLetterDecider: Decider<VisaLetterCommand, VisaLetterEvent, Visa
         return [
           {
             type: 'VisaLetterDeclined',
-            data: { registrationId: letter.registrationId, declinedAt: command.now, reason: command.reason },
+            data: {
+              registrationId: letter.registrationId,
+              declinedAt: command.now,
+              personal: { reason: command.reason },
+            },
           },
         ];
       }
@@ -140,27 +149,18 @@ export const visaLetterDecider: Decider<VisaLetterCommand, VisaLetterEvent, Visa
 
   evolve(state, event) {
     switch (event.type) {
-      case 'VisaLetterRequested': {
-        const { requestedAt, registrationId, ...request } = event.data;
-        return { ...request, registrationId, requestedAt, status: 'requested' };
-      }
+      case 'VisaLetterRequested':
+        return {
+          registrationId: event.data.registrationId,
+          requestedAt: event.data.requestedAt,
+          status: 'requested',
+        };
       case 'VisaLetterIssued':
         if (state.status === 'none') return state;
-        return {
-          ...state,
-          status: 'issued',
-          decidedAt: event.data.issuedAt,
-          signatory: event.data.signatory,
-          verificationCode: event.data.verificationCode,
-        };
+        return { ...state, status: 'issued', decidedAt: event.data.issuedAt };
       case 'VisaLetterDeclined':
         if (state.status === 'none') return state;
-        return {
-          ...state,
-          status: 'declined',
-          decidedAt: event.data.declinedAt,
-          declineReason: event.data.reason,
-        };
+        return { ...state, status: 'declined', decidedAt: event.data.declinedAt };
       default:
         return unreachable(event);
     }

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { signatorySchema } from '../conference/events.js';
+import { personalDataErased } from '../registration/events.js';
 import { countryCode, isoDate, text } from '../shared/values.js';
 
 /** What a delegate asks a consulate to be shown (CONTRACT section 4.4); every field is personal data. */
@@ -15,26 +17,36 @@ export const visaLetterRequestSchema = z.object({
 });
 
 export type VisaLetterRequest = z.infer<typeof visaLetterRequestSchema>;
+export type { Signatory } from '../conference/events.js';
 
-export const signatorySchema = z.object({ name: text(200), title: text(200) });
-export type Signatory = z.infer<typeof signatorySchema>;
+/** The personal part of VisaLetterIssued: printed on the letter, random, so it reveals nothing by itself. */
+export const issuedPersonalSchema = z.object({ verificationCode: z.string().min(22) });
+/** The personal part of VisaLetterDeclined: why, as the organizer wrote it to the delegate. */
+export const declinedPersonalSchema = z.object({ reason: text(1000) });
+
+/**
+ * A visa letter event's personal part: sealed under the registration's data key (one opaque string),
+ * opened (the fields), or the erased marker once that key is destroyed (domain/registration/events.ts).
+ */
+const sealedOr = <Opened extends z.ZodType>(opened: Opened) =>
+  z.union([z.string().min(1), z.object({ unavailable: z.literal(personalDataErased.unavailable) }), opened]);
 
 export const visaLetterEvents = {
-  VisaLetterRequested: visaLetterRequestSchema.extend({
+  VisaLetterRequested: z.object({
     registrationId: z.string(),
     requestedAt: z.iso.datetime(),
+    personal: sealedOr(visaLetterRequestSchema),
   }),
   VisaLetterIssued: z.object({
     registrationId: z.string(),
     issuedAt: z.iso.datetime(),
     signatory: signatorySchema,
-    /** Printed on the letter for consulates: random, so it reveals nothing and cannot be guessed. */
-    verificationCode: z.string().min(16),
+    personal: sealedOr(issuedPersonalSchema),
   }),
   VisaLetterDeclined: z.object({
     registrationId: z.string(),
     declinedAt: z.iso.datetime(),
-    reason: text(1000),
+    personal: sealedOr(declinedPersonalSchema),
   }),
 };
 
@@ -44,8 +56,10 @@ export type VisaLetterEvent = {
   [T in keyof typeof visaLetterEvents]: { type: T; data: DataOf<T> };
 }[keyof typeof visaLetterEvents];
 
+export type VisaLetterEventType = keyof typeof visaLetterEvents;
+
 export const visaLetterEventTypes = [
   'VisaLetterRequested',
   'VisaLetterIssued',
   'VisaLetterDeclined',
-] as const satisfies readonly (keyof typeof visaLetterEvents)[];
+] as const satisfies readonly VisaLetterEventType[];

@@ -12,7 +12,8 @@ import {
   delegateSchema,
   registrationStatuses,
 } from '../../domain/registration/events.js';
-import { countryCode, isoDate, timeOfDay } from '../../domain/shared/values.js';
+import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
+import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 
 /** The body of `POST /conferences/{conferenceId}/registrations`: the delegate and their consent. */
 export const registrationRequestSchema = delegateSchema.extend({
@@ -159,6 +160,18 @@ const openApiDocument = z.looseObject({
   paths: z.record(z.string(), z.unknown()),
 });
 
+/** The body of `POST .../visa-letter/decline`: why, as the delegate is told. */
+export const visaLetterDeclineSchema = z.object({ reason: text(1000) });
+
+const verificationCode = z
+  .string()
+  .min(22)
+  .meta({
+    description:
+      'Random (128 bits, base64url): printed on the letter and in its QR code; a consulate confirms the letter ' +
+      'with it at GET /visa-letters/{verificationCode}.',
+  });
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
@@ -167,6 +180,8 @@ export const requestBodies = {
   SessionDetails: sessionDetailsSchema,
   SlotChange: slotChangeSchema,
   AwardGrant: awardGrantSchema,
+  VisaLetterRequest: visaLetterRequestSchema,
+  VisaLetterDecline: visaLetterDeclineSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -188,6 +203,9 @@ export const responseBodies = {
   Agenda: agenda,
   Schedule: schedule,
   DelegateCounts: delegateCounts,
+  VisaLetterRequested: z.object({ registrationId: id, status: z.literal('requested') }),
+  VisaLetterIssued: z.object({ registrationId: id, status: z.literal('issued'), verificationCode }),
+  VisaLetterDeclined: z.object({ registrationId: id, status: z.literal('declined') }),
   Problem: problem,
   OpenApiDocument: openApiDocument,
 } satisfies Record<string, z.ZodType>;

@@ -6,11 +6,12 @@
  */
 import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
 
-export type Tag = 'Conferences' | 'Registrations' | 'Agenda' | 'Awards' | 'Service';
+export type Tag = 'Conferences' | 'Registrations' | 'VisaLetters' | 'Agenda' | 'Awards' | 'Service';
 
 export const tags: Record<Tag, string> = {
   Conferences: 'Conferences and their delegate counts.',
   Registrations: 'Delegates registering, cancelling and checking in.',
+  VisaLetters: 'Letters of invitation for a visa: requested by delegates, issued or declined by organizers.',
   Agenda: 'Sessions of the agenda and its exports (iCalendar, frab/c3voc schedule).',
   Awards: 'Awards granted at a conference.',
   Service: 'Health and this documentation.',
@@ -23,7 +24,7 @@ export interface RouteDoc {
   /** The JSON body the handler validates, by component name (api-schemas.ts `requestBodies`). */
   requestBody?: RequestBodyName;
   success: {
-    status: 200 | 201;
+    status: 200 | 201 | 202;
     description: string;
     /** A JSON body, by component name (api-schemas.ts `responseBodies`); else `mediaType` with text. */
     body?: ResponseBodyName;
@@ -135,6 +136,60 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'Erased.', body: 'PersonalDataErased' },
     notFound: 'No such conference or registration.',
     gone: 'The personal data of this registration was already erased.',
+  },
+  RequestVisaLetter: {
+    summary: 'Request a visa invitation letter',
+    description:
+      'For a delegate holding a seat (registered or checked in). Every field is personal data: kept ' +
+      'encrypted under the registration’s key and erased with it. A new request replaces one that waits ' +
+      'or was declined; an issued letter is final.',
+    tag: 'VisaLetters',
+    requestBody: 'VisaLetterRequest',
+    badRequest:
+      'The body is not valid: a field, the passport expiring before the conference’s last day, a date of ' +
+      'birth in the future or more than 120 years back, or a nationality that is not ISO 3166-1 alpha-2.',
+    success: {
+      status: 202,
+      description: 'Requested: it waits for an organizer.',
+      body: 'VisaLetterRequested',
+    },
+    notFound: 'No such conference or registration.',
+    conflict: 'The registration holds no seat (waitlisted or cancelled), or its letter was already issued.',
+    gone: 'The personal data of this registration was erased.',
+  },
+  IssueVisaLetter: {
+    summary: 'Issue a requested visa letter',
+    description:
+      'Signed by the conference’s `visaLetterSignatory`. The answer carries the letter’s verification code; ' +
+      'the PDF is at `visa-letter.pdf`.',
+    tag: 'VisaLetters',
+    success: { status: 200, description: 'Issued.', body: 'VisaLetterIssued' },
+    notFound: 'No such conference or registration.',
+    conflict:
+      'Nothing was requested, the letter was already issued or declined, the delegate no longer holds a ' +
+      'seat, or the conference has no `visaLetterSignatory`.',
+    gone: 'The personal data of this registration was erased.',
+  },
+  DeclineVisaLetter: {
+    summary: 'Decline a requested visa letter',
+    tag: 'VisaLetters',
+    requestBody: 'VisaLetterDecline',
+    badRequest: 'No reason given.',
+    success: { status: 200, description: 'Declined.', body: 'VisaLetterDeclined' },
+    notFound: 'No such conference or registration.',
+    conflict: 'Nothing was requested, or the letter was already issued or declined.',
+    gone: 'The personal data of this registration was erased.',
+  },
+  GetVisaLetterPdf: {
+    summary: 'Get the issued visa letter as a PDF',
+    description:
+      'The letter of invitation: the conference, the delegate’s passport data, the signatory, and the ' +
+      'verification code as text and as a QR code of its verification URL.',
+    tag: 'VisaLetters',
+    success: { status: 200, description: 'The letter.', mediaType: 'application/pdf' },
+    notFound: 'No such conference or registration.',
+    conflict: 'The letter is not issued (nothing requested, waiting, or declined).',
+    gone: 'The personal data of this registration was erased.',
   },
   CheckInDelegate: {
     summary: 'Check a delegate in',

@@ -1,6 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -28,6 +29,8 @@ export interface HttpApiProps {
   readModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
+  /** The routes to serve; the API's own (infra/definitions/routes.ts) unless a test gives others. */
+  routes?: readonly RouteDefinition[];
 }
 
 /** One line of JSON per request, with the fields operators need to follow a failing call. */
@@ -94,7 +97,8 @@ export class ConferenceHttpApi extends Construct {
     });
 
     const functions = new Map<string, LambdaFunction>();
-    for (const route of routes) {
+    const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of props.routes ?? routes) {
       const fn = this.routeFunction(route, props);
       const httpRoute = new HttpRoute(this, `${route.name}Route`, {
         httpApi: this.api,
@@ -106,8 +110,18 @@ export class ConferenceHttpApi extends Construct {
         acknowledge(httpRoute, 'APIG4', routeAuthorizationReasons[route.access]);
       }
       functions.set(route.name, fn);
+      if (route.throttle) {
+        throttled[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: route.throttle.rateLimit,
+          ThrottlingBurstLimit: route.throttle.burstLimit,
+        };
+        // A stage's route settings name routes by key: the route must exist before the stage refers to it.
+        this.stage.node.addDependency(httpRoute);
+      }
     }
     this.functions = functions;
+    if (Object.keys(throttled).length > 0)
+      (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
 
     new CfnOutput(this, 'Url', { value: this.url, description: 'Base URL of the HTTP API' });
   }

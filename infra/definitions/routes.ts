@@ -2,6 +2,7 @@
  * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
+import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
 import type { PersonalDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
@@ -28,7 +29,24 @@ export interface RouteDefinition {
   files?: string[];
   /** What it may do with personal data; without it, nothing (no key, no plaintext). */
   personalData?: PersonalDataAccess;
+  /**
+   * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
+   * default: for a public route whose answers must not be enumerated.
+   */
+  throttle?: RouteThrottle;
 }
+
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * `GET /visa-letters/{verificationCode}` answers anyone (a consulate): throttled far below the stage's
+ * default so that verification codes cannot be enumerated (CONTRACT 4.4, issue 12 item 4). A consulate
+ * checks a letter now and then; 128-bit codes at 2 requests a second take longer than the universe's age.
+ */
+export const VISA_LETTER_VERIFICATION_THROTTLE: RouteThrottle = { rateLimit: 2, burstLimit: 5 };
 
 /** The Scalar API reference bundle (standalone build) that the page of `GET /docs` runs. */
 export const DOCS_SCRIPT = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
@@ -94,6 +112,48 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'erase',
+  },
+  // Visa invitation letters (CONTRACT 4.4): the command side; every field of a request is personal data.
+  {
+    ...route(
+      'RequestVisaLetter',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/visa-letter',
+      'request-visa-letter',
+      'delegate',
+    ),
+    personalData: 'read',
+  },
+  {
+    ...route(
+      'IssueVisaLetter',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/visa-letter/issue',
+      'issue-visa-letter',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
+  {
+    ...route(
+      'DeclineVisaLetter',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/visa-letter/decline',
+      'decline-visa-letter',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
+  {
+    ...route(
+      'GetVisaLetterPdf',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}/visa-letter.pdf',
+      'get-visa-letter-pdf',
+      'delegate',
+    ),
+    personalData: 'read',
+    files: Object.values(FONT_FILES),
   },
   route(
     'CheckInDelegate',

@@ -13,6 +13,7 @@ import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
 import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
+import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
   type RequestBodyName,
   type ResponseBody,
@@ -20,6 +21,7 @@ import {
   registrationRequestSchema,
   requestBodies,
   responseBodies,
+  visaLetterDeclineSchema,
 } from '../../functions/http/api-schemas.js';
 import { openApiDocument } from '../../functions/http/openapi-document.js';
 import { routeDocs } from '../../functions/http/openapi-routes.js';
@@ -347,6 +349,8 @@ describe('OpenAPI document', () => {
       SessionDetails: sessionDetailsSchema,
       SlotChange: slotChangeSchema,
       AwardGrant: awardGrantSchema,
+      VisaLetterRequest: visaLetterRequestSchema,
+      VisaLetterDecline: visaLetterDeclineSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);

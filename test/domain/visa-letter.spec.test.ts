@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { validateEvent } from '../../domain/events.js';
+import { personalDataErased } from '../../domain/registration/events.js';
+import { fold } from '../../domain/shared/decider.js';
 import { ConflictError, InvalidCommandError } from '../../domain/shared/errors.js';
 import { type VisaLetterContext, visaLetterDecider } from '../../domain/visa-letter/decider.js';
 import {
@@ -6,6 +9,7 @@ import {
   type VisaLetterRequest,
   visaLetterRequestSchema,
 } from '../../domain/visa-letter/events.js';
+import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
 import { deciderSpec } from '../support/decider-spec.js';
 
 const given = deciderSpec(visaLetterDecider);
@@ -31,7 +35,7 @@ const request = (overrides: Partial<VisaLetterRequest> = {}, ctx: Partial<VisaLe
 const issue = (ctx: Partial<VisaLetterContext> = {}) => ({
   type: 'IssueVisaLetter' as const,
   context: { ...context, ...ctx },
-  verificationCode: 'q7Jc2mXvT9pL4sWd8yBn',
+  verificationCode: 'q7Jc2mXvT9pL4sWd8yBn3K',
   now: decidedAt,
 });
 const decline = (reason = 'The passport number does not match our records') => ({
@@ -41,15 +45,24 @@ const decline = (reason = 'The passport number does not match our records') => (
 });
 const wasRequested: VisaLetterEvent = {
   type: 'VisaLetterRequested',
-  data: { ...passport, registrationId: 'r1', requestedAt },
+  data: { registrationId: 'r1', requestedAt, personal: passport },
 };
+const requestedWith = (overrides: Partial<VisaLetterRequest>): VisaLetterEvent => ({
+  type: 'VisaLetterRequested',
+  data: { registrationId: 'r1', requestedAt, personal: { ...passport, ...overrides } },
+});
 const wasIssued: VisaLetterEvent = {
   type: 'VisaLetterIssued',
-  data: { registrationId: 'r1', issuedAt: decidedAt, signatory, verificationCode: 'q7Jc2mXvT9pL4sWd8yBn' },
+  data: {
+    registrationId: 'r1',
+    issuedAt: decidedAt,
+    signatory,
+    personal: { verificationCode: 'q7Jc2mXvT9pL4sWd8yBn3K' },
+  },
 };
 const wasDeclined: VisaLetterEvent = {
   type: 'VisaLetterDeclined',
-  data: { registrationId: 'r1', declinedAt: decidedAt, reason: 'Unreadable scan' },
+  data: { registrationId: 'r1', declinedAt: decidedAt, personal: { reason: 'Unreadable scan' } },
 };
 
 describe('requesting a visa letter', () => {
@@ -60,7 +73,7 @@ describe('requesting a visa letter', () => {
   it('replaces a request that is still waiting', () => {
     given(wasRequested)
       .when(request({ passportNumber: 'EP7654321' }))
-      .then({ ...wasRequested, data: { ...wasRequested.data, passportNumber: 'EP7654321' } });
+      .then(requestedWith({ passportNumber: 'EP7654321' }));
   });
 
   it('replaces a declined request, which then waits for a decision again', () => {
@@ -69,8 +82,7 @@ describe('requesting a visa letter', () => {
       visaLetterDecider.evolve,
       visaLetterDecider.initialState,
     );
-    expect(state).toMatchObject({ status: 'requested' });
-    expect(state).not.toHaveProperty('declineReason');
+    expect(state).toEqual({ registrationId: 'r1', requestedAt, status: 'requested' });
   });
 
   it('is refused once the letter is issued', () => {
@@ -88,7 +100,7 @@ describe('requesting a visa letter', () => {
   it('needs a passport valid through the last day of the conference', () => {
     given()
       .when(request({ passportExpiresOn: '2015-09-30' }))
-      .then({ ...wasRequested, data: { ...wasRequested.data, passportExpiresOn: '2015-09-30' } });
+      .then(requestedWith({ passportExpiresOn: '2015-09-30' }));
     const error = given()
       .when(request({ passportExpiresOn: '2015-09-29' }))
       .thenThrows(InvalidCommandError, /not valid/) as InvalidCommandError;
@@ -103,15 +115,12 @@ describe('requesting a visa letter', () => {
       .thenThrows(InvalidCommandError) as InvalidCommandError;
     expect(future.errors).toEqual([{ path: 'dateOfBirth', message: 'must be in the past' }]);
     const ancient = given()
-      .when(request({ dateOfBirth: '1885-06-30' }))
+      .when(request({ dateOfBirth: '1895-06-30' }))
       .thenThrows(InvalidCommandError) as InvalidCommandError;
     expect(ancient.errors[0]?.path).toBe('dateOfBirth');
     given()
-      .when(request({ dateOfBirth: '1885-07-01' }))
-      .then({
-        ...wasRequested,
-        data: { ...wasRequested.data, dateOfBirth: '1885-07-01' },
-      });
+      .when(request({ dateOfBirth: '1895-07-01' }))
+      .then(requestedWith({ dateOfBirth: '1895-07-01' }));
   });
 
   it('takes only ISO 3166-1 nationalities and passport numbers of letters and digits', () => {
@@ -182,5 +191,66 @@ describe('declining a visa letter', () => {
     given(wasRequested, wasDeclined)
       .when(decline())
       .thenThrows(ConflictError, /declined/);
+  });
+});
+
+describe('the personal part of visa letter events', () => {
+  it('holds every field of the request, the verification code and the reason: nothing else is personal', () => {
+    for (const event of [wasRequested, wasIssued, wasDeclined]) expect(validateEvent(event)).toEqual(event);
+    expect(Object.keys(wasRequested.data).sort()).toEqual(['personal', 'registrationId', 'requestedAt']);
+    expect(Object.keys(wasIssued.data).sort()).toEqual([
+      'issuedAt',
+      'personal',
+      'registrationId',
+      'signatory',
+    ]);
+    expect(Object.keys(wasDeclined.data).sort()).toEqual(['declinedAt', 'personal', 'registrationId']);
+  });
+
+  it('stays out of the state, which is kept as a snapshot', () => {
+    const state = fold(visaLetterDecider, [wasRequested, wasIssued]);
+    expect(state).toEqual({ registrationId: 'r1', status: 'issued', requestedAt, decidedAt });
+    const declined = fold(visaLetterDecider, [wasRequested, wasDeclined]);
+    expect(JSON.stringify(declined)).not.toContain('Unreadable');
+  });
+
+  it('tells the letter read opened: the latest request and the decision on it', () => {
+    expect(openedVisaLetterOf([])).toBeUndefined();
+    expect(
+      openedVisaLetterOf([wasRequested, wasDeclined, requestedWith({ passportNumber: 'EP7654321' })]),
+    ).toEqual({
+      registrationId: 'r1',
+      status: 'requested',
+      request: { ...passport, passportNumber: 'EP7654321' },
+      requestedAt,
+    });
+    expect(openedVisaLetterOf([wasRequested, wasIssued])).toEqual({
+      registrationId: 'r1',
+      status: 'issued',
+      request: passport,
+      requestedAt,
+      decidedAt,
+      signatory,
+      verificationCode: 'q7Jc2mXvT9pL4sWd8yBn3K',
+    });
+    expect(openedVisaLetterOf([wasRequested, wasDeclined])).toMatchObject({
+      status: 'declined',
+      declineReason: 'Unreadable scan',
+    });
+  });
+
+  it('is erased with the registration, and a letter read sealed is refused', () => {
+    const erased = (event: VisaLetterEvent) => ({
+      ...event,
+      data: { ...event.data, personal: personalDataErased },
+    });
+    expect(openedVisaLetterOf([wasRequested, wasIssued].map(erased) as VisaLetterEvent[])).toEqual(
+      personalDataErased,
+    );
+    const sealed = {
+      ...wasRequested,
+      data: { ...wasRequested.data, personal: 'pd1.1.x.y.z' },
+    } as VisaLetterEvent;
+    expect(() => openedVisaLetterOf([sealed])).toThrow(/without opening/);
   });
 });

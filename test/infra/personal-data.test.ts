@@ -106,6 +106,11 @@ describe('Personal data infrastructure', () => {
         'GetRegistration',
         'Notifier',
         'RegisterDelegate',
+        // Visa letters: every field of a request is personal data (sealed and opened under the key).
+        'RequestVisaLetter',
+        'IssueVisaLetter',
+        'DeclineVisaLetter',
+        'GetVisaLetterPdf',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

@@ -285,6 +285,29 @@ const sessionBody = (title = 'Plenary: Building Sustainable Learning Cities') =>
 const newSession = async (conferenceId: string) =>
   created(await call('ScheduleSession', { conferenceId }, sessionBody()), 'sessionId');
 
+const visaLetterRequestBody = {
+  passportName: 'KEBEDE ALEMU',
+  passportNumber: 'EP1234567',
+  nationality: 'ET',
+  dateOfBirth: '1971-03-14',
+  passportExpiresOn: '2019-01-31',
+};
+
+/** A registration of a conference with a signatory whose visa letter waits for a decision. */
+const requestedVisaLetter = async () => {
+  const conferenceId = created(
+    await call(
+      'CreateConference',
+      {},
+      { ...iclc2015, visaLetterSignatory: { name: 'A. Carlsen', title: 'Director' } },
+    ),
+    'conferenceId',
+  );
+  const params = { conferenceId, registrationId: await newRegistration(conferenceId) };
+  expect((await call('RequestVisaLetter', params, visaLetterRequestBody)).status).toBe(202);
+  return params;
+};
+
 interface CommandCase {
   route: string;
   /** Makes what the command needs and returns its request; called with every call passing through. */
@@ -389,6 +412,31 @@ const commandCases: CommandCase[] = [
         country: 'AU',
       },
     }),
+    events: 1,
+    reads: true,
+  },
+  // Visa letters (CONTRACT 4.4): each decision reads the registration, the conference and the letter.
+  {
+    route: 'RequestVisaLetter',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return {
+        params: { conferenceId, registrationId: await newRegistration(conferenceId) },
+        body: visaLetterRequestBody,
+      };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'IssueVisaLetter',
+    prepare: async () => ({ params: await requestedVisaLetter() }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'DeclineVisaLetter',
+    prepare: async () => ({ params: await requestedVisaLetter(), body: { reason: 'Unreadable scan' } }),
     events: 1,
     reads: true,
   },

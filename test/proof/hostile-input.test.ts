@@ -373,6 +373,10 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'GrantAward',
         'RescheduleSession',
         'ScheduleSession',
+        'RequestVisaLetter',
+        'IssueVisaLetter',
+        'DeclineVisaLetter',
+        'GetVisaLetterPdf',
       ].sort(),
     );
   });
@@ -527,6 +531,15 @@ beforeAll(async () => {
         editableUntil: new Date(Date.UTC(2015, 8, 1) + unique * 1000).toISOString(),
       };
     },
+    RequestVisaLetter: () => ({
+      passportName: 'KEBEDE ALEMU',
+      passportNumber: 'EP1234567',
+      nationality: 'ET',
+      dateOfBirth: '1971-03-14',
+      passportExpiresOn: '2019-01-31',
+      placeOfIssue: 'Addis Ababa',
+    }),
+    DeclineVisaLetter: () => ({ reason: 'The passport scan is unreadable' }),
     GrantAward: () => ({
       award: 'UNESCO Learning City Award',
       year: 2015,

@@ -48,6 +48,17 @@ export const eventDescriptions: Record<EventType, string> = {
   AwardGranted:
     'An organizer granted an award (one grant per award, year, city and country), optionally presented in a ' +
     'session of the agenda.',
+  VisaLetterRequested:
+    'A delegate holding a seat asked for a letter of invitation for a visa; a new request replaces one that ' +
+    'waits or was declined. Every field of the request (passport name, number, nationality, date of birth, ' +
+    "expiry, place of issue) travels only inside `personal`, encrypted under the registration's data key. " +
+    "The stream `visa-letter-<registrationId>` holds the letter's events.",
+  VisaLetterIssued:
+    "An organizer issued the letter, signed by the conference's signatory. Its verification code (random, " +
+    '128 bits) travels only inside `personal`; the letter cannot be requested again.',
+  VisaLetterDeclined:
+    'An organizer declined the request; the reason given to the delegate travels only inside `personal`. The ' +
+    'delegate may request again.',
 };
 
 type JsonSchema = {

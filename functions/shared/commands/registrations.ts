@@ -22,7 +22,8 @@ import { existingConference } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { conferenceStream, registrationStream } from './streams.js';
 
-const existingRegistration = (
+/** The registration of a state read, if it belongs to the conference, or 404. */
+export const existingRegistration = (
   state: RegistrationState,
   conferenceId: string,
   registrationId: string,

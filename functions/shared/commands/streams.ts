@@ -20,6 +20,13 @@ import {
 } from '../../../domain/registration/decider.js';
 import { type RegistrationEvent, registrationEventTypes } from '../../../domain/registration/events.js';
 import { registrationStateSchema } from '../../../domain/registration/state.js';
+import {
+  type VisaLetterState,
+  visaLetterDecider,
+  visaLetterStreamId,
+} from '../../../domain/visa-letter/decider.js';
+import { type VisaLetterEvent, visaLetterEventTypes } from '../../../domain/visa-letter/events.js';
+import { visaLetterStateSchema } from '../../../domain/visa-letter/state.js';
 
 /** What the pipeline needs to know of one kind of stream: how to fold it and how its snapshot looks. */
 export interface StreamType<State, Event extends DomainEvent> {
@@ -75,6 +82,18 @@ export const awardsStreamType: StreamType<AwardsState, AwardEvent> = {
   isEvent: (envelope) => isEventOf(envelope, ...awardEventTypes),
 };
 
+/**
+ * A registration's visa letter. Its state holds no personal data, so it folds from sealed events: only
+ * the writes (sealing) and the letter's readers need the registration's data key.
+ */
+export const visaLetterStreamType: StreamType<VisaLetterState, VisaLetterEvent> = {
+  snapshot: 'visa-letter.v1',
+  stateSchema: visaLetterStateSchema,
+  initialState: visaLetterDecider.initialState,
+  evolve: visaLetterDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...visaLetterEventTypes),
+};
+
 export const conferenceStream = (conferenceId: string) => ({
   type: conferenceStreamType,
   streamId: conferenceStreamId(conferenceId),
@@ -90,4 +109,8 @@ export const sessionStream = (sessionId: string) => ({
 export const awardsStream = (conferenceId: string) => ({
   type: awardsStreamType,
   streamId: awardsStreamId(conferenceId),
+});
+export const visaLetterStream = (registrationId: string) => ({
+  type: visaLetterStreamType,
+  streamId: visaLetterStreamId(registrationId),
 });

@@ -1,7 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { EventEnvelope } from '../../../domain/events.js';
+import { type DomainEvent, type EventEnvelope, validateEvent } from '../../../domain/events.js';
 import {
-  delegatePersonalSchema,
   isOpenedPersonal,
   type PersonalPart,
   personalDataErased,
@@ -76,7 +75,13 @@ export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }
         registrationId: data.registrationId,
         eventType: envelope.type,
       });
-      return withPersonal(envelope, delegatePersonalSchema.parse(fields));
+      // Checked against the event type's own schema of the opened part (a delegate's, a visa letter's).
+      const opened = validateEvent({
+        type: envelope.type,
+        data: { ...data, personal: fields },
+      } as DomainEvent).data as WithPersonal;
+      if (!isOpenedPersonal(opened.personal)) throw new Error('The opened personal part holds no fields');
+      return withPersonal(envelope, opened.personal);
     } catch (error) {
       const what = error instanceof SealedFieldsError ? 'does not open' : 'is not valid';
       throw new PersonalDataUnavailableError(
