@@ -2,8 +2,8 @@
  * `npm run bench:round-trips`: DynamoDB round trips per command on its happy path, counted by a middleware
  * on the handlers' own DynamoDB client (functions/shared/runtime/config.ts), every command sent with an
  * Idempotency-Key (its stored response goes into the same transaction), with its uniqueness and seat
- * guards. "Cold": the first command an execution environment handles for a conference (it reads the
- * conference once, then keeps it: conferences never change); "warm": every command after that.
+ * guards. "Cold": the first command an execution environment handles for a conference; "warm": one after
+ * a command on that conference warmed it up (nothing of a conference is kept: its settings change).
  * Writes the `round-trips` section of docs/benchmarks.md.
  */
 import { randomUUID } from 'node:crypto';
@@ -199,6 +199,14 @@ const main = () =>
           prepare: async () => ({ params: {}, body: iclc2015 }),
         },
         {
+          label: 'change conference settings (a lowering: seat guard check)',
+          route: 'ChangeConferenceSettings',
+          prepare: async (conferenceId) => ({
+            params: { conferenceId },
+            body: { capacity: iclc2015.capacity - 1 },
+          }),
+        },
+        {
           label: 'register delegate (email guard, seat guard)',
           route: 'RegisterDelegate',
           prepare: async (conferenceId) => ({
@@ -346,10 +354,11 @@ const main = () =>
         '',
         "Counted by a middleware added to the handlers' DynamoDB client (`client.middlewareStack.add`, once per HTTP",
         'request, retries included), each command invoked directly on its happy path against DynamoDB Local with an',
-        'Idempotency-Key, its uniqueness and seat guards. Warm: the execution environment has read the conference',
-        'before (it keeps conferences, which never change); cold: its first command for that conference.',
+        'Idempotency-Key, its uniqueness and seat guards. Warm: the execution environment has run a command on',
+        'the conference before; cold: its first command for that conference. No conference is kept between',
+        'commands (its settings change): each reads the conference tip with its other tips.',
         'Baseline: the least a command can do, one read of its stream and one transaction: 2. Commands read',
-        "their streams' tips (and the conference, once) in one BatchGetItem; before stream tips (main at 73d3298)",
+        "their streams' tips (the conference's among them) in one BatchGetItem; before stream tips (main at 73d3298)",
         'they queried each stream, and the agenda and award commands took 3 cold, an award in a session 3 warm, 4 cold.',
         '',
         table(['command', 'warm', 'cold (first for the conference)', 'goal', 'result'], rows),

@@ -20,6 +20,11 @@ export const conferenceSettingsFields = {
   visaLetterSignatory: signatorySchema.optional(),
 };
 
+const capacitySchema = z.number().int().min(1).max(1_000_000);
+const roomsSchema = z.array(roomSchema).min(1).max(100);
+/** Days after endDate until every registration's personal data is erased (CONTRACT section 4.1). */
+const retentionDaysSchema = z.number().int().min(1).max(36_500);
+
 export const conferenceDetailsSchema = z.object({
   name: text(200),
   acronym: text(32),
@@ -31,13 +36,45 @@ export const conferenceDetailsSchema = z.object({
   endDate: isoDate,
   dailyStart: timeOfDay,
   dailyEnd: timeOfDay,
-  capacity: z.number().int().min(1).max(1_000_000),
-  rooms: z.array(roomSchema).min(1).max(100),
+  capacity: capacitySchema,
+  rooms: roomsSchema,
   theme: text(300).optional(),
-  /** Days after endDate until every registration's personal data is erased (CONTRACT section 4.1). */
-  personalDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
+  personalDataRetentionDays: retentionDaysSchema.optional(),
   ...conferenceSettingsFields,
 });
+
+/** What `POST /conferences/{conferenceId}/settings` may change (CONTRACT section 4.2), each optional. */
+const settingsChangeFields = {
+  capacity: capacitySchema.optional(),
+  ...conferenceSettingsFields,
+  personalDataRetentionDays: retentionDaysSchema.optional(),
+  /** The whole new list: every room there is must still be in it (rooms are added, never removed). */
+  rooms: roomsSchema.optional(),
+};
+
+export const settingNames = Object.keys(settingsChangeFields) as (keyof typeof settingsChangeFields)[];
+
+/** The settings body: at least one known field, any other field refused by its name. */
+export const conferenceSettingsChangeSchema = z
+  .looseObject(settingsChangeFields)
+  .superRefine((change, context) => {
+    for (const key of Object.keys(change))
+      if (!(settingNames as string[]).includes(key))
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is not a setting: the settings are ${settingNames.join(', ')}`,
+        });
+    if (!settingNames.some((name) => change[name] !== undefined))
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: `names no setting: give at least one of ${settingNames.join(', ')}`,
+      });
+  });
+
+const settingsChange = z.object(settingsChangeFields);
+export type ConferenceSettingsChange = z.infer<typeof settingsChange>;
 
 export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 365;
 
@@ -47,14 +84,25 @@ export type Signatory = z.infer<typeof signatorySchema>;
 
 export const conferenceEvents = {
   ConferenceCreated: conferenceDetailsSchema.extend({ conferenceId: z.string() }),
+  /** Only the settings that changed, with their new values. */
+  ConferenceSettingsChanged: z.object({
+    conferenceId: z.string(),
+    changedAt: z.iso.datetime(),
+    ...settingsChangeFields,
+  }),
 };
 
 export type ConferenceCreated = {
   type: 'ConferenceCreated';
   data: z.infer<typeof conferenceEvents.ConferenceCreated>;
 };
-export type ConferenceEvent = ConferenceCreated;
+export type ConferenceSettingsChanged = {
+  type: 'ConferenceSettingsChanged';
+  data: z.infer<typeof conferenceEvents.ConferenceSettingsChanged>;
+};
+export type ConferenceEvent = ConferenceCreated | ConferenceSettingsChanged;
 
 export const conferenceEventTypes = [
   'ConferenceCreated',
+  'ConferenceSettingsChanged',
 ] as const satisfies readonly (keyof typeof conferenceEvents)[];

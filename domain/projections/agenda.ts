@@ -19,6 +19,7 @@ export type AgendaRow =
 
 export const agendaEventTypes = [
   'ConferenceCreated',
+  'ConferenceSettingsChanged',
   'SessionScheduled',
   'SessionRescheduled',
   'SessionCancelled',
@@ -29,6 +30,11 @@ export const evolveAgendaRow = (row: AgendaRow | undefined, event: EventEnvelope
   switch (event.type) {
     case 'ConferenceCreated':
       return { kind: 'conference', conference: event.data };
+    case 'ConferenceSettingsChanged': {
+      if (row?.kind !== 'conference') return row;
+      const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
+      return { kind: 'conference', conference: { ...row.conference, ...changes } };
+    }
     case 'SessionScheduled':
     case 'SessionRescheduled':
     case 'SessionCancelled': {

@@ -17,7 +17,11 @@ export interface SummaryChange {
   set: Record<string, string | number>;
 }
 
-export const delegateCountsEventTypes = ['ConferenceCreated', ...registrationEventTypes] as const;
+export const delegateCountsEventTypes = [
+  'ConferenceCreated',
+  'ConferenceSettingsChanged',
+  ...registrationEventTypes,
+] as const;
 
 export const evolveDelegateCountsRow = (
   row: DelegateCountsRow | undefined,
@@ -26,6 +30,10 @@ export const evolveDelegateCountsRow = (
   switch (event.type) {
     case 'ConferenceCreated':
       return { kind: 'conference', capacity: event.data.capacity };
+    case 'ConferenceSettingsChanged':
+      return row?.kind === 'conference' && event.data.capacity !== undefined
+        ? { kind: 'conference', capacity: event.data.capacity }
+        : row;
     case 'DelegateRegistered':
     case 'DelegateWaitlisted':
       return {

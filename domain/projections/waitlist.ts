@@ -12,6 +12,9 @@ export interface WaitlistRow {
 
 export const waitlistEventTypes = [...registrationEventTypes] as const;
 
+/** What the waitlist process hears: its rows' events, and the settings changes that may raise capacity. */
+export const waitlistProcessEventTypes = [...waitlistEventTypes, 'ConferenceSettingsChanged'] as const;
+
 export const evolveWaitlistRow = (
   row: WaitlistRow | undefined,
   event: EventEnvelope,
@@ -55,7 +58,11 @@ export const waitingInOrder = (rows: readonly WaitlistRow[]): WaitlistRow[] =>
 export const knowsEveryWaitlisting = (rows: readonly WaitlistRow[], waitlistJoined: number): boolean =>
   rows.filter((row) => row.joinedWaitlist).length >= waitlistJoined;
 
-/** Events after which a seat may be free while someone waits. */
+/**
+ * Events after which a seat may be free while someone waits. A settings change naming `capacity` counts
+ * whichever way it went: the process gives away only the seats the capacity has now and the guard has free.
+ */
 export const mayFreeASeat = (event: EventEnvelope): boolean =>
   (event.type === 'RegistrationCancelled' && event.data.previousStatus !== 'waitlisted') ||
-  event.type === 'DelegateWaitlisted';
+  event.type === 'DelegateWaitlisted' ||
+  (event.type === 'ConferenceSettingsChanged' && event.data.capacity !== undefined);

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -209,6 +209,7 @@ const verificationCode = z
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
+  ConferenceSettingsChange: conferenceSettingsChangeSchema,
   RegistrationRequest: registrationRequestSchema,
   SessionDetails: sessionDetailsSchema,
   SlotChange: slotChangeSchema,

@@ -6,7 +6,11 @@
  */
 import * as z from 'zod';
 import { slotChangeSchema } from '../../domain/agenda/events.js';
-import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import {
+  conferenceDetailsSchema,
+  conferenceSettingsChangeSchema,
+  settingNames,
+} from '../../domain/conference/events.js';
 import {
   countryCode,
   countryCodes,
@@ -57,6 +61,19 @@ const precise = (zodSchema: unknown, jsonSchema: Json): void => {
     jsonSchema.minProperties = 1;
     jsonSchema.anyOf = fields.map((field) => ({ required: [field] }));
     jsonSchema.description = `At least one of ${fields.join(', ')}; the others stay as they are.`;
+  }
+  if (zodSchema === conferenceSettingsChangeSchema) {
+    jsonSchema.minProperties = 1;
+    jsonSchema.anyOf = settingNames.map((field) => ({ required: [field] }));
+    jsonSchema.additionalProperties = false;
+    jsonSchema.description =
+      `At least one of ${settingNames.join(', ')}; the others stay as they are. A value the conference ` +
+      'already has changes nothing (400 when nothing changes).';
+    const rooms = (jsonSchema.properties as Record<string, Json>).rooms;
+    if (rooms)
+      rooms.description =
+        'The whole new list of rooms: every room of the conference must still be in it (names ignoring ' +
+        'case); rooms may be added, never removed.';
   }
   if (zodSchema === conferenceDetailsSchema) {
     const properties = jsonSchema.properties as Record<string, Json>;

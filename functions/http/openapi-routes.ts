@@ -81,6 +81,23 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The conference.', body: 'Conference' },
     notFound: 'No such conference.',
   },
+  ChangeConferenceSettings: {
+    summary: 'Change the settings of a conference',
+    description:
+      'Any of capacity, registrationOpensAt, registrationClosesAt, editableUntil, ' +
+      'personalDataRetentionDays, visaLetterSignatory and rooms (the whole new list: rooms may be added, ' +
+      'never removed). Raising capacity promotes the longest-waiting delegates to the new seats within ' +
+      'seconds. Nothing is stored when the answer is not 200.',
+    tag: 'Conferences',
+    requestBody: 'ConferenceSettingsChange',
+    badRequest:
+      'The body is not valid: no setting, a field that is no setting, a value the conference already has, ' +
+      'a room of before left out, or registrationClosesAt before registrationOpensAt (with the stored ' +
+      'values for the ones not given).',
+    success: { status: 200, description: 'The conference as changed.', body: 'Conference' },
+    notFound: 'No such conference.',
+    conflict: 'The capacity is lower than the seats held now (`detail` says how many are held).',
+  },
   RegisterDelegate: {
     summary: 'Register a delegate',
     description:
@@ -91,7 +108,9 @@ export const routeDocs: Record<string, RouteDoc> = {
     requestBody: 'RegistrationRequest',
     success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
     notFound: 'No such conference.',
-    conflict: 'This email address already has an active registration for the conference.',
+    conflict:
+      'This email address already has an active registration for the conference, or registration is ' +
+      'not open (before `registrationOpensAt` or after `registrationClosesAt`; `detail` says when).',
   },
   GetRegistration: {
     summary: 'Read a registration back',

@@ -65,6 +65,13 @@ export const routes: RouteDefinition[] = [
   route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
   route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
   route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
+  route(
+    'ChangeConferenceSettings',
+    'POST',
+    '/conferences/{conferenceId}/settings',
+    'change-conference-settings',
+    'organizer',
+  ),
   {
     ...route(
       'RegisterDelegate',

@@ -3,7 +3,7 @@ import { notifierEventTypes } from '../../domain/notifications/delegate-email.js
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
-import { waitlistEventTypes } from '../../domain/projections/waitlist.js';
+import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
 import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
 import type { PersonalDataAccess } from './tables.js';
 /**
@@ -85,8 +85,9 @@ export const rules: RuleDefinition[] = [
   },
   {
     name: 'WaitlistProcess',
-    description: 'Keeps the waitlist and promotes the longest-waiting delegate when a seat frees up',
-    pattern: ofTypes(waitlistEventTypes),
+    description:
+      'Keeps the waitlist and promotes the longest-waiting delegates when seats free up or capacity is raised',
+    pattern: ofTypes(waitlistProcessEventTypes),
     consumer: 'functions/consumers/waitlist-process.ts',
     maxReceiveCount: 5,
     // The least Lambda allows: promotions contend for the same seats, so more would only retry.

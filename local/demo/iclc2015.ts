@@ -1202,3 +1202,17 @@ export const visaLetters = (registrations: readonly DemoRegistration[] = delegat
     };
   });
 };
+
+// ---------------------------------------------------------------------------------------------------
+// The capacity raised once (CONTRACT section 4.2)
+
+/**
+ * Registration opens with the seats first booked in the Palacio; once the overflow screening in the
+ * Sala Adamo Boari is confirmed, the organizers raise the capacity to `conference.capacity`, and the
+ * waitlist process gives the new seats to the delegates who waited, longest-waiting first.
+ */
+export const capacityRaise = {
+  openingCapacity: 400,
+  raisedTo: conference.capacity,
+  idempotencyKey: `${DEMO_ACRONYM}-demo/settings/capacity-${conference.capacity}`,
+};

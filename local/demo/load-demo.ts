@@ -6,6 +6,7 @@
 import {
   awardCeremony,
   awards,
+  capacityRaise,
   conference,
   DEMO_ACRONYM,
   type DemoRegistration,
@@ -42,6 +43,17 @@ export interface DemoResult {
   counts?: { sessions: number; awards: number; delegates: number; visaLetters: number; requests: number };
   /** How long the load took, when loaded. */
   elapsedMs?: number;
+  /** The capacity raised once after the registrations, and the waitlisted delegates it promoted. */
+  capacityRaise?: CapacityRaiseResult;
+}
+
+export interface CapacityRaiseResult {
+  from: number;
+  to: number;
+  /** The registrations answered `waitlisted`, which the raise promotes (all, if the new seats suffice). */
+  waitlisted: string[];
+  /** How many of them hold a seat in the delegate counts once the promotions were seen (or time ran out). */
+  promoted: number;
 }
 
 /** A request of the load failed: the message names the request and the API's problem detail. */
@@ -182,6 +194,50 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
   };
 };
 
+/**
+ * Once the delegate counts show every registration, raises the conference's capacity to
+ * `capacityRaise.raisedTo` (POST .../settings) and waits until the counts show the waitlisted delegates
+ * promoted by the waitlist process (a minute at most for both waits).
+ */
+const raiseCapacity = async (
+  api: ReturnType<typeof createClient>,
+  base: string,
+  {
+    from,
+    seatsWanted,
+    waitlisted,
+    signal,
+  }: { from: number; seatsWanted: number; waitlisted: string[]; signal?: AbortSignal },
+): Promise<CapacityRaiseResult> => {
+  const to = capacityRaise.raisedTo;
+  const deadline = performance.now() + 60_000;
+  // Raised once every registration is counted, as an organizer watching the counts would.
+  while (performance.now() < deadline) {
+    const counts = await api.get<{ registered: number; waitlisted: number }>(`${base}/delegate-counts`);
+    if (counts.registered + counts.waitlisted >= seatsWanted) break;
+    await sleep(200, signal);
+  }
+  if (to > from)
+    await api.post(
+      `${base}/settings`,
+      { capacity: to },
+      {
+        key: capacityRaise.idempotencyKey,
+        label: `capacity raised from ${from} to ${to}`,
+        expected: 200,
+      },
+    );
+  const seated = Math.min(seatsWanted, to);
+  const seatedBefore = seatsWanted - waitlisted.length;
+  let registered = seatedBefore;
+  while (performance.now() < deadline) {
+    ({ registered } = await api.get<{ registered: number }>(`${base}/delegate-counts`));
+    if (registered >= seated) break;
+    await sleep(200, signal);
+  }
+  return { from, to, waitlisted, promoted: Math.max(0, Math.min(registered, seated) - seatedBefore) };
+};
+
 const findDemo = (conferences: readonly ConferenceSummary[]) =>
   conferences.find((listed) => listed.acronym === DEMO_ACRONYM)?.conferenceId;
 
@@ -209,10 +265,15 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
   options.signal?.addEventListener('abort', stopProgress, { once: true });
 
   try {
-    const { conferenceId } = await api.post<{ conferenceId: string }>('/conferences', conference, {
-      key: idempotencyKeys.conference(),
-      label: `conference ${DEMO_ACRONYM}`,
-    });
+    const openingCapacity = Math.min(capacityRaise.openingCapacity, conference.capacity);
+    const { conferenceId } = await api.post<{ conferenceId: string }>(
+      '/conferences',
+      { ...conference, capacity: openingCapacity },
+      {
+        key: idempotencyKeys.conference(),
+        label: `conference ${DEMO_ACRONYM}`,
+      },
+    );
     progress.tick('agenda');
     const base = `/conferences/${conferenceId}`;
 
@@ -241,8 +302,9 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     }
 
     const registered = new Map<string, { registrationId: string; manageToken: string }>();
+    const waitlisted: string[] = [];
     await forEachConcurrently(registrations, concurrency, async (registration) => {
-      const answer = await api.post<{ registrationId: string; manageToken: string }>(
+      const answer = await api.post<{ registrationId: string; manageToken: string; status: string }>(
         `${base}/registrations`,
         registration,
         {
@@ -252,8 +314,21 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         },
       );
       registered.set(registration.email, answer);
+      if (answer.status === 'waitlisted') waitlisted.push(answer.registrationId);
       progress.tick('registrations');
     });
+
+    // Only seat holders may ask for a visa letter: the capacity is raised first, so all of them hold one.
+    const raise = await raiseCapacity(api, base, {
+      from: openingCapacity,
+      seatsWanted: registrations.length,
+      waitlisted,
+      signal: options.signal,
+    });
+    log(
+      `Capacity of ${DEMO_ACRONYM} raised from ${raise.from} to ${raise.to} seats: ` +
+        `${raise.promoted} of the ${raise.waitlisted.length} waitlisted delegates promoted`,
+    );
 
     // Visa letters: the delegates ask (with their manage token), then the organizers decide on some.
     for (const letter of letters) {
@@ -296,9 +371,10 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         awards: awards.length,
         delegates: registrations.length,
         visaLetters: letters.length,
-        requests: total,
+        requests: total + 1,
       },
       elapsedMs,
+      capacityRaise: raise,
     };
   } finally {
     options.signal?.removeEventListener('abort', stopProgress);

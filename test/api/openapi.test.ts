@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { sessionDetailsSchema, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
-import { conferenceDetailsSchema } from '../../domain/conference/events.js';
+import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
@@ -72,6 +72,14 @@ const contract: Array<{
     success: 200,
     body: 'Conference',
     failures: [404],
+  },
+  {
+    route: 'POST /conferences/{conferenceId}/settings',
+    who: 'organizer',
+    success: 200,
+    request: 'ConferenceSettingsChange',
+    body: 'Conference',
+    failures: [400, 404, 409],
   },
   {
     route: 'POST /conferences/{conferenceId}/registrations',
@@ -336,6 +344,7 @@ describe('OpenAPI document', () => {
   it('takes the request bodies from the very schemas the handlers validate with', () => {
     expect(requestBodies).toEqual({
       ConferenceDetails: conferenceDetailsSchema,
+      ConferenceSettingsChange: conferenceSettingsChangeSchema,
       RegistrationRequest: registrationRequestSchema,
       SessionDetails: sessionDetailsSchema,
       SlotChange: slotChangeSchema,
@@ -688,6 +697,20 @@ describe('the handlers answer as documented (DynamoDB Local)', () => {
     await send('GET /conferences', '/conferences', {}, 200);
     await send('GET /conferences/{conferenceId}', base, {}, 200);
     await send('GET /conferences/{conferenceId}', '/conferences/nope', {}, 404);
+    const settings = 'POST /conferences/{conferenceId}/settings';
+    await send(settings, `${base}/settings`, { body: { capacity: 900 } }, 401);
+    await send(settings, `${base}/settings`, { body: { capacity: 900 }, token: memberToken }, 403);
+    await send(settings, `${base}/settings`, { body: {}, ...organizer }, 400);
+    await send(settings, `${base}/settings`, { body: { capacity: iclc2015.capacity }, ...organizer }, 400);
+    await send(settings, '/conferences/nope/settings', { body: { capacity: 900 }, ...organizer }, 404);
+    const changed = await send(
+      settings,
+      `${base}/settings`,
+      { body: { capacity: iclc2015.capacity + 1 }, ...organizer },
+      200,
+    );
+    expect(changed.json.capacity).toBe(iclc2015.capacity + 1);
+    expect((await call('GET /conferences/{conferenceId}', base)).json).toEqual(changed.json);
 
     const register = 'POST /conferences/{conferenceId}/registrations';
     await send(register, `${base}/registrations`, { body: { ...delegate, consent: false } }, 400);

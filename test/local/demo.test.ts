@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { delegateCategories } from '../../domain/registration/events.js';
 import {
   awards,
+  capacityRaise,
   conference,
   DEMO_ACRONYM,
   delegates,
@@ -127,6 +128,43 @@ describe('loadDemoIfEmpty', () => {
     );
     expect(counts.registered + counts.waitlisted).toBe(delegates().length);
     expect(counts.countries).toBeGreaterThanOrEqual(60);
+
+    // The capacity raised once: the delegates waitlisted at the opening capacity were promoted.
+    const waitlistedAtOpening = delegates().length - capacityRaise.openingCapacity;
+    expect(result.capacityRaise).toEqual({
+      from: capacityRaise.openingCapacity,
+      to: conference.capacity,
+      waitlisted: expect.any(Array),
+      promoted: waitlistedAtOpening,
+    });
+    expect(result.capacityRaise?.waitlisted).toHaveLength(waitlistedAtOpening);
+    expect(logged).toContain(
+      `Capacity of ${DEMO_ACRONYM} raised from ${capacityRaise.openingCapacity} to ${conference.capacity} seats: ` +
+        `${waitlistedAtOpening} of the ${waitlistedAtOpening} waitlisted delegates promoted`,
+    );
+    expect(counts).toMatchObject({ registered: delegates().length, waitlisted: 0 });
+    expect((await getJson<{ capacity: number }>(`/conferences/${conferenceId}`)).capacity).toBe(
+      conference.capacity,
+    );
+    for (const registrationId of result.capacityRaise?.waitlisted ?? []) {
+      const response = await fetch(
+        `${stack.apiUrl}/conferences/${conferenceId}/registrations/${registrationId}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(((await response.json()) as { status: string }).status).toBe('registered');
+    }
+    const outbox = join(dataDir, 'outbox');
+    const promotionEmails = (await readdir(outbox)).filter((file) => file.endsWith('.eml'));
+    const subjects = await Promise.all(
+      promotionEmails.map(
+        async (file) => (await readFile(join(outbox, file), 'utf8')).match(/^Subject: (.*)$/m)?.[1],
+      ),
+    );
+    expect(subjects.filter((subject) => subject === `${DEMO_ACRONYM}: A seat is now yours`)).toHaveLength(
+      waitlistedAtOpening,
+    );
 
     // A handful of visa letters: some issued, one declined, some waiting, each verifiable once issued.
     const review = await fetch(`${stack.apiUrl}/conferences/${conferenceId}/visa-letters`, {

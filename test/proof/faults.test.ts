@@ -364,6 +364,17 @@ const commandCases: CommandCase[] = [
     reads: true,
   },
   {
+    // A lowering, so the seat guard's require-at-most check is in the transaction too.
+    route: 'ChangeConferenceSettings',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      await newRegistration(conferenceId);
+      return { params: { conferenceId }, body: { capacity: 500, editableUntil: '2015-09-25T00:00:00Z' } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
     route: 'ScheduleSession',
     prepare: async () => ({ params: { conferenceId: await newConference() }, body: sessionBody() }),
     events: 1,

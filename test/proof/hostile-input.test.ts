@@ -369,6 +369,7 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
       [
         'CancelRegistration',
         'CancelSession',
+        'ChangeConferenceSettings',
         'CheckInDelegate',
         'CreateConference',
         'ErasePersonalData',
@@ -527,6 +528,14 @@ beforeAll(async () => {
       speakers: [{ name: `Speaker ${next()}` }],
     }),
     RescheduleSession: () => ({ start: '15:00', end: '16:00' }),
+    // Each a new capacity (above any seats held) and instant, so that either alone still changes something.
+    ChangeConferenceSettings: () => {
+      unique += 1;
+      return {
+        capacity: 10_000 + unique,
+        editableUntil: new Date(Date.UTC(2015, 8, 1) + unique * 1000).toISOString(),
+      };
+    },
     RequestVisaLetter: () => ({
       passportName: 'KEBEDE ALEMU',
       passportNumber: 'EP1234567',

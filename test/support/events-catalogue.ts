@@ -15,7 +15,12 @@ export const EVENTS_DOC = fileURLToPath(new URL('../../docs/events.md', import.m
 export const eventDescriptions: Record<EventType, string> = {
   ConferenceCreated:
     'An organizer created a conference: its name, place, dates and daily hours in its own time zone, the ' +
-    'seats for delegates and its rooms. The stream `conference-<conferenceId>` holds only this event.',
+    'seats for delegates and its rooms. It opens the stream `conference-<conferenceId>`.',
+  ConferenceSettingsChanged:
+    'An organizer changed settings of a conference (POST .../settings): only the settings that changed, ' +
+    'with their new values. `rooms` is the whole new list (rooms are only ever added). A raised `capacity` ' +
+    'makes the waitlist process promote the longest-waiting delegates; a lowered one was held, in the same ' +
+    'transaction, to at least the seats held then.',
   DelegateRegistered:
     'A delegate registered and got a seat. The personal fields (names, email, city, organization), the ' +
     "email guard's HMAC and the manage token's SHA-256 travel only inside `personal`, encrypted under the " +

@@ -2,9 +2,14 @@ import {
   type Conference,
   type ConferenceState,
   conferenceDecider,
+  loweredCapacity,
 } from '../../../domain/conference/decider.js';
-import type { ConferenceDetails } from '../../../domain/conference/events.js';
+import type { ConferenceDetails, ConferenceSettingsChange } from '../../../domain/conference/events.js';
+import { seatsGuardKey } from '../../../domain/registration/invariants.js';
+import { ConflictError } from '../../../domain/shared/errors.js';
+import type { Guard } from '../event-store/event-store.js';
 import { notFound } from '../http/errors.js';
+import { SEATS_HELD } from './command.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { conferenceStream } from './streams.js';
 
@@ -15,7 +20,7 @@ export const existingConference = (state: ConferenceState, conferenceId: string)
   return conference;
 };
 
-/** A conference never changes once created, so each execution environment reads it once. */
+/** A conference as it stands now (its settings change), from its stream's tip. */
 export const loadConference = async (conferenceId: string): Promise<Conference> =>
   existingConference((await loadStream(conferenceStream(conferenceId))).state, conferenceId);
 
@@ -32,4 +37,49 @@ export const createConference = (conferenceId: string, details: ConferenceDetail
       ],
       result: conferenceId,
     }),
+  });
+
+/** The seats held must fit in a lowered capacity: checked on the seat guard in the change's transaction. */
+const seatsHeldAtMost = (conferenceId: string, capacity: number): Guard => ({
+  op: 'require-at-most',
+  name: 'seats',
+  key: seatsGuardKey(conferenceId),
+  counter: SEATS_HELD,
+  value: capacity,
+});
+
+/**
+ * Changes settings of a conference (CONTRACT section 4.2); the result is the conference as changed. A
+ * capacity lowered below the seats held is refused by the seat guard in the same transaction, so a
+ * registration taking a seat meanwhile cannot slip past it (registrations in turn hold the conference
+ * unchanged while they take a seat: a registration decided on the old capacity is decided again).
+ */
+export const changeConferenceSettings = (
+  conferenceId: string,
+  change: ConferenceSettingsChange,
+  now: string,
+) =>
+  defineCommand({
+    subject: `The settings of conference ${conferenceId}`,
+    reads: { conference: conferenceStream(conferenceId) },
+    decide: ({ conference }) => {
+      const current = existingConference(conference, conferenceId);
+      const events = conferenceDecider.decide(
+        { type: 'ChangeConferenceSettings', conferenceId, change, now },
+        conference,
+      );
+      const lowered = loweredCapacity(current, events);
+      return {
+        append: [{ to: 'conference', events }],
+        guards: lowered === undefined ? [] : [seatsHeldAtMost(conferenceId, lowered)],
+        result: existingConference(events.reduce(conferenceDecider.evolve, conference), conferenceId),
+      };
+    },
+    guardRefused: (_guards, error) => {
+      const held = error.refusedGuards('seats')[0]?.stored?.[SEATS_HELD];
+      throw new ConflictError(
+        `The capacity cannot be lowered to ${change.capacity}: ${held} seats are held now ` +
+          `(cancel registrations first, or keep the capacity at ${held} or more)`,
+      );
+    },
   });

@@ -87,9 +87,6 @@ interface Loaded {
   assumedNew: boolean;
 }
 
-/** Conferences never change once created: each execution environment reads one once. */
-const immutables = new Map<string, Loaded>();
-
 class DecideAgain extends Error {}
 
 const foldEvents = <State, Event extends DomainEvent>(
@@ -116,8 +113,6 @@ const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
  * either new or older than tips: `fold` says to read its events (else it is taken to be new for now).
  */
 const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): Promise<Loaded> => {
-  const cached = immutables.get(ref.streamId);
-  if (cached) return cached;
   const type: StreamType<unknown, DomainEvent> = ref.type;
   // Folded without a snapshot, a stream with personal parts gives what its decisions need of them only
   // opened; a function granted no data key folds it sealed (its decisions need none).
@@ -125,44 +120,39 @@ const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): 
     type.personalData && personalDataCodecSupplied() && keyServiceAvailable()
       ? openedEventStore()
       : eventStore();
-  let loaded: Loaded;
-  if (ref.isNew) {
-    loaded = { ref, state: type.initialState, version: 0, tipped: false, assumedNew: false };
-  } else if (!tip) {
+  if (ref.isNew) return { ref, state: type.initialState, version: 0, tipped: false, assumedNew: false };
+  if (!tip) {
     if (!fold) return { ref, state: type.initialState, version: 0, tipped: false, assumedNew: true };
     const events = await store.load(ref.streamId);
-    loaded = {
+    return {
       ref,
       state: foldEvents(type, type.initialState, events),
       version: events.length,
       tipped: false,
       assumedNew: false,
     };
-  } else {
-    const from = usableSnapshot(type, tip) ?? { state: type.initialState, version: 0 };
-    const events =
-      from.version < tip.version
-        ? await store.load(ref.streamId, { afterVersion: from.version, toVersion: tip.version })
-        : [];
-    if (events.length !== tip.version - from.version)
-      throw new Error(`Stream ${ref.streamId} has no events up to its tip's version ${tip.version}`);
-    loaded = {
-      ref,
-      state: foldEvents(type, from.state, events),
-      version: tip.version,
-      tipped: true,
-      assumedNew: false,
-    };
   }
-  if (type.immutable && loaded.version > 0) immutables.set(ref.streamId, loaded);
-  return loaded;
+  const from = usableSnapshot(type, tip) ?? { state: type.initialState, version: 0 };
+  const events =
+    from.version < tip.version
+      ? await store.load(ref.streamId, { afterVersion: from.version, toVersion: tip.version })
+      : [];
+  if (events.length !== tip.version - from.version)
+    throw new Error(`Stream ${ref.streamId} has no events up to its tip's version ${tip.version}`);
+  return {
+    ref,
+    state: foldEvents(type, from.state, events),
+    version: tip.version,
+    tipped: true,
+    assumedNew: false,
+  };
 };
 
 /** Every stream of `reads` (their tips in one BatchGetItem), by the same names. */
 const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>) => {
   const refs = Object.entries(reads).flatMap(([name, ref]) => (ref ? [[name, ref] as const] : []));
   const tips = await eventStore().readTips(
-    refs.filter(([, ref]) => !ref.isNew && !immutables.has(ref.streamId)).map(([, ref]) => ref.streamId),
+    refs.filter(([, ref]) => !ref.isNew).map(([, ref]) => ref.streamId),
   );
   const loaded = new Map<keyof R, Loaded>();
   await Promise.all(
@@ -268,8 +258,6 @@ export const runCommand = async <R extends Reads, Result>(
 export const loadStream = async <State, Event extends DomainEvent>(
   ref: StreamRef<State, Event>,
 ): Promise<{ state: State; version: number }> => {
-  const cached = immutables.get(ref.streamId);
-  if (cached) return { state: cached.state, version: cached.version };
   const tips = await eventStore().readTips([ref.streamId]);
   const loaded = await loadOne(ref, tips.get(ref.streamId), true);
   return { state: loaded.state, version: loaded.version };

@@ -1,3 +1,4 @@
+import { registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
   type Registration,
   type RegistrationCommand,
@@ -92,7 +93,9 @@ export const registerDelegate = (registration: NewRegistration) => {
       registration: newStream(registrationStream(registrationId)),
     },
     decide: (streams) => {
-      const { capacity } = existingConference(streams.conference, conferenceId);
+      const conference = existingConference(streams.conference, conferenceId);
+      const closed = registrationWindowRefusal(conference, registration.now);
+      if (closed) throw new ConflictError(closed);
       const events = registrationDecider.decide(
         {
           type: 'RegisterDelegate',
@@ -108,7 +111,11 @@ export const registerDelegate = (registration: NewRegistration) => {
       );
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards({ conferenceId, registrationId }, capacity, events).map(toStoreGuard),
+        // Decided on the conference's capacity and window as read: a settings change meanwhile decides again.
+        unchanged: ['conference'],
+        guards: registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
+          toStoreGuard,
+        ),
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
@@ -133,7 +140,7 @@ export interface RegistrationChange {
 
 /**
  * A change to an existing registration (cancel, check in, promote) with the guards its events need. The
- * conference is read with it (in the same round trip, or not at all once known) for its capacity.
+ * conference is read with it (in the same round trip) for its capacity.
  */
 export const changeRegistration = ({
   conferenceId,
@@ -151,11 +158,12 @@ export const changeRegistration = ({
       // The email guard's key is in the personal part: a state read without it cannot release the guard.
       if (emailRuleApplies(events) && !registration.secrets)
         throw new Error(`Registration ${registrationId} was read without its personal part`);
-      const capacity = seatRuleApplies(events)
-        ? existingConference(streams.conference, conferenceId).capacity
-        : undefined;
+      const seatRule = seatRuleApplies(events);
+      const capacity = seatRule ? existingConference(streams.conference, conferenceId).capacity : undefined;
       return {
         append: [{ to: 'registration', events }],
+        // A seat taken on the capacity as read: a settings change meanwhile decides again.
+        unchanged: seatRule ? ['conference'] : [],
         guards: registrationGuards(registration, capacity, events).map(toStoreGuard),
         result: events,
       };

@@ -37,8 +37,6 @@ export interface StreamType<State, Event extends DomainEvent> {
   evolve(state: State, event: Event): State;
   /** Whether an event read from the store belongs to this kind of stream (it is checked, never cast). */
   isEvent(envelope: EventEnvelope): envelope is EventEnvelope & Event;
-  /** Never changes once created (a conference): an execution environment reads it once. */
-  immutable?: boolean;
   /** Its events carry personal parts (CONTRACT section 4.1), which its state keeps only as secrets. */
   personalData?: boolean;
 }
@@ -55,7 +53,6 @@ export const conferenceStreamType: StreamType<ConferenceState, ConferenceEvent> 
   initialState: conferenceDecider.initialState,
   evolve: conferenceDecider.evolve,
   isEvent: (envelope) => isEventOf(envelope, ...conferenceEventTypes),
-  immutable: true,
 };
 
 export const registrationStreamType: StreamType<RegistrationState, RegistrationEvent> = {

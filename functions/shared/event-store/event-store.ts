@@ -51,6 +51,8 @@ export type Guard =
   | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
   | { op: 'require-at-least'; name: string; key: string; counter: string; value: number; tally?: string }
+  /** Refused unless `counter` is at most `value` (or not there yet); a refusal returns the item as it was. */
+  | { op: 'require-at-most'; name: string; key: string; counter: string; value: number }
   /** A room's or a speaker's day: refused when the booking overlaps another session's (occupancy.ts). */
   | { op: 'occupy'; name: string; key: string; update: OccupancyUpdate };
 
@@ -139,8 +141,11 @@ export interface Tip {
   snapshot?: Snapshot & { version: number };
 }
 
-/** Event types listed in the sparse `catalog` index. */
-const catalogued: Partial<Record<DomainEvent['type'], string>> = { ConferenceCreated: 'conference' };
+/** Event types listed in the sparse `catalog` index: a conference's events, which give the conference list. */
+const catalogued: Partial<Record<DomainEvent['type'], string>> = {
+  ConferenceCreated: 'conference',
+  ConferenceSettingsChanged: 'conference',
+};
 
 export const MAX_TRANSACTION_ITEMS = 100;
 /** A snapshot larger than this is not written (the item limit is 400 KB): the tip keeps the older one. */
@@ -337,6 +342,10 @@ export class EventStore {
       }
     }
 
+    for (const guard of request.guards ?? [])
+      add(this.guardItem(guard), { reason: 'guard', name: guard.name, key: guard.key });
+
+    // After the events and guards, so those keep their places in the transaction whatever is checked.
     for (const { streamId, version, tipped = version > 0 } of request.unchanged ?? []) {
       const conflict: AppendConflict = { reason: 'stream', streamId, expectedVersion: version };
       if (tipped) {
@@ -367,9 +376,6 @@ export class EventStore {
         add(this.eventCheck(streamId, version + 1, false), conflict);
       }
     }
-
-    for (const guard of request.guards ?? [])
-      add(this.guardItem(guard), { reason: 'guard', name: guard.name, key: guard.key });
 
     if (request.idempotency) {
       const { key, now, ...record } = request.idempotency;
@@ -540,6 +546,17 @@ export class EventStore {
             ConditionExpression: '#counter >= :value',
             ExpressionAttributeNames: { '#counter': guard.counter, '#tally': guard.tally },
             ExpressionAttributeValues: marshall({ ':value': guard.value, ':one': 1 }),
+          },
+        };
+      case 'require-at-most':
+        return {
+          ConditionCheck: {
+            TableName,
+            Key,
+            ConditionExpression: 'attribute_not_exists(#counter) OR #counter <= :value',
+            ExpressionAttributeNames: { '#counter': guard.counter },
+            ExpressionAttributeValues: marshall({ ':value': guard.value }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         };
     }
