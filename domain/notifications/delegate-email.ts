@@ -5,15 +5,20 @@ export interface EmailRecipient {
   registrationId: string;
   givenName: string;
   familyName: string;
+  /** The details a changed registration now has: listed in its email. */
+  email?: string;
+  city?: string;
+  organization?: string;
 }
 
-export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled';
+export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled' | 'details-changed';
 
 export const noticeOf: Partial<Record<string, DelegateNotice>> = {
   DelegateRegistered: 'registered',
   DelegateWaitlisted: 'waitlisted',
   WaitlistedDelegatePromoted: 'promoted',
   RegistrationCancelled: 'cancelled',
+  DelegateDetailsChanged: 'details-changed',
 };
 
 /** Session changes that subscribers of the agenda-changes topic are told about. */
@@ -25,6 +30,7 @@ export const notifierEventTypes = [
   'DelegateWaitlisted',
   'WaitlistedDelegatePromoted',
   'RegistrationCancelled',
+  'DelegateDetailsChanged',
   ...agendaChangeEventTypes,
 ] as const;
 
@@ -54,6 +60,8 @@ const statusLine: Record<DelegateNotice, (conference: Conference) => string> = {
     'All seats are taken for now, so you are on the waitlist. When a seat frees up, the longest-waiting delegate gets it automatically and is told by email.',
   promoted: () => 'Good news: a seat has freed up and it is now yours. Your registration is confirmed.',
   cancelled: () => 'Your registration has been cancelled. We hope to see you at a future conference.',
+  'details-changed': () =>
+    'The details of your registration have been changed. They now read as below; if you did not ask for this change, please reply to this email.',
 };
 
 const subjects: Record<DelegateNotice, string> = {
@@ -61,6 +69,7 @@ const subjects: Record<DelegateNotice, string> = {
   waitlisted: 'You are on the waitlist',
   promoted: 'A seat is now yours',
   cancelled: 'Registration cancelled',
+  'details-changed': 'Your registration details were changed',
 };
 
 const statusLabel: Record<DelegateNotice, string> = {
@@ -68,6 +77,7 @@ const statusLabel: Record<DelegateNotice, string> = {
   waitlisted: 'waitlisted',
   promoted: 'registered',
   cancelled: 'cancelled',
+  'details-changed': 'unchanged',
 };
 
 /** The email a delegate gets when their registration changes (CONTRACT section 3, notifications). */
@@ -97,7 +107,14 @@ export const delegateEmail = (
         `${formatDates(conference)}, ${conference.dailyStart}–${conference.dailyEnd} (${conference.timezone})`,
       ],
       ['Venue', `${conference.venue}, ${conference.city}`],
-      ['Status', statusLabel[notice]],
+      ...(notice === 'details-changed'
+        ? ([
+            ['Name', `${registration.givenName} ${registration.familyName}`],
+            ['Email', registration.email ?? ''],
+            ['City', registration.city ?? ''],
+            ['Organization', registration.organization ?? '—'],
+          ] as [string, string][])
+        : [['Status', statusLabel[notice]] as [string, string]]),
       ['Registration', registration.registrationId],
     ],
   };

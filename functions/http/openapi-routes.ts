@@ -125,6 +125,24 @@ export const routeDocs: Record<string, RouteDoc> = {
     conflict: 'The registration is not registered (waitlisted or cancelled), or already checked in.',
     gone: 'The personal data of this registration was erased.',
   },
+  // desk-registration: corrections, check-in by code, badges (CONTRACT 4.3).
+  ChangeRegistrationDetails: {
+    summary: 'Correct a registration’s details',
+    description:
+      'Any of givenName, familyName, email, country, city, organization and category, with the rules of ' +
+      'a registration. A delegate (X-Manage-Token) may do so until the conference’s `editableUntil`, an ' +
+      'organizer always. A new email moves the one-registration-per-email rule with it; the delegate is ' +
+      'emailed about the change. Appends `DelegateDetailsChanged`.',
+    tag: 'Registrations',
+    requestBody: 'DetailsChange',
+    success: { status: 200, description: 'The registration after the change.', body: 'Registration' },
+    badRequest: 'The body is not valid, or changes nothing; `errors` names each field.',
+    notFound: 'No such conference or registration.',
+    conflict:
+      'The email already has an active registration for the conference, the registration is cancelled, ' +
+      'or changes are closed for delegates (after `editableUntil`).',
+    gone: 'The personal data of this registration was erased.',
+  },
   ScheduleSession: {
     summary: 'Schedule a session',
     description:

@@ -95,6 +95,18 @@ export const routes: RouteDefinition[] = [
     'check-in-delegate',
     'organizer',
   ),
+  // desk-registration: corrections, check-in by code, badges (CONTRACT 4.3).
+  {
+    // The current details are read opened; a new email's guard key is a MAC under the HMAC key.
+    ...route(
+      'ChangeRegistrationDetails',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/details',
+      'change-registration-details',
+      'delegate',
+    ),
+    personalData: 'read-mac',
+  },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
     'RescheduleSession',

@@ -14,6 +14,8 @@ import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
 import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
 import {
+  checkInRequestSchema,
+  detailsChangeRequestSchema,
   type RequestBodyName,
   type ResponseBody,
   type ResponseBodyName,
@@ -338,6 +340,8 @@ describe('OpenAPI document', () => {
       SessionDetails: sessionDetailsSchema,
       SlotChange: slotChangeSchema,
       AwardGrant: awardGrantSchema,
+      DetailsChange: detailsChangeRequestSchema,
+      CheckInRequest: checkInRequestSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../../domain/events.js';
 import {
   delegatePersonalSchema,
   isOpenedPersonal,
+  openedPersonalSchemas,
   type PersonalPart,
   personalDataErased,
   personalFieldSets,
@@ -76,7 +77,10 @@ export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }
         registrationId: data.registrationId,
         eventType: envelope.type,
       });
-      return withPersonal(envelope, delegatePersonalSchema.parse(fields));
+      const schema =
+        (openedPersonalSchemas as Record<string, typeof delegatePersonalSchema | undefined>)[envelope.type] ??
+        delegatePersonalSchema;
+      return withPersonal(envelope, schema.parse(fields));
     } catch (error) {
       const what = error instanceof SealedFieldsError ? 'does not open' : 'is not valid';
       throw new PersonalDataUnavailableError(
