@@ -11,6 +11,9 @@ export interface EmailRecipient {
   organization?: string;
 }
 
+/** The notices of a seat just taken: they carry the check-in code. */
+export const seatNotices: readonly string[] = ['registered', 'promoted'];
+
 export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled' | 'details-changed';
 
 export const noticeOf: Partial<Record<string, DelegateNotice>> = {
@@ -36,6 +39,8 @@ export const notifierEventTypes = [
 
 export interface EmailContent {
   subject: string;
+  /** The seat holder's check-in code: shown as text and as a QR code image. */
+  checkInCode?: string;
   /** Paragraphs, shared by the plain-text and the HTML part. */
   paragraphs: string[];
   facts: [label: string, value: string][];
@@ -85,11 +90,17 @@ export const delegateEmail = (
   notice: DelegateNotice,
   registration: EmailRecipient,
   conference: Conference,
+  checkInCode?: string,
 ): EmailContent => {
   const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;
   const paragraphs = [
     `Dear ${registration.givenName} ${registration.familyName},`,
     statusLine[notice](conference),
+    ...(checkInCode
+      ? [
+          `At the registration desk, show the QR code in this email (or on your badge), or give the check-in code ${checkInCode}. It checks you in and nothing else; keep it to yourself.`,
+        ]
+      : []),
     ...(notice === 'cancelled'
       ? []
       : [
@@ -99,6 +110,7 @@ export const delegateEmail = (
   ];
   return {
     subject: `${conference.acronym}: ${subjects[notice]}`,
+    ...(checkInCode ? { checkInCode } : {}),
     paragraphs,
     facts: [
       ['Conference', conference.name],
@@ -116,6 +128,7 @@ export const delegateEmail = (
           ] as [string, string][])
         : [['Status', statusLabel[notice]] as [string, string]]),
       ['Registration', registration.registrationId],
+      ...(checkInCode ? [['Check-in code', checkInCode] as [string, string]] : []),
     ],
   };
 };

@@ -142,7 +142,9 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
       case 'CheckInDelegate': {
         const registration = notErased(state);
         if (registration.status === 'checked-in')
-          throw new ConflictError('The delegate is already checked in');
+          throw new ConflictError(
+            `The delegate is already checked in${registration.checkedInAt ? ` (since ${registration.checkedInAt})` : ''}`,
+          );
         if (registration.status !== 'registered')
           throw new ConflictError(`The delegate is not registered (status: ${registration.status})`);
         return [

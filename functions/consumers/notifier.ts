@@ -2,6 +2,7 @@ import {
   agendaChangeEventTypes,
   delegateEmail,
   noticeOf,
+  seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
@@ -10,6 +11,7 @@ import { openedEventStore } from '../shared/event-store/stores.js';
 import { composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
+import { checkInCodeOf } from '../shared/personal-data/check-in-code.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
@@ -37,8 +39,9 @@ export const handler = busConsumer(async (envelope) => {
       return;
     }
     const conference = await loadConference(envelope.conferenceId);
+    const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
     const message = await composeEmail(
-      delegateEmail(notice, { registrationId, ...then }, conference),
+      delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
       `${conference.acronym} <${notificationSender()}>`,
       { name: `${then.givenName} ${then.familyName}`, address: then.email },
       `<${envelope.eventId}@learning-cities>`,

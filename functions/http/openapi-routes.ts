@@ -143,6 +143,20 @@ export const routeDocs: Record<string, RouteDoc> = {
       'or changes are closed for delegates (after `editableUntil`).',
     gone: 'The personal data of this registration was erased.',
   },
+  CheckInByCode: {
+    summary: 'Check a delegate in by their check-in code',
+    description:
+      'The code of the QR code on the delegate’s badge and in their registration or promotion email ' +
+      '(`<registrationId>.<tag>`). Answers who arrived, for the desk to greet them; a second scan is ' +
+      '409 and `detail` says since when the delegate is checked in.',
+    tag: 'Registrations',
+    requestBody: 'CheckInRequest',
+    success: { status: 200, description: 'Checked in: who arrived.', body: 'CheckedInByCode' },
+    badRequest: 'The body is not valid, or the code is malformed.',
+    notFound: 'No such conference, or no registration of it has this code (unknown or forged).',
+    conflict: 'Already checked in (`detail` says since when), waitlisted, or cancelled.',
+    gone: 'The personal data of this registration was erased.',
+  },
   ScheduleSession: {
     summary: 'Schedule a session',
     description:

@@ -107,6 +107,17 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read-mac',
   },
+  {
+    // Verifies the code's MAC under the HMAC key and tells the desk who arrived.
+    ...route(
+      'CheckInByCode',
+      'POST',
+      '/conferences/{conferenceId}/check-ins',
+      'check-in-by-code',
+      'organizer',
+    ),
+    personalData: 'read-mac',
+  },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
     'RescheduleSession',

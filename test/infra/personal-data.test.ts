@@ -103,6 +103,7 @@ describe('Personal data infrastructure', () => {
       [
         'CancelRegistration',
         'ChangeRegistrationDetails',
+        'CheckInByCode',
         'EraseExpiredPersonalData',
         'ErasePersonalData',
         'GetRegistration',

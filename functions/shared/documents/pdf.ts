@@ -1,5 +1,4 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 
 /** The TrueType fonts a document embeds (subsets of them): DejaVu covers Latin, Greek and Cyrillic. */
 export interface DocumentFonts {
@@ -36,9 +35,8 @@ export const renderPdf = async (
   return done;
 };
 
-/** A QR code as a PNG, large enough to scan from print (error correction M, quiet zone of 4 modules). */
-export const qrCodePng = (text: string): Promise<Buffer> =>
-  QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+// In its own module so that the notifier's bundle, which draws QR codes into emails, carries no pdfkit.
+export { qrCodePng } from './qr-code.js';
 
 /** The largest font size up to `max` at which `text` fits `width` on one line. */
 export const fittingSize = (pdf: Pdf, font: string, text: string, width: number, max: number, min = 6) => {

@@ -1,6 +1,10 @@
 import escapeHtml from 'escape-html';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { EmailContent } from '../../../domain/notifications/delegate-email.js';
+import { qrCodePng } from '../documents/qr-code.js';
+
+/** The Content-ID of the check-in QR code image, shown inline by the HTML part. */
+export const CHECK_IN_QR_CID = 'check-in-code@learning-cities';
 
 export interface Recipient {
   name: string;
@@ -26,14 +30,18 @@ const toHtml = (content: EmailContent) => `<!doctype html>
 <table>${content.facts
   .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
   .join('')}</table>
+${content.checkInCode ? `<p><img src="cid:${CHECK_IN_QR_CID}" alt="Check-in QR code" width="240" height="240"></p>` : ''}
 ${content.paragraphs
   .slice(2)
   .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
   .join('\n')}
 </body></html>`;
 
-/** The RFC 5322 message (plain text + HTML alternatives): saved as .eml locally, sent raw by SES v2. */
-export const composeEmail = (
+/**
+ * The RFC 5322 message (plain text + HTML alternatives, and the check-in QR code as an inline PNG when the
+ * content has a code): saved as .eml locally, sent raw by SES v2.
+ */
+export const composeEmail = async (
   content: EmailContent,
   from: string,
   to: Recipient,
@@ -46,6 +54,19 @@ export const composeEmail = (
     text: toText(content),
     html: toHtml(content),
     messageId,
+    ...(content.checkInCode
+      ? {
+          attachments: [
+            {
+              filename: 'check-in-code.png',
+              content: await qrCodePng(content.checkInCode),
+              contentType: 'image/png',
+              cid: CHECK_IN_QR_CID,
+              contentDisposition: 'inline' as const,
+            },
+          ],
+        }
+      : {}),
   })
     .compile()
     .build();
