@@ -157,6 +157,17 @@ export const routeDocs: Record<string, RouteDoc> = {
     conflict: 'Already checked in (`detail` says since when), waitlisted, or cancelled.',
     gone: 'The personal data of this registration was erased.',
   },
+  GetRegistrationBadge: {
+    summary: 'Print a seat holder’s badge',
+    description:
+      'One A6 page: given name, family name, organization, country name, category and the check-in QR ' +
+      'code (with the code as text). The embedded DejaVu Sans prints Latin, Greek and Cyrillic letters.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The badge.', mediaType: 'application/pdf' },
+    notFound: 'No such conference or registration.',
+    conflict: 'The registration holds no seat (waitlisted or cancelled).',
+    gone: 'The personal data of this registration was erased.',
+  },
   ScheduleSession: {
     summary: 'Schedule a session',
     description:

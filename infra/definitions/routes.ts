@@ -2,6 +2,7 @@
  * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
+import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
 import type { PersonalDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
@@ -117,6 +118,17 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read-mac',
+  },
+  {
+    ...route(
+      'GetRegistrationBadge',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}/badge.pdf',
+      'get-registration-badge',
+      'delegate',
+    ),
+    personalData: 'read-mac',
+    files: [FONT_FILES.regular, FONT_FILES.bold],
   },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(

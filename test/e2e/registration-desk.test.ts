@@ -167,7 +167,7 @@ describe('npm start: the registration desk', () => {
     ).toBe(401);
   });
 
-  it('the waitlisting email carries no code; promoted, the delegate's promotion email carries one that works', async () => {
+  it('the waitlisting email carries no code; promoted, the delegate’s promotion email carries one that works', async () => {
     const waitingEmail = await emailTo('eleni@example.org', /waitlist/);
     expect(waitingEmail.qrCodes).toEqual([]);
     const cancelled = await call('POST', path('ana', '/cancel'), undefined, organizer());

@@ -107,6 +107,7 @@ describe('Personal data infrastructure', () => {
         'EraseExpiredPersonalData',
         'ErasePersonalData',
         'GetRegistration',
+        'GetRegistrationBadge',
         'Notifier',
         'RegisterDelegate',
       ].sort(),
