@@ -2,6 +2,7 @@ import type { EventType } from '../../domain/events.js';
 import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
+import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { waitlistEventTypes } from '../../domain/projections/waitlist.js';
 import type { PersonalDataAccess } from './tables.js';
 /**
@@ -103,5 +104,18 @@ export const rules: RuleDefinition[] = [
     effects: ['send-email', 'publish-agenda-changes'],
     // The check-in code in registration and promotion emails is a MAC under the HMAC key.
     personalData: 'read-mac',
+  },
+  {
+    name: 'RegistrantListProjector',
+    description: 'Builds the registrant list of the registration desk (list, search, CSV export, badges)',
+    // DelegateDetailsChanged is projected from its agreed shape before its event type is declared.
+    pattern: ofTypes(registrantListEventTypes as readonly EventType[]),
+    consumer: 'functions/consumers/registrant-list-projector.ts',
+    maxReceiveCount: 5,
+    maxConcurrency: 5,
+    writesReadModels: true,
+    writesEvents: false,
+    // It opens every registration event: the list holds the delegates' names and addresses.
+    personalData: 'read',
   },
 ];

@@ -22,6 +22,9 @@ import {
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { type EventCodec, personalDataCodec } from '../../functions/shared/personal-data/codec.js';
+import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
+import { keyService } from '../../functions/shared/personal-data/key-service.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import {
@@ -53,12 +56,20 @@ let dataDir: string;
 let stack: LocalStack;
 let client: DynamoDBClient;
 let store: EventStore;
+/** Opens personal parts, for the projections that read them (the registrant list). */
+let codec: EventCodec;
+let openedStore: EventStore;
 const conferenceId = randomUUID();
 const registrations: string[] = [];
 let minute = 0;
 const now = () => new Date(Date.UTC(2015, 8, 1, 8, minute++)).toISOString();
 
-const projectors = new Set(['DelegateCountsProjector', 'AgendaProjector', 'WaitlistProcess']);
+const projectors = new Set([
+  'DelegateCountsProjector',
+  'AgendaProjector',
+  'WaitlistProcess',
+  'RegistrantListProjector',
+]);
 
 const append = async (streamId: string, expectedVersion: number, events: RegistrationEvent[]) =>
   store.append({
@@ -181,8 +192,13 @@ const referenceGeneration = async (generation: number) => {
   } while (startKey);
   events.sort((a, b) => (a.eventId < b.eventId ? -1 : 1)); // random, as eventIds are
   for (const projection of rebuildableProjections) {
-    const runner = new ProjectionRunner(projection, { client, tableName: stack.tables.readModels, store });
-    for (const event of events) await runner.apply(event, generation);
+    const runner = new ProjectionRunner(projection, {
+      client,
+      tableName: stack.tables.readModels,
+      store: projection.opensPersonalData ? openedStore : store,
+    });
+    for (const event of events)
+      await runner.apply(projection.opensPersonalData ? await codec.open(event) : event, generation);
   }
 };
 
@@ -199,6 +215,11 @@ beforeAll(async () => {
   });
   client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
   store = storeWithCodec(client, stack.tables);
+  openedStore = storeWithCodec(client, stack.tables, { open: true });
+  codec = personalDataCodec({
+    dataKeys: new DataKeys({ client, tableName: stack.tables.dataKeys, keyService: () => keyService() }),
+    open: true,
+  });
   await writeHistory();
   await stack.settled();
 }, 120_000);
@@ -221,6 +242,7 @@ describe('rebuild', () => {
       client,
       tables: stack.tables,
       projections: rebuildableProjections,
+      codec,
       pageSize: 7,
       afterPage: async () => {
         pointers.push(await readPointer(client, stack.tables.readModels, delegateCountsProjection.name));
@@ -279,6 +301,7 @@ describe('rebuild', () => {
       client,
       tables: stack.tables,
       projections: rebuildableProjections,
+      codec,
       pageSize: 5,
       afterPage: onPage,
       beforeSwitch: async () => {

@@ -27,7 +27,18 @@ export interface StreamProjection<Row> {
   summaryChange?(before: Row | undefined, after: Row | undefined): SummaryChange;
   /** Keep `asOf` on the summary: the time of the newest event applied. */
   tracksAsOf?: boolean;
+  /**
+   * Items kept beside a stream's row and derived from its state alone (e.g. index entries of a list):
+   * on every change of the row, the items of the state before that are not among those after are
+   * deleted and the new or changed ones put, in the row's own transaction, so they are exactly as exact.
+   */
+  sideItems?(pk: string, row: Row | undefined): SideItem[];
+  /** Its events must be read with their personal part opened (rebuilds open them with a codec). */
+  opensPersonalData?: boolean;
 }
+
+/** An item beside a row: its key and attributes. */
+export type SideItem = { pk: string; sk: string } & Record<string, unknown>;
 
 export interface ProjectionRunnerOptions {
   client: DynamoDBClient;
@@ -207,7 +218,8 @@ export class ProjectionRunner<Row> {
           }
           const before = row?.state as Row | undefined;
           const after = fresh.reduce(this.projection.evolveRow, before);
-          writes.push({ run, checkpoint, before, after, applying });
+          const sideWrites = this.sideWrites(run.pk, before, after);
+          writes.push({ run, checkpoint, before, after, applying, sideWrites });
         }
         for (const run of behind) {
           const applied = await this.apply(run.last, generation);
@@ -248,16 +260,19 @@ export class ProjectionRunner<Row> {
   /** One transaction: the rows and, per summary item, the sum of their changes; false when refused. */
   private async writeRows(writes: readonly RowWrite<Row>[]): Promise<boolean> {
     const TableName = this.options.tableName;
-    const items: TransactWriteItem[] = writes.map((write) => ({
-      Put: rowPut(
-        TableName,
-        write.run.pk,
-        write.run.sk,
-        write.checkpoint,
-        write.run.last.version,
-        write.after,
-      ),
-    }));
+    const items: TransactWriteItem[] = writes.flatMap((write) => [
+      {
+        Put: rowPut(
+          TableName,
+          write.run.pk,
+          write.run.sk,
+          write.checkpoint,
+          write.run.last.version,
+          write.after,
+        ),
+      },
+      ...write.sideWrites,
+    ]);
     const changes = new Map<string, SummaryChange>();
     for (const write of writes) {
       const change = this.projection.summaryChange?.(write.before, write.after);
@@ -326,11 +341,17 @@ export class ProjectionRunner<Row> {
     const put = rowPut(TableName, pk, sk, checkpoint, version, after);
     const change = this.projection.summaryChange?.(before, after) ?? { add: {}, set: {} };
     const summaryUpdate = toSummaryUpdate(TableName, pk, change, advanceTo);
+    const sideWrites = this.sideWrites(pk, before, after);
     try {
-      if (!summaryUpdate) {
+      if (!summaryUpdate && sideWrites.length === 0) {
         await this.options.client.send(new PutItemCommand(put));
       } else {
-        const items: TransactWriteItem[] = [{ Put: put }, { Update: summaryUpdate }];
+        // The summary, when there is one, second: the cancellation reasons below are read by position.
+        const items: TransactWriteItem[] = [
+          { Put: put },
+          ...(summaryUpdate ? [{ Update: summaryUpdate }] : []),
+          ...sideWrites,
+        ];
         await this.options.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       }
       return true;
@@ -344,6 +365,29 @@ export class ProjectionRunner<Row> {
       }
       throw error;
     }
+  }
+
+  /** The deletes and puts that take the side items of `before` to those of `after`. */
+  private sideWrites(pk: string, before: Row | undefined, after: Row | undefined): TransactWriteItem[] {
+    const sideItems = this.projection.sideItems;
+    if (!sideItems) return [];
+    const TableName = this.options.tableName;
+    const keyOf = (item: SideItem) => `${item.pk}\u0000${item.sk}`;
+    const old = new Map(sideItems(pk, before).map((item) => [keyOf(item), JSON.stringify(item)]));
+    const writes: TransactWriteItem[] = [];
+    const kept = new Set<string>();
+    for (const item of sideItems(pk, after)) {
+      const key = keyOf(item);
+      kept.add(key);
+      if (old.get(key) !== JSON.stringify(item))
+        writes.push({ Put: { TableName, Item: marshall(item, { removeUndefinedValues: true }) } });
+    }
+    for (const item of sideItems(pk, before))
+      if (!kept.has(keyOf(item)))
+        writes.push({ Delete: { TableName, Key: marshall({ pk: item.pk, sk: item.sk }) } });
+    if (writes.length > MAX_TRANSACTION_ITEMS - 2)
+      throw new Error(`Projection ${this.projection.name}: ${writes.length} side items change at once`);
+    return writes;
   }
 
   private async advanceAsOf(pk: string, occurredAt: string): Promise<void> {
@@ -382,6 +426,8 @@ interface RowWrite<Row> {
   after: Row | undefined;
   /** Handled events past the checkpoint. */
   applying: number;
+  /** The side items' deletes and puts (StreamProjection.sideItems). */
+  sideWrites: TransactWriteItem[];
 }
 
 /** Why a transaction of applyRuns may be refused and tried again: a row moved, or contention. */
@@ -405,18 +451,22 @@ const transactionChunks = <Row>(writes: readonly RowWrite<Row>[]): RowWrite<Row>
   const chunks: RowWrite<Row>[][] = [];
   let chunk: RowWrite<Row>[] = [];
   let bytes = 0;
+  let rowItems = 0;
   let summaries = new Set<string>();
   for (const write of writes) {
-    const size = JSON.stringify(write.after ?? null).length + 200;
-    const items = chunk.length + 1 + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
+    const size = (JSON.stringify(write.after ?? null).length + 200) * (1 + write.sideWrites.length);
+    const own = 1 + write.sideWrites.length;
+    const items = rowItems + own + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
     if (chunk.length > 0 && (items > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;
+      rowItems = 0;
       summaries = new Set();
     }
     chunk.push(write);
     bytes += size;
+    rowItems += own;
     summaries.add(write.run.pk);
   }
   if (chunk.length > 0) chunks.push(chunk);

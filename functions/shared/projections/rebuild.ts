@@ -14,6 +14,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
 import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
+import type { EventCodec } from '../personal-data/codec.js';
 import { retrying } from '../resilience/policy.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
@@ -219,6 +220,11 @@ export interface RebuildOptions {
   pointerSettleMs?: number;
   /** Take over from a generation being built (another rebuild's or an interrupted one). */
   force?: boolean;
+  /**
+   * The personal-data codec, opening: needed by the projections that read personal data
+   * (`opensPersonalData`), whose events are opened before they are applied (erased ones as the marker).
+   */
+  codec?: EventCodec;
   signal?: AbortSignal;
   /** One line per step. */
   log?: (line: string) => void;
@@ -285,7 +291,12 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
   if (projections.length === 0) throw new Error('Nothing to rebuild: no projection given');
   const started = performance.now();
   const store = new EventStore({ client, tableName: tables.events });
-  const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown> }> = [];
+  const { codec } = options;
+  const openedStore = codec && new EventStore({ client, tableName: tables.events, codec });
+  for (const projection of projections)
+    if (projection.opensPersonalData && !openedStore)
+      throw new Error(`${projection.name} reads personal data: its rebuild needs the personal-data codec`);
+  const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown>; opens: boolean }> = [];
 
   try {
     for (const projection of projections) {
@@ -296,7 +307,12 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
         projection: projection.name,
         previous: begun.previous,
         generation: begun.generation,
-        runner: new ProjectionRunner(projection, { client, tableName: tables.readModels, store }),
+        runner: new ProjectionRunner(projection, {
+          client,
+          tableName: tables.readModels,
+          store: projection.opensPersonalData && openedStore ? openedStore : store,
+        }),
+        opens: projection.opensPersonalData === true,
       });
       log(
         `${projection.name}: building generation ${begun.generation} (generation ${begun.previous} serves meanwhile` +
@@ -319,8 +335,12 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
 
     const apply = async (runs: EventEnvelope[][]) => {
       if (runs.length === 0) return;
+      const opened =
+        codec && targets.some((target) => target.opens)
+          ? await Promise.all(runs.map((run) => Promise.all(run.map((event) => codec.open(event)))))
+          : runs;
       const results = await Promise.all(
-        targets.map((target) => target.runner.applyRuns(runs, target.generation)),
+        targets.map((target) => target.runner.applyRuns(target.opens ? opened : runs, target.generation)),
       );
       results.forEach((result, index) => {
         const sum = outcomes[targets[index]?.projection ?? ''];
