@@ -169,7 +169,7 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
   const responses: Json = {
     [doc.success.status]: successResponse(route, doc),
     ...(doc.conditional ? { 304: { $ref: '#/components/responses/NotModified' } } : {}),
-    ...(post
+    ...(post || doc.badRequest
       ? {
           400: problem(
             doc.badRequest ??

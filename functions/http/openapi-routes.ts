@@ -168,6 +168,18 @@ export const routeDocs: Record<string, RouteDoc> = {
     conflict: 'The registration holds no seat (waitlisted or cancelled).',
     gone: 'The personal data of this registration was erased.',
   },
+  GetBadges: {
+    summary: 'Print the badges',
+    description:
+      'One A6 page per seat holder the filters select (those of the registrant list: `status`, ' +
+      '`country`, `category`, `q`, `sort`; default every seat holder, in registration order), each with ' +
+      'given name, family name, organization, country name, category and the check-in QR code. Read ' +
+      'from the registrant list, a projection: it shows a registration within seconds.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The badges.', mediaType: 'application/pdf' },
+    badRequest: 'A filter is not valid, or names no seat-holding status; `errors` names it.',
+    notFound: 'No such conference.',
+  },
   ScheduleSession: {
     summary: 'Schedule a session',
     description:

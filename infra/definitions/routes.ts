@@ -130,6 +130,12 @@ export const routes: RouteDefinition[] = [
     personalData: 'read-mac',
     files: [FONT_FILES.regular, FONT_FILES.bold],
   },
+  {
+    // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
+    ...route('GetBadges', 'GET', '/conferences/{conferenceId}/badges.pdf', 'get-badges', 'organizer'),
+    personalData: 'read-mac',
+    files: [FONT_FILES.regular, FONT_FILES.bold],
+  },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
     'RescheduleSession',

@@ -106,10 +106,12 @@ describe('Personal data infrastructure', () => {
         'CheckInByCode',
         'EraseExpiredPersonalData',
         'ErasePersonalData',
+        'GetBadges',
         'GetRegistration',
         'GetRegistrationBadge',
         'Notifier',
         'RegisterDelegate',
+        'RegistrantListProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
