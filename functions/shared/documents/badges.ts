@@ -1,6 +1,6 @@
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, fittingSize, type Pdf, qrCodePng, renderPdf } from './pdf.js';
+import { type DocumentFonts, drawQrCode, fittingSize, type Pdf, renderPdf } from './pdf.js';
 
 export interface Badge {
   registrationId: string;
@@ -85,7 +85,7 @@ const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) =>
 
   const qrX = PAGE[0] - MARGIN - QR_SIZE;
   const qrY = 62;
-  pdf.image(await qrCodePng(badge.checkInCode), qrX, qrY, { width: QR_SIZE, height: QR_SIZE });
+  drawQrCode(pdf, badge.checkInCode, qrX, qrY, QR_SIZE);
   // The code as text, for a desk without a scanner: one line across the badge, above the category band
   // (a code is `<registrationId>.<tag>`, too long to sit under the QR code legibly).
   pdf
