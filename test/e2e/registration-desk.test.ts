@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
 import { type ReadEmail, readEmail } from '../support/email-reader.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
+import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
 
 /** The registration desk end to end over HTTP: corrections, and check-in by the QR code of the emails. */
 let server: RunningServer;
@@ -181,5 +182,35 @@ describe('npm start: the registration desk', () => {
       organizer(),
     );
     expect(arrived).toMatchObject({ status: 200, body: { givenName: 'Ελένη', familyName: 'Νικολάου' } });
+  });
+
+  it('prints a delegate’s badge and the organizer’s badges as PDF bytes over HTTP, with working QR codes', async () => {
+    const pdfOf = async (path: string, headers: Record<string, string>) => {
+      const response = await fetch(`${server.apiUrl}${path}`, { headers });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const own = await pdfOf(path('ivan', '/badge.pdf'), {
+      'x-manage-token': String(people.ivan?.manageToken),
+    });
+    expect(own.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await pdfPagesText(own))[0]).toContain('Петров');
+    expect(await decodeQrOnPage(own, 1)).toMatch(new RegExp(`^${people.ivan?.registrationId}\\.`));
+    // The seat holders now: Иван (checked in) and Ελένη (promoted); Ana cancelled.
+    const all = await eventually(async () => {
+      const pdf = await pdfOf(`/conferences/${conferenceId}/badges.pdf`, organizer());
+      const pages = await pdfPagesText(pdf);
+      return pages.length === 2 && pages.some((page) => page.includes('Νικολάου'))
+        ? { pdf, pages }
+        : undefined;
+    }, 15_000);
+    expect(all.pages.join(' ')).not.toContain('Pérez');
+    const codes = [await decodeQrOnPage(all.pdf, 1), await decodeQrOnPage(all.pdf, 2)];
+    expect(codes.map((code) => code?.split('.')[0]).sort()).toEqual(
+      [people.ivan?.registrationId, people.eleni?.registrationId].sort(),
+    );
+    const waiting = await fetch(`${server.apiUrl}${path('ana', '/badge.pdf')}`, { headers: organizer() });
+    expect(waiting.status).toBe(409);
   });
 });
