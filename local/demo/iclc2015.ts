@@ -1151,4 +1151,19 @@ export const idempotencyKeys = {
     `${DEMO_ACRONYM}-demo/award/${grant.year}/${grant.country}/${asciiSlug(grant.city)}`,
   registration: (registration: Pick<Delegate, 'email'>) =>
     `${DEMO_ACRONYM}-demo/registration/${registration.email.toLowerCase()}`,
+  // desk-registration: the desk's corrections and check-ins.
+  correction: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/details/${registration.email.toLowerCase()}`,
+  checkIn: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/check-in/${registration.email.toLowerCase()}`,
 };
+
+// desk-registration: the registration desk on the first morning (CONTRACT 4.3).
+/** How many delegates, the first to have registered, the desk checks in by their badge's code. */
+export const DEMO_CHECK_INS = 60;
+
+/** A registration an organizer corrects at the desk: registered as `other`, from UNESCO's institute. */
+export const deskCorrection = {
+  delegateIndex: 1,
+  changes: { organization: 'UNESCO Institute for Lifelong Learning', category: 'international-organization' },
+} as const;

@@ -3,13 +3,16 @@
  * delegates would: the conference, its agenda, the awards, then the registrations. Every POST carries a
  * deterministic Idempotency-Key, so a rerun after an interruption repeats nothing.
  */
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import {
   awardCeremony,
   awards,
   conference,
   DEMO_ACRONYM,
+  DEMO_CHECK_INS,
   type DemoRegistration,
   delegates,
+  deskCorrection,
   idempotencyKeys,
   sessions,
 } from './iclc2015.js';
@@ -145,7 +148,12 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
     post: <T>(
       path: string,
       body: unknown,
-      { key, label, asOrganizer = true }: { key: string; label: string; asOrganizer?: boolean },
+      {
+        key,
+        label,
+        asOrganizer = true,
+        expected = 201,
+      }: { key: string; label: string; asOrganizer?: boolean; expected?: number },
     ): Promise<T> =>
       send(
         `POST ${path} (${label})`,
@@ -160,7 +168,7 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
           },
           body: JSON.stringify(body),
         },
-        201,
+        expected,
       ) as Promise<T>,
   };
 };
@@ -182,7 +190,8 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
 
   const started = performance.now();
   const registrations: DemoRegistration[] = delegates(options.delegateCount);
-  const total = 1 + sessions.length + awards.length + registrations.length;
+  const checkIns = registrations.slice(0, DEMO_CHECK_INS);
+  const total = 1 + sessions.length + awards.length + registrations.length + 1 + checkIns.length;
   const progress =
     options.progress?.(total) ?? createProgress({ total, label: `Loading demo ${DEMO_ACRONYM}`, log });
   // At once, not when the aborted request rejects: a process exiting right after must not leave the bar half drawn.
@@ -221,20 +230,57 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
       progress.tick('awards');
     }
 
+    const registrationIds = new Map<DemoRegistration, string>();
     await forEachConcurrently(registrations, concurrency, async (registration) => {
-      await api.post(`${base}/registrations`, registration, {
-        key: idempotencyKeys.registration(registration),
-        label: `registration of ${registration.email}`,
-        asOrganizer: false,
-      });
+      const { registrationId } = await api.post<{ registrationId: string }>(
+        `${base}/registrations`,
+        registration,
+        {
+          key: idempotencyKeys.registration(registration),
+          label: `registration of ${registration.email}`,
+          asOrganizer: false,
+        },
+      );
+      registrationIds.set(registration, registrationId);
       progress.tick('registrations');
+    });
+
+    // desk-registration: the first morning at the desk. An organizer corrects a registration, then the
+    // first delegates to arrive are checked in by the code of their badge (computed as the badge prints
+    // it, standing in for the desk's scanner).
+    const corrected = registrations[deskCorrection.delegateIndex];
+    if (corrected) {
+      await api.post(
+        `${base}/registrations/${registrationIds.get(corrected)}/details`,
+        deskCorrection.changes,
+        {
+          key: idempotencyKeys.correction(corrected),
+          label: `correction of ${corrected.email}`,
+          expected: 200,
+        },
+      );
+    }
+    progress.tick('desk');
+    await forEachConcurrently(checkIns, concurrency, async (registration) => {
+      const code = await checkInCodeOf(String(registrationIds.get(registration)));
+      await api.post(
+        `${base}/check-ins`,
+        { code },
+        {
+          key: idempotencyKeys.checkIn(registration),
+          label: `check-in of ${registration.email}`,
+          expected: 200,
+        },
+      );
+      progress.tick('desk');
     });
     progress.stop();
 
     const elapsedMs = performance.now() - started;
     log(
       `Demo conference ${DEMO_ACRONYM} loaded in ${(elapsedMs / 1000).toFixed(1)} s: ${sessions.length} sessions, ` +
-        `${awards.length} awards, ${registrations.length} delegates (${total} requests)`,
+        `${awards.length} awards, ${registrations.length} delegates, ${checkIns.length} checked in at the desk ` +
+        `(${total} requests)`,
     );
     return {
       conferenceId,

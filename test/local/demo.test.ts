@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { delegateCategories } from '../../domain/registration/events.js';
-import { awards, conference, DEMO_ACRONYM, delegates, sessions } from '../../local/demo/iclc2015.js';
+import {
+  awards,
+  conference,
+  DEMO_ACRONYM,
+  DEMO_CHECK_INS,
+  delegates,
+  deskCorrection,
+  sessions,
+} from '../../local/demo/iclc2015.js';
 import { DemoLoadError, loadDemoIfEmpty } from '../../local/demo/load-demo.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
@@ -120,6 +128,18 @@ describe('loadDemoIfEmpty', () => {
     );
     expect(counts.registered + counts.waitlisted).toBe(delegates().length);
     expect(counts.countries).toBeGreaterThanOrEqual(60);
+
+    // desk-registration: the desk's first morning: arrivals checked in by code, a corrected registration.
+    const desk = await getJson<{ checkedIn: number; byCategory: Record<string, number> }>(
+      `/conferences/${conferenceId}/delegate-counts`,
+    );
+    expect(desk.checkedIn).toBe(DEMO_CHECK_INS);
+    // The correction moved one seat holder into the category the organizer gave (all 420 hold a seat).
+    const corrected = delegates()[deskCorrection.delegateIndex];
+    const target = deskCorrection.changes.category;
+    const before = delegates().filter((delegate) => delegate.category === target).length;
+    expect(corrected?.category).not.toBe(target);
+    expect(desk.byCategory[target]).toBe(before + 1);
   }, 120_000);
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {
