@@ -18,13 +18,16 @@ export const renderPdf = async (
     size: options.size,
     margin: options.margin,
     autoFirstPage: false,
-    // pdfkit takes a font file's bytes here too (its types say only a path); without it, it loads Helvetica from disk.
-    font: options.fonts.regular as unknown as string,
+    // No default font: without this, pdfkit loads Helvetica from disk. And not the regular font's bytes
+    // either: pdfkit would keep that one under its PostScript name only, so that every later
+    // `font('regular')` parsed the whole font file again (600 badges: most of 30 s).
+    font: null as unknown as string,
     info: { Title: options.title, Creator: 'Learning Cities conference backend' },
     pdfVersion: '1.7',
   });
   pdf.registerFont('regular', options.fonts.regular);
   pdf.registerFont('bold', options.fonts.bold);
+  pdf.font('regular');
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
