@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegateSchema } from '../../domain/registration/events.js';
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
 import { type HttpServer, startHttpServer } from '../../local/http-server.js';
 import { silentLogger } from '../../local/log.js';
@@ -44,6 +45,8 @@ const ownIds: Record<'fuzz' | 'matrix', Partial<Record<string, Record<string, st
 };
 const idsOf = (route: RouteDefinition, use: 'fuzz' | 'matrix') => ({ ...ids, ...ownIds[use][route.name] });
 let manageToken = '';
+/** The check-in code of the shared registration (computed with the run's key, as the badge prints it). */
+let checkInCode = '';
 let otherManageToken = '';
 
 const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
@@ -372,6 +375,11 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'GrantAward',
         'RescheduleSession',
         'ScheduleSession',
+        // desk-registration
+        'ChangeRegistrationDetails',
+        'CheckInByCode',
+        'GetBadges',
+        'GetRegistrationBadge',
       ].sort(),
     );
   });
@@ -524,6 +532,9 @@ beforeAll(async () => {
       city: `Espoo ${next()}`,
       country: 'FI',
     }),
+    // desk-registration: a correction that always changes something; the shared registration's code.
+    ChangeRegistrationDetails: () => ({ city: `Cork ${next()}` }),
+    CheckInByCode: () => ({ code: checkInCode }),
   };
 
   const created = await call(
@@ -539,6 +550,7 @@ beforeAll(async () => {
   );
   ids.registrationId = String(registered.json.registrationId);
   manageToken = String(registered.json.manageToken);
+  checkInCode = await checkInCodeOf(ids.registrationId);
   const other = await call(
     named('RegisterDelegate'),
     { conferenceId: ids.conferenceId },
