@@ -106,6 +106,7 @@ describe('Personal data infrastructure', () => {
         'GetRegistration',
         'Notifier',
         'RegisterDelegate',
+        'RegistrantListProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
