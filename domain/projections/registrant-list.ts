@@ -348,7 +348,8 @@ export const planRegistrantQuery = (filters: RegistrantFilters, sort: Registrant
       : {}),
     ...(remaining.country !== undefined ? { country: remaining.country } : {}),
     ...(remaining.category !== undefined ? { category: remaining.category } : {}),
-    words,
+    // A word that is the dimension's prefix itself needs no test: every entry there has a term so begun.
+    words: words.filter((word) => dimension !== `q:${word}`),
   };
 };
 

@@ -154,14 +154,15 @@ const rowsOf = async (
   });
 };
 
-/** Index Query pages one page of the list may read before it answers with what it has and a cursor. */
-export const MAX_PAGE_QUERIES = 3;
-
 /**
- * Items one filtered Query reads at most (Limit, before the filter): enough for a full page of a filter
- * that matches one in ten, small enough to answer fast. An unfiltered Query reads exactly the page.
+ * Index entries a filtered page reads (Query's Limit counts them before the filter): first four times
+ * the page, which fills it when a quarter or more of the entries of the dimension match (the usual case, as the dimension is
+ * the most selective filter); if not, once more up to FILTERED_READ_LIMIT. Then the page answers with
+ * what it found and a cursor: at most two Queries and the rows' BatchGetItem. An unfiltered page reads
+ * exactly its entries (and one more, to know whether there is a next page).
  */
-export const FILTERED_READ_LIMIT = 1000;
+export const FILTERED_READ_LIMIT = 2000;
+const filteredReads = (limit: number) => [4 * (limit + 1), FILTERED_READ_LIMIT];
 
 export interface RegistrantPage {
   registrations: RegistrantRow[];
@@ -182,13 +183,10 @@ export const registrantPage = async (
   let startKey: QueryCommandOutput['LastEvaluatedKey'] =
     after === undefined ? undefined : marshall({ pk: input.ExpressionAttributeValues[':pk']?.S, sk: after });
   let more = true;
-  for (let queries = 0; queries < MAX_PAGE_QUERIES && keys.length <= query.limit && more; queries++) {
+  const reads = filtered ? filteredReads(query.limit) : [query.limit + 1];
+  for (let queries = 0; queries < reads.length && keys.length <= query.limit && more; queries++) {
     const page: QueryCommandOutput = await from.client.send(
-      new QueryCommand({
-        ...input,
-        ExclusiveStartKey: startKey,
-        Limit: filtered ? FILTERED_READ_LIMIT : query.limit + 1 - keys.length,
-      }),
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: reads[queries] }),
     );
     for (const item of page.Items ?? []) if (item.sk?.S) keys.push(item.sk.S);
     startKey = page.LastEvaluatedKey;
