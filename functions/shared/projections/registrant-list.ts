@@ -155,14 +155,17 @@ const rowsOf = async (
 };
 
 /**
- * Index entries a filtered page reads (Query's Limit counts them before the filter): first four times
- * the page, which fills it when a quarter or more of the entries of the dimension match (the usual case, as the dimension is
+ * Index entries a filtered page reads (Query's Limit counts them before the filter): first eight times
+ * the page (about 100 KB), which fills it when an eighth or more of the entries of the dimension match (the usual case, as the dimension is
  * the most selective filter); if not, once more up to FILTERED_READ_LIMIT. Then the page answers with
  * what it found and a cursor: at most two Queries and the rows' BatchGetItem. An unfiltered page reads
  * exactly its entries (and one more, to know whether there is a next page).
  */
 export const FILTERED_READ_LIMIT = 2000;
-const filteredReads = (limit: number) => [4 * (limit + 1), FILTERED_READ_LIMIT];
+const filteredReads = (limit: number) => [
+  Math.min(8 * (limit + 1), FILTERED_READ_LIMIT),
+  FILTERED_READ_LIMIT,
+];
 
 export interface RegistrantPage {
   registrations: RegistrantRow[];
@@ -223,8 +226,8 @@ export async function* allRegistrants(
   let startKey: Record<string, AttributeValue> | undefined;
   let pending: string[] = [];
   const flush = async function* (all: boolean) {
-    while (pending.length >= ROWS_AT_ONCE * 4 || (all && pending.length > 0)) {
-      const ids = pending.slice(0, ROWS_AT_ONCE * 4);
+    while (pending.length >= ROWS_AT_ONCE * 8 || (all && pending.length > 0)) {
+      const ids = pending.slice(0, ROWS_AT_ONCE * 8);
       pending = pending.slice(ids.length);
       yield* await rowsOf(from, rows, ids);
     }
