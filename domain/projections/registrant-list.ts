@@ -38,9 +38,9 @@ export interface RegistrantRow {
 /** Implemented by the desk-registration work; projected here from its agreed shape. */
 export const DELEGATE_DETAILS_CHANGED = 'DelegateDetailsChanged';
 
+/** Once (the registration events may come to list DelegateDetailsChanged themselves). */
 export const registrantListEventTypes: readonly string[] = [
-  ...registrationEventTypes,
-  DELEGATE_DETAILS_CHANGED,
+  ...new Set<string>([...registrationEventTypes, DELEGATE_DETAILS_CHANGED]),
 ];
 
 interface DetailsChangedData {

@@ -19,7 +19,7 @@ import { registrationStreamId } from '../../../domain/registration/decider.js';
 import { batchGetAll } from '../event-store/batch-get.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { registrantIndexPartition, registrantListProjection } from './projections.js';
-import { generationPointer, readModelPartition, rowKey } from './read-models.js';
+import { generationPointer, lastGenerationPointer, readModelPartition, rowKey } from './read-models.js';
 
 /**
  * Reading the registrant list (the read model of registrantListProjection): a page is one Query of one
@@ -172,13 +172,33 @@ export interface RegistrantPage {
   nextCursor?: string;
 }
 
-/** One page of the list. Throws InvalidCursorError for a cursor that is not of this query. */
+/**
+ * One page of the list. Throws InvalidCursorError for a cursor that is not of this query. When the cached
+ * generation pointer has expired, the page is read from the generation it named while the pointer is read
+ * again, and read once more only if the active generation changed (a rebuild switched): a rebuild deletes
+ * an old generation only after every cached pointer expired, so the first read is complete or thrown away.
+ */
 export const registrantPage = async (
   conferenceId: string,
   query: RegistrantQuery,
   source?: RegistrantListSource,
 ): Promise<RegistrantPage> => {
-  const from = source ?? (await defaultSource());
+  if (source) return pageOf(conferenceId, query, source);
+  const name = registrantListProjection.name;
+  const known = lastGenerationPointer(name);
+  const fresh = generationPointer(name);
+  const on = (generation: number) =>
+    pageOf(conferenceId, query, { client: dynamoDb(), tableName: tableNames().readModels, generation });
+  if (!known) return on((await fresh).active);
+  const [pointer, page] = await Promise.all([fresh, on(known.active)]);
+  return pointer.active === known.active ? page : on(pointer.active);
+};
+
+const pageOf = async (
+  conferenceId: string,
+  query: RegistrantQuery,
+  from: RegistrantListSource,
+): Promise<RegistrantPage> => {
   const plan = planRegistrantQuery(query.filters, query.sort);
   const after = query.cursor === undefined ? undefined : decodeCursor(plan, query.cursor);
   const { rows, input, filtered } = indexQuery(from, conferenceId, plan);
