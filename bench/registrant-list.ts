@@ -436,7 +436,7 @@ const main = () =>
         if (parsed.length !== REGISTRATIONS) throw new Error(`CSV has ${parsed.length} rows`);
         csvLine =
           `${status === 303 ? '303 See Other + link' : '200 inline'}, ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB, ` +
-          `${parsed.length.toLocaleString('en-US')} rows read back by csv-parse, ${trips.total} round trips (${trips.describe()})`;
+          `${parsed.length.toLocaleString('en-US')} rows read back by csv-parse, ${trips.total} requests (${trips.describe()})`;
       }
 
       const section = [
@@ -459,7 +459,7 @@ const main = () =>
           results,
         ),
         '',
-        `Cold (first request of an execution environment): ${coldTotal} round trips (${coldTrips}): the ` +
+        `Cold (first request of an execution environment): ${coldTotal} requests (${coldTrips}): the ` +
           'generation pointer (cached 5 s) and the conference (cached: conferences are read once) besides the page.',
         '',
         `CSV export of all ${REGISTRATIONS.toLocaleString('en-US')} registrations: ${csvLine}; ` +
