@@ -5,6 +5,7 @@ import { Consumers } from './constructs/consumers.js';
 import { ConferenceEventBus } from './constructs/event-bus.js';
 import { EventPipe } from './constructs/event-pipe.js';
 import { EventStore } from './constructs/event-store.js';
+import { ExportsBucket } from './constructs/exports-bucket.js';
 import { ConferenceHttpApi } from './constructs/http-api.js';
 import type { LambdaFunction } from './constructs/lambda-function.js';
 import { Notifications } from './constructs/notifications.js';
@@ -36,6 +37,7 @@ export class LearningCitiesStack extends Stack {
   readonly eventBus: ConferenceEventBus;
   readonly eventPipe: EventPipe;
   readonly httpApi: ConferenceHttpApi;
+  readonly exports: ExportsBucket;
   readonly notifications: Notifications;
   readonly consumers: Consumers;
   readonly scheduledJobs: ScheduledJobs;
@@ -57,12 +59,14 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       bus: this.eventBus.bus,
     });
+    this.exports = new ExportsBucket(this, 'Exports', { stage });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       auth: this.auth,
       personalData: this.personalData,
+      exports: this.exports,
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,

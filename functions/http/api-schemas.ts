@@ -211,6 +211,13 @@ export const responseBodies = {
   Agenda: agenda,
   Schedule: schedule,
   DelegateCounts: delegateCounts,
+  RegistrantList: z.object({
+    registrations: z.array(registration),
+    nextCursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Present when more registrations match: send it as `cursor` for the next page.' }),
+  }),
   Problem: problem,
   OpenApiDocument: openApiDocument,
 } satisfies Record<string, z.ZodType>;

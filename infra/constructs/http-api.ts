@@ -18,6 +18,7 @@ import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
 import type { EventStore } from './event-store.js';
+import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
@@ -28,6 +29,7 @@ export interface HttpApiProps {
   readModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
+  exports: ExportsBucket;
 }
 
 /** One line of JSON per request, with the fields operators need to follow a failing call. */
@@ -135,6 +137,10 @@ export class ConferenceHttpApi extends Construct {
     }
     props.readModelsTable.grantReadData(fn);
     if (route.personalData) props.personalData.grant(route.personalData, fn);
+    if (route.publishesExports) {
+      fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
+      props.exports.grantPublish(fn);
+    }
     if (fn.role) {
       acknowledge(
         fn.role,

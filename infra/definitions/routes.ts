@@ -29,6 +29,11 @@ export interface RouteDefinition {
   files?: string[];
   /** What it may do with personal data; without it, nothing (no key, no plaintext). */
   personalData?: PersonalDataAccess;
+  /**
+   * Answers a body too large to return inline (CONTRACT 4.3, over 5 MB) with 303 and a link to it:
+   * writes it to the exports bucket (EXPORTS_BUCKET) and presigns a GET of it.
+   */
+  publishesExports?: boolean;
 }
 
 /** The Scalar API reference bundle (standalone build) that the page of `GET /docs` runs. */
@@ -88,6 +93,24 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'erase',
+  },
+  // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
+  route(
+    'ListRegistrations',
+    'GET',
+    '/conferences/{conferenceId}/registrations',
+    'list-registrations',
+    'organizer',
+  ),
+  {
+    ...route(
+      'ExportRegistrations',
+      'GET',
+      '/conferences/{conferenceId}/registrations.csv',
+      'export-registrations',
+      'organizer',
+    ),
+    publishesExports: true,
   },
   route(
     'CheckInDelegate',

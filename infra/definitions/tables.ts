@@ -117,4 +117,8 @@ export const env = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   notificationSender: 'NOTIFICATION_SENDER',
   agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
+  /** The S3 bucket of exports too large to answer inline (infra/constructs/exports-bucket.ts). */
+  exportsBucket: 'EXPORTS_BUCKET',
+  /** Bytes above which an export is answered 303 with a link instead of inline; default 5 MB (tests lower it). */
+  exportInlineLimit: 'EXPORT_INLINE_LIMIT_BYTES',
 } as const;

@@ -160,8 +160,10 @@ describe('registrant list index entries', () => {
       named('müller', 'Zoë', 'b'),
       named('Muller', 'Anna', 'c'),
       named('Álvarez', 'Luis', 'd'),
+      named('Muller-Smith', 'Aaron', 'e'),
+      named('Muller', 'Zoe', 'f'),
     ].map((r) => sortKeyOf(r, 'familyName'));
-    expect([...keys].sort().map(registrationIdOfSortKey)).toEqual(['d', 'c', 'b', 'a']);
+    expect([...keys].sort().map(registrationIdOfSortKey)).toEqual(['d', 'c', 'b', 'f', 'e', 'a']);
   });
 
   it('indexes at most MAX_INDEXED_PREFIXES prefixes, names first', () => {

@@ -14,7 +14,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
 import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
-import type { EventCodec } from '../personal-data/codec.js';
+import { type EventCodec, personalDataCodec } from '../personal-data/codec.js';
+import { DataKeys } from '../personal-data/data-keys.js';
+import { keyService } from '../personal-data/key-service.js';
 import { retrying } from '../resilience/policy.js';
 import { ProjectionRunner, type RunsOutcome, type StreamProjection } from './projection-runner.js';
 import { projections } from './projections.js';
@@ -192,6 +194,8 @@ export const abandonGeneration = async (
 export interface RebuildTables {
   events: string;
   readModels: string;
+  /** The wrapped data keys: needed to rebuild a projection that reads personal data. */
+  dataKeys?: string;
 }
 
 export interface RebuildProgress {
@@ -221,8 +225,9 @@ export interface RebuildOptions {
   /** Take over from a generation being built (another rebuild's or an interrupted one). */
   force?: boolean;
   /**
-   * The personal-data codec, opening: needed by the projections that read personal data
-   * (`opensPersonalData`), whose events are opened before they are applied (erased ones as the marker).
+   * The personal-data codec, opening, for the projections that read personal data (`opensPersonalData`):
+   * their events are opened before they are applied (erased ones as the marker). Default: one on
+   * `tables.dataKeys` with the runtime's key service (the local stack's, or KMS by the environment).
    */
   codec?: EventCodec;
   signal?: AbortSignal;
@@ -291,11 +296,24 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
   if (projections.length === 0) throw new Error('Nothing to rebuild: no projection given');
   const started = performance.now();
   const store = new EventStore({ client, tableName: tables.events });
-  const { codec } = options;
+  const opens = projections.filter((projection) => projection.opensPersonalData);
+  if (opens.length > 0 && !options.codec && !tables.dataKeys)
+    throw new Error(
+      `${opens.map((projection) => projection.name).join(', ')} read(s) personal data: the rebuild needs the data keys table or a codec`,
+    );
+  const codec =
+    opens.length === 0
+      ? undefined
+      : (options.codec ??
+        personalDataCodec({
+          dataKeys: new DataKeys({
+            client,
+            tableName: tables.dataKeys ?? '',
+            keyService: () => keyService(),
+          }),
+          open: true,
+        }));
   const openedStore = codec && new EventStore({ client, tableName: tables.events, codec });
-  for (const projection of projections)
-    if (projection.opensPersonalData && !openedStore)
-      throw new Error(`${projection.name} reads personal data: its rebuild needs the personal-data codec`);
   const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown>; opens: boolean }> = [];
 
   try {

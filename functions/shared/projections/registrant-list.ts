@@ -19,7 +19,7 @@ import { registrationStreamId } from '../../../domain/registration/decider.js';
 import { batchGetAll } from '../event-store/batch-get.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { registrantIndexPartition, registrantListProjection } from './projections.js';
-import { generationPointer, readModelPartition, rowKey } from './read-models.js';
+import { generationPointer, lastGenerationPointer, readModelPartition, rowKey } from './read-models.js';
 
 /**
  * Reading the registrant list (the read model of registrantListProjection): a page is one Query of one
@@ -154,27 +154,51 @@ const rowsOf = async (
   });
 };
 
-/** Index Query pages one page of the list may read before it answers with what it has and a cursor. */
-export const MAX_PAGE_QUERIES = 3;
-
 /**
- * Items one filtered Query reads at most (Limit, before the filter): enough for a full page of a filter
- * that matches one in ten, small enough to answer fast. An unfiltered Query reads exactly the page.
+ * Index entries a filtered page reads (Query's Limit counts them before the filter): first eight times
+ * the page (about 100 KB), which fills it when an eighth or more of the entries of the dimension match (the usual case, as the dimension is
+ * the most selective filter); if not, once more up to FILTERED_READ_LIMIT. Then the page answers with
+ * what it found and a cursor: at most two Queries and the rows' BatchGetItem. An unfiltered page reads
+ * exactly its entries (and one more, to know whether there is a next page).
  */
-export const FILTERED_READ_LIMIT = 1000;
+export const FILTERED_READ_LIMIT = 2000;
+const filteredReads = (limit: number) => [
+  Math.min(8 * (limit + 1), FILTERED_READ_LIMIT),
+  FILTERED_READ_LIMIT,
+];
 
 export interface RegistrantPage {
   registrations: RegistrantRow[];
   nextCursor?: string;
 }
 
-/** One page of the list. Throws InvalidCursorError for a cursor that is not of this query. */
+/**
+ * One page of the list. Throws InvalidCursorError for a cursor that is not of this query. When the cached
+ * generation pointer has expired, the page is read from the generation it named while the pointer is read
+ * again, and read once more only if the active generation changed (a rebuild switched): a rebuild deletes
+ * an old generation only after every cached pointer expired, so the first read is complete or thrown away.
+ */
 export const registrantPage = async (
   conferenceId: string,
   query: RegistrantQuery,
   source?: RegistrantListSource,
 ): Promise<RegistrantPage> => {
-  const from = source ?? (await defaultSource());
+  if (source) return pageOf(conferenceId, query, source);
+  const name = registrantListProjection.name;
+  const known = lastGenerationPointer(name);
+  const fresh = generationPointer(name);
+  const on = (generation: number) =>
+    pageOf(conferenceId, query, { client: dynamoDb(), tableName: tableNames().readModels, generation });
+  if (!known) return on((await fresh).active);
+  const [pointer, page] = await Promise.all([fresh, on(known.active)]);
+  return pointer.active === known.active ? page : on(pointer.active);
+};
+
+const pageOf = async (
+  conferenceId: string,
+  query: RegistrantQuery,
+  from: RegistrantListSource,
+): Promise<RegistrantPage> => {
   const plan = planRegistrantQuery(query.filters, query.sort);
   const after = query.cursor === undefined ? undefined : decodeCursor(plan, query.cursor);
   const { rows, input, filtered } = indexQuery(from, conferenceId, plan);
@@ -182,13 +206,10 @@ export const registrantPage = async (
   let startKey: QueryCommandOutput['LastEvaluatedKey'] =
     after === undefined ? undefined : marshall({ pk: input.ExpressionAttributeValues[':pk']?.S, sk: after });
   let more = true;
-  for (let queries = 0; queries < MAX_PAGE_QUERIES && keys.length <= query.limit && more; queries++) {
+  const reads = filtered ? filteredReads(query.limit) : [query.limit + 1];
+  for (let queries = 0; queries < reads.length && keys.length <= query.limit && more; queries++) {
     const page: QueryCommandOutput = await from.client.send(
-      new QueryCommand({
-        ...input,
-        ExclusiveStartKey: startKey,
-        Limit: filtered ? FILTERED_READ_LIMIT : query.limit + 1 - keys.length,
-      }),
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: reads[queries] }),
     );
     for (const item of page.Items ?? []) if (item.sk?.S) keys.push(item.sk.S);
     startKey = page.LastEvaluatedKey;
@@ -225,8 +246,8 @@ export async function* allRegistrants(
   let startKey: Record<string, AttributeValue> | undefined;
   let pending: string[] = [];
   const flush = async function* (all: boolean) {
-    while (pending.length >= ROWS_AT_ONCE * 4 || (all && pending.length > 0)) {
-      const ids = pending.slice(0, ROWS_AT_ONCE * 4);
+    while (pending.length >= ROWS_AT_ONCE * 8 || (all && pending.length > 0)) {
+      const ids = pending.slice(0, ROWS_AT_ONCE * 8);
       pending = pending.slice(ids.length);
       yield* await rowsOf(from, rows, ids);
     }
