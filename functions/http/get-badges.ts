@@ -40,5 +40,9 @@ export const handler = httpRoute('organizer', async (request) => {
   const badges = [];
   for (let i = 0; i < holders.length; i += CODES_AT_ONCE)
     badges.push(...(await Promise.all(holders.slice(i, i + CODES_AT_ONCE).map(badgeOf))));
-  return pdfResponse(await badgesDocument(conference, badges), `badges-${conference.acronym}.pdf`);
+  return pdfResponse(
+    request,
+    await badgesDocument(conference, badges),
+    `badges-${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}.pdf`,
+  );
 });

@@ -21,5 +21,5 @@ export const handler = httpRoute('delegate', async (request) => {
     throw new GoneError('The personal data of this registration was erased');
   const badge = await badgeOf({ ...registration, ...personal });
   const conference = await loadConference(conferenceId);
-  return pdfResponse(await badgesDocument(conference, [badge]), `badge-${registrationId}.pdf`);
+  return pdfResponse(request, await badgesDocument(conference, [badge]), `badge-${registrationId}.pdf`);
 });

@@ -249,6 +249,7 @@ export const routeDocs: Record<string, RouteDoc> = {
       'code (with the code as text). The embedded DejaVu Sans prints Latin, Greek and Cyrillic letters.',
     tag: 'Registrations',
     success: { status: 200, description: 'The badge.', mediaType: 'application/pdf' },
+    seeOther: 'The PDF is over 5 MB (as base64): Location is a link to it, as for the badges.',
     notFound: 'No such conference or registration.',
     conflict: 'The registration holds no seat (waitlisted or cancelled).',
     gone: 'The personal data of this registration was erased.',
@@ -262,6 +263,10 @@ export const routeDocs: Record<string, RouteDoc> = {
       'from the registrant list, a projection: it shows a registration within seconds.',
     tag: 'Registrations',
     success: { status: 200, description: 'The badges.', mediaType: 'application/pdf' },
+    query: registrantFilters,
+    seeOther:
+      'The PDF is over 5 MB (as base64): Location is a link to it (in the cloud an S3 presigned URL) that ' +
+      'works without credentials for at least 15 minutes.',
     badRequest: 'A filter is not valid, or names no seat-holding status; `errors` names it.',
     notFound: 'No such conference.',
   },

@@ -152,12 +152,14 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read-mac',
     files: [FONT_FILES.regular, FONT_FILES.bold],
+    publishesExports: true,
   },
   {
     // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
     ...route('GetBadges', 'GET', '/conferences/{conferenceId}/badges.pdf', 'get-badges', 'organizer'),
     personalData: 'read-mac',
     files: [FONT_FILES.regular, FONT_FILES.bold],
+    publishesExports: true,
   },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(

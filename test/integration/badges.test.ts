@@ -1,7 +1,12 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
+import { EXPORTS_PATH, localExportFiles } from '../../local/export-files.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
@@ -20,6 +25,7 @@ let environment: HandlerEnvironment;
 let handlers: Record<string, Handler>;
 let projector: (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 let store: EventStore;
+let exportsDir: string;
 
 const call = async (
   route: string,
@@ -70,6 +76,8 @@ beforeAll(async () => {
   handlers = await importRouteHandlers();
   projector = await importHandler<typeof projector>('functions/consumers/registrant-list-projector.ts');
   store = storeWithCodec(environment.tables.client, environment.tables);
+  exportsDir = await mkdtemp(join(tmpdir(), 'badges-exports-'));
+  supplyAdapters({ exportFiles: localExportFiles(exportsDir) });
   const created = await call(
     'CreateConference',
     'POST',
@@ -172,6 +180,22 @@ describe('GET /conferences/{conferenceId}/badges.pdf', () => {
       const refused = await call('GetBadges', 'GET', { conferenceId }, { headers: organizer(), query });
       expect(refused.status, JSON.stringify(query)).toBe(400);
       expect(refused.body.errors[0].path).toBe(Object.keys(query)[0]);
+    }
+  });
+
+  it('answers a PDF over the inline limit 303 with a link to it (the limit lowered here from 5 MB)', async () => {
+    process.env.EXPORT_INLINE_LIMIT_BYTES = '20000';
+    try {
+      const answer = await call('GetBadges', 'GET', { conferenceId }, { headers: organizer() });
+      expect(answer.status).toBe(303);
+      const location = new URL(answer.headers.location ?? '');
+      expect(location.pathname.startsWith(EXPORTS_PATH)).toBe(true);
+      const file = await readFile(
+        join(exportsDir, ...location.pathname.slice(EXPORTS_PATH.length).split('/')),
+      );
+      expect(await pdfPagesText(file)).toHaveLength(3);
+    } finally {
+      delete process.env.EXPORT_INLINE_LIMIT_BYTES;
     }
   });
 
