@@ -535,8 +535,13 @@ beforeAll(async () => {
       city: `Espoo ${next()}`,
       country: 'FI',
     }),
-    // desk-registration: a correction that always changes something; the shared registration's code.
-    ChangeRegistrationDetails: () => ({ city: `Cork ${next()}` }),
+    // desk-registration: a correction that changes something whichever one field the fuzz drops; the
+    // shared registration's code.
+    ChangeRegistrationDetails: () => ({
+      city: `Cork ${next()}`,
+      organization: `Cork City Council ${next()}`,
+      givenName: `Aoife ${next()}`,
+    }),
     CheckInByCode: () => ({ code: checkInCode }),
   };
 
