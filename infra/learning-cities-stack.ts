@@ -5,6 +5,7 @@ import { Consumers } from './constructs/consumers.js';
 import { ConferenceEventBus } from './constructs/event-bus.js';
 import { EventPipe } from './constructs/event-pipe.js';
 import { EventStore } from './constructs/event-store.js';
+import { ExportsBucket } from './constructs/exports-bucket.js';
 import { ConferenceHttpApi } from './constructs/http-api.js';
 import type { LambdaFunction } from './constructs/lambda-function.js';
 import { Notifications } from './constructs/notifications.js';
@@ -39,6 +40,7 @@ export class LearningCitiesStack extends Stack {
   readonly eventBus: ConferenceEventBus;
   readonly eventPipe: EventPipe;
   readonly httpApi: ConferenceHttpApi;
+  readonly exports: ExportsBucket;
   readonly notifications: Notifications;
   readonly consumers: Consumers;
   readonly scheduledJobs: ScheduledJobs;
@@ -60,6 +62,7 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       bus: this.eventBus.bus,
     });
+    this.exports = new ExportsBucket(this, 'Exports', { stage });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
       eventStore: this.eventStore,
@@ -67,6 +70,7 @@ export class LearningCitiesStack extends Stack {
       auth: this.auth,
       personalData: this.personalData,
       ...(props.routes ? { routes: props.routes } : {}),
+      exports: this.exports,
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,

@@ -8,6 +8,7 @@ import {
   supplyAdapters,
   type TokenVerifier,
 } from '../functions/shared/runtime/adapters.js';
+import { localExportFiles } from './export-files.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './signing-key.js';
 
 /** Tokens of the local issuer (local/signing-key.ts), checked against its public keys in `jwksFile`. */
@@ -39,9 +40,12 @@ export const supplyLocalAdapters = ({
   jwksFile,
   outbox,
   keyService,
+  exportsDir,
 }: {
   jwksFile: string;
   outbox: string;
+  /** Large exports, served by the local HTTP server (local/export-files.ts); none without it. */
+  exportsDir?: string;
   /** The stand-in for KMS (local/personal-data-keys.ts: localKeyService). */
   keyService: KeyService;
 }): void =>
@@ -49,4 +53,5 @@ export const supplyLocalAdapters = ({
     tokenVerifier: localTokenVerifier(jwksFile),
     notificationChannels: outboxChannels(outbox),
     keyService,
+    ...(exportsDir ? { exportFiles: localExportFiles(exportsDir) } : {}),
   });

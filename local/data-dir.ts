@@ -13,6 +13,8 @@ export const localPaths = (dataDir: string) => ({
   /** The local stand-in for the KMS keys of personal data (local/personal-data-keys.ts). */
   masterKey: join(dataDir, 'keys', 'master-key.json'),
   outbox: join(dataDir, 'outbox'),
+  /** Exports too large to answer inline, served at /exports/ (local/export-files.ts). */
+  exports: join(dataDir, 'exports'),
   deadLetters: join(dataDir, 'dead-letters'),
   /** Drop folder of `npm run dlq -- redrive`, which the bus takes messages from (local/dead-letters.ts). */
   redrive: join(dataDir, 'dead-letters', 'redrive'),

@@ -10,6 +10,7 @@ import type {
 import { problemType } from '../functions/shared/http/problem-types.js';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
+import { EXPORTS_PATH, serveExport } from './export-files.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { describePortOwner } from './ports.js';
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   loadHandler?: (route: RouteDefinition) => Promise<HttpHandler>;
   maxBodyBytes?: number;
   logger?: LocalLogger;
+  /** Serves the large exports written there at /exports/ (the cloud's presigned S3 links). */
+  exportsDir?: string;
 }
 
 export interface HttpServer {
@@ -265,6 +268,11 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+    if (options.exportsDir && method === 'GET' && rawPath.startsWith(EXPORTS_PATH)) {
+      request.resume();
+      await serveExport(options.exportsDir, rawPath, response);
+      return;
+    }
     const onPath = compiled
       .map((candidate) => ({ candidate, params: matchPath(candidate, rawPath) }))
       .filter((match) => match.params !== undefined);

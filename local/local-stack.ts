@@ -85,6 +85,7 @@ export const configureHandlerEnvironment = (values: {
     jwksFile: values.jwksFile,
     outbox: values.paths.outbox,
     keyService: values.keyService,
+    exportsDir: values.paths.exports,
   });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
@@ -212,6 +213,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       routes: options.routes,
       loadHandler: options.loadHandler,
       logger: logger('http'),
+      exportsDir: paths.exports,
     });
     stops.push({ name: 'the HTTP server', stop: http.close });
     // Consumers link to the API (a visa letter's verification URL): known once the server listens.

@@ -10,6 +10,7 @@ export const benchmarkSections = [
   'projection-lag',
   'rebuild',
   'scale',
+  'registrant-list',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

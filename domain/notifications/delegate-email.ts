@@ -5,15 +5,23 @@ export interface EmailRecipient {
   registrationId: string;
   givenName: string;
   familyName: string;
+  /** The details a changed registration now has: listed in its email. */
+  email?: string;
+  city?: string;
+  organization?: string;
 }
 
-export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled';
+/** The notices of a seat just taken: they carry the check-in code. */
+export const seatNotices: readonly string[] = ['registered', 'promoted'];
+
+export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled' | 'details-changed';
 
 export const noticeOf: Partial<Record<string, DelegateNotice>> = {
   DelegateRegistered: 'registered',
   DelegateWaitlisted: 'waitlisted',
   WaitlistedDelegatePromoted: 'promoted',
   RegistrationCancelled: 'cancelled',
+  DelegateDetailsChanged: 'details-changed',
 };
 
 /** Session changes that subscribers of the agenda-changes topic are told about. */
@@ -25,6 +33,7 @@ export const notifierEventTypes = [
   'DelegateWaitlisted',
   'WaitlistedDelegatePromoted',
   'RegistrationCancelled',
+  'DelegateDetailsChanged',
   ...agendaChangeEventTypes,
   // Visa letter decisions (domain/notifications/visa-letter-email.ts).
   'VisaLetterIssued',
@@ -33,6 +42,8 @@ export const notifierEventTypes = [
 
 export interface EmailContent {
   subject: string;
+  /** The seat holder's check-in code: shown as text and as a QR code image. */
+  checkInCode?: string;
   /** Paragraphs, shared by the plain-text and the HTML part. */
   paragraphs: string[];
   facts: [label: string, value: string][];
@@ -57,6 +68,8 @@ const statusLine: Record<DelegateNotice, (conference: Conference) => string> = {
     'All seats are taken for now, so you are on the waitlist. When a seat frees up, the longest-waiting delegate gets it automatically and is told by email.',
   promoted: () => 'Good news: a seat has freed up and it is now yours. Your registration is confirmed.',
   cancelled: () => 'Your registration has been cancelled. We hope to see you at a future conference.',
+  'details-changed': () =>
+    'The details of your registration have been changed. They now read as below; if you did not ask for this change, please reply to this email.',
 };
 
 const subjects: Record<DelegateNotice, string> = {
@@ -64,6 +77,7 @@ const subjects: Record<DelegateNotice, string> = {
   waitlisted: 'You are on the waitlist',
   promoted: 'A seat is now yours',
   cancelled: 'Registration cancelled',
+  'details-changed': 'Your registration details were changed',
 };
 
 const statusLabel: Record<DelegateNotice, string> = {
@@ -71,6 +85,7 @@ const statusLabel: Record<DelegateNotice, string> = {
   waitlisted: 'waitlisted',
   promoted: 'registered',
   cancelled: 'cancelled',
+  'details-changed': 'unchanged',
 };
 
 /** The email a delegate gets when their registration changes (CONTRACT section 3, notifications). */
@@ -78,11 +93,17 @@ export const delegateEmail = (
   notice: DelegateNotice,
   registration: EmailRecipient,
   conference: Conference,
+  checkInCode?: string,
 ): EmailContent => {
   const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;
   const paragraphs = [
     `Dear ${registration.givenName} ${registration.familyName},`,
     statusLine[notice](conference),
+    ...(checkInCode
+      ? [
+          `At the registration desk, show the QR code in this email (or on your badge), or give the check-in code ${checkInCode}. It checks you in and nothing else; keep it to yourself.`,
+        ]
+      : []),
     ...(notice === 'cancelled'
       ? []
       : [
@@ -92,6 +113,7 @@ export const delegateEmail = (
   ];
   return {
     subject: `${conference.acronym}: ${subjects[notice]}`,
+    ...(checkInCode ? { checkInCode } : {}),
     paragraphs,
     facts: [
       ['Conference', conference.name],
@@ -100,8 +122,16 @@ export const delegateEmail = (
         `${formatDates(conference)}, ${conference.dailyStart}–${conference.dailyEnd} (${conference.timezone})`,
       ],
       ['Venue', `${conference.venue}, ${conference.city}`],
-      ['Status', statusLabel[notice]],
+      ...(notice === 'details-changed'
+        ? ([
+            ['Name', `${registration.givenName} ${registration.familyName}`],
+            ['Email', registration.email ?? ''],
+            ['City', registration.city ?? ''],
+            ['Organization', registration.organization ?? '—'],
+          ] as [string, string][])
+        : [['Status', statusLabel[notice]] as [string, string]]),
       ['Registration', registration.registrationId],
+      ...(checkInCode ? [['Check-in code', checkInCode] as [string, string]] : []),
     ],
   };
 };

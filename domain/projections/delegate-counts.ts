@@ -46,6 +46,14 @@ export const evolveDelegateCountsRow = (
       return row?.kind === 'registration' ? { ...row, status: 'registered' } : row;
     case 'DelegateCheckedIn':
       return row?.kind === 'registration' ? { ...row, status: 'checked-in' } : row;
+    case 'DelegateDetailsChanged':
+      return row?.kind === 'registration'
+        ? {
+            ...row,
+            country: event.data.country ?? row.country,
+            category: event.data.category ?? row.category,
+          }
+        : row;
     case 'RegistrationCancelled':
       return row?.kind === 'registration' && row.status !== 'erased' ? { ...row, status: 'cancelled' } : row;
     case 'PersonalDataErased':

@@ -1,11 +1,13 @@
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
-import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
 import { normalizeEmail } from '../shared/values.js';
 import {
+  type ChangedPersonal,
   type Delegate,
   type DelegateCategory,
   type DelegatePersonal,
+  isOpenedChange,
   isOpenedPersonal,
   type PersonalPart,
   type RegistrationEvent,
@@ -27,6 +29,19 @@ export type RegistrationCommand =
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
   | { type: 'CheckInDelegate'; now: string }
+  | {
+      type: 'ChangeDelegateDetails';
+      by: 'delegate' | 'organizer';
+      /** The fields sent, each already valid by the registration's rules. */
+      changes: Partial<Delegate>;
+      /** The delegate's personal fields as the events tell them now (read opened by the caller). */
+      current: DelegateDetails;
+      /** HMAC of the new email, made by the caller with the system's key, when `changes` has an email. */
+      newEmailKey?: string;
+      /** The conference's limit for delegates' own changes, if it has one. */
+      editableUntil?: string;
+      now: string;
+    }
   | { type: 'PromoteWaitlistedDelegate'; now: string }
   | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
 
@@ -56,6 +71,14 @@ export interface Registration {
 }
 
 export type RegistrationState = { status: 'none' } | Registration;
+
+/** A delegate's personal fields as they stand (no secrets). */
+export type DelegateDetails = Pick<
+  DelegatePersonal,
+  'givenName' | 'familyName' | 'email' | 'city' | 'organization'
+>;
+
+const personalDetailFields = ['givenName', 'familyName', 'email', 'city', 'organization'] as const;
 
 export const registrationStreamId = (registrationId: string) => `registration-${registrationId}`;
 
@@ -119,7 +142,9 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
       case 'CheckInDelegate': {
         const registration = notErased(state);
         if (registration.status === 'checked-in')
-          throw new ConflictError('The delegate is already checked in');
+          throw new ConflictError(
+            `The delegate is already checked in${registration.checkedInAt ? ` (since ${registration.checkedInAt})` : ''}`,
+          );
         if (registration.status !== 'registered')
           throw new ConflictError(`The delegate is not registered (status: ${registration.status})`);
         return [
@@ -129,6 +154,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           },
         ];
       }
+      case 'ChangeDelegateDetails':
+        return [detailsChange(notErased(state), command)];
       case 'PromoteWaitlistedDelegate': {
         const registration = notErased(state);
         if (registration.status !== 'waitlisted')
@@ -178,6 +205,21 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return { ...existing(state), status: 'cancelled', cancelledAt: event.data.cancelledAt };
       case 'DelegateCheckedIn':
         return { ...existing(state), status: 'checked-in', checkedInAt: event.data.checkedInAt };
+      case 'DelegateDetailsChanged': {
+        const { secrets, ...registration } = existing(state);
+        const { personal, country, category } = event.data;
+        // Read sealed, the change may have moved the email guard: no secret is kept rather than a stale one.
+        const changedSecrets =
+          secrets && isOpenedChange(personal)
+            ? { ...secrets, ...(personal.emailKey ? { emailGuard: personal.emailKey } : {}) }
+            : undefined;
+        return {
+          ...registration,
+          ...(country ? { country } : {}),
+          ...(category ? { category } : {}),
+          ...(changedSecrets ? { secrets: changedSecrets } : {}),
+        };
+      }
       case 'PersonalDataErased': {
         const { secrets: _secrets, ...registration } = existing(state);
         return { ...registration, status: 'erased', erasedAt: event.data.erasedAt };
@@ -207,6 +249,51 @@ const cancellation = (
   };
 };
 
+const detailsChange = (
+  registration: Registration,
+  command: Extract<RegistrationCommand, { type: 'ChangeDelegateDetails' }>,
+): RegistrationEvent => {
+  if (registration.status === 'cancelled')
+    throw new ConflictError('The registration is cancelled: its details can no longer be changed');
+  if (
+    command.by === 'delegate' &&
+    command.editableUntil &&
+    Date.parse(command.now) > Date.parse(command.editableUntil)
+  )
+    throw new ConflictError(
+      `Changes closed at ${command.editableUntil}: only an organizer can change the details now`,
+    );
+  const { changes, current } = command;
+  const personal: ChangedPersonal = {};
+  for (const field of personalDetailFields) {
+    const value = changes[field];
+    if (value !== undefined && value !== current[field]) personal[field] = value;
+  }
+  const country = changes.country !== registration.country ? changes.country : undefined;
+  const category = changes.category !== registration.category ? changes.category : undefined;
+  if (Object.keys(personal).length === 0 && country === undefined && category === undefined)
+    throw new InvalidCommandError(
+      'The body changes nothing: every field given already has that value',
+      Object.keys(changes).map((path) => ({ path, message: 'is already the registration’s value' })),
+    );
+  if (personal.email !== undefined) {
+    if (!command.newEmailKey) throw new Error('A changed email needs its guard key');
+    personal.emailKey = command.newEmailKey;
+  }
+  return {
+    type: 'DelegateDetailsChanged',
+    data: {
+      registrationId: registration.registrationId,
+      changedAt: command.now,
+      changedBy: command.by,
+      ...(country === undefined ? {} : { country }),
+      ...(category === undefined ? {} : { category }),
+      previous: { country: registration.country, category: registration.category },
+      personal,
+    },
+  };
+};
+
 /**
  * The delegate's personal data as the events tell it now (read opened): the latest personal part, or
  * `erased` once the data was erased (or its key destroyed). `undefined` for no registration.
@@ -222,6 +309,15 @@ export const personalDataOf = (
       if (isOpenedPersonal(part)) personal = part;
       else if (typeof part === 'object') personal = 'erased';
       else throw new Error('The personal part of a registration event was read sealed');
+    } else if (event.type === 'DelegateDetailsChanged' && personal !== 'erased') {
+      const part = event.data.personal;
+      if (typeof part === 'string')
+        throw new Error('The personal part of a registration event was read sealed');
+      if (!isOpenedChange(part)) personal = 'erased';
+      else if (personal) {
+        const { emailKey, ...fields } = part;
+        personal = { ...personal, ...fields, ...(emailKey ? { emailKey } : {}) };
+      }
     }
   }
   return personal;

@@ -68,6 +68,33 @@ export type PersonalPart = z.infer<typeof personalPartSchema>;
 export const isOpenedPersonal = (part: PersonalPart): part is DelegatePersonal =>
   typeof part === 'object' && !('unavailable' in part);
 
+/**
+ * The personal part of DelegateDetailsChanged, opened: only the fields that changed (their new values),
+ * and the email guard's new key when the email changed.
+ */
+export const changedPersonalSchema = z
+  .object({
+    givenName: delegateSchema.shape.givenName.optional(),
+    familyName: delegateSchema.shape.familyName.optional(),
+    email: delegateSchema.shape.email.optional(),
+    city: delegateSchema.shape.city.optional(),
+    organization: delegateSchema.shape.organization,
+    emailKey: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type ChangedPersonal = z.infer<typeof changedPersonalSchema>;
+
+export const changedPersonalPartSchema = z.union([
+  z.string().min(1),
+  z.object({ unavailable: z.literal('erased') }),
+  changedPersonalSchema,
+]);
+export type ChangedPersonalPart = z.infer<typeof changedPersonalPartSchema>;
+
+export const isOpenedChange = (part: ChangedPersonalPart): part is ChangedPersonal =>
+  typeof part === 'object' && !('unavailable' in part);
+
 /** Whether an event (as decided, or read opened) holds personal data in plaintext. */
 export const carriesPlainPersonalData = (event: { type: string; data: unknown }): boolean => {
   const personal = (event.data as { personal?: PersonalPart } | undefined)?.personal;
@@ -105,6 +132,16 @@ export const registrationEvents = {
     cancelledBy: z.enum(['delegate', 'organizer', 'retention']),
   }),
   DelegateCheckedIn: z.object({ registrationId: z.string(), checkedInAt: z.iso.datetime() }),
+  /** Details corrected: country and category (new values) only when they changed; `previous` always. */
+  DelegateDetailsChanged: z.object({
+    registrationId: z.string(),
+    changedAt: z.iso.datetime(),
+    changedBy: z.enum(['delegate', 'organizer']),
+    country: delegateSchema.shape.country.optional(),
+    category: delegateSchema.shape.category.optional(),
+    previous: z.object({ country: delegateSchema.shape.country, category: delegateSchema.shape.category }),
+    personal: changedPersonalPartSchema,
+  }),
   /** The registration's data key is destroyed with this event: its personal data can never be read again. */
   PersonalDataErased: z.object({
     registrationId: z.string(),
@@ -133,6 +170,7 @@ export const personalFieldSets: Partial<
   VisaLetterRequested: 1,
   VisaLetterIssued: 1,
   VisaLetterDeclined: 1,
+  DelegateDetailsChanged: 1,
 };
 
 /**
@@ -161,4 +199,5 @@ export const registrationEventTypes = [
   'RegistrationCancelled',
   'DelegateCheckedIn',
   'PersonalDataErased',
+  'DelegateDetailsChanged',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

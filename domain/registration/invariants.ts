@@ -1,5 +1,5 @@
 import { unreachable } from '../shared/decider.js';
-import { isOpenedPersonal, type RegistrationEvent } from './events.js';
+import { isOpenedChange, isOpenedPersonal, type RegistrationEvent } from './events.js';
 
 /**
  * Cross-stream rules of registrations, stated as requirements on guards that the event store writes in
@@ -53,13 +53,20 @@ const emailGuardOf = (
   return emailGuardKey(registration.conferenceId, registration.secrets.emailGuard);
 };
 
+/** The email guard's new key of a details change that changed the email. */
+const changedEmailKey = (event: RegistrationEvent): string | undefined =>
+  event.type === 'DelegateDetailsChanged' && isOpenedChange(event.data.personal)
+    ? event.data.personal.emailKey
+    : undefined;
+
 /** Whether these events claim or release the email (only then is the personal part needed). */
 export const emailRuleApplies = (events: readonly RegistrationEvent[]): boolean =>
   events.some(
     (event) =>
       event.type === 'DelegateRegistered' ||
       event.type === 'DelegateWaitlisted' ||
-      event.type === 'RegistrationCancelled',
+      event.type === 'RegistrationCancelled' ||
+      changedEmailKey(event) !== undefined,
   );
 
 export const registrationGuards = (
@@ -91,6 +98,19 @@ export const registrationGuards = (
             ? []
             : [{ kind: 'release-seat', name: 'seats', key: seats } as const]),
         ];
+      case 'DelegateDetailsChanged': {
+        // A new address moves the guard in the same transaction: the old one released, the new one claimed.
+        const newKey = changedEmailKey(event);
+        if (newKey === undefined) return [];
+        const oldGuard = email();
+        const newGuard = emailGuardKey(registration.conferenceId, newKey);
+        return newGuard === oldGuard
+          ? []
+          : [
+              { kind: 'release', name: 'email', key: oldGuard, owner },
+              { kind: 'claim', name: 'email', key: newGuard, owner },
+            ];
+      }
       case 'DelegateCheckedIn':
       case 'PersonalDataErased':
         return [];

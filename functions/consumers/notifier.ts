@@ -3,6 +3,7 @@ import {
   agendaChangeEventTypes,
   delegateEmail,
   noticeOf,
+  seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import {
   type VisaLetterDecision,
@@ -22,6 +23,7 @@ import { openedEventStore } from '../shared/event-store/stores.js';
 import { type Attachment, composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
+import { checkInCodeOf } from '../shared/personal-data/check-in-code.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { publicApiUrl } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
@@ -109,8 +111,9 @@ export const handler = busConsumer(async (envelope) => {
       return;
     }
     const conference = await loadConference(envelope.conferenceId);
+    const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
     const message = await composeEmail(
-      delegateEmail(notice, { registrationId, ...then }, conference),
+      delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
       `${conference.acronym} <${notificationSender()}>`,
       { name: `${then.givenName} ${then.familyName}`, address: then.email },
       `<${envelope.eventId}@learning-cities>`,

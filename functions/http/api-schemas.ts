@@ -20,6 +20,18 @@ export const registrationRequestSchema = delegateSchema.extend({
   consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
 });
 
+// desk-registration: corrections and check-in by code (CONTRACT 4.3).
+/** The body of `POST .../registrations/{registrationId}/details`: any of the delegate's fields, at least one. */
+export const detailsChangeRequestSchema = delegateSchema
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, {
+    message: `must give at least one of ${Object.keys(delegateSchema.shape).join(', ')}`,
+  });
+
+/** The body of `POST .../check-ins`: the code the desk scanned (QR code or text). */
+export const checkInRequestSchema = z.object({ code: z.string().min(1).max(200) }).strict();
+
 const id = z.string().min(1);
 const instant = z.iso.datetime();
 const count = z.number().int().min(0);
@@ -216,6 +228,8 @@ export const requestBodies = {
   AwardGrant: awardGrantSchema,
   VisaLetterRequest: visaLetterRequestSchema,
   VisaLetterDecline: visaLetterDeclineSchema,
+  DetailsChange: detailsChangeRequestSchema,
+  CheckInRequest: checkInRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -229,6 +243,16 @@ export const responseBodies = {
   RegistrationCancelled: z.object({ registrationId: id, status: z.literal('cancelled') }),
   DelegateCheckedIn: z.object({ registrationId: id, status: z.literal('checked-in') }),
   PersonalDataErased: z.object({ registrationId: id, status: z.literal('erased') }),
+  CheckedInByCode: registration
+    .pick({
+      registrationId: true,
+      givenName: true,
+      familyName: true,
+      organization: true,
+      country: true,
+      category: true,
+    })
+    .extend({ status: z.literal('checked-in'), checkedInAt: instant }),
   SessionScheduled: z.object({ sessionId: id }),
   SessionRescheduled: z.object({ sessionId: id }),
   SessionCancelled: z.object({ sessionId: id, status: z.literal('cancelled') }),
@@ -242,6 +266,13 @@ export const responseBodies = {
   VisaLetterDeclined: z.object({ registrationId: id, status: z.literal('declined') }),
   VisaLetterList: visaLetterList,
   VisaLetterVerification: visaLetterVerification,
+  RegistrantList: z.object({
+    registrations: z.array(registration),
+    nextCursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Present when more registrations match: send it as `cursor` for the next page.' }),
+  }),
   Problem: problem,
   OpenApiDocument: openApiDocument,
 } satisfies Record<string, z.ZodType>;

@@ -1,5 +1,6 @@
 import { personalDataOf } from '../../domain/registration/decider.js';
 import { GoneError } from '../../domain/shared/errors.js';
+import { registrationReadBack } from '../shared/commands/registration-read-back.js';
 import { loadRegistrationWithEvents } from '../shared/commands/registrations.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
@@ -16,22 +17,5 @@ export const handler = httpRoute('delegate', async (request) => {
   const personal = personalDataOf(events);
   if (personal === undefined || personal === 'erased')
     throw new GoneError('The personal data of this registration was erased');
-  return {
-    status: 200,
-    body: {
-      registrationId,
-      conferenceId,
-      status: registration.status,
-      givenName: personal.givenName,
-      familyName: personal.familyName,
-      email: personal.email,
-      country: registration.country,
-      city: personal.city,
-      organization: personal.organization ?? null,
-      category: registration.category,
-      registeredAt: registration.registeredAt,
-      ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),
-      ...(registration.cancelledAt ? { cancelledAt: registration.cancelledAt } : {}),
-    },
-  };
+  return { status: 200, body: registrationReadBack(registration, personal) };
 });

@@ -197,6 +197,20 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
           ),
         }
       : {}),
+    ...(doc.seeOther
+      ? {
+          303: {
+            description: doc.seeOther,
+            headers: {
+              Location: {
+                description: 'Where the file can be fetched, without credentials, for at least 15 minutes.',
+                schema: { type: 'string', format: 'uri' },
+              },
+            },
+          },
+        }
+      : {}),
+    ...(!post && doc.badRequest ? { 400: problem(doc.badRequest) } : {}),
     ...authFailures[route.access],
     ...(hasPathParameters || doc.notFound ? { 404: problem(doc.notFound ?? 'No such resource.') } : {}),
     ...(doc.conflict ? { 409: problem(doc.conflict) } : {}),

@@ -4,6 +4,7 @@
  * POSTs, 404 with a path parameter, 503 when it reads the stores) come from the route table and
  * openapi-document.ts; this module adds what only the route knows.
  */
+import { delegateCategories } from '../../domain/registration/events.js';
 import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
 
 export type Tag = 'Conferences' | 'Registrations' | 'VisaLetters' | 'Agenda' | 'Awards' | 'Service';
@@ -45,9 +46,53 @@ export interface RouteDoc {
   conditional?: boolean;
   /** Answers without touching the stores (no 503). */
   static?: boolean;
-  /** Query parameters the handler reads. */
-  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  /** The query parameters it takes (all optional). */
+  query?: QueryParameter[];
+  /** When it answers 303 See Other with a Location to fetch the body from instead. */
+  seeOther?: string;
 }
+
+export interface QueryParameter {
+  name: string;
+  description: string;
+  /** JSON Schema of the value. */
+  schema: Record<string, unknown>;
+}
+
+/** The filters of the registrant list and its CSV (CONTRACT 4.3). */
+const registrantFilters: QueryParameter[] = [
+  {
+    name: 'status',
+    description: 'Comma-separated statuses, e.g. `registered,checked-in`.',
+    schema: {
+      type: 'string',
+      pattern:
+        '^(registered|waitlisted|checked-in|cancelled)(,(registered|waitlisted|checked-in|cancelled))*$',
+    },
+  },
+  {
+    name: 'country',
+    description: 'ISO 3166-1 alpha-2 code in capitals.',
+    schema: { type: 'string', pattern: '^[A-Z]{2}$' },
+  },
+  {
+    name: 'category',
+    description: 'One delegate category.',
+    schema: { type: 'string', enum: [...delegateCategories] },
+  },
+  {
+    name: 'q',
+    description:
+      'Search: every word must start a word of the given name, family name or organization, or the email, ' +
+      'ignoring case and accents (`perez` finds Pérez, `beij` Beijing Municipal Education Commission).',
+    schema: { type: 'string', maxLength: 200 },
+  },
+  {
+    name: 'sort',
+    description: 'Order: by registration time (oldest first) or by family name, then given name.',
+    schema: { type: 'string', enum: ['registeredAt', 'familyName'], default: 'registeredAt' },
+  },
+];
 
 export const routeDocs: Record<string, RouteDoc> = {
   Health: {
@@ -118,6 +163,44 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The registration.', body: 'Registration' },
     notFound: 'No such conference or registration.',
     gone: 'The personal data of this registration was erased.',
+  },
+  ListRegistrations: {
+    summary: 'List and search the registrations (registration desk)',
+    description:
+      'One page in the chosen order, filtered and searched; `nextCursor` fetches the next page with the same ' +
+      'query. Erased registrations are never listed. A projection: eventually consistent, exact within seconds.',
+    tag: 'Registrations',
+    query: [
+      ...registrantFilters,
+      {
+        name: 'limit',
+        description: 'Registrations per page.',
+        schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      },
+      {
+        name: 'cursor',
+        description: 'The `nextCursor` of the previous page, with the same filters and sort.',
+        schema: { type: 'string' },
+      },
+    ],
+    badRequest:
+      'A bad parameter: an unknown status or category, limit out of range, a bad country, a forged cursor.',
+    success: { status: 200, description: 'A page of registrations.', body: 'RegistrantList' },
+    notFound: 'No such conference.',
+  },
+  ExportRegistrations: {
+    summary: 'Export the registrations as CSV (registration desk)',
+    description:
+      'RFC 4180, UTF-8 (with a BOM), a header row, one row per registration with every field of the ' +
+      'registration read back; the same filters as the list.',
+    tag: 'Registrations',
+    query: registrantFilters,
+    badRequest: 'A bad filter: an unknown status or category, a bad country.',
+    success: { status: 200, description: 'The registrations.', mediaType: 'text/csv' },
+    seeOther:
+      'The CSV is over 5 MB: Location is a link to it (in the cloud an S3 presigned URL) that works without ' +
+      'credentials for at least 15 minutes.',
+    notFound: 'No such conference.',
   },
   CancelRegistration: {
     summary: 'Cancel a registration',
@@ -200,6 +283,66 @@ export const routeDocs: Record<string, RouteDoc> = {
     notFound: 'No such conference or registration.',
     conflict: 'The registration is not registered (waitlisted or cancelled), or already checked in.',
     gone: 'The personal data of this registration was erased.',
+  },
+  // desk-registration: corrections, check-in by code, badges (CONTRACT 4.3).
+  ChangeRegistrationDetails: {
+    summary: 'Correct a registration’s details',
+    description:
+      'Any of givenName, familyName, email, country, city, organization and category, with the rules of ' +
+      'a registration. A delegate (X-Manage-Token) may do so until the conference’s `editableUntil`, an ' +
+      'organizer always. A new email moves the one-registration-per-email rule with it; the delegate is ' +
+      'emailed about the change. Appends `DelegateDetailsChanged`.',
+    tag: 'Registrations',
+    requestBody: 'DetailsChange',
+    success: { status: 200, description: 'The registration after the change.', body: 'Registration' },
+    badRequest: 'The body is not valid, or changes nothing; `errors` names each field.',
+    notFound: 'No such conference or registration.',
+    conflict:
+      'The email already has an active registration for the conference, the registration is cancelled, ' +
+      'or changes are closed for delegates (after `editableUntil`).',
+    gone: 'The personal data of this registration was erased.',
+  },
+  CheckInByCode: {
+    summary: 'Check a delegate in by their check-in code',
+    description:
+      'The code of the QR code on the delegate’s badge and in their registration or promotion email ' +
+      '(`<registrationId>.<tag>`). Answers who arrived, for the desk to greet them; a second scan is ' +
+      '409 and `detail` says since when the delegate is checked in.',
+    tag: 'Registrations',
+    requestBody: 'CheckInRequest',
+    success: { status: 200, description: 'Checked in: who arrived.', body: 'CheckedInByCode' },
+    badRequest: 'The body is not valid, or the code is malformed.',
+    notFound: 'No such conference, or no registration of it has this code (unknown or forged).',
+    conflict: 'Already checked in (`detail` says since when), waitlisted, or cancelled.',
+    gone: 'The personal data of this registration was erased.',
+  },
+  GetRegistrationBadge: {
+    summary: 'Print a seat holder’s badge',
+    description:
+      'One A6 page: given name, family name, organization, country name, category and the check-in QR ' +
+      'code (with the code as text). The embedded DejaVu Sans prints Latin, Greek and Cyrillic letters.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The badge.', mediaType: 'application/pdf' },
+    seeOther: 'The PDF is over 5 MB (as base64): Location is a link to it, as for the badges.',
+    notFound: 'No such conference or registration.',
+    conflict: 'The registration holds no seat (waitlisted or cancelled).',
+    gone: 'The personal data of this registration was erased.',
+  },
+  GetBadges: {
+    summary: 'Print the badges',
+    description:
+      'One A6 page per seat holder the filters select (those of the registrant list: `status`, ' +
+      '`country`, `category`, `q`, `sort`; default every seat holder, in registration order), each with ' +
+      'given name, family name, organization, country name, category and the check-in QR code. Read ' +
+      'from the registrant list, a projection: it shows a registration within seconds.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The badges.', mediaType: 'application/pdf' },
+    query: registrantFilters,
+    seeOther:
+      'The PDF is over 5 MB (as base64): Location is a link to it (in the cloud an S3 presigned URL) that ' +
+      'works without credentials for at least 15 minutes.',
+    badRequest: 'A filter is not valid, or names no seat-holding status; `errors` names it.',
+    notFound: 'No such conference.',
   },
   ScheduleSession: {
     summary: 'Schedule a session',

@@ -19,6 +19,7 @@ import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
 import type { EventStore } from './event-store.js';
+import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
@@ -31,6 +32,7 @@ export interface HttpApiProps {
   personalData: PersonalData;
   /** The routes to serve; the API's own (infra/definitions/routes.ts) unless a test gives others. */
   routes?: readonly RouteDefinition[];
+  exports: ExportsBucket;
 }
 
 /**
@@ -151,6 +153,10 @@ export class ConferenceHttpApi extends Construct {
     }
     props.readModelsTable.grantReadData(fn);
     if (route.personalData) props.personalData.grant(route.personalData, fn);
+    if (route.publishesExports) {
+      fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
+      props.exports.grantPublish(fn);
+    }
     if (fn.role) {
       acknowledge(
         fn.role,

@@ -68,6 +68,11 @@ export class PersonalData extends Construct {
         this.dataKey.grantDecrypt(grantee);
         this.table.grant(grantee, 'dynamodb:Query');
         return;
+      case 'read-mac':
+        this.dataKey.grantDecrypt(grantee);
+        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        this.table.grant(grantee, 'dynamodb:Query');
+        return;
       case 'erase':
         this.dataKey.grantDecrypt(grantee);
         this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');

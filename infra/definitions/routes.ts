@@ -34,6 +34,11 @@ export interface RouteDefinition {
    * default: for a public route whose answers must not be enumerated.
    */
   throttle?: RouteThrottle;
+  /**
+   * Answers a body too large to return inline (CONTRACT 4.3, over 5 MB) with 303 and a link to it:
+   * writes it to the exports bucket (EXPORTS_BUCKET) and presigns a GET of it.
+   */
+  publishesExports?: boolean;
 }
 
 export interface RouteThrottle {
@@ -155,6 +160,24 @@ export const routes: RouteDefinition[] = [
     personalData: 'read',
     files: Object.values(FONT_FILES),
   },
+  // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
+  route(
+    'ListRegistrations',
+    'GET',
+    '/conferences/{conferenceId}/registrations',
+    'list-registrations',
+    'organizer',
+  ),
+  {
+    ...route(
+      'ExportRegistrations',
+      'GET',
+      '/conferences/{conferenceId}/registrations.csv',
+      'export-registrations',
+      'organizer',
+    ),
+    publishesExports: true,
+  },
   route(
     'CheckInDelegate',
     'POST',
@@ -162,6 +185,48 @@ export const routes: RouteDefinition[] = [
     'check-in-delegate',
     'organizer',
   ),
+  // desk-registration: corrections, check-in by code, badges (CONTRACT 4.3).
+  {
+    // The current details are read opened; a new email's guard key is a MAC under the HMAC key.
+    ...route(
+      'ChangeRegistrationDetails',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/details',
+      'change-registration-details',
+      'delegate',
+    ),
+    personalData: 'read-mac',
+  },
+  {
+    // Verifies the code's MAC under the HMAC key and tells the desk who arrived.
+    ...route(
+      'CheckInByCode',
+      'POST',
+      '/conferences/{conferenceId}/check-ins',
+      'check-in-by-code',
+      'organizer',
+    ),
+    personalData: 'read-mac',
+  },
+  {
+    ...route(
+      'GetRegistrationBadge',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}/badge.pdf',
+      'get-registration-badge',
+      'delegate',
+    ),
+    personalData: 'read-mac',
+    files: [FONT_FILES.regular, FONT_FILES.bold],
+    publishesExports: true,
+  },
+  {
+    // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
+    ...route('GetBadges', 'GET', '/conferences/{conferenceId}/badges.pdf', 'get-badges', 'organizer'),
+    personalData: 'read-mac',
+    files: [FONT_FILES.regular, FONT_FILES.bold],
+    publishesExports: true,
+  },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
     'RescheduleSession',

@@ -2,6 +2,7 @@ import type { EventType } from '../../domain/events.js';
 import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
+import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
 import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
@@ -118,6 +119,20 @@ export const rules: RuleDefinition[] = [
     writesReadModels: true,
     writesEvents: false,
     effects: ['send-email', 'publish-agenda-changes'],
+    // The check-in code in registration and promotion emails is a MAC under the HMAC key.
+    personalData: 'read-mac',
+  },
+  {
+    name: 'RegistrantListProjector',
+    description: 'Builds the registrant list of the registration desk (list, search, CSV export, badges)',
+    // DelegateDetailsChanged is projected from its agreed shape before its event type is declared.
+    pattern: ofTypes(registrantListEventTypes as readonly EventType[]),
+    consumer: 'functions/consumers/registrant-list-projector.ts',
+    maxReceiveCount: 5,
+    maxConcurrency: 5,
+    writesReadModels: true,
+    writesEvents: false,
+    // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',
     // The issued visa letter is attached to its email as a PDF.
     files: Object.values(FONT_FILES),

@@ -95,10 +95,12 @@ export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysT
  * What a function may do with personal data (CONTRACT section 4.1), declared on its route or rule:
  * - `create`: make a registration's data key (KMS GenerateDataKey) and the email guard's MAC (GenerateMac);
  * - `read`: unwrap a registration's data key (KMS Decrypt) to read its personal data;
- * - `erase`: read, and destroy a registration's data key (a write to the data-keys table).
+ * - `erase`: read, and destroy a registration's data key (a write to the data-keys table);
+ * - `read-mac`: read, and make MACs under the HMAC key (GenerateMac): a changed email's guard key, the
+ *   check-in codes of seat holders.
  * A function without it never sees a personal field in plaintext and has no permission on the keys.
  */
-export type PersonalDataAccess = 'create' | 'read' | 'erase';
+export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac';
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {
@@ -117,4 +119,8 @@ export const env = {
   agendaChangesTopicArn: 'AGENDA_CHANGES_TOPIC_ARN',
   /** Where the HTTP API is served (ending in /), for links in what the consumers send (the visa letter's verification URL). */
   publicApiUrl: 'PUBLIC_API_URL',
+  /** The S3 bucket of exports too large to answer inline (infra/constructs/exports-bucket.ts). */
+  exportsBucket: 'EXPORTS_BUCKET',
+  /** Bytes above which an export is answered 303 with a link instead of inline; default 5 MB (tests lower it). */
+  exportInlineLimit: 'EXPORT_INLINE_LIMIT_BYTES',
 } as const;

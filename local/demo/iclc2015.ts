@@ -1161,6 +1161,11 @@ export const idempotencyKeys = {
     `${DEMO_ACRONYM}-demo/registration/${registration.email.toLowerCase()}`,
   visaLetter: (letter: Pick<DemoVisaLetter, 'email'>, step: 'request' | VisaLetterDecision) =>
     `${DEMO_ACRONYM}-demo/visa-letter/${step}/${letter.email.toLowerCase()}`,
+  // desk-registration: the desk's corrections and check-ins.
+  correction: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/details/${registration.email.toLowerCase()}`,
+  checkIn: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/check-in/${registration.email.toLowerCase()}`,
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -1216,3 +1221,13 @@ export const capacityRaise = {
   raisedTo: conference.capacity,
   idempotencyKey: `${DEMO_ACRONYM}-demo/settings/capacity-${conference.capacity}`,
 };
+
+// desk-registration: the registration desk on the first morning (CONTRACT 4.3).
+/** How many delegates, the first to have registered, the desk checks in by their badge's code. */
+export const DEMO_CHECK_INS = 60;
+
+/** A registration an organizer corrects at the desk: registered as `other`, from UNESCO's institute. */
+export const deskCorrection = {
+  delegateIndex: 1,
+  changes: { organization: 'UNESCO Institute for Lifelong Learning', category: 'international-organization' },
+} as const;

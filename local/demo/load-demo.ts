@@ -3,14 +3,17 @@
  * delegates would: the conference, its agenda, the awards, then the registrations. Every POST carries a
  * deterministic Idempotency-Key, so a rerun after an interruption repeats nothing.
  */
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import {
   awardCeremony,
   awards,
   capacityRaise,
   conference,
   DEMO_ACRONYM,
+  DEMO_CHECK_INS,
   type DemoRegistration,
   delegates,
+  deskCorrection,
   idempotencyKeys,
   sessions,
   visaLetters,
@@ -257,7 +260,16 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
   const registrations: DemoRegistration[] = delegates(options.delegateCount);
   const letters = visaLetters(registrations);
   const decided = letters.filter((letter) => letter.decision !== 'wait');
-  const total = 1 + sessions.length + awards.length + registrations.length + letters.length + decided.length;
+  const checkIns = registrations.slice(0, DEMO_CHECK_INS);
+  const total =
+    1 +
+    sessions.length +
+    awards.length +
+    registrations.length +
+    letters.length +
+    decided.length +
+    1 +
+    checkIns.length;
   const progress =
     options.progress?.(total) ?? createProgress({ total, label: `Loading demo ${DEMO_ACRONYM}`, log });
   // At once, not when the aborted request rejects: a process exiting right after must not leave the bar half drawn.
@@ -302,6 +314,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     }
 
     const registered = new Map<string, { registrationId: string; manageToken: string }>();
+    const registrationIds = new Map<DemoRegistration, string>();
     const waitlisted: string[] = [];
     await forEachConcurrently(registrations, concurrency, async (registration) => {
       const answer = await api.post<{ registrationId: string; manageToken: string; status: string }>(
@@ -314,6 +327,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         },
       );
       registered.set(registration.email, answer);
+      registrationIds.set(registration, answer.registrationId);
       if (answer.status === 'waitlisted') waitlisted.push(answer.registrationId);
       progress.tick('registrations');
     });
@@ -355,12 +369,43 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
       );
       progress.tick('visa letters');
     }
+
+    // desk-registration: the first morning at the desk. An organizer corrects a registration, then the
+    // first delegates to arrive are checked in by the code of their badge (computed as the badge prints
+    // it, standing in for the desk's scanner).
+    const corrected = registrations[deskCorrection.delegateIndex];
+    if (corrected) {
+      await api.post(
+        `${base}/registrations/${registrationIds.get(corrected)}/details`,
+        deskCorrection.changes,
+        {
+          key: idempotencyKeys.correction(corrected),
+          label: `correction of ${corrected.email}`,
+          expected: 200,
+        },
+      );
+    }
+    progress.tick('desk');
+    await forEachConcurrently(checkIns, concurrency, async (registration) => {
+      const code = await checkInCodeOf(String(registrationIds.get(registration)));
+      await api.post(
+        `${base}/check-ins`,
+        { code },
+        {
+          key: idempotencyKeys.checkIn(registration),
+          label: `check-in of ${registration.email}`,
+          expected: 200,
+        },
+      );
+      progress.tick('desk');
+    });
     progress.stop();
 
     const elapsedMs = performance.now() - started;
     log(
       `Demo conference ${DEMO_ACRONYM} loaded in ${(elapsedMs / 1000).toFixed(1)} s: ${sessions.length} sessions, ` +
-        `${awards.length} awards, ${registrations.length} delegates, ${letters.length} visa letter requests ` +
+        `${awards.length} awards, ${registrations.length} delegates, ${letters.length} visa letter requests, ` +
+        `${checkIns.length} checked in at the desk ` +
         `(${total} requests)`,
     );
     return {

@@ -8,6 +8,9 @@
  * the deployed stack, with the default AWS credentials. See functions/shared/projections/rebuild.ts for the steps.
  */
 import { parseArgs } from 'node:util';
+import { type EventCodec, personalDataCodec } from '../../functions/shared/personal-data/codec.js';
+import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
+import { type KeyService, keyService } from '../../functions/shared/personal-data/key-service.js';
 import {
   type AnyProjection,
   approximateItemCount,
@@ -133,6 +136,20 @@ const main = async () => {
       log: say,
     });
     const pointerSettleMs = target.shared ? POINTER_SETTLE_MS : 0;
+    // The registrant list holds plaintext: its events are opened with the data keys (locally the master
+    // key in DATA_DIR; in the cloud KMS, with the key ids in PERSONAL_DATA_KEY_ID and EMAIL_MAC_KEY_ID).
+    let codec: EventCodec | undefined;
+    if (options.projections.some((projection) => projection.opensPersonalData)) {
+      const keys: KeyService = options.cloud ? keyService() : await localKeyService(dataDirFromEnv());
+      codec = personalDataCodec({
+        dataKeys: new DataKeys({
+          client: target.client,
+          tableName: target.tables.dataKeys,
+          keyService: () => keys,
+        }),
+        open: true,
+      });
+    }
     let result: RebuildResult;
     try {
       result = await rebuild({
@@ -142,6 +159,7 @@ const main = async () => {
         segments: options.segments,
         pointerSettleMs,
         force: options.force,
+        codec,
         signal: abort.signal,
         log: (line) => {
           progress.stop(); // the lines after the scan: the bar stays where it ended

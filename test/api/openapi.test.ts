@@ -15,6 +15,8 @@ import type { DelegateCounts } from '../../domain/projections/delegate-counts.js
 import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
+  checkInRequestSchema,
+  detailsChangeRequestSchema,
   type RequestBodyName,
   type ResponseBody,
   type ResponseBodyName,
@@ -351,6 +353,8 @@ describe('OpenAPI document', () => {
       AwardGrant: awardGrantSchema,
       VisaLetterRequest: visaLetterRequestSchema,
       VisaLetterDecline: visaLetterDeclineSchema,
+      DetailsChange: detailsChangeRequestSchema,
+      CheckInRequest: checkInRequestSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);

@@ -16,6 +16,7 @@ const expected: Record<
 > = {
   create: { dataKey: ['kms:GenerateDataKey'], macKey: ['kms:GenerateMac'], table: ['dynamodb:PutItem'] },
   read: { dataKey: ['kms:Decrypt'], macKey: [], table: ['dynamodb:Query'] },
+  'read-mac': { dataKey: ['kms:Decrypt'], macKey: ['kms:GenerateMac'], table: ['dynamodb:Query'] },
   erase: {
     dataKey: ['kms:Decrypt'],
     macKey: [],
@@ -92,7 +93,7 @@ describe('Personal data infrastructure', () => {
       expect(actual, name).toEqual(expected[access]);
       if (access !== 'none') allowed.add(roleId);
     }
-    // The functions that may: registering, reading back, cancelling, erasing, the notifier.
+    // The functions that may: registering, reading back, correcting, cancelling, erasing, the notifier.
     expect(
       functions
         .filter((fn) => fn.access !== 'none')
@@ -101,9 +102,13 @@ describe('Personal data infrastructure', () => {
     ).toEqual(
       [
         'CancelRegistration',
+        'ChangeRegistrationDetails',
+        'CheckInByCode',
         'EraseExpiredPersonalData',
         'ErasePersonalData',
+        'GetBadges',
         'GetRegistration',
+        'GetRegistrationBadge',
         'Notifier',
         'RegisterDelegate',
         // Visa letters: every field of a request is personal data (sealed and opened under the key).
@@ -113,6 +118,7 @@ describe('Personal data infrastructure', () => {
         'GetVisaLetterPdf',
         // The visa letters' review list shows names and nationalities.
         'VisaLettersProjector',
+        'RegistrantListProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

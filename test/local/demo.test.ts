@@ -9,7 +9,9 @@ import {
   capacityRaise,
   conference,
   DEMO_ACRONYM,
+  DEMO_CHECK_INS,
   delegates,
+  deskCorrection,
   sessions,
   visaLetters,
 } from '../../local/demo/iclc2015.js';
@@ -179,6 +181,18 @@ describe('loadDemoIfEmpty', () => {
     const byStatus = (status: string) => reviewed.filter((letter) => letter.status === status).length;
     expect([byStatus('issued'), byStatus('declined'), byStatus('requested')]).toEqual([3, 1, 2]);
     expect(conference.visaLetterSignatory).toEqual({ name: expect.any(String), title: expect.any(String) });
+
+    // desk-registration: the desk's first morning: arrivals checked in by code, a corrected registration.
+    const desk = await getJson<{ checkedIn: number; byCategory: Record<string, number> }>(
+      `/conferences/${conferenceId}/delegate-counts`,
+    );
+    expect(desk.checkedIn).toBe(DEMO_CHECK_INS);
+    // The correction moved one seat holder into the category the organizer gave (all 420 hold a seat).
+    const corrected = delegates()[deskCorrection.delegateIndex];
+    const target = deskCorrection.changes.category;
+    const before = delegates().filter((delegate) => delegate.category === target).length;
+    expect(corrected?.category).not.toBe(target);
+    expect(desk.byCategory[target]).toBe(before + 1);
   }, 120_000);
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {

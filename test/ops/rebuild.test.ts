@@ -22,7 +22,7 @@ import {
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
-import { personalDataCodec } from '../../functions/shared/personal-data/codec.js';
+import { type EventCodec, personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
 import { keyService } from '../../functions/shared/personal-data/key-service.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
@@ -56,6 +56,9 @@ let dataDir: string;
 let stack: LocalStack;
 let client: DynamoDBClient;
 let store: EventStore;
+/** Opens personal parts, for the projections that read them (the registrant list). */
+let codec: EventCodec;
+let openedStore: EventStore;
 const conferenceId = randomUUID();
 const registrations: string[] = [];
 let minute = 0;
@@ -66,6 +69,7 @@ const projectors = new Set([
   'AgendaProjector',
   'WaitlistProcess',
   'VisaLettersProjector',
+  'RegistrantListProjector',
 ]);
 
 const append = async (streamId: string, expectedVersion: number, events: RegistrationEvent[]) =>
@@ -221,6 +225,11 @@ beforeAll(async () => {
   });
   client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
   store = storeWithCodec(client, stack.tables);
+  openedStore = storeWithCodec(client, stack.tables, { open: true });
+  codec = personalDataCodec({
+    dataKeys: new DataKeys({ client, tableName: stack.tables.dataKeys, keyService: () => keyService() }),
+    open: true,
+  });
   await writeHistory();
   await stack.settled();
 }, 120_000);
@@ -243,6 +252,7 @@ describe('rebuild', () => {
       client,
       tables: stack.tables,
       projections: rebuildableProjections,
+      codec,
       pageSize: 7,
       afterPage: async () => {
         pointers.push(await readPointer(client, stack.tables.readModels, delegateCountsProjection.name));
@@ -301,6 +311,7 @@ describe('rebuild', () => {
       client,
       tables: stack.tables,
       projections: rebuildableProjections,
+      codec,
       pageSize: 5,
       afterPage: onPage,
       beforeSwitch: async () => {

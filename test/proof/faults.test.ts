@@ -34,6 +34,7 @@ import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { type RuleDefinition, rules } from '../../infra/definitions/rules.js';
 import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
@@ -359,6 +360,29 @@ const commandCases: CommandCase[] = [
     prepare: async () => {
       const conferenceId = await newConference();
       return { params: { conferenceId, registrationId: await newRegistration(conferenceId) } };
+    },
+    events: 1,
+    reads: true,
+  },
+  // desk-registration: a correction (read opened, then appended) and a check-in by code.
+  {
+    route: 'ChangeRegistrationDetails',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      return {
+        params: { conferenceId, registrationId: await newRegistration(conferenceId) },
+        body: { city: 'Puebla', email: `${randomUUID()}@example.org` },
+      };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'CheckInByCode',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      const registrationId = await newRegistration(conferenceId);
+      return { params: { conferenceId }, body: { code: await checkInCodeOf(registrationId) } };
     },
     events: 1,
     reads: true,

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegateSchema } from '../../domain/registration/events.js';
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
 import { type HttpServer, startHttpServer } from '../../local/http-server.js';
 import { silentLogger } from '../../local/log.js';
@@ -48,6 +49,8 @@ const ownIds: Record<'fuzz' | 'matrix', Partial<Record<string, Record<string, st
 };
 const idsOf = (route: RouteDefinition, use: 'fuzz' | 'matrix') => ({ ...ids, ...ownIds[use][route.name] });
 let manageToken = '';
+/** The check-in code of the shared registration (computed with the run's key, as the badge prints it). */
+let checkInCode = '';
 let otherManageToken = '';
 
 const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
@@ -382,6 +385,14 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'DeclineVisaLetter',
         'GetVisaLetterPdf',
         'ListVisaLetters',
+        // desk-registration
+        'ChangeRegistrationDetails',
+        'CheckInByCode',
+        'GetBadges',
+        'GetRegistrationBadge',
+        // desk-list (merged into this branch)
+        'ExportRegistrations',
+        'ListRegistrations',
       ].sort(),
     );
   });
@@ -551,6 +562,14 @@ beforeAll(async () => {
       city: `Espoo ${next()}`,
       country: 'FI',
     }),
+    // desk-registration: a correction that changes something whichever one field the fuzz drops; the
+    // shared registration's code.
+    ChangeRegistrationDetails: () => ({
+      city: `Cork ${next()}`,
+      organization: `Cork City Council ${next()}`,
+      givenName: `Aoife ${next()}`,
+    }),
+    CheckInByCode: () => ({ code: checkInCode }),
   };
 
   const created = await call(
@@ -566,6 +585,7 @@ beforeAll(async () => {
   );
   ids.registrationId = String(registered.json.registrationId);
   manageToken = String(registered.json.manageToken);
+  checkInCode = await checkInCodeOf(ids.registrationId);
   const other = await call(
     named('RegisterDelegate'),
     { conferenceId: ids.conferenceId },

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { localClientConfig } from '../../local/aws-config.js';
@@ -288,6 +289,27 @@ export const runPrivacyProof = async (options: {
       'idempotency-key': `cancel-${run}`,
     });
     check('check-in and cancellation', checkedIn.status === 200 && cancelled.status === 200);
+    // A correction (its new values carry the delegate's marker too) and a check-in by code.
+    const corrected = seated[2];
+    if (corrected) {
+      const changed = await call(
+        'POST',
+        registrationPath(corrected, '/details'),
+        { city: `${corrected.marker}Moved`, organization: `${corrected.marker}NewOrg` },
+        { 'x-manage-token': String(corrected.manageToken) },
+      );
+      const arrived = await call(
+        'POST',
+        `/conferences/${conferenceId}/check-ins`,
+        { code: await checkInCodeOf(String(corrected.registrationId)) },
+        organizer,
+      );
+      check(
+        'a correction of the details and a check-in by code',
+        changed.status === 200 && arrived.status === 200,
+        `details ${changed.status}, check-in ${arrived.status}`,
+      );
+    }
     await live.settled();
     const promoted = waiting[0];
     const promotedBack = promoted
@@ -388,6 +410,23 @@ export const runPrivacyProof = async (options: {
       'no bus event, dead letter, file or log line holds a manage token or its hash',
       secretHits.length === 0,
       `${secrets.length / 2} tokens and their SHA-256 searched in ${busEvents.length} bus events, the logs and DATA_DIR; ${secretHits.length} hits`,
+    );
+
+    // Check-in codes are computed when needed: in the sent mail, and in no table, event, file or log line.
+    const codes = await Promise.all(delegates.map((d) => checkInCodeOf(String(d.registrationId))));
+    const tags = codes.map((code) => code.split('.')[1] as string);
+    const codeHits = [
+      ...searchTexts(busEvents, tags),
+      ...searchTexts([['logs', output.text()]], tags),
+      ...(await searchFiles(live.paths.dataDir, tags, ['outbox', 'dynamodb'])),
+      ...(await searchTables(client as DynamoDBClient, tags)),
+    ];
+    const mailedCodes = await searchFiles(outbox, codes);
+    check(
+      'no bus event, table, file or log line holds a check-in code; the registration emails do',
+      codeHits.length === 0 &&
+        seated.every((d) => mailedCodes.some((hit) => hit.marker === codes[delegates.indexOf(d)])),
+      `${codes.length} codes searched in ${busEvents.length} bus events, every table, the logs and DATA_DIR; ${codeHits.length} hits; ${mailedCodes.length} hits in the outbox`,
     );
 
     say('Searching every store before erasure');
@@ -494,17 +533,17 @@ export const runPrivacyProof = async (options: {
       }),
     );
 
-    const codes = delegates.flatMap((d) => (d.verificationCode ? [d.verificationCode] : []));
-    const codeHits = [
-      ...(await searchTables(client as DynamoDBClient, codes)),
-      ...searchTexts(busEvents, codes),
-      ...searchTexts([['logs', output.text()]], codes),
-      ...(await searchFiles(live.paths.dataDir, codes, ['outbox', 'dynamodb'])),
+    const verificationCodes = delegates.flatMap((d) => (d.verificationCode ? [d.verificationCode] : []));
+    const verificationHits = [
+      ...(await searchTables(client as DynamoDBClient, verificationCodes)),
+      ...searchTexts(busEvents, verificationCodes),
+      ...searchTexts([['logs', output.text()]], verificationCodes),
+      ...(await searchFiles(live.paths.dataDir, verificationCodes, ['outbox', 'dynamodb'])),
     ];
     check(
       'no table, bus event, file or log line holds a visa letter’s verification code (only its SHA-256, as a key)',
-      codeHits.length === 0 && codes.length > 0,
-      `${codes.length} codes searched; ${codeHits.length} hits${codeHits.length ? `: ${[...new Set(codeHits.map((hit) => hit.where))].slice(0, 5).join('; ')}` : ''}`,
+      verificationHits.length === 0 && verificationCodes.length > 0,
+      `${verificationCodes.length} codes searched; ${verificationHits.length} hits${verificationHits.length ? `: ${[...new Set(verificationHits.map((hit) => hit.where))].slice(0, 5).join('; ')}` : ''}`,
     );
 
     say('Searching every store after erasure');

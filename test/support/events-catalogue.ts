@@ -34,6 +34,13 @@ export const eventDescriptions: Record<EventType, string> = {
     'A registration was cancelled, by the delegate or an organizer. `previousStatus` says whether a seat was ' +
     'freed (registered, checked-in) or a place on the waitlist (waitlisted).',
   DelegateCheckedIn: 'A delegate holding a seat arrived at the venue and was checked in by an organizer.',
+  DelegateDetailsChanged:
+    "A delegate (until the conference's `editableUntil`) or an organizer corrected the details of a " +
+    'registration. `country` and `category` are present only when they changed (the new values); ' +
+    '`previous` always holds the values before, so the counts can move the registration. The personal ' +
+    "part, sealed under the registration's data key, opens to only the changed fields among givenName, " +
+    'familyName, email, city and organization, with `emailKey` (the HMAC of the new email) when the email ' +
+    'changed: the email guard moves in the same transaction.',
   PersonalDataErased:
     "The registration's personal data was erased (by the delegate, an organizer or the retention period): its " +
     'data key is destroyed with this event, so no `personal` of the registration can be read again. It ' +

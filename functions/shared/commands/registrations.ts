@@ -1,12 +1,13 @@
 import { registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
+  type DelegateDetails,
   type Registration,
   type RegistrationCommand,
   type RegistrationState,
   registrationDecider,
   registrationStreamId,
 } from '../../../domain/registration/decider.js';
-import type { Delegate, RegistrationEvent } from '../../../domain/registration/events.js';
+import type { Delegate, DelegatePersonal, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
   emailRuleApplies,
   registrationGuards,
@@ -169,3 +170,70 @@ export const changeRegistration = ({
       };
     },
   });
+
+export interface DetailsChange {
+  conferenceId: string;
+  registrationId: string;
+  by: 'delegate' | 'organizer';
+  changes: Partial<Delegate>;
+  /** The delegate's personal fields as read (opened) before the command runs. */
+  current: DelegateDetails;
+  /** HMAC of the new email (functions/shared/personal-data) when the body has one. */
+  newEmailKey?: string;
+  authorize: (registration: Registration) => void;
+  now: string;
+}
+
+/**
+ * Corrects a registration's details (CONTRACT 4.3). The conference is read for its `editableUntil`; an
+ * email change moves the email guard in the same transaction as the event, and a refused claim is the 409
+ * of an email already active elsewhere in the conference. The result is the registration after the change.
+ */
+export const changeDelegateDetails = (change: DetailsChange) => {
+  const { conferenceId, registrationId } = change;
+  return defineCommand({
+    subject: `Registration ${registrationId}`,
+    reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
+    decide: (streams) => {
+      const registration = existingRegistration(streams.registration, conferenceId, registrationId);
+      change.authorize(registration);
+      const { editableUntil } = existingConference(streams.conference, conferenceId);
+      const events = registrationDecider.decide(
+        {
+          type: 'ChangeDelegateDetails',
+          by: change.by,
+          changes: change.changes,
+          current: change.current,
+          ...(change.newEmailKey ? { newEmailKey: change.newEmailKey } : {}),
+          ...(editableUntil ? { editableUntil } : {}),
+          now: change.now,
+        },
+        registration,
+      );
+      if (emailRuleApplies(events) && !registration.secrets)
+        throw new Error(`Registration ${registrationId} was read without its personal part`);
+      const after = events.reduce(registrationDecider.evolve, registration as RegistrationState);
+      const personal = { ...change.current, ...changedFields(events) };
+      return {
+        append: [{ to: 'registration', events }],
+        guards: registrationGuards(registration, undefined, events).map(toStoreGuard),
+        result: { registration: after as Registration, personal },
+      };
+    },
+    guardRefused: (guards) => {
+      if (guards.includes('email'))
+        throw new ConflictError('This email address already has an active registration for the conference');
+      return undefined;
+    },
+  });
+};
+
+const changedFields = (events: readonly RegistrationEvent[]): Partial<DelegatePersonal> =>
+  Object.assign(
+    {},
+    ...events.flatMap((event) =>
+      event.type === 'DelegateDetailsChanged' && typeof event.data.personal === 'object'
+        ? [event.data.personal]
+        : [],
+    ),
+  );

@@ -1,6 +1,6 @@
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, fittingSize, type Pdf, qrCodePng, renderPdf } from './pdf.js';
+import { type DocumentFonts, drawQrCode, fittingSize, type Pdf, renderPdf } from './pdf.js';
 
 export interface Badge {
   registrationId: string;
@@ -85,12 +85,14 @@ const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) =>
 
   const qrX = PAGE[0] - MARGIN - QR_SIZE;
   const qrY = 62;
-  pdf.image(await qrCodePng(badge.checkInCode), qrX, qrY, { width: QR_SIZE, height: QR_SIZE });
+  drawQrCode(pdf, badge.checkInCode, qrX, qrY, QR_SIZE);
+  // The code as text, for a desk without a scanner: one line across the badge, above the category band
+  // (a code is `<registrationId>.<tag>`, too long to sit under the QR code legibly).
   pdf
     .fill('#000000')
     .font('regular')
-    .fontSize(fittingSize(pdf, 'regular', badge.checkInCode, QR_SIZE, 8, 4))
-    .text(badge.checkInCode, qrX, qrY + QR_SIZE + 2, { width: QR_SIZE, align: 'center', lineBreak: false });
+    .fontSize(fittingSize(pdf, 'regular', badge.checkInCode, width, 8, 5))
+    .text(badge.checkInCode, MARGIN, PAGE[1] - 34 - 14, { width, align: 'right', lineBreak: false });
 };
 
 /** Badges of seat holders, one A6 page each, with the check-in code as a QR code and as text. */

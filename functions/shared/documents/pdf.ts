@@ -18,13 +18,16 @@ export const renderPdf = async (
     size: options.size,
     margin: options.margin,
     autoFirstPage: false,
-    // pdfkit takes a font file's bytes here too (its types say only a path); without it, it loads Helvetica from disk.
-    font: options.fonts.regular as unknown as string,
+    // No default font: without this, pdfkit loads Helvetica from disk. And not the regular font's bytes
+    // either: pdfkit would keep that one under its PostScript name only, so that every later
+    // `font('regular')` parsed the whole font file again (600 badges: most of 30 s).
+    font: null as unknown as string,
     info: { Title: options.title, Creator: 'Learning Cities conference backend' },
     pdfVersion: '1.7',
   });
   pdf.registerFont('regular', options.fonts.regular);
   pdf.registerFont('bold', options.fonts.bold);
+  pdf.font('regular');
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -36,9 +39,8 @@ export const renderPdf = async (
   return done;
 };
 
-/** A QR code as a PNG, large enough to scan from print (error correction M, quiet zone of 4 modules). */
-export const qrCodePng = (text: string): Promise<Buffer> =>
-  QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+// In its own module so that the notifier's bundle, which draws QR codes into emails, carries no pdfkit.
+export { qrCodePng } from './qr-code.js';
 
 /** The largest font size up to `max` at which `text` fits `width` on one line. */
 export const fittingSize = (pdf: Pdf, font: string, text: string, width: number, max: number, min = 6) => {
@@ -46,4 +48,29 @@ export const fittingSize = (pdf: Pdf, font: string, text: string, width: number,
   for (let size = max; size > min; size -= 0.5)
     if (pdf.fontSize(size).widthOfString(text) <= width) return size;
   return min;
+};
+
+/**
+ * Draws a QR code as vector squares (error correction M, a quiet zone of 4 modules), each row's dark
+ * runs as one rectangle: sharp at any print size, and far lighter to write and to embed than a PNG.
+ */
+export const drawQrCode = (pdf: Pdf, text: string, x: number, y: number, size: number): void => {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const quiet = 4;
+  const module = size / (modules.size + 2 * quiet);
+  pdf.save();
+  pdf.rect(x, y, size, size).fill('#ffffff');
+  for (let row = 0; row < modules.size; row++) {
+    let start = -1;
+    for (let column = 0; column <= modules.size; column++) {
+      const dark = column < modules.size && modules.get(row, column);
+      if (dark && start < 0) start = column;
+      if (!dark && start >= 0) {
+        pdf.rect(x + (quiet + start) * module, y + (quiet + row) * module, (column - start) * module, module);
+        start = -1;
+      }
+    }
+  }
+  pdf.fill('#000000');
+  pdf.restore();
 };

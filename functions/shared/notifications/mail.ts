@@ -1,6 +1,10 @@
 import escapeHtml from 'escape-html';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { EmailContent } from '../../../domain/notifications/delegate-email.js';
+import { qrCodePng } from '../documents/qr-code.js';
+
+/** The Content-ID of the check-in QR code image, shown inline by the HTML part. */
+export const CHECK_IN_QR_CID = 'check-in-code@learning-cities';
 
 export interface Recipient {
   name: string;
@@ -26,6 +30,7 @@ const toHtml = (content: EmailContent) => `<!doctype html>
 <table>${content.facts
   .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
   .join('')}</table>
+${content.checkInCode ? `<p><img src="cid:${CHECK_IN_QR_CID}" alt="Check-in QR code" width="240" height="240"></p>` : ''}
 ${content.paragraphs
   .slice(2)
   .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
@@ -45,8 +50,11 @@ export interface Attachment {
  */
 export const MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024;
 
-/** The RFC 5322 message (plain text + HTML alternatives, attachments): saved as .eml locally, sent raw by SES v2. */
-export const composeEmail = (
+/**
+ * The RFC 5322 message (plain text + HTML alternatives, the attachments, and the check-in QR code as an
+ * inline PNG when the content has a code): saved as .eml locally, sent raw by SES v2.
+ */
+export const composeEmail = async (
   content: EmailContent,
   from: string,
   to: Recipient,
@@ -65,7 +73,20 @@ export const composeEmail = (
     text: toText(content),
     html: toHtml(content),
     messageId,
-    attachments: attachments.map((attachment) => ({ ...attachment })),
+    attachments: [
+      ...attachments.map((attachment) => ({ ...attachment })),
+      ...(content.checkInCode
+        ? [
+            {
+              filename: 'check-in-code.png',
+              content: await qrCodePng(content.checkInCode),
+              contentType: 'image/png',
+              cid: CHECK_IN_QR_CID,
+              contentDisposition: 'inline' as const,
+            },
+          ]
+        : []),
+    ],
   })
     .compile()
     .build();

@@ -32,9 +32,18 @@ export interface StreamProjection<Row> {
    * item holding a copy of the row (readModelLookup), written and deleted in the row's transaction.
    */
   lookupsOf?(row: Row | undefined): string[];
-  /** Reads personal data: its events must come opened (live and in rebuilds), and gaps are filled opened. */
+  /**
+   * Items kept beside a stream's row and derived from its state alone (e.g. index entries of a list):
+   * on every change of the row, the items of the state before that are not among those after are
+   * deleted and the new or changed ones put, in the row's own transaction, so they are exactly as exact.
+   */
+  sideItems?(pk: string, row: Row | undefined): SideItem[];
+  /** Its events must be read with their personal part opened (rebuilds open them with a codec). */
   opensPersonalData?: boolean;
 }
+
+/** An item beside a row: its key and attributes. */
+export type SideItem = { pk: string; sk: string } & Record<string, unknown>;
 
 export interface ProjectionRunnerOptions {
   client: DynamoDBClient;
@@ -270,7 +279,8 @@ export class ProjectionRunner<Row> {
           }
           const before = row?.state as Row | undefined;
           const after = fresh.reduce(this.projection.evolveRow, before);
-          writes.push({ run, checkpoint, before, after, applying });
+          const sideWrites = this.sideWrites(run.pk, before, after);
+          writes.push({ run, checkpoint, before, after, applying, sideWrites });
         }
         for (const run of behind) {
           const applied = await this.apply(run.last, generation);
@@ -329,6 +339,7 @@ export class ProjectionRunner<Row> {
         ),
       },
       ...this.lookupWrites(generation, { pk: write.run.pk, sk: write.run.sk }, write.before, write.after),
+      ...write.sideWrites,
     ]);
     const changes = new Map<string, SummaryChange>();
     for (const write of writes) {
@@ -400,8 +411,9 @@ export class ProjectionRunner<Row> {
     const change = this.projection.summaryChange?.(before, after) ?? { add: {}, set: {} };
     const summaryUpdate = toSummaryUpdate(TableName, pk, change, advanceTo);
     const lookups = this.lookupWrites(generation, { pk, sk }, before, after);
+    const sideWrites = this.sideWrites(pk, before, after);
     try {
-      if (!summaryUpdate && lookups.length === 0) {
+      if (!summaryUpdate && lookups.length === 0 && sideWrites.length === 0) {
         await this.options.client.send(new PutItemCommand(put));
       } else {
         // The summary (if any) second: a refusal's reasons are read by position below.
@@ -409,6 +421,7 @@ export class ProjectionRunner<Row> {
           { Put: put },
           ...(summaryUpdate ? [{ Update: summaryUpdate }] : []),
           ...lookups,
+          ...sideWrites,
         ];
         await this.options.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       }
@@ -423,6 +436,29 @@ export class ProjectionRunner<Row> {
       }
       throw error;
     }
+  }
+
+  /** The deletes and puts that take the side items of `before` to those of `after`. */
+  private sideWrites(pk: string, before: Row | undefined, after: Row | undefined): TransactWriteItem[] {
+    const sideItems = this.projection.sideItems;
+    if (!sideItems) return [];
+    const TableName = this.options.tableName;
+    const keyOf = (item: SideItem) => `${item.pk}\u0000${item.sk}`;
+    const old = new Map(sideItems(pk, before).map((item) => [keyOf(item), JSON.stringify(item)]));
+    const writes: TransactWriteItem[] = [];
+    const kept = new Set<string>();
+    for (const item of sideItems(pk, after)) {
+      const key = keyOf(item);
+      kept.add(key);
+      if (old.get(key) !== JSON.stringify(item))
+        writes.push({ Put: { TableName, Item: marshall(item, { removeUndefinedValues: true }) } });
+    }
+    for (const item of sideItems(pk, before))
+      if (!kept.has(keyOf(item)))
+        writes.push({ Delete: { TableName, Key: marshall({ pk: item.pk, sk: item.sk }) } });
+    if (writes.length > MAX_TRANSACTION_ITEMS - 2)
+      throw new Error(`Projection ${this.projection.name}: ${writes.length} side items change at once`);
+    return writes;
   }
 
   private async advanceAsOf(pk: string, occurredAt: string): Promise<void> {
@@ -461,6 +497,8 @@ interface RowWrite<Row> {
   after: Row | undefined;
   /** Handled events past the checkpoint. */
   applying: number;
+  /** The side items' deletes and puts (StreamProjection.sideItems). */
+  sideWrites: TransactWriteItem[];
 }
 
 /** Why a transaction of applyRuns may be refused and tried again: a row moved, or contention. */
@@ -487,23 +525,22 @@ const transactionChunks = <Row>(
   const chunks: RowWrite<Row>[][] = [];
   let chunk: RowWrite<Row>[] = [];
   let bytes = 0;
-  let lookups = 0;
+  let rowItems = 0;
   let summaries = new Set<string>();
   for (const write of writes) {
-    const writeLookups = lookupCount(write);
-    const size = (JSON.stringify(write.after ?? null).length + 200) * (1 + writeLookups);
-    const items =
-      chunk.length + lookups + 1 + writeLookups + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
+    const own = 1 + lookupCount(write) + write.sideWrites.length;
+    const size = (JSON.stringify(write.after ?? null).length + 200) * own;
+    const items = rowItems + own + summaries.size + (summaries.has(write.run.pk) ? 0 : 1);
     if (chunk.length > 0 && (items > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;
-      lookups = 0;
+      rowItems = 0;
       summaries = new Set();
     }
     chunk.push(write);
     bytes += size;
-    lookups += writeLookups;
+    rowItems += own;
     summaries.add(write.run.pk);
   }
   if (chunk.length > 0) chunks.push(chunk);

@@ -7,6 +7,12 @@ import {
   evolveDelegateCountsRow,
 } from '../../../domain/projections/delegate-counts.js';
 import {
+  evolveRegistrantRow,
+  indexEntriesOf,
+  type RegistrantRow,
+  registrantListEventTypes,
+} from '../../../domain/projections/registrant-list.js';
+import {
   evolveVisaLettersRow,
   type VisaLettersRow,
   verificationLookupsOf,
@@ -52,10 +58,36 @@ export const visaLettersProjection: StreamProjection<VisaLettersRow> = {
   opensPersonalData: true,
 };
 
+/** The partition of a registrant-list dimension: beside the rows' partition, one per dimension. */
+export const registrantIndexPartition = (rowsPartition: string, dimension: string) =>
+  `${rowsPartition}#${dimension}`;
+
+/**
+ * The registration desk's list (domain/projections/registrant-list.ts): a row per registration, the
+ * registration read back, with its index entries as side items (only their sort key and what the
+ * filters test: s status, c country, k category, t search terms), written in the row's transaction.
+ */
+export const registrantListProjection: StreamProjection<RegistrantRow> = {
+  name: 'registrant-list',
+  handles: registrantListEventTypes,
+  evolveRow: evolveRegistrantRow,
+  sideItems: (pk, row) =>
+    indexEntriesOf(row).map((entry) => ({
+      pk: registrantIndexPartition(pk, entry.dimension),
+      sk: entry.sortKey,
+      s: entry.status,
+      c: entry.country,
+      k: entry.category,
+      t: entry.terms,
+    })),
+  opensPersonalData: true,
+};
+
 /** Every projection: what `npm run rebuild -- --all` rebuilds. A new projection belongs here. */
 export const projections = [
   delegateCountsProjection,
   waitlistProjection,
   agendaProjection,
   visaLettersProjection,
+  registrantListProjection,
 ] as const;

@@ -45,6 +45,13 @@ export const generationPointer = async (projection: string): Promise<GenerationP
   return pointer;
 };
 
+/**
+ * The pointer as this environment last read it, however long ago (undefined before the first read): for a
+ * query that reads the generation it names while generationPointer() checks it, and reads again if not.
+ */
+export const lastGenerationPointer = (projection: string): GenerationPointer | undefined =>
+  pointers.get(projection)?.pointer;
+
 export const liveGenerations = async (projection: string): Promise<number[]> => {
   const { active, building } = await generationPointer(projection);
   return building === undefined || building === active ? [active] : [active, building];

@@ -17,11 +17,22 @@ export interface NotificationChannels {
   publishAgendaChange(change: Record<string, unknown>): Promise<void>;
 }
 
+/** Where a file too large to answer inline goes (CONTRACT 4.3: 303 See Other with its Location). */
+export interface ExportFiles {
+  /** Stores the file; resolves to a URL that fetches it without credentials for at least 15 minutes. */
+  publish(
+    file: { name: string; contentType: string; body: string | Buffer },
+    request: { baseUrl: string },
+  ): Promise<string>;
+}
+
 export interface Adapters {
   tokenVerifier: TokenVerifier;
   notificationChannels: NotificationChannels;
   /** The keys of personal data: KMS in the cloud (functions/shared/personal-data/key-service.ts). */
   keyService: KeyService;
+  /** Large exports: S3 with presigned URLs in the cloud (functions/shared/exports/export-files.ts). */
+  exportFiles: ExportFiles;
 }
 
 const supplied: Partial<Adapters> = {};

@@ -1,0 +1,374 @@
+import type { EventEnvelope } from '../events.js';
+import {
+  type DelegateCategory,
+  delegateCategories,
+  isOpenedPersonal,
+  type PersonalPart,
+  registrationEventTypes,
+} from '../registration/events.js';
+import { countryCode } from '../shared/values.js';
+import { foldForSearch, searchTermsOf, wordsOf } from './registrant-search.js';
+
+/**
+ * The registrant list of the registration desk (CONTRACT section 4.3): one row per registration, the
+ * registration as read back (plaintext: read models are deletable), and the index entries a page of the
+ * list is read through. Built from opened events; an erased registration has no row.
+ */
+
+export const listedStatuses = ['registered', 'waitlisted', 'checked-in', 'cancelled'] as const;
+export type ListedStatus = (typeof listedStatuses)[number];
+
+/** The registration read back (CONTRACT section 2). */
+export interface RegistrantRow {
+  registrationId: string;
+  conferenceId: string;
+  status: ListedStatus;
+  givenName: string;
+  familyName: string;
+  email: string;
+  country: string;
+  city: string;
+  organization: string | null;
+  category: DelegateCategory;
+  registeredAt: string;
+  checkedInAt?: string;
+  cancelledAt?: string;
+}
+
+/** Implemented by the desk-registration work; projected here from its agreed shape. */
+export const DELEGATE_DETAILS_CHANGED = 'DelegateDetailsChanged';
+
+/** Once (the registration events may come to list DelegateDetailsChanged themselves). */
+export const registrantListEventTypes: readonly string[] = [
+  ...new Set<string>([...registrationEventTypes, DELEGATE_DETAILS_CHANGED]),
+];
+
+interface DetailsChangedData {
+  country?: string;
+  category?: DelegateCategory;
+  personal: PersonalPart | Record<string, unknown>;
+}
+
+const opened = (part: unknown): Record<string, unknown> | 'erased' => {
+  if (typeof part === 'string') throw new Error('The registrant list needs events read opened, not sealed');
+  if (typeof part === 'object' && part !== null && 'unavailable' in part) return 'erased';
+  return part as Record<string, unknown>;
+};
+
+const withDetails = (row: RegistrantRow, data: DetailsChangedData): RegistrantRow | undefined => {
+  const personal = opened(data.personal);
+  if (personal === 'erased') return undefined;
+  const text = (name: 'givenName' | 'familyName' | 'email' | 'city') =>
+    typeof personal[name] === 'string' ? (personal[name] as string) : row[name];
+  const organization = Object.hasOwn(personal, 'organization')
+    ? typeof personal.organization === 'string' && personal.organization !== ''
+      ? personal.organization
+      : null
+    : row.organization;
+  return {
+    ...row,
+    givenName: text('givenName'),
+    familyName: text('familyName'),
+    email: text('email'),
+    city: text('city'),
+    organization,
+    country: data.country ?? row.country,
+    category: data.category ?? row.category,
+  };
+};
+
+/** The row after an event; `undefined` is no row (none yet, or erased: its personal data is gone). */
+export const evolveRegistrantRow = (
+  row: RegistrantRow | undefined,
+  event: EventEnvelope,
+): RegistrantRow | undefined => {
+  if ((event.type as string) === DELEGATE_DETAILS_CHANGED)
+    return row && withDetails(row, event.data as unknown as DetailsChangedData);
+  switch (event.type) {
+    case 'DelegateRegistered':
+    case 'DelegateWaitlisted': {
+      const personal = event.data.personal;
+      if (typeof personal === 'string') opened(personal);
+      if (!isOpenedPersonal(personal)) return undefined;
+      return {
+        registrationId: event.data.registrationId,
+        conferenceId: event.data.conferenceId,
+        status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+        givenName: personal.givenName,
+        familyName: personal.familyName,
+        email: personal.email,
+        country: event.data.country,
+        city: personal.city,
+        organization: personal.organization ?? null,
+        category: event.data.category,
+        registeredAt: event.data.registeredAt,
+      };
+    }
+    case 'WaitlistedDelegatePromoted':
+      return row && { ...row, status: 'registered' };
+    case 'DelegateCheckedIn':
+      return row && { ...row, status: 'checked-in', checkedInAt: event.data.checkedInAt };
+    case 'RegistrationCancelled':
+      return row && { ...row, status: 'cancelled', cancelledAt: event.data.cancelledAt };
+    case 'PersonalDataErased':
+      return undefined;
+    default:
+      return row;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Index entries: a page of the list is one Query of one index partition in sort-key order.
+
+/**
+ * A registration is listed under several index partitions ("dimensions"), each holding its entries in
+ * both sort orders: `all`, its status, its country, its category, and the first two letters of each of
+ * its search terms, so that a filter or a search reads only the registrations that can match.
+ */
+export interface IndexEntry {
+  dimension: string;
+  sortKey: string;
+  /** What the filters not answered by the dimension look at. */
+  status: ListedStatus;
+  country: string;
+  category: DelegateCategory;
+  /** The search terms between spaces: ` ana maria perez ...`, so that ` pe` tests a word's start. */
+  terms: string;
+}
+
+export const registrantSorts = ['registeredAt', 'familyName'] as const;
+export type RegistrantSort = (typeof registrantSorts)[number];
+
+/** Sort keys start with the sort's tag; both orders of a dimension share its partition. */
+export const sortTag: Record<RegistrantSort, string> = { registeredAt: 'r|', familyName: 'f|' };
+
+/**
+ * At most this many two-letter prefixes are indexed per registration (so that every change of a row
+ * fits one DynamoDB transaction of up to 100 items: (4 + 16) entries x 2 orders, old and new, + the row).
+ * Names, organization and email of real delegates have far fewer; prefixes beyond it come from the
+ * organization's later words, which then are found by a search with another word of the delegate.
+ */
+export const MAX_INDEXED_PREFIXES = 16;
+
+const prefixOf = (word: string): string => Array.from(word).slice(0, 2).join('');
+
+const sortWords = (text: string) => wordsOf(text).join(' ');
+
+/**
+ * Byte order of these keys is the list's order: folded family name, given name, then time and id. The
+ * names are separated by U+0001, which sorts before the space and every letter: `celik` before `celik smith`.
+ */
+export const sortKeyOf = (row: RegistrantRow, sort: RegistrantSort): string =>
+  sort === 'registeredAt'
+    ? `${sortTag.registeredAt}${row.registeredAt}|${row.registrationId}`
+    : `${sortTag.familyName}${sortWords(row.familyName)}\u0001${sortWords(row.givenName)}\u0001${row.registeredAt}|${row.registrationId}`;
+
+/** The registration id at the end of a sort key. */
+export const registrationIdOfSortKey = (sortKey: string): string =>
+  sortKey.slice(sortKey.lastIndexOf('|') + 1);
+
+export const indexedPrefixesOf = (terms: readonly string[]): string[] => {
+  const prefixes = new Set<string>();
+  for (const term of terms) {
+    if (Array.from(term).length < 2) continue;
+    prefixes.add(prefixOf(term));
+    if (prefixes.size === MAX_INDEXED_PREFIXES) break;
+  }
+  return [...prefixes];
+};
+
+/** The search terms of a row in the order their prefixes are indexed (names before organization). */
+const orderedTerms = (row: RegistrantRow): string[] => {
+  const first = [
+    ...wordsOf(row.givenName),
+    ...wordsOf(row.familyName),
+    foldForSearch(row.email.trim()),
+    ...wordsOf(row.organization ?? ''),
+  ];
+  return [...new Set(first)];
+};
+
+export const indexEntriesOf = (row: RegistrantRow | undefined): IndexEntry[] => {
+  if (!row) return [];
+  const terms = ` ${searchTermsOf(row).join(' ')} `;
+  const dimensions = [
+    'all',
+    `status:${row.status}`,
+    `country:${row.country}`,
+    `category:${row.category}`,
+    ...indexedPrefixesOf(orderedTerms(row)).map((prefix) => `q:${prefix}`),
+  ];
+  return dimensions.flatMap((dimension) =>
+    registrantSorts.map((sort) => ({
+      dimension,
+      sortKey: sortKeyOf(row, sort),
+      status: row.status,
+      country: row.country,
+      category: row.category,
+      terms,
+    })),
+  );
+};
+
+// ---------------------------------------------------------------------------------------------------
+// The query: parsed from the request's parameters, planned onto one dimension.
+
+export interface RegistrantFilters {
+  statuses?: ListedStatus[];
+  country?: string;
+  category?: DelegateCategory;
+  /** The search as sent (trimmed). */
+  q?: string;
+}
+
+export interface RegistrantQuery {
+  filters: RegistrantFilters;
+  sort: RegistrantSort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface QueryError {
+  path: string;
+  message: string;
+}
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+export const MAX_SEARCH_LENGTH = 200;
+
+const filterParameters = ['status', 'country', 'category', 'q', 'sort'] as const;
+const pageParameters = ['limit', 'cursor'] as const;
+
+/**
+ * The list's query (`paged`: with limit and cursor) or the CSV's, from the query string parameters
+ * (API Gateway joins a repeated parameter with commas). Every bad or unknown parameter is named.
+ */
+export const parseRegistrantQuery = (
+  parameters: Readonly<Record<string, string | undefined>>,
+  { paged }: { paged: boolean },
+): { query: RegistrantQuery } | { errors: QueryError[] } => {
+  const errors: QueryError[] = [];
+  const known: readonly string[] = paged ? [...filterParameters, ...pageParameters] : filterParameters;
+  for (const name of Object.keys(parameters))
+    if (!known.includes(name))
+      errors.push({ path: name, message: `is not a parameter of this route (${known.join(', ')})` });
+  const filters: RegistrantFilters = {};
+  const { status, country, category, q, sort, limit, cursor } = parameters;
+  if (status !== undefined) {
+    const values = status.split(',').map((value) => value.trim());
+    const unknown = values.filter((value) => !(listedStatuses as readonly string[]).includes(value));
+    if (unknown.length > 0 || values.length === 0)
+      errors.push({
+        path: 'status',
+        message: `unknown status ${unknown.map((value) => JSON.stringify(value)).join(', ')}: must be comma-separated of ${listedStatuses.join(', ')}`,
+      });
+    else filters.statuses = [...new Set(values)] as ListedStatus[];
+  }
+  if (country !== undefined) {
+    const parsed = countryCode.safeParse(country);
+    if (parsed.success) filters.country = parsed.data;
+    else
+      errors.push({ path: 'country', message: parsed.error.issues[0]?.message ?? 'is not a country code' });
+  }
+  if (category !== undefined) {
+    if ((delegateCategories as readonly string[]).includes(category))
+      filters.category = category as DelegateCategory;
+    else errors.push({ path: 'category', message: `must be one of ${delegateCategories.join(', ')}` });
+  }
+  if (q !== undefined) {
+    const trimmed = q.trim();
+    if (trimmed.length > MAX_SEARCH_LENGTH)
+      errors.push({ path: 'q', message: `must be at most ${MAX_SEARCH_LENGTH} characters` });
+    else if (trimmed !== '') filters.q = trimmed;
+  }
+  let parsedSort: RegistrantSort = 'registeredAt';
+  if (sort !== undefined) {
+    if ((registrantSorts as readonly string[]).includes(sort)) parsedSort = sort as RegistrantSort;
+    else errors.push({ path: 'sort', message: `must be one of ${registrantSorts.join(', ')}` });
+  }
+  let parsedLimit = DEFAULT_LIMIT;
+  if (limit !== undefined) {
+    if (/^\d{1,4}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_LIMIT)
+      parsedLimit = Number(limit);
+    else errors.push({ path: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` });
+  }
+  if (cursor !== undefined && cursor === '') errors.push({ path: 'cursor', message: 'must not be empty' });
+  if (errors.length > 0) return { errors };
+  return {
+    query: {
+      filters,
+      sort: parsedSort,
+      limit: parsedLimit,
+      ...(cursor !== undefined ? { cursor } : {}),
+    },
+  };
+};
+
+/** The words of a search, folded like the terms: each must start a term. */
+export const searchWordsOf = (q: string | undefined): string[] =>
+  q === undefined ? [] : [...new Set(foldForSearch(q).split(/\s+/u).filter(Boolean))];
+
+/**
+ * How a query is read: one dimension (the most selective the filters name: a search word's prefix, the
+ * country, the category, a single status, or all), in the sort's order, with the filters that dimension
+ * does not answer checked on the index entries as they are read (a FilterExpression).
+ */
+export interface RegistrantPlan {
+  dimension: string;
+  sortPrefix: string;
+  statuses?: ListedStatus[];
+  country?: string;
+  category?: DelegateCategory;
+  /** Each must start a word: tested as ` word` within the entry's terms. */
+  words: string[];
+}
+
+export const planRegistrantQuery = (filters: RegistrantFilters, sort: RegistrantSort): RegistrantPlan => {
+  const words = searchWordsOf(filters.q);
+  const longest = [...words].sort((a, b) => Array.from(b).length - Array.from(a).length)[0];
+  const remaining = { ...filters };
+  let dimension = 'all';
+  if (longest !== undefined && Array.from(longest).length >= 2) dimension = `q:${prefixOf(longest)}`;
+  else if (filters.country !== undefined) {
+    dimension = `country:${filters.country}`;
+    delete remaining.country;
+  } else if (filters.category !== undefined) {
+    dimension = `category:${filters.category}`;
+    delete remaining.category;
+  } else if (filters.statuses?.length === 1) {
+    dimension = `status:${filters.statuses[0]}`;
+    delete remaining.statuses;
+  }
+  return {
+    dimension,
+    sortPrefix: sortTag[sort],
+    ...(remaining.statuses && remaining.statuses.length < listedStatuses.length
+      ? { statuses: remaining.statuses }
+      : {}),
+    ...(remaining.country !== undefined ? { country: remaining.country } : {}),
+    ...(remaining.category !== undefined ? { category: remaining.category } : {}),
+    // A word that is the dimension's prefix itself needs no test: every entry there has a term so begun.
+    words: words.filter((word) => dimension !== `q:${word}`),
+  };
+};
+
+/** Whether an index entry passes the filters of a plan (what the FilterExpression tests). */
+export const entryMatchesPlan = (entry: IndexEntry, plan: RegistrantPlan): boolean =>
+  entry.dimension === plan.dimension &&
+  entry.sortKey.startsWith(plan.sortPrefix) &&
+  (plan.statuses === undefined || plan.statuses.includes(entry.status)) &&
+  (plan.country === undefined || entry.country === plan.country) &&
+  (plan.category === undefined || entry.category === plan.category) &&
+  plan.words.every((word) => entry.terms.includes(` ${word}`));
+
+/** The filters applied to a row directly: the meaning the index must reproduce. */
+export const rowMatchesFilters = (row: RegistrantRow, filters: RegistrantFilters): boolean => {
+  if (filters.statuses && !filters.statuses.includes(row.status)) return false;
+  if (filters.country !== undefined && row.country !== filters.country) return false;
+  if (filters.category !== undefined && row.category !== filters.category) return false;
+  const words = searchWordsOf(filters.q);
+  if (words.length === 0) return true;
+  const terms = searchTermsOf(row);
+  return words.every((word) => terms.some((term) => term.startsWith(word)));
+};

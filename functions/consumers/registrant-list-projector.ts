@@ -1,0 +1,24 @@
+import { openedEventStore } from '../shared/event-store/stores.js';
+import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { ProjectionRunner } from '../shared/projections/projection-runner.js';
+import { registrantListProjection } from '../shared/projections/projections.js';
+import { liveGenerations } from '../shared/projections/read-models.js';
+import { dynamoDb, tableNames } from '../shared/runtime/config.js';
+import { busConsumer } from '../shared/runtime/consumer.js';
+
+// Granted the registrations' personal data (infra/definitions): the list holds names and addresses.
+usePersonalData();
+
+const runner = new ProjectionRunner(registrantListProjection, {
+  client: dynamoDb(),
+  tableName: tableNames().readModels,
+  // Gaps are filled with events read opened, like the delivered one.
+  store: openedEventStore(),
+});
+
+export const handler = busConsumer(async (envelope) => {
+  // The bus carries the personal part sealed; once erased it opens as the erased marker (no row).
+  const opened = await eventCodec(true).open(envelope);
+  for (const generation of await liveGenerations(registrantListProjection.name))
+    await runner.apply(opened, generation);
+});

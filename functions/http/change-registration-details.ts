@@ -1,0 +1,48 @@
+import { personalDataOf } from '../../domain/registration/decider.js';
+import { GoneError } from '../../domain/shared/errors.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { runCommand } from '../shared/commands/pipeline.js';
+import { registrationReadBack } from '../shared/commands/registration-read-back.js';
+import { changeDelegateDetails, loadRegistrationWithEvents } from '../shared/commands/registrations.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
+import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { detailsChangeRequestSchema } from './api-schemas.js';
+
+// Granted this registration's personal data and the HMAC key (infra/definitions): a new email's guard key.
+usePersonalData();
+
+/** CONTRACT 4.3: a delegate corrects their details until `editableUntil`, an organizer always. */
+export const handler = httpRoute('delegate', (request) =>
+  idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
+    const registrationId = pathId(request, 'registrationId');
+    const authorize = (registration: Parameters<typeof authorizeRegistrationDelegate>[1]) =>
+      authorizeRegistrationDelegate(request.principal, registration);
+    const { registration, events } = await loadRegistrationWithEvents(conferenceId, registrationId);
+    authorize(registration);
+    const changes = parseBody(request, detailsChangeRequestSchema);
+    const current = personalDataOf(events);
+    if (current === undefined || current === 'erased')
+      throw new GoneError('The personal data of this registration was erased');
+    const metadata = commandMetadata(request);
+    const command = changeDelegateDetails({
+      conferenceId,
+      registrationId,
+      by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',
+      changes,
+      current,
+      ...(changes.email ? { newEmailKey: await emailKeys().of(changes.email) } : {}),
+      authorize,
+      now: metadata.now,
+    });
+    const changed = await runCommand(command, {
+      ...metadata,
+      conferenceId,
+      idempotency: (result) =>
+        idempotency.record({ status: 200, body: registrationReadBack(result.registration, result.personal) }),
+    });
+    return { status: 200, body: registrationReadBack(changed.registration, changed.personal) };
+  }),
+);

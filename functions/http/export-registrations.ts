@@ -1,0 +1,37 @@
+import { parseRegistrantQuery, type RegistrantRow } from '../../domain/projections/registrant-list.js';
+import { loadConference } from '../shared/commands/conference.js';
+import { exportFiles, inlineLimitBytes } from '../shared/exports/export-files.js';
+import { registrationsCsv } from '../shared/formats/registrations-csv.js';
+import { badRequest } from '../shared/http/errors.js';
+import { type HttpResponse, httpRoute, pathId, requestBaseUrl } from '../shared/http/http.js';
+import { allRegistrants } from '../shared/projections/registrant-list.js';
+
+const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
+
+export const handler = httpRoute('organizer', async (request): Promise<HttpResponse> => {
+  const conferenceId = pathId(request, 'conferenceId');
+  const parsed = parseRegistrantQuery(request.event.queryStringParameters ?? {}, { paged: false });
+  if ('errors' in parsed) throw badRequest('The query is not valid', parsed.errors);
+  const conference = await loadConference(conferenceId);
+  const rows: RegistrantRow[] = [];
+  for await (const row of allRegistrants(conferenceId, parsed.query.filters, { sort: parsed.query.sort }))
+    rows.push(row);
+  const csv = registrationsCsv(rows);
+  const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
+  if (Buffer.byteLength(csv) > inlineLimitBytes()) {
+    const location = await exportFiles().publish(
+      { name, contentType: CSV_CONTENT_TYPE, body: csv },
+      { baseUrl: requestBaseUrl(request) },
+    );
+    return { status: 303, headers: { location, 'cache-control': 'no-store' } };
+  }
+  return {
+    status: 200,
+    body: csv,
+    headers: {
+      'content-type': CSV_CONTENT_TYPE,
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    },
+  };
+});

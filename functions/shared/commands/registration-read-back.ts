@@ -1,0 +1,18 @@
+import type { DelegateDetails, Registration } from '../../../domain/registration/decider.js';
+
+/** The registration read back (CONTRACT section 2): its state with the delegate's personal fields. */
+export const registrationReadBack = (registration: Registration, personal: DelegateDetails) => ({
+  registrationId: registration.registrationId,
+  conferenceId: registration.conferenceId,
+  status: registration.status,
+  givenName: personal.givenName,
+  familyName: personal.familyName,
+  email: personal.email,
+  country: registration.country,
+  city: personal.city,
+  organization: personal.organization ?? null,
+  category: registration.category,
+  registeredAt: registration.registeredAt,
+  ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),
+  ...(registration.cancelledAt ? { cancelledAt: registration.cancelledAt } : {}),
+});

@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  planRegistrantQuery,
+  type RegistrantFilters,
+  type RegistrantPlan,
+  type RegistrantQuery,
+  type RegistrantRow,
+  type RegistrantSort,
+  registrationIdOfSortKey,
+} from '../../../domain/projections/registrant-list.js';
+import { registrationStreamId } from '../../../domain/registration/decider.js';
+import { batchGetAll } from '../event-store/batch-get.js';
+import { dynamoDb, tableNames } from '../runtime/config.js';
+import { registrantIndexPartition, registrantListProjection } from './projections.js';
+import { generationPointer, lastGenerationPointer, readModelPartition, rowKey } from './read-models.js';
+
+/**
+ * Reading the registrant list (the read model of registrantListProjection): a page is one Query of one
+ * index partition in sort-key order (its FilterExpression tests the filters that partition does not
+ * answer) and one BatchGetItem of the rows; the conference check runs beside them (get-registrations).
+ */
+
+/** Where the list is read: the functions' table and generation, or given (benchmarks, tests). */
+export interface RegistrantListSource {
+  client: DynamoDBClient;
+  tableName: string;
+  generation: number;
+}
+
+const defaultSource = async (): Promise<RegistrantListSource> => ({
+  client: dynamoDb(),
+  tableName: tableNames().readModels,
+  generation: (await generationPointer(registrantListProjection.name)).active,
+});
+
+/** A cursor that does not belong to the query it came with, or is no cursor at all. */
+export class InvalidCursorError extends Error {}
+
+const CURSOR_VERSION = 1;
+const MAX_SORT_KEY_LENGTH = 1024;
+
+/** The query a cursor belongs to: its dimension, order and filters, hashed. */
+const fingerprintOf = (plan: RegistrantPlan): string =>
+  createHash('sha256').update(JSON.stringify(plan)).digest('base64url').slice(0, 22);
+
+/**
+ * Opaque to clients: base64url of `{v, p, a}`: `a` the sort key of the last registration given, `p` the
+ * fingerprint of the query. A cursor of another query, or one not made here, is refused; one edited to
+ * another sort key of the same query only starts the same list elsewhere, as any client could.
+ */
+export const encodeCursor = (plan: RegistrantPlan, after: string): string =>
+  Buffer.from(JSON.stringify({ v: CURSOR_VERSION, p: fingerprintOf(plan), a: after })).toString('base64url');
+
+export const decodeCursor = (plan: RegistrantPlan, cursor: string): string => {
+  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) throw new InvalidCursorError('is not a cursor of this list');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('is not a cursor of this list');
+  }
+  const { v, p, a } = (decoded ?? {}) as Record<string, unknown>;
+  if (v !== CURSOR_VERSION || typeof a !== 'string' || typeof p !== 'string')
+    throw new InvalidCursorError('is not a cursor of this list');
+  if (p !== fingerprintOf(plan))
+    throw new InvalidCursorError('belongs to another query: send the same filters and sort with it');
+  if (!a.startsWith(plan.sortPrefix) || a.length > MAX_SORT_KEY_LENGTH || a.includes('\u0000'))
+    throw new InvalidCursorError('is not a cursor of this list');
+  return a;
+};
+
+/** The index Query of a plan: key condition on the dimension and order, FilterExpression for the rest. */
+const indexQuery = (source: RegistrantListSource, conferenceId: string, plan: RegistrantPlan) => {
+  const rows = readModelPartition(registrantListProjection.name, source.generation, conferenceId);
+  const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk' };
+  const values: Record<string, unknown> = {
+    ':pk': registrantIndexPartition(rows, plan.dimension),
+    ':order': plan.sortPrefix,
+  };
+  const conditions: string[] = [];
+  if (plan.statuses) {
+    names['#s'] = 's';
+    const list = plan.statuses.map((status, index) => {
+      values[`:s${index}`] = status;
+      return `:s${index}`;
+    });
+    conditions.push(`#s IN (${list.join(', ')})`);
+  }
+  if (plan.country !== undefined) {
+    names['#c'] = 'c';
+    values[':c'] = plan.country;
+    conditions.push('#c = :c');
+  }
+  if (plan.category !== undefined) {
+    names['#k'] = 'k';
+    values[':k'] = plan.category;
+    conditions.push('#k = :k');
+  }
+  plan.words.forEach((word, index) => {
+    names['#t'] = 't';
+    values[`:w${index}`] = ` ${word}`;
+    conditions.push(`contains(#t, :w${index})`);
+  });
+  return {
+    rows,
+    input: {
+      TableName: source.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :order)',
+      ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ProjectionExpression: '#sk',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+      ConsistentRead: true,
+    },
+    filtered: conditions.length > 0,
+  };
+};
+
+/** The rows of these registrations, in this order (a row erased meanwhile is left out). */
+const rowsOf = async (
+  source: RegistrantListSource,
+  rowsPartition: string,
+  registrationIds: readonly string[],
+): Promise<RegistrantRow[]> => {
+  const chunks: string[][] = [];
+  for (let start = 0; start < registrationIds.length; start += 100)
+    chunks.push(registrationIds.slice(start, start + 100));
+  const found = await Promise.all(
+    chunks.map((ids) =>
+      batchGetAll(
+        source.client,
+        source.tableName,
+        ids.map((id) => marshall({ pk: rowsPartition, sk: rowKey(registrationStreamId(id)) })),
+        'Registrant list: reading rows',
+        { ProjectionExpression: '#state', ExpressionAttributeNames: { '#state': 'state' } },
+      ),
+    ),
+  );
+  const byId = new Map<string, RegistrantRow>();
+  for (const item of found.flat()) {
+    const row = item.state as RegistrantRow | null | undefined;
+    if (row) byId.set(row.registrationId, row);
+  }
+  return registrationIds.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+};
+
+/**
+ * Index entries a filtered page reads (Query's Limit counts them before the filter): first eight times
+ * the page (about 100 KB), which fills it when an eighth or more of the entries of the dimension match (the usual case, as the dimension is
+ * the most selective filter); if not, once more up to FILTERED_READ_LIMIT. Then the page answers with
+ * what it found and a cursor: at most two Queries and the rows' BatchGetItem. An unfiltered page reads
+ * exactly its entries (and one more, to know whether there is a next page).
+ */
+export const FILTERED_READ_LIMIT = 2000;
+const filteredReads = (limit: number) => [
+  Math.min(8 * (limit + 1), FILTERED_READ_LIMIT),
+  FILTERED_READ_LIMIT,
+];
+
+export interface RegistrantPage {
+  registrations: RegistrantRow[];
+  nextCursor?: string;
+}
+
+/**
+ * One page of the list. Throws InvalidCursorError for a cursor that is not of this query. When the cached
+ * generation pointer has expired, the page is read from the generation it named while the pointer is read
+ * again, and read once more only if the active generation changed (a rebuild switched): a rebuild deletes
+ * an old generation only after every cached pointer expired, so the first read is complete or thrown away.
+ */
+export const registrantPage = async (
+  conferenceId: string,
+  query: RegistrantQuery,
+  source?: RegistrantListSource,
+): Promise<RegistrantPage> => {
+  if (source) return pageOf(conferenceId, query, source);
+  const name = registrantListProjection.name;
+  const known = lastGenerationPointer(name);
+  const fresh = generationPointer(name);
+  const on = (generation: number) =>
+    pageOf(conferenceId, query, { client: dynamoDb(), tableName: tableNames().readModels, generation });
+  if (!known) return on((await fresh).active);
+  const [pointer, page] = await Promise.all([fresh, on(known.active)]);
+  return pointer.active === known.active ? page : on(pointer.active);
+};
+
+const pageOf = async (
+  conferenceId: string,
+  query: RegistrantQuery,
+  from: RegistrantListSource,
+): Promise<RegistrantPage> => {
+  const plan = planRegistrantQuery(query.filters, query.sort);
+  const after = query.cursor === undefined ? undefined : decodeCursor(plan, query.cursor);
+  const { rows, input, filtered } = indexQuery(from, conferenceId, plan);
+  const keys: string[] = [];
+  let startKey: QueryCommandOutput['LastEvaluatedKey'] =
+    after === undefined ? undefined : marshall({ pk: input.ExpressionAttributeValues[':pk']?.S, sk: after });
+  let more = true;
+  const reads = filtered ? filteredReads(query.limit) : [query.limit + 1];
+  for (let queries = 0; queries < reads.length && keys.length <= query.limit && more; queries++) {
+    const page: QueryCommandOutput = await from.client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: reads[queries] }),
+    );
+    for (const item of page.Items ?? []) if (item.sk?.S) keys.push(item.sk.S);
+    startKey = page.LastEvaluatedKey;
+    more = startKey !== undefined;
+  }
+  const given = keys.slice(0, query.limit);
+  const last = given.at(-1);
+  // A next page when more matched than fit, or when the reads stopped before the partition's end.
+  const continues = keys.length > query.limit || (more && startKey?.sk?.S !== undefined);
+  const resumeAt = keys.length > query.limit ? last : (startKey?.sk?.S ?? last);
+  const registrations = await rowsOf(from, rows, given.map(registrationIdOfSortKey));
+  return {
+    registrations,
+    ...(continues && resumeAt !== undefined ? { nextCursor: encodeCursor(plan, resumeAt) } : {}),
+  };
+};
+
+/** Rows read by one BatchGetItem (its limit) while the CSV or the badges page through a whole list. */
+const ROWS_AT_ONCE = 100;
+
+/**
+ * Every registration that matches the filters, in the sort's order, read page by page (a whole
+ * index partition in 1 MB Query pages, the rows in BatchGetItems of 100, a few at a time): for the
+ * CSV export and the badges, however many there are.
+ */
+export async function* allRegistrants(
+  conferenceId: string,
+  filters: RegistrantFilters,
+  options: { sort?: RegistrantSort; source?: RegistrantListSource } = {},
+): AsyncGenerator<RegistrantRow> {
+  const from = options.source ?? (await defaultSource());
+  const plan = planRegistrantQuery(filters, options.sort ?? 'registeredAt');
+  const { rows, input } = indexQuery(from, conferenceId, plan);
+  let startKey: Record<string, AttributeValue> | undefined;
+  let pending: string[] = [];
+  const flush = async function* (all: boolean) {
+    while (pending.length >= ROWS_AT_ONCE * 8 || (all && pending.length > 0)) {
+      const ids = pending.slice(0, ROWS_AT_ONCE * 8);
+      pending = pending.slice(ids.length);
+      yield* await rowsOf(from, rows, ids);
+    }
+  };
+  do {
+    const page: QueryCommandOutput = await from.client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) if (item.sk?.S) pending.push(registrationIdOfSortKey(item.sk.S));
+    startKey = page.LastEvaluatedKey;
+    yield* flush(false);
+  } while (startKey);
+  yield* flush(true);
+}

@@ -1,0 +1,43 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { PRESIGNED_SECONDS, s3ExportFiles } from '../../functions/shared/exports/export-files.js';
+
+/** The cloud's store of large exports, its S3 calls replaced by aws-sdk-client-mock (no AWS account). */
+describe('exports in S3', () => {
+  it('puts the file under a random key of the bucket and answers a presigned GET of it, good for an hour', async () => {
+    const client = new S3Client({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const s3 = mockClient(client);
+    s3.on(PutObjectCommand).resolves({});
+    const store = s3ExportFiles('exports-bucket', client);
+    const first = await store.publish(
+      { name: 'ICLC2015-registrations.csv', contentType: 'text/csv; charset=utf-8', body: 'a,b\r\n' },
+      { baseUrl: 'https://api.example.org/' },
+    );
+    const second = await store.publish(
+      { name: 'ICLC2015-registrations.csv', contentType: 'text/csv; charset=utf-8', body: 'a,b\r\n' },
+      { baseUrl: 'https://api.example.org/' },
+    );
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts).toHaveLength(2);
+    expect(puts[0]).toMatchObject({
+      Bucket: 'exports-bucket',
+      Body: 'a,b\r\n',
+      ContentType: 'text/csv; charset=utf-8',
+      ContentDisposition: 'attachment; filename="ICLC2015-registrations.csv"',
+    });
+    expect(puts[0]?.Key).toMatch(/^exports\/[0-9a-f-]{36}\/ICLC2015-registrations\.csv$/);
+    expect(puts[1]?.Key).not.toBe(puts[0]?.Key);
+    const url = new URL(first);
+    expect(url.hostname).toBe('exports-bucket.s3.eu-west-1.amazonaws.com');
+    expect(url.pathname).toBe(`/${puts[0]?.Key}`);
+    expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(PRESIGNED_SECONDS);
+    expect(PRESIGNED_SECONDS).toBeGreaterThanOrEqual(15 * 60);
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(new URL(second).pathname).toBe(`/${puts[1]?.Key}`);
+  });
+});
