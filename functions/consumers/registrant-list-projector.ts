@@ -3,6 +3,7 @@ import { eventCodec, usePersonalData } from '../shared/personal-data/personal-da
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { registrantListProjection } from '../shared/projections/projections.js';
 import { liveGenerations } from '../shared/projections/read-models.js';
+import { scrubOlderGenerations } from '../shared/projections/registrant-list.js';
 import { dynamoDb, tableNames } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 
@@ -19,6 +20,8 @@ const runner = new ProjectionRunner(registrantListProjection, {
 export const handler = busConsumer(async (envelope) => {
   // The bus carries the personal part sealed; once erased it opens as the erased marker (no row).
   const opened = await eventCodec(true).open(envelope);
-  for (const generation of await liveGenerations(registrantListProjection.name))
-    await runner.apply(opened, generation);
+  const generations = await liveGenerations(registrantListProjection.name);
+  for (const generation of generations) await runner.apply(opened, generation);
+  if (opened.type === 'PersonalDataErased')
+    await scrubOlderGenerations(opened.conferenceId, opened.streamId, generations);
 });

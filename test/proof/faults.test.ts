@@ -637,6 +637,23 @@ const twoRegistrations = async (deliver: Deliver): Promise<Prepared> => {
 
 const consumerCases: ConsumerCase[] = [
   {
+    rule: 'RegistrantListProjector',
+    // The row with its index entries, in one transaction.
+    write: 'TransactWriteItemsCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    prepare: twoRegistrations,
+    effect: async ({ envelope }) => {
+      const row = await readModelItem(
+        readModelPartition('registrant-list', 1, envelope.conferenceId),
+        rowKey(envelope.streamId),
+      );
+      return { version: row?.version ?? 0, listed: row?.state ? 1 : 0 };
+    },
+    none: { version: 0, listed: 0 },
+    once: { version: 1, listed: 1 },
+  },
+  {
     rule: 'DelegateCountsProjector',
     write: 'TransactWriteItemsCommand',
     // The row and the summary's asOf, in one request.

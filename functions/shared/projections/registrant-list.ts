@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
@@ -262,3 +263,46 @@ export async function* allRegistrants(
   } while (startKey);
   yield* flush(true);
 }
+
+/**
+ * After an erasure, deletes the registration's row and index entries from every older generation of the
+ * list that is still stored (a rebuild with --keep-old, or one whose deletion has not run yet): those are
+ * never served again, but CONTRACT 4.1 wants personal data gone from every read model. Idempotent.
+ */
+export const scrubOlderGenerations = async (
+  conferenceId: string,
+  streamId: string,
+  liveGenerations: readonly number[],
+): Promise<number> => {
+  const client = dynamoDb();
+  const TableName = tableNames().readModels;
+  let scrubbed = 0;
+  for (let generation = 1; generation < Math.max(...liveGenerations); generation++) {
+    if (liveGenerations.includes(generation)) continue;
+    const pk = readModelPartition(registrantListProjection.name, generation, conferenceId);
+    const [row] = await batchGetAll(
+      client,
+      TableName,
+      [marshall({ pk, sk: rowKey(streamId) })],
+      'Registrant list: reading an older row',
+    );
+    const state = row?.state as RegistrantRow | null | undefined;
+    if (!state) continue;
+    const keys = [
+      { pk, sk: rowKey(streamId) },
+      ...(registrantListProjection.sideItems?.(pk, state) ?? []).map(({ pk, sk }) => ({ pk, sk })),
+    ];
+    for (let start = 0; start < keys.length; start += 25) {
+      let requests = keys.slice(start, start + 25).map((key) => ({ DeleteRequest: { Key: marshall(key) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === 8) throw new Error('Registrant list: older generation items left unprocessed');
+        const result = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [TableName]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+      }
+    }
+    scrubbed++;
+  }
+  return scrubbed;
+};
