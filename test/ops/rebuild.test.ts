@@ -58,7 +58,6 @@ let client: DynamoDBClient;
 let store: EventStore;
 /** Opens personal parts, for the projections that read them (the registrant list). */
 let codec: EventCodec;
-let openedStore: EventStore;
 const conferenceId = randomUUID();
 const registrations: string[] = [];
 let minute = 0;
@@ -225,7 +224,6 @@ beforeAll(async () => {
   });
   client = new DynamoDBClient(localClientConfig(stack.dynamoDbEndpoint));
   store = storeWithCodec(client, stack.tables);
-  openedStore = storeWithCodec(client, stack.tables, { open: true });
   codec = personalDataCodec({
     dataKeys: new DataKeys({ client, tableName: stack.tables.dataKeys, keyService: () => keyService() }),
     open: true,
