@@ -147,11 +147,15 @@ describe('npm start: visa letters, from the request to the consulate', () => {
     expect(verificationCode).toMatch(/^[A-Za-z0-9_-]{22,}$/);
 
     const mail = await eventually(
-      async () => (await mailsTo(first.email)).find((m) => m.attachments.length > 0),
+      // The registration email carries an attachment too (the check-in QR code, inline): the letter's is the PDF.
+      async () =>
+        (await mailsTo(first.email)).find((m) =>
+          m.attachments.some((a) => a.contentType === 'application/pdf'),
+        ),
       15_000,
     );
     expect(mail.subject).toBe('ICLC2015: Your letter of invitation for the visa application');
-    const [attachment] = mail.attachments;
+    const attachment = mail.attachments.find((a) => a.contentType === 'application/pdf');
     expect(attachment?.contentType).toBe('application/pdf');
     const pdf = new Uint8Array(attachment?.content ?? []);
     const [text = ''] = await pdfPagesText(pdf);
