@@ -460,7 +460,7 @@ const main = () =>
         ),
         '',
         `Cold (first request of an execution environment): ${coldTotal} requests (${coldTrips}): the ` +
-          'generation pointer (cached 5 s) and the conference (cached: conferences are read once) besides the page.',
+          'generation pointer (cached 5 s) and the conference (read beside the page on every request, for the 404) besides the page.',
         '',
         `CSV export of all ${REGISTRATIONS.toLocaleString('en-US')} registrations: ${csvLine}; ` +
           `p50 of 3 ${ms(percentile(csvTimes, 50))}.`,
