@@ -3,7 +3,7 @@ import {
   type DelegateCategory,
   delegateCategories,
   isOpenedPersonal,
-  type PersonalPart,
+  type RegistrationEvent,
   registrationEventTypes,
 } from '../registration/events.js';
 import { countryCode } from '../shared/values.js';
@@ -35,19 +35,9 @@ export interface RegistrantRow {
   cancelledAt?: string;
 }
 
-/** Implemented by the desk-registration work; projected here from its agreed shape. */
-export const DELEGATE_DETAILS_CHANGED = 'DelegateDetailsChanged';
+export const registrantListEventTypes = registrationEventTypes;
 
-/** Once (the registration events may come to list DelegateDetailsChanged themselves). */
-export const registrantListEventTypes: readonly string[] = [
-  ...new Set<string>([...registrationEventTypes, DELEGATE_DETAILS_CHANGED]),
-];
-
-interface DetailsChangedData {
-  country?: string;
-  category?: DelegateCategory;
-  personal: PersonalPart | Record<string, unknown>;
-}
+type DetailsChange = Extract<RegistrationEvent, { type: 'DelegateDetailsChanged' }>['data'];
 
 const opened = (part: unknown): Record<string, unknown> | 'erased' => {
   if (typeof part === 'string') throw new Error('The registrant list needs events read opened, not sealed');
@@ -55,7 +45,7 @@ const opened = (part: unknown): Record<string, unknown> | 'erased' => {
   return part as Record<string, unknown>;
 };
 
-const withDetails = (row: RegistrantRow, data: DetailsChangedData): RegistrantRow | undefined => {
+const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | undefined => {
   const personal = opened(data.personal);
   if (personal === 'erased') return undefined;
   const text = (name: 'givenName' | 'familyName' | 'email' | 'city') =>
@@ -82,9 +72,9 @@ export const evolveRegistrantRow = (
   row: RegistrantRow | undefined,
   event: EventEnvelope,
 ): RegistrantRow | undefined => {
-  if ((event.type as string) === DELEGATE_DETAILS_CHANGED)
-    return row && withDetails(row, event.data as unknown as DetailsChangedData);
   switch (event.type) {
+    case 'DelegateDetailsChanged':
+      return row && withDetails(row, event.data);
     case 'DelegateRegistered':
     case 'DelegateWaitlisted': {
       const personal = event.data.personal;

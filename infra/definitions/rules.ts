@@ -126,7 +126,7 @@ export const rules: RuleDefinition[] = [
     name: 'RegistrantListProjector',
     description: 'Builds the registrant list of the registration desk (list, search, CSV export, badges)',
     // DelegateDetailsChanged is projected from its agreed shape before its event type is declared.
-    pattern: ofTypes(registrantListEventTypes as readonly EventType[]),
+    pattern: ofTypes(registrantListEventTypes),
     consumer: 'functions/consumers/registrant-list-projector.ts',
     maxReceiveCount: 5,
     maxConcurrency: 5,
