@@ -16,7 +16,7 @@ import { waitlistProjection } from '../shared/projections/projections.js';
 import { readModelRows } from '../shared/projections/read-model-rows.js';
 import { liveGenerations } from '../shared/projections/read-models.js';
 import { dynamoDb, tableNames } from '../shared/runtime/config.js';
-import { busConsumer } from '../shared/runtime/consumer.js';
+import { busConsumer, DeliverAgainLater } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
 const runner = new ProjectionRunner(waitlistProjection, {
@@ -25,16 +25,12 @@ const runner = new ProjectionRunner(waitlistProjection, {
   store: eventStore(),
 });
 
-/** Thrown to have the trigger delivered again once the waitlistings still on their way have arrived. */
-class WaitlistBehindError extends Error {
-  constructor(conferenceId: string, joined: number) {
-    super(
-      `Not all ${joined} waitlistings of conference ${conferenceId} have reached the waitlist yet, ` +
-        'so who has waited longest is not known',
-    );
-    this.name = 'WaitlistBehindError';
-  }
-}
+/** The trigger is delivered again once the waitlistings still on their way have arrived. */
+const waitlistBehind = (conferenceId: string, joined: number) =>
+  new DeliverAgainLater(
+    `Not all ${joined} waitlistings of conference ${conferenceId} have reached the waitlist yet, ` +
+      'so who has waited longest is not known',
+  );
 
 /**
  * Gives each free seat to the longest-waiting delegate, by issuing PromoteWaitlistedDelegate commands.
@@ -48,7 +44,7 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   if (free <= 0) return 0;
   const rows = await readModelRows<WaitlistRow>(waitlistProjection.name, trigger.conferenceId);
   if (!knowsEveryWaitlisting(rows, waitlistJoined))
-    throw new WaitlistBehindError(trigger.conferenceId, waitlistJoined);
+    throw waitlistBehind(trigger.conferenceId, waitlistJoined);
   const waiting = waitingInOrder(rows);
   let promoted = 0;
   for (const candidate of waiting) {

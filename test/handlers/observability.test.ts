@@ -260,6 +260,30 @@ describe('busConsumer', () => {
     ]);
   });
 
+  it('logs an event handed back to be delivered again at INFO, not as an error, and fails only its record', async () => {
+    const { busConsumer, DeliverAgainLater } = await import('../../functions/shared/runtime/consumer.js');
+    const handler = busConsumer(async (envelope: EventEnvelope) => {
+      if (envelope.metadata.correlationId === 'corr-early') throw new DeliverAgainLater('not yet');
+    });
+    const response = (await handler(
+      sqsEvent(
+        { busTime: new Date().toISOString(), sentAt: Date.now() },
+        conferenceEnvelope('corr-early', new Date().toISOString()),
+        conferenceEnvelope('corr-ok', new Date().toISOString()),
+      ),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    const handedBack = logLines().filter(
+      (line) => line.message === 'Event handed back to be delivered again',
+    );
+    expect(handedBack.map((line) => [line.level, line.correlationId, line.reason])).toEqual([
+      ['INFO', 'corr-early', 'not yet'],
+    ]);
+    expect(logLines().filter((line) => line.level === 'ERROR')).toEqual([]);
+  });
+
   it('measures an archive replay apart: ReplayLag since the replay queued it, and no ProjectionLag', async () => {
     const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
     const handler = busConsumer(async () => undefined);

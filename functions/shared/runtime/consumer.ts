@@ -17,6 +17,15 @@ interface BusEvent {
   'replay-name'?: string;
 }
 
+/**
+ * Thrown by a consumer that cannot handle an event yet (something it depends on is still on its way):
+ * the record fails, SQS delivers it again after the visibility timeout, and it is logged at INFO, not as
+ * an error, since it is expected. One that never succeeds reaches the dead-letter queue like any other.
+ */
+export class DeliverAgainLater extends Error {
+  override name = 'DeliverAgainLater';
+}
+
 const busEventOf = (record: SQSRecord): BusEvent => JSON.parse(record.body) as BusEvent;
 
 /** The envelope of an SQS record whose body is an EventBridge event (rule → queue → function). */
@@ -65,7 +74,10 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
       if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
       return result;
     } catch (error) {
-      logger.error('Event not handled', { error, type: envelope.type, streamId: envelope.streamId });
+      const fields = { type: envelope.type, streamId: envelope.streamId };
+      if (error instanceof DeliverAgainLater)
+        logger.info('Event handed back to be delivered again', { ...fields, reason: error.message });
+      else logger.error('Event not handled', { error, ...fields });
       throw error;
     } finally {
       logger.removeKeys(['correlationId', 'eventId']);
