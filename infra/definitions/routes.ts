@@ -2,7 +2,7 @@
  * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
-import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
+import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
 import type { PersonalDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';

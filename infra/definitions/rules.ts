@@ -5,7 +5,7 @@ import { delegateCountsEventTypes } from '../../domain/projections/delegate-coun
 import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
-import { FONT_FILES } from '../../functions/shared/documents/fonts.js';
+import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
 import type { PersonalDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
@@ -121,6 +121,8 @@ export const rules: RuleDefinition[] = [
     effects: ['send-email', 'publish-agenda-changes'],
     // The check-in code in registration and promotion emails is a MAC under the HMAC key.
     personalData: 'read-mac',
+    // The issued visa letter is attached to its email as a PDF.
+    files: Object.values(FONT_FILES),
   },
   {
     name: 'RegistrantListProjector',
@@ -134,7 +136,5 @@ export const rules: RuleDefinition[] = [
     writesEvents: false,
     // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',
-    // The issued visa letter is attached to its email as a PDF.
-    files: Object.values(FONT_FILES),
   },
 ];

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { esbuildOptionsOf } from '../../bench/bundles.js';
+import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
 import { bundlingOptions, repoRoot } from '../../infra/constructs/lambda-function.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { routes } from '../../infra/definitions/routes.js';
@@ -14,9 +15,9 @@ import { rules } from '../../infra/definitions/rules.js';
  */
 
 const functions = [
-  ...routes.map((route) => ({ name: route.name, entry: route.entry })),
-  ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer })),
-  { name: 'PipeEnrichment', entry: pipeDefinition.enrichment },
+  ...routes.map((route) => ({ name: route.name, entry: route.entry, files: route.files ?? [] })),
+  ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer, files: rule.files ?? [] })),
+  { name: 'PipeEnrichment', entry: pipeDefinition.enrichment, files: [] as string[] },
 ];
 
 const localOnly = [
@@ -30,8 +31,8 @@ const localOnly = [
 
 describe('Lambda bundles', () => {
   it.each(functions)(
-    '$name holds no local-only code',
-    async ({ entry }) => {
+    '$name holds no local-only code, and the files it reads are shipped beside it',
+    async ({ entry, files }) => {
       const result = await build({
         ...esbuildOptionsOf(bundlingOptions, resolve(repoRoot, '.bundle-check', 'index.mjs')),
         entryPoints: [resolve(repoRoot, entry)],
@@ -44,6 +45,11 @@ describe('Lambda bundles', () => {
       const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '';
       expect(code.length).toBeGreaterThan(0);
       expect(localOnly.filter((marker) => code.includes(marker))).toEqual([]);
+      // A function that prints reads the fonts beside its bundle (documentFonts): its definition ships them.
+      const prints = inputs.includes('functions/shared/documents/fonts.ts');
+      expect(files.filter((file) => Object.values(FONT_FILES).includes(file as never))).toEqual(
+        prints ? Object.values(FONT_FILES) : [],
+      );
     },
     60_000,
   );
