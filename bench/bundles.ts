@@ -25,6 +25,16 @@ const INIT_GOAL = 0.5;
 const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
 const run = promisify(execFile);
 
+/** `--alias:module=./path` arguments as esbuild's `alias` option (the paths resolved against the repository root, where CDK runs esbuild). */
+const aliasesOf = (args: Record<string, string | boolean>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(args)
+      .filter(
+        (entry): entry is [string, string] => entry[0].startsWith('--alias:') && typeof entry[1] === 'string',
+      )
+      .map(([key, path]) => [key.slice('--alias:'.length), resolve(repoRoot, path)]),
+  );
+
 /** esbuild options equal to what NodejsFunction passes for `bundlingOptions` (see its buildEsbuildArgs). */
 export const esbuildOptionsOf = (options: typeof bundlingOptions, outfile: string): BuildOptions => ({
   bundle: true,
@@ -37,6 +47,7 @@ export const esbuildOptionsOf = (options: typeof bundlingOptions, outfile: strin
   mainFields: options.mainFields,
   banner: { js: options.banner },
   external: options.externalModules,
+  alias: aliasesOf(options.esbuildArgs),
   outfile,
   metafile: true,
   logLevel: 'silent',
@@ -171,7 +182,7 @@ const main = async () => {
     await symlink(resolve(repoRoot, 'node_modules'), join(outDir, 'node_modules'), 'dir');
     const functions = [
       ...routes.map((route) => ({ name: route.name, entry: route.entry, files: route.files ?? [] })),
-      ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer, files: [] as string[] })),
+      ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer, files: rule.files ?? [] })),
       { name: 'PipeEnrichment', entry: pipeDefinition.enrichment, files: [] as string[] },
     ];
     const bundles: Bundle[] = [];

@@ -34,6 +34,15 @@ export const credentialSourcesLambdaNeverUses = [
 ];
 
 /**
+ * Modules the bundles take from this repository instead of a dependency's, by esbuild's `alias` (paths
+ * relative to the repository root, where CDK runs esbuild). fontkit, pdfkit's font engine, imports the
+ * `brotli` package's 475 KB asm.js decoder at load for WOFF2 fonts; Node has Brotli built in.
+ */
+export const moduleSubstitutes: Record<string, string> = {
+  'brotli/decompress.js': './functions/shared/documents/brotli-decompress.ts',
+};
+
+/**
  * How every function is bundled (by the local esbuild): one minified ESM file for Node 24 with the AWS SDK
  * inside (tree-shaken), and a `require` for the CommonJS dependencies. `npm run bench:bundles` bundles with
  * these very options to measure sizes and start-up times.
@@ -47,6 +56,9 @@ export const bundlingOptions = {
   mainFields: ['module', 'main'],
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   externalModules: [...credentialSourcesLambdaNeverUses],
+  esbuildArgs: Object.fromEntries(
+    Object.entries(moduleSubstitutes).map(([module, substitute]) => [`--alias:${module}`, substitute]),
+  ),
   forceDockerBundling: false,
 } satisfies BundlingOptions;
 

@@ -45,6 +45,10 @@ describe('Lambda bundles', () => {
       const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '';
       expect(code.length).toBeGreaterThan(0);
       expect(localOnly.filter((marker) => code.includes(marker))).toEqual([]);
+      // The brotli package's asm.js decoder is replaced by Node's (functions/shared/documents/brotli-decompress.ts).
+      expect(inputs.filter((input) => input.startsWith('node_modules/brotli/'))).toEqual([]);
+      if (inputs.some((input) => input.startsWith('node_modules/fontkit/')))
+        expect(inputs).toContain('functions/shared/documents/brotli-decompress.ts');
       // A function that prints reads the fonts beside its bundle (documentFonts): its definition ships them.
       const prints = inputs.includes('functions/shared/documents/fonts.ts');
       expect(files.filter((file) => Object.values(FONT_FILES).includes(file as never))).toEqual(
