@@ -18,7 +18,7 @@ import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { visaLetterDocumentOf } from '../shared/commands/visa-letters.js';
 import { documentFonts } from '../shared/documents/fonts.js';
-import { visaLetterPdf } from '../shared/documents/visa-letter.js';
+import type { VisaLetterDocument } from '../shared/documents/visa-letter.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
 import { type Attachment, composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
@@ -39,6 +39,12 @@ const delegateNow = async (registrationId: string) =>
   personalDataOf(
     (await openedEventStore().load(registrationStreamId(registrationId))) as RegistrationEvent[],
   );
+
+/** The letter as a PDF. pdfkit and its fonts load with the first letter, not with every email (most are not). */
+const printVisaLetter = async (document: VisaLetterDocument): Promise<Buffer> => {
+  const { visaLetterPdf } = await import('../shared/documents/visa-letter.js');
+  return visaLetterPdf(document, documentFonts());
+};
 
 /**
  * The email about a decision on a visa letter: the letter as its stream told it right after this event
@@ -67,7 +73,7 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
     attachments.push({
       filename,
       contentType: 'application/pdf',
-      content: await visaLetterPdf(document, documentFonts()),
+      content: await printVisaLetter(document),
     });
     decision = {
       notice,
