@@ -1,7 +1,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
-import { PRESIGNED_SECONDS, s3ExportFiles } from '../../functions/shared/exports/export-files.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exportFiles } from '../../functions/shared/exports/export-files.js';
+import { PRESIGNED_SECONDS, s3ExportFiles } from '../../functions/shared/exports/s3-export-files.js';
 
 /** The cloud's store of large exports, its S3 calls replaced by aws-sdk-client-mock (no AWS account). */
 describe('exports in S3', () => {
@@ -39,5 +40,30 @@ describe('exports in S3', () => {
     expect(PRESIGNED_SECONDS).toBeGreaterThanOrEqual(15 * 60);
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(new URL(second).pathname).toBe(`/${puts[1]?.Key}`);
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('in a function, the store of EXPORTS_BUCKET loads its S3 client with the first publish', async () => {
+    vi.stubEnv('EXPORTS_BUCKET', 'function-exports');
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).resolves({});
+    try {
+      const url = await exportFiles().publish(
+        { name: 'badges.pdf', contentType: 'application/pdf', body: Buffer.from('%PDF-1.7') },
+        { baseUrl: 'https://api.example.org/' },
+      );
+      expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Bucket)).toEqual([
+        'function-exports',
+      ]);
+      expect(new URL(url).hostname).toBe('function-exports.s3.eu-west-1.amazonaws.com');
+    } finally {
+      s3.restore();
+    }
   });
 });

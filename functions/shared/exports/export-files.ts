@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { env } from '../../../infra/definitions/tables.js';
-import { awsClientSettings } from '../resilience/aws-clients.js';
 import { adapter, type ExportFiles } from '../runtime/adapters.js';
 
 /** CONTRACT 4.3: a response over 5 MB is answered 303 See Other with a link to it. */
@@ -18,30 +14,18 @@ export const inlineLimitBytes = (): number => {
 };
 
 /**
- * How long a presigned link works. It is signed with the function's role credentials, so it stops working
- * earlier if they expire first (Lambda's last for hours and are refreshed before they run out; the
- * contract's 15 minutes stay well inside).
+ * S3 in the named bucket. The S3 client loads with the first file too large to answer inline, not at
+ * init: most exports are answered inline.
  */
-export const PRESIGNED_SECONDS = 60 * 60;
-
-/** Exports in the cloud: an object under a random key in the private bucket, and a presigned GET of it. */
-export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => ({
-  async publish(file) {
-    const key = `exports/${randomUUID()}/${file.name}`;
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: file.body,
-        ContentType: file.contentType,
-        ContentDisposition: `attachment; filename="${file.name}"`,
-      }),
-    );
-    return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      expiresIn: PRESIGNED_SECONDS,
-    });
-  },
-});
+const lazyS3ExportFiles = (bucket: string): ExportFiles => {
+  let s3: Promise<ExportFiles> | undefined;
+  return {
+    publish: async (file, request) => {
+      s3 ??= import('./s3-export-files.js').then((module) => module.s3ExportFilesIn(bucket));
+      return (await s3).publish(file, request);
+    },
+  };
+};
 
 let cloud: ExportFiles | undefined;
 
@@ -50,6 +34,6 @@ export const exportFiles = (): ExportFiles =>
   adapter('exportFiles', () => {
     const bucket = process.env[env.exportsBucket];
     if (!bucket) throw new Error(`No store for large exports: set ${env.exportsBucket}, or supply one`);
-    cloud ??= s3ExportFiles(bucket, new S3Client(awsClientSettings()));
+    cloud ??= lazyS3ExportFiles(bucket);
     return cloud;
   });

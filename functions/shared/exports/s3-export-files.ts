@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { awsClientSettings } from '../resilience/aws-clients.js';
+import type { ExportFiles } from '../runtime/adapters.js';
+
+/**
+ * How long a presigned link works. It is signed with the function's role credentials, so it stops working
+ * earlier if they expire first (Lambda's last for hours and are refreshed before they run out; the
+ * contract's 15 minutes stay well inside).
+ */
+export const PRESIGNED_SECONDS = 60 * 60;
+
+/** Exports in the cloud: an object under a random key in the private bucket, and a presigned GET of it. */
+export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => ({
+  async publish(file) {
+    const key = `exports/${randomUUID()}/${file.name}`;
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: file.body,
+        ContentType: file.contentType,
+        ContentDisposition: `attachment; filename="${file.name}"`,
+      }),
+    );
+    return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      expiresIn: PRESIGNED_SECONDS,
+    });
+  },
+});
+
+/** The S3 export store of a bucket, with a client of its own. */
+export const s3ExportFilesIn = (bucket: string): ExportFiles =>
+  s3ExportFiles(bucket, new S3Client(awsClientSettings()));
