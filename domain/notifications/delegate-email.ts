@@ -135,3 +135,21 @@ export const delegateEmail = (
     ],
   };
 };
+
+/**
+ * The email to the address a registration had before a correction moved it elsewhere: its owner learns of
+ * the change even if it was not theirs to make. It names neither the new address nor the other details.
+ */
+export const previousAddressEmail = (registration: EmailRecipient, conference: Conference): EmailContent => ({
+  subject: `${conference.acronym}: The email address of your registration was changed`,
+  paragraphs: [
+    `Dear ${registration.givenName} ${registration.familyName},`,
+    'The email address of your registration has been changed from this address to another one; messages about your registration now go there.',
+    'If you did not ask for this change, please reply to this email.',
+    `The ${conference.acronym} team`,
+  ],
+  facts: [
+    ['Conference', conference.name],
+    ['Registration', registration.registrationId],
+  ],
+});

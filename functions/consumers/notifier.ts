@@ -1,8 +1,10 @@
+import type { Conference } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
   noticeOf,
+  previousAddressEmail,
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import {
@@ -12,6 +14,7 @@ import {
 } from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { normalizeEmail } from '../../domain/shared/values.js';
 import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
@@ -97,6 +100,30 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
   logger.info('Delegate notified', { notice, outcome, registrationId });
 };
 
+/** A correction that moved the registration to another address: the previous one is told too. */
+const notifyPreviousAddress = async (
+  envelope: EventEnvelope,
+  registrationId: string,
+  history: RegistrationEvent[],
+  conference: Conference,
+) => {
+  const before = personalDataOf(history.slice(0, -1));
+  const after = personalDataOf(history);
+  if (typeof before !== 'object' || typeof after !== 'object') return;
+  if (normalizeEmail(before.email) === normalizeEmail(after.email)) return;
+  const messageId = `${envelope.eventId}-previous-address`;
+  const message = await composeEmail(
+    previousAddressEmail({ registrationId, ...before }, conference),
+    `${conference.acronym} <${notificationSender()}>`,
+    { name: `${before.givenName} ${before.familyName}`, address: before.email },
+    `<${messageId}@learning-cities>`,
+  );
+  const outcome = await once(`email#${messageId}`, () =>
+    notificationChannels().sendEmail(messageId, message),
+  );
+  logger.info('Delegate notified', { notice: 'previous-address', outcome, registrationId });
+};
+
 export const handler = busConsumer(async (envelope) => {
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
@@ -128,6 +155,8 @@ export const handler = busConsumer(async (envelope) => {
       notificationChannels().sendEmail(envelope.eventId, message),
     );
     logger.info('Delegate notified', { notice, outcome, registrationId });
+    if (notice === 'details-changed')
+      await notifyPreviousAddress(envelope, registrationId, history, conference);
     return;
   }
   if (agendaChanges.has(envelope.type)) {

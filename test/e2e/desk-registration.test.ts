@@ -97,6 +97,12 @@ describe('npm start: the registration desk', () => {
     expect(read.body).toEqual(changed.body);
     const notice = await emailTo('ana.perez@example.org', /details were changed/);
     expect(notice.text).toContain('Ana Pérez');
+    // The address it had is told of the move, without being told the new address or details.
+    const moved = await emailTo('ana@example.org', /email address of your registration was changed/);
+    expect(moved.text).toContain('Dear Ana Perez');
+    expect(moved.text).toContain(String(people.ana?.registrationId));
+    expect(moved.text).not.toContain('ana.perez@example.org');
+    expect(moved.text).not.toContain('Pérez');
     const counts = await eventually(async () => {
       const { body } = await call('GET', `/conferences/${conferenceId}/delegate-counts`);
       return body.byCountry.ES === 1 ? body : undefined;

@@ -1,11 +1,19 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
-import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
+import {
+  personalDataOf,
+  registrationDecider,
+  registrationStreamId,
+} from '../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { fold } from '../../domain/shared/decider.js';
 import { delegate } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
+import { readEmail } from '../support/email-reader.js';
 import { importHandler, prepareHandlerEnvironment } from '../support/handler-environment.js';
 import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
@@ -14,6 +22,10 @@ import { appendConference } from '../support/seed.js';
 let handler: (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 let outbox: string;
 let registered: EventEnvelope;
+let store: ReturnType<typeof storeWithCodec>;
+/** The same tables read with the personal parts opened, as the notifier reads them. */
+let openedStore: ReturnType<typeof storeWithCodec>;
+const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
 
 /** An SQS record of `envelope` on the Notifier's queue. */
 const notifierRecord = (envelope: EventEnvelope, messageId: string) =>
@@ -29,8 +41,8 @@ beforeAll(async () => {
   const environment = await prepareHandlerEnvironment('notifier-once');
   const { tables } = environment;
   outbox = environment.outbox;
-  const store = storeWithCodec(tables.client, tables);
-  const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
+  store = storeWithCodec(tables.client, tables);
+  openedStore = storeWithCodec(tables.client, tables, { open: true });
   await appendConference(store, 'c1', context);
   [registered] = (await store.append({
     ...context,
@@ -83,5 +95,57 @@ describe('Notifier', () => {
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm5' }]);
     expect(readdirSync(outbox)).toHaveLength(1);
+  });
+
+  it('tells the previous address of a correction that moves the registration to another one, once', async () => {
+    const changeDetails = async (changes: Record<string, string>) => {
+      const events = (await openedStore.load(registrationStreamId('r1'))) as RegistrationEvent[];
+      const current = personalDataOf(events);
+      if (typeof current !== 'object') throw new Error('r1 has no personal data');
+      const [changed] = (await store.append({
+        ...context,
+        streams: [
+          {
+            streamId: registrationStreamId('r1'),
+            expectedVersion: events.length,
+            events: registrationDecider.decide(
+              {
+                type: 'ChangeDelegateDetails',
+                by: 'delegate',
+                changes,
+                current,
+                ...(changes.email ? { newEmailKey: testEmailKey(changes.email) } : {}),
+                now: '2015-09-02T10:00:00.000Z',
+              },
+              fold(registrationDecider, events),
+            ),
+          },
+        ],
+      })) as [EventEnvelope];
+      for (const [index, messageId] of ['a', 'b', 'c'].entries()) {
+        const response = await handler(
+          { Records: [notifierRecord(changed, `${changed.eventId}-${messageId}-${index}`)] },
+          lambdaContext(),
+        );
+        expect(response.batchItemFailures).toEqual([]);
+      }
+      return changed;
+    };
+    const recipients = async (changed: EventEnvelope) =>
+      Promise.all(
+        readdirSync(outbox)
+          .filter((file) => file.startsWith(changed.eventId))
+          .sort()
+          .map(async (file) => [file, (await readEmail(readFileSync(join(outbox, file)))).to]),
+      );
+
+    const renamed = await changeDetails({ familyName: 'Pérez García', email: 'ANA.PEREZ@example.org' });
+    expect(await recipients(renamed)).toEqual([[`${renamed.eventId}.eml`, 'ANA.PEREZ@example.org']]);
+
+    const moved = await changeDetails({ email: 'ana.garcia@example.org' });
+    expect(await recipients(moved)).toEqual([
+      [`${moved.eventId}-previous-address.eml`, 'ANA.PEREZ@example.org'],
+      [`${moved.eventId}.eml`, 'ana.garcia@example.org'],
+    ]);
   });
 });
