@@ -1,6 +1,6 @@
 import { parseRegistrantQuery, type RegistrantRow } from '../../domain/projections/registrant-list.js';
 import { loadConference } from '../shared/commands/conference.js';
-import { exportFiles, inlineLimitBytes } from '../shared/exports/export-files.js';
+import { exportFiles, fitsInline } from '../shared/exports/export-files.js';
 import { registrationsCsv } from '../shared/formats/registrations-csv.js';
 import { badRequest } from '../shared/http/errors.js';
 import { type HttpResponse, httpRoute, pathId, requestBaseUrl } from '../shared/http/http.js';
@@ -18,7 +18,7 @@ export const handler = httpRoute('organizer', async (request): Promise<HttpRespo
     rows.push(row);
   const csv = registrationsCsv(rows);
   const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
-  if (Buffer.byteLength(csv) > inlineLimitBytes()) {
+  if (!fitsInline(csv)) {
     const location = await exportFiles().publish(
       { name, contentType: CSV_CONTENT_TYPE, body: csv },
       { baseUrl: requestBaseUrl(request) },

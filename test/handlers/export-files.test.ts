@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exportFiles } from '../../functions/shared/exports/export-files.js';
+import { exportFiles, fitsInline } from '../../functions/shared/exports/export-files.js';
 import { PRESIGNED_SECONDS, s3ExportFiles } from '../../functions/shared/exports/s3-export-files.js';
 
 /** The cloud's store of large exports, its S3 calls replaced by aws-sdk-client-mock (no AWS account). */
@@ -65,5 +65,15 @@ describe('exports in S3', () => {
     } finally {
       s3.restore();
     }
+  });
+
+  it('measures a body as the Lambda answer carries it: a CSV of quotes under the limit by itself is not inline', () => {
+    vi.stubEnv('EXPORT_INLINE_LIMIT_BYTES', '1000');
+    const quoted = `"Name ""The Mayor"" \\ Office"\r\n`.repeat(25); // 775 bytes, 1,002 as JSON
+    expect(Buffer.byteLength(quoted)).toBeLessThan(1000);
+    expect(fitsInline(quoted)).toBe(false);
+    const plain = 'Perez,Ana,MX\r\n'.repeat(60); // 840 bytes, 962 as JSON
+    expect(fitsInline(plain)).toBe(true);
+    expect(fitsInline(Buffer.alloc(740).toString('base64'))).toBe(true); // 988 characters and 2 quotes
   });
 });

@@ -1,7 +1,7 @@
 import type { Conference } from '../../../domain/conference/decider.js';
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
-import { exportFiles, inlineLimitBytes } from '../exports/export-files.js';
+import { exportFiles, fitsInline } from '../exports/export-files.js';
 import { type HttpRequest, type HttpResponse, requestBaseUrl } from '../http/http.js';
 import { checkInCodeOf } from '../personal-data/check-in-code.js';
 import { type Badge, type BadgeConference, badgesPdf } from './badges.js';
@@ -56,7 +56,7 @@ export const pdfResponse = async (
   filename: string,
 ): Promise<HttpResponse> => {
   const body = pdf.toString('base64');
-  if (body.length > inlineLimitBytes()) {
+  if (!fitsInline(body)) {
     const location = await exportFiles().publish(
       { name: filename, contentType: 'application/pdf', body: pdf },
       { baseUrl: requestBaseUrl(request) },

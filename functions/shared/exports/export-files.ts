@@ -14,6 +14,14 @@ export const inlineLimitBytes = (): number => {
 };
 
 /**
+ * Whether a text body may be answered inline: its size as the Lambda answer carries it, a JSON string,
+ * where every quote, backslash and line end of a CSV takes two bytes (a CSV of 5 MB by itself can be over
+ * the 6 MB a Lambda answer may carry). A base64 body grows by its two quotes only.
+ */
+export const fitsInline = (body: string): boolean =>
+  Buffer.byteLength(JSON.stringify(body)) <= inlineLimitBytes();
+
+/**
  * S3 in the named bucket. The S3 client loads with the first file too large to answer inline, not at
  * init: most exports are answered inline.
  */
