@@ -8,11 +8,7 @@ import {
 } from '../shared/documents/badge-documents.js';
 import { badRequest } from '../shared/http/errors.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
-import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { allRegistrants } from '../shared/projections/registrant-list.js';
-
-// Granted the HMAC key for the check-in codes (and the personal-data codec, like every function granted keys).
-usePersonalData();
 
 const SEAT_STATUSES = ['registered', 'checked-in'] as const;
 /** Check-in codes made at once (each one MAC by the key service). */

@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -14,7 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type Access, type RouteDefinition, routes } from '../definitions/routes.js';
+import { type Access, PRINTING_MEMORY_MB, type RouteDefinition, routes } from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
@@ -138,6 +138,14 @@ export class ConferenceHttpApi extends Construct {
       serviceName: 'conference-api',
       description: `${route.method} ${route.path}`,
       ...(route.files ? { files: route.files } : {}),
+      ...(route.prints
+        ? {
+            memorySize: PRINTING_MEMORY_MB,
+            ...(route.prints.timeoutSeconds
+              ? { timeout: Duration.seconds(route.prints.timeoutSeconds) }
+              : {}),
+          }
+        : {}),
       environment: {
         [env.eventsTable]: props.eventStore.table.tableName,
         [env.streamStateTable]: props.eventStore.stateTable.tableName,

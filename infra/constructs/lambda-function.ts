@@ -85,6 +85,10 @@ export interface LambdaFunctionProps {
   environment?: Record<string, string>;
   /** Files (paths relative to the repository root) copied next to the bundle, for the handler to read. */
   files?: string[];
+  /** Instead of 512 MB. */
+  memorySize?: number;
+  /** Instead of the kind's timeout. */
+  timeout?: Duration;
 }
 
 const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
@@ -119,8 +123,8 @@ export class LambdaFunction extends NodejsFunction {
       depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: functionTimeouts[props.kind],
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? functionTimeouts[props.kind],
       tracing: Tracing.ACTIVE,
       logGroup,
       ...(props.description ? { description: props.description } : {}),

@@ -73,6 +73,9 @@ export class PersonalData extends Construct {
         this.emailMacKey.grant(grantee, 'kms:GenerateMac');
         this.table.grant(grantee, 'dynamodb:Query');
         return;
+      case 'mac':
+        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        return;
       case 'erase':
         this.dataKey.grantDecrypt(grantee);
         this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');

@@ -39,7 +39,20 @@ export interface RouteDefinition {
    * writes it to the exports bucket (EXPORTS_BUCKET) and presigns a GET of it.
    */
   publishesExports?: boolean;
+  /**
+   * Prints PDFs (pdfkit lays out every page on the CPU): a full vCPU (1,769 MB) instead of the 512 MB
+   * default's share of one, and `timeoutSeconds` where many pages are printed at once.
+   */
+  prints?: { timeoutSeconds?: number };
 }
+
+/**
+ * Lambda gives a function CPU in proportion to its memory, a full vCPU at 1,769 MB: 600 badges take about
+ * 2 s of CPU (bench on this machine), so 7 s or more at 512 MB, beside a 10 s timeout.
+ */
+export const PRINTING_MEMORY_MB = 1769;
+/** All badges of a conference at once: within API Gateway's 30 s integration limit. */
+export const BADGES_TIMEOUT_SECONDS = 28;
 
 export interface RouteThrottle {
   rateLimit: number;
@@ -159,6 +172,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read',
     files: Object.values(FONT_FILES),
+    prints: {},
   },
   // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
   route(
@@ -219,13 +233,15 @@ export const routes: RouteDefinition[] = [
     personalData: 'read-mac',
     files: [FONT_FILES.regular, FONT_FILES.bold],
     publishesExports: true,
+    prints: {},
   },
   {
     // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
     ...route('GetBadges', 'GET', '/conferences/{conferenceId}/badges.pdf', 'get-badges', 'organizer'),
-    personalData: 'read-mac',
+    personalData: 'mac',
     files: [FONT_FILES.regular, FONT_FILES.bold],
     publishesExports: true,
+    prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
   },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(

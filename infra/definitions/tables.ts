@@ -97,10 +97,12 @@ export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysT
  * - `read`: unwrap a registration's data key (KMS Decrypt) to read its personal data;
  * - `erase`: read, and destroy a registration's data key (a write to the data-keys table);
  * - `read-mac`: read, and make MACs under the HMAC key (GenerateMac): a changed email's guard key, the
- *   check-in codes of seat holders.
+ *   check-in codes of seat holders;
+ * - `mac`: make MACs only, never unwrap a data key: the check-in codes on badges printed from the
+ *   registrant list (a read model of plaintext names), which opens no event.
  * A function without it never sees a personal field in plaintext and has no permission on the keys.
  */
-export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac';
+export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac' | 'mac';
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {

@@ -17,6 +17,7 @@ const expected: Record<
   create: { dataKey: ['kms:GenerateDataKey'], macKey: ['kms:GenerateMac'], table: ['dynamodb:PutItem'] },
   read: { dataKey: ['kms:Decrypt'], macKey: [], table: ['dynamodb:Query'] },
   'read-mac': { dataKey: ['kms:Decrypt'], macKey: ['kms:GenerateMac'], table: ['dynamodb:Query'] },
+  mac: { dataKey: [], macKey: ['kms:GenerateMac'], table: [] },
   erase: {
     dataKey: ['kms:Decrypt'],
     macKey: [],

@@ -3,7 +3,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZERS_GROUP } from '../../infra/constructs/auth.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
-import { routes } from '../../infra/definitions/routes.js';
+import { BADGES_TIMEOUT_SECONDS, PRINTING_MEMORY_MB, routes } from '../../infra/definitions/routes.js';
 import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
 import { eventsTable } from '../../infra/definitions/tables.js';
@@ -122,12 +122,20 @@ describe('LearningCities stack (dev)', () => {
     it('makes one function per route, one per rule, one per schedule and the enrichment, all Node.js 24 on arm64', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
       expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
+      // 512 MB each, but the three routes that print PDFs (a full vCPU; the badges of all at once, 28 s).
+      const printing = routes.filter((route) => route.prints).map((route) => route.name);
+      expect(printing.sort()).toEqual(['GetBadges', 'GetRegistrationBadge', 'GetVisaLetterPdf']);
+      expect(routes.find((route) => route.name === 'GetBadges')?.prints?.timeoutSeconds).toBe(
+        BADGES_TIMEOUT_SECONDS,
+      );
+      expect(functions.filter((fn) => fn.Properties.MemorySize === 512)).toHaveLength(
+        functions.length - printing.length,
+      );
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
-          MemorySize: 512,
           TracingConfig: { Mode: 'Active' },
           LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
           Environment: {
@@ -196,7 +204,10 @@ describe('LearningCities stack (dev)', () => {
         expect(fn, route.name).toBeDefined();
         if (!fn?.role) throw new Error(`no role for ${route.name}`);
         const properties = template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties;
-        expect(properties?.Timeout).toBe(10);
+        // A route that prints gets a full vCPU; all badges at once, more time (within API Gateway's 30 s).
+        expect([properties?.MemorySize, properties?.Timeout], route.name).toEqual(
+          route.prints ? [PRINTING_MEMORY_MB, route.prints.timeoutSeconds ?? 10] : [512, 10],
+        );
         expect(properties?.Environment.Variables).toMatchObject({
           EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
           READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
