@@ -10,33 +10,20 @@ import { ProjectionRunner } from '../../functions/shared/projections/projection-
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import {
-  type Handler,
   type HandlerEnvironment,
   importRouteHandlers,
   prepareHandlerEnvironment,
+  routeCaller,
 } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
 /** Correcting registrations through the real handlers, event store and guards on DynamoDB Local. */
 let environment: HandlerEnvironment;
-let handlers: Record<string, Handler>;
+let call: ReturnType<typeof routeCaller>;
 let sealed: EventStore;
 let opened: EventStore;
 
-const call = async (
-  route: string,
-  pathParameters: Record<string, string>,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-) => {
-  const result = await (handlers[route] as Handler)(
-    httpEvent('POST', `/${route}`, { ...options, pathParameters }),
-    lambdaContext(route),
-  );
-  const body = typeof result.body === 'string' && result.body ? JSON.parse(result.body) : undefined;
-  return { status: result.statusCode, body };
-};
 const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const createConference = async (extra: Record<string, unknown> = {}) => {
@@ -86,7 +73,7 @@ const eventsOf = (registrationId: string, store = sealed) => store.load(registra
 
 beforeAll(async () => {
   environment = await prepareHandlerEnvironment('details', { logLevel: 'SILENT' });
-  handlers = await importRouteHandlers();
+  call = routeCaller(await importRouteHandlers());
   sealed = storeWithCodec(environment.tables.client, environment.tables);
   opened = storeWithCodec(environment.tables.client, environment.tables, { open: true });
 }, 60_000);
