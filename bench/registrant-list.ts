@@ -33,6 +33,7 @@ import {
   localAdaptersWithOrganizer,
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
+import { appendNewStream } from './support/new-stream.js';
 import { machineLine, table } from './support/report.js';
 import { ms, percentile, pool, verdict } from './support/stats.js';
 
@@ -250,27 +251,15 @@ const main = () =>
       const { readModelPartition } = await import('../functions/shared/projections/read-models.js');
 
       const conferenceId = randomUUID();
-      const stream = conferenceStream(conferenceId);
-      const events = conferenceDecider.decide(
-        { type: 'CreateConference', conferenceId, details: iclc2015 },
-        conferenceDecider.initialState,
-      );
-      await eventStore().append({
+      await appendNewStream(
+        eventStore(),
         conferenceId,
-        correlationId: 'bench',
-        now: new Date().toISOString(),
-        streams: [
-          {
-            streamId: stream.streamId,
-            expectedVersion: 0,
-            events,
-            snapshot: {
-              schema: stream.type.snapshot,
-              state: events.reduce(stream.type.evolve, stream.type.initialState),
-            },
-          },
-        ],
-      });
+        conferenceStream(conferenceId),
+        conferenceDecider.decide(
+          { type: 'CreateConference', conferenceId, details: iclc2015 },
+          conferenceDecider.initialState,
+        ),
+      );
       const rows = Array.from({ length: REGISTRATIONS }, (_, n) => registrant(conferenceId, n));
       const seedStarted = performance.now();
       const items = await seedReadModel(setup, tables.readModels, rows);

@@ -30,6 +30,7 @@ import {
   localAdaptersWithOrganizer,
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
+import { appendNewStream } from './support/new-stream.js';
 import { machineLine, table } from './support/report.js';
 import { verdict } from './support/stats.js';
 
@@ -91,24 +92,7 @@ const main = () =>
         stream: StreamRef<State, Event>,
         events: Event[],
         guards = [] as Guard[],
-      ) =>
-        eventStore().append({
-          conferenceId,
-          correlationId: 'bench',
-          now: new Date().toISOString(),
-          streams: [
-            {
-              streamId: stream.streamId,
-              expectedVersion: 0,
-              events,
-              snapshot: {
-                schema: stream.type.snapshot,
-                state: events.reduce(stream.type.evolve, stream.type.initialState),
-              },
-            },
-          ],
-          guards,
-        });
+      ) => appendNewStream(eventStore(), conferenceId, stream, events, guards);
       const seedConference = async () => {
         const conferenceId = randomUUID();
         await append(
