@@ -15,23 +15,13 @@ import { EventStore as CastoreEventStore, EventType } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter } from '@castore/event-storage-adapter-dynamodb';
 import { conferenceDecider, conferenceStreamId } from '../domain/conference/decider.js';
 import { routes } from '../infra/definitions/routes.js';
-import {
-  dataKeysTable,
-  eventsTable,
-  readModelsTable,
-  streamStateTable,
-} from '../infra/definitions/tables.js';
+import { eventsTable } from '../infra/definitions/tables.js';
 import { createTables } from '../local/create-tables.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
 import { delegateBody, type RegistrationBody } from './support/delegates.js';
 import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
-import {
-  benchClient,
-  countRoundTrips,
-  handlerEnvironment,
-  withDynamoDbLocal,
-} from './support/local-dynamodb.js';
+import { benchClient, countRoundTrips, handlerTables, withDynamoDbLocal } from './support/local-dynamodb.js';
 import { rawLoop } from './support/raw-loop.js';
 import { machineLine, table } from './support/report.js';
 import { median, pool, ratio, seconds, timed, verdict } from './support/stats.js';
@@ -168,16 +158,10 @@ const castoreVariant = (client: DynamoDBClient, tableName: string) => {
 const main = () =>
   withDynamoDbLocal(async (dynamo) => {
     const client = benchClient(dynamo.endpoint);
-    const ours = await createTables(client, { prefix: 'bench-ours-' });
+    await handlerTables(client, dynamo.endpoint, 'bench-ours-');
     const rawTables = await createTables(client, { prefix: 'bench-raw-', definitions: [eventsTable] });
     const castoreTable = 'bench-castore-Events';
     await createCastoreTable(client, castoreTable);
-    await handlerEnvironment(dynamo.endpoint, {
-      events: ours[eventsTable.id] ?? '',
-      streamState: ours[streamStateTable.id] ?? '',
-      readModels: ours[readModelsTable.id] ?? '',
-      dataKeys: ours[dataKeysTable.id] ?? '',
-    });
     const { dynamoDb } = await import('../functions/shared/runtime/config.js');
     const { eventStore } = await import('../functions/shared/event-store/stores.js');
     const route = routes.find((r) => r.name === 'RegisterDelegate');

@@ -23,25 +23,17 @@ import type { RegistrantRow } from '../domain/projections/registrant-list.js';
 import { registrationStreamId } from '../domain/registration/decider.js';
 import { delegateCategories } from '../domain/registration/events.js';
 import { routes } from '../infra/definitions/routes.js';
-import {
-  dataKeysTable,
-  eventsTable,
-  readModelsTable,
-  streamStateTable,
-} from '../infra/definitions/tables.js';
-import { supplyLocalAdapters } from '../local/adapters.js';
-import { createTables } from '../local/create-tables.js';
-import { localKeyService } from '../local/personal-data-keys.js';
-import { loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
 import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
 import {
   benchClient,
   countRoundTrips,
-  handlerEnvironment,
+  handlerTables,
+  localAdaptersWithOrganizer,
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
+import { appendNewStream } from './support/new-stream.js';
 import { machineLine, table } from './support/report.js';
 import { ms, percentile, pool, verdict } from './support/stats.js';
 
@@ -251,49 +243,23 @@ const main = () =>
     const dataDir = await mkdtemp(join(tmpdir(), 'lc-bench-desk-'));
     try {
       const setup = benchClient(dynamo.endpoint);
-      const names = await createTables(setup, { prefix: 'bench-desk-' });
-      const tables = {
-        events: names[eventsTable.id] ?? '',
-        streamState: names[streamStateTable.id] ?? '',
-        readModels: names[readModelsTable.id] ?? '',
-        dataKeys: names[dataKeysTable.id] ?? '',
-      };
-      await handlerEnvironment(dynamo.endpoint, tables);
-      const key = await loadSigningKey(dataDir);
-      supplyLocalAdapters({
-        jwksFile: key.jwksFile,
-        outbox: join(dataDir, 'outbox'),
-        keyService: await localKeyService(dataDir),
-        exportsDir: join(dataDir, 'exports'),
-      });
-      const token = await signOrganizerToken({ dataDir });
+      const tables = await handlerTables(setup, dynamo.endpoint, 'bench-desk-');
+      const token = await localAdaptersWithOrganizer(dataDir, { exports: true });
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
       const { conferenceStream } = await import('../functions/shared/commands/streams.js');
       const { readModelPartition } = await import('../functions/shared/projections/read-models.js');
 
       const conferenceId = randomUUID();
-      const stream = conferenceStream(conferenceId);
-      const events = conferenceDecider.decide(
-        { type: 'CreateConference', conferenceId, details: iclc2015 },
-        conferenceDecider.initialState,
-      );
-      await eventStore().append({
+      await appendNewStream(
+        eventStore(),
         conferenceId,
-        correlationId: 'bench',
-        now: new Date().toISOString(),
-        streams: [
-          {
-            streamId: stream.streamId,
-            expectedVersion: 0,
-            events,
-            snapshot: {
-              schema: stream.type.snapshot,
-              state: events.reduce(stream.type.evolve, stream.type.initialState),
-            },
-          },
-        ],
-      });
+        conferenceStream(conferenceId),
+        conferenceDecider.decide(
+          { type: 'CreateConference', conferenceId, details: iclc2015 },
+          conferenceDecider.initialState,
+        ),
+      );
       const rows = Array.from({ length: REGISTRATIONS }, (_, n) => registrant(conferenceId, n));
       const seedStarted = performance.now();
       const items = await seedReadModel(setup, tables.readModels, rows);

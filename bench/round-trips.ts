@@ -20,25 +20,17 @@ import { registrationGuards } from '../domain/registration/invariants.js';
 import type { StreamRef } from '../functions/shared/commands/streams.js';
 import type { Guard } from '../functions/shared/event-store/event-store.js';
 import { routes } from '../infra/definitions/routes.js';
-import {
-  dataKeysTable,
-  eventsTable,
-  readModelsTable,
-  streamStateTable,
-} from '../infra/definitions/tables.js';
-import { supplyLocalAdapters } from '../local/adapters.js';
-import { createTables } from '../local/create-tables.js';
-import { localKeyService } from '../local/personal-data-keys.js';
-import { loadSigningKey, signOrganizerToken } from '../local/signing-key.js';
 import { delegate, iclc2015 } from '../test/domain/fixtures.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
 import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
 import {
   benchClient,
   countRoundTrips,
-  handlerEnvironment,
+  handlerTables,
+  localAdaptersWithOrganizer,
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
+import { appendNewStream } from './support/new-stream.js';
 import { machineLine, table } from './support/report.js';
 import { verdict } from './support/stats.js';
 
@@ -74,21 +66,9 @@ const main = () =>
     const dataDir = await mkdtemp(join(tmpdir(), 'lc-bench-trips-'));
     try {
       const client = benchClient(dynamo.endpoint);
-      const names = await createTables(client, { prefix: 'bench-trips-' });
+      await handlerTables(client, dynamo.endpoint, 'bench-trips-');
       client.destroy();
-      await handlerEnvironment(dynamo.endpoint, {
-        events: names[eventsTable.id] ?? '',
-        streamState: names[streamStateTable.id] ?? '',
-        readModels: names[readModelsTable.id] ?? '',
-        dataKeys: names[dataKeysTable.id] ?? '',
-      });
-      const key = await loadSigningKey(dataDir);
-      supplyLocalAdapters({
-        jwksFile: key.jwksFile,
-        outbox: join(dataDir, 'outbox'),
-        keyService: await localKeyService(dataDir),
-      });
-      const token = await signOrganizerToken({ dataDir });
+      const token = await localAdaptersWithOrganizer(dataDir);
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
       const { emailKeys } = await import('../functions/shared/personal-data/personal-data.js');
@@ -112,24 +92,7 @@ const main = () =>
         stream: StreamRef<State, Event>,
         events: Event[],
         guards = [] as Guard[],
-      ) =>
-        eventStore().append({
-          conferenceId,
-          correlationId: 'bench',
-          now: new Date().toISOString(),
-          streams: [
-            {
-              streamId: stream.streamId,
-              expectedVersion: 0,
-              events,
-              snapshot: {
-                schema: stream.type.snapshot,
-                state: events.reduce(stream.type.evolve, stream.type.initialState),
-              },
-            },
-          ],
-          guards,
-        });
+      ) => appendNewStream(eventStore(), conferenceId, stream, events, guards);
       const seedConference = async () => {
         const conferenceId = randomUUID();
         await append(

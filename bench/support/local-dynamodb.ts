@@ -3,10 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
+import {
+  dataKeysTable,
+  eventsTable,
+  readModelsTable,
+  streamStateTable,
+} from '../../infra/definitions/tables.js';
+import { supplyLocalAdapters } from '../../local/adapters.js';
 import { localClientConfig, localCredentials } from '../../local/aws-config.js';
+import { createTables } from '../../local/create-tables.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
 import { findFreePort } from '../../local/ports.js';
+import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 
 /**
  * An in-memory DynamoDB Local of the benchmark's own on a free port of 127.0.0.1. local/dynamodb-local.ts
@@ -51,6 +60,40 @@ export const handlerEnvironment = async (
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
+};
+
+/**
+ * Creates the tables of infra/definitions/tables.ts, named `<prefix><Id>`, and points the handler modules
+ * at them (handlerEnvironment): call it before importing any of them.
+ */
+export const handlerTables = async (client: DynamoDBClient, endpoint: string, prefix: string) => {
+  const names = await createTables(client, { prefix });
+  const tables = {
+    events: names[eventsTable.id] ?? '',
+    streamState: names[streamStateTable.id] ?? '',
+    readModels: names[readModelsTable.id] ?? '',
+    dataKeys: names[dataKeysTable.id] ?? '',
+  };
+  await handlerEnvironment(endpoint, tables);
+  return tables;
+};
+
+/**
+ * The adapters `npm start` supplies (local signing key, outbox and key service in `dataDir`; the exports
+ * folder when asked for), so the HTTP handlers run as on the local stack; returns an organizer's token.
+ */
+export const localAdaptersWithOrganizer = async (
+  dataDir: string,
+  options: { exports?: boolean } = {},
+): Promise<string> => {
+  const key = await loadSigningKey(dataDir);
+  supplyLocalAdapters({
+    jwksFile: key.jwksFile,
+    outbox: join(dataDir, 'outbox'),
+    keyService: await localKeyService(dataDir),
+    ...(options.exports ? { exportsDir: join(dataDir, 'exports') } : {}),
+  });
+  return signOrganizerToken({ dataDir });
 };
 
 /** A client with the settings the handlers use (functions/shared/runtime/config.ts: maxAttempts 4). */

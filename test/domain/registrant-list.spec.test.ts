@@ -14,19 +14,14 @@ import {
   sortKeyOf,
 } from '../../domain/projections/registrant-list.js';
 import { delegateCategories } from '../../domain/registration/events.js';
+import { envelopeMaker } from '../support/envelopes.js';
 
-let version = 0;
-const envelope = (type: string, data: Record<string, unknown>): EventEnvelope =>
-  ({
-    eventId: `e${++version}`,
-    type,
-    streamId: 'registration-r1',
-    version,
-    conferenceId: 'c1',
-    occurredAt: '2015-09-01T10:00:00.000Z',
-    data,
-    metadata: { correlationId: 'x', schemaVersion: 2 },
-  }) as unknown as EventEnvelope;
+const envelope = envelopeMaker({
+  streamId: 'registration-r1',
+  occurredAt: '2015-09-01T10:00:00.000Z',
+  schemaVersion: 2,
+  correlationId: 'x',
+});
 
 const personal = {
   givenName: 'Jürgen',

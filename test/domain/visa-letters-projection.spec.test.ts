@@ -12,23 +12,19 @@ import {
   visaLetterList,
 } from '../../domain/projections/visa-letters.js';
 import { personalDataErased } from '../../domain/registration/events.js';
+import { envelopeMaker } from '../support/envelopes.js';
 import { iclc2015 } from './fixtures.js';
 
 const keyOf = (code: string) => createHash('sha256').update(code).digest('hex');
 const evolve = evolveVisaLettersRow(keyOf);
 
-let version = 0;
-const event = (type: string, data: Record<string, unknown>, streamId = 'visa-letter-r1'): EventEnvelope =>
-  ({
-    eventId: `e${++version}`,
-    type,
-    streamId,
-    version,
-    conferenceId: 'c1',
-    occurredAt: '2015-08-01T10:00:00.000Z',
-    data: { registrationId: 'r1', ...data },
-    metadata: { correlationId: 'test', schemaVersion: 1 },
-  }) as unknown as EventEnvelope;
+const event = envelopeMaker({
+  streamId: 'visa-letter-r1',
+  occurredAt: '2015-08-01T10:00:00.000Z',
+  schemaVersion: 1,
+  correlationId: 'test',
+  data: { registrationId: 'r1' },
+});
 
 const request = {
   passportName: 'ANA PEREZ GARCIA',

@@ -3,21 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
 import { type ReadEmail, readEmail } from '../support/email-reader.js';
+import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
 import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
 
 /** The registration desk end to end over HTTP: corrections, and check-in by the QR code of the emails. */
 let server: RunningServer;
+let call: ReturnType<typeof httpClient>;
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${server.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
 const organizer = () => ({ authorization: `Bearer ${server.token}` });
 
 const emails = async (): Promise<ReadEmail[]> => {
@@ -36,6 +29,7 @@ const emailTo = (address: string, subject: RegExp) =>
 
 beforeAll(async () => {
   server = await startServer();
+  call = httpClient(server.apiUrl);
 }, 120_000);
 
 afterAll(async () => {

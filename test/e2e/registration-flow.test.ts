@@ -2,20 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
+import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
 
 /** The walking skeleton end to end: `npm start` in its own process, driven over HTTP only. */
 let server: RunningServer;
+let call: ReturnType<typeof httpClient>;
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${server.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
 const organizer = () => ({ authorization: `Bearer ${server.token}` });
 
 const delegate = (n: number, country = 'MX') => ({
@@ -30,6 +23,7 @@ const delegate = (n: number, country = 'MX') => ({
 
 beforeAll(async () => {
   server = await startServer();
+  call = httpClient(server.apiUrl);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParsedMail, simpleParser } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
 import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
+import { visaLetterFields } from '../support/visa-letter-fields.js';
 
 /**
  * CONTRACT 4.4 over HTTP on `npm start`: a delegate requests a letter, the organizer reviews the list and
@@ -56,16 +57,8 @@ const list = (query = '') =>
   call('GET', `/conferences/${conferenceId}/visa-letters${query}`, undefined, organizer());
 
 /** The .eml files of the outbox addressed to `address`, parsed by mailparser. */
-const mailsTo = async (address: string): Promise<ParsedMail[]> => {
-  const outbox = join(server.dataDir, 'outbox');
-  const mails: ParsedMail[] = [];
-  for (const file of readdirSync(outbox).filter((name) => name.endsWith('.eml'))) {
-    const mail = await simpleParser(readFileSync(join(outbox, file)));
-    const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-    if (to.some((entry) => entry.value.some((value) => value.address === address))) mails.push(mail);
-  }
-  return mails;
-};
+const mailsTo = async (address: string): Promise<ParsedMail[]> =>
+  (await outboxMailsTo(join(server.dataDir, 'outbox'), address)).map(({ mail }) => mail);
 
 beforeAll(async () => {
   server = await startServer();
@@ -159,20 +152,13 @@ describe('npm start: visa letters, from the request to the consulate', () => {
     expect(attachment?.contentType).toBe('application/pdf');
     const pdf = new Uint8Array(attachment?.content ?? []);
     const [text = ''] = await pdfPagesText(pdf);
-    for (const field of [
-      iclc2015.name,
-      iclc2015.venue,
-      iclc2015.city,
-      iclc2015.startDate,
-      iclc2015.endDate,
-      request.passportName,
-      request.passportNumber,
-      'Ethiopia (ET)',
-      request.dateOfBirth,
-      signatory.name,
-      signatory.title,
+    for (const field of visaLetterFields({
+      conference: iclc2015,
+      request,
+      nationality: 'Ethiopia (ET)',
+      signatory,
       verificationCode,
-    ])
+    }))
       expect(text, field).toContain(field);
     verificationUrl = (await decodeQrOnPage(pdf, 1)) ?? '';
     expect(verificationUrl).toBe(`${server.apiUrl}/visa-letters/${verificationCode}`);

@@ -10,36 +10,24 @@ import {
   registrationIdOfCheckInCode,
 } from '../../functions/shared/personal-data/check-in-code.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import { httpEvent, lambdaContext } from '../support/api-gateway.js';
+import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { readEmail } from '../support/email-reader.js';
 import {
-  type Handler,
   type HandlerEnvironment,
   importHandler,
   importRouteHandlers,
   prepareHandlerEnvironment,
+  routeCaller,
 } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
 /** Check-in by code through the real handlers and event store on DynamoDB Local. */
 let environment: HandlerEnvironment;
-let handlers: Record<string, Handler>;
+let call: ReturnType<typeof routeCaller>;
 let notifier: (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 let store: EventStore;
 
-const call = async (
-  route: string,
-  pathParameters: Record<string, string>,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-) => {
-  const result = await (handlers[route] as Handler)(
-    httpEvent('POST', `/${route}`, { ...options, pathParameters }),
-    lambdaContext(route),
-  );
-  const body = typeof result.body === 'string' && result.body ? JSON.parse(result.body) : undefined;
-  return { status: result.statusCode, body };
-};
 const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const createConference = async () => {
@@ -77,7 +65,7 @@ const checkIn = (conferenceId: string, code: unknown) =>
 
 beforeAll(async () => {
   environment = await prepareHandlerEnvironment('check-in-code', { logLevel: 'SILENT' });
-  handlers = await importRouteHandlers();
+  call = routeCaller(await importRouteHandlers());
   notifier = await importHandler<typeof notifier>('functions/consumers/notifier.ts');
   store = storeWithCodec(environment.tables.client, environment.tables);
 }, 60_000);

@@ -5,8 +5,6 @@
  * outside the window are refused; the retention follows a changed `personalDataRetentionDays`.
  */
 import { randomUUID } from 'node:crypto';
-import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
@@ -14,38 +12,27 @@ import { registrationStreamId } from '../../domain/registration/decider.js';
 import { seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
-import { expectProblem, invoke, prepareProofEnvironment, routeNamed } from '../proof/harness.js';
-import { lambdaContext } from '../support/api-gateway.js';
-import { sqsRecord } from '../support/bus-events.js';
-import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import {
+  expectProblem,
+  type OrganizerCalls,
+  organizerCalls,
+  prepareProofEnvironment,
+} from '../proof/harness.js';
+import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
+import { importHandler, importRouteHandlers } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
-type Consumer = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
-
-let http: Record<string, Handler>;
-let waitlistProcess: Consumer;
+let send: OrganizerCalls['send'];
+let call: OrganizerCalls['call'];
+let waitlistProcess: SqsConsumer;
 let store: EventStore;
-let organizerToken: string;
 
 beforeAll(async () => {
   const harness = await prepareProofEnvironment('conference-settings');
-  organizerToken = harness.organizerToken;
   store = storeWithCodec(harness.tables.client, harness.tables);
-  http = await importRouteHandlers();
-  waitlistProcess = await importHandler<Consumer>('functions/consumers/waitlist-process.ts');
+  ({ send, call } = organizerCalls(await importRouteHandlers(), harness.organizerToken));
+  waitlistProcess = await importHandler<SqsConsumer>('functions/consumers/waitlist-process.ts');
 });
-
-const send = (name: string, params: Record<string, string>, body?: unknown) =>
-  invoke(http[name] as Handler, routeNamed(name), params, {
-    body,
-    headers: { authorization: `Bearer ${organizerToken}` },
-  });
-
-const call = async (name: string, params: Record<string, string>, body?: unknown) => {
-  const answer = await send(name, params, body);
-  expect(answer.status, answer.text).toBeLessThan(300);
-  return answer.json;
-};
 
 /** Every conference of this file keeps its personal data a century, but for the retention test's own. */
 const newConference = async (settings: Record<string, unknown> = {}) =>
@@ -78,20 +65,14 @@ const seatsHeld = async (conferenceId: string) =>
 
 const conferenceEvents = (conferenceId: string) => store.load(conferenceStreamId(conferenceId));
 
-/** The ids of the messages SQS would deliver again (a batch that failed whole fails every message). */
-const deliver = async (envelope: EventEnvelope): Promise<boolean> => {
-  const messageId = randomUUID();
-  try {
-    const response = await waitlistProcess(
-      { Records: [sqsRecord(envelope, messageId, { queue: 'conference-settings' })] },
-      lambdaContext('WaitlistProcess'),
-    );
-    return (response?.batchItemFailures ?? []).length === 0;
-  } catch (error) {
-    if (error instanceof FullBatchFailureError) return false;
-    throw error;
-  }
-};
+/** Whether the waitlist process took the event (SQS would not deliver it again). */
+const deliver = async (envelope: EventEnvelope): Promise<boolean> =>
+  (
+    await deliverAlone(waitlistProcess, envelope, {
+      queue: 'conference-settings',
+      functionName: 'WaitlistProcess',
+    })
+  ).length === 0;
 
 /** A small seeded generator (mulberry32), so a shuffled delivery can be told again from its seed. */
 const seeded = (seed: number) => () => {

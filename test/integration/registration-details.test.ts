@@ -1,6 +1,5 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
@@ -10,33 +9,21 @@ import { ProjectionRunner } from '../../functions/shared/projections/projection-
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import {
-  type Handler,
   type HandlerEnvironment,
   importRouteHandlers,
   prepareHandlerEnvironment,
+  routeCaller,
 } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { threeTimesShuffled } from '../support/redeliveries.js';
 
 /** Correcting registrations through the real handlers, event store and guards on DynamoDB Local. */
 let environment: HandlerEnvironment;
-let handlers: Record<string, Handler>;
+let call: ReturnType<typeof routeCaller>;
 let sealed: EventStore;
 let opened: EventStore;
 
-const call = async (
-  route: string,
-  pathParameters: Record<string, string>,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-) => {
-  const result = await (handlers[route] as Handler)(
-    httpEvent('POST', `/${route}`, { ...options, pathParameters }),
-    lambdaContext(route),
-  );
-  const body = typeof result.body === 'string' && result.body ? JSON.parse(result.body) : undefined;
-  return { status: result.statusCode, body };
-};
 const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const createConference = async (extra: Record<string, unknown> = {}) => {
@@ -86,7 +73,7 @@ const eventsOf = (registrationId: string, store = sealed) => store.load(registra
 
 beforeAll(async () => {
   environment = await prepareHandlerEnvironment('details', { logLevel: 'SILENT' });
-  handlers = await importRouteHandlers();
+  call = routeCaller(await importRouteHandlers());
   sealed = storeWithCodec(environment.tables.client, environment.tables);
   opened = storeWithCodec(environment.tables.client, environment.tables, { open: true });
 }, 60_000);
@@ -236,13 +223,7 @@ describe('Delegate counts follow country and category changes, exactly under red
       tableName: environment.tables.readModels,
       store: sealed,
     });
-    const deliveries = fc.sample(
-      fc.shuffledSubarray([...history, ...history, ...history], { minLength: history.length * 3 }),
-      {
-        numRuns: 1,
-        seed: 11,
-      },
-    )[0] as EventEnvelope[];
+    const deliveries = threeTimesShuffled(history, 11);
     for (let i = 0; i < deliveries.length; i += 4)
       await Promise.all(deliveries.slice(i, i + 4).map((event) => runner.apply(event, 7)));
     const { Item } = await environment.tables.client.send(

@@ -1,8 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventEnvelope } from '../../domain/events.js';
 import { registrationDecider, registrationStreamId } from '../../domain/registration/decider.js';
@@ -23,9 +20,11 @@ import {
   importHandler,
   prepareHandlerEnvironment,
 } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
 import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { appendConference } from '../support/seed.js';
+import { visaLetterFields } from '../support/visa-letter-fields.js';
 
 /**
  * The Notifier emails a delegate once per decision on their visa letter: the issued letter as a PDF
@@ -106,16 +105,7 @@ const deliver = async (event: EventEnvelope) => {
   expect(response.batchItemFailures).toEqual([]);
 };
 
-const mailsTo = async (address: string) => {
-  const files = (await readdir(environment.outbox)).filter((file) => file.endsWith('.eml'));
-  const mails = [];
-  for (const file of files) {
-    const mail = await simpleParser(await readFile(join(environment.outbox, file)));
-    const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-    if (to.some((t) => t.value.some((v) => v.address === address))) mails.push({ file, mail });
-  }
-  return mails;
-};
+const mailsTo = (address: string) => outboxMailsTo(environment.outbox, address);
 
 beforeAll(async () => {
   environment = await prepareHandlerEnvironment('visa-letter-emails', {
@@ -161,22 +151,14 @@ describe('Notifier: visa letter emails', () => {
     const bytes = new Uint8Array(pdf?.content ?? []);
     expect(bytes.length).toBeLessThan(1_000_000);
     const [text = ''] = await pdfPagesText(bytes);
-    for (const field of [
-      iclc2015.name,
-      iclc2015.venue,
-      iclc2015.city,
-      iclc2015.startDate,
-      iclc2015.endDate,
-      asked.passportName,
-      asked.passportNumber,
-      'Ethiopia (ET)',
-      asked.dateOfBirth,
-      signatory.name,
-      signatory.title,
+    const fields = visaLetterFields({
+      conference: iclc2015,
+      request: asked,
+      nationality: 'Ethiopia (ET)',
+      signatory,
       verificationCode,
-      'as a registered delegate',
-    ])
-      expect(text, field).toContain(field);
+    });
+    for (const field of [...fields, 'as a registered delegate']) expect(text, field).toContain(field);
     expect(await decodeQrOnPage(bytes, 1)).toBe(url);
   });
 

@@ -3,42 +3,26 @@
  * of order (as EventBridge and SQS may): the freed seat still goes to the delegate who waited longest.
  */
 import { randomUUID } from 'node:crypto';
-import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
-import { invoke, prepareProofEnvironment, routeNamed } from '../proof/harness.js';
-import { lambdaContext } from '../support/api-gateway.js';
-import { sqsRecord } from '../support/bus-events.js';
-import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { type OrganizerCalls, organizerCalls, prepareProofEnvironment } from '../proof/harness.js';
+import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
+import { importHandler, importRouteHandlers } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
-type Consumer = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
-
-let http: Record<string, Handler>;
-let waitlistProcess: Consumer;
+let call: OrganizerCalls['call'];
+let waitlistProcess: SqsConsumer;
 let store: EventStore;
-let organizerToken: string;
 
 beforeAll(async () => {
   const harness = await prepareProofEnvironment('waitlist-order');
-  organizerToken = harness.organizerToken;
   store = storeWithCodec(harness.tables.client, harness.tables);
-  http = await importRouteHandlers();
-  waitlistProcess = await importHandler<Consumer>('functions/consumers/waitlist-process.ts');
+  ({ call } = organizerCalls(await importRouteHandlers(), harness.organizerToken));
+  waitlistProcess = await importHandler<SqsConsumer>('functions/consumers/waitlist-process.ts');
 });
-
-const call = async (name: string, params: Record<string, string>, body?: unknown) => {
-  const answer = await invoke(http[name] as Handler, routeNamed(name), params, {
-    body,
-    headers: { authorization: `Bearer ${organizerToken}` },
-  });
-  expect(answer.status, answer.text).toBeLessThan(300);
-  return answer.json;
-};
 
 const register = async (conferenceId: string) =>
   String(
@@ -57,20 +41,9 @@ const eventOf = async (registrationId: string, type: string): Promise<EventEnvel
   return found;
 };
 
-/** The ids of the messages SQS would deliver again (a batch that failed whole fails every message). */
-const deliver = async (envelope: EventEnvelope): Promise<string[]> => {
-  const messageId = randomUUID();
-  try {
-    const response = await waitlistProcess(
-      { Records: [sqsRecord(envelope, messageId, { queue: 'waitlist-order' })] },
-      lambdaContext('WaitlistProcess'),
-    );
-    return (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
-  } catch (error) {
-    if (error instanceof FullBatchFailureError) return [messageId];
-    throw error;
-  }
-};
+/** The ids of the messages SQS would deliver again. */
+const deliver = (envelope: EventEnvelope): Promise<string[]> =>
+  deliverAlone(waitlistProcess, envelope, { queue: 'waitlist-order', functionName: 'WaitlistProcess' });
 
 const statusOf = async (conferenceId: string, registrationId: string) =>
   (await call('GetRegistration', { conferenceId, registrationId })).status;

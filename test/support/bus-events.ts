@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSRecord } from 'aws-lambda';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../../domain/events.js';
 import { EVENT_SOURCE, type RuleDefinition } from '../../infra/definitions/rules.js';
+import { lambdaContext } from './api-gateway.js';
 
 /** A rule for tests of the local bus: its consumer is never loaded (the test gives loadConsumer). */
 export const testRule = (
@@ -67,4 +69,29 @@ export const sqsRecord = (
     eventSourceARN: `arn:aws:sqs:local:000000000000:${options.queue}`,
     awsRegion: 'local',
   };
+};
+
+/** The handler of a consumer (functions/consumers/*), as its queue invokes it. */
+export type SqsConsumer = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
+
+/**
+ * Delivers `envelope` to `consumer` in an SQS message of its own (a random message id); returns the ids
+ * of the messages SQS would deliver again (a batch that failed whole fails every message).
+ */
+export const deliverAlone = async (
+  consumer: SqsConsumer,
+  envelope: EventEnvelope,
+  options: { queue: string; functionName: string },
+): Promise<string[]> => {
+  const messageId = randomUUID();
+  try {
+    const response = await consumer(
+      { Records: [sqsRecord(envelope, messageId, { queue: options.queue })] },
+      lambdaContext(options.functionName),
+    );
+    return (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+  } catch (error) {
+    if (error instanceof FullBatchFailureError) return [messageId];
+    throw error;
+  }
 };

@@ -7,6 +7,7 @@ import { routes } from '../../infra/definitions/routes.js';
 import { supplyLocalAdapters } from '../../local/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
 import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
+import { httpEvent, lambdaContext } from './api-gateway.js';
 import { createTestTables, type TestTables } from './tables.js';
 
 export type Handler = (
@@ -87,3 +88,22 @@ export const importHandler = async <H = Handler>(entry: string): Promise<H> => {
 /** Every route's handler, by route name. */
 export const importRouteHandlers = async (): Promise<Record<string, Handler>> =>
   Object.fromEntries(await Promise.all(routes.map(async (r) => [r.name, await importHandler(r.entry)])));
+
+/**
+ * Calls route handlers by route name, each with a POST event to `/<route>` carrying the path parameters
+ * (the handlers read those, not the path); the answer's JSON body parsed (undefined when empty).
+ */
+export const routeCaller =
+  (handlers: Record<string, Handler>) =>
+  async (
+    route: string,
+    pathParameters: Record<string, string>,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const result = await (handlers[route] as Handler)(
+      httpEvent('POST', `/${route}`, { ...options, pathParameters }),
+      lambdaContext(route),
+    );
+    const body = typeof result.body === 'string' && result.body ? JSON.parse(result.body) : undefined;
+    return { status: result.statusCode, body };
+  };
