@@ -15,6 +15,7 @@ import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { waitlistProjection } from '../shared/projections/projections.js';
 import { readModelRows } from '../shared/projections/read-model-rows.js';
 import { liveGenerations } from '../shared/projections/read-models.js';
+import { timeLeft } from '../shared/resilience/policy.js';
 import { dynamoDb, tableNames } from '../shared/runtime/config.js';
 import { busConsumer, DeliverAgainLater } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
@@ -33,6 +34,13 @@ const waitlistBehind = (conferenceId: string, joined: number) =>
   );
 
 /**
+ * Time a promotion may take, near the invocation's deadline: with less left, the promotions stop and the
+ * trigger is handed back, so that SQS delivers it again and the next invocation goes on where this one
+ * stopped (a large capacity raise may promote more delegates than one invocation has time for).
+ */
+export const PROMOTION_RESERVE_MS = 3_000;
+
+/**
  * Gives each free seat to the longest-waiting delegate, by issuing PromoteWaitlistedDelegate commands.
  * Each promotion takes a seat through the seat guard in its own append, so however often or
  * concurrently this runs, no more delegates hold seats than the capacity, and a delegate is promoted once.
@@ -49,6 +57,10 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   let promoted = 0;
   for (const candidate of waiting) {
     if (free <= 0) break;
+    if (timeLeft() < PROMOTION_RESERVE_MS)
+      throw new DeliverAgainLater(
+        `Out of time after ${promoted} promotions in conference ${trigger.conferenceId}; ${free} seats still free`,
+      );
     const now = new Date().toISOString();
     const command = changeRegistration({
       conferenceId: trigger.conferenceId,

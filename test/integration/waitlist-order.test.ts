@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
@@ -16,12 +17,17 @@ import { storeWithCodec } from '../support/personal-data.js';
 let call: OrganizerCalls['call'];
 let waitlistProcess: SqsConsumer;
 let store: EventStore;
+/** The process's reserve of time for a promotion (imported once the environment is set, as the handler is). */
+let promotionReserveMs: number;
 
 beforeAll(async () => {
   const harness = await prepareProofEnvironment('waitlist-order');
   store = storeWithCodec(harness.tables.client, harness.tables);
   ({ call } = organizerCalls(await importRouteHandlers(), harness.organizerToken));
   waitlistProcess = await importHandler<SqsConsumer>('functions/consumers/waitlist-process.ts');
+  ({ PROMOTION_RESERVE_MS: promotionReserveMs } = await import(
+    '../../functions/consumers/waitlist-process.js'
+  ));
 });
 
 const register = async (conferenceId: string) =>
@@ -42,8 +48,12 @@ const eventOf = async (registrationId: string, type: string): Promise<EventEnvel
 };
 
 /** The ids of the messages SQS would deliver again. */
-const deliver = (envelope: EventEnvelope): Promise<string[]> =>
-  deliverAlone(waitlistProcess, envelope, { queue: 'waitlist-order', functionName: 'WaitlistProcess' });
+const deliver = (envelope: EventEnvelope, remainingTimeMs?: number): Promise<string[]> =>
+  deliverAlone(waitlistProcess, envelope, {
+    queue: 'waitlist-order',
+    functionName: 'WaitlistProcess',
+    ...(remainingTimeMs === undefined ? {} : { remainingTimeMs }),
+  });
 
 const statusOf = async (conferenceId: string, registrationId: string) =>
   (await call('GetRegistration', { conferenceId, registrationId })).status;
@@ -73,5 +83,33 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
     expect(await deliver(cancellation)).toEqual([]);
     expect(await statusOf(conferenceId, first)).toBe('registered');
     expect(await statusOf(conferenceId, second)).toBe('waitlisted');
+  });
+
+  it('stops promoting before the invocation runs out of time and hands the trigger back; the next one goes on', async () => {
+    const conferenceId = String(
+      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
+    );
+    const seated = await register(conferenceId);
+    const waiting = [
+      await register(conferenceId),
+      await register(conferenceId),
+      await register(conferenceId),
+    ];
+    expect(await deliver(await eventOf(seated, 'DelegateRegistered'))).toEqual([]);
+    for (const registrationId of waiting)
+      expect(await deliver(await eventOf(registrationId, 'DelegateWaitlisted'))).toEqual([]);
+    await call('ChangeConferenceSettings', { conferenceId }, { capacity: 4 });
+    const raise = (await store.load(conferenceStreamId(conferenceId))).find(
+      (event) => event.type === 'ConferenceSettingsChanged',
+    ) as EventEnvelope;
+
+    // An invocation with less time left than a promotion may take promotes nobody and fails its record.
+    expect(await deliver(raise, promotionReserveMs)).toHaveLength(1);
+    for (const registrationId of waiting)
+      expect(await statusOf(conferenceId, registrationId)).toBe('waitlisted');
+
+    expect(await deliver(raise)).toEqual([]);
+    for (const registrationId of waiting)
+      expect(await statusOf(conferenceId, registrationId)).toBe('registered');
   });
 });

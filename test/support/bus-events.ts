@@ -81,13 +81,16 @@ export type SqsConsumer = (event: SQSEvent, context: unknown) => Promise<SQSBatc
 export const deliverAlone = async (
   consumer: SqsConsumer,
   envelope: EventEnvelope,
-  options: { queue: string; functionName: string },
+  options: { queue: string; functionName: string; remainingTimeMs?: number },
 ): Promise<string[]> => {
   const messageId = randomUUID();
+  const context = lambdaContext(options.functionName);
+  const { remainingTimeMs } = options;
+  if (remainingTimeMs !== undefined) context.getRemainingTimeInMillis = () => remainingTimeMs;
   try {
     const response = await consumer(
       { Records: [sqsRecord(envelope, messageId, { queue: options.queue })] },
-      lambdaContext(options.functionName),
+      context,
     );
     return (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
   } catch (error) {
