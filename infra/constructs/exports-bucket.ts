@@ -44,9 +44,10 @@ export class ExportsBucket extends Construct {
     acknowledge(
       this.bucket,
       'S1',
-      'No server access logs: each object is a one-off export under a random key, written and presigned by ' +
-        'one function (its invocation is logged) and expired after a day; an access log bucket would keep ' +
-        'the presigned requests of personal data longer than the data itself.',
+      'No server access logs: each object is a one-off export under a random key, written and presigned in ' +
+        'one invocation (logged) of the export or badge functions and expired after a day; an access log ' +
+        'bucket would keep, for longer than the data itself, requests whose keys name a registration or ' +
+        'conference (badge-<registrationId>.pdf) and the presigned links to personal data.',
     );
   }
 
