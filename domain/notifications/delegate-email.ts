@@ -1,4 +1,7 @@
 import type { Conference } from '../conference/decider.js';
+import { personalDataOf } from '../registration/decider.js';
+import type { DelegatePersonal, RegistrationEvent } from '../registration/events.js';
+import { normalizeEmail } from '../shared/values.js';
 
 /** Whom a delegate email is for: the registration and the names it greets. */
 export interface EmailRecipient {
@@ -134,6 +137,17 @@ export const delegateEmail = (
       ...(checkInCode ? [['Check-in code', checkInCode] as [string, string]] : []),
     ],
   };
+};
+
+/**
+ * The delegate as they were before the last event of `history`, if that event moved the registration to
+ * another address (a change of case only is the same mailbox); else undefined.
+ */
+export const movedAwayFrom = (history: readonly RegistrationEvent[]): DelegatePersonal | undefined => {
+  const before = personalDataOf(history.slice(0, -1));
+  const after = personalDataOf(history);
+  if (typeof before !== 'object' || typeof after !== 'object') return undefined;
+  return normalizeEmail(before.email) === normalizeEmail(after.email) ? undefined : before;
 };
 
 /**

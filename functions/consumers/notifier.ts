@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../domain/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
+  movedAwayFrom,
   noticeOf,
   previousAddressEmail,
   seatNotices,
@@ -14,7 +15,6 @@ import {
 } from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
-import { normalizeEmail } from '../../domain/shared/values.js';
 import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
@@ -100,17 +100,18 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
   logger.info('Delegate notified', { notice, outcome, registrationId });
 };
 
-/** A correction that moved the registration to another address: the previous one is told too. */
+/**
+ * A correction that moved the registration to another address: the previous one is told too, first, so
+ * that it is told even when the new address cannot be reached.
+ */
 const notifyPreviousAddress = async (
   envelope: EventEnvelope,
   registrationId: string,
   history: RegistrationEvent[],
   conference: Conference,
 ) => {
-  const before = personalDataOf(history.slice(0, -1));
-  const after = personalDataOf(history);
-  if (typeof before !== 'object' || typeof after !== 'object') return;
-  if (normalizeEmail(before.email) === normalizeEmail(after.email)) return;
+  const before = movedAwayFrom(history);
+  if (!before) return;
   const messageId = `${envelope.eventId}-previous-address`;
   const message = await composeEmail(
     previousAddressEmail({ registrationId, ...before }, conference),
@@ -144,6 +145,8 @@ export const handler = busConsumer(async (envelope) => {
       return;
     }
     const conference = await loadConference(envelope.conferenceId);
+    if (notice === 'details-changed')
+      await notifyPreviousAddress(envelope, registrationId, history, conference);
     const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
     const message = await composeEmail(
       delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
@@ -155,8 +158,6 @@ export const handler = busConsumer(async (envelope) => {
       notificationChannels().sendEmail(envelope.eventId, message),
     );
     logger.info('Delegate notified', { notice, outcome, registrationId });
-    if (notice === 'details-changed')
-      await notifyPreviousAddress(envelope, registrationId, history, conference);
     return;
   }
   if (agendaChanges.has(envelope.type)) {

@@ -97,7 +97,7 @@ describe('Notifier', () => {
     expect(readdirSync(outbox)).toHaveLength(1);
   });
 
-  it('tells the previous address of a correction that moves the registration to another one, once', async () => {
+  it('tells the previous address of a correction that moves the registration to another one, once, however late', async () => {
     const changeDetails = async (changes: Record<string, string>) => {
       const events = (await openedStore.load(registrationStreamId('r1'))) as RegistrationEvent[];
       const current = personalDataOf(events);
@@ -122,14 +122,16 @@ describe('Notifier', () => {
           },
         ],
       })) as [EventEnvelope];
-      for (const [index, messageId] of ['a', 'b', 'c'].entries()) {
+      return changed;
+    };
+    const deliverThreeTimes = async (changed: EventEnvelope) => {
+      for (const delivery of ['a', 'b', 'c']) {
         const response = await handler(
-          { Records: [notifierRecord(changed, `${changed.eventId}-${messageId}-${index}`)] },
+          { Records: [notifierRecord(changed, `${changed.eventId}-${delivery}`)] },
           lambdaContext(),
         );
         expect(response.batchItemFailures).toEqual([]);
       }
-      return changed;
     };
     const recipients = async (changed: EventEnvelope) =>
       Promise.all(
@@ -139,13 +141,23 @@ describe('Notifier', () => {
           .map(async (file) => [file, (await readEmail(readFileSync(join(outbox, file)))).to]),
       );
 
+    // A change of case is the same mailbox: no second email.
     const renamed = await changeDetails({ familyName: 'Pérez García', email: 'ANA.PEREZ@example.org' });
+    await deliverThreeTimes(renamed);
     expect(await recipients(renamed)).toEqual([[`${renamed.eventId}.eml`, 'ANA.PEREZ@example.org']]);
 
-    const moved = await changeDetails({ email: 'ana.garcia@example.org' });
-    expect(await recipients(moved)).toEqual([
-      [`${moved.eventId}-previous-address.eml`, 'ANA.PEREZ@example.org'],
-      [`${moved.eventId}.eml`, 'ana.garcia@example.org'],
+    // Two moves, the first delivered after the second was made: each is told as it happened.
+    const first = await changeDetails({ email: 'ana.garcia@example.org' });
+    const second = await changeDetails({ email: 'agarcia@example.org' });
+    await deliverThreeTimes(first);
+    await deliverThreeTimes(second);
+    expect(await recipients(first)).toEqual([
+      [`${first.eventId}-previous-address.eml`, 'ANA.PEREZ@example.org'],
+      [`${first.eventId}.eml`, 'ana.garcia@example.org'],
+    ]);
+    expect(await recipients(second)).toEqual([
+      [`${second.eventId}-previous-address.eml`, 'ana.garcia@example.org'],
+      [`${second.eventId}.eml`, 'agarcia@example.org'],
     ]);
   });
 });
