@@ -1,7 +1,12 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exportFiles, fitsInline } from '../../functions/shared/exports/export-files.js';
+import {
+  ANSWER_BODY_LIMIT_BYTES,
+  DEFAULT_INLINE_LIMIT_BYTES,
+  exportFiles,
+  fitsInline,
+} from '../../functions/shared/exports/export-files.js';
 import { PRESIGNED_SECONDS, s3ExportFiles } from '../../functions/shared/exports/s3-export-files.js';
 
 /** The cloud's store of large exports, its S3 calls replaced by aws-sdk-client-mock (no AWS account). */
@@ -46,7 +51,7 @@ describe('exports in S3', () => {
     vi.unstubAllEnvs();
   });
 
-  it('in a function, the store of EXPORTS_BUCKET loads its S3 client with the first publish', async () => {
+  it('in a function, the store of EXPORTS_BUCKET puts the file in that bucket and answers its presigned URL', async () => {
     vi.stubEnv('EXPORTS_BUCKET', 'function-exports');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
@@ -67,13 +72,20 @@ describe('exports in S3', () => {
     }
   });
 
-  it('measures a body as the Lambda answer carries it: a CSV of quotes under the limit by itself is not inline', () => {
+  it('answers inline up to the inline limit, unless the body is over the Lambda answer limit as JSON', () => {
     vi.stubEnv('EXPORT_INLINE_LIMIT_BYTES', '1000');
-    const quoted = `"Name ""The Mayor"" \\ Office"\r\n`.repeat(25); // 775 bytes, 1,002 as JSON
-    expect(Buffer.byteLength(quoted)).toBeLessThan(1000);
-    expect(fitsInline(quoted)).toBe(false);
-    const plain = 'Perez,Ana,MX\r\n'.repeat(60); // 840 bytes, 962 as JSON
+    const plain = 'Perez,Ana,MX\r\n'.repeat(71); // 994 bytes, 1,138 as JSON
     expect(fitsInline(plain)).toBe(true);
-    expect(fitsInline(Buffer.alloc(740).toString('base64'))).toBe(true); // 988 characters and 2 quotes
+    expect(fitsInline(`${plain}1234567`)).toBe(false); // 1,001 bytes
+    vi.unstubAllEnvs();
+    // At the real limits: a CSV of quoted names under 5 MB by itself is over 6 MB as JSON.
+    const quoted = '"Name ""The Mayor"" \\ Office"\r\n'.repeat(160_000); // 4.96 MB, 6.4 MB as JSON
+    expect(Buffer.byteLength(quoted)).toBeLessThan(DEFAULT_INLINE_LIMIT_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(quoted))).toBeGreaterThan(ANSWER_BODY_LIMIT_BYTES);
+    expect(fitsInline(quoted)).toBe(false);
+    const names = 'Perez,Ana,MX,Puebla\r\n'.repeat(230_000); // 4.83 MB, 5.29 MB as JSON
+    expect(fitsInline(names)).toBe(true);
+    // base64 (a PDF) grows by its quotes only.
+    expect(fitsInline(Buffer.alloc(3_700_000).toString('base64'))).toBe(true); // 4.93 MB
   });
 });
