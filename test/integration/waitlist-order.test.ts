@@ -3,7 +3,7 @@
  * of order (as EventBridge and SQS may): the freed seat still goes to the delegate who waited longest.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
@@ -103,8 +103,24 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
       (event) => event.type === 'ConferenceSettingsChanged',
     ) as EventEnvelope;
 
-    // An invocation with less time left than a promotion may take promotes nobody and fails its record.
-    expect(await deliver(raise, promotionReserveMs)).toHaveLength(1);
+    // An invocation with less time left than a promotion may take promotes nobody and fails its record,
+    // saying why at INFO (not an error).
+    const { logger } = await import('../../functions/shared/runtime/observability.js');
+    // The proof environment's handlers log nothing (SILENT): the calls to the logger are what is seen.
+    const info = vi.spyOn(logger, 'info');
+    const error = vi.spyOn(logger, 'error');
+    try {
+      expect(await deliver(raise, promotionReserveMs)).toHaveLength(1);
+      expect(error).not.toHaveBeenCalled();
+      expect(info).toHaveBeenCalledWith('Event handed back to be delivered again', {
+        type: 'ConferenceSettingsChanged',
+        streamId: conferenceStreamId(conferenceId),
+        reason: `Out of time after 0 promotions in conference ${conferenceId}; 3 seats still free`,
+      });
+    } finally {
+      info.mockRestore();
+      error.mockRestore();
+    }
     for (const registrationId of waiting)
       expect(await statusOf(conferenceId, registrationId)).toBe('waitlisted');
 
