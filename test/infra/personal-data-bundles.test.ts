@@ -10,8 +10,9 @@ import { schedules } from '../../infra/definitions/schedules.js';
 
 /**
  * The functions granted a registration's personal data (`personalData` in infra/definitions) are the only
- * ones whose bundles hold the KMS client and the key caches (one that only makes MACs, the client alone): every other function's event store has no
- * codec (it refuses to write personal data or an erasure), so it carries none of that code.
+ * ones whose bundles hold the KMS client and the key caches (one that only makes MACs, the client alone):
+ * every other function's event store has no codec (it refuses to write personal data or an erasure), so
+ * it carries none of that code.
  */
 const functions = [
   ...routes.map((route) => ({ name: route.name, entry: route.entry, personalData: route.personalData })),
