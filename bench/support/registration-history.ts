@@ -6,6 +6,8 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { agendaDecider, sessionStreamId } from '../../domain/agenda/decider.js';
 import type { AgendaEvent } from '../../domain/agenda/events.js';
 import { conferenceDecider, conferenceStreamId } from '../../domain/conference/decider.js';
@@ -26,12 +28,10 @@ import { fullJitter } from '../../functions/shared/resilience/policy.js';
 import { conference as iclc2015, sessions } from '../../local/demo/iclc2015.js';
 import { delegateBody } from './delegates.js';
 
-/** A small deterministic PRNG (mulberry32), so that every run writes the same kind of history. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+/** A seeded generator of numbers in [0, 1) (pure-rand), so that every run writes the same kind of history. */
+const random = (seed: number) => {
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 };
 
 export interface History {

@@ -21,6 +21,7 @@ import {
 import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
 import { importHandler, importRouteHandlers } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { shuffled } from '../support/redeliveries.js';
 
 let send: OrganizerCalls['send'];
 let call: OrganizerCalls['call'];
@@ -74,30 +75,12 @@ const deliver = async (envelope: EventEnvelope): Promise<boolean> =>
     })
   ).length === 0;
 
-/** A small seeded generator (mulberry32), so a shuffled delivery can be told again from its seed. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
-
-const shuffled = <T>(items: readonly T[], random: () => number): T[] => {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-};
-
 /**
  * Delivers every event of the streams `times` times in a shuffled order, as SQS may; a delivery the
  * process fails (it waits for a waitlisting still on its way) goes back to the end of the queue. Events
  * the process's own commands append are delivered too, until nothing new is stored.
  */
 const deliverShuffled = async (streamIds: string[], times: number, seed: number) => {
-  const random = seeded(seed);
   const delivered = new Set<string>();
   for (let round = 0; round < 10; round++) {
     const events = (await Promise.all(streamIds.map((id) => store.load(id)))).flat();
@@ -106,7 +89,7 @@ const deliverShuffled = async (streamIds: string[], times: number, seed: number)
     for (const event of fresh) delivered.add(event.eventId);
     const queue = shuffled(
       fresh.flatMap((event) => Array.from({ length: times }, () => event)),
-      random,
+      seed + round,
     );
     for (let attempts = 0; queue.length > 0; attempts++) {
       expect(attempts, 'the process kept failing deliveries').toBeLessThan(500);
