@@ -7,6 +7,8 @@
  * real conference; every other speaker and every delegate is an illustrative, made-up person. All data
  * is deterministic: the delegates come from a seeded generator.
  */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { SessionDetails } from '../../domain/agenda/events.js';
 import type { AwardGrant } from '../../domain/award/events.js';
 import type { ConferenceDetails } from '../../domain/conference/events.js';
@@ -1015,16 +1017,10 @@ const internationalOrganizations = [
   'PASCAL International Observatory',
 ] as const;
 
-/** mulberry32: a small, fast PRNG; a fixed seed gives the same delegates on every run. */
+/** Numbers in [0, 1) from a seeded generator (pure-rand): a fixed seed gives the same delegates on every run. */
 const seededRandom = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 };
 
 type Random = () => number;
