@@ -1,5 +1,6 @@
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { env } from '../../../infra/definitions/tables.js';
+import { awsClientSettings } from '../resilience/aws-clients.js';
 import { adapter } from '../runtime/adapters.js';
 import type { KeyService } from './key-service-port.js';
 
@@ -11,7 +12,8 @@ export const kmsKeyService = (options: {
   macKeyId: string;
   client?: KMSClient;
 }): KeyService => {
-  const client = options.client ?? new KMSClient({ maxAttempts: 4 });
+  // One client per execution environment, its retries and timeouts within the invocation's budget.
+  const client = options.client ?? new KMSClient(awsClientSettings());
   return {
     async generateDataKey(context) {
       const out = await client.send(
@@ -52,7 +54,7 @@ let kms: KeyService | undefined;
  * keeps its master key in DATA_DIR), else AWS KMS with the key ids of the function's environment.
  * Without either, personal data is out of reach, and saying so beats reaching for an AWS account.
  */
-export const keyService = (kmsClient?: () => KMSClient): KeyService =>
+export const keyService = (): KeyService =>
   adapter('keyService', () => {
     if (kms) return kms;
     const dataKeyId = process.env[env.personalDataKeyId];
@@ -61,6 +63,6 @@ export const keyService = (kmsClient?: () => KMSClient): KeyService =>
       throw new Error(
         `No key service for personal data: set ${env.personalDataKeyId} and ${env.emailMacKeyId} (KMS), or supply one`,
       );
-    kms = kmsKeyService({ dataKeyId, macKeyId, ...(kmsClient ? { client: kmsClient() } : {}) });
+    kms = kmsKeyService({ dataKeyId, macKeyId });
     return kms;
   });

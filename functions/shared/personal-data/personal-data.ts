@@ -1,14 +1,9 @@
-import { KMSClient } from '@aws-sdk/client-kms';
 import { supplyEventCodec } from '../event-store/stores.js';
-import { awsClientSettings } from '../resilience/aws-clients.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
 import { type EventCodec, personalDataCodec } from './codec.js';
 import { DataKeys } from './data-keys.js';
 import { EmailKeys } from './email-key.js';
 import { keyService } from './key-service.js';
-
-/** KMS through one client per execution environment, its retries and timeouts within the invocation's budget. */
-const kmsKeyService = () => keyService(() => new KMSClient(awsClientSettings()));
 
 let keys: DataKeys | undefined;
 let emails: EmailKeys | undefined;
@@ -19,14 +14,14 @@ export const dataKeys = (): DataKeys => {
   keys ??= new DataKeys({
     client: dynamoDb(),
     tableName: tableNames().dataKeys,
-    keyService: kmsKeyService,
+    keyService,
   });
   return keys;
 };
 
 /** The email guard's keys (HMACs) of this execution environment. */
 export const emailKeys = (): EmailKeys => {
-  emails ??= new EmailKeys(kmsKeyService);
+  emails ??= new EmailKeys(keyService);
   return emails;
 };
 
