@@ -111,6 +111,8 @@ export class LearningCitiesStack extends Stack {
       streamStateTable: this.eventStore.stateTable,
       readModelsTable: this.readModels.table,
       dataKeysTable: this.personalData.table,
+      personalDataKey: this.personalData.dataKey,
+      emailMacKey: this.personalData.emailMacKey,
       bus: this.eventBus.bus,
       archive: this.eventBus.archive,
       pipe: this.eventPipe.pipe,

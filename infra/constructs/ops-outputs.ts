@@ -1,6 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Archive, IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,6 +12,8 @@ export interface OpsOutputsProps {
   streamStateTable: ITable;
   readModelsTable: ITable;
   dataKeysTable: ITable;
+  personalDataKey: IKey;
+  emailMacKey: IKey;
   bus: IEventBus;
   archive: Archive;
   pipe: CfnPipe;
@@ -36,6 +39,12 @@ export class OpsOutputs extends Construct {
     );
     output(outputKeys.readModelsTable, props.readModelsTable.tableName, 'The read models table');
     output(outputKeys.dataKeysTable, props.dataKeysTable.tableName, 'The wrapped data keys of personal data');
+    output(
+      outputKeys.personalDataKeyArn,
+      props.personalDataKey.keyArn,
+      'The KMS key that wraps the data keys',
+    );
+    output(outputKeys.emailMacKeyArn, props.emailMacKey.keyArn, 'The KMS HMAC key of the email guard');
     output(outputKeys.eventBusName, props.bus.eventBusName, 'The conference event bus');
     output(outputKeys.eventArchiveName, props.archive.archiveName, 'The archive of every event on the bus');
     output(outputKeys.pipeName, props.pipe.ref, 'The pipe from the events table stream to the bus');

@@ -6,6 +6,10 @@ export const outputKeys = {
   eventsTable: 'EventsTableName',
   readModelsTable: 'ReadModelsTableName',
   dataKeysTable: 'DataKeysTableName',
+  /** The KMS key (ARN) that wraps the data keys: a rebuild of a projection holding personal data opens events with it. */
+  personalDataKeyArn: 'PersonalDataKeyArn',
+  /** The KMS HMAC key (ARN) of the email guard and the check-in codes. */
+  emailMacKeyArn: 'EmailMacKeyArn',
   streamStateTable: 'StreamStateTableName',
   eventBusName: 'EventBusName',
   eventArchiveName: 'EventArchiveName',

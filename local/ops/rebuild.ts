@@ -8,9 +8,14 @@
  * the deployed stack, with the default AWS credentials. See functions/shared/projections/rebuild.ts for the steps.
  */
 import { parseArgs } from 'node:util';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { type EventCodec, personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
-import { type KeyService, keyService } from '../../functions/shared/personal-data/key-service.js';
+import {
+  type KeyService,
+  keyService,
+  kmsKeyService,
+} from '../../functions/shared/personal-data/key-service.js';
 import {
   type AnyProjection,
   approximateItemCount,
@@ -21,6 +26,7 @@ import {
   rebuild,
   rebuildableProjections,
 } from '../../functions/shared/projections/rebuild.js';
+import { awsClientSettings } from '../../functions/shared/resilience/aws-clients.js';
 import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { dataDirFromEnv } from '../data-dir.js';
 import { errorMessage } from '../log.js';
@@ -88,6 +94,18 @@ const printResult = (result: RebuildResult) => {
   }
 };
 
+/**
+ * The keys that open personal data for the rebuild: locally the master key in DATA_DIR; in the cloud KMS
+ * with the stack's two keys of personal data, by its outputs (a stack deployed before them has none: then
+ * PERSONAL_DATA_KEY_ID and EMAIL_MAC_KEY_ID of the environment, read by `keyService()`).
+ */
+const rebuildKeyService = async (target: TablesTarget, cloud: boolean): Promise<KeyService | undefined> => {
+  if (!cloud) return localKeyService(dataDirFromEnv());
+  if (!target.keys) return undefined;
+  const { dataKeyId, macKeyId, region } = target.keys;
+  return kmsKeyService({ dataKeyId, macKeyId, client: new KMSClient({ ...awsClientSettings(), region }) });
+};
+
 const main = async () => {
   let options: ReturnType<typeof parse>;
   try {
@@ -116,9 +134,10 @@ const main = async () => {
     target = options.cloud
       ? await connectCloud({ stage: options.stage, stackName: options.stack, region: options.region })
       : await connectLocal({ dataDir: dataDirFromEnv(), port: dynamoDbPortFromEnv(), log: say });
-    // The projections that read personal data are rebuilt from events opened with the local master key
-    // (in the cloud: KMS, by PERSONAL_DATA_KEY_ID and EMAIL_MAC_KEY_ID in the environment).
-    if (!options.cloud) supplyAdapters({ keyService: await localKeyService(dataDirFromEnv()) });
+    // The projections that read personal data are rebuilt from events opened with the local master key,
+    // or in the cloud with the stack's KMS keys (its outputs).
+    const keys = await rebuildKeyService(target, options.cloud);
+    if (keys) supplyAdapters({ keyService: keys });
     const names = options.projections.map((projection) => projection.name);
     say(`Rebuilding ${names.join(', ')} in ${target.description}`);
     if (!target.shared) say('Nothing else uses these tables now: no need to wait for running functions.');
@@ -136,16 +155,14 @@ const main = async () => {
       log: say,
     });
     const pointerSettleMs = target.shared ? POINTER_SETTLE_MS : 0;
-    // The registrant list holds plaintext: its events are opened with the data keys (locally the master
-    // key in DATA_DIR; in the cloud KMS, with the key ids in PERSONAL_DATA_KEY_ID and EMAIL_MAC_KEY_ID).
+    // The registrant list holds plaintext: its events are opened with the data keys.
     let codec: EventCodec | undefined;
     if (options.projections.some((projection) => projection.opensPersonalData)) {
-      const keys: KeyService = options.cloud ? keyService() : await localKeyService(dataDirFromEnv());
       codec = personalDataCodec({
         dataKeys: new DataKeys({
           client: target.client,
           tableName: target.tables.dataKeys,
-          keyService: () => keys,
+          keyService: () => keys ?? keyService(),
         }),
         open: true,
       });

@@ -15,6 +15,8 @@ import { startDynamoDbLocal } from '../dynamodb-local.js';
 export interface TablesTarget {
   client: DynamoDBClientType;
   tables: { events: string; streamState: string; readModels: string; dataKeys: string };
+  /** The stack's KMS keys of personal data (cloud only), by ARN, and their region. */
+  keys?: { dataKeyId: string; macKeyId: string; region: string };
   /** For the user: where the tables are. */
   description: string;
   /**
@@ -161,9 +163,12 @@ export const connectCloud = async (options: CloudOptions): Promise<TablesTarget>
     dataKeys: outputs[outputKeys.dataKeysTable] ?? '',
   };
   const client = new DynamoDBClient({ region, maxAttempts: 8 });
+  const dataKeyId = outputs[outputKeys.personalDataKeyArn];
+  const macKeyId = outputs[outputKeys.emailMacKeyArn];
   return {
     client,
     tables,
+    ...(dataKeyId && macKeyId ? { keys: { dataKeyId, macKeyId, region } } : {}),
     description: `stack ${stackName} in ${region} (tables ${tables.events}, ${tables.readModels})`,
     shared: true,
     close: async () => client.destroy(),

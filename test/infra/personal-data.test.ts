@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_KEYS_RECOVERY_DAYS } from '../../infra/constructs/personal-data.js';
+import { outputKeys } from '../../infra/definitions/outputs.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
@@ -50,6 +51,15 @@ describe('Personal data infrastructure', () => {
     });
     expect(DATA_KEYS_RECOVERY_DAYS).toBe(1);
     expect(table?.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('names both keys in the stack outputs, for a rebuild in the cloud to open personal data with', () => {
+    template.hasOutput(outputKeys.personalDataKeyArn, {
+      Value: { 'Fn::GetAtt': [logicalId(stack.personalData.dataKey), 'Arn'] },
+    });
+    template.hasOutput(outputKeys.emailMacKeyArn, {
+      Value: { 'Fn::GetAtt': [logicalId(stack.personalData.emailMacKey), 'Arn'] },
+    });
   });
 
   it('has a customer-managed wrapping key with rotation and an HMAC key for the email guard', () => {
