@@ -162,7 +162,8 @@ const main = async () => {
         dataKeys: new DataKeys({
           client: target.client,
           tableName: target.tables.dataKeys,
-          keyService: () => keys ?? keyService(),
+          // The keys supplied above; for an older stack in the cloud, the environment's KMS keys.
+          keyService,
         }),
         open: true,
       });
