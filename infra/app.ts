@@ -23,6 +23,8 @@ if (stage === 'prod' && !notificationSender) {
 }
 const notificationIdentity = context('notificationIdentity');
 const alarmEmail = context('alarmEmail');
+/** Where links in emails point (CONTRACT 5.1 confirmation and manage links); default: the API's own URL. */
+const publicBaseUrl = context('publicBaseUrl');
 const oAuthCallbackUrls = context('oauthCallbackUrls')
   ?.split(',')
   .map((url) => url.trim())
@@ -35,6 +37,7 @@ new LearningCitiesStack(app, settingsOf(stage).stackName, {
   ...(notificationSender ? { notificationSender } : {}),
   ...(notificationIdentity ? { notificationIdentity } : {}),
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(publicBaseUrl ? { publicBaseUrl } : {}),
   ...(oAuthCallbackUrls?.length ? { oAuthCallbackUrls } : {}),
 });
 

@@ -27,6 +27,8 @@ export interface LearningCitiesStackProps extends StackProps {
   alarmEmail?: string;
   /** Organizer app sign-in callbacks (context `oauthCallbackUrls`); without them OAuth is off. */
   oAuthCallbackUrls?: readonly string[];
+  /** Where links in emails point (context `publicBaseUrl`, CONTRACT 5.1); default: the API's URL. */
+  publicBaseUrl?: string;
   /** The API's routes (default: infra/definitions/routes.ts); tests give others. */
   routes?: readonly RouteDefinition[];
 }
@@ -77,6 +79,7 @@ export class LearningCitiesStack extends Stack {
       ...(props.notificationSender ? { sender: props.notificationSender } : {}),
       ...(props.notificationIdentity ? { existingIdentity: props.notificationIdentity } : {}),
     });
+    this.httpApi.grantSendEmail(this.notifications, props.publicBaseUrl ?? this.httpApi.url);
     this.consumers = new Consumers(this, 'Consumers', {
       stage,
       bus: this.eventBus.bus,

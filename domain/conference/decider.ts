@@ -95,6 +95,8 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
       return sameInstant(value as string, current as string | undefined);
     case 'personalDataRetentionDays':
       return value === (conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS);
+    case 'emailConfirmation':
+      return value === requiresEmailConfirmation(conference);
     default:
       return value === current;
   }
@@ -163,20 +165,37 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
     const personalDataRetentionDays =
       command.details.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
+    // A conference created under v1.2 waits for the owner of an address unless told otherwise (CONTRACT 5.1).
+    const emailConfirmation = command.details.emailConfirmation ?? true;
     return [
       {
         type: 'ConferenceCreated',
-        data: { conferenceId: command.conferenceId, ...command.details, personalDataRetentionDays },
+        data: {
+          conferenceId: command.conferenceId,
+          ...command.details,
+          personalDataRetentionDays,
+          emailConfirmation,
+        },
       },
     ];
   },
   evolve(state, event) {
-    if (event.type === 'ConferenceCreated') return { status: 'created', ...event.data };
+    // Created before v1.2 (no such field): registrations are taken as in v1.
+    if (event.type === 'ConferenceCreated')
+      return { status: 'created', ...event.data, emailConfirmation: event.data.emailConfirmation ?? false };
     if (state.status === 'none') return state;
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };
   },
 };
+
+/**
+ * Whether a registration of the conference waits for the owner of its address to confirm it (CONTRACT
+ * 5.1): a conference created before the setting existed has none, and behaves as in v1.
+ */
+export const requiresEmailConfirmation = (
+  conference: Pick<ConferenceDetails, 'emailConfirmation'>,
+): boolean => conference.emailConfirmation === true;
 
 /** The capacity a settings change lowers the conference to, if it lowers it: seats held must fit in it. */
 export const loweredCapacity = (conference: Conference, events: readonly ConferenceEvent[]) =>

@@ -18,6 +18,11 @@ export const conferenceSettingsFields = {
   /** Until when delegates may correct their own details (organizers always may). */
   editableUntil: instant.optional(),
   visaLetterSignatory: signatorySchema.optional(),
+  /**
+   * Whether a registration waits for the address's owner to confirm it (CONTRACT 5.1). New conferences
+   * default to true; one created before the setting existed reads false (conferenceDecider.evolve).
+   */
+  emailConfirmation: z.boolean().optional(),
 };
 
 const capacitySchema = z.number().int().min(1).max(1_000_000);

@@ -43,6 +43,8 @@ export type RegistrationCommand =
       now: string;
     }
   | { type: 'PromoteWaitlistedDelegate'; now: string }
+  /** A new manage token for an active registration (CONTRACT 5.1 manage-link): only its hash is kept. */
+  | { type: 'ReplaceManageToken'; manageTokenHash: string; now: string }
   | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
 
 /**
@@ -167,6 +169,21 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           },
         ];
       }
+      case 'ReplaceManageToken': {
+        const registration = notErased(state);
+        if (registration.status === 'cancelled')
+          throw new ConflictError('The registration is cancelled: it has no manage link any more');
+        return [
+          {
+            type: 'ManageTokenReplaced',
+            data: {
+              registrationId: registration.registrationId,
+              replacedAt: command.now,
+              personal: { manageTokenHash: command.manageTokenHash },
+            },
+          },
+        ];
+      }
       case 'ErasePersonalData': {
         const registration = notErased(state);
         const erased: RegistrationEvent = {
@@ -219,6 +236,14 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           ...(category ? { category } : {}),
           ...(changedSecrets ? { secrets: changedSecrets } : {}),
         };
+      }
+      case 'ManageTokenReplaced': {
+        const { secrets, ...registration } = existing(state);
+        const { personal } = event.data;
+        // Read sealed, the old hash would be stale: no secret is kept rather than the token replaced.
+        return typeof personal === 'object' && 'manageTokenHash' in personal && secrets
+          ? { ...registration, secrets: { ...secrets, manageTokenHash: personal.manageTokenHash } }
+          : registration;
       }
       case 'PersonalDataErased': {
         const { secrets: _secrets, ...registration } = existing(state);

@@ -142,6 +142,19 @@ export const registrationEvents = {
     previous: z.object({ country: delegateSchema.shape.country, category: delegateSchema.shape.category }),
     personal: changedPersonalPartSchema,
   }),
+  /**
+   * The owner of the address asked for a new manage link (CONTRACT 5.1): the new token's hash replaces the
+   * old one, so the old token stops working. The hash is in the sealed personal part, never published.
+   */
+  ManageTokenReplaced: z.object({
+    registrationId: z.string(),
+    replacedAt: z.iso.datetime(),
+    personal: z.union([
+      z.string().min(1),
+      z.object({ unavailable: z.literal('erased') }),
+      z.object({ manageTokenHash: z.string().min(1) }).strict(),
+    ]),
+  }),
   /** The registration's data key is destroyed with this event: its personal data can never be read again. */
   PersonalDataErased: z.object({
     registrationId: z.string(),
@@ -171,6 +184,7 @@ export const personalFieldSets: Partial<
   VisaLetterIssued: 1,
   VisaLetterDeclined: 1,
   DelegateDetailsChanged: 1,
+  ManageTokenReplaced: 1,
 };
 
 /**
@@ -200,4 +214,5 @@ export const registrationEventTypes = [
   'DelegateCheckedIn',
   'PersonalDataErased',
   'DelegateDetailsChanged',
+  'ManageTokenReplaced',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

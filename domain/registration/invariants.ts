@@ -112,6 +112,7 @@ export const registrationGuards = (
             ];
       }
       case 'DelegateCheckedIn':
+      case 'ManageTokenReplaced':
       case 'PersonalDataErased':
         return [];
       default:

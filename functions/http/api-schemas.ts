@@ -20,6 +20,13 @@ export const registrationRequestSchema = delegateSchema.extend({
   consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
 });
 
+// confirm: registration requests and manage links (CONTRACT 5.1).
+/** The body of `POST /registrations/confirm`: the token of the mailed confirmation link. */
+export const confirmRegistrationRequestSchema = z.object({ token: z.string().min(1).max(16_000) }).strict();
+
+/** The body of `POST /conferences/{conferenceId}/manage-link`: the address of a registration. */
+export const manageLinkRequestSchema = z.object({ email: delegateSchema.shape.email }).strict();
+
 // desk-registration: corrections and check-in by code (CONTRACT 4.3).
 /** The body of `POST .../registrations/{registrationId}/details`: any of the delegate's fields, at least one. */
 export const detailsChangeRequestSchema = delegateSchema
@@ -230,6 +237,8 @@ export const requestBodies = {
   VisaLetterDecline: visaLetterDeclineSchema,
   DetailsChange: detailsChangeRequestSchema,
   CheckInRequest: checkInRequestSchema,
+  ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
+  ManageLinkRequest: manageLinkRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -275,6 +284,9 @@ export const responseBodies = {
   }),
   Problem: problem,
   OpenApiDocument: openApiDocument,
+  ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),
+  RegistrationConfirmed: registrationCreated.extend({ conferenceId: id }),
+  ManageLinkSent: z.object({ status: z.literal('link-sent') }),
 } satisfies Record<string, z.ZodType>;
 
 export type RequestBodyName = keyof typeof requestBodies;

@@ -148,7 +148,11 @@ export const routeDocs: Record<string, RouteDoc> = {
     description:
       'The delegate is `registered` while seats are left, else `waitlisted`; a waitlisted delegate is ' +
       'promoted by itself when a seat frees up. Emails are compared case-insensitively: one active ' +
-      'registration per email and conference. The `manageToken` of the answer is shown only once.',
+      'registration per email and conference. The `manageToken` of the answer is shown only once. ' +
+      'A conference with `emailConfirmation` (every conference created under v1.2 unless told otherwise) ' +
+      'answers instead `202 {"status": "confirmation-sent"}` whatever the state of the address, and mails ' +
+      'it a confirmation link valid 24 hours (or, to an address registered already, a notice without a ' +
+      'token; at most 3 emails per address and hour): POST /registrations/confirm registers then.',
     tag: 'Registrations',
     requestBody: 'RegistrationRequest',
     success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
@@ -459,6 +463,34 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'VisaLetters',
     success: { status: 200, description: 'The letter is valid.', body: 'VisaLetterVerification' },
     notFound: 'No letter has this code, or its registration was erased (one answer for both).',
+  },
+  ConfirmRegistration: {
+    summary: 'Confirm a registration request with the mailed token',
+    description:
+      'The token of the confirmation link (CONTRACT 5.1) registers its request once: `registered` or ' +
+      '`waitlisted` as the conference stands at this moment. The `manageToken` is shown only in this answer.',
+    tag: 'Registrations',
+    requestBody: 'ConfirmRegistrationRequest',
+    success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationConfirmed' },
+    badRequest: 'The token is not shaped like a confirmation token.',
+    notFound: 'The token is unknown, expired (after 24 hours) or used (one answer for all).',
+    conflict:
+      'Registration closed meanwhile, or the address got an active registration for the conference meanwhile.',
+  },
+  RequestManageLink: {
+    summary: 'Mail a new manage link to the owner of a registration',
+    description:
+      'The same answer whether or not the address is registered. The owner of an active registration gets ' +
+      'a new manage token by email, in the fragment of a link (`#token=`); the old token stops working. At ' +
+      'most 3 emails per address and conference in any hour.',
+    tag: 'Registrations',
+    requestBody: 'ManageLinkRequest',
+    success: {
+      status: 202,
+      description: 'Accepted; an email follows if the address is registered.',
+      body: 'ManageLinkSent',
+    },
+    notFound: 'No such conference.',
   },
   GetOpenApi: {
     summary: 'This OpenAPI 3.1 document',

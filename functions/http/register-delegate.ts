@@ -1,37 +1,74 @@
 import { randomUUID } from 'node:crypto';
+import type * as z from 'zod';
+import { requiresEmailConfirmation } from '../../domain/conference/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
+import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
-import { registerDelegate } from '../shared/commands/registrations.js';
-import { idempotent } from '../shared/event-store/idempotency.js';
+import { type NewRegistration, registerDelegate } from '../shared/commands/registrations.js';
+import { type Idempotency, idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
-import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { type HttpResponse, httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { requestConfirmation } from '../shared/registration-requests/registration-requests.js';
 import { registrationRequestSchema } from './api-schemas.js';
 
 // Granted this registration's personal data (infra/definitions): its event store seals and opens it.
 usePersonalData();
 
+export type RegistrationBody = z.infer<typeof registrationRequestSchema>;
+
+export interface Registered {
+  registrationId: string;
+  status: 'registered' | 'waitlisted';
+  manageToken: string;
+}
+
+/**
+ * Registers the body of a registration: at once on a v1 conference, on confirmation on one with
+ * `emailConfirmation` (functions/http/confirm-registration.ts). `answer` makes the HTTP answer of the
+ * result, which the Idempotency-Key record stores with the events.
+ */
+export const registerBody = async (
+  conferenceId: string,
+  body: RegistrationBody,
+  metadata: ReturnType<typeof commandMetadata>,
+  idempotency: Idempotency,
+  answer: (registered: Registered) => HttpResponse,
+  singleUse?: NewRegistration['singleUse'],
+): Promise<HttpResponse> => {
+  const { consent: _consent, ...delegate } = body;
+  const registrationId = randomUUID();
+  const manageToken = newManageToken();
+  const command = registerDelegate({
+    conferenceId,
+    registrationId,
+    delegate,
+    emailKey: await emailKeys().of(delegate.email),
+    manageTokenHash: hashManageToken(manageToken),
+    now: metadata.now,
+    ...(singleUse ? { singleUse } : {}),
+  });
+  const respond = (status: Registered['status']) => answer({ registrationId, status, manageToken });
+  const status = await runCommand(command, {
+    ...metadata,
+    conferenceId,
+    idempotency: (result) => idempotency.record(respond(result)),
+  });
+  return respond(status);
+};
+
 export const handler = httpRoute('public', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
-    const { consent: _consent, ...delegate } = parseBody(request, registrationRequestSchema);
-    const registrationId = randomUUID();
-    const manageToken = newManageToken();
+    const body = parseBody(request, registrationRequestSchema);
     const metadata = commandMetadata(request);
-    const respond = (status: string) => ({ status: 201, body: { registrationId, status, manageToken } });
-    const command = registerDelegate({
-      conferenceId,
-      registrationId,
-      delegate,
-      emailKey: await emailKeys().of(delegate.email),
-      manageTokenHash: hashManageToken(manageToken),
-      now: metadata.now,
-    });
-    const status = await runCommand(command, {
-      ...metadata,
-      conferenceId,
-      idempotency: (result) => idempotency.record(respond(result)),
-    });
-    return respond(status);
+    const conference = await loadConference(conferenceId);
+    // CONTRACT 5.1: the owner of the address confirms first; nothing is held until then.
+    if (requiresEmailConfirmation(conference))
+      return requestConfirmation(conference, body, new Date(metadata.now));
+    return registerBody(conferenceId, body, metadata, idempotency, (registered) => ({
+      status: 201,
+      body: registered,
+    }));
   }),
 );

@@ -22,6 +22,7 @@ import type { EventStore } from './event-store.js';
 import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
+import type { Notifications } from './notifications.js';
 import type { PersonalData } from './personal-data.js';
 
 export interface HttpApiProps {
@@ -128,6 +129,19 @@ export class ConferenceHttpApi extends Construct {
       (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
 
     new CfnOutput(this, 'Url', { value: this.url, description: 'Base URL of the HTTP API' });
+  }
+
+  /**
+   * The routes that send email themselves (`sendsEmail`, CONTRACT 5.1) get the sender and SES on its
+   * identity, as the notifier does, and the public base URL their links point to.
+   */
+  grantSendEmail(notifications: Notifications, publicBaseUrl: string, definitions = routes): void {
+    for (const route of definitions) {
+      const fn = this.functions.get(route.name);
+      if (!route.sendsEmail || !fn) continue;
+      notifications.grantEffect('send-email', fn);
+      fn.addEnvironment(env.publicApiUrl, publicBaseUrl);
+    }
   }
 
   private routeFunction(route: RouteDefinition, props: HttpApiProps): LambdaFunction {

@@ -35,6 +35,11 @@ export interface RouteDefinition {
    */
   throttle?: RouteThrottle;
   /**
+   * Sends email itself (CONTRACT 5.1: a confirmation link or a manage link carries a secret no event may
+   * carry): gets the sender address and SES permission on its identity, and the public base URL for links.
+   */
+  sendsEmail?: boolean;
+  /**
    * Answers a body too large to return inline (CONTRACT 4.3, over 5 MB) with 303 and a link to it:
    * writes it to the exports bucket (EXPORTS_BUCKET) and presigns a GET of it.
    */
@@ -99,6 +104,7 @@ export const routes: RouteDefinition[] = [
       'public',
     ),
     personalData: 'create',
+    sendsEmail: true,
   },
   {
     ...route(
@@ -287,6 +293,24 @@ export const routes: RouteDefinition[] = [
   {
     ...route('VerifyVisaLetter', 'GET', '/visa-letters/{verificationCode}', 'verify-visa-letter', 'public'),
     throttle: VISA_LETTER_VERIFICATION_THROTTLE,
+  },
+  // The owner of an address confirms it (CONTRACT 5.1).
+  {
+    // Registers the confirmed request: a data key and the email guard, as RegisterDelegate.
+    ...route('ConfirmRegistration', 'POST', '/registrations/confirm', 'confirm-registration', 'public'),
+    personalData: 'create',
+  },
+  {
+    // The email guard's MAC finds the registration; its new token's hash is sealed under its data key.
+    ...route(
+      'RequestManageLink',
+      'POST',
+      '/conferences/{conferenceId}/manage-link',
+      'request-manage-link',
+      'public',
+    ),
+    personalData: 'read-mac',
+    sendsEmail: true,
   },
   route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
   route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),

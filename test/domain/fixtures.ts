@@ -14,6 +14,8 @@ export const iclc2015: ConferenceDetails = {
   dailyEnd: '17:00',
   capacity: 600,
   rooms: [{ name: 'Sala Principal', capacity: 1000 }, { name: 'Sala Manuel M. Ponce' }],
+  // The suites written for v1 register directly (CONTRACT 5.1: a conference may keep v1's registration).
+  emailConfirmation: false,
 };
 
 export const delegate: Delegate = {

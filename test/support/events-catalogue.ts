@@ -41,6 +41,10 @@ export const eventDescriptions: Record<EventType, string> = {
     "part, sealed under the registration's data key, opens to only the changed fields among givenName, " +
     'familyName, email, city and organization, with `emailKey` (the HMAC of the new email) when the email ' +
     'changed: the email guard moves in the same transaction.',
+  ManageTokenReplaced:
+    'The owner of an active registration asked for a new manage link (POST .../manage-link, CONTRACT 5.1): ' +
+    "the new manage token's SHA-256 replaces the old one, so the old token stops working. The hash travels " +
+    "only inside `personal`, sealed under the registration's data key; the token itself is only in the email.",
   PersonalDataErased:
     "The registration's personal data was erased (by the delegate, an organizer or the retention period): its " +
     'data key is destroyed with this event, so no `personal` of the registration can be read again. It ' +

@@ -66,6 +66,10 @@ export const seatGuardCounts = async (
   return { seatsHeld: counts[SEATS_HELD], waitlistJoined: counts[WAITLIST_JOINED] };
 };
 
+/** The one answer to a confirmation token that is unknown, expired or used: it tells nothing more. */
+export const UNKNOWN_REQUEST =
+  'No registration request of this token is waiting: it is unknown, expired or used';
+
 /** Whether the conference looked full at the last registration here: the first guess of the next one. */
 const lastSeenFull = new Map<string, boolean>();
 
@@ -77,6 +81,11 @@ export interface NewRegistration {
   emailKey: string;
   manageTokenHash: string;
   now: string;
+  /**
+   * A confirmed registration request (CONTRACT 5.1): its token is claimed in the same transaction, so it
+   * registers once; a claim already there answers 404 (used), before any other refusal.
+   */
+  singleUse?: { key: string; expiresAt: number };
 }
 
 /**
@@ -114,13 +123,19 @@ export const registerDelegate = (registration: NewRegistration) => {
         append: [{ to: 'registration', events }],
         // Decided on the conference's capacity and window as read: a settings change meanwhile decides again.
         unchanged: ['conference'],
-        guards: registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
-          toStoreGuard,
-        ),
+        guards: [
+          ...registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
+            toStoreGuard,
+          ),
+          ...(registration.singleUse
+            ? [{ op: 'claim' as const, name: 'request', owner: registrationId, ...registration.singleUse }]
+            : []),
+        ],
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
     guardRefused: (guards) => {
+      if (guards.includes('request')) throw notFound(UNKNOWN_REQUEST);
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
       if (!guards.includes('seats')) return undefined;

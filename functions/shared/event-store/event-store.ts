@@ -46,7 +46,8 @@ export interface StreamAppend {
 
 /** Items written with the events, in the same transaction, to hold rules that span streams. */
 export type Guard =
-  | { op: 'claim'; name: string; key: string; owner: string }
+  /** `expiresAt` (epoch seconds): a claim that TTL may delete once it guards nothing (a used token's). */
+  | { op: 'claim'; name: string; key: string; owner: string; expiresAt?: number }
   | { op: 'release'; name: string; key: string; owner: string }
   | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
@@ -276,6 +277,21 @@ export class EventStore {
     ) as Record<C, number>;
   }
 
+  /** Who holds a claim guard (e.g. the registration holding an email), read consistently; none: undefined. */
+  async guardOwner(key: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.stateTable,
+        Key: marshall({ pk: key, sk: 0 }),
+        ConsistentRead: true,
+        ProjectionExpression: '#owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+      }),
+    );
+    const owner = Item ? unmarshall(Item).owner : undefined;
+    return typeof owner === 'string' ? owner : undefined;
+  }
+
   /** The stored Idempotency-Key record under `key`, read consistently. */
   async idempotencyRecord(key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
@@ -496,7 +512,13 @@ export class EventStore {
         return {
           Put: {
             TableName,
-            Item: marshall({ pk: guard.key, sk: 0, kind: 'guard', owner: guard.owner }),
+            Item: marshall({
+              pk: guard.key,
+              sk: 0,
+              kind: 'guard',
+              owner: guard.owner,
+              ...(guard.expiresAt === undefined ? {} : { expiresAt: guard.expiresAt }),
+            }),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };

@@ -1,0 +1,68 @@
+import { type Conference, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import {
+  alreadyRegisteredEmail,
+  confirmationEmail,
+  manageLinkEmail,
+} from '../../../domain/notifications/registration-request-email.js';
+import { emailGuardKey } from '../../../domain/registration/invariants.js';
+import { requestEmailFor, requestExpiresAt } from '../../../domain/registration/request.js';
+import { ConflictError } from '../../../domain/shared/errors.js';
+import { eventStore } from '../event-store/stores.js';
+import { emailKeys } from '../personal-data/personal-data.js';
+import { publicApiUrl } from '../runtime/config.js';
+import { sendRateLimited } from './request-emails.js';
+import { sealRequest } from './request-token.js';
+
+/** The one answer to a registration of an `emailConfirmation` conference, whatever the address's state. */
+export const CONFIRMATION_SENT = { status: 202, body: { status: 'confirmation-sent' } } as const;
+/** The one answer to a manage-link request, whether or not the address is registered. */
+export const LINK_SENT = { status: 202, body: { status: 'link-sent' } } as const;
+
+/** The registration holding the address at the conference now (its email guard's owner), if any. */
+export const activeRegistrationOf = async (conferenceId: string, address: string) => {
+  const emailKey = await emailKeys().of(address);
+  const registrationId = await eventStore().guardOwner(emailGuardKey(conferenceId, emailKey));
+  return { emailKey, registrationId };
+};
+
+/**
+ * A registration of a conference with `emailConfirmation` (CONTRACT 5.1): nothing is held or stored. The
+ * address gets a confirmation link whose token seals the whole body, or, when it holds an active
+ * registration already, a notice without a token; past the rate, nothing. The answer is the same 202.
+ * The token is sealed in either case, so both cases do the same work before the email.
+ */
+export const requestConfirmation = async (
+  conference: Conference,
+  body: { email: string; givenName: string; familyName: string } & Record<string, unknown>,
+  now: Date,
+) => {
+  const refusal = registrationWindowRefusal(conference, now.toISOString());
+  if (refusal) throw new ConflictError(refusal);
+  const { emailKey, registrationId } = await activeRegistrationOf(conference.conferenceId, body.email);
+  const expiresAt = requestExpiresAt(now.toISOString());
+  const token = await sealRequest({ conferenceId: conference.conferenceId, body, expiresAt }, now);
+  const kind = requestEmailFor(registrationId !== undefined);
+  await sendRateLimited(
+    conference,
+    emailKey,
+    { name: `${body.givenName} ${body.familyName}`, address: body.email },
+    kind,
+    () =>
+      kind === 'confirmation'
+        ? confirmationEmail(
+            conference,
+            body,
+            `${publicApiUrl()}registrations/confirm?token=${token}`,
+            new Date(expiresAt * 1000).toISOString(),
+          )
+        : alreadyRegisteredEmail(conference),
+    now,
+  );
+  return CONFIRMATION_SENT;
+};
+
+/** The link of a new manage token: the token in the fragment only, which no server ever receives. */
+export const manageLink = (conferenceId: string, registrationId: string, manageToken: string) =>
+  `${publicApiUrl()}conferences/${conferenceId}/registrations/${registrationId}/manage#token=${manageToken}`;
+
+export { manageLinkEmail };
