@@ -96,8 +96,14 @@ describe('a registration request', () => {
       'https://api.example.org/registrations/confirm?token=abc',
       '2026-01-02T10:00:00.000Z',
     );
-    expect(confirm.paragraphs.join('\n')).toContain('https://api.example.org/registrations/confirm?token=abc');
-    const link = manageLinkEmail(conference, 'r1', 'https://x/conferences/c1/registrations/r1/manage#token=t');
+    expect(confirm.paragraphs.join('\n')).toContain(
+      'https://api.example.org/registrations/confirm?token=abc',
+    );
+    const link = manageLinkEmail(
+      conference,
+      'r1',
+      'https://x/conferences/c1/registrations/r1/manage#token=t',
+    );
     expect(link.paragraphs.join('\n')).toContain('#token=t');
   });
 });

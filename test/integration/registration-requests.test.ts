@@ -2,13 +2,13 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
-import { outboxMailsTo } from '../support/outbox.js';
 import {
   type HandlerEnvironment,
   importRouteHandlers,
   prepareHandlerEnvironment,
   routeCaller,
 } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 
 /**
  * CONTRACT 5.1 through the real handlers on DynamoDB Local: the exact email rate under concurrency, the
@@ -91,9 +91,9 @@ describe('registration requests on DynamoDB Local', () => {
     expect(stored).not.toContain('racing');
     expect(stored).not.toContain('Pérez');
     expect(stored).toContain('email-rate');
-    expect((await scanAll(environment.tables.events)).filter((item) => item.type !== 'ConferenceCreated')).toEqual(
-      [],
-    );
+    expect(
+      (await scanAll(environment.tables.events)).filter((item) => item.type !== 'ConferenceCreated'),
+    ).toEqual([]);
   });
 
   it('counts the rate per address: another address still gets its email', async () => {
@@ -171,7 +171,10 @@ describe('registration requests on DynamoDB Local', () => {
     const created = await call(
       'CreateConference',
       {},
-      { body: { ...v12, acronym: 'CLOSING' }, headers: { authorization: `Bearer ${environment.organizerToken}` } },
+      {
+        body: { ...v12, acronym: 'CLOSING' },
+        headers: { authorization: `Bearer ${environment.organizerToken}` },
+      },
     );
     const closing = created.body.conferenceId as string;
     await request('closing@example.org', closing);
