@@ -16,7 +16,9 @@ import { countryCode, printable, timeZone } from '../../domain/shared/values.js'
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
   checkInRequestSchema,
+  confirmRegistrationRequestSchema,
   detailsChangeRequestSchema,
+  manageLinkRequestSchema,
   type RequestBodyName,
   type ResponseBody,
   type ResponseBodyName,
@@ -355,6 +357,8 @@ describe('OpenAPI document', () => {
       VisaLetterDecline: visaLetterDeclineSchema,
       DetailsChange: detailsChangeRequestSchema,
       CheckInRequest: checkInRequestSchema,
+      ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
+      ManageLinkRequest: manageLinkRequestSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);

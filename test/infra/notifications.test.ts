@@ -21,6 +21,8 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
   let template: Template;
   let notifierRole: string;
   let others: string[];
+  /** The routes that mail a secret themselves (CONTRACT 5.1: confirmation and manage links). */
+  let mailingRoutes: string[];
 
   beforeAll(() => {
     stack = buildStack('dev');
@@ -28,6 +30,13 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
     const notifier = stack.consumers.consumers.get('Notifier')?.function;
     if (!notifier?.role) throw new Error('no Notifier function');
     notifierRole = logicalId(notifier.role);
+    mailingRoutes = routes
+      .filter((route) => route.sendsEmail)
+      .map((route) => {
+        const role = stack.httpApi.functions.get(route.name)?.role;
+        if (!role) throw new Error(`no role for ${route.name}`);
+        return logicalId(role);
+      });
     others = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id !== notifierRole);
   });
 
@@ -87,7 +96,13 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
   });
 
   it('gives no other role any SES, SNS or topic key permission', () => {
-    expect(rolesAllowing(template, (action) => action.startsWith('ses:'))).toEqual([notifierRole]);
+    expect(mailingRoutes).toHaveLength(2);
+    expect(rolesAllowing(template, (action) => action.startsWith('ses:'))).toEqual(
+      [notifierRole, ...mailingRoutes].sort(),
+    );
+    const identityArn = stack.resolve(stack.notifications.senderIdentity?.emailIdentityArn);
+    for (const role of mailingRoutes)
+      expect(actionsOn(template, role, identityArn)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
     expect(rolesAllowing(template, (action) => action.startsWith('sns:'))).toEqual([notifierRole]);
     const keyArn = { 'Fn::GetAtt': [logicalId(stack.notifications.topicKey), 'Arn'] };
     for (const role of others) expect(actionsOn(template, role, keyArn), role).toEqual([]);
@@ -98,9 +113,25 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
     if (!notifier) throw new Error('no Notifier function');
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + schedules.length + 1);
+    const mailing = new Set(
+      routes
+        .filter((route) => route.sendsEmail)
+        .flatMap((route) => {
+          const fn = stack.httpApi.functions.get(route.name);
+          return fn ? [logicalId(fn)] : [];
+        }),
+    );
+    expect(mailing.size).toBe(2);
     for (const [id, fn] of Object.entries(functions)) {
       if (id === logicalId(notifier)) continue;
       const variables = Object.keys(fn.Properties.Environment.Variables);
+      if (mailing.has(id)) {
+        // The routes that mail confirmation and manage links: the sender, and where links point.
+        expect(fn.Properties.Environment.Variables[env.notificationSender], id).toBe(SENDER);
+        expect(variables, id).toContain(env.publicApiUrl);
+        expect(variables, id).not.toContain(env.agendaChangesTopicArn);
+        continue;
+      }
       expect(variables, id).not.toContain(env.notificationSender);
       expect(variables, id).not.toContain(env.agendaChangesTopicArn);
     }

@@ -130,6 +130,9 @@ describe('Personal data infrastructure', () => {
         // The visa letters' review list shows names and nationalities.
         'VisaLettersProjector',
         'RegistrantListProjector',
+        // CONTRACT 5.1: confirming registers (as RegisterDelegate); a new manage link seals its hash.
+        'ConfirmRegistration',
+        'RequestManageLink',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
