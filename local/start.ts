@@ -94,6 +94,7 @@ const main = async () => {
   const demoLines = await demo.load({
     apiUrl: stack.apiUrl,
     token: await stack.organizerToken(),
+    outbox: stack.paths.outbox,
     signal: stopDemo.signal,
   });
   if (!stopping) await printBanner(stack, demoLines);

@@ -1155,6 +1155,9 @@ export const idempotencyKeys = {
     `${DEMO_ACRONYM}-demo/award/${grant.year}/${grant.country}/${asciiSlug(grant.city)}`,
   registration: (registration: Pick<Delegate, 'email'>) =>
     `${DEMO_ACRONYM}-demo/registration/${registration.email.toLowerCase()}`,
+  /** CONTRACT 5.1: the confirmation of a registration with the link mailed to the address. */
+  confirmation: (registration: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/confirmation/${registration.email.toLowerCase()}`,
   visaLetter: (letter: Pick<DemoVisaLetter, 'email'>, step: 'request' | VisaLetterDecision) =>
     `${DEMO_ACRONYM}-demo/visa-letter/${step}/${letter.email.toLowerCase()}`,
   // desk-registration: the desk's corrections and check-ins.

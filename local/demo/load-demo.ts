@@ -4,6 +4,7 @@
  * deterministic Idempotency-Key, so a rerun after an interruption repeats nothing.
  */
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
+import { CONFIRMATION_LINK, OutboxLinks } from '../outbox-links.js';
 import {
   awardCeremony,
   awards,
@@ -35,6 +36,11 @@ export interface LoadDemoOptions {
   progress?: (total: number) => Progress;
   /** How many delegates register; default all of the demo's. */
   delegateCount?: number;
+  /**
+   * The local outbox (DATA_DIR/outbox), where the confirmation links of the registrations are read
+   * (CONTRACT 5.1: the demo conference confirms each address, as its owner would).
+   */
+  outbox: string;
 }
 
 export interface DemoResult {
@@ -265,7 +271,8 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     1 +
     sessions.length +
     awards.length +
-    registrations.length +
+    // Each registration is requested, then confirmed with the link from the outbox.
+    2 * registrations.length +
     letters.length +
     decided.length +
     1 +
@@ -316,13 +323,28 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     const registered = new Map<string, { registrationId: string; manageToken: string }>();
     const registrationIds = new Map<DemoRegistration, string>();
     const waitlisted: string[] = [];
+    // CONTRACT 5.1: each delegate asks, gets a confirmation link by email, and confirms with it.
     await forEachConcurrently(registrations, concurrency, async (registration) => {
+      await api.post(`${base}/registrations`, registration, {
+        key: idempotencyKeys.registration(registration),
+        label: `registration of ${registration.email}`,
+        asOrganizer: false,
+        expected: 202,
+      });
+      progress.tick('registrations');
+    });
+    // The handler mails the link before it answers: every link is in the outbox now.
+    const links = await new OutboxLinks(options.outbox).linksByAddress(CONFIRMATION_LINK);
+    await forEachConcurrently(registrations, concurrency, async (registration) => {
+      const link = links.get(registration.email.toLowerCase())?.[0];
+      if (!link) throw new DemoLoadError(`No confirmation link in the outbox for ${registration.email}`);
+      const token = new URL(link).searchParams.get('token');
       const answer = await api.post<{ registrationId: string; manageToken: string; status: string }>(
-        `${base}/registrations`,
-        registration,
+        '/registrations/confirm',
+        { token },
         {
-          key: idempotencyKeys.registration(registration),
-          label: `registration of ${registration.email}`,
+          key: idempotencyKeys.confirmation(registration),
+          label: `confirmation of ${registration.email}`,
           asOrganizer: false,
         },
       );

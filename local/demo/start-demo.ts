@@ -14,7 +14,7 @@ export interface StartupDemo {
    * Loads the demo on an empty store (or finds it) and returns the banner lines about it. Never throws:
    * a failed load is a warning on stderr, and the API keeps serving.
    */
-  load(options: { apiUrl: string; token: string; signal?: AbortSignal }): Promise<string[]>;
+  load(options: { apiUrl: string; token: string; outbox: string; signal?: AbortSignal }): Promise<string[]>;
 }
 
 export const startupDemo = (enabled = demoEnabled()): StartupDemo => {
@@ -26,13 +26,14 @@ export const startupDemo = (enabled = demoEnabled()): StartupDemo => {
       // One line per request would tear the progress bar apart; failures are still logged.
       return { ...base, info: (message) => (loading ? undefined : base.info(message)) };
     },
-    async load({ apiUrl, token, signal }) {
+    async load({ apiUrl, token, outbox, signal }) {
       if (!enabled) return [];
       loading = true;
       try {
         const result = await loadDemoIfEmpty({
           apiUrl,
           token,
+          outbox,
           signal,
           log: (line) => process.stdout.write(`${line}\n`),
         });

@@ -72,14 +72,24 @@ describe('the demo data', () => {
 
 describe('loadDemoIfEmpty', () => {
   it('stops at the first failed request, naming it and the problem detail', async () => {
-    const failure = loadDemoIfEmpty({ apiUrl: stack.apiUrl, token: 'not-a-token', log });
+    const failure = loadDemoIfEmpty({
+      apiUrl: stack.apiUrl,
+      token: 'not-a-token',
+      log,
+      outbox: join(dataDir, 'outbox'),
+    });
     await expect(failure).rejects.toBeInstanceOf(DemoLoadError);
     await expect(failure).rejects.toThrow(/^POST \/conferences \(conference ICLC2015\) failed: 401 /);
   });
 
   // About 470 requests and their trip through the pipeline: some 10-20 s on a small machine.
   it('loads the demo conference into an empty store over HTTP', async () => {
-    const result = await loadDemoIfEmpty({ apiUrl: stack.apiUrl, token, log });
+    const result = await loadDemoIfEmpty({
+      apiUrl: stack.apiUrl,
+      token,
+      log,
+      outbox: join(dataDir, 'outbox'),
+    });
     expect(result.loaded).toBe(true);
     expect(result.conferenceId).toEqual(expect.any(String));
     // Not a TTY here: plain progress lines, one per tenth.
@@ -197,7 +207,12 @@ describe('loadDemoIfEmpty', () => {
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {
     const { conferences } = await getJson<{ conferences: Array<{ conferenceId: string }> }>('/conferences');
-    const again = await loadDemoIfEmpty({ apiUrl: stack.apiUrl, token, log });
+    const again = await loadDemoIfEmpty({
+      apiUrl: stack.apiUrl,
+      token,
+      log,
+      outbox: join(dataDir, 'outbox'),
+    });
     expect(again).toEqual({ conferenceId: conferences[0]?.conferenceId, loaded: false });
     expect(await getJson<{ conferences: unknown[] }>('/conferences')).toEqual({ conferences });
   });
