@@ -130,8 +130,8 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'Change the settings of a conference',
     description:
       'Any of capacity, registrationOpensAt, registrationClosesAt, editableUntil, ' +
-      'personalDataRetentionDays, visaLetterSignatory and rooms (the whole new list: rooms may be added, ' +
-      'never removed). Raising capacity promotes the longest-waiting delegates to the new seats within ' +
+      'personalDataRetentionDays, visaLetterSignatory, emailConfirmation and rooms (the whole new list: rooms ' +
+      'may be added, never removed). Raising capacity promotes the longest-waiting delegates to the new seats within ' +
       'seconds. Nothing is stored when the answer is not 200.',
     tag: 'Conferences',
     requestBody: 'ConferenceSettingsChange',

@@ -65,7 +65,7 @@ export const handler = httpRoute('public', (request) =>
     const conference = await loadConference(conferenceId);
     // CONTRACT 5.1: the owner of the address confirms first; nothing is held until then.
     if (requiresEmailConfirmation(conference))
-      return requestConfirmation(conference, body, new Date(metadata.now));
+      return requestConfirmation(conference, body, idempotency, metadata);
     return registerBody(conferenceId, body, metadata, idempotency, (registered) => ({
       status: 201,
       body: registered,

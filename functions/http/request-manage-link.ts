@@ -12,6 +12,7 @@ import {
   activeRegistrationOf,
   LINK_SENT,
   manageLink,
+  recordAnswer,
 } from '../shared/registration-requests/registration-requests.js';
 import { sendRateLimited } from '../shared/registration-requests/request-emails.js';
 import { manageLinkRequestSchema } from './api-schemas.js';
@@ -32,7 +33,10 @@ export const handler = httpRoute('public', (request) =>
     const metadata = commandMetadata(request);
     const conference = await loadConference(conferenceId);
     const { emailKey, registrationId } = await activeRegistrationOf(conferenceId, email);
-    if (registrationId === undefined) return LINK_SENT;
+    if (registrationId === undefined) {
+      await recordAnswer(idempotency, LINK_SENT, { ...metadata, conferenceId });
+      return LINK_SENT;
+    }
     const manageToken = newManageToken();
     await sendRateLimited(
       conference,

@@ -167,6 +167,32 @@ describe('registration requests on DynamoDB Local', () => {
     expect(notice?.mail.html || '').not.toMatch(/token=/);
   });
 
+  it('the same Idempotency-Key again replays the 202 and sends no second email; another body with it is 422', async () => {
+    const address = 'retry@example.org';
+    const headers = { 'idempotency-key': 'retry-1' };
+    const first = await call('RegisterDelegate', { conferenceId }, { body: body(address), headers });
+    const again = await call('RegisterDelegate', { conferenceId }, { body: body(address), headers });
+    expect(again).toEqual(first);
+    expect(first.status).toBe(202);
+    expect(await mailsTo(address)).toHaveLength(1);
+    const other = await call(
+      'RegisterDelegate',
+      { conferenceId },
+      { body: body('else@example.org'), headers },
+    );
+    expect(other.status).toBe(422);
+    const link = { 'idempotency-key': 'link-1' };
+    const asked = await call(
+      'RequestManageLink',
+      { conferenceId },
+      { body: { email: address }, headers: link },
+    );
+    expect(asked).toEqual({ status: 202, body: { status: 'link-sent' } });
+    expect(
+      await call('RequestManageLink', { conferenceId }, { body: { email: address }, headers: link }),
+    ).toEqual(asked);
+  });
+
   it('a confirmation after the registration closed meanwhile is 409', async () => {
     const created = await call(
       'CreateConference',

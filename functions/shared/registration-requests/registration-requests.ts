@@ -7,7 +7,9 @@ import {
 import { emailGuardKey } from '../../../domain/registration/invariants.js';
 import { requestEmailFor, requestExpiresAt } from '../../../domain/registration/request.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
+import type { Idempotency } from '../event-store/idempotency.js';
 import { eventStore } from '../event-store/stores.js';
+import type { HttpResponse } from '../http/http.js';
 import { emailKeys } from '../personal-data/personal-data.js';
 import { publicApiUrl } from '../runtime/config.js';
 import { sendRateLimited } from './request-emails.js';
@@ -17,6 +19,20 @@ import { sealRequest } from './request-token.js';
 export const CONFIRMATION_SENT = { status: 202, body: { status: 'confirmation-sent' } } as const;
 /** The one answer to a manage-link request, whether or not the address is registered. */
 export const LINK_SENT = { status: 202, body: { status: 'link-sent' } } as const;
+
+/**
+ * Stores the answer under the request's Idempotency-Key (CONTRACT 2) when nothing else is appended: the
+ * same key again gets this answer and sends no second email. Without a key, nothing is written.
+ */
+export const recordAnswer = async (
+  idempotency: Idempotency,
+  response: HttpResponse,
+  context: { conferenceId: string; correlationId: string; now: string },
+): Promise<void> => {
+  const record = idempotency.record(response);
+  if (!record) return;
+  await eventStore().append({ ...context, streams: [], idempotency: record });
+};
 
 /** The registration holding the address at the conference now (its email guard's owner), if any. */
 export const activeRegistrationOf = async (conferenceId: string, address: string) => {
@@ -34,10 +50,13 @@ export const activeRegistrationOf = async (conferenceId: string, address: string
 export const requestConfirmation = async (
   conference: Conference,
   body: { email: string; givenName: string; familyName: string } & Record<string, unknown>,
-  now: Date,
+  idempotency: Idempotency,
+  context: { correlationId: string; now: string },
 ) => {
-  const refusal = registrationWindowRefusal(conference, now.toISOString());
+  const now = new Date(context.now);
+  const refusal = registrationWindowRefusal(conference, context.now);
   if (refusal) throw new ConflictError(refusal);
+  await recordAnswer(idempotency, CONFIRMATION_SENT, { ...context, conferenceId: conference.conferenceId });
   const { emailKey, registrationId } = await activeRegistrationOf(conference.conferenceId, body.email);
   const expiresAt = requestExpiresAt(now.toISOString());
   const token = await sealRequest({ conferenceId: conference.conferenceId, body, expiresAt }, now);
