@@ -54,6 +54,11 @@ export const eventsTable: TableDefinition = {
  * - `occupancy`: pk = `occupancy#<conference>#<date>#room|speaker#<name>`: who holds a room or a speaker
  *   that day (domain/agenda/occupancy.ts), updated in the transaction of the session's event.
  * - `idempotency`: pk = `idempotency#...`: stored responses, expiring through `expiresAt`.
+ * - `guard` pk = `guard#registration-request#<SHA-256 of a confirmation token>` (CONTRACT 5.1): the claim
+ *   that a token was used, written with the registration it made; expires an hour after the token does.
+ * - `email-rate`: pk = `email-rate#<conference>#<email guard HMAC>`: when each of the address's last 3
+ *   emails of registration requests and manage links left (functions/shared/registration-requests),
+ *   expiring through `expiresAt` an hour after the last; never the address itself.
  */
 export const streamStateTable: TableDefinition = {
   id: 'StreamState',
