@@ -22,7 +22,7 @@ export const registrationRequestSchema = delegateSchema.extend({
 
 // confirm: registration requests and manage links (CONTRACT 5.1).
 /** The body of `POST /registrations/confirm`: the token of the mailed confirmation link. */
-export const confirmRegistrationRequestSchema = z.object({ token: z.string().min(1).max(16_000) }).strict();
+export const confirmRegistrationRequestSchema = z.object({ token: z.string().min(1).max(64_000) }).strict();
 
 /** The body of `POST /conferences/{conferenceId}/manage-link`: the address of a registration. */
 export const manageLinkRequestSchema = z.object({ email: delegateSchema.shape.email }).strict();

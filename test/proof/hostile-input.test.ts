@@ -23,6 +23,7 @@ import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
 import {
   type Answer,
@@ -52,6 +53,8 @@ let manageToken = '';
 /** The check-in code of the shared registration (computed with the run's key, as the badge prints it). */
 let checkInCode = '';
 let otherManageToken = '';
+/** A confirmation token of a registration request (CONTRACT 5.1), read from the outbox. */
+let confirmationToken = '';
 
 const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
 
@@ -579,6 +582,10 @@ beforeAll(async () => {
       givenName: `Aoife ${next()}`,
     }),
     CheckInByCode: () => ({ code: checkInCode }),
+    // CONTRACT 5.1: a token mailed for a conference with emailConfirmation (it registers once: then 404);
+    // a manage link for an address of nobody's (the same 202 as for an owner's).
+    ConfirmRegistration: () => ({ token: confirmationToken }),
+    RequestManageLink: () => ({ email: `nobody.${next()}@example.org` }),
   };
 
   const created = await call(
@@ -610,6 +617,19 @@ beforeAll(async () => {
     expect(erasable.status).toBe(201);
     ownIds[use].ErasePersonalData = { registrationId: String(erasable.json.registrationId) };
   }
+  // A conference that confirms addresses (CONTRACT 5.1), and the token mailed for a request there.
+  process.env.PUBLIC_API_URL = 'https://api.example.org/';
+  const { emailConfirmation: _v1, ...v12 } = iclc2015;
+  const confirming = await call(named('CreateConference'), {}, { body: v12, headers: organizer() });
+  const requested = await call(
+    named('RegisterDelegate'),
+    { conferenceId: String(confirming.json.conferenceId) },
+    { body: { ...delegateFixture, email: 'confirming@example.org', consent: true } },
+  );
+  expect(requested.status).toBe(202);
+  const [mail] = await outboxMailsTo(harness.outbox, 'confirming@example.org');
+  confirmationToken = /token=([A-Za-z0-9_.-]+)/.exec(mail?.mail.text ?? '')?.[1] ?? '';
+  expect(confirmationToken).not.toBe('');
   const session = await call(
     named('ScheduleSession'),
     { conferenceId: ids.conferenceId },

@@ -35,7 +35,7 @@ export interface RegistrationRequest {
 
 /** A compact JWE of `dir` + A256GCM: five base64url parts, the second (the wrapped key) empty. */
 const COMPACT_DIR_JWE =
-  /^[A-Za-z0-9_-]{10,200}\.\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{1,12000}\.[A-Za-z0-9_-]{22}$/;
+  /^[A-Za-z0-9_-]{10,200}\.\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{1,60000}\.[A-Za-z0-9_-]{22}$/;
 
 /** Whether a string is shaped like a request token at all (else the request is malformed: 400). */
 export const isWellFormedRequestToken = (token: string): boolean => COMPACT_DIR_JWE.test(token);
