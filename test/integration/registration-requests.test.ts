@@ -193,6 +193,18 @@ describe('registration requests on DynamoDB Local', () => {
     ).toEqual(asked);
   });
 
+  it('two requests of one address: the first confirmed registers, the second is 409 (the address is taken now)', async () => {
+    const address = 'twice@example.org';
+    await request(address);
+    await request(address);
+    const tokens = await tokensMailedTo(address);
+    expect(tokens).toHaveLength(2);
+    const answers = [];
+    for (const token of tokens) answers.push(await call('ConfirmRegistration', {}, { body: { token } }));
+    expect(answers.map((answer) => answer.status)).toEqual([201, 409]);
+    expect(answers[1]?.body.detail).toMatch(/already has an active registration/);
+  });
+
   it('a confirmation after the registration closed meanwhile is 409', async () => {
     const created = await call(
       'CreateConference',
