@@ -52,6 +52,11 @@ export interface Command<R extends Reads, Result> {
   /** What the 503 says kept changing when deciding again never got through, e.g. "The agenda of …". */
   subject: string;
   reads: R;
+  /**
+   * Reads what the next decision needs beyond its streams (e.g. which seat shards have seats left),
+   * before each decision; only consistent reads, nothing that joins the transaction.
+   */
+  prepare?(): Promise<void>;
   decide(states: States<R>): Decision<R, Result>;
   /**
    * A guard refused the append (not a stream conflict): throw the domain's answer (e.g. email taken:
@@ -61,6 +66,8 @@ export interface Command<R extends Reads, Result> {
   guardRefused?(guards: string[], error: AppendConflictError): 'decide-again' | undefined;
   /** Told of the result once the events are stored. */
   committed?(result: Result): void;
+  /** Run once the command is over, stored or not (e.g. to release what `prepare` locked). */
+  settled?(): Promise<void>;
 }
 
 export interface CommandContext<Result> {
@@ -178,6 +185,17 @@ export const runCommand = async <R extends Reads, Result>(
   command: Command<R, Result>,
   context: CommandContext<Result>,
 ): Promise<Result> => {
+  try {
+    return await runDecisions(command, context);
+  } finally {
+    await command.settled?.();
+  }
+};
+
+const runDecisions = async <R extends Reads, Result>(
+  command: Command<R, Result>,
+  context: CommandContext<Result>,
+): Promise<Result> => {
   const fold = new Set<string>();
   const result = await retrying(
     {
@@ -188,7 +206,7 @@ export const runCommand = async <R extends Reads, Result>(
       maxDelayMs: 500,
     },
     async () => {
-      const loaded = await loadStreams(command.reads, fold);
+      const [loaded] = await Promise.all([loadStreams(command.reads, fold), command.prepare?.()]);
       const assumedNew = [...loaded.values()].filter((stream) => stream.assumedNew);
       /** A decision on a stream taken to be new holds only if it is appended; else read its events first. */
       const verifyAssumptions = () => {

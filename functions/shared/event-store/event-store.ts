@@ -44,13 +44,48 @@ export interface StreamAppend {
   snapshot?: Snapshot;
 }
 
-/** Items written with the events, in the same transaction, to hold rules that span streams. */
+/** A bound of a guard's counter: a number, or another attribute of the same item (e.g. a shard's share). */
+export type Bound = number | { attribute: string };
+
+/** Attributes a guard item must hold exactly for the guard to pass (e.g. the stamp of the settings decided on). */
+export type Matching = Record<string, string | number>;
+
+/**
+ * Items written with the events, in the same transaction, to hold rules that span streams. A refused
+ * conditional guard returns the item as it was (AppendConflict `stored`), for the command to decide again.
+ */
 export type Guard =
   | { op: 'claim'; name: string; key: string; owner: string }
   | { op: 'release'; name: string; key: string; owner: string }
-  | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
+  | {
+      op: 'increment';
+      name: string;
+      key: string;
+      counter: string;
+      by: number;
+      /** Refused unless `counter` is below this before the increment. */
+      below?: Bound;
+      matching?: Matching;
+      /** Refused while the item is locked: its `attribute` (epoch ms) is at or after `now`. */
+      unlocked?: { attribute: string; now: number };
+    }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
-  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number; tally?: string }
+  | {
+      op: 'require-at-least';
+      name: string;
+      key: string;
+      counter: string;
+      value: Bound;
+      tally?: string;
+      matching?: Matching;
+    }
+  /**
+   * Sets attributes of the item (made with `counter` at 0 if new), refused when `counter` is above
+   * `atMost` (e.g. a shard's new share below the seats it holds).
+   */
+  | { op: 'set'; name: string; key: string; values: Matching; counter: string; atMost: number }
+  /** Sets attributes of the item, unconditionally (e.g. a lock's expiry). */
+  | { op: 'mark'; name: string; key: string; values: Matching }
   /** Refused unless `counter` is at most `value` (or not there yet); a refusal returns the item as it was. */
   | { op: 'require-at-most'; name: string; key: string; counter: string; value: number }
   /** A room's or a speaker's day: refused when the booking overlaps another session's (occupancy.ts). */
@@ -276,6 +311,18 @@ export class EventStore {
     ) as Record<C, number>;
   }
 
+  /** Guard items (e.g. the shards of a seat pool), read consistently in one BatchGetItem; absent when none. */
+  async guardItems(keys: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const unique = [...new Set(keys)];
+    const items = await batchGetAll(
+      this.client,
+      this.stateTable,
+      unique.map((key) => marshall({ pk: key, sk: 0 })),
+      'Reading guards',
+    );
+    return new Map(items.map((item) => [String(item.pk), item]));
+  }
+
   /** The stored Idempotency-Key record under `key`, read consistently. */
   async idempotencyRecord(key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
@@ -286,6 +333,17 @@ export class EventStore {
       }),
     );
     return Item ? unmarshall(Item) : undefined;
+  }
+
+  /** Writes guards alone, in one transaction (e.g. a lock on items a command is about to decide on). */
+  async writeGuards(guards: readonly Guard[]): Promise<void> {
+    if (guards.length === 0) return;
+    if (guards.length > MAX_TRANSACTION_ITEMS)
+      throw new Error(`A transaction may write at most ${MAX_TRANSACTION_ITEMS} items, not ${guards.length}`);
+    await this.transact(
+      guards.map((guard) => this.guardItem(guard)),
+      guards.map((guard) => ({ reason: 'guard', name: guard.name, key: guard.key })),
+    );
   }
 
   /** Appends atomically; returns the envelopes written. Throws AppendConflictError when refused. */
@@ -510,44 +568,95 @@ export class EventStore {
             ExpressionAttributeValues: marshall({ ':owner': guard.owner }),
           },
         };
-      case 'increment':
+      case 'increment': {
+        const condition = guardCondition(
+          {
+            ...(guard.below === undefined ? {} : { below: guard.below }),
+            ...(guard.unlocked === undefined ? {} : { unlocked: guard.unlocked }),
+          },
+          guard,
+        );
         return {
           Update: {
             TableName,
             Key,
             UpdateExpression: 'SET kind = :kind ADD #counter :by',
-            ...(guard.below === undefined
-              ? {}
-              : { ConditionExpression: 'attribute_not_exists(#counter) OR #counter < :below' }),
-            ExpressionAttributeNames: { '#counter': guard.counter },
-            ExpressionAttributeValues: marshall({
-              ':kind': 'guard',
-              ':by': guard.by,
-              ...(guard.below === undefined ? {} : { ':below': guard.below }),
-            }),
+            ...(condition.expression
+              ? { ConditionExpression: condition.expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+              : {}),
+            ExpressionAttributeNames: { '#counter': guard.counter, ...condition.names },
+            ExpressionAttributeValues: marshall({ ':kind': 'guard', ':by': guard.by, ...condition.values }),
           },
         };
-      case 'require-at-least':
+      }
+      case 'require-at-least': {
+        const condition = guardCondition({ atLeast: guard.value }, guard);
+        const check = {
+          TableName,
+          Key,
+          ConditionExpression: condition.expression,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        };
         if (guard.tally === undefined)
           return {
             ConditionCheck: {
-              TableName,
-              Key,
-              ConditionExpression: '#counter >= :value',
-              ExpressionAttributeNames: { '#counter': guard.counter },
-              ExpressionAttributeValues: marshall({ ':value': guard.value }),
+              ...check,
+              ExpressionAttributeNames: { '#counter': guard.counter, ...condition.names },
+              ExpressionAttributeValues: marshall(condition.values),
             },
           };
         return {
           Update: {
-            TableName,
-            Key,
+            ...check,
             UpdateExpression: 'ADD #tally :one',
-            ConditionExpression: '#counter >= :value',
-            ExpressionAttributeNames: { '#counter': guard.counter, '#tally': guard.tally },
-            ExpressionAttributeValues: marshall({ ':value': guard.value, ':one': 1 }),
+            ExpressionAttributeNames: {
+              '#counter': guard.counter,
+              '#tally': guard.tally,
+              ...condition.names,
+            },
+            ExpressionAttributeValues: marshall({ ...condition.values, ':one': 1 }),
           },
         };
+      }
+      case 'mark': {
+        const entries = Object.entries(guard.values);
+        return {
+          Update: {
+            TableName,
+            Key,
+            UpdateExpression: `SET kind = :kind, ${entries.map((_, index) => `#set${index} = :set${index}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(
+              entries.map(([name], index) => [`#set${index}`, name]),
+            ),
+            ExpressionAttributeValues: marshall({
+              ':kind': 'guard',
+              ...Object.fromEntries(entries.map(([, value], index) => [`:set${index}`, value])),
+            }),
+          },
+        };
+      }
+      case 'set': {
+        const entries = Object.entries(guard.values);
+        return {
+          Update: {
+            TableName,
+            Key,
+            UpdateExpression: `SET kind = :kind, ${entries.map((_, index) => `#set${index} = :set${index}`).join(', ')} ADD #counter :zero`,
+            ConditionExpression: 'attribute_not_exists(#counter) OR #counter <= :atMost',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ExpressionAttributeNames: {
+              '#counter': guard.counter,
+              ...Object.fromEntries(entries.map(([name], index) => [`#set${index}`, name])),
+            },
+            ExpressionAttributeValues: marshall({
+              ':kind': 'guard',
+              ':zero': 0,
+              ':atMost': guard.atMost,
+              ...Object.fromEntries(entries.map(([, value], index) => [`:set${index}`, value])),
+            }),
+          },
+        };
+      }
       case 'require-at-most':
         return {
           ConditionCheck: {
@@ -587,6 +696,48 @@ export class EventStore {
     }
   }
 }
+
+/**
+ * The condition of a counting guard: the counter below or at least a bound (a number, or an attribute of
+ * the item), and the attributes `matching` asks for. An increment without a bound is counted from none.
+ */
+const guardCondition = (
+  bound: { below?: Bound; atLeast?: Bound; unlocked?: { attribute: string; now: number } },
+  guard: { matching?: Matching },
+): { expression: string; names: Record<string, string>; values: Record<string, unknown> } => {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const operand = (value: Bound, placeholder: string): string => {
+    if (typeof value === 'number') {
+      values[`:${placeholder}`] = value;
+      return `:${placeholder}`;
+    }
+    names[`#${placeholder}`] = value.attribute;
+    return `#${placeholder}`;
+  };
+  if (bound.below !== undefined) {
+    const limit = operand(bound.below, 'below');
+    // A counter not there yet counts as 0, which is below a number bound (an attribute bound must exist).
+    clauses.push(
+      typeof bound.below === 'number'
+        ? `(attribute_not_exists(#counter) OR #counter < ${limit})`
+        : `#counter < ${limit}`,
+    );
+  }
+  if (bound.atLeast !== undefined) clauses.push(`#counter >= ${operand(bound.atLeast, 'atLeast')}`);
+  if (bound.unlocked !== undefined) {
+    names['#lockedUntil'] = bound.unlocked.attribute;
+    values[':now'] = bound.unlocked.now;
+    clauses.push('(attribute_not_exists(#lockedUntil) OR #lockedUntil < :now)');
+  }
+  Object.entries(guard.matching ?? {}).forEach(([name, value], index) => {
+    names[`#match${index}`] = name;
+    values[`:match${index}`] = value;
+    clauses.push(`#match${index} = :match${index}`);
+  });
+  return { expression: clauses.join(' AND '), names, values };
+};
 
 const conflictsOf = (reasons: CancellationReason[], roles: ItemRole[]): AppendConflict[] => {
   const conflicts: AppendConflict[] = [];
