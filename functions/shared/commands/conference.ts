@@ -17,7 +17,7 @@ import { eventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { SEAT_LOCKED_UNTIL, SEAT_SHARE, SEAT_STAMP, SEATS_HELD } from './command.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
-import { readSeatShards, type SeatShard } from './seats.js';
+import { seatShardOf } from './seats.js';
 import { conferenceStream } from './streams.js';
 
 /** The conference of a state read, or 404. */
@@ -104,27 +104,22 @@ export const changeConferenceSettings = (
   change: ConferenceSettingsChange,
   now: string,
 ) => {
-  let shards: SeatShard[] = [];
   let lockNext = false;
   let locked = false;
+  const pool = seatsGuardKey(conferenceId);
+  const shardKeys = Array.from({ length: SEAT_SHARDS }, (_, shard) => seatShardKey(pool, shard));
   return defineCommand({
     subject: `The settings of conference ${conferenceId}`,
     reads: { conference: conferenceStream(conferenceId) },
+    guardReads: shardKeys,
     prepare: async () => {
-      if (!lockNext && change.capacity !== undefined) {
-        // A lowering locks the shards from its first decision: a seat taken between its read and its write
-        // would otherwise refuse it, however few seats are held (takes land on any shard).
-        const current = await loadConference(conferenceId);
-        lockNext = change.capacity < current.capacity;
-      }
-      if (lockNext) {
-        await eventStore().writeGuards(seatShardsLocked(conferenceId, Date.now() + SEAT_LOCK_MS));
-        locked = true;
-      }
-      shards = await readSeatShards(conferenceId);
+      if (!lockNext) return;
+      await eventStore().writeGuards(seatShardsLocked(conferenceId, Date.now() + SEAT_LOCK_MS));
+      locked = true;
     },
-    decide: ({ conference }) => {
+    decide: ({ conference }, guards) => {
       const current = existingConference(conference, conferenceId);
+      const shards = shardKeys.map((key, shard) => seatShardOf(shard, guards.get(key)));
       const events = conferenceDecider.decide(
         { type: 'ChangeConferenceSettings', conferenceId, change, now },
         conference,

@@ -53,11 +53,14 @@ export interface Command<R extends Reads, Result> {
   subject: string;
   reads: R;
   /**
-   * Reads what the next decision needs beyond its streams (e.g. which seat shards have seats left),
-   * before each decision; only consistent reads, nothing that joins the transaction.
+   * Runs before each decision, before its streams are read: e.g. reads which seat shards have seats left,
+   * or locks the items the decision will rewrite.
    */
   prepare?(): Promise<void>;
-  decide(states: States<R>): Decision<R, Result>;
+  /** Guard items the decision reads (e.g. a seat pool's shards), read with the streams' tips in one round trip. */
+  guardReads?: readonly string[];
+  /** Decides on the streams' states (and the guard items of `guardReads`, by key, absent when not written). */
+  decide(states: States<R>, guards: ReadonlyMap<string, Record<string, unknown>>): Decision<R, Result>;
   /**
    * A guard refused the append (not a stream conflict): throw the domain's answer (e.g. email taken:
    * 409), or return 'decide-again' after changing what the next decision assumes (e.g. the seat guess).
@@ -156,10 +159,15 @@ const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): 
 };
 
 /** Every stream of `reads` (their tips in one BatchGetItem), by the same names. */
-const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>) => {
+const loadStreams = async <R extends Reads>(
+  reads: R,
+  fold: ReadonlySet<string>,
+  guardKeys: readonly string[] = [],
+) => {
   const refs = Object.entries(reads).flatMap(([name, ref]) => (ref ? [[name, ref] as const] : []));
-  const tips = await eventStore().readTips(
+  const { tips, guards } = await eventStore().readTipsWith(
     refs.filter(([, ref]) => !ref.isNew).map(([, ref]) => ref.streamId),
+    guardKeys,
   );
   const loaded = new Map<keyof R, Loaded>();
   await Promise.all(
@@ -167,7 +175,7 @@ const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>)
       loaded.set(name, await loadOne(ref, tips.get(ref.streamId), fold.has(ref.streamId)));
     }),
   );
-  return loaded;
+  return { loaded, guards };
 };
 
 const loadedOf = <R extends Reads>(loaded: Map<keyof R, Loaded>, name: keyof R): Loaded => {
@@ -206,7 +214,8 @@ const runDecisions = async <R extends Reads, Result>(
       maxDelayMs: 500,
     },
     async () => {
-      const [loaded] = await Promise.all([loadStreams(command.reads, fold), command.prepare?.()]);
+      await command.prepare?.();
+      const { loaded, guards } = await loadStreams(command.reads, fold, command.guardReads);
       const assumedNew = [...loaded.values()].filter((stream) => stream.assumedNew);
       /** A decision on a stream taken to be new holds only if it is appended; else read its events first. */
       const verifyAssumptions = () => {
@@ -219,7 +228,7 @@ const runDecisions = async <R extends Reads, Result>(
       ) as States<R>;
       let decision: Decision<R, Result>;
       try {
-        decision = command.decide(states);
+        decision = command.decide(states, guards);
       } catch (error) {
         if (assumedNew.length > 0) throw verifyAssumptions();
         throw error;

@@ -14,21 +14,23 @@ export interface SeatShard {
 const counter = (item: Record<string, unknown> | undefined, name: string): number =>
   typeof item?.[name] === 'number' ? (item[name] as number) : 0;
 
-/** The shards of a conference's seat pool, read consistently (a shard not written yet holds nothing). */
+/** A seat shard as stored (one not written yet holds nothing). */
+export const seatShardOf = (shard: number, item: Record<string, unknown> | undefined): SeatShard => {
+  const stamp = item?.[SEAT_STAMP];
+  return {
+    shard,
+    held: counter(item, SEATS_HELD),
+    share: counter(item, SEAT_SHARE),
+    stamp: typeof stamp === 'string' ? stamp : undefined,
+  };
+};
+
+/** The shards of a conference's seat pool, read consistently. */
 export const readSeatShards = async (conferenceId: string): Promise<SeatShard[]> => {
   const pool = seatsGuardKey(conferenceId);
   const keys = Array.from({ length: SEAT_SHARDS }, (_, shard) => seatShardKey(pool, shard));
   const items = await eventStore().guardItems(keys);
-  return keys.map((key, shard) => {
-    const item = items.get(key);
-    const stamp = item?.[SEAT_STAMP];
-    return {
-      shard,
-      held: counter(item, SEATS_HELD),
-      share: counter(item, SEAT_SHARE),
-      stamp: typeof stamp === 'string' ? stamp : undefined,
-    };
-  });
+  return keys.map((key, shard) => seatShardOf(shard, items.get(key)));
 };
 
 /**

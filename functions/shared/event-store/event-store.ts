@@ -280,20 +280,34 @@ export class EventStore {
 
   /** The tips of the streams, in one consistent BatchGetItem; a stream without a tip is absent. */
   async readTips(streamIds: readonly string[]): Promise<Map<string, Tip>> {
+    return (await this.readTipsWith(streamIds, [])).tips;
+  }
+
+  /**
+   * The tips of the streams and guard items (e.g. a seat pool's shards), all in one consistent
+   * BatchGetItem; a stream without a tip or a guard not written yet is absent.
+   */
+  async readTipsWith(
+    streamIds: readonly string[],
+    guardKeys: readonly string[],
+  ): Promise<{ tips: Map<string, Tip>; guards: Map<string, Record<string, unknown>> }> {
     const tips = new Map<string, Tip>();
-    if (streamIds.length === 0) return tips;
-    const unique = [...new Set(streamIds)];
+    const guards = new Map<string, Record<string, unknown>>();
+    const unique = [...new Set([...streamIds, ...guardKeys])];
+    if (unique.length === 0) return { tips, guards };
     const items = await batchGetAll(
       this.client,
       this.stateTable,
-      unique.map((streamId) => marshall({ pk: streamId, sk: 0 })),
+      unique.map((key) => marshall({ pk: key, sk: 0 })),
       'Reading stream tips',
     );
+    const streams = new Set(streamIds);
     for (const item of items) {
-      const streamId = String(item.pk);
-      tips.set(streamId, await this.tipOf(streamId, item));
+      const key = String(item.pk);
+      if (streams.has(key)) tips.set(key, await this.tipOf(key, item));
+      else guards.set(key, item);
     }
-    return tips;
+    return { tips, guards };
   }
 
   /** A counter of a guard item (e.g. the seats held of a conference), read consistently; 0 when none. */
