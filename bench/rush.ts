@@ -17,7 +17,7 @@
  * refused while seats are below 90 % taken, and the share of 503s at 500 arrivals per second. Writes the
  * `rush` section of docs/benchmarks.md.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,7 +52,7 @@ const NEARLY_FULL = 0.9;
 const { values: args } = parseArgs({
   options: {
     registrations: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '24' },
+    concurrency: { type: 'string', default: '12' },
   },
 });
 const REGISTRATIONS = Number(args.registrations);
@@ -201,11 +201,6 @@ const main = () =>
         return { transactions: [[...items, conferenceTip]] };
       });
 
-      if (process.env.RUSH_DUMP)
-        await writeFile(
-          process.env.RUSH_DUMP,
-          JSON.stringify({ conferenceId, order: order.map((o) => ({ early: o.early, t: o.transactions })) }),
-        );
       const measure = (requests: ModelRequest[]) => {
         const earlyTransactions = requests.filter((_, index) => early(index)).flatMap((r) => r.transactions);
         const allTransactions = requests.flatMap((r) => r.transactions);

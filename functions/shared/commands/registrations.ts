@@ -152,7 +152,9 @@ export const changeRegistration = ({
   command,
   authorize,
 }: RegistrationChange) => {
-  const seats = new SeatShardChooser(conferenceId);
+  const seats = new SeatShardChooser(conferenceId, {
+    readFirst: command.type === 'PromoteWaitlistedDelegate',
+  });
   let decided: { shard: number | undefined; stamp: string } | undefined;
   return defineCommand({
     subject: `Registration ${registrationId}`,

@@ -63,10 +63,19 @@ export class SeatShardChooser {
   private free: number[] | undefined;
   private readBeforeNext = false;
 
+  /**
+   * `readFirst`: read the shards before the first choice too (a promotion: it follows a seat freed, when
+   * seats are few, and a guess at random would mostly meet full shards).
+   */
   constructor(
     private readonly conferenceId: string,
-    private readonly random: () => number = Math.random,
-  ) {}
+    { readFirst = false, random = Math.random }: { readFirst?: boolean; random?: () => number } = {},
+  ) {
+    this.readBeforeNext = readFirst;
+    this.random = random;
+  }
+
+  private readonly random: () => number;
 
   /** Reads the shards when the next choice needs them. */
   async prepare(): Promise<void> {
