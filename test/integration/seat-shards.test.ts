@@ -111,7 +111,7 @@ describe('The seat shards at their boundaries (DynamoDB Local)', () => {
     const [answer] = await registerAtOnce(conferenceId, 1);
     const registrationId = String(answer?.registrationId);
     const [registered] = await store.load(registrationStreamId(registrationId));
-    const shard = Number((registered?.data as { seatShard?: number }).seatShard);
+    const shard = Number((registered?.data as { seatShard?: number } | undefined)?.seatShard);
     expect(Number.isInteger(shard)).toBe(true);
     expect((await shards(conferenceId))[shard]?.held).toBe(1);
     await call('CancelRegistration', { conferenceId, registrationId });
