@@ -16,7 +16,7 @@ import { occupancyItemKey } from '../domain/agenda/occupancy.js';
 import { conferenceDecider } from '../domain/conference/decider.js';
 import type { DomainEvent } from '../domain/events.js';
 import { registrationDecider } from '../domain/registration/decider.js';
-import { registrationGuards } from '../domain/registration/invariants.js';
+import { registrationGuards, seatRuleStamp } from '../domain/registration/invariants.js';
 import type { StreamRef } from '../functions/shared/commands/streams.js';
 import type { Guard } from '../functions/shared/event-store/event-store.js';
 import { routes } from '../infra/definitions/routes.js';
@@ -72,7 +72,8 @@ const main = () =>
       const { dynamoDb } = await import('../functions/shared/runtime/config.js');
       const { eventStore } = await import('../functions/shared/event-store/stores.js');
       const { emailKeys } = await import('../functions/shared/personal-data/personal-data.js');
-      const { toStoreGuard } = await import('../functions/shared/commands/command.js');
+      const { toStoreGuards } = await import('../functions/shared/commands/command.js');
+      const { newSeatPool } = await import('../functions/shared/commands/conference.js');
       const { runCommand } = await import('../functions/shared/commands/pipeline.js');
       const { changeRegistration } = await import('../functions/shared/commands/registrations.js');
       const { conferenceStream, registrationStream, sessionStream } = await import(
@@ -95,13 +96,15 @@ const main = () =>
       ) => appendNewStream(eventStore(), conferenceId, stream, events, guards);
       const seedConference = async () => {
         const conferenceId = randomUUID();
+        const created = conferenceDecider.decide(
+          { type: 'CreateConference', conferenceId, details: iclc2015 },
+          conferenceDecider.initialState,
+        );
         await append(
           conferenceId,
           conferenceStream(conferenceId),
-          conferenceDecider.decide(
-            { type: 'CreateConference', conferenceId, details: iclc2015 },
-            conferenceDecider.initialState,
-          ),
+          created,
+          newSeatPool(conferenceId, { conferenceId, ...iclc2015 }),
         );
         return conferenceId;
       };
@@ -116,13 +119,16 @@ const main = () =>
             emailKey: await emailKeys().of(`${registrationId}@example.org`),
             manageTokenHash: 'x'.repeat(64),
             seatAvailable,
+            seatShard: 0,
             now: new Date().toISOString(),
           },
           registrationDecider.initialState,
         );
-        const guards = registrationGuards({ conferenceId, registrationId }, iclc2015.capacity, events).map(
-          toStoreGuard,
-        );
+        const guards = registrationGuards(
+          { conferenceId, registrationId },
+          seatRuleStamp({ ...iclc2015 }),
+          events,
+        ).flatMap(toStoreGuards);
         // A waitlisted one is seeded without its guards (the seats are not full: it is to be promoted).
         await append(conferenceId, registrationStream(registrationId), events, seatAvailable ? guards : []);
         return registrationId;

@@ -25,6 +25,8 @@ export type RegistrationCommand =
       manageTokenHash: string;
       /** Whether a seat is free; the seat guard written with the events makes the answer hold. */
       seatAvailable: boolean;
+      /** The shard of the seat pool the seat is taken from, when one is. */
+      seatShard?: number;
       now: string;
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
@@ -42,7 +44,7 @@ export type RegistrationCommand =
       editableUntil?: string;
       now: string;
     }
-  | { type: 'PromoteWaitlistedDelegate'; now: string }
+  | { type: 'PromoteWaitlistedDelegate'; now: string; seatShard?: number }
   /** A new manage token for an active registration (CONTRACT 5.1 manage-link): only its hash is kept. */
   | { type: 'ReplaceManageToken'; manageTokenHash: string; now: string }
   | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
@@ -68,6 +70,8 @@ export interface Registration {
   cancelledAt?: string;
   promotedAt?: string;
   erasedAt?: string;
+  /** The shard of the conference's seat pool its seat is held in (taken when registered or promoted). */
+  seatShard?: number;
   /** Absent when the events were read sealed (a decision that needs no personal data) or after erasure. */
   secrets?: RegistrationSecrets;
 }
@@ -129,6 +133,9 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           country,
           category,
           registeredAt: command.now,
+          ...(command.seatAvailable && command.seatShard !== undefined
+            ? { seatShard: command.seatShard }
+            : {}),
           personal,
         };
         return [
@@ -165,7 +172,11 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return [
           {
             type: 'WaitlistedDelegatePromoted',
-            data: { registrationId: registration.registrationId, promotedAt: command.now },
+            data: {
+              registrationId: registration.registrationId,
+              promotedAt: command.now,
+              ...(command.seatShard === undefined ? {} : { seatShard: command.seatShard }),
+            },
           },
         ];
       }
@@ -217,7 +228,12 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         };
       }
       case 'WaitlistedDelegatePromoted':
-        return { ...existing(state), status: 'registered', promotedAt: event.data.promotedAt };
+        return {
+          ...existing(state),
+          status: 'registered',
+          promotedAt: event.data.promotedAt,
+          ...(event.data.seatShard === undefined ? {} : { seatShard: event.data.seatShard }),
+        };
       case 'RegistrationCancelled':
         return { ...existing(state), status: 'cancelled', cancelledAt: event.data.cancelledAt };
       case 'DelegateCheckedIn':

@@ -107,6 +107,8 @@ const admitted = z.object({
   country: delegateSchema.shape.country,
   category: delegateSchema.shape.category,
   registeredAt: z.iso.datetime(),
+  /** The shard of the conference's seat pool the seat was taken from (DelegateRegistered only). */
+  seatShard: z.number().int().nonnegative().optional(),
   personal: personalPartSchema,
 });
 
@@ -124,7 +126,12 @@ export const erasedByValues = ['delegate', 'organizer', 'retention'] as const;
 export const registrationEvents = {
   DelegateRegistered: admitted,
   DelegateWaitlisted: admitted,
-  WaitlistedDelegatePromoted: z.object({ registrationId: z.string(), promotedAt: z.iso.datetime() }),
+  WaitlistedDelegatePromoted: z.object({
+    registrationId: z.string(),
+    promotedAt: z.iso.datetime(),
+    /** The shard of the conference's seat pool the seat was taken from. */
+    seatShard: z.number().int().nonnegative().optional(),
+  }),
   RegistrationCancelled: z.object({
     registrationId: z.string(),
     cancelledAt: z.iso.datetime(),

@@ -5,14 +5,33 @@ import { isOpenedChange, isOpenedPersonal, type RegistrationEvent } from './even
  * Cross-stream rules of registrations, stated as requirements on guards that the event store writes in
  * the same transaction as the events: one active registration per email and conference, and never more
  * seat holders than the conference's capacity.
+ *
+ * The seats of a conference are a pool split in SEAT_SHARDS shards, each an item holding its share of the
+ * capacity and the seats held in it (`held <= share` always, and the shares add up to the capacity), so
+ * that registrations spread over many items instead of queueing on one. A seat is taken in one shard,
+ * and given back to the shard it was taken from; waiting needs every shard full. Every shard carries the
+ * stamp of the settings the seat rule depends on (seatRuleStamp): a seat taken or a wait decided on other
+ * settings than the shards hold is refused, and decided again.
  */
 export type RegistrationGuard =
   | { kind: 'claim'; name: 'email'; key: string; owner: string }
   | { kind: 'release'; name: 'email'; key: string; owner: string }
-  | { kind: 'take-seat'; name: 'seats'; key: string; capacity: number }
-  | { kind: 'release-seat'; name: 'seats'; key: string }
-  /** Waiting needs every seat held; joining is counted, so the waitlist process can tell it has seen all. */
-  | { kind: 'join-waitlist'; name: 'seats'; key: string; capacity: number };
+  /** A seat of shard `shard`: refused when the shard is full or holds another stamp. */
+  | { kind: 'take-seat'; name: 'seats'; pool: string; shard: number; stamp: string }
+  | { kind: 'release-seat'; name: 'seats'; pool: string; shard: number }
+  /** Waiting needs every shard full; joining is counted, so the waitlist process can tell it has seen all. */
+  | { kind: 'join-waitlist'; name: 'seats'; pool: string; shards: number; stamp: string };
+
+/**
+ * The shards of a conference's seat pool. Each is in 1/64 of the registrations while seats are plentiful;
+ * 64 rather than 16 because the registrations' own retries on a contended shard are what refuses them in
+ * the end (`npm run bench:rush`: 16 shards leave some 503s at 500 arrivals per second, 64 none). A
+ * waitlisting checks every shard, so the registration's transaction then has 64 items more (of 100).
+ */
+export const SEAT_SHARDS = 64;
+
+/** The item of one shard of a seat pool (`pool` is seatsGuardKey). */
+export const seatShardKey = (pool: string, shard: number) => `${pool}#${shard}`;
 
 /**
  * The guard of one active registration per email and conference. `emailKey` is a keyed hash (HMAC) of the
@@ -21,9 +40,35 @@ export type RegistrationGuard =
  */
 export const emailGuardKey = (conferenceId: string, emailKey: string) =>
   `guard#email#${conferenceId}#${emailKey}`;
+/** A conference's seat pool: its own item counts the waitlist's joins; its shards are seatShardKey. */
 export const seatsGuardKey = (conferenceId: string) => `guard#seats#${conferenceId}`;
 
-/** Events that take a seat or wait for one: only their guards need the conference's capacity. */
+/**
+ * The settings the seat rule decides on, as one value: the capacity and the registration window. The
+ * shards hold it, so a registration decided on settings changed meanwhile is refused by its own shard.
+ */
+export const seatRuleStamp = (conference: {
+  capacity: number;
+  registrationOpensAt?: string;
+  registrationClosesAt?: string;
+}): string =>
+  `${conference.capacity}|${conference.registrationOpensAt ?? ''}|${conference.registrationClosesAt ?? ''}`;
+
+/**
+ * The shares of a capacity over the shards, given the seats held in each: every shard keeps at least
+ * the seats it holds, the free seats are spread evenly (the first shards get the remainder), and the
+ * shares add up to the capacity. Undefined when the capacity is below the seats held.
+ */
+export const seatShares = (capacity: number, held: readonly number[]): number[] | undefined => {
+  const taken = held.reduce((sum, seats) => sum + seats, 0);
+  if (capacity < taken) return undefined;
+  const free = capacity - taken;
+  const each = Math.floor(free / held.length);
+  const remainder = free % held.length;
+  return held.map((seats, shard) => seats + each + (shard < remainder ? 1 : 0));
+};
+
+/** Events that take a seat or wait for one: only their guards need the seat rule's stamp. */
 export const seatRuleApplies = (events: readonly RegistrationEvent[]): boolean =>
   events.some(
     (event) =>
@@ -32,9 +77,14 @@ export const seatRuleApplies = (events: readonly RegistrationEvent[]): boolean =
       event.type === 'WaitlistedDelegatePromoted',
   );
 
-const capacityFor = (capacity: number | undefined): number => {
-  if (capacity === undefined) throw new Error('The seat rule needs the conference capacity');
-  return capacity;
+const stampFor = (stamp: string | undefined): string => {
+  if (stamp === undefined) throw new Error('The seat rule needs the conference capacity (its stamp)');
+  return stamp;
+};
+
+const shardOf = (event: { data: { seatShard?: number } }): number => {
+  if (event.data.seatShard === undefined) throw new Error('A seat is taken in a shard: the event names none');
+  return event.data.seatShard;
 };
 
 /** The email guard's key of a registration: from its first event, or from the state read opened. */
@@ -69,34 +119,45 @@ export const emailRuleApplies = (events: readonly RegistrationEvent[]): boolean 
       changedEmailKey(event) !== undefined,
   );
 
+/**
+ * The guards of a registration's events. `stamp` is the seat rule's stamp of the conference as read
+ * (seatRuleStamp), needed only when a seat is taken or waited for; the shard of a seat taken is in the
+ * event, and a seat given back goes to the shard the registration holds it in.
+ */
 export const registrationGuards = (
-  registration: { conferenceId: string; registrationId: string; secrets?: { emailGuard: string } },
-  capacity: number | undefined,
+  registration: {
+    conferenceId: string;
+    registrationId: string;
+    secrets?: { emailGuard: string };
+    seatShard?: number;
+  },
+  stamp: string | undefined,
   events: readonly RegistrationEvent[],
 ): RegistrationGuard[] =>
   events.flatMap((event): RegistrationGuard[] => {
     const email = () => emailGuardOf(registration, event);
-    const seats = seatsGuardKey(registration.conferenceId);
+    const pool = seatsGuardKey(registration.conferenceId);
     const owner = registration.registrationId;
     switch (event.type) {
       case 'DelegateRegistered':
         return [
           { kind: 'claim', name: 'email', key: email(), owner },
-          { kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) },
+          { kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) },
         ];
       case 'DelegateWaitlisted':
         return [
           { kind: 'claim', name: 'email', key: email(), owner },
-          { kind: 'join-waitlist', name: 'seats', key: seats, capacity: capacityFor(capacity) },
+          { kind: 'join-waitlist', name: 'seats', pool, shards: SEAT_SHARDS, stamp: stampFor(stamp) },
         ];
       case 'WaitlistedDelegatePromoted':
-        return [{ kind: 'take-seat', name: 'seats', key: seats, capacity: capacityFor(capacity) }];
+        return [{ kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) }];
       case 'RegistrationCancelled':
         return [
           { kind: 'release', name: 'email', key: email(), owner },
           ...(event.data.previousStatus === 'waitlisted'
             ? []
-            : [{ kind: 'release-seat', name: 'seats', key: seats } as const]),
+            : // A seat taken before the pool had shards (no shard recorded) is counted in shard 0.
+              [{ kind: 'release-seat', name: 'seats', pool, shard: registration.seatShard ?? 0 } as const]),
         ];
       case 'DelegateDetailsChanged': {
         // A new address moves the guard in the same transaction: the old one released, the new one claimed.

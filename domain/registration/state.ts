@@ -19,6 +19,7 @@ export const registrationStateSchema: z.ZodType<RegistrationState> = z.union([
     cancelledAt: z.iso.datetime().optional(),
     promotedAt: z.iso.datetime().optional(),
     erasedAt: z.iso.datetime().optional(),
+    seatShard: z.number().int().nonnegative().optional(),
     secrets: z.object({ emailGuard: z.string().min(1), manageTokenHash: z.string().min(1) }).optional(),
   }),
 ]);

@@ -4,7 +4,10 @@ import type { RegistrationEvent } from '../../domain/registration/events.js';
 import {
   emailGuardKey,
   registrationGuards,
+  SEAT_SHARDS,
   seatRuleApplies,
+  seatRuleStamp,
+  seatShares,
   seatsGuardKey,
 } from '../../domain/registration/invariants.js';
 import { fold } from '../../domain/shared/decider.js';
@@ -209,65 +212,107 @@ describe('Registration guards', () => {
     secrets: { emailGuard: 'mac-of-ana', manageTokenHash: 'hash' },
   };
   const email = emailGuardKey('c1', 'mac-of-ana');
-  const seats = seatsGuardKey('c1');
+  const pool = seatsGuardKey('c1');
+  const stamp = seatRuleStamp({ capacity: 600 });
+  const registeredInShard: RegistrationEvent = {
+    type: 'DelegateRegistered',
+    data: { ...admitted, seatShard: 5 },
+  };
 
   it('keys the email guard by the email key (an HMAC), never the address', () => {
     expect(email).toBe('guard#email#c1#mac-of-ana');
     expect(
-      registrationGuards(ids, 600, [registered])
-        .map((guard) => guard.key)
+      registrationGuards(ids, stamp, [registeredInShard])
+        .map((guard) => ('key' in guard ? guard.key : guard.pool))
         .join(),
     ).not.toMatch(/@/);
   });
   it('a cancellation read sealed cannot release the email guard', () => {
     expect(() =>
-      registrationGuards({ conferenceId: 'c1', registrationId: 'r1' }, 600, [cancelled('registered')]),
+      registrationGuards({ conferenceId: 'c1', registrationId: 'r1' }, stamp, [cancelled('registered')]),
     ).toThrow(/opened/);
   });
   it('erasing adds no guard of its own', () => {
-    expect(registrationGuards(ids, 600, [erased()])).toEqual([]);
+    expect(registrationGuards(ids, stamp, [erased()])).toEqual([]);
   });
-  it('a registration claims the email and takes a seat below capacity', () => {
-    expect(registrationGuards(ids, 600, [registered])).toEqual([
+  it('a registration claims the email and takes a seat in the shard its event names, on the settings read', () => {
+    expect(registrationGuards(ids, stamp, [registeredInShard])).toEqual([
       { kind: 'claim', name: 'email', key: email, owner: 'r1' },
-      { kind: 'take-seat', name: 'seats', key: seats, capacity: 600 },
+      { kind: 'take-seat', name: 'seats', pool, shard: 5, stamp },
     ]);
   });
-  it('a waitlisting claims the email and holds only while the seats are full', () => {
-    expect(registrationGuards(ids, 600, [waitlisted])).toEqual([
+  it('a seat taken names its shard', () => {
+    expect(() => registrationGuards(ids, stamp, [registered])).toThrow(/shard/);
+  });
+  it('a waitlisting claims the email and holds only while every shard is full', () => {
+    expect(registrationGuards(ids, stamp, [waitlisted])).toEqual([
       { kind: 'claim', name: 'email', key: email, owner: 'r1' },
-      { kind: 'join-waitlist', name: 'seats', key: seats, capacity: 600 },
+      { kind: 'join-waitlist', name: 'seats', pool, shards: SEAT_SHARDS, stamp },
     ]);
   });
-  it('cancelling a seat holder frees the email and the seat', () => {
-    expect(registrationGuards(ids, 600, [cancelled('checked-in')])).toEqual([
+  it('cancelling a seat holder frees the email and the seat, in the shard it was taken from', () => {
+    expect(registrationGuards({ ...ids, seatShard: 7 }, stamp, [cancelled('checked-in')])).toEqual([
       { kind: 'release', name: 'email', key: email, owner: 'r1' },
-      { kind: 'release-seat', name: 'seats', key: seats },
+      { kind: 'release-seat', name: 'seats', pool, shard: 7 },
     ]);
   });
   it('cancelling a waitlisted delegate frees the email but no seat', () => {
-    expect(registrationGuards(ids, 600, [cancelled('waitlisted')])).toEqual([
+    expect(registrationGuards(ids, stamp, [cancelled('waitlisted')])).toEqual([
       { kind: 'release', name: 'email', key: email, owner: 'r1' },
     ]);
   });
   it('a check-in needs no guard', () => {
-    expect(registrationGuards(ids, 600, [checkedIn])).toEqual([]);
+    expect(registrationGuards(ids, stamp, [checkedIn])).toEqual([]);
   });
 });
 
-describe('Registration guards need the capacity only for seats', () => {
+describe('The seat pool', () => {
+  it('shares a capacity evenly over the shards, the remainder to the first', () => {
+    expect(seatShares(10, [0, 0, 0, 0])).toEqual([3, 3, 2, 2]);
+  });
+  it('keeps every shard at least at the seats it holds, the free seats spread, the total the capacity', () => {
+    const shares = seatShares(12, [5, 0, 1, 0]);
+    expect(shares).toEqual([7, 2, 2, 1]);
+    expect(shares?.reduce((sum, share) => sum + share, 0)).toBe(12);
+  });
+  it('has no shares for a capacity below the seats held', () => {
+    expect(seatShares(5, [5, 0, 1, 0])).toBeUndefined();
+    expect(seatShares(6, [5, 0, 1, 0])).toEqual([5, 0, 1, 0]);
+  });
+  it('stamps the settings a seat is decided on: capacity and window', () => {
+    expect(seatRuleStamp({ capacity: 600 })).not.toBe(seatRuleStamp({ capacity: 601 }));
+    expect(seatRuleStamp({ capacity: 600 })).not.toBe(
+      seatRuleStamp({ capacity: 600, registrationClosesAt: '2015-09-01T00:00:00Z' }),
+    );
+  });
+  it('a promotion takes its seat in the shard it is given and the registration holds it there', () => {
+    const [promoted] = registrationDecider.decide(
+      { type: 'PromoteWaitlistedDelegate', now: later, seatShard: 9 },
+      fold(registrationDecider, [waitlisted]),
+    );
+    expect(promoted).toEqual({
+      type: 'WaitlistedDelegatePromoted',
+      data: { registrationId: 'r1', promotedAt: later, seatShard: 9 },
+    });
+    expect(fold(registrationDecider, [waitlisted, promoted as RegistrationEvent])).toMatchObject({
+      seatShard: 9,
+    });
+  });
+});
+
+describe("Registration guards need the seat rule's stamp only for seats", () => {
   const ids = {
     conferenceId: 'c1',
     registrationId: 'r1',
     secrets: { emailGuard: 'k', manageTokenHash: 'h' },
   };
-  it('a cancellation or check-in needs no capacity', () => {
+  it('a cancellation or check-in needs no stamp', () => {
     expect(seatRuleApplies([cancelled('registered'), checkedIn])).toBe(false);
     expect(() => registrationGuards(ids, undefined, [cancelled('registered')])).not.toThrow();
   });
   it('taking a seat or waiting for one does', () => {
     expect(seatRuleApplies([registered])).toBe(true);
     expect(seatRuleApplies([waitlisted])).toBe(true);
-    expect(() => registrationGuards(ids, undefined, [registered])).toThrow(/capacity/);
+    expect(() => registrationGuards(ids, undefined, [waitlisted])).toThrow(/capacity/);
   });
 });

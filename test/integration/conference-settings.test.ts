@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { conferenceStreamId } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
-import { seatsGuardKey } from '../../domain/registration/invariants.js';
+import { SEAT_SHARDS, seatShardKey, seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { delegate, iclc2015 } from '../domain/fixtures.js';
 import {
@@ -61,8 +61,12 @@ const changeSettings = (conferenceId: string, body: unknown) =>
 const statusOf = async (conferenceId: string, registrationId: string) =>
   String((await call('GetRegistration', { conferenceId, registrationId })).status);
 
-const seatsHeld = async (conferenceId: string) =>
-  (await store.guardCounters(seatsGuardKey(conferenceId), ['held'])).held;
+/** The seats held: the sum over the seat pool's shards. */
+const seatsHeld = async (conferenceId: string) => {
+  const pool = seatsGuardKey(conferenceId);
+  const shards = await store.guardItems(Array.from({ length: SEAT_SHARDS }, (_, i) => seatShardKey(pool, i)));
+  return [...shards.values()].reduce((sum, shard) => sum + Number(shard.held ?? 0), 0);
+};
 
 const conferenceEvents = (conferenceId: string) => store.load(conferenceStreamId(conferenceId));
 

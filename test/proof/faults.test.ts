@@ -32,7 +32,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { sessionStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
-import { seatsGuardKey } from '../../domain/registration/invariants.js';
+import { SEAT_SHARDS, seatShardKey, seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { readModelPartition, rowKey, SUMMARY } from '../../functions/shared/projections/read-models.js';
@@ -230,15 +230,20 @@ const readModelItem = async (pk: string, sk: string) => {
   return Item ? unmarshall(Item) : undefined;
 };
 
+/** The seats held: the sum over the seat pool's shards. */
 const seatsHeld = async (conferenceId: string) => {
-  const { Item } = await real.send(
-    new GetItemCommand({
-      TableName: harness.tables.streamState,
-      Key: marshall({ pk: seatsGuardKey(conferenceId), sk: 0 }),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? Number(unmarshall(Item).held) : 0;
+  let held = 0;
+  for (let shard = 0; shard < SEAT_SHARDS; shard++) {
+    const { Item } = await real.send(
+      new GetItemCommand({
+        TableName: harness.tables.streamState,
+        Key: marshall({ pk: seatShardKey(seatsGuardKey(conferenceId), shard), sk: 0 }),
+        ConsistentRead: true,
+      }),
+    );
+    held += Item ? Number(unmarshall(Item).held ?? 0) : 0;
+  }
+  return held;
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -388,7 +393,7 @@ const commandCases: CommandCase[] = [
     reads: true,
   },
   {
-    // A lowering, so the seat guard's require-at-most check is in the transaction too.
+    // A lowering, so the seat shards' new shares (and their lock) are in the transactions too.
     route: 'ChangeConferenceSettings',
     prepare: async () => {
       const conferenceId = await newConference();

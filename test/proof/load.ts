@@ -20,6 +20,7 @@ import { delegateBody, otherCase, type RegistrationBody } from '../../bench/supp
 import { rawLoop } from '../../bench/support/raw-loop.js';
 import { docsFile, machineLine, table } from '../../bench/support/report.js';
 import { median, percentile, pool, ratio, seconds, timed, verdict } from '../../bench/support/stats.js';
+import { SEAT_SHARDS, seatShardKey } from '../../domain/registration/invariants.js';
 import { eventsTable } from '../../infra/definitions/tables.js';
 import { createTables } from '../../local/create-tables.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
@@ -225,14 +226,18 @@ const main = async () => {
 
     // What the event store and the seat guard say, to compare the counts with.
     const stored = await storedEventsByType(raw, stack.tables.events, conferenceId);
-    const seats = await raw.send(
-      new GetItemCommand({
-        TableName: stack.tables.events,
-        Key: marshall({ pk: `guard#seats#${conferenceId}`, sk: 0 }),
-        ConsistentRead: true,
-      }),
-    );
-    const seatsHeld = seats.Item ? Number(unmarshall(seats.Item).held) : 0;
+    // The seats held: the sum over the seat pool's shards (domain/registration/invariants.ts).
+    let seatsHeld = 0;
+    for (let shard = 0; shard < SEAT_SHARDS; shard++) {
+      const seats = await raw.send(
+        new GetItemCommand({
+          TableName: stack.tables.events,
+          Key: marshall({ pk: seatShardKey(`guard#seats#${conferenceId}`, shard), sk: 0 }),
+          ConsistentRead: true,
+        }),
+      );
+      seatsHeld += seats.Item ? Number(unmarshall(seats.Item).held ?? 0) : 0;
+    }
     const finalCounts = (await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`)).body;
 
     const status = (predicate: (answer: Answer) => boolean) => answers.filter(predicate).length;

@@ -52,7 +52,15 @@ export interface Command<R extends Reads, Result> {
   /** What the 503 says kept changing when deciding again never got through, e.g. "The agenda of …". */
   subject: string;
   reads: R;
-  decide(states: States<R>): Decision<R, Result>;
+  /**
+   * Runs before each decision, before its streams are read: e.g. reads which seat shards have seats left,
+   * or locks the items the decision will rewrite.
+   */
+  prepare?(): Promise<void>;
+  /** Guard items the decision reads (e.g. a seat pool's shards), read with the streams' tips in one round trip. */
+  guardReads?: readonly string[];
+  /** Decides on the streams' states (and the guard items of `guardReads`, by key, absent when not written). */
+  decide(states: States<R>, guards: ReadonlyMap<string, Record<string, unknown>>): Decision<R, Result>;
   /**
    * A guard refused the append (not a stream conflict): throw the domain's answer (e.g. email taken:
    * 409), or return 'decide-again' after changing what the next decision assumes (e.g. the seat guess).
@@ -61,6 +69,8 @@ export interface Command<R extends Reads, Result> {
   guardRefused?(guards: string[], error: AppendConflictError): 'decide-again' | undefined;
   /** Told of the result once the events are stored. */
   committed?(result: Result): void;
+  /** Run once the command is over, stored or not (e.g. to release what `prepare` locked). */
+  settled?(): Promise<void>;
 }
 
 export interface CommandContext<Result> {
@@ -149,10 +159,15 @@ const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): 
 };
 
 /** Every stream of `reads` (their tips in one BatchGetItem), by the same names. */
-const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>) => {
+const loadStreams = async <R extends Reads>(
+  reads: R,
+  fold: ReadonlySet<string>,
+  guardKeys: readonly string[] = [],
+) => {
   const refs = Object.entries(reads).flatMap(([name, ref]) => (ref ? [[name, ref] as const] : []));
-  const tips = await eventStore().readTips(
+  const { tips, guards } = await eventStore().readTipsWith(
     refs.filter(([, ref]) => !ref.isNew).map(([, ref]) => ref.streamId),
+    guardKeys,
   );
   const loaded = new Map<keyof R, Loaded>();
   await Promise.all(
@@ -160,7 +175,7 @@ const loadStreams = async <R extends Reads>(reads: R, fold: ReadonlySet<string>)
       loaded.set(name, await loadOne(ref, tips.get(ref.streamId), fold.has(ref.streamId)));
     }),
   );
-  return loaded;
+  return { loaded, guards };
 };
 
 const loadedOf = <R extends Reads>(loaded: Map<keyof R, Loaded>, name: keyof R): Loaded => {
@@ -178,6 +193,17 @@ export const runCommand = async <R extends Reads, Result>(
   command: Command<R, Result>,
   context: CommandContext<Result>,
 ): Promise<Result> => {
+  try {
+    return await runDecisions(command, context);
+  } finally {
+    await command.settled?.();
+  }
+};
+
+const runDecisions = async <R extends Reads, Result>(
+  command: Command<R, Result>,
+  context: CommandContext<Result>,
+): Promise<Result> => {
   const fold = new Set<string>();
   const result = await retrying(
     {
@@ -188,7 +214,8 @@ export const runCommand = async <R extends Reads, Result>(
       maxDelayMs: 500,
     },
     async () => {
-      const loaded = await loadStreams(command.reads, fold);
+      await command.prepare?.();
+      const { loaded, guards } = await loadStreams(command.reads, fold, command.guardReads);
       const assumedNew = [...loaded.values()].filter((stream) => stream.assumedNew);
       /** A decision on a stream taken to be new holds only if it is appended; else read its events first. */
       const verifyAssumptions = () => {
@@ -201,7 +228,7 @@ export const runCommand = async <R extends Reads, Result>(
       ) as States<R>;
       let decision: Decision<R, Result>;
       try {
-        decision = command.decide(states);
+        decision = command.decide(states, guards);
       } catch (error) {
         if (assumedNew.length > 0) throw verifyAssumptions();
         throw error;

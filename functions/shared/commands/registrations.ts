@@ -12,15 +12,16 @@ import {
   emailRuleApplies,
   registrationGuards,
   seatRuleApplies,
-  seatsGuardKey,
+  seatRuleStamp,
 } from '../../../domain/registration/invariants.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
-import { eventStore, openedEventStore } from '../event-store/stores.js';
+import { openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
-import { SEATS_HELD, toStoreGuard, WAITLIST_JOINED } from './command.js';
+import { toStoreGuards } from './command.js';
 import { existingConference } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
+import { SeatShardChooser } from './seats.js';
 import { conferenceStream, registrationStream } from './streams.js';
 
 /** The registration of a state read, if it belongs to the conference, or 404. */
@@ -55,16 +56,7 @@ export const loadRegistrationWithEvents = async (
   return { registration, events };
 };
 
-/**
- * The seats held at a conference now, and how many registrations ever joined its waitlist, as the seat
- * guard counts them (read consistently).
- */
-export const seatGuardCounts = async (
-  conferenceId: string,
-): Promise<{ seatsHeld: number; waitlistJoined: number }> => {
-  const counts = await eventStore().guardCounters(seatsGuardKey(conferenceId), [SEATS_HELD, WAITLIST_JOINED]);
-  return { seatsHeld: counts[SEATS_HELD], waitlistJoined: counts[WAITLIST_JOINED] };
-};
+export { seatGuardCounts } from './seats.js';
 
 /** The one answer to a confirmation token that is unknown, expired or used: it tells nothing more. */
 export const UNKNOWN_REQUEST =
@@ -90,22 +82,33 @@ export interface NewRegistration {
 
 /**
  * Registers a delegate as registered or waitlisted. The decision guesses whether a seat is free (as the
- * last registration here found it); the seat guard written with the event makes the guess hold, and when
- * it refuses, the other answer is decided. A refused email guard is the 409 of an email already active.
+ * last registration here found it) and in which shard of the seat pool to take it; the seat guard
+ * written with the event makes the guess hold, and when it refuses, another shard or the other answer is
+ * decided. The conference is read for its window and capacity but not held unchanged: the shard's stamp
+ * is (seatRuleStamp), so no registration item is in every registration's transaction. A refused email
+ * guard is the 409 of an email already active.
  */
 export const registerDelegate = (registration: NewRegistration) => {
   const { conferenceId, registrationId } = registration;
   let seatAvailable = !lastSeenFull.get(conferenceId);
+  const seats = new SeatShardChooser(conferenceId);
+  let decided: { shard: number | undefined; stamp: string } | undefined;
   return defineCommand({
     subject: `The seats of conference ${conferenceId}`,
     reads: {
       conference: conferenceStream(conferenceId),
       registration: newStream(registrationStream(registrationId)),
     },
+    prepare: () => seats.prepare(),
     decide: (streams) => {
       const conference = existingConference(streams.conference, conferenceId);
       const closed = registrationWindowRefusal(conference, registration.now);
       if (closed) throw new ConflictError(closed);
+      // The shards read found every seat held: wait (the wait's guard checks that every shard still is full).
+      if (seats.knownFull) seatAvailable = false;
+      const seatShard = seatAvailable ? seats.choose() : undefined;
+      const stamp = seatRuleStamp(conference);
+      decided = { shard: seatShard, stamp };
       const events = registrationDecider.decide(
         {
           type: 'RegisterDelegate',
@@ -115,18 +118,15 @@ export const registerDelegate = (registration: NewRegistration) => {
           emailKey: registration.emailKey,
           manageTokenHash: registration.manageTokenHash,
           seatAvailable,
+          ...(seatShard === undefined ? {} : { seatShard }),
           now: registration.now,
         },
         streams.registration,
       );
       return {
         append: [{ to: 'registration', events }],
-        // Decided on the conference's capacity and window as read: a settings change meanwhile decides again.
-        unchanged: ['conference'],
         guards: [
-          ...registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
-            toStoreGuard,
-          ),
+          ...registrationGuards({ conferenceId, registrationId }, stamp, events).flatMap(toStoreGuards),
           ...(registration.singleUse
             ? [{ op: 'claim' as const, name: 'request', owner: registrationId, ...registration.singleUse }]
             : []),
@@ -134,12 +134,14 @@ export const registerDelegate = (registration: NewRegistration) => {
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
-    guardRefused: (guards) => {
+    guardRefused: (guards, error) => {
       if (guards.includes('request')) throw notFound(UNKNOWN_REQUEST);
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
-      if (!guards.includes('seats')) return undefined;
-      seatAvailable = !seatAvailable;
+      if (!guards.includes('seats') || !decided) return undefined;
+      seats.refused(decided.shard, decided.stamp, error);
+      // A wait refused: a seat is free somewhere (or the settings changed); the shards are read again.
+      if (decided.shard === undefined) seatAvailable = true;
       return 'decide-again';
     },
     committed: (status) => lastSeenFull.set(conferenceId, status === 'waitlisted'),
@@ -156,35 +158,51 @@ export interface RegistrationChange {
 
 /**
  * A change to an existing registration (cancel, check in, promote) with the guards its events need. The
- * conference is read with it (in the same round trip) for its capacity.
+ * conference is read with it (in the same round trip) for the seat rule's stamp. A promotion takes its
+ * seat in a shard as a registration does; when every shard is full, the seat guard's refusal is the answer.
  */
 export const changeRegistration = ({
   conferenceId,
   registrationId,
   command,
   authorize,
-}: RegistrationChange) =>
-  defineCommand({
+}: RegistrationChange) => {
+  const seats = new SeatShardChooser(conferenceId, {
+    readFirst: command.type === 'PromoteWaitlistedDelegate',
+  });
+  let decided: { shard: number | undefined; stamp: string } | undefined;
+  return defineCommand({
     subject: `Registration ${registrationId}`,
     reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
+    prepare: () => seats.prepare(),
     decide: (streams) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       authorize?.(registration);
-      const events = registrationDecider.decide(command, registration);
+      const events = registrationDecider.decide(
+        command.type === 'PromoteWaitlistedDelegate' ? { ...command, seatShard: seats.choose() } : command,
+        registration,
+      );
       // The email guard's key is in the personal part: a state read without it cannot release the guard.
       if (emailRuleApplies(events) && !registration.secrets)
         throw new Error(`Registration ${registrationId} was read without its personal part`);
-      const seatRule = seatRuleApplies(events);
-      const capacity = seatRule ? existingConference(streams.conference, conferenceId).capacity : undefined;
+      // A seat taken on the settings as read: the shard's stamp refuses it if they changed meanwhile.
+      const stamp = seatRuleApplies(events)
+        ? seatRuleStamp(existingConference(streams.conference, conferenceId))
+        : undefined;
+      const taken = events.find((event) => event.type === 'WaitlistedDelegatePromoted');
+      decided = stamp === undefined ? undefined : { shard: taken?.data.seatShard, stamp };
       return {
         append: [{ to: 'registration', events }],
-        // A seat taken on the capacity as read: a settings change meanwhile decides again.
-        unchanged: seatRule ? ['conference'] : [],
-        guards: registrationGuards(registration, capacity, events).map(toStoreGuard),
+        guards: registrationGuards(registration, stamp, events).flatMap(toStoreGuards),
         result: events,
       };
     },
+    guardRefused: (guards, error) => {
+      if (!guards.includes('seats') || !decided) return undefined;
+      return seats.refused(decided.shard, decided.stamp, error) === 'full' ? undefined : 'decide-again';
+    },
   });
+};
 
 export interface DetailsChange {
   conferenceId: string;
@@ -231,7 +249,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const personal = { ...change.current, ...changedFields(events) };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, undefined, events).map(toStoreGuard),
+        guards: registrationGuards(registration, undefined, events).flatMap(toStoreGuards),
         result: { registration: after as Registration, personal },
       };
     },

@@ -44,14 +44,49 @@ export interface StreamAppend {
   snapshot?: Snapshot;
 }
 
-/** Items written with the events, in the same transaction, to hold rules that span streams. */
+/** A bound of a guard's counter: a number, or another attribute of the same item (e.g. a shard's share). */
+export type Bound = number | { attribute: string };
+
+/** Attributes a guard item must hold exactly for the guard to pass (e.g. the stamp of the settings decided on). */
+export type Matching = Record<string, string | number>;
+
+/**
+ * Items written with the events, in the same transaction, to hold rules that span streams. A refused
+ * conditional guard returns the item as it was (AppendConflict `stored`), for the command to decide again.
+ */
 export type Guard =
   /** `expiresAt` (epoch seconds): a claim that TTL may delete once it guards nothing (a used token's). */
   | { op: 'claim'; name: string; key: string; owner: string; expiresAt?: number }
   | { op: 'release'; name: string; key: string; owner: string }
-  | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
+  | {
+      op: 'increment';
+      name: string;
+      key: string;
+      counter: string;
+      by: number;
+      /** Refused unless `counter` is below this before the increment. */
+      below?: Bound;
+      matching?: Matching;
+      /** Refused while the item is locked: its `attribute` (epoch ms) is at or after `now`. */
+      unlocked?: { attribute: string; now: number };
+    }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
-  | { op: 'require-at-least'; name: string; key: string; counter: string; value: number; tally?: string }
+  | {
+      op: 'require-at-least';
+      name: string;
+      key: string;
+      counter: string;
+      value: Bound;
+      tally?: string;
+      matching?: Matching;
+    }
+  /**
+   * Sets attributes of the item (made with `counter` at 0 if new), refused when `counter` is above
+   * `atMost` (e.g. a shard's new share below the seats it holds).
+   */
+  | { op: 'set'; name: string; key: string; values: Matching; counter: string; atMost: number }
+  /** Sets attributes of the item, unconditionally (e.g. a lock's expiry). */
+  | { op: 'mark'; name: string; key: string; values: Matching }
   /** Refused unless `counter` is at most `value` (or not there yet); a refusal returns the item as it was. */
   | { op: 'require-at-most'; name: string; key: string; counter: string; value: number }
   /** A room's or a speaker's day: refused when the booking overlaps another session's (occupancy.ts). */
@@ -246,20 +281,34 @@ export class EventStore {
 
   /** The tips of the streams, in one consistent BatchGetItem; a stream without a tip is absent. */
   async readTips(streamIds: readonly string[]): Promise<Map<string, Tip>> {
+    return (await this.readTipsWith(streamIds, [])).tips;
+  }
+
+  /**
+   * The tips of the streams and guard items (e.g. a seat pool's shards), all in one consistent
+   * BatchGetItem; a stream without a tip or a guard not written yet is absent.
+   */
+  async readTipsWith(
+    streamIds: readonly string[],
+    guardKeys: readonly string[],
+  ): Promise<{ tips: Map<string, Tip>; guards: Map<string, Record<string, unknown>> }> {
     const tips = new Map<string, Tip>();
-    if (streamIds.length === 0) return tips;
-    const unique = [...new Set(streamIds)];
+    const guards = new Map<string, Record<string, unknown>>();
+    const unique = [...new Set([...streamIds, ...guardKeys])];
+    if (unique.length === 0) return { tips, guards };
     const items = await batchGetAll(
       this.client,
       this.stateTable,
-      unique.map((streamId) => marshall({ pk: streamId, sk: 0 })),
+      unique.map((key) => marshall({ pk: key, sk: 0 })),
       'Reading stream tips',
     );
+    const streams = new Set(streamIds);
     for (const item of items) {
-      const streamId = String(item.pk);
-      tips.set(streamId, await this.tipOf(streamId, item));
+      const key = String(item.pk);
+      if (streams.has(key)) tips.set(key, await this.tipOf(key, item));
+      else guards.set(key, item);
     }
-    return tips;
+    return { tips, guards };
   }
 
   /** A counter of a guard item (e.g. the seats held of a conference), read consistently; 0 when none. */
@@ -292,6 +341,18 @@ export class EventStore {
     return typeof owner === 'string' ? owner : undefined;
   }
 
+  /** Guard items (e.g. the shards of a seat pool), read consistently in one BatchGetItem; absent when none. */
+  async guardItems(keys: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const unique = [...new Set(keys)];
+    const items = await batchGetAll(
+      this.client,
+      this.stateTable,
+      unique.map((key) => marshall({ pk: key, sk: 0 })),
+      'Reading guards',
+    );
+    return new Map(items.map((item) => [String(item.pk), item]));
+  }
+
   /** The stored Idempotency-Key record under `key`, read consistently. */
   async idempotencyRecord(key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
@@ -302,6 +363,17 @@ export class EventStore {
       }),
     );
     return Item ? unmarshall(Item) : undefined;
+  }
+
+  /** Writes guards alone, in one transaction (e.g. a lock on items a command is about to decide on). */
+  async writeGuards(guards: readonly Guard[]): Promise<void> {
+    if (guards.length === 0) return;
+    if (guards.length > MAX_TRANSACTION_ITEMS)
+      throw new Error(`A transaction may write at most ${MAX_TRANSACTION_ITEMS} items, not ${guards.length}`);
+    await this.transact(
+      guards.map((guard) => this.guardItem(guard)),
+      guards.map((guard) => ({ reason: 'guard', name: guard.name, key: guard.key })),
+    );
   }
 
   /** Appends atomically; returns the envelopes written. Throws AppendConflictError when refused. */
@@ -532,44 +604,95 @@ export class EventStore {
             ExpressionAttributeValues: marshall({ ':owner': guard.owner }),
           },
         };
-      case 'increment':
+      case 'increment': {
+        const condition = guardCondition(
+          {
+            ...(guard.below === undefined ? {} : { below: guard.below }),
+            ...(guard.unlocked === undefined ? {} : { unlocked: guard.unlocked }),
+          },
+          guard,
+        );
         return {
           Update: {
             TableName,
             Key,
             UpdateExpression: 'SET kind = :kind ADD #counter :by',
-            ...(guard.below === undefined
-              ? {}
-              : { ConditionExpression: 'attribute_not_exists(#counter) OR #counter < :below' }),
-            ExpressionAttributeNames: { '#counter': guard.counter },
-            ExpressionAttributeValues: marshall({
-              ':kind': 'guard',
-              ':by': guard.by,
-              ...(guard.below === undefined ? {} : { ':below': guard.below }),
-            }),
+            ...(condition.expression
+              ? { ConditionExpression: condition.expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+              : {}),
+            ExpressionAttributeNames: { '#counter': guard.counter, ...condition.names },
+            ExpressionAttributeValues: marshall({ ':kind': 'guard', ':by': guard.by, ...condition.values }),
           },
         };
-      case 'require-at-least':
+      }
+      case 'require-at-least': {
+        const condition = guardCondition({ atLeast: guard.value }, guard);
+        const check = {
+          TableName,
+          Key,
+          ConditionExpression: condition.expression,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        };
         if (guard.tally === undefined)
           return {
             ConditionCheck: {
-              TableName,
-              Key,
-              ConditionExpression: '#counter >= :value',
-              ExpressionAttributeNames: { '#counter': guard.counter },
-              ExpressionAttributeValues: marshall({ ':value': guard.value }),
+              ...check,
+              ExpressionAttributeNames: { '#counter': guard.counter, ...condition.names },
+              ExpressionAttributeValues: marshall(condition.values),
             },
           };
         return {
           Update: {
-            TableName,
-            Key,
+            ...check,
             UpdateExpression: 'ADD #tally :one',
-            ConditionExpression: '#counter >= :value',
-            ExpressionAttributeNames: { '#counter': guard.counter, '#tally': guard.tally },
-            ExpressionAttributeValues: marshall({ ':value': guard.value, ':one': 1 }),
+            ExpressionAttributeNames: {
+              '#counter': guard.counter,
+              '#tally': guard.tally,
+              ...condition.names,
+            },
+            ExpressionAttributeValues: marshall({ ...condition.values, ':one': 1 }),
           },
         };
+      }
+      case 'mark': {
+        const entries = Object.entries(guard.values);
+        return {
+          Update: {
+            TableName,
+            Key,
+            UpdateExpression: `SET kind = :kind, ${entries.map((_, index) => `#set${index} = :set${index}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(
+              entries.map(([name], index) => [`#set${index}`, name]),
+            ),
+            ExpressionAttributeValues: marshall({
+              ':kind': 'guard',
+              ...Object.fromEntries(entries.map(([, value], index) => [`:set${index}`, value])),
+            }),
+          },
+        };
+      }
+      case 'set': {
+        const entries = Object.entries(guard.values);
+        return {
+          Update: {
+            TableName,
+            Key,
+            UpdateExpression: `SET kind = :kind, ${entries.map((_, index) => `#set${index} = :set${index}`).join(', ')} ADD #counter :zero`,
+            ConditionExpression: 'attribute_not_exists(#counter) OR #counter <= :atMost',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ExpressionAttributeNames: {
+              '#counter': guard.counter,
+              ...Object.fromEntries(entries.map(([name], index) => [`#set${index}`, name])),
+            },
+            ExpressionAttributeValues: marshall({
+              ':kind': 'guard',
+              ':zero': 0,
+              ':atMost': guard.atMost,
+              ...Object.fromEntries(entries.map(([, value], index) => [`:set${index}`, value])),
+            }),
+          },
+        };
+      }
       case 'require-at-most':
         return {
           ConditionCheck: {
@@ -609,6 +732,48 @@ export class EventStore {
     }
   }
 }
+
+/**
+ * The condition of a counting guard: the counter below or at least a bound (a number, or an attribute of
+ * the item), and the attributes `matching` asks for. An increment without a bound is counted from none.
+ */
+const guardCondition = (
+  bound: { below?: Bound; atLeast?: Bound; unlocked?: { attribute: string; now: number } },
+  guard: { matching?: Matching },
+): { expression: string; names: Record<string, string>; values: Record<string, unknown> } => {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const operand = (value: Bound, placeholder: string): string => {
+    if (typeof value === 'number') {
+      values[`:${placeholder}`] = value;
+      return `:${placeholder}`;
+    }
+    names[`#${placeholder}`] = value.attribute;
+    return `#${placeholder}`;
+  };
+  if (bound.below !== undefined) {
+    const limit = operand(bound.below, 'below');
+    // A counter not there yet counts as 0, which is below a number bound (an attribute bound must exist).
+    clauses.push(
+      typeof bound.below === 'number'
+        ? `(attribute_not_exists(#counter) OR #counter < ${limit})`
+        : `#counter < ${limit}`,
+    );
+  }
+  if (bound.atLeast !== undefined) clauses.push(`#counter >= ${operand(bound.atLeast, 'atLeast')}`);
+  if (bound.unlocked !== undefined) {
+    names['#lockedUntil'] = bound.unlocked.attribute;
+    values[':now'] = bound.unlocked.now;
+    clauses.push('(attribute_not_exists(#lockedUntil) OR #lockedUntil < :now)');
+  }
+  Object.entries(guard.matching ?? {}).forEach(([name, value], index) => {
+    names[`#match${index}`] = name;
+    values[`:match${index}`] = value;
+    clauses.push(`#match${index} = :match${index}`);
+  });
+  return { expression: clauses.join(' AND '), names, values };
+};
 
 const conflictsOf = (reasons: CancellationReason[], roles: ItemRole[]): AppendConflict[] => {
   const conflicts: AppendConflict[] = [];
