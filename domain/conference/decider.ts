@@ -1,3 +1,9 @@
+import {
+  decideFormVersion,
+  type FieldType,
+  type FormDefinition,
+  type RegistrationForm,
+} from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { ConflictError, type FieldError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
 import { minutesOf } from '../shared/values.js';
@@ -17,10 +23,15 @@ export type ConferenceCommand =
       conferenceId: string;
       change: ConferenceSettingsChange;
       now: string;
-    };
+    }
+  | { type: 'ChangeRegistrationForm'; conferenceId: string; definition: FormDefinition; now: string };
 
 export type Conference = ConferenceDetails & { conferenceId: string };
-export type ConferenceState = { status: 'none' } | ({ status: 'created' } & Conference);
+/** The form in force, and the type each field id ever had in any version (answers may point at any). */
+export type RegistrationFormState = RegistrationForm & { fieldTypes: Record<string, FieldType> };
+export type ConferenceState =
+  | { status: 'none' }
+  | ({ status: 'created' } & Conference & { registrationForm?: RegistrationFormState });
 
 export const conferenceStreamId = (conferenceId: string) => `conference-${conferenceId}`;
 
@@ -158,6 +169,16 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
   initialState: { status: 'none' },
   decide(command, state) {
     if (command.type === 'ChangeConferenceSettings') return changeSettings(command, state);
+    if (command.type === 'ChangeRegistrationForm') {
+      if (state.status === 'none') throw new NotFoundError(`No conference ${command.conferenceId}`);
+      const form = decideFormVersion(command.definition, state.registrationForm);
+      return [
+        {
+          type: 'RegistrationFormChanged',
+          data: { conferenceId: command.conferenceId, ...form, changedAt: command.now },
+        },
+      ];
+    }
     if (state.status !== 'none') throw new ConflictError(`Conference ${command.conferenceId} already exists`);
     const errors = ruleViolations(command.details);
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
@@ -173,6 +194,12 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
   evolve(state, event) {
     if (event.type === 'ConferenceCreated') return { status: 'created', ...event.data };
     if (state.status === 'none') return state;
+    if (event.type === 'RegistrationFormChanged') {
+      const { version, fields } = event.data;
+      const fieldTypes = { ...state.registrationForm?.fieldTypes };
+      for (const field of fields) fieldTypes[field.fieldId] = field.type;
+      return { ...state, registrationForm: { version, fields, fieldTypes } };
+    }
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };
   },

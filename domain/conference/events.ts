@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fieldSchema } from '../registration-form/form.js';
 import { countryCode, instant, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({
@@ -90,6 +91,13 @@ export const conferenceEvents = {
     changedAt: z.iso.datetime(),
     ...settingsChangeFields,
   }),
+  /** A new version of the conference's registration form (CONTRACT 5.2): the whole form, numbered from 1. */
+  RegistrationFormChanged: z.object({
+    conferenceId: z.string(),
+    version: z.number().int().min(1),
+    fields: z.array(fieldSchema),
+    changedAt: z.iso.datetime(),
+  }),
 };
 
 export type ConferenceCreated = {
@@ -100,9 +108,14 @@ export type ConferenceSettingsChanged = {
   type: 'ConferenceSettingsChanged';
   data: z.infer<typeof conferenceEvents.ConferenceSettingsChanged>;
 };
-export type ConferenceEvent = ConferenceCreated | ConferenceSettingsChanged;
+export type RegistrationFormChanged = {
+  type: 'RegistrationFormChanged';
+  data: z.infer<typeof conferenceEvents.RegistrationFormChanged>;
+};
+export type ConferenceEvent = ConferenceCreated | ConferenceSettingsChanged | RegistrationFormChanged;
 
 export const conferenceEventTypes = [
   'ConferenceCreated',
   'ConferenceSettingsChanged',
+  'RegistrationFormChanged',
 ] as const satisfies readonly (keyof typeof conferenceEvents)[];

@@ -1,3 +1,5 @@
+import { type Answers, answerErrors, limitedChoices, splitAnswers } from '../registration-form/evaluate.js';
+import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
@@ -10,6 +12,7 @@ import {
   isOpenedChange,
   isOpenedPersonal,
   type PersonalPart,
+  optionKey,
   type RegistrationEvent,
   type RegistrationStatus,
 } from './events.js';
@@ -25,6 +28,9 @@ export type RegistrationCommand =
       manageTokenHash: string;
       /** Whether a seat is free; the seat guard written with the events makes the answer hold. */
       seatAvailable: boolean;
+      /** The registration form in force at the conference (none: no questions) and the body's answers. */
+      form?: RegistrationForm;
+      answers?: unknown;
       now: string;
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
@@ -40,10 +46,14 @@ export type RegistrationCommand =
       newEmailKey?: string;
       /** The conference's limit for delegates' own changes, if it has one. */
       editableUntil?: string;
+      /** New answers (the whole set), checked against the form in force, if the body gave `answers`. */
+      answers?: unknown;
+      form?: RegistrationForm;
       now: string;
     }
   | { type: 'PromoteWaitlistedDelegate'; now: string }
-  | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
+  | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string }
+  | { type: 'EraseSensitiveAnswers'; by: 'organizer' | 'retention'; now: string };
 
 /**
  * The two values a decision may need of the personal part, known when the events were read opened:
@@ -66,6 +76,11 @@ export interface Registration {
   cancelledAt?: string;
   promotedAt?: string;
   erasedAt?: string;
+  /** The form version the answers were given to (CONTRACT 5.2), and the limited options they hold. */
+  formVersion?: number;
+  limitedOptions?: string[];
+  /** When the sensitive answers' key was destroyed on its own (their retention). */
+  sensitiveErasedAt?: string;
   /** Absent when the events were read sealed (a decision that needs no personal data) or after erasure. */
   secrets?: RegistrationSecrets;
 }
@@ -121,6 +136,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           emailKey: command.emailKey,
           manageTokenHash: command.manageTokenHash,
         };
+        const answered = checkedAnswers(command.form, category, command.answers);
+        if (answered) personal.answers = answered.plain;
         const data = {
           registrationId: command.registrationId,
           conferenceId: command.conferenceId,
@@ -128,6 +145,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           category,
           registeredAt: command.now,
           personal,
+          ...(answered?.fields ?? {}),
         };
         return [
           command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data },
@@ -167,6 +185,17 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           },
         ];
       }
+      case 'EraseSensitiveAnswers': {
+        const registration = notErased(state);
+        if (registration.sensitiveErasedAt)
+          throw new GoneError('The sensitive answers of this registration were erased');
+        return [
+          {
+            type: 'SensitiveAnswersErased',
+            data: { registrationId: registration.registrationId, erasedAt: command.now, erasedBy: command.by },
+          },
+        ];
+      }
       case 'ErasePersonalData': {
         const registration = notErased(state);
         const erased: RegistrationEvent = {
@@ -191,7 +220,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
     switch (event.type) {
       case 'DelegateRegistered':
       case 'DelegateWaitlisted': {
-        const { personal, ...data } = event.data;
+        const { personal, sensitive: _sensitive, ...data } = event.data;
         const secrets = secretsOf(personal);
         return {
           ...data,
@@ -207,7 +236,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return { ...existing(state), status: 'checked-in', checkedInAt: event.data.checkedInAt };
       case 'DelegateDetailsChanged': {
         const { secrets, ...registration } = existing(state);
-        const { personal, country, category } = event.data;
+        const { personal, country, category, formVersion, limitedOptions } = event.data;
         // Read sealed, the change may have moved the email guard: no secret is kept rather than a stale one.
         const changedSecrets =
           secrets && isOpenedChange(personal)
@@ -217,9 +246,13 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           ...registration,
           ...(country ? { country } : {}),
           ...(category ? { category } : {}),
+          ...(formVersion === undefined ? {} : { formVersion }),
+          ...(limitedOptions === undefined ? {} : { limitedOptions }),
           ...(changedSecrets ? { secrets: changedSecrets } : {}),
         };
       }
+      case 'SensitiveAnswersErased':
+        return { ...existing(state), sensitiveErasedAt: event.data.erasedAt };
       case 'PersonalDataErased': {
         const { secrets: _secrets, ...registration } = existing(state);
         return { ...registration, status: 'erased', erasedAt: event.data.erasedAt };
@@ -271,6 +304,11 @@ const detailsChange = (
   }
   const country = changes.country !== registration.country ? changes.country : undefined;
   const category = changes.category !== registration.category ? changes.category : undefined;
+  const answered =
+    command.answers === undefined
+      ? undefined
+      : checkedAnswers(command.form, category ?? registration.category, command.answers);
+  if (answered) personal.answers = answered.plain;
   if (Object.keys(personal).length === 0 && country === undefined && category === undefined)
     throw new InvalidCommandError(
       'The body changes nothing: every field given already has that value',
@@ -290,6 +328,30 @@ const detailsChange = (
       ...(category === undefined ? {} : { category }),
       previous: { country: registration.country, category: registration.category },
       personal,
+      ...(answered?.fields ?? {}),
+    },
+  };
+};
+
+/**
+ * Answers checked against the form in force (400 with `answers.<fieldId>` paths), split into what the
+ * personal part keeps (`plain`) and what the event carries beside it: the form version, the limited
+ * options taken (not personal) and the sensitive answers (sealed under the second key when stored).
+ * `undefined` when there is neither a form nor answers.
+ */
+const checkedAnswers = (form: RegistrationForm | undefined, category: string, answers: unknown) => {
+  if (!form && answers === undefined) return undefined;
+  const errors = answerErrors(form, category, answers);
+  if (errors.length > 0) throw new InvalidCommandError('The answers do not fit the registration form', errors);
+  const given = (answers ?? {}) as Answers;
+  const { plain, sensitive } = splitAnswers(form, given);
+  const held = limitedChoices(form, given).map((choice) => optionKey(choice.fieldId, choice.optionId));
+  return {
+    plain,
+    fields: {
+      ...(form ? { formVersion: form.version } : {}),
+      limitedOptions: held,
+      ...(Object.keys(sensitive).length > 0 ? { sensitive } : {}),
     },
   };
 };

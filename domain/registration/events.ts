@@ -49,6 +49,8 @@ export const delegatePersonalSchema = delegateSchema
     emailKey: z.string().min(1).optional(),
     /** SHA-256 of the manage token: the token itself is never stored. */
     manageTokenHash: z.string().min(1),
+    /** The answers to the registration form's fields that are not sensitive (CONTRACT 5.2), by fieldId. */
+    answers: z.record(z.string(), z.unknown()).optional(),
   });
 
 export type DelegatePersonal = z.infer<typeof delegatePersonalSchema>;
@@ -80,6 +82,8 @@ export const changedPersonalSchema = z
     city: delegateSchema.shape.city.optional(),
     organization: delegateSchema.shape.organization,
     emailKey: z.string().min(1).optional(),
+    /** The new answers (not sensitive) when the correction gave answers: the whole set, by fieldId. */
+    answers: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -101,6 +105,29 @@ export const carriesPlainPersonalData = (event: { type: string; data: unknown })
   return personal !== undefined && isOpenedPersonal(personal);
 };
 
+/**
+ * The answers of sensitive fields (diet, health, access needs; CONTRACT 5.2): sealed under the
+ * registration's second data key (an opaque string), opened (the answers by fieldId), or erased (the
+ * marker: the registration's erasure or the sensitive answers' own retention destroyed that key).
+ */
+export const sensitivePartSchema = z.union([
+  z.string().min(1),
+  z.object({ unavailable: z.literal('erased') }),
+  z.record(z.string(), z.unknown()),
+]);
+export type SensitivePart = z.infer<typeof sensitivePartSchema>;
+
+export const isOpenedSensitive = (part: SensitivePart | undefined): part is Record<string, unknown> =>
+  typeof part === 'object' && !('unavailable' in part && part.unavailable === 'erased');
+
+/**
+ * The limited options a registration holds, as `fieldId/optionId` (CONTRACT 5.2): not personal data (like
+ * category), since the guards of the limits are taken and released from it without opening anything.
+ */
+const limitedOptions = z.array(z.string().min(3));
+
+export const optionKey = (fieldId: string, optionId: string) => `${fieldId}/${optionId}`;
+
 const admitted = z.object({
   registrationId: z.string(),
   conferenceId: z.string(),
@@ -108,6 +135,10 @@ const admitted = z.object({
   category: delegateSchema.shape.category,
   registeredAt: z.iso.datetime(),
   personal: personalPartSchema,
+  /** The version of the registration form the answers were given to; absent without a form. */
+  formVersion: z.number().int().min(1).optional(),
+  limitedOptions: limitedOptions.optional(),
+  sensitive: sensitivePartSchema.optional(),
 });
 
 export const registrationStatuses = [
@@ -141,6 +172,16 @@ export const registrationEvents = {
     category: delegateSchema.shape.category.optional(),
     previous: z.object({ country: delegateSchema.shape.country, category: delegateSchema.shape.category }),
     personal: changedPersonalPartSchema,
+    /** With new answers: the form version they were given to, the limited options held now, the sensitive ones. */
+    formVersion: z.number().int().min(1).optional(),
+    limitedOptions: limitedOptions.optional(),
+    sensitive: sensitivePartSchema.optional(),
+  }),
+  /** The sensitive answers' own retention (or an organizer) destroyed the registration's second data key. */
+  SensitiveAnswersErased: z.object({
+    registrationId: z.string(),
+    erasedAt: z.iso.datetime(),
+    erasedBy: z.enum(['retention', 'organizer']),
   }),
   /** The registration's data key is destroyed with this event: its personal data can never be read again. */
   PersonalDataErased: z.object({
@@ -200,4 +241,5 @@ export const registrationEventTypes = [
   'DelegateCheckedIn',
   'PersonalDataErased',
   'DelegateDetailsChanged',
+  'SensitiveAnswersErased',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

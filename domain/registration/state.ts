@@ -19,6 +19,9 @@ export const registrationStateSchema: z.ZodType<RegistrationState> = z.union([
     cancelledAt: z.iso.datetime().optional(),
     promotedAt: z.iso.datetime().optional(),
     erasedAt: z.iso.datetime().optional(),
+    formVersion: z.number().int().min(1).optional(),
+    limitedOptions: z.array(z.string()).optional(),
+    sensitiveErasedAt: z.iso.datetime().optional(),
     secrets: z.object({ emailGuard: z.string().min(1), manageTokenHash: z.string().min(1) }).optional(),
   }),
 ]);

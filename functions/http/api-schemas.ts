@@ -15,15 +15,26 @@ import {
 import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 
+/**
+ * The answers to the conference's registration form (CONTRACT 5.2), by fieldId: checked against the form
+ * in force by the registration's command (domain/registration-form/evaluate.ts), whose JSON Schema
+ * (`GET .../registration-form`) describes them field by field.
+ */
+export const answersSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'Answers to the registration form by fieldId; see GET .../registration-form.' });
+
 /** The body of `POST /conferences/{conferenceId}/registrations`: the delegate and their consent. */
 export const registrationRequestSchema = delegateSchema.extend({
   consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
+  answers: answersSchema.optional(),
 });
 
 // desk-registration: corrections and check-in by code (CONTRACT 4.3).
 /** The body of `POST .../registrations/{registrationId}/details`: any of the delegate's fields, at least one. */
 export const detailsChangeRequestSchema = delegateSchema
   .partial()
+  .extend({ answers: answersSchema.optional() })
   .strict()
   .refine((body) => Object.keys(body).length > 0, {
     message: `must give at least one of ${Object.keys(delegateSchema.shape).join(', ')}`,

@@ -14,7 +14,7 @@ usePersonalData();
 export const handler = httpRoute('public', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
-    const { consent: _consent, ...delegate } = parseBody(request, registrationRequestSchema);
+    const { consent: _consent, answers, ...delegate } = parseBody(request, registrationRequestSchema);
     const registrationId = randomUUID();
     const manageToken = newManageToken();
     const metadata = commandMetadata(request);
@@ -25,6 +25,7 @@ export const handler = httpRoute('public', (request) =>
       delegate,
       emailKey: await emailKeys().of(delegate.email),
       manageTokenHash: hashManageToken(manageToken),
+      ...(answers === undefined ? {} : { answers }),
       now: metadata.now,
     });
     const status = await runCommand(command, {

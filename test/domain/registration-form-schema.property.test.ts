@@ -155,7 +155,10 @@ const buildForm = (seeds: FieldSeed[]): RegistrationForm => {
     if (seed.maxLength && (field.type === 'text' || field.type === 'textarea'))
       field.maxLength = seed.maxLength;
     if (seed.condition && index > 0) {
-      const [a, b] = seed.condition.targets.map((target) => fields[target % index] as FormField);
+      const [a, b] = seed.condition.targets.map((target) => fields[target % index] as FormField) as [
+        FormField,
+        FormField,
+      ];
       const [p, q] = seed.condition.picks;
       field.showIf =
         seed.condition.kind === 'equals' || seed.condition.kind === 'in'

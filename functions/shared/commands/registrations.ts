@@ -10,16 +10,18 @@ import {
 import type { Delegate, DelegatePersonal, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
   emailRuleApplies,
+  type OptionLimits,
   registrationGuards,
   seatRuleApplies,
   seatsGuardKey,
 } from '../../../domain/registration/invariants.js';
+import type { RegistrationForm } from '../../../domain/registration-form/form.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { SEATS_HELD, toStoreGuard, WAITLIST_JOINED } from './command.js';
-import { existingConference } from './conference.js';
+import { existingConference, registrationFormOf } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { conferenceStream, registrationStream } from './streams.js';
 
@@ -76,8 +78,31 @@ export interface NewRegistration {
   /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
   emailKey: string;
   manageTokenHash: string;
+  /** The body's `answers` to the registration form (CONTRACT 5.2), checked against the form in force. */
+  answers?: unknown;
   now: string;
 }
+
+/** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
+export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits => {
+  const limits = new Map<string, number>();
+  for (const field of form?.fields ?? [])
+    for (const option of field.options ?? [])
+      if (option.limit !== undefined) limits.set(`${field.fieldId}/${option.optionId}`, option.limit);
+  return (option) => limits.get(option);
+};
+
+/** The 409 of a limited option that is full (a refused option guard), naming the option; else nothing. */
+const fullOption = (guards: string[], form: RegistrationForm | undefined): ConflictError | undefined => {
+  const refused = guards.find((name) => name.startsWith('option:'));
+  if (!refused) return undefined;
+  const option = refused.slice('option:'.length);
+  const [fieldId, optionId] = option.split('/');
+  const limit = optionLimitsOf(form)(option);
+  return new ConflictError(
+    `The option ${optionId} of ${fieldId} is full: all ${limit ?? 'its'} places are taken (answers.${fieldId})`,
+  );
+};
 
 /**
  * Registers a delegate as registered or waitlisted. The decision guesses whether a seat is free (as the
@@ -87,6 +112,7 @@ export interface NewRegistration {
 export const registerDelegate = (registration: NewRegistration) => {
   const { conferenceId, registrationId } = registration;
   let seatAvailable = !lastSeenFull.get(conferenceId);
+  let form: RegistrationForm | undefined;
   return defineCommand({
     subject: `The seats of conference ${conferenceId}`,
     reads: {
@@ -97,6 +123,7 @@ export const registerDelegate = (registration: NewRegistration) => {
       const conference = existingConference(streams.conference, conferenceId);
       const closed = registrationWindowRefusal(conference, registration.now);
       if (closed) throw new ConflictError(closed);
+      form = registrationFormOf(streams.conference, conferenceId);
       const events = registrationDecider.decide(
         {
           type: 'RegisterDelegate',
@@ -106,23 +133,30 @@ export const registerDelegate = (registration: NewRegistration) => {
           emailKey: registration.emailKey,
           manageTokenHash: registration.manageTokenHash,
           seatAvailable,
+          ...(form ? { form } : {}),
+          ...(registration.answers === undefined ? {} : { answers: registration.answers }),
           now: registration.now,
         },
         streams.registration,
       );
       return {
         append: [{ to: 'registration', events }],
-        // Decided on the conference's capacity and window as read: a settings change meanwhile decides again.
+        // Decided on the conference's capacity, window and form as read: a change meanwhile decides again.
         unchanged: ['conference'],
-        guards: registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
-          toStoreGuard,
-        ),
+        guards: registrationGuards(
+          { conferenceId, registrationId },
+          conference.capacity,
+          events,
+          optionLimitsOf(form),
+        ).map(toStoreGuard),
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
     guardRefused: (guards) => {
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
+      const full = fullOption(guards, form);
+      if (full) throw full;
       if (!guards.includes('seats')) return undefined;
       seatAvailable = !seatAvailable;
       return 'decide-again';
@@ -180,6 +214,8 @@ export interface DetailsChange {
   current: DelegateDetails;
   /** HMAC of the new email (functions/shared/personal-data) when the body has one. */
   newEmailKey?: string;
+  /** New answers to the registration form (the whole set), checked against the form in force. */
+  answers?: unknown;
   authorize: (registration: Registration) => void;
   now: string;
 }
@@ -191,6 +227,7 @@ export interface DetailsChange {
  */
 export const changeDelegateDetails = (change: DetailsChange) => {
   const { conferenceId, registrationId } = change;
+  let form: RegistrationForm | undefined;
   return defineCommand({
     subject: `Registration ${registrationId}`,
     reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
@@ -198,6 +235,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       change.authorize(registration);
       const { editableUntil } = existingConference(streams.conference, conferenceId);
+      form = registrationFormOf(streams.conference, conferenceId);
       const events = registrationDecider.decide(
         {
           type: 'ChangeDelegateDetails',
@@ -206,6 +244,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
           current: change.current,
           ...(change.newEmailKey ? { newEmailKey: change.newEmailKey } : {}),
           ...(editableUntil ? { editableUntil } : {}),
+          ...(change.answers === undefined ? {} : { answers: change.answers, ...(form ? { form } : {}) }),
           now: change.now,
         },
         registration,
@@ -216,13 +255,17 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const personal = { ...change.current, ...changedFields(events) };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, undefined, events).map(toStoreGuard),
+        guards: registrationGuards(registration, undefined, events, optionLimitsOf(form)).map(toStoreGuard),
+        // New answers were checked against the form as read: a new version meanwhile decides again.
+        unchanged: change.answers === undefined ? [] : ['conference'],
         result: { registration: after as Registration, personal },
       };
     },
     guardRefused: (guards) => {
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
+      const full = fullOption(guards, form);
+      if (full) throw full;
       return undefined;
     },
   });
