@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { ConferenceState } from './decider.js';
 import { fieldSchema, fieldTypes } from '../registration-form/form.js';
+import type { ConferenceState } from './decider.js';
 import { conferenceEvents } from './events.js';
 
 /** The form in force and the type every field id ever had (a field keeps its type across versions). */

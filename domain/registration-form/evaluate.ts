@@ -220,3 +220,35 @@ export const splitAnswers = (
   }
   return { plain, sensitive };
 };
+
+/**
+ * What the answers-summary counts of valid answers, computed where the form is known (the decision) and
+ * kept inside the sealed part beside the answers: `fieldId` for an answer, `fieldId=value` for a chosen
+ * option (choices, yes-no, checkbox, country), `fieldId+=n` for a number. Free text is counted, never named.
+ */
+export const answerTallies = (form: RegistrationForm | undefined, answers: Answers): string[] => {
+  if (!form) return [];
+  const tallies: string[] = [];
+  for (const field of form.fields) {
+    if (!Object.hasOwn(answers, field.fieldId)) continue;
+    const value = answers[field.fieldId];
+    tallies.push(field.fieldId);
+    switch (field.type) {
+      case 'single-choice':
+      case 'yes-no':
+      case 'checkbox':
+      case 'country':
+        tallies.push(`${field.fieldId}=${String(value)}`);
+        break;
+      case 'multi-choice':
+        for (const chosen of value as string[]) tallies.push(`${field.fieldId}=${chosen}`);
+        break;
+      case 'number':
+        tallies.push(`${field.fieldId}+=${String(value)}`);
+        break;
+      default:
+        break;
+    }
+  }
+  return tallies;
+};

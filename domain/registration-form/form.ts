@@ -52,20 +52,30 @@ export const optionSchema = z
 const conditionValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
 export type ConditionValue = z.infer<typeof conditionValue>;
 
+const comparisonSchema = z.union([
+  z.object({ fieldId: identifier, equals: conditionValue }).strict(),
+  z.object({ fieldId: identifier, in: z.array(conditionValue).min(1).max(200) }).strict(),
+]);
+const groupOf = <T extends z.ZodType>(inner: T) =>
+  z.union([
+    z.object({ all: z.array(inner).min(1).max(20) }).strict(),
+    z.object({ any: z.array(inner).min(1).max(20) }).strict(),
+  ]);
+
+/**
+ * A condition: a comparison with an earlier field's answer (`equals`, `in`), or `all`/`any` of conditions,
+ * nested up to three levels (a schema without recursion, so OpenAPI and the event catalogue show it whole).
+ */
+export const conditionSchema = z.union([
+  comparisonSchema,
+  groupOf(z.union([comparisonSchema, groupOf(z.union([comparisonSchema, groupOf(comparisonSchema)]))])),
+]);
+
 export type Condition =
   | { fieldId: string; equals: ConditionValue }
   | { fieldId: string; in: ConditionValue[] }
   | { all: Condition[] }
   | { any: Condition[] };
-
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.object({ fieldId: identifier, equals: conditionValue }).strict(),
-    z.object({ fieldId: identifier, in: z.array(conditionValue).min(1).max(200) }).strict(),
-    z.object({ all: z.array(conditionSchema).min(1).max(20) }).strict(),
-    z.object({ any: z.array(conditionSchema).min(1).max(20) }).strict(),
-  ]),
-);
 
 export const fieldSchema = z
   .object({

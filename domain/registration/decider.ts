@@ -1,4 +1,10 @@
-import { type Answers, answerErrors, limitedChoices, splitAnswers } from '../registration-form/evaluate.js';
+import {
+  type Answers,
+  answerErrors,
+  answerTallies,
+  limitedChoices,
+  splitAnswers,
+} from '../registration-form/evaluate.js';
 import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
@@ -11,10 +17,11 @@ import {
   type DelegatePersonal,
   isOpenedChange,
   isOpenedPersonal,
-  type PersonalPart,
   optionKey,
+  type PersonalPart,
   type RegistrationEvent,
   type RegistrationStatus,
+  SENSITIVE_TALLIES,
 } from './events.js';
 
 export type RegistrationCommand =
@@ -137,7 +144,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           manageTokenHash: command.manageTokenHash,
         };
         const answered = checkedAnswers(command.form, category, command.answers);
-        if (answered) personal.answers = answered.plain;
+        if (answered) Object.assign(personal, answered.personal);
         const data = {
           registrationId: command.registrationId,
           conferenceId: command.conferenceId,
@@ -192,7 +199,11 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return [
           {
             type: 'SensitiveAnswersErased',
-            data: { registrationId: registration.registrationId, erasedAt: command.now, erasedBy: command.by },
+            data: {
+              registrationId: registration.registrationId,
+              erasedAt: command.now,
+              erasedBy: command.by,
+            },
           },
         ];
       }
@@ -308,7 +319,7 @@ const detailsChange = (
     command.answers === undefined
       ? undefined
       : checkedAnswers(command.form, category ?? registration.category, command.answers);
-  if (answered) personal.answers = answered.plain;
+  if (answered) Object.assign(personal, answered.personal);
   if (Object.keys(personal).length === 0 && country === undefined && category === undefined)
     throw new InvalidCommandError(
       'The body changes nothing: every field given already has that value',
@@ -342,16 +353,19 @@ const detailsChange = (
 const checkedAnswers = (form: RegistrationForm | undefined, category: string, answers: unknown) => {
   if (!form && answers === undefined) return undefined;
   const errors = answerErrors(form, category, answers);
-  if (errors.length > 0) throw new InvalidCommandError('The answers do not fit the registration form', errors);
+  if (errors.length > 0)
+    throw new InvalidCommandError('The answers do not fit the registration form', errors);
   const given = (answers ?? {}) as Answers;
   const { plain, sensitive } = splitAnswers(form, given);
   const held = limitedChoices(form, given).map((choice) => optionKey(choice.fieldId, choice.optionId));
   return {
-    plain,
+    personal: { answers: plain, tallies: answerTallies(form, plain) },
     fields: {
       ...(form ? { formVersion: form.version } : {}),
       limitedOptions: held,
-      ...(Object.keys(sensitive).length > 0 ? { sensitive } : {}),
+      ...(Object.keys(sensitive).length > 0
+        ? { sensitive: { ...sensitive, [SENSITIVE_TALLIES]: answerTallies(form, sensitive) } }
+        : {}),
     },
   };
 };

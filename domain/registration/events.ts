@@ -51,6 +51,8 @@ export const delegatePersonalSchema = delegateSchema
     manageTokenHash: z.string().min(1),
     /** The answers to the registration form's fields that are not sensitive (CONTRACT 5.2), by fieldId. */
     answers: z.record(z.string(), z.unknown()).optional(),
+    /** What the answers-summary counts of them (domain/registration-form/evaluate.ts answerTallies). */
+    tallies: z.array(z.string()).optional(),
   });
 
 export type DelegatePersonal = z.infer<typeof delegatePersonalSchema>;
@@ -84,6 +86,7 @@ export const changedPersonalSchema = z
     emailKey: z.string().min(1).optional(),
     /** The new answers (not sensitive) when the correction gave answers: the whole set, by fieldId. */
     answers: z.record(z.string(), z.unknown()).optional(),
+    tallies: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -116,6 +119,9 @@ export const sensitivePartSchema = z.union([
   z.record(z.string(), z.unknown()),
 ]);
 export type SensitivePart = z.infer<typeof sensitivePartSchema>;
+
+/** The key of the sensitive part that holds its tallies: never a field id (those start with a letter). */
+export const SENSITIVE_TALLIES = '#tallies';
 
 export const isOpenedSensitive = (part: SensitivePart | undefined): part is Record<string, unknown> =>
   typeof part === 'object' && !('unavailable' in part && part.unavailable === 'erased');

@@ -19,7 +19,8 @@ export type RegistrationGuard =
 
 /** The guard of one limited option: its name is what a refusal names (`option:fieldId/optionId`). */
 export const optionGuardName = (option: string) => `option:${option}`;
-export const optionGuardKey = (conferenceId: string, option: string) => `guard#option#${conferenceId}#${option}`;
+export const optionGuardKey = (conferenceId: string, option: string) =>
+  `guard#option#${conferenceId}#${option}`;
 
 /** The limits of the options in the form in force, by `fieldId/optionId`, for the guards that take a place. */
 export type OptionLimits = (option: string) => number | undefined;
@@ -32,7 +33,12 @@ const takeOptions = (
   options.map((option) => {
     const limit = limits?.(option);
     if (limit === undefined) throw new Error(`The option ${option} has no limit in the form in force`);
-    return { kind: 'take-option', name: optionGuardName(option), key: optionGuardKey(conferenceId, option), limit };
+    return {
+      kind: 'take-option',
+      name: optionGuardName(option),
+      key: optionGuardKey(conferenceId, option),
+      limit,
+    };
   });
 
 const releaseOptions = (conferenceId: string, options: readonly string[]): RegistrationGuard[] =>
@@ -143,8 +149,15 @@ export const registrationGuards = (
         const held = registration.limitedOptions ?? [];
         const now = event.data.limitedOptions ?? held;
         const options = [
-          ...releaseOptions(conferenceId, held.filter((option) => !now.includes(option))),
-          ...takeOptions(conferenceId, now.filter((option) => !held.includes(option)), limits),
+          ...releaseOptions(
+            conferenceId,
+            held.filter((option) => !now.includes(option)),
+          ),
+          ...takeOptions(
+            conferenceId,
+            now.filter((option) => !held.includes(option)),
+            limits,
+          ),
         ];
         const newKey = changedEmailKey(event);
         if (newKey === undefined) return options;

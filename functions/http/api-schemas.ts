@@ -12,6 +12,7 @@ import {
   delegateSchema,
   registrationStatuses,
 } from '../../domain/registration/events.js';
+import { fieldSchema, formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 
@@ -66,6 +67,14 @@ const conferenceList = z.object({
 });
 
 const registration = delegateSchema.omit({ organization: true }).extend({
+  formVersion: z.number().int().min(1).optional(),
+  answers: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({
+      description:
+        'Answers to the registration form; sensitive ones only to `sensitive-data` and the delegate.',
+    }),
   registrationId: id,
   conferenceId: id,
   status: z.enum(registrationStatuses.filter((status) => status !== 'erased')),
@@ -229,6 +238,11 @@ const verificationCode = z
       'with it at GET /visa-letters/{verificationCode}.',
   });
 
+const formVersion = z.object({
+  version: z.number().int().min(0),
+  fields: z.array(fieldSchema),
+});
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
@@ -241,6 +255,7 @@ export const requestBodies = {
   VisaLetterDecline: visaLetterDeclineSchema,
   DetailsChange: detailsChangeRequestSchema,
   CheckInRequest: checkInRequestSchema,
+  RegistrationFormDefinition: formDefinitionSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -283,6 +298,22 @@ export const responseBodies = {
       .string()
       .optional()
       .meta({ description: 'Present when more registrations match: send it as `cursor` for the next page.' }),
+  }),
+  RegistrationFormVersion: formVersion,
+  RegistrationForm: formVersion.extend({
+    jsonSchema: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'JSON Schema 2020-12 of the whole registration body under this form.' }),
+  }),
+  AnswersSummary: z.object({
+    fields: z.array(
+      z.object({
+        fieldId: z.string(),
+        answered: count,
+        options: z.record(z.string(), count).optional(),
+        total: z.number().optional(),
+      }),
+    ),
   }),
   Problem: problem,
   OpenApiDocument: openApiDocument,

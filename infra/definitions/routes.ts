@@ -10,7 +10,7 @@ export type Access = 'public' | 'organizer' | 'delegate';
 export interface RouteDefinition {
   /** PascalCase, used for the function's logical id. */
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** API Gateway path template, e.g. `/conferences/{conferenceId}`. */
   path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -75,7 +75,7 @@ const route = (
   path: string,
   file: string,
   access: Access,
-  writes = method === 'POST',
+  writes = method !== 'GET',
 ): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
 
 export const routes: RouteDefinition[] = [
@@ -88,6 +88,28 @@ export const routes: RouteDefinition[] = [
     'POST',
     '/conferences/{conferenceId}/settings',
     'change-conference-settings',
+    'organizer',
+  ),
+  // registration-form: the organizer's registration form (CONTRACT 5.2).
+  route(
+    'PutRegistrationForm',
+    'PUT',
+    '/conferences/{conferenceId}/registration-form',
+    'put-registration-form',
+    'organizer',
+  ),
+  route(
+    'GetRegistrationForm',
+    'GET',
+    '/conferences/{conferenceId}/registration-form',
+    'get-registration-form',
+    'public',
+  ),
+  route(
+    'GetAnswersSummary',
+    'GET',
+    '/conferences/{conferenceId}/answers-summary',
+    'get-answers-summary',
     'organizer',
   ),
   {

@@ -1,6 +1,7 @@
 import type { EventType } from '../../domain/events.js';
 import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
+import { answersSummaryEventTypes } from '../../domain/projections/answers-summary.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
 import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
@@ -135,6 +136,19 @@ export const rules: RuleDefinition[] = [
     writesReadModels: true,
     writesEvents: false,
     // It opens every registration event: the list holds the delegates' names and addresses.
+    personalData: 'read',
+  },
+  {
+    name: 'AnswersSummaryProjector',
+    description: 'Builds the answers-summary of the registration form (counts per field and option)',
+    pattern: ofTypes(answersSummaryEventTypes),
+    consumer: 'functions/consumers/answers-summary-projector.ts',
+    maxReceiveCount: 5,
+    // Every answer of a conference adds to its one summary item: more writers only conflict.
+    maxConcurrency: 5,
+    writesReadModels: true,
+    writesEvents: false,
+    // It opens the answers (sensitive ones too) for their tallies; the read model holds counts only.
     personalData: 'read',
   },
 ];

@@ -12,6 +12,7 @@ import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../d
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
+import { formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
@@ -355,6 +356,7 @@ describe('OpenAPI document', () => {
       VisaLetterDecline: visaLetterDeclineSchema,
       DetailsChange: detailsChangeRequestSchema,
       CheckInRequest: checkInRequestSchema,
+      RegistrationFormDefinition: formDefinitionSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);
@@ -377,6 +379,7 @@ describe('OpenAPI document', () => {
     });
     expect(propertiesOf('RegistrationRequest')).toEqual({
       properties: [
+        'answers',
         'category',
         'city',
         'consent',
@@ -437,6 +440,7 @@ describe('OpenAPI document', () => {
   it('describes the response bodies of the contract field by field', () => {
     expect(propertiesOf('Registration')).toEqual({
       properties: [
+        'answers',
         'cancelledAt',
         'category',
         'checkedInAt',
@@ -445,6 +449,7 @@ describe('OpenAPI document', () => {
         'country',
         'email',
         'familyName',
+        'formVersion',
         'givenName',
         'organization',
         'registeredAt',

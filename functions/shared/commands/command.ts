@@ -33,7 +33,14 @@ export const toStoreGuard = (guard: RegistrationGuard): Guard => {
     case 'release-seat':
       return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: -1 };
     case 'take-option':
-      return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: 1, below: guard.limit };
+      return {
+        op: 'increment',
+        name: guard.name,
+        key: guard.key,
+        counter: SEATS_HELD,
+        by: 1,
+        below: guard.limit,
+      };
     case 'release-option':
       return { op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: -1 };
     case 'join-waitlist':

@@ -5,9 +5,9 @@ import {
   loweredCapacity,
   type RegistrationFormState,
 } from '../../../domain/conference/decider.js';
-import type { FormDefinition } from '../../../domain/registration-form/form.js';
 import type { ConferenceDetails, ConferenceSettingsChange } from '../../../domain/conference/events.js';
 import { seatsGuardKey } from '../../../domain/registration/invariants.js';
+import type { FormDefinition } from '../../../domain/registration-form/form.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import type { Guard } from '../event-store/event-store.js';
 import { notFound } from '../http/errors.js';
@@ -23,7 +23,10 @@ export const existingConference = (state: ConferenceState, conferenceId: string)
 };
 
 /** The registration form in force at a conference of a state read (undefined: it asks no questions). */
-export const registrationFormOf = (state: ConferenceState, conferenceId: string): RegistrationFormState | undefined => {
+export const registrationFormOf = (
+  state: ConferenceState,
+  conferenceId: string,
+): RegistrationFormState | undefined => {
   if (state.status === 'none') throw notFound(`No conference ${conferenceId}`);
   return state.registrationForm;
 };
@@ -39,6 +42,9 @@ export const changeRegistrationForm = (conferenceId: string, definition: FormDef
     reads: { conference: conferenceStream(conferenceId) },
     decide: ({ conference }) => {
       existingConference(conference, conferenceId);
+      const current = registrationFormOf(conference, conferenceId);
+      if (current && JSON.stringify(current.fields) === JSON.stringify(definition.fields))
+        return { append: [], result: { version: current.version, fields: current.fields } };
       const events = conferenceDecider.decide(
         { type: 'ChangeRegistrationForm', conferenceId, definition, now },
         conference,
@@ -46,7 +52,10 @@ export const changeRegistrationForm = (conferenceId: string, definition: FormDef
       const after = events.reduce(conferenceDecider.evolve, conference);
       const form = registrationFormOf(after, conferenceId);
       if (!form) throw new Error('A form change left no form');
-      return { append: [{ to: 'conference', events }], result: { version: form.version, fields: form.fields } };
+      return {
+        append: [{ to: 'conference', events }],
+        result: { version: form.version, fields: form.fields },
+      };
     },
   });
 

@@ -1,5 +1,9 @@
 import type { DelegateDetails, Registration } from '../../../domain/registration/decider.js';
-import { isOpenedSensitive, type RegistrationEvent } from '../../../domain/registration/events.js';
+import {
+  isOpenedSensitive,
+  type RegistrationEvent,
+  SENSITIVE_TALLIES,
+} from '../../../domain/registration/events.js';
 
 type Answers = Record<string, unknown>;
 
@@ -45,5 +49,7 @@ export const sensitiveAnswersOf = (events: readonly RegistrationEvent[]): Answer
     )
       answers = isOpenedSensitive(event.data.sensitive) ? event.data.sensitive : undefined;
   }
-  return answers;
+  if (!answers) return undefined;
+  const { [SENSITIVE_TALLIES]: _tallies, ...given } = answers;
+  return given;
 };

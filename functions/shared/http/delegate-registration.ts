@@ -1,7 +1,7 @@
 import { personalDataOf } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
-import { loadRegistrationWithEvents } from '../commands/registrations.js';
 import { sensitiveAnswersOf } from '../commands/registration-read-back.js';
+import { loadRegistrationWithEvents } from '../commands/registrations.js';
 import { authorizeRegistrationDelegate, seesSensitiveAnswers } from './auth.js';
 import { type HttpRequest, pathId } from './http.js';
 

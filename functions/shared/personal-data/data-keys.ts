@@ -147,7 +147,12 @@ export class DataKeys {
     this.cache.delete(id);
     this.pending.delete(id);
     return [
-      { Delete: { TableName: this.options.tableName, Key: marshall({ pk: registrationId, sk: SENSITIVE_KEY }) } },
+      {
+        Delete: {
+          TableName: this.options.tableName,
+          Key: marshall({ pk: registrationId, sk: SENSITIVE_KEY }),
+        },
+      },
       {
         Put: {
           TableName: this.options.tableName,
@@ -169,7 +174,12 @@ export class DataKeys {
     return [
       { Delete: { TableName: this.options.tableName, Key: marshall({ pk: registrationId, sk: DATA_KEY }) } },
       // The sensitive answers' key goes with the rest (CONTRACT 5.2: erased with the registration).
-      { Delete: { TableName: this.options.tableName, Key: marshall({ pk: registrationId, sk: SENSITIVE_KEY }) } },
+      {
+        Delete: {
+          TableName: this.options.tableName,
+          Key: marshall({ pk: registrationId, sk: SENSITIVE_KEY }),
+        },
+      },
       {
         Put: {
           TableName: this.options.tableName,
@@ -182,6 +192,8 @@ export class DataKeys {
   /** Forgets what this environment cached (e.g. after erasures re-applied from the events). */
   forget(registrationId?: string): void {
     if (registrationId === undefined) this.cache.clear();
-    else for (const kind of ['personal', 'sensitive'] as const) this.cache.delete(cacheKey(registrationId, kind));
+    else
+      for (const kind of ['personal', 'sensitive'] as const)
+        this.cache.delete(cacheKey(registrationId, kind));
   }
 }
