@@ -70,7 +70,11 @@ export const personalDataCodec = (options: {
     if (isOpenedSensitive(data.sensitive)) {
       // The sensitive answers under the registration's second key, made with its first event that has any.
       let key: Buffer;
-      if (!(await options.dataKeys.hasSensitiveKey(data.registrationId))) {
+      // A registration's first event always makes it (create is the same key again on a retried append).
+      if (
+        registrationBeginnings.includes(envelope.type) ||
+        !(await options.dataKeys.hasSensitiveKey(data.registrationId))
+      ) {
         const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt, 'sensitive');
         key = created.key;
         writes.push(created.write);
