@@ -12,6 +12,7 @@ import {
   type ConferenceEvent,
   type ConferenceSettingsChange,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+  DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
   type Room,
   settingNames,
 } from './events.js';
@@ -106,6 +107,8 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
       return sameInstant(value as string, current as string | undefined);
     case 'personalDataRetentionDays':
       return value === (conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS);
+    case 'sensitiveDataRetentionDays':
+      return value === (conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS);
     default:
       return value === current;
   }
@@ -242,3 +245,15 @@ export const personalDataExpiresOn = (conference: ConferenceDetails): string => 
 /** Whether, on `today` (YYYY-MM-DD), every registration of the conference is due for erasure. */
 export const personalDataExpired = (conference: ConferenceDetails, today: string): boolean =>
   today >= personalDataExpiresOn(conference);
+
+/** The first day on which the conference's sensitive answers are past their own retention (UTC date). */
+export const sensitiveDataExpiresOn = (conference: ConferenceDetails): string => {
+  const days = conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS;
+  return new Date(Date.parse(`${conference.endDate}T00:00:00Z`) + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+};
+
+/** Whether, on `today` (YYYY-MM-DD), the sensitive answers of the conference are due for erasure. */
+export const sensitiveDataExpired = (conference: ConferenceDetails, today: string): boolean =>
+  today >= sensitiveDataExpiresOn(conference);

@@ -19,6 +19,8 @@ export const conferenceSettingsFields = {
   /** Until when delegates may correct their own details (organizers always may). */
   editableUntil: instant.optional(),
   visaLetterSignatory: signatorySchema.optional(),
+  /** Days after endDate until the sensitive answers of the registration form are erased (CONTRACT 5.2). */
+  sensitiveDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
 };
 
 const capacitySchema = z.number().int().min(1).max(1_000_000);
@@ -78,6 +80,7 @@ const settingsChange = z.object(settingsChangeFields);
 export type ConferenceSettingsChange = z.infer<typeof settingsChange>;
 
 export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 365;
+export const DEFAULT_SENSITIVE_DATA_RETENTION_DAYS = 30;
 
 export type ConferenceDetails = z.infer<typeof conferenceDetailsSchema>;
 export type Room = z.infer<typeof roomSchema>;

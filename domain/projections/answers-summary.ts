@@ -18,6 +18,7 @@ import type { Counters, SummaryChange } from './delegate-counts.js';
  * was destroyed by their own retention, no longer do.
  */
 export interface AnswersSummaryRow {
+  registrationId: string;
   active: boolean;
   plain: string[];
   sensitive: string[];
@@ -40,6 +41,7 @@ export const evolveAnswersSummaryRow = (
     case 'DelegateWaitlisted': {
       const { personal, sensitive } = event.data;
       return {
+        registrationId: event.data.registrationId,
         active: true,
         plain: isOpenedPersonal(personal) ? (personal.tallies ?? []) : [],
         sensitive: sensitiveTallies(sensitive),

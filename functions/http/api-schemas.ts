@@ -68,13 +68,10 @@ const conferenceList = z.object({
 
 const registration = delegateSchema.omit({ organization: true }).extend({
   formVersion: z.number().int().min(1).optional(),
-  answers: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .meta({
-      description:
-        'Answers to the registration form; sensitive ones only to `sensitive-data` and the delegate.',
-    }),
+  answers: z.record(z.string(), z.unknown()).optional().meta({
+    description:
+      'Answers to the registration form; sensitive ones only to `sensitive-data` and the delegate.',
+  }),
   registrationId: id,
   conferenceId: id,
   status: z.enum(registrationStatuses.filter((status) => status !== 'erased')),

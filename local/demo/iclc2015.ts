@@ -44,6 +44,8 @@ export const conference: ConferenceDetails = {
   capacity: 650,
   // Held in 2015: the default retention (365 days after the end) would have erased every delegate long ago.
   personalDataRetentionDays: 36_500,
+  // The demo's diet and access answers are kept too, so that they can be shown (CONTRACT 5.2).
+  sensitiveDataRetentionDays: 36_500,
   // Signs the visa letters of invitation (CONTRACT 4.4).
   visaLetterSignatory: VISA_LETTER_SIGNATORY,
   rooms: [

@@ -1,10 +1,15 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sensitiveDataExpired } from '../../domain/conference/decider.js';
 import { toAnswersSummary } from '../../domain/projections/answers-summary.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { FormField } from '../../domain/registration-form/form.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import {
+  eraseSensitiveForRetention,
+  registrationsWithSensitiveAnswers,
+} from '../../functions/shared/personal-data/retention.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { answersSummaryProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
@@ -373,5 +378,89 @@ describe('answers-summary', () => {
     });
     // The read model holds counts, never a free-text answer.
     expect(JSON.stringify(Item)).not.toContain(MARKER);
+  }, 120_000);
+});
+
+describe('the sensitive answers’ own retention', () => {
+  it('destroys their key after sensitiveDataRetentionDays and keeps the rest of the registration', async () => {
+    const conferenceId = await createConference({
+      personalDataRetentionDays: 36_500,
+      sensitiveDataRetentionDays: 2,
+    });
+    expect((await putForm(conferenceId, { fields })).status).toBe(200);
+    const created = await register(conferenceId, 'kept@example.org', {
+      diet: 'other',
+      dietOther: MARKER,
+      visit: 'centro',
+    });
+    expect(created.status).toBe(201);
+    const { registrationId, manageToken } = created.body;
+    const withoutSensitive = await register(conferenceId, 'plain@example.org', { diet: 'none' });
+    // The answers-summary rows say who still has sensitive answers: the retention visits only those.
+    const opened = storeWithCodec(environment.tables.client, environment.tables, {
+      open: true,
+      openSensitive: true,
+    });
+    const runner = new ProjectionRunner(answersSummaryProjection as never, {
+      client: environment.tables.client,
+      tableName: environment.tables.readModels,
+      store: opened,
+    });
+    const project = async (id: string) => {
+      for (const event of await opened.load(registrationStreamId(id))) await runner.apply(event, 1);
+    };
+    await project(registrationId);
+    await project(withoutSensitive.body.registrationId);
+    expect(sensitiveDataExpired({ ...iclc2015, sensitiveDataRetentionDays: 2 }, '2015-10-01')).toBe(false);
+    expect(sensitiveDataExpired({ ...iclc2015, sensitiveDataRetentionDays: 2 }, '2015-10-02')).toBe(true);
+    const due = await registrationsWithSensitiveAnswers(conferenceId);
+    expect(due.sort()).toEqual([registrationId, withoutSensitive.body.registrationId].sort());
+    for (const id of due)
+      expect(await eraseSensitiveForRetention(conferenceId, id, 'test-retention')).toBe('erased');
+    expect(await eraseSensitiveForRetention(conferenceId, registrationId, 'test-retention')).toBe(
+      'already-erased',
+    );
+
+    const read = await call(
+      'GetRegistration',
+      { conferenceId, registrationId },
+      { headers: { 'x-manage-token': manageToken } },
+    );
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      givenName: 'Ana',
+      email: 'kept@example.org',
+      answers: { visit: 'centro' },
+    });
+    expect(read.body.answers).not.toHaveProperty('diet');
+    expect(JSON.stringify(read.body)).not.toContain(MARKER);
+    const keys = async (sk: string) =>
+      (
+        await environment.tables.client.send(
+          new GetItemCommand({
+            TableName: environment.tables.dataKeys,
+            Key: marshall({ pk: registrationId, sk }),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    expect(await keys('sensitive-key')).toBeUndefined();
+    expect(await keys('sensitive-erased')).toBeDefined();
+    expect(await keys('data-key')).toBeDefined();
+    // Read with the sensitive key asked for (a new environment: no key cached), the stored events open
+    // as erased: nothing is left to read.
+    const fresh = storeWithCodec(environment.tables.client, environment.tables, {
+      open: true,
+      openSensitive: true,
+    });
+    const [first] = await fresh.load(registrationStreamId(registrationId));
+    expect(first?.data).toMatchObject({
+      sensitive: { unavailable: 'erased' },
+      personal: { email: 'kept@example.org' },
+    });
+    for (const event of await fresh.load(registrationStreamId(registrationId))) await runner.apply(event, 1);
+    for (const event of await fresh.load(registrationStreamId(withoutSensitive.body.registrationId)))
+      await runner.apply(event, 1);
+    expect(await registrationsWithSensitiveAnswers(conferenceId)).toEqual([]);
   }, 120_000);
 });
