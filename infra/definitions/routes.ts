@@ -3,7 +3,7 @@
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
-import type { PersonalDataAccess } from './tables.js';
+import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
 
@@ -29,6 +29,8 @@ export interface RouteDefinition {
   files?: string[];
   /** What it may do with personal data; without it, nothing (no key, no plaintext). */
   personalData?: PersonalDataAccess;
+  /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
+  sensitiveData?: SensitiveDataAccess;
   /**
    * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
    * default: for a public route whose answers must not be enumerated.
@@ -121,6 +123,7 @@ export const routes: RouteDefinition[] = [
       'public',
     ),
     personalData: 'create',
+    sensitiveData: 'create',
   },
   {
     ...route(
@@ -131,6 +134,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read',
+    sensitiveData: 'read',
   },
   {
     // The manage token's hash and the email guard's key are in the personal part.
@@ -232,6 +236,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read-mac',
+    sensitiveData: 'create',
   },
   {
     // Verifies the code's MAC under the HMAC key and tells the desk who arrived.

@@ -7,7 +7,7 @@ import { registrantListEventTypes } from '../../domain/projections/registrant-li
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
-import type { PersonalDataAccess } from './tables.js';
+import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
  * and a consumer function per entry; the local in-process bus matches the very same patterns and
@@ -51,6 +51,8 @@ export interface RuleDefinition {
   effects?: RuleEffect[];
   /** What it may do with personal data; without it, nothing (it sees the personal part sealed). */
   personalData?: PersonalDataAccess;
+  /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
+  sensitiveData?: SensitiveDataAccess;
   /** Files read at run time, copied beside the bundle (as a route's `files`): the fonts of the PDFs it attaches. */
   files?: string[];
 }
@@ -137,6 +139,8 @@ export const rules: RuleDefinition[] = [
     writesEvents: false,
     // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',
+    // And keeps the sensitive answers apart, shown by the list and the CSV to `sensitive-data` only.
+    sensitiveData: 'read',
   },
   {
     name: 'AnswersSummaryProjector',
@@ -150,5 +154,6 @@ export const rules: RuleDefinition[] = [
     writesEvents: false,
     // It opens the answers (sensitive ones too) for their tallies; the read model holds counts only.
     personalData: 'read',
+    sensitiveData: 'read',
   },
 ];
