@@ -1,5 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sensitiveDataExpired } from '../../domain/conference/decider.js';
 import { toAnswersSummary } from '../../domain/projections/answers-summary.js';
@@ -11,10 +12,14 @@ import {
   registrationsWithSensitiveAnswers,
 } from '../../functions/shared/personal-data/retention.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
-import { answersSummaryProjection } from '../../functions/shared/projections/projections.js';
+import {
+  answersSummaryProjection,
+  registrantListProjection,
+} from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { signOrganizerToken } from '../../local/signing-key.js';
 import { iclc2015 } from '../domain/fixtures.js';
+import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import {
   type HandlerEnvironment,
   importRouteHandlers,
@@ -462,5 +467,72 @@ describe('the sensitive answers’ own retention', () => {
     for (const event of await fresh.load(registrationStreamId(withoutSensitive.body.registrationId)))
       await runner.apply(event, 1);
     expect(await registrationsWithSensitiveAnswers(conferenceId)).toEqual([]);
+  }, 120_000);
+});
+
+describe('the registrant list and its CSV', () => {
+  it('carry formVersion and the answers; sensitive ones (and their columns) only for sensitive-data', async () => {
+    const conferenceId = await createConference();
+    expect((await putForm(conferenceId, { fields })).status).toBe(200);
+    const created = await register(conferenceId, 'listed@example.org', {
+      diet: 'other',
+      dietOther: MARKER,
+      visit: 'centro',
+      position: 'Alcaldesa',
+      guests: 2,
+    });
+    expect(created.status).toBe(201);
+    const opened = storeWithCodec(environment.tables.client, environment.tables, {
+      open: true,
+      openSensitive: true,
+    });
+    const runner = new ProjectionRunner(registrantListProjection as never, {
+      client: environment.tables.client,
+      tableName: environment.tables.readModels,
+      store: opened,
+    });
+    for (const event of await opened.load(registrationStreamId(created.body.registrationId)))
+      await runner.apply(event, 1);
+
+    const list = (headers: Record<string, string>) =>
+      call('ListRegistrations', { conferenceId }, { headers });
+    const plain = (await list(organizer())).body.registrations;
+    expect(plain).toEqual([
+      expect.objectContaining({
+        formVersion: 1,
+        answers: { visit: 'centro', position: 'Alcaldesa', guests: 2 },
+      }),
+    ]);
+    expect(JSON.stringify(plain)).not.toContain(MARKER);
+    const sensitive = (await list(sensitiveOrganizer())).body.registrations;
+    expect(sensitive[0].answers).toMatchObject({ diet: 'other', dietOther: MARKER, visit: 'centro' });
+
+    const csv = async (headers: Record<string, string>) => {
+      const { handler } = await import('../../functions/http/export-registrations.js');
+      const result = await handler(
+        httpEvent('GET', '/csv', { pathParameters: { conferenceId }, headers }),
+        lambdaContext('ExportRegistrations'),
+      );
+      expect(result.statusCode).toBe(200);
+      return parse(String(result.body), { bom: true }) as string[][];
+    };
+    const [header, row] = await csv(organizer());
+    expect(header?.slice(-3)).toEqual([
+      'Field visit',
+      'Position or title (protocol)',
+      'Accompanying persons',
+    ]);
+    expect(header).not.toContain('Dietary needs');
+    expect(row?.slice(-3)).toEqual(['centro', 'Alcaldesa', '2']);
+    expect(JSON.stringify(row)).not.toContain(MARKER);
+    const [fullHeader, fullRow] = await csv(sensitiveOrganizer());
+    expect(fullHeader?.slice(-5)).toEqual([
+      'Dietary needs',
+      'Which diet?',
+      'Field visit',
+      'Position or title (protocol)',
+      'Accompanying persons',
+    ]);
+    expect(fullRow?.slice(-5)).toEqual(['other', MARKER, 'centro', 'Alcaldesa', '2']);
   }, 120_000);
 });
