@@ -15,13 +15,14 @@ import {
   seatRuleApplies,
   seatsGuardKey,
 } from '../../../domain/registration/invariants.js';
+import { answerErrors } from '../../../domain/registration-form/evaluate.js';
 import type { RegistrationForm } from '../../../domain/registration-form/form.js';
 import { fold } from '../../../domain/shared/decider.js';
-import { ConflictError } from '../../../domain/shared/errors.js';
+import { ConflictError, InvalidCommandError } from '../../../domain/shared/errors.js';
 import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { SEATS_HELD, toStoreGuard, WAITLIST_JOINED } from './command.js';
-import { existingConference, registrationFormOf } from './conference.js';
+import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { conferenceStream, registrationStream } from './streams.js';
 
@@ -90,6 +91,23 @@ export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits
     for (const option of field.options ?? [])
       if (option.limit !== undefined) limits.set(`${field.fieldId}/${option.optionId}`, option.limit);
   return (option) => limits.get(option);
+};
+
+/**
+ * The answers of a registration request checked against the form in force now (400 with
+ * `answers.<fieldId>` paths), for a route that only accepts the request and registers later (the email
+ * confirmation of CONTRACT 5.1): the registration's command checks them again against the form in force
+ * when it runs, and takes the limited places then.
+ */
+export const checkAnswersNow = async (
+  conferenceId: string,
+  category: string,
+  answers: unknown,
+): Promise<void> => {
+  const form = await loadRegistrationForm(conferenceId);
+  const errors = answerErrors(form, category, answers);
+  if (errors.length > 0)
+    throw new InvalidCommandError('The answers do not fit the registration form', errors);
 };
 
 /** The 409 of a limited option that is full (a refused option guard), naming the option; else nothing. */
