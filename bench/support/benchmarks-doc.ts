@@ -12,6 +12,7 @@ export const benchmarkSections = [
   'scale',
   'registrant-list',
   'rush',
+  'forms',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

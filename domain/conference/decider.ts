@@ -1,3 +1,9 @@
+import {
+  decideFormVersion,
+  type FieldType,
+  type FormDefinition,
+  type RegistrationForm,
+} from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { ConflictError, type FieldError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
 import { minutesOf } from '../shared/values.js';
@@ -6,6 +12,7 @@ import {
   type ConferenceEvent,
   type ConferenceSettingsChange,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+  DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
   type Room,
   settingNames,
 } from './events.js';
@@ -17,10 +24,15 @@ export type ConferenceCommand =
       conferenceId: string;
       change: ConferenceSettingsChange;
       now: string;
-    };
+    }
+  | { type: 'ChangeRegistrationForm'; conferenceId: string; definition: FormDefinition; now: string };
 
 export type Conference = ConferenceDetails & { conferenceId: string };
-export type ConferenceState = { status: 'none' } | ({ status: 'created' } & Conference);
+/** The form in force, and the type each field id ever had in any version (answers may point at any). */
+export type RegistrationFormState = RegistrationForm & { fieldTypes: Record<string, FieldType> };
+export type ConferenceState =
+  | { status: 'none' }
+  | ({ status: 'created' } & Conference & { registrationForm?: RegistrationFormState });
 
 export const conferenceStreamId = (conferenceId: string) => `conference-${conferenceId}`;
 
@@ -97,6 +109,8 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
       return value === (conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS);
     case 'emailConfirmation':
       return value === requiresEmailConfirmation(conference);
+    case 'sensitiveDataRetentionDays':
+      return value === (conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS);
     default:
       return value === current;
   }
@@ -160,6 +174,16 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
   initialState: { status: 'none' },
   decide(command, state) {
     if (command.type === 'ChangeConferenceSettings') return changeSettings(command, state);
+    if (command.type === 'ChangeRegistrationForm') {
+      if (state.status === 'none') throw new NotFoundError(`No conference ${command.conferenceId}`);
+      const form = decideFormVersion(command.definition, state.registrationForm);
+      return [
+        {
+          type: 'RegistrationFormChanged',
+          data: { conferenceId: command.conferenceId, ...form, changedAt: command.now },
+        },
+      ];
+    }
     if (state.status !== 'none') throw new ConflictError(`Conference ${command.conferenceId} already exists`);
     const errors = ruleViolations(command.details);
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
@@ -184,6 +208,12 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     if (event.type === 'ConferenceCreated')
       return { status: 'created', ...event.data, emailConfirmation: event.data.emailConfirmation ?? false };
     if (state.status === 'none') return state;
+    if (event.type === 'RegistrationFormChanged') {
+      const { version, fields } = event.data;
+      const fieldTypes = { ...state.registrationForm?.fieldTypes };
+      for (const field of fields) fieldTypes[field.fieldId] = field.type;
+      return { ...state, registrationForm: { version, fields, fieldTypes } };
+    }
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };
   },
@@ -234,3 +264,15 @@ export const personalDataExpiresOn = (conference: ConferenceDetails): string => 
 /** Whether, on `today` (YYYY-MM-DD), every registration of the conference is due for erasure. */
 export const personalDataExpired = (conference: ConferenceDetails, today: string): boolean =>
   today >= personalDataExpiresOn(conference);
+
+/** The first day on which the conference's sensitive answers are past their own retention (UTC date). */
+export const sensitiveDataExpiresOn = (conference: ConferenceDetails): string => {
+  const days = conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS;
+  return new Date(Date.parse(`${conference.endDate}T00:00:00Z`) + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+};
+
+/** Whether, on `today` (YYYY-MM-DD), the sensitive answers of the conference are due for erasure. */
+export const sensitiveDataExpired = (conference: ConferenceDetails, today: string): boolean =>
+  today >= sensitiveDataExpiresOn(conference);

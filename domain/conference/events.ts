@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fieldSchema } from '../registration-form/form.js';
 import { countryCode, instant, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({
@@ -23,6 +24,8 @@ export const conferenceSettingsFields = {
    * default to true; one created before the setting existed reads false (conferenceDecider.evolve).
    */
   emailConfirmation: z.boolean().optional(),
+  /** Days after endDate until the sensitive answers of the registration form are erased (CONTRACT 5.2). */
+  sensitiveDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
 };
 
 const capacitySchema = z.number().int().min(1).max(1_000_000);
@@ -82,6 +85,7 @@ const settingsChange = z.object(settingsChangeFields);
 export type ConferenceSettingsChange = z.infer<typeof settingsChange>;
 
 export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 365;
+export const DEFAULT_SENSITIVE_DATA_RETENTION_DAYS = 30;
 
 export type ConferenceDetails = z.infer<typeof conferenceDetailsSchema>;
 export type Room = z.infer<typeof roomSchema>;
@@ -95,6 +99,13 @@ export const conferenceEvents = {
     changedAt: z.iso.datetime(),
     ...settingsChangeFields,
   }),
+  /** A new version of the conference's registration form (CONTRACT 5.2): the whole form, numbered from 1. */
+  RegistrationFormChanged: z.object({
+    conferenceId: z.string(),
+    version: z.number().int().min(1),
+    fields: z.array(fieldSchema),
+    changedAt: z.iso.datetime(),
+  }),
 };
 
 export type ConferenceCreated = {
@@ -105,9 +116,14 @@ export type ConferenceSettingsChanged = {
   type: 'ConferenceSettingsChanged';
   data: z.infer<typeof conferenceEvents.ConferenceSettingsChanged>;
 };
-export type ConferenceEvent = ConferenceCreated | ConferenceSettingsChanged;
+export type RegistrationFormChanged = {
+  type: 'RegistrationFormChanged';
+  data: z.infer<typeof conferenceEvents.RegistrationFormChanged>;
+};
+export type ConferenceEvent = ConferenceCreated | ConferenceSettingsChanged | RegistrationFormChanged;
 
 export const conferenceEventTypes = [
   'ConferenceCreated',
   'ConferenceSettingsChanged',
+  'RegistrationFormChanged',
 ] as const satisfies readonly (keyof typeof conferenceEvents)[];

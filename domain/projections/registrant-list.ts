@@ -3,8 +3,11 @@ import {
   type DelegateCategory,
   delegateCategories,
   isOpenedPersonal,
+  isOpenedSensitive,
   type RegistrationEvent,
   registrationEventTypes,
+  SENSITIVE_TALLIES,
+  type SensitivePart,
 } from '../registration/events.js';
 import { countryCode } from '../shared/values.js';
 import { foldForSearch, searchTermsOf, wordsOf } from './registrant-search.js';
@@ -33,7 +36,25 @@ export interface RegistrantRow {
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;
+  /** The form version answered and the answers (CONTRACT 5.2); the sensitive ones apart, shown by group. */
+  formVersion?: number;
+  answers?: Record<string, unknown>;
+  sensitiveAnswers?: Record<string, unknown>;
 }
+
+/** The sensitive answers of an opened part, without their tallies; none when sealed or erased. */
+const sensitiveOf = (part: SensitivePart | undefined): Record<string, unknown> | undefined => {
+  if (!isOpenedSensitive(part)) return undefined;
+  const { [SENSITIVE_TALLIES]: _tallies, ...answers } = part as Record<string, unknown>;
+  return Object.keys(answers).length > 0 ? answers : undefined;
+};
+
+/** A row as the list shows it: the sensitive answers among the answers only for who may see them. */
+export const presentRegistrant = (row: RegistrantRow, seesSensitive: boolean) => {
+  const { sensitiveAnswers, answers, ...rest } = row;
+  const shown = { ...answers, ...(seesSensitive ? sensitiveAnswers : {}) };
+  return { ...rest, ...(answers || (seesSensitive && sensitiveAnswers) ? { answers: shown } : {}) };
+};
 
 export const registrantListEventTypes = registrationEventTypes;
 
@@ -55,8 +76,10 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
       ? personal.organization
       : null
     : row.organization;
+  // New answers replace the old ones whole (sensitive ones included).
+  const { answers: _answers, sensitiveAnswers: _sensitive, ...unanswered } = row;
   return {
-    ...row,
+    ...(data.formVersion === undefined ? row : unanswered),
     givenName: text('givenName'),
     familyName: text('familyName'),
     email: text('email'),
@@ -64,6 +87,23 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
     organization,
     country: data.country ?? row.country,
     category: data.category ?? row.category,
+    ...(data.formVersion === undefined
+      ? {}
+      : answersOf(data.formVersion, personal.answers as Record<string, unknown> | undefined, data.sensitive)),
+  };
+};
+
+/** The answer fields of a row: replaced whole by a registration or a correction that gave answers. */
+const answersOf = (
+  formVersion: number | undefined,
+  answers: Record<string, unknown> | undefined,
+  sensitive: SensitivePart | undefined,
+): Pick<RegistrantRow, 'formVersion' | 'answers' | 'sensitiveAnswers'> => {
+  const sealed = sensitiveOf(sensitive);
+  return {
+    ...(formVersion === undefined ? {} : { formVersion }),
+    ...(answers ? { answers } : {}),
+    ...(sealed ? { sensitiveAnswers: sealed } : {}),
   };
 };
 
@@ -92,7 +132,13 @@ export const evolveRegistrantRow = (
         organization: personal.organization ?? null,
         category: event.data.category,
         registeredAt: event.data.registeredAt,
+        ...answersOf(event.data.formVersion, personal.answers, event.data.sensitive),
       };
+    }
+    case 'SensitiveAnswersErased': {
+      if (!row) return row;
+      const { sensitiveAnswers: _erased, ...kept } = row;
+      return kept;
     }
     case 'WaitlistedDelegatePromoted':
       return row && { ...row, status: 'registered' };

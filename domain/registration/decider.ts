@@ -1,3 +1,11 @@
+import {
+  type Answers,
+  answerErrors,
+  answerTallies,
+  limitedChoices,
+  splitAnswers,
+} from '../registration-form/evaluate.js';
+import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
@@ -9,9 +17,11 @@ import {
   type DelegatePersonal,
   isOpenedChange,
   isOpenedPersonal,
+  optionKey,
   type PersonalPart,
   type RegistrationEvent,
   type RegistrationStatus,
+  SENSITIVE_TALLIES,
 } from './events.js';
 
 export type RegistrationCommand =
@@ -27,6 +37,9 @@ export type RegistrationCommand =
       seatAvailable: boolean;
       /** The shard of the seat pool the seat is taken from, when one is. */
       seatShard?: number;
+      /** The registration form in force at the conference (none: no questions) and the body's answers. */
+      form?: RegistrationForm;
+      answers?: unknown;
       now: string;
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
@@ -42,12 +55,16 @@ export type RegistrationCommand =
       newEmailKey?: string;
       /** The conference's limit for delegates' own changes, if it has one. */
       editableUntil?: string;
+      /** New answers (the whole set), checked against the form in force, if the body gave `answers`. */
+      answers?: unknown;
+      form?: RegistrationForm;
       now: string;
     }
   | { type: 'PromoteWaitlistedDelegate'; now: string; seatShard?: number }
   /** A new manage token for an active registration (CONTRACT 5.1 manage-link): only its hash is kept. */
   | { type: 'ReplaceManageToken'; manageTokenHash: string; now: string }
-  | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string };
+  | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string }
+  | { type: 'EraseSensitiveAnswers'; by: 'organizer' | 'retention'; now: string };
 
 /**
  * The two values a decision may need of the personal part, known when the events were read opened:
@@ -72,6 +89,11 @@ export interface Registration {
   erasedAt?: string;
   /** The shard of the conference's seat pool its seat is held in (taken when registered or promoted). */
   seatShard?: number;
+  /** The form version the answers were given to (CONTRACT 5.2), and the limited options they hold. */
+  formVersion?: number;
+  limitedOptions?: string[];
+  /** When the sensitive answers' key was destroyed on its own (their retention). */
+  sensitiveErasedAt?: string;
   /** Absent when the events were read sealed (a decision that needs no personal data) or after erasure. */
   secrets?: RegistrationSecrets;
 }
@@ -127,6 +149,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           emailKey: command.emailKey,
           manageTokenHash: command.manageTokenHash,
         };
+        const answered = checkedAnswers(command.form, category, command.answers);
+        if (answered) Object.assign(personal, answered.personal);
         const data = {
           registrationId: command.registrationId,
           conferenceId: command.conferenceId,
@@ -137,6 +161,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
             ? { seatShard: command.seatShard }
             : {}),
           personal,
+          ...(answered?.fields ?? {}),
         };
         return [
           command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data },
@@ -195,6 +220,21 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           },
         ];
       }
+      case 'EraseSensitiveAnswers': {
+        const registration = notErased(state);
+        if (registration.sensitiveErasedAt)
+          throw new GoneError('The sensitive answers of this registration were erased');
+        return [
+          {
+            type: 'SensitiveAnswersErased',
+            data: {
+              registrationId: registration.registrationId,
+              erasedAt: command.now,
+              erasedBy: command.by,
+            },
+          },
+        ];
+      }
       case 'ErasePersonalData': {
         const registration = notErased(state);
         const erased: RegistrationEvent = {
@@ -219,7 +259,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
     switch (event.type) {
       case 'DelegateRegistered':
       case 'DelegateWaitlisted': {
-        const { personal, ...data } = event.data;
+        const { personal, sensitive: _sensitive, ...data } = event.data;
         const secrets = secretsOf(personal);
         return {
           ...data,
@@ -240,7 +280,7 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return { ...existing(state), status: 'checked-in', checkedInAt: event.data.checkedInAt };
       case 'DelegateDetailsChanged': {
         const { secrets, ...registration } = existing(state);
-        const { personal, country, category } = event.data;
+        const { personal, country, category, formVersion, limitedOptions } = event.data;
         // Read sealed, the change may have moved the email guard: no secret is kept rather than a stale one.
         const changedSecrets =
           secrets && isOpenedChange(personal)
@@ -250,6 +290,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           ...registration,
           ...(country ? { country } : {}),
           ...(category ? { category } : {}),
+          ...(formVersion === undefined ? {} : { formVersion }),
+          ...(limitedOptions === undefined ? {} : { limitedOptions }),
           ...(changedSecrets ? { secrets: changedSecrets } : {}),
         };
       }
@@ -261,6 +303,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           ? { ...registration, secrets: { ...secrets, manageTokenHash: personal.manageTokenHash } }
           : registration;
       }
+      case 'SensitiveAnswersErased':
+        return { ...existing(state), sensitiveErasedAt: event.data.erasedAt };
       case 'PersonalDataErased': {
         const { secrets: _secrets, ...registration } = existing(state);
         return { ...registration, status: 'erased', erasedAt: event.data.erasedAt };
@@ -312,6 +356,11 @@ const detailsChange = (
   }
   const country = changes.country !== registration.country ? changes.country : undefined;
   const category = changes.category !== registration.category ? changes.category : undefined;
+  const answered =
+    command.answers === undefined
+      ? undefined
+      : checkedAnswers(command.form, category ?? registration.category, command.answers);
+  if (answered) Object.assign(personal, answered.personal);
   if (Object.keys(personal).length === 0 && country === undefined && category === undefined)
     throw new InvalidCommandError(
       'The body changes nothing: every field given already has that value',
@@ -331,6 +380,33 @@ const detailsChange = (
       ...(category === undefined ? {} : { category }),
       previous: { country: registration.country, category: registration.category },
       personal,
+      ...(answered?.fields ?? {}),
+    },
+  };
+};
+
+/**
+ * Answers checked against the form in force (400 with `answers.<fieldId>` paths), split into what the
+ * personal part keeps (`plain`) and what the event carries beside it: the form version, the limited
+ * options taken (not personal) and the sensitive answers (sealed under the second key when stored).
+ * `undefined` when there is neither a form nor answers.
+ */
+const checkedAnswers = (form: RegistrationForm | undefined, category: string, answers: unknown) => {
+  if (!form && answers === undefined) return undefined;
+  const errors = answerErrors(form, category, answers);
+  if (errors.length > 0)
+    throw new InvalidCommandError('The answers do not fit the registration form', errors);
+  const given = (answers ?? {}) as Answers;
+  const { plain, sensitive } = splitAnswers(form, given);
+  const held = limitedChoices(form, given).map((choice) => optionKey(choice.fieldId, choice.optionId));
+  return {
+    personal: { answers: plain, tallies: answerTallies(form, plain) },
+    fields: {
+      ...(form ? { formVersion: form.version } : {}),
+      limitedOptions: held,
+      ...(Object.keys(sensitive).length > 0
+        ? { sensitive: { ...sensitive, [SENSITIVE_TALLIES]: answerTallies(form, sensitive) } }
+        : {}),
     },
   };
 };

@@ -49,6 +49,10 @@ export const delegatePersonalSchema = delegateSchema
     emailKey: z.string().min(1).optional(),
     /** SHA-256 of the manage token: the token itself is never stored. */
     manageTokenHash: z.string().min(1),
+    /** The answers to the registration form's fields that are not sensitive (CONTRACT 5.2), by fieldId. */
+    answers: z.record(z.string(), z.unknown()).optional(),
+    /** What the answers-summary counts of them (domain/registration-form/evaluate.ts answerTallies). */
+    tallies: z.array(z.string()).optional(),
   });
 
 export type DelegatePersonal = z.infer<typeof delegatePersonalSchema>;
@@ -80,6 +84,9 @@ export const changedPersonalSchema = z
     city: delegateSchema.shape.city.optional(),
     organization: delegateSchema.shape.organization,
     emailKey: z.string().min(1).optional(),
+    /** The new answers (not sensitive) when the correction gave answers: the whole set, by fieldId. */
+    answers: z.record(z.string(), z.unknown()).optional(),
+    tallies: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -101,6 +108,32 @@ export const carriesPlainPersonalData = (event: { type: string; data: unknown })
   return personal !== undefined && isOpenedPersonal(personal);
 };
 
+/**
+ * The answers of sensitive fields (diet, health, access needs; CONTRACT 5.2): sealed under the
+ * registration's second data key (an opaque string), opened (the answers by fieldId), or erased (the
+ * marker: the registration's erasure or the sensitive answers' own retention destroyed that key).
+ */
+export const sensitivePartSchema = z.union([
+  z.string().min(1),
+  z.object({ unavailable: z.literal('erased') }),
+  z.record(z.string(), z.unknown()),
+]);
+export type SensitivePart = z.infer<typeof sensitivePartSchema>;
+
+/** The key of the sensitive part that holds its tallies: never a field id (those start with a letter). */
+export const SENSITIVE_TALLIES = '#tallies';
+
+export const isOpenedSensitive = (part: SensitivePart | undefined): part is Record<string, unknown> =>
+  typeof part === 'object' && !('unavailable' in part && part.unavailable === 'erased');
+
+/**
+ * The limited options a registration holds, as `fieldId/optionId` (CONTRACT 5.2): not personal data (like
+ * category), since the guards of the limits are taken and released from it without opening anything.
+ */
+const limitedOptions = z.array(z.string().min(3));
+
+export const optionKey = (fieldId: string, optionId: string) => `${fieldId}/${optionId}`;
+
 const admitted = z.object({
   registrationId: z.string(),
   conferenceId: z.string(),
@@ -110,6 +143,10 @@ const admitted = z.object({
   /** The shard of the conference's seat pool the seat was taken from (DelegateRegistered only). */
   seatShard: z.number().int().nonnegative().optional(),
   personal: personalPartSchema,
+  /** The version of the registration form the answers were given to; absent without a form. */
+  formVersion: z.number().int().min(1).optional(),
+  limitedOptions: limitedOptions.optional(),
+  sensitive: sensitivePartSchema.optional(),
 });
 
 export const registrationStatuses = [
@@ -148,6 +185,16 @@ export const registrationEvents = {
     category: delegateSchema.shape.category.optional(),
     previous: z.object({ country: delegateSchema.shape.country, category: delegateSchema.shape.category }),
     personal: changedPersonalPartSchema,
+    /** With new answers: the form version they were given to, the limited options held now, the sensitive ones. */
+    formVersion: z.number().int().min(1).optional(),
+    limitedOptions: limitedOptions.optional(),
+    sensitive: sensitivePartSchema.optional(),
+  }),
+  /** The sensitive answers' own retention (or an organizer) destroyed the registration's second data key. */
+  SensitiveAnswersErased: z.object({
+    registrationId: z.string(),
+    erasedAt: z.iso.datetime(),
+    erasedBy: z.enum(['retention', 'organizer']),
   }),
   /**
    * The owner of the address asked for a new manage link (CONTRACT 5.1): the new token's hash replaces the
@@ -222,4 +269,5 @@ export const registrationEventTypes = [
   'PersonalDataErased',
   'DelegateDetailsChanged',
   'ManageTokenReplaced',
+  'SensitiveAnswersErased',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

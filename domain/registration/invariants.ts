@@ -20,7 +20,10 @@ export type RegistrationGuard =
   | { kind: 'take-seat'; name: 'seats'; pool: string; shard: number; stamp: string }
   | { kind: 'release-seat'; name: 'seats'; pool: string; shard: number }
   /** Waiting needs every shard full; joining is counted, so the waitlist process can tell it has seen all. */
-  | { kind: 'join-waitlist'; name: 'seats'; pool: string; shards: number; stamp: string };
+  | { kind: 'join-waitlist'; name: 'seats'; pool: string; shards: number; stamp: string }
+  /** A limited option of the registration form (CONTRACT 5.2): taken below its limit, released on leaving it. */
+  | { kind: 'take-option'; name: string; key: string; limit: number }
+  | { kind: 'release-option'; name: string; key: string };
 
 /**
  * The shards of a conference's seat pool. Each is in 1/64 of the registrations while seats are plentiful;
@@ -32,6 +35,37 @@ export const SEAT_SHARDS = 64;
 
 /** The item of one shard of a seat pool (`pool` is seatsGuardKey). */
 export const seatShardKey = (pool: string, shard: number) => `${pool}#${shard}`;
+
+/** The guard of one limited option: its name is what a refusal names (`option:fieldId/optionId`). */
+export const optionGuardName = (option: string) => `option:${option}`;
+export const optionGuardKey = (conferenceId: string, option: string) =>
+  `guard#option#${conferenceId}#${option}`;
+
+/** The limits of the options in the form in force, by `fieldId/optionId`, for the guards that take a place. */
+export type OptionLimits = (option: string) => number | undefined;
+
+const takeOptions = (
+  conferenceId: string,
+  options: readonly string[],
+  limits: OptionLimits | undefined,
+): RegistrationGuard[] =>
+  options.map((option) => {
+    const limit = limits?.(option);
+    if (limit === undefined) throw new Error(`The option ${option} has no limit in the form in force`);
+    return {
+      kind: 'take-option',
+      name: optionGuardName(option),
+      key: optionGuardKey(conferenceId, option),
+      limit,
+    };
+  });
+
+const releaseOptions = (conferenceId: string, options: readonly string[]): RegistrationGuard[] =>
+  options.map((option) => ({
+    kind: 'release-option',
+    name: optionGuardName(option),
+    key: optionGuardKey(conferenceId, option),
+  }));
 
 /**
  * The guard of one active registration per email and conference. `emailKey` is a keyed hash (HMAC) of the
@@ -130,11 +164,14 @@ export const registrationGuards = (
     registrationId: string;
     secrets?: { emailGuard: string };
     seatShard?: number;
+    limitedOptions?: string[];
   },
   stamp: string | undefined,
   events: readonly RegistrationEvent[],
+  limits?: OptionLimits,
 ): RegistrationGuard[] =>
   events.flatMap((event): RegistrationGuard[] => {
+    const conferenceId = registration.conferenceId;
     const email = () => emailGuardOf(registration, event);
     const pool = seatsGuardKey(registration.conferenceId);
     const owner = registration.registrationId;
@@ -143,11 +180,14 @@ export const registrationGuards = (
         return [
           { kind: 'claim', name: 'email', key: email(), owner },
           { kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) },
+          ...takeOptions(conferenceId, event.data.limitedOptions ?? [], limits),
         ];
       case 'DelegateWaitlisted':
+        // A waitlisted delegate holds the limited places chosen too: the answers are the registration's.
         return [
           { kind: 'claim', name: 'email', key: email(), owner },
           { kind: 'join-waitlist', name: 'seats', pool, shards: SEAT_SHARDS, stamp: stampFor(stamp) },
+          ...takeOptions(conferenceId, event.data.limitedOptions ?? [], limits),
         ];
       case 'WaitlistedDelegatePromoted':
         return [{ kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) }];
@@ -158,20 +198,37 @@ export const registrationGuards = (
             ? []
             : // A seat taken before the pool had shards (no shard recorded) is counted in shard 0.
               [{ kind: 'release-seat', name: 'seats', pool, shard: registration.seatShard ?? 0 } as const]),
+          ...releaseOptions(conferenceId, registration.limitedOptions ?? []),
         ];
       case 'DelegateDetailsChanged': {
         // A new address moves the guard in the same transaction: the old one released, the new one claimed.
+        // New answers move the limited places: the ones left released, the ones chosen taken.
+        const held = registration.limitedOptions ?? [];
+        const now = event.data.limitedOptions ?? held;
+        const options = [
+          ...releaseOptions(
+            conferenceId,
+            held.filter((option) => !now.includes(option)),
+          ),
+          ...takeOptions(
+            conferenceId,
+            now.filter((option) => !held.includes(option)),
+            limits,
+          ),
+        ];
         const newKey = changedEmailKey(event);
-        if (newKey === undefined) return [];
+        if (newKey === undefined) return options;
         const oldGuard = email();
         const newGuard = emailGuardKey(registration.conferenceId, newKey);
         return newGuard === oldGuard
-          ? []
+          ? options
           : [
               { kind: 'release', name: 'email', key: oldGuard, owner },
               { kind: 'claim', name: 'email', key: newGuard, owner },
+              ...options,
             ];
       }
+      case 'SensitiveAnswersErased':
       case 'DelegateCheckedIn':
       case 'ManageTokenReplaced':
       case 'PersonalDataErased':

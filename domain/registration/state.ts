@@ -20,6 +20,9 @@ export const registrationStateSchema: z.ZodType<RegistrationState> = z.union([
     promotedAt: z.iso.datetime().optional(),
     erasedAt: z.iso.datetime().optional(),
     seatShard: z.number().int().nonnegative().optional(),
+    formVersion: z.number().int().min(1).optional(),
+    limitedOptions: z.array(z.string()).optional(),
+    sensitiveErasedAt: z.iso.datetime().optional(),
     secrets: z.object({ emailGuard: z.string().min(1), manageTokenHash: z.string().min(1) }).optional(),
   }),
 ]);

@@ -1,5 +1,5 @@
 import { openedEventStore } from '../shared/event-store/stores.js';
-import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { eventCodec, usePersonalData, useSensitiveData } from '../shared/personal-data/personal-data.js';
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { registrantListProjection } from '../shared/projections/projections.js';
 import { liveGenerations } from '../shared/projections/read-models.js';
@@ -8,6 +8,8 @@ import { dynamoDb, tableNames } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 
 // Granted the registrations' personal data (infra/definitions): the list holds names and addresses.
+// And the sensitive answers' key: the list keeps them apart, shown only to `sensitive-data` (CONTRACT 5.2).
+useSensitiveData();
 usePersonalData();
 
 const runner = new ProjectionRunner(registrantListProjection, {

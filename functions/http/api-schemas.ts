@@ -12,12 +12,23 @@ import {
   delegateSchema,
   registrationStatuses,
 } from '../../domain/registration/events.js';
+import { fieldSchema, formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
+
+/**
+ * The answers to the conference's registration form (CONTRACT 5.2), by fieldId: checked against the form
+ * in force by the registration's command (domain/registration-form/evaluate.ts), whose JSON Schema
+ * (`GET .../registration-form`) describes them field by field.
+ */
+export const answersSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'Answers to the registration form by fieldId; see GET .../registration-form.' });
 
 /** The body of `POST /conferences/{conferenceId}/registrations`: the delegate and their consent. */
 export const registrationRequestSchema = delegateSchema.extend({
   consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
+  answers: answersSchema.optional(),
 });
 
 // confirm: registration requests and manage links (CONTRACT 5.1).
@@ -31,6 +42,7 @@ export const manageLinkRequestSchema = z.object({ email: delegateSchema.shape.em
 /** The body of `POST .../registrations/{registrationId}/details`: any of the delegate's fields, at least one. */
 export const detailsChangeRequestSchema = delegateSchema
   .partial()
+  .extend({ answers: answersSchema.optional() })
   .strict()
   .refine((body) => Object.keys(body).length > 0, {
     message: `must give at least one of ${Object.keys(delegateSchema.shape).join(', ')}`,
@@ -62,6 +74,11 @@ const conferenceList = z.object({
 });
 
 const registration = delegateSchema.omit({ organization: true }).extend({
+  formVersion: z.number().int().min(1).optional(),
+  answers: z.record(z.string(), z.unknown()).optional().meta({
+    description:
+      'Answers to the registration form; sensitive ones only to `sensitive-data` and the delegate.',
+  }),
   registrationId: id,
   conferenceId: id,
   status: z.enum(registrationStatuses.filter((status) => status !== 'erased')),
@@ -225,6 +242,11 @@ const verificationCode = z
       'with it at GET /visa-letters/{verificationCode}.',
   });
 
+const formVersion = z.object({
+  version: z.number().int().min(0),
+  fields: z.array(fieldSchema),
+});
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
@@ -239,6 +261,7 @@ export const requestBodies = {
   CheckInRequest: checkInRequestSchema,
   ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
   ManageLinkRequest: manageLinkRequestSchema,
+  RegistrationFormDefinition: formDefinitionSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -281,6 +304,22 @@ export const responseBodies = {
       .string()
       .optional()
       .meta({ description: 'Present when more registrations match: send it as `cursor` for the next page.' }),
+  }),
+  RegistrationFormVersion: formVersion,
+  RegistrationForm: formVersion.extend({
+    jsonSchema: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'JSON Schema 2020-12 of the whole registration body under this form.' }),
+  }),
+  AnswersSummary: z.object({
+    fields: z.array(
+      z.object({
+        fieldId: z.string(),
+        answered: count,
+        options: z.record(z.string(), count).optional(),
+        total: z.number().optional(),
+      }),
+    ),
   }),
   Problem: problem,
   OpenApiDocument: openApiDocument,

@@ -7,10 +7,12 @@ import { changeDelegateDetails, loadRegistrationWithEvents } from '../shared/com
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
-import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { emailKeys, usePersonalData, useSensitiveData } from '../shared/personal-data/personal-data.js';
 import { detailsChangeRequestSchema } from './api-schemas.js';
 
 // Granted this registration's personal data and the HMAC key (infra/definitions): a new email's guard key.
+// And its sensitive answers' key: new sensitive answers are sealed under it, and read back to the delegate.
+useSensitiveData();
 usePersonalData();
 
 /** CONTRACT 4.3: a delegate corrects their details until `editableUntil`, an organizer always. */
@@ -22,7 +24,7 @@ export const handler = httpRoute('delegate', (request) =>
       authorizeRegistrationDelegate(request.principal, registration);
     const { registration, events } = await loadRegistrationWithEvents(conferenceId, registrationId);
     authorize(registration);
-    const changes = parseBody(request, detailsChangeRequestSchema);
+    const { answers, ...changes } = parseBody(request, detailsChangeRequestSchema);
     const current = personalDataOf(events);
     if (current === undefined || current === 'erased')
       throw new GoneError('The personal data of this registration was erased');
@@ -34,6 +36,7 @@ export const handler = httpRoute('delegate', (request) =>
       changes,
       current,
       ...(changes.email ? { newEmailKey: await emailKeys().of(changes.email) } : {}),
+      ...(answers === undefined ? {} : { answers }),
       authorize,
       now: metadata.now,
     });

@@ -1,7 +1,9 @@
-import { parseRegistrantQuery, type RegistrantRow } from '../../domain/projections/registrant-list.js';
-import { loadConference } from '../shared/commands/conference.js';
+import { parseRegistrantQuery, presentRegistrant } from '../../domain/projections/registrant-list.js';
+import { formTextOf } from '../../domain/registration-form/form.js';
+import { loadConference, loadRegistrationForm } from '../shared/commands/conference.js';
 import { exportFiles, fitsInline } from '../shared/exports/export-files.js';
 import { registrationsCsv } from '../shared/formats/registrations-csv.js';
+import { seesSensitiveAnswers } from '../shared/http/auth.js';
 import { badRequest } from '../shared/http/errors.js';
 import { type HttpResponse, httpRoute, pathId, requestBaseUrl } from '../shared/http/http.js';
 import { allRegistrants } from '../shared/projections/registrant-list.js';
@@ -12,11 +14,19 @@ export const handler = httpRoute('organizer', async (request): Promise<HttpRespo
   const conferenceId = pathId(request, 'conferenceId');
   const parsed = parseRegistrantQuery(request.event.queryStringParameters ?? {}, { paged: false });
   if ('errors' in parsed) throw badRequest('The query is not valid', parsed.errors);
-  const conference = await loadConference(conferenceId);
-  const rows: RegistrantRow[] = [];
+  const [conference, form] = await Promise.all([
+    loadConference(conferenceId),
+    loadRegistrationForm(conferenceId),
+  ]);
+  const sees = seesSensitiveAnswers(request.principal);
+  const rows: ReturnType<typeof presentRegistrant>[] = [];
   for await (const row of allRegistrants(conferenceId, parsed.query.filters, { sort: parsed.query.sort }))
-    rows.push(row);
-  const csv = registrationsCsv(rows);
+    rows.push(presentRegistrant(row, sees));
+  // Sensitive fields get a column only for `sensitive-data`: for others they are absent, not empty.
+  const columns = (form?.fields ?? [])
+    .filter((field) => sees || !field.sensitive)
+    .map((field) => ({ fieldId: field.fieldId, label: formTextOf(field.label) }));
+  const csv = registrationsCsv(rows, columns);
   const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
   if (!fitsInline(csv)) {
     const location = await exportFiles().publish(

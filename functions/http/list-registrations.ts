@@ -1,5 +1,6 @@
-import { parseRegistrantQuery } from '../../domain/projections/registrant-list.js';
+import { parseRegistrantQuery, presentRegistrant } from '../../domain/projections/registrant-list.js';
 import { loadConference } from '../shared/commands/conference.js';
+import { seesSensitiveAnswers } from '../shared/http/auth.js';
 import { badRequest } from '../shared/http/errors.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 import { InvalidCursorError, registrantPage } from '../shared/projections/registrant-list.js';
@@ -17,5 +18,7 @@ export const handler = httpRoute('organizer', async (request) => {
       throw error;
     }),
   ]);
-  return { status: 200, body: page, headers: { 'cache-control': 'no-store' } };
+  const sees = seesSensitiveAnswers(request.principal);
+  const body = { ...page, registrations: page.registrations.map((row) => presentRegistrant(row, sees)) };
+  return { status: 200, body, headers: { 'cache-control': 'no-store' } };
 });

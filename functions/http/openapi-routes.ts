@@ -143,6 +143,41 @@ export const routeDocs: Record<string, RouteDoc> = {
     notFound: 'No such conference.',
     conflict: 'The capacity is lower than the seats held now (`detail` says how many are held).',
   },
+  // registration-form (CONTRACT 5.2).
+  PutRegistrationForm: {
+    summary: 'Put a new version of the registration form',
+    description:
+      'The whole form: typed fields, conditions (`showIf`: equals, in, all, any) over earlier fields, ' +
+      'categories, option limits and sensitivity. Putting the form in force again changes nothing. A field ' +
+      'id keeps the type it had in any earlier version (answers may point at it).',
+    tag: 'Registrations',
+    requestBody: 'RegistrationFormDefinition',
+    success: { status: 200, description: 'The version in force.', body: 'RegistrationFormVersion' },
+    notFound: 'No such conference.',
+    badRequest:
+      'The form is not valid: a repeated field or option id, a condition naming an unknown or later field ' +
+      '(conditions may only name earlier fields, so they never loop), or a value the named field cannot have.',
+    conflict: 'A field of an earlier version changed its type.',
+  },
+  GetRegistrationForm: {
+    summary: 'Get the registration form and its JSON Schema',
+    description:
+      '`jsonSchema` (JSON Schema 2020-12) describes the whole registration body under this form, conditions ' +
+      'as if/then/else: a body is valid for it exactly when the server accepts it on the form’s rules.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The form in force (version 0: none).', body: 'RegistrationForm' },
+    notFound: 'No such conference.',
+  },
+  GetAnswersSummary: {
+    summary: 'Count the answers of the registration form',
+    description:
+      'Every field of the form in force: how many active registrations answered it, per option (choices, ' +
+      'yes-no, country) and the sum of a number. Sensitive fields are counted too, never shown one by one. ' +
+      'Eventually consistent, then exact.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The counts.', body: 'AnswersSummary' },
+    notFound: 'No such conference.',
+  },
   RegisterDelegate: {
     summary: 'Register a delegate',
     description:
@@ -159,7 +194,11 @@ export const routeDocs: Record<string, RouteDoc> = {
     notFound: 'No such conference.',
     conflict:
       'This email address already has an active registration for the conference, or registration is ' +
-      'not open (before `registrationOpensAt` or after `registrationClosesAt`; `detail` says when).',
+      'not open (before `registrationOpensAt` or after `registrationClosesAt`; `detail` says when), or a ' +
+      'limited option chosen is full (`detail` names it).',
+    badRequest:
+      'The body is not valid, or its `answers` do not fit the registration form: each error at ' +
+      '`answers.<fieldId>`.',
   },
   GetRegistration: {
     summary: 'Read a registration back',

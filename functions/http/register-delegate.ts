@@ -4,7 +4,7 @@ import { requiresEmailConfirmation } from '../../domain/conference/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
-import { type NewRegistration, registerDelegate } from '../shared/commands/registrations.js';
+import { checkAnswersNow, type NewRegistration, registerDelegate } from '../shared/commands/registrations.js';
 import { type Idempotency, idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { type HttpResponse, httpRoute, parseBody, pathId } from '../shared/http/http.js';
@@ -36,7 +36,7 @@ export const registerBody = async (
   answer: (registered: Registered) => HttpResponse,
   singleUse?: NewRegistration['singleUse'],
 ): Promise<HttpResponse> => {
-  const { consent: _consent, ...delegate } = body;
+  const { consent: _consent, answers, ...delegate } = body;
   const registrationId = randomUUID();
   const manageToken = newManageToken();
   const command = registerDelegate({
@@ -45,6 +45,7 @@ export const registerBody = async (
     delegate,
     emailKey: await emailKeys().of(delegate.email),
     manageTokenHash: hashManageToken(manageToken),
+    ...(answers === undefined ? {} : { answers }),
     now: metadata.now,
     ...(singleUse ? { singleUse } : {}),
   });
@@ -64,8 +65,11 @@ export const handler = httpRoute('public', (request) =>
     const metadata = commandMetadata(request);
     const conference = await loadConference(conferenceId);
     // CONTRACT 5.1: the owner of the address confirms first; nothing is held until then.
-    if (requiresEmailConfirmation(conference))
+    if (requiresEmailConfirmation(conference)) {
+      // The answers are checked now too (400 before any email); the confirmation checks them again.
+      await checkAnswersNow(conferenceId, body.category, body.answers);
       return requestConfirmation(conference, body, idempotency, metadata);
+    }
     return registerBody(conferenceId, body, metadata, idempotency, (registered) => ({
       status: 201,
       body: registered,

@@ -122,7 +122,8 @@ export class Consumers extends Construct {
       );
     }
     for (const effect of definition.effects ?? []) props.notifications.grantEffect(effect, fn);
-    if (definition.personalData) props.personalData.grant(definition.personalData, fn);
+    if (definition.personalData)
+      props.personalData.grant(definition.personalData, fn, definition.sensitiveData);
 
     const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -174,7 +174,7 @@ export class ConferenceHttpApi extends Construct {
       props.eventStore.grantRead(fn);
     }
     props.readModelsTable.grantReadData(fn);
-    if (route.personalData) props.personalData.grant(route.personalData, fn);
+    if (route.personalData) props.personalData.grant(route.personalData, fn, route.sensitiveData);
     if (route.publishesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantPublish(fn);

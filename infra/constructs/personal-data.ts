@@ -1,10 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { dataKeysTable, env, type PersonalDataAccess } from '../definitions/tables.js';
+import {
+  dataKeysTable,
+  env,
+  type PersonalDataAccess,
+  type SensitiveDataAccess,
+} from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import { addIndexes, keySchema } from './table-schema.js';
 
@@ -52,8 +57,40 @@ export class PersonalData extends Construct {
     addIndexes(this.table, dataKeysTable);
   }
 
+  /**
+   * The sensitive answers' keys (CONTRACT 5.2) are wrapped under the same KMS key with the encryption
+   * context `purpose: sensitive`. A function that never shows them is denied that context outright (a
+   * Deny beats its Allow of the personal data's keys); one that seals or shows them is not, and one that
+   * makes them (`create`) may generate keys in that context and store them.
+   */
+  private grantSensitive(fn: LambdaFunction, sensitive: SensitiveDataAccess | undefined): void {
+    const inSensitiveContext = { StringEquals: { 'kms:EncryptionContext:purpose': 'sensitive' } };
+    if (!sensitive) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [this.dataKey.keyArn],
+          conditions: inSensitiveContext,
+        }),
+      );
+      return;
+    }
+    if (sensitive === 'create') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey'],
+          resources: [this.dataKey.keyArn],
+          conditions: inSensitiveContext,
+        }),
+      );
+      this.table.grant(fn, 'dynamodb:PutItem');
+    }
+  }
+
   /** Gives a function what `access` needs, and the environment that names the keys and the table. */
-  grant(access: PersonalDataAccess, fn: LambdaFunction): void {
+  grant(access: PersonalDataAccess, fn: LambdaFunction, sensitive?: SensitiveDataAccess): void {
+    this.grantSensitive(fn, sensitive);
     fn.addEnvironment(env.dataKeysTable, this.table.tableName);
     fn.addEnvironment(env.personalDataKeyId, this.dataKey.keyArn);
     fn.addEnvironment(env.emailMacKeyId, this.emailMacKey.keyArn);

@@ -3,14 +3,14 @@
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
-import type { PersonalDataAccess } from './tables.js';
+import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
 
 export interface RouteDefinition {
   /** PascalCase, used for the function's logical id. */
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** API Gateway path template, e.g. `/conferences/{conferenceId}`. */
   path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -29,6 +29,8 @@ export interface RouteDefinition {
   files?: string[];
   /** What it may do with personal data; without it, nothing (no key, no plaintext). */
   personalData?: PersonalDataAccess;
+  /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
+  sensitiveData?: SensitiveDataAccess;
   /**
    * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
    * default: for a public route whose answers must not be enumerated.
@@ -80,7 +82,7 @@ const route = (
   path: string,
   file: string,
   access: Access,
-  writes = method === 'POST',
+  writes = method !== 'GET',
 ): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
 
 export const routes: RouteDefinition[] = [
@@ -95,6 +97,28 @@ export const routes: RouteDefinition[] = [
     'change-conference-settings',
     'organizer',
   ),
+  // registration-form: the organizer's registration form (CONTRACT 5.2).
+  route(
+    'PutRegistrationForm',
+    'PUT',
+    '/conferences/{conferenceId}/registration-form',
+    'put-registration-form',
+    'organizer',
+  ),
+  route(
+    'GetRegistrationForm',
+    'GET',
+    '/conferences/{conferenceId}/registration-form',
+    'get-registration-form',
+    'public',
+  ),
+  route(
+    'GetAnswersSummary',
+    'GET',
+    '/conferences/{conferenceId}/answers-summary',
+    'get-answers-summary',
+    'organizer',
+  ),
   {
     ...route(
       'RegisterDelegate',
@@ -105,6 +129,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'create',
     sendsEmail: true,
+    sensitiveData: 'create',
   },
   {
     ...route(
@@ -115,6 +140,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read',
+    sensitiveData: 'read',
   },
   {
     // The manage token's hash and the email guard's key are in the personal part.
@@ -216,6 +242,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read-mac',
+    sensitiveData: 'create',
   },
   {
     // Verifies the code's MAC under the HMAC key and tells the desk who arrived.
@@ -299,6 +326,8 @@ export const routes: RouteDefinition[] = [
     // Registers the confirmed request: a data key and the email guard, as RegisterDelegate.
     ...route('ConfirmRegistration', 'POST', '/registrations/confirm', 'confirm-registration', 'public'),
     personalData: 'create',
+    // It creates the registration, and with it the key of its sensitive answers (CONTRACT 5.2).
+    sensitiveData: 'create',
   },
   {
     // The email guard's MAC finds the registration; its new token's hash is sealed under its data key.

@@ -1,12 +1,13 @@
 import type { EventType } from '../../domain/events.js';
 import { notifierEventTypes } from '../../domain/notifications/delegate-email.js';
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
+import { answersSummaryEventTypes } from '../../domain/projections/answers-summary.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
 import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
-import type { PersonalDataAccess } from './tables.js';
+import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
  * and a consumer function per entry; the local in-process bus matches the very same patterns and
@@ -50,6 +51,8 @@ export interface RuleDefinition {
   effects?: RuleEffect[];
   /** What it may do with personal data; without it, nothing (it sees the personal part sealed). */
   personalData?: PersonalDataAccess;
+  /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
+  sensitiveData?: SensitiveDataAccess;
   /** Files read at run time, copied beside the bundle (as a route's `files`): the fonts of the PDFs it attaches. */
   files?: string[];
 }
@@ -136,5 +139,21 @@ export const rules: RuleDefinition[] = [
     writesEvents: false,
     // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',
+    // And keeps the sensitive answers apart, shown by the list and the CSV to `sensitive-data` only.
+    sensitiveData: 'read',
+  },
+  {
+    name: 'AnswersSummaryProjector',
+    description: 'Builds the answers-summary of the registration form (counts per field and option)',
+    pattern: ofTypes(answersSummaryEventTypes),
+    consumer: 'functions/consumers/answers-summary-projector.ts',
+    maxReceiveCount: 5,
+    // Every answer of a conference adds to its one summary item: more writers only conflict.
+    maxConcurrency: 5,
+    writesReadModels: true,
+    writesEvents: false,
+    // It opens the answers (sensitive ones too) for their tallies; the read model holds counts only.
+    personalData: 'read',
+    sensitiveData: 'read',
   },
 ];

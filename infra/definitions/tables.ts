@@ -108,6 +108,12 @@ export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysT
  * A function without it never sees a personal field in plaintext and has no permission on the keys.
  */
 export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac' | 'mac';
+/**
+ * What a function may do with the sensitive answers' keys (CONTRACT 5.2) beside its personal data access:
+ * `read` opens them (it shows them one by one, or counts them), `create` also makes one. Without it, the
+ * function is denied them.
+ */
+export type SensitiveDataAccess = 'read' | 'create';
 
 /** Environment variable names shared by the functions, CDK and the local runtime. */
 export const env = {

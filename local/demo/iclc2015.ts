@@ -13,6 +13,7 @@ import type { SessionDetails } from '../../domain/agenda/events.js';
 import type { AwardGrant } from '../../domain/award/events.js';
 import type { ConferenceDetails } from '../../domain/conference/events.js';
 import type { Delegate, DelegateCategory } from '../../domain/registration/events.js';
+import type { FormDefinition } from '../../domain/registration-form/form.js';
 import type { VisaLetterRequest } from '../../domain/visa-letter/events.js';
 
 export const DEMO_ACRONYM = 'ICLC2015';
@@ -43,6 +44,8 @@ export const conference: ConferenceDetails = {
   capacity: 650,
   // Held in 2015: the default retention (365 days after the end) would have erased every delegate long ago.
   personalDataRetentionDays: 36_500,
+  // The demo's diet and access answers are kept too, so that they can be shown (CONTRACT 5.2).
+  sensitiveDataRetentionDays: 36_500,
   // Signs the visa letters of invitation (CONTRACT 4.4).
   visaLetterSignatory: VISA_LETTER_SIGNATORY,
   rooms: [
@@ -1230,3 +1233,148 @@ export const deskCorrection = {
   delegateIndex: 1,
   changes: { organization: 'UNESCO Institute for Lifelong Learning', category: 'international-organization' },
 } as const;
+
+// ---------------------------------------------------------------------------------------------------
+// The registration form (CONTRACT 5.2): what the 2015 conference would have asked its delegates. Diet
+// and access needs are sensitive (sealed under each registration's second key); the field visits to
+// Mexico City's learning communities have 40 places on each bus.
+
+export const FIELD_VISIT_PLACES = 40;
+
+export const registrationForm: FormDefinition = {
+  fields: [
+    {
+      fieldId: 'diet',
+      type: 'single-choice',
+      label: 'Dietary needs',
+      help: 'For the caterer of the lunches and the reception at Palacio de Bellas Artes.',
+      required: true,
+      sensitive: true,
+      options: [
+        { optionId: 'none', label: 'No particular needs' },
+        { optionId: 'vegetarian', label: 'Vegetarian' },
+        { optionId: 'vegan', label: 'Vegan' },
+        { optionId: 'halal', label: 'Halal' },
+        { optionId: 'kosher', label: 'Kosher' },
+        { optionId: 'gluten-free', label: 'Gluten-free' },
+        { optionId: 'other', label: 'Other' },
+      ],
+    },
+    {
+      fieldId: 'dietOther',
+      type: 'text',
+      label: 'Which dietary needs?',
+      required: true,
+      sensitive: true,
+      showIf: { fieldId: 'diet', equals: 'other' },
+      maxLength: 200,
+    },
+    {
+      fieldId: 'access',
+      type: 'multi-choice',
+      label: 'Access needs',
+      help: 'For the venue: we will contact you before the conference.',
+      sensitive: true,
+      options: [
+        { optionId: 'wheelchair', label: 'Wheelchair access' },
+        { optionId: 'sign-language', label: 'Sign language interpretation' },
+        { optionId: 'hearing-loop', label: 'Hearing loop' },
+        { optionId: 'large-print', label: 'Documents in large print' },
+      ],
+    },
+    {
+      fieldId: 'interpretation',
+      type: 'single-choice',
+      label: 'Simultaneous interpretation into',
+      required: true,
+      options: [
+        { optionId: 'none', label: 'None needed (Spanish or English)' },
+        { optionId: 'ar', label: 'Arabic' },
+        { optionId: 'zh', label: 'Chinese' },
+        { optionId: 'fr', label: 'French' },
+        { optionId: 'ru', label: 'Russian' },
+      ],
+    },
+    {
+      fieldId: 'fieldVisit',
+      type: 'single-choice',
+      label: 'Field visit on 30 September to a Mexico City learning community',
+      options: [
+        { optionId: 'xochimilco', label: 'Xochimilco: learning along the canals', limit: FIELD_VISIT_PLACES },
+        {
+          optionId: 'iztapalapa',
+          label: 'Utopías de Iztapalapa: community learning centres',
+          limit: FIELD_VISIT_PLACES,
+        },
+        { optionId: 'none', label: 'No field visit' },
+      ],
+    },
+    {
+      fieldId: 'position',
+      type: 'text',
+      label: 'Position or title, as the protocol office should address you',
+      required: true,
+      categories: ['political-leader', 'mayor', 'international-organization'],
+      maxLength: 200,
+    },
+  ],
+};
+
+const DIETS: ReadonlyArray<readonly [string, number]> = [
+  ['none', 60],
+  ['vegetarian', 18],
+  ['vegan', 4],
+  ['halal', 8],
+  ['kosher', 2],
+  ['gluten-free', 4],
+  ['other', 4],
+];
+const INTERPRETATION_BY_COUNTRY: Record<string, string> = {
+  JO: 'ar',
+  EG: 'ar',
+  MA: 'ar',
+  AE: 'ar',
+  SA: 'ar',
+  CN: 'zh',
+  FR: 'fr',
+  SN: 'fr',
+  CI: 'fr',
+  RU: 'ru',
+};
+const POSITIONS: Partial<Record<DelegateCategory, string>> = {
+  'political-leader': 'Minister',
+  mayor: 'Mayor',
+  'international-organization': 'Programme Specialist',
+};
+
+/**
+ * The demo delegates' answers to the form, fixed per delegate (their own seeded random, so the delegates
+ * themselves stay as they were): each field visit is offered to no more than its places.
+ */
+export const demoAnswers = (
+  registrations: readonly DemoRegistration[],
+): Map<DemoRegistration, Record<string, unknown>> => {
+  const random = seededRandom(20_150_930);
+  const visits = { xochimilco: 0, iztapalapa: 0 };
+  return new Map(
+    registrations.map((registration) => {
+      const diet = pickWeighted(random, DIETS, ([, weight]) => weight)[0];
+      const answers: Record<string, unknown> = {
+        diet,
+        interpretation: INTERPRETATION_BY_COUNTRY[registration.country] ?? 'none',
+      };
+      if (diet === 'other') answers.dietOther = 'No shellfish, low salt';
+      if (random() < 0.04) answers.access = random() < 0.7 ? ['wheelchair'] : ['hearing-loop', 'large-print'];
+      const wish = random();
+      const visit = wish < 0.2 ? 'xochimilco' : wish < 0.4 ? 'iztapalapa' : wish < 0.6 ? 'none' : undefined;
+      if (visit === 'none') answers.fieldVisit = 'none';
+      else if (visit && visits[visit] < FIELD_VISIT_PLACES) {
+        visits[visit] += 1;
+        answers.fieldVisit = visit;
+      }
+      const position = POSITIONS[registration.category];
+      if (position) answers.position = `${position}, ${registration.city}`;
+      return [registration, answers];
+    }),
+  );
+};

@@ -14,8 +14,10 @@ import {
   DEMO_CHECK_INS,
   type DemoRegistration,
   delegates,
+  demoAnswers,
   deskCorrection,
   idempotencyKeys,
+  registrationForm,
   sessions,
   visaLetters,
 } from './iclc2015.js';
@@ -163,6 +165,22 @@ const createClient = ({ apiUrl, token, signal }: Pick<LoadDemoOptions, 'apiUrl' 
   return {
     get: <T>(path: string): Promise<T> =>
       send(`GET ${path}`, path, { headers: { accept: 'application/json' } }, 200) as Promise<T>,
+    /** A PUT as an organizer (idempotent by itself: the same body again changes nothing). */
+    put: <T>(path: string, body: unknown, label: string): Promise<T> =>
+      send(
+        `PUT ${path} (${label})`,
+        path,
+        {
+          method: 'PUT',
+          headers: {
+            accept: 'application/json',
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify(body),
+        },
+        200,
+      ) as Promise<T>,
     /**
      * `asOrganizer: false` sends no Authorization header, as a delegate registering would; `headers` adds
      * others (a delegate's X-Manage-Token); `expected` is the success status (201 unless given).
@@ -295,6 +313,9 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     );
     progress.tick('agenda');
     const base = `/conferences/${conferenceId}`;
+    // The questions of 2015 (CONTRACT 5.2), asked before anyone registers.
+    await api.put(`${base}/registration-form`, registrationForm, `registration form of ${DEMO_ACRONYM}`);
+    const answersOf = demoAnswers(registrations);
 
     // Sessions go one after the other, as an organizer would enter them.
     let ceremonyId: string | undefined;
@@ -325,12 +346,16 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     const waitlisted: string[] = [];
     // CONTRACT 5.1: each delegate asks, gets a confirmation link by email, and confirms with it.
     await forEachConcurrently(registrations, concurrency, async (registration) => {
-      await api.post(`${base}/registrations`, registration, {
-        key: idempotencyKeys.registration(registration),
-        label: `registration of ${registration.email}`,
-        asOrganizer: false,
-        expected: 202,
-      });
+      await api.post(
+        `${base}/registrations`,
+        { ...registration, answers: answersOf.get(registration) },
+        {
+          key: idempotencyKeys.registration(registration),
+          label: `registration of ${registration.email}`,
+          asOrganizer: false,
+          expected: 202,
+        },
+      );
       progress.tick('registrations');
     });
     // The handler mails the link before it answers: every link is in the outbox now.

@@ -12,6 +12,7 @@ import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../d
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
+import { formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
@@ -359,6 +360,7 @@ describe('OpenAPI document', () => {
       CheckInRequest: checkInRequestSchema,
       ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
       ManageLinkRequest: manageLinkRequestSchema,
+      RegistrationFormDefinition: formDefinitionSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);
@@ -381,6 +383,7 @@ describe('OpenAPI document', () => {
     });
     expect(propertiesOf('RegistrationRequest')).toEqual({
       properties: [
+        'answers',
         'category',
         'city',
         'consent',
@@ -441,6 +444,7 @@ describe('OpenAPI document', () => {
   it('describes the response bodies of the contract field by field', () => {
     expect(propertiesOf('Registration')).toEqual({
       properties: [
+        'answers',
         'cancelledAt',
         'category',
         'checkedInAt',
@@ -449,6 +453,7 @@ describe('OpenAPI document', () => {
         'country',
         'email',
         'familyName',
+        'formVersion',
         'givenName',
         'organization',
         'registeredAt',

@@ -27,6 +27,11 @@ const expected: Record<
   none: { dataKey: [], macKey: [], table: [] },
 };
 
+/** The sensitive answers' access a function declares (CONTRACT 5.2), by name. */
+const sensitiveAccessOf = (name: string) =>
+  routes.find((route) => route.name === name)?.sensitiveData ??
+  rules.find((rule) => rule.name === name)?.sensitiveData;
+
 describe('Personal data infrastructure', () => {
   let stack: LearningCitiesStack;
   let template: Template;
@@ -101,7 +106,16 @@ describe('Personal data infrastructure', () => {
         macKey: actionsOn(template, roleId, arnOf(stack.personalData.emailMacKey)),
         table: actionsOn(template, roleId, arnOf(stack.personalData.table)),
       };
-      expect(actual, name).toEqual(expected[access]);
+      const sensitive = sensitiveAccessOf(name);
+      const want =
+        sensitive === 'create'
+          ? {
+              dataKey: [...new Set([...expected[access].dataKey, 'kms:GenerateDataKey'])].sort(),
+              macKey: expected[access].macKey,
+              table: [...new Set([...expected[access].table, 'dynamodb:PutItem'])].sort(),
+            }
+          : expected[access];
+      expect(actual, name).toEqual(want);
       if (access !== 'none') allowed.add(roleId);
     }
     // The functions that may: registering, reading back, correcting, cancelling, erasing, the notifier.
@@ -133,6 +147,8 @@ describe('Personal data infrastructure', () => {
         // CONTRACT 5.1: confirming registers (as RegisterDelegate); a new manage link seals its hash.
         'ConfirmRegistration',
         'RequestManageLink',
+        // The registration form's answers-summary opens answers for their tallies (CONTRACT 5.2).
+        'AnswersSummaryProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
@@ -159,5 +175,49 @@ describe('Personal data infrastructure', () => {
 
   it('stays cdk-nag clean', () => {
     expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  it('denies the sensitive answers’ keys to every function with personal data that never shows them', () => {
+    const denied = (roleId: string) =>
+      (statementsOf(template).get(roleId) ?? []).some(
+        (statement) =>
+          statement.Effect === 'Deny' &&
+          JSON.stringify(statement.Resource) === JSON.stringify(arnOf(stack.personalData.dataKey)) &&
+          JSON.stringify(statement.Condition) ===
+            JSON.stringify({ StringEquals: { 'kms:EncryptionContext:purpose': 'sensitive' } }),
+      );
+    const withPersonalData = [
+      ...routes.flatMap((route) =>
+        route.personalData ? [{ name: route.name, role: stack.httpApi.functions.get(route.name)?.role }] : [],
+      ),
+      ...rules.flatMap((rule) =>
+        rule.personalData
+          ? [{ name: rule.name, role: stack.consumers.consumers.get(rule.name)?.function.role }]
+          : [],
+      ),
+      ...schedules.flatMap((schedule) =>
+        schedule.personalData
+          ? [{ name: schedule.name, role: stack.scheduledJobs.functions.get(schedule.name)?.role }]
+          : [],
+      ),
+    ];
+    const granted: string[] = [];
+    for (const { name, role } of withPersonalData) {
+      if (!role) throw new Error(`no role for ${name}`);
+      const roleId = logicalId(role);
+      expect(denied(roleId), name).toBe(sensitiveAccessOf(name) === undefined);
+      if (!denied(roleId)) granted.push(name);
+    }
+    // Only these open or make them: registering and correcting (sealing), reading back (the delegate and
+    // sensitive-data), and the two projectors (the list keeps them apart, the summary counts them).
+    expect(granted.sort()).toEqual(
+      [
+        'AnswersSummaryProjector',
+        'ChangeRegistrationDetails',
+        'GetRegistration',
+        'RegisterDelegate',
+        'RegistrantListProjector',
+      ].sort(),
+    );
   });
 });

@@ -53,6 +53,8 @@ export const statementsOf = (template: Template): Map<string, Statement[]> => {
 export const actionsOn = (template: Template, roleLogicalId: string, resourceArn: unknown): string[] => {
   const actions = new Set<string>();
   for (const statement of statementsOf(template).get(roleLogicalId) ?? []) {
+    // What a role may do: its Allow statements (a Deny takes away, e.g. the sensitive answers' context).
+    if (statement.Effect !== 'Allow') continue;
     const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
     if (resources.some((r) => JSON.stringify(r) === JSON.stringify(resourceArn))) {
       for (const action of [statement.Action].flat()) actions.add(action);

@@ -141,6 +141,20 @@ describe('loadDemoIfEmpty', () => {
     expect(counts.registered + counts.waitlisted).toBe(delegates().length);
     expect(counts.countries).toBeGreaterThanOrEqual(60);
 
+    // The questions of 2015 (CONTRACT 5.2): one version of the form, the field visits limited.
+    const form = await getJson<{ version: number; fields: Array<{ fieldId: string }> }>(
+      `/conferences/${conferenceId}/registration-form`,
+    );
+    expect(form.version).toBe(1);
+    expect(form.fields.map((field) => field.fieldId)).toEqual([
+      'diet',
+      'dietOther',
+      'access',
+      'interpretation',
+      'fieldVisit',
+      'position',
+    ]);
+
     // The capacity raised once: the delegates waitlisted at the opening capacity were promoted.
     const waitlistedAtOpening = delegates().length - capacityRaise.openingCapacity;
     expect(result.capacityRaise).toEqual({

@@ -209,9 +209,25 @@ export const runPrivacyProof = async (options: {
     const registrationPath = (d: Delegate, action = '') =>
       `/conferences/${conferenceId}/registrations/${d.registrationId}${action}`;
 
+    // The registration form (CONTRACT 5.2): a sensitive answer (sealed under the second key) and a plain
+    // one, each carrying the delegate's marker.
+    const form = await call(
+      'PUT',
+      `/conferences/${conferenceId}/registration-form`,
+      {
+        fields: [
+          { fieldId: 'diet', type: 'text', label: 'Dietary needs', sensitive: true },
+          { fieldId: 'position', type: 'text', label: 'Position' },
+        ],
+      },
+      organizer,
+    );
+    check('a registration form with a sensitive field', form.status === 200);
+
     say(`Life cycle of ${count} delegates with markers in every personal field (capacity ${seats})`);
     for (const d of delegates) {
-      const answer = await call('POST', `/conferences/${conferenceId}/registrations`, d.body, {
+      const body = { ...d.body, answers: { diet: `${d.marker}Diet`, position: `${d.marker}Position` } };
+      const answer = await call('POST', `/conferences/${conferenceId}/registrations`, body, {
         'idempotency-key': `register-${run}-${d.n}`,
       });
       Object.assign(d, answer.body);

@@ -21,6 +21,15 @@ export const eventDescriptions: Record<EventType, string> = {
     'with their new values. `rooms` is the whole new list (rooms are only ever added). A raised `capacity` ' +
     'makes the waitlist process promote the longest-waiting delegates; a lowered one was held, in the same ' +
     'transaction, to at least the seats held then.',
+  RegistrationFormChanged:
+    'An organizer put a new version of the conference’s registration form (PUT .../registration-form): ' +
+    'the whole form (fields, conditions, option limits, categories, sensitivity), numbered from 1 in the ' +
+    'stream `conference-<conferenceId>`. A field id keeps its type in every later version. Labels are no ' +
+    'personal data.',
+  SensitiveAnswersErased:
+    'The second data key of a registration, which seals the answers of sensitive form fields (diet, health, ' +
+    'access needs), was destroyed on its own: by the retention job `sensitiveDataRetentionDays` after the ' +
+    'conference’s end. The rest of the registration is kept.',
   DelegateRegistered:
     'A delegate registered and got a seat. The personal fields (names, email, city, organization), the ' +
     "email guard's HMAC and the manage token's SHA-256 travel only inside `personal`, encrypted under the " +

@@ -36,7 +36,7 @@ const testKeyService = (): KeyService => {
 export const storeWithCodec = (
   client: DynamoDBClient,
   tables: { events: string; streamState: string; dataKeys: string },
-  options: { open?: boolean } = {},
+  options: { open?: boolean; openSensitive?: boolean } = {},
 ): EventStore =>
   new EventStore({
     client,
@@ -45,6 +45,7 @@ export const storeWithCodec = (
     codec: personalDataCodec({
       dataKeys: new DataKeys({ client, tableName: tables.dataKeys, keyService: testKeyService }),
       open: options.open ?? false,
+      openSensitive: options.openSensitive ?? false,
     }),
   });
 

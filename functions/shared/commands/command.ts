@@ -57,6 +57,19 @@ export const toStoreGuards = (guard: RegistrationGuard): Guard[] => {
           by: -1,
         },
       ];
+    case 'take-option':
+      return [
+        {
+          op: 'increment',
+          name: guard.name,
+          key: guard.key,
+          counter: SEATS_HELD,
+          by: 1,
+          below: guard.limit,
+        },
+      ];
+    case 'release-option':
+      return [{ op: 'increment', name: guard.name, key: guard.key, counter: SEATS_HELD, by: -1 }];
     case 'join-waitlist':
       return [
         ...Array.from(

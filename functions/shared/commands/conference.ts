@@ -2,6 +2,8 @@ import {
   type Conference,
   type ConferenceState,
   conferenceDecider,
+  loweredCapacity,
+  type RegistrationFormState,
 } from '../../../domain/conference/decider.js';
 import type { ConferenceDetails, ConferenceSettingsChange } from '../../../domain/conference/events.js';
 import {
@@ -11,6 +13,7 @@ import {
   seatShares,
   seatsGuardKey,
 } from '../../../domain/registration/invariants.js';
+import type { FormDefinition } from '../../../domain/registration-form/form.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import type { Guard } from '../event-store/event-store.js';
 import { eventStore } from '../event-store/stores.js';
@@ -23,9 +26,46 @@ import { conferenceStream } from './streams.js';
 /** The conference of a state read, or 404. */
 export const existingConference = (state: ConferenceState, conferenceId: string): Conference => {
   if (state.status === 'none') throw notFound(`No conference ${conferenceId}`);
-  const { status: _status, ...conference } = state;
+  const { status: _status, registrationForm: _form, ...conference } = state;
   return conference;
 };
+
+/** The registration form in force at a conference of a state read (undefined: it asks no questions). */
+export const registrationFormOf = (
+  state: ConferenceState,
+  conferenceId: string,
+): RegistrationFormState | undefined => {
+  if (state.status === 'none') throw notFound(`No conference ${conferenceId}`);
+  return state.registrationForm;
+};
+
+/** A conference's registration form in force, from its stream's tip (404 without the conference). */
+export const loadRegistrationForm = async (conferenceId: string) =>
+  registrationFormOf((await loadStream(conferenceStream(conferenceId))).state, conferenceId);
+
+/** Puts a new version of the conference's registration form (CONTRACT 5.2); the result is that version. */
+export const changeRegistrationForm = (conferenceId: string, definition: FormDefinition, now: string) =>
+  defineCommand({
+    subject: `The registration form of conference ${conferenceId}`,
+    reads: { conference: conferenceStream(conferenceId) },
+    decide: ({ conference }) => {
+      existingConference(conference, conferenceId);
+      const current = registrationFormOf(conference, conferenceId);
+      if (current && JSON.stringify(current.fields) === JSON.stringify(definition.fields))
+        return { append: [], result: { version: current.version, fields: current.fields } };
+      const events = conferenceDecider.decide(
+        { type: 'ChangeRegistrationForm', conferenceId, definition, now },
+        conference,
+      );
+      const after = events.reduce(conferenceDecider.evolve, conference);
+      const form = registrationFormOf(after, conferenceId);
+      if (!form) throw new Error('A form change left no form');
+      return {
+        append: [{ to: 'conference', events }],
+        result: { version: form.version, fields: form.fields },
+      };
+    },
+  });
 
 /** A conference as it stands now (its settings change), from its stream's tip. */
 export const loadConference = async (conferenceId: string): Promise<Conference> =>

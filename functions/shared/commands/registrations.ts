@@ -10,16 +10,19 @@ import {
 import type { Delegate, DelegatePersonal, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
   emailRuleApplies,
+  type OptionLimits,
   registrationGuards,
   seatRuleApplies,
   seatRuleStamp,
 } from '../../../domain/registration/invariants.js';
+import { answerErrors } from '../../../domain/registration-form/evaluate.js';
+import type { RegistrationForm } from '../../../domain/registration-form/form.js';
 import { fold } from '../../../domain/shared/decider.js';
-import { ConflictError } from '../../../domain/shared/errors.js';
+import { ConflictError, InvalidCommandError } from '../../../domain/shared/errors.js';
 import { openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { toStoreGuards } from './command.js';
-import { existingConference } from './conference.js';
+import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { SeatShardChooser } from './seats.js';
 import { conferenceStream, registrationStream } from './streams.js';
@@ -72,6 +75,8 @@ export interface NewRegistration {
   /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
   emailKey: string;
   manageTokenHash: string;
+  /** The body's `answers` to the registration form (CONTRACT 5.2), checked against the form in force. */
+  answers?: unknown;
   now: string;
   /**
    * A confirmed registration request (CONTRACT 5.1): its token is claimed in the same transaction, so it
@@ -79,6 +84,44 @@ export interface NewRegistration {
    */
   singleUse?: { key: string; expiresAt: number };
 }
+
+/** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
+export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits => {
+  const limits = new Map<string, number>();
+  for (const field of form?.fields ?? [])
+    for (const option of field.options ?? [])
+      if (option.limit !== undefined) limits.set(`${field.fieldId}/${option.optionId}`, option.limit);
+  return (option) => limits.get(option);
+};
+
+/**
+ * The answers of a registration request checked against the form in force now (400 with
+ * `answers.<fieldId>` paths), for a route that only accepts the request and registers later (the email
+ * confirmation of CONTRACT 5.1): the registration's command checks them again against the form in force
+ * when it runs, and takes the limited places then.
+ */
+export const checkAnswersNow = async (
+  conferenceId: string,
+  category: string,
+  answers: unknown,
+): Promise<void> => {
+  const form = await loadRegistrationForm(conferenceId);
+  const errors = answerErrors(form, category, answers);
+  if (errors.length > 0)
+    throw new InvalidCommandError('The answers do not fit the registration form', errors);
+};
+
+/** The 409 of a limited option that is full (a refused option guard), naming the option; else nothing. */
+const fullOption = (guards: string[], form: RegistrationForm | undefined): ConflictError | undefined => {
+  const refused = guards.find((name) => name.startsWith('option:'));
+  if (!refused) return undefined;
+  const option = refused.slice('option:'.length);
+  const [fieldId, optionId] = option.split('/');
+  const limit = optionLimitsOf(form)(option);
+  return new ConflictError(
+    `The option ${optionId} of ${fieldId} is full: all ${limit ?? 'its'} places are taken (answers.${fieldId})`,
+  );
+};
 
 /**
  * Registers a delegate as registered or waitlisted. The decision guesses whether a seat is free (as the
@@ -93,6 +136,7 @@ export const registerDelegate = (registration: NewRegistration) => {
   let seatAvailable = !lastSeenFull.get(conferenceId);
   const seats = new SeatShardChooser(conferenceId);
   let decided: { shard: number | undefined; stamp: string } | undefined;
+  let form: RegistrationForm | undefined;
   return defineCommand({
     subject: `The seats of conference ${conferenceId}`,
     reads: {
@@ -109,6 +153,8 @@ export const registerDelegate = (registration: NewRegistration) => {
       const seatShard = seatAvailable ? seats.choose() : undefined;
       const stamp = seatRuleStamp(conference);
       decided = { shard: seatShard, stamp };
+      // The answers are checked against the form in force as read; the registration keeps that version.
+      form = registrationFormOf(streams.conference, conferenceId);
       const events = registrationDecider.decide(
         {
           type: 'RegisterDelegate',
@@ -119,6 +165,8 @@ export const registerDelegate = (registration: NewRegistration) => {
           manageTokenHash: registration.manageTokenHash,
           seatAvailable,
           ...(seatShard === undefined ? {} : { seatShard }),
+          ...(form ? { form } : {}),
+          ...(registration.answers === undefined ? {} : { answers: registration.answers }),
           now: registration.now,
         },
         streams.registration,
@@ -126,7 +174,12 @@ export const registerDelegate = (registration: NewRegistration) => {
       return {
         append: [{ to: 'registration', events }],
         guards: [
-          ...registrationGuards({ conferenceId, registrationId }, stamp, events).flatMap(toStoreGuards),
+          ...registrationGuards(
+            { conferenceId, registrationId },
+            stamp,
+            events,
+            optionLimitsOf(form),
+          ).flatMap(toStoreGuards),
           ...(registration.singleUse
             ? [{ op: 'claim' as const, name: 'request', owner: registrationId, ...registration.singleUse }]
             : []),
@@ -138,6 +191,8 @@ export const registerDelegate = (registration: NewRegistration) => {
       if (guards.includes('request')) throw notFound(UNKNOWN_REQUEST);
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
+      const full = fullOption(guards, form);
+      if (full) throw full;
       if (!guards.includes('seats') || !decided) return undefined;
       seats.refused(decided.shard, decided.stamp, error);
       // A wait refused: a seat is free somewhere (or the settings changed); the shards are read again.
@@ -213,6 +268,8 @@ export interface DetailsChange {
   current: DelegateDetails;
   /** HMAC of the new email (functions/shared/personal-data) when the body has one. */
   newEmailKey?: string;
+  /** New answers to the registration form (the whole set), checked against the form in force. */
+  answers?: unknown;
   authorize: (registration: Registration) => void;
   now: string;
 }
@@ -224,6 +281,7 @@ export interface DetailsChange {
  */
 export const changeDelegateDetails = (change: DetailsChange) => {
   const { conferenceId, registrationId } = change;
+  let form: RegistrationForm | undefined;
   return defineCommand({
     subject: `Registration ${registrationId}`,
     reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
@@ -231,6 +289,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       change.authorize(registration);
       const { editableUntil } = existingConference(streams.conference, conferenceId);
+      form = registrationFormOf(streams.conference, conferenceId);
       const events = registrationDecider.decide(
         {
           type: 'ChangeDelegateDetails',
@@ -239,6 +298,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
           current: change.current,
           ...(change.newEmailKey ? { newEmailKey: change.newEmailKey } : {}),
           ...(editableUntil ? { editableUntil } : {}),
+          ...(change.answers === undefined ? {} : { answers: change.answers, ...(form ? { form } : {}) }),
           now: change.now,
         },
         registration,
@@ -249,13 +309,19 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const personal = { ...change.current, ...changedFields(events) };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, undefined, events).flatMap(toStoreGuards),
+        guards: registrationGuards(registration, undefined, events, optionLimitsOf(form)).flatMap(
+          toStoreGuards,
+        ),
+        // New answers were checked against the form as read: a new version meanwhile decides again.
+        unchanged: change.answers === undefined ? [] : ['conference'],
         result: { registration: after as Registration, personal },
       };
     },
     guardRefused: (guards) => {
       if (guards.includes('email'))
         throw new ConflictError('This email address already has an active registration for the conference');
+      const full = fullOption(guards, form);
+      if (full) throw full;
       return undefined;
     },
   });

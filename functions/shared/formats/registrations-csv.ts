@@ -15,7 +15,22 @@ export interface RegistrationRow {
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;
+  answers?: Record<string, unknown>;
 }
+
+/** A column of the registration form's answers: its field, and the label of the header row. */
+export interface AnswerColumn {
+  fieldId: string;
+  label: string;
+}
+
+/** An answer as a cell: a multi-choice's options joined with `;`, yes-no as true/false, none empty. */
+const answerCell = (value: unknown): string =>
+  value === undefined || value === null
+    ? ''
+    : Array.isArray(value)
+      ? value.map(String).join(';')
+      : String(value);
 
 export const REGISTRATION_CSV_COLUMNS = [
   'registrationId',
@@ -41,9 +56,17 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const inert = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
 
 /** RFC 4180: a header row, CRLF line ends, fields quoted where needed; UTF-8 with a BOM so Excel reads accents. */
-export const registrationsCsv = (rows: Iterable<RegistrationRow>): string => {
+export const registrationsCsv = (
+  rows: Iterable<RegistrationRow>,
+  answerColumns: readonly AnswerColumn[] = [],
+): string => {
   const records: string[][] = [];
   for (const row of rows)
-    records.push(REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? ''))));
-  return `\uFEFF${stringify(records, { header: true, columns: [...REGISTRATION_CSV_COLUMNS], record_delimiter: 'windows' })}`;
+    records.push([
+      ...REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? ''))),
+      // One column per field of the form's newest version (CONTRACT 5.2), labelled in the header row.
+      ...answerColumns.map((column) => inert(answerCell(row.answers?.[column.fieldId]))),
+    ]);
+  const header = [...REGISTRATION_CSV_COLUMNS, ...answerColumns.map((column) => inert(column.label))];
+  return `\uFEFF${stringify([header, ...records], { record_delimiter: 'windows' })}`;
 };

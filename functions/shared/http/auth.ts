@@ -6,10 +6,13 @@ import { suppliedAdapter, type TokenVerifier } from '../runtime/adapters.js';
 import { forbidden, unauthorized } from './errors.js';
 
 export const ORGANIZERS_GROUP = 'organizers';
+/** Organizers who may read sensitive answers one by one (CONTRACT 5.2). */
+export const SENSITIVE_DATA_GROUP = 'sensitive-data';
 
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'organizer'; subject: string }
+  /** `sensitiveData`: the token is in the group `sensitive-data` too (CONTRACT 5.2). */
+  | { kind: 'organizer'; subject: string; sensitiveData?: boolean }
   | { kind: 'manage-token'; token: string };
 
 let verifier: Promise<TokenVerifier> | undefined;
@@ -49,8 +52,19 @@ const verifyOrganizer = async (authorization: string): Promise<Principal> => {
   const groups = payload['cognito:groups'];
   if (!Array.isArray(groups) || !groups.includes(ORGANIZERS_GROUP))
     throw forbidden(`The token does not carry the "${ORGANIZERS_GROUP}" group`);
-  return { kind: 'organizer', subject: String(payload.sub ?? 'unknown') };
+  return {
+    kind: 'organizer',
+    subject: String(payload.sub ?? 'unknown'),
+    ...(groups.includes(SENSITIVE_DATA_GROUP) ? { sensitiveData: true } : {}),
+  };
 };
+
+/**
+ * Whether the caller sees sensitive answers one by one: an organizer in the group `sensitive-data`, or the
+ * delegate (the manage token's holder, already authorized for the registration by the route).
+ */
+export const seesSensitiveAnswers = (principal: Principal): boolean =>
+  principal.kind === 'manage-token' || (principal.kind === 'organizer' && principal.sensitiveData === true);
 
 /** Who is calling, as far as the route's access level needs to know. */
 export const authenticate = async (

@@ -1,7 +1,8 @@
 import { personalDataOf } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
+import { sensitiveAnswersOf } from '../commands/registration-read-back.js';
 import { loadRegistrationWithEvents } from '../commands/registrations.js';
-import { authorizeRegistrationDelegate } from './auth.js';
+import { authorizeRegistrationDelegate, seesSensitiveAnswers } from './auth.js';
 import { type HttpRequest, pathId } from './http.js';
 
 /**
@@ -16,5 +17,6 @@ export const delegateRegistration = async (request: HttpRequest) => {
   const personal = personalDataOf(events);
   if (personal === undefined || personal === 'erased')
     throw new GoneError('The personal data of this registration was erased');
-  return { conferenceId, registrationId, registration, personal };
+  const sensitive = seesSensitiveAnswers(request.principal) ? sensitiveAnswersOf(events) : undefined;
+  return { conferenceId, registrationId, registration, personal, sensitive };
 };

@@ -2,10 +2,12 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { type DomainEvent, type EventEnvelope, validateEvent } from '../../../domain/events.js';
 import {
   isOpenedPersonal,
+  isOpenedSensitive,
   type PersonalPart,
   personalDataErased,
   personalFieldSets,
   registrationBeginnings,
+  type SensitivePart,
 } from '../../../domain/registration/events.js';
 import type { DataKeys } from './data-keys.js';
 import { PersonalDataUnavailableError } from './errors.js';
@@ -21,7 +23,13 @@ export interface EventCodec {
   open(envelope: EventEnvelope): Promise<EventEnvelope>;
 }
 
-type WithPersonal = { registrationId: string; personal: PersonalPart };
+type WithPersonal = { registrationId: string; personal: PersonalPart; sensitive?: SensitivePart };
+
+/** The sensitive answers are bound to their event type as a part of their own (never opened as `personal`). */
+const sensitiveBinding = (registrationId: string, eventType: string) => ({
+  registrationId,
+  eventType: `${eventType}#sensitive`,
+});
 
 const fieldSetOf = (type: string): number | undefined =>
   (personalFieldSets as Record<string, number | undefined>)[type];
@@ -34,17 +42,50 @@ const withPersonal = (envelope: EventEnvelope, personal: PersonalPart): EventEnv
  * others (projectors of counts, the Pipe's enrichment) leave the personal part an opaque string, and so
  * never need the key.
  */
-export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }): EventCodec => ({
+export const personalDataCodec = (options: {
+  dataKeys: DataKeys;
+  open: boolean;
+  /**
+   * Whether reads open the sensitive answers too (only functions that show them one by one: CONTRACT 5.2);
+   * without it they stay an opaque string, and the function is never granted their key.
+   */
+  openSensitive?: boolean;
+}): EventCodec => ({
   async seal(envelope) {
     if (envelope.type === 'PersonalDataErased')
       return {
         stored: envelope,
         writes: options.dataKeys.destroy(envelope.data.registrationId, envelope.data.erasedAt),
       };
+    if (envelope.type === 'SensitiveAnswersErased')
+      return {
+        stored: envelope,
+        writes: options.dataKeys.destroySensitive(envelope.data.registrationId, envelope.data.erasedAt),
+      };
     const fieldSet = fieldSetOf(envelope.type);
     const data = envelope.data as WithPersonal;
-    if (fieldSet === undefined || !isOpenedPersonal(data.personal)) return { stored: envelope, writes: [] };
+    if (fieldSet === undefined) return { stored: envelope, writes: [] };
     const writes: TransactWriteItem[] = [];
+    let stored: EventEnvelope = envelope;
+    if (isOpenedSensitive(data.sensitive)) {
+      // The sensitive answers under the registration's second key, made with its first event that has any.
+      let key: Buffer;
+      // A registration's first event always makes it (create is the same key again on a retried append).
+      if (
+        registrationBeginnings.includes(envelope.type) ||
+        !(await options.dataKeys.hasSensitiveKey(data.registrationId))
+      ) {
+        const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt, 'sensitive');
+        key = created.key;
+        writes.push(created.write);
+      } else key = (await options.dataKeys.find(data.registrationId, 'sensitive')) as Buffer;
+      const sealed = sealFields(key, data.sensitive, {
+        ...sensitiveBinding(data.registrationId, envelope.type),
+        fieldSet,
+      });
+      stored = { ...envelope, data: { ...(envelope.data as object), sensitive: sealed } } as EventEnvelope;
+    }
+    if (!isOpenedPersonal(data.personal)) return { stored, writes };
     let key: Buffer;
     if (registrationBeginnings.includes(envelope.type)) {
       const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt);
@@ -61,11 +102,12 @@ export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }
       eventType: envelope.type,
       fieldSet,
     });
-    return { stored: withPersonal(envelope, sealed), writes };
+    return { stored: withPersonal(stored, sealed), writes };
   },
 
-  async open(envelope) {
-    if (!options.open || fieldSetOf(envelope.type) === undefined) return envelope;
+  async open(stored) {
+    if (!options.open || fieldSetOf(stored.type) === undefined) return stored;
+    const envelope = options.openSensitive ? await openSensitive(options.dataKeys, stored) : stored;
     const data = envelope.data as WithPersonal;
     if (typeof data.personal !== 'string') return envelope;
     const key = await options.dataKeys.find(data.registrationId);
@@ -91,3 +133,24 @@ export const personalDataCodec = (options: { dataKeys: DataKeys; open: boolean }
     }
   },
 });
+
+/** The sensitive answers of an event opened (or the erased marker once their key is destroyed). */
+const openSensitive = async (dataKeys: DataKeys, envelope: EventEnvelope): Promise<EventEnvelope> => {
+  const data = envelope.data as WithPersonal;
+  if (typeof data.sensitive !== 'string') return envelope;
+  const key = await dataKeys.find(data.registrationId, 'sensitive');
+  const withSensitive = (sensitive: SensitivePart) =>
+    ({ ...envelope, data: { ...(envelope.data as object), sensitive } }) as EventEnvelope;
+  if (key === 'erased') return withSensitive(personalDataErased);
+  try {
+    const { fields } = openFields(key, data.sensitive, sensitiveBinding(data.registrationId, envelope.type));
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+      throw new Error('The sensitive answers are not an object');
+    return withSensitive(fields as Record<string, unknown>);
+  } catch (error) {
+    throw new PersonalDataUnavailableError(
+      `The sensitive answers of event ${envelope.eventId} (registration ${data.registrationId}) do not open`,
+      { cause: error },
+    );
+  }
+};

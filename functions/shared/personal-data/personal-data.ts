@@ -8,6 +8,8 @@ import { keyService } from './key-service.js';
 let keys: DataKeys | undefined;
 let emails: EmailKeys | undefined;
 const codecs = new Map<boolean, EventCodec>();
+/** Whether this function shows sensitive answers one by one (useSensitiveData): only then it opens them. */
+let sensitiveShown = false;
 
 /** The data keys of this execution environment (one cache for all its invocations). */
 export const dataKeys = (): DataKeys => {
@@ -29,7 +31,7 @@ export const emailKeys = (): EmailKeys => {
 export const eventCodec = (open: boolean): EventCodec => {
   let codec = codecs.get(open);
   if (!codec) {
-    codec = personalDataCodec({ dataKeys: dataKeys(), open });
+    codec = personalDataCodec({ dataKeys: dataKeys(), open, openSensitive: open && sensitiveShown });
     codecs.set(open, codec);
   }
   return codec;
@@ -40,3 +42,12 @@ export const eventCodec = (open: boolean): EventCodec => {
  * granted a registration's personal data (`personalData` in infra/definitions), and by nothing else.
  */
 export const usePersonalData = (): void => supplyEventCodec(eventCodec);
+
+/**
+ * Also opens the sensitive answers (CONTRACT 5.2) on reads: called at module scope by the functions that
+ * show them one by one (to the group `sensitive-data` or the delegate), before usePersonalData.
+ */
+export const useSensitiveData = (): void => {
+  sensitiveShown = true;
+  codecs.clear();
+};

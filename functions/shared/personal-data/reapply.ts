@@ -29,18 +29,28 @@ export const reapplyErasures = async (options: {
     options.client,
     {
       TableName: options.eventsTable,
-      FilterExpression: '#kind = :event AND #type = :erased',
       ExpressionAttributeNames: { '#kind': 'kind', '#type': 'type' },
-      ExpressionAttributeValues: { ':event': { S: 'event' }, ':erased': { S: 'PersonalDataErased' } },
+      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive)',
+      ExpressionAttributeValues: {
+        ':event': { S: 'event' },
+        ':erased': { S: 'PersonalDataErased' },
+        ':sensitive': { S: 'SensitiveAnswersErased' },
+      },
     },
     options.segments ?? 4,
     async (page) => {
       progress.scannedItems += page.ScannedCount ?? 0;
       for (const item of page.Items ?? []) {
-        const { data } = unmarshall(item) as { data: { registrationId: string; erasedAt: string } };
-        await options.client.send(
-          new TransactWriteItemsCommand({ TransactItems: keys.destroy(data.registrationId, data.erasedAt) }),
-        );
+        const { type, data } = unmarshall(item) as {
+          type: string;
+          data: { registrationId: string; erasedAt: string };
+        };
+        // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone.
+        const writes =
+          type === 'SensitiveAnswersErased'
+            ? keys.destroySensitive(data.registrationId, data.erasedAt)
+            : keys.destroy(data.registrationId, data.erasedAt);
+        await options.client.send(new TransactWriteItemsCommand({ TransactItems: writes }));
         progress.erasures++;
       }
       options.onProgress?.({ ...progress });

@@ -1,11 +1,12 @@
-import { personalDataExpired } from '../../../domain/conference/decider.js';
+import { personalDataExpired, sensitiveDataExpired } from '../../../domain/conference/decider.js';
+import type { AnswersSummaryRow } from '../../../domain/projections/answers-summary.js';
 import type { WaitlistRow } from '../../../domain/projections/waitlist.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import { runCommand } from '../commands/pipeline.js';
 import { changeRegistration } from '../commands/registrations.js';
 import { catalogedConferences } from '../event-store/catalog.js';
 import { HttpProblem } from '../http/errors.js';
-import { waitlistProjection } from '../projections/projections.js';
+import { answersSummaryProjection, waitlistProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
 import { withFreshRetries } from '../resilience/policy.js';
 import { usePersonalData } from './personal-data.js';
@@ -15,6 +16,39 @@ export const registrationsNotErased = async (conferenceId: string): Promise<stri
   (await readModelRows<WaitlistRow>(waitlistProjection.name, conferenceId))
     .filter((row) => row.status !== 'erased')
     .map((row) => row.registrationId);
+
+/**
+ * The registrations of a conference whose sensitive answers are still there, from the answers-summary's
+ * rows (a row counts sensitive tallies until the key is destroyed): the retention visits only those.
+ */
+export const registrationsWithSensitiveAnswers = async (conferenceId: string): Promise<string[]> =>
+  (await readModelRows<AnswersSummaryRow>(answersSummaryProjection.name, conferenceId))
+    .filter((row) => row.sensitive.length > 0 && row.registrationId)
+    .map((row) => row.registrationId);
+
+/** Destroys one registration's sensitive answers' key (CONTRACT 5.2), the rest kept; done before is fine. */
+export const eraseSensitiveForRetention = async (
+  conferenceId: string,
+  registrationId: string,
+  correlationId: string,
+): Promise<Exclude<ErasureOutcome, 'failed'>> => {
+  try {
+    const now = new Date().toISOString();
+    await runCommand(
+      changeRegistration({
+        conferenceId,
+        registrationId,
+        command: { type: 'EraseSensitiveAnswers', by: 'retention', now },
+      }),
+      { conferenceId, correlationId, actor: 'process:retention', now },
+    );
+    return 'erased';
+  } catch (error) {
+    if (error instanceof GoneError) return 'already-erased';
+    if (error instanceof HttpProblem && error.status === 404) return 'already-erased';
+    throw error;
+  }
+};
 
 export type ErasureOutcome = 'erased' | 'already-erased' | 'failed';
 
@@ -77,12 +111,20 @@ export const eraseExpiredRegistrations = async (options: {
     failed: [],
     stoppedEarly: false,
   };
-  const due = (await catalogedConferences()).filter((conference) =>
-    personalDataExpired(conference, options.today),
-  );
+  const conferences = await catalogedConferences();
+  const due = conferences.flatMap((conference) => {
+    // A conference past its personal data's retention is erased whole; past only its sensitive
+    // answers' retention (30 days by default), only their key goes.
+    if (personalDataExpired(conference, options.today)) return [{ conference, sensitiveOnly: false }];
+    if (sensitiveDataExpired(conference, options.today)) return [{ conference, sensitiveOnly: true }];
+    return [];
+  });
   result.conferencesDue = due.length;
-  for (const conference of due) {
-    const queue = await registrationsNotErased(conference.conferenceId);
+  for (const { conference, sensitiveOnly } of due) {
+    const queue = sensitiveOnly
+      ? await registrationsWithSensitiveAnswers(conference.conferenceId)
+      : await registrationsNotErased(conference.conferenceId);
+    const erase = sensitiveOnly ? eraseSensitiveForRetention : eraseForRetention;
     const total = queue.length;
     let done = 0;
     const report = () =>
@@ -102,7 +144,7 @@ export const eraseExpiredRegistrations = async (options: {
         try {
           // Each registration gets its own allowance of retries, under the run's one deadline.
           const outcome = await withFreshRetries(() =>
-            eraseForRetention(conference.conferenceId, registrationId, options.correlationId),
+            erase(conference.conferenceId, registrationId, options.correlationId),
           );
           if (outcome === 'erased') result.erased++;
           else result.alreadyErased++;

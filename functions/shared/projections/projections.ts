@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type AgendaRow, agendaEventTypes, evolveAgendaRow } from '../../../domain/projections/agenda.js';
 import {
+  type AnswersSummaryRow,
+  answersSummaryChange,
+  answersSummaryEventTypes,
+  evolveAnswersSummaryRow,
+} from '../../../domain/projections/answers-summary.js';
+import {
   type DelegateCountsRow,
   delegateCountsChange,
   delegateCountsEventTypes,
@@ -83,6 +89,19 @@ export const registrantListProjection: StreamProjection<RegistrantRow> = {
   opensPersonalData: true,
 };
 
+/**
+ * The answers-summary (domain/projections/answers-summary.ts): counters per field and option, like the
+ * delegate counts. It opens the personal part and the sensitive answers to read their tallies (never the
+ * answers themselves into the read model), so it is granted both keys and shows nothing one by one.
+ */
+export const answersSummaryProjection: StreamProjection<AnswersSummaryRow> = {
+  name: 'answers-summary',
+  handles: answersSummaryEventTypes,
+  evolveRow: evolveAnswersSummaryRow,
+  summaryChange: answersSummaryChange,
+  opensPersonalData: true,
+};
+
 /** Every projection: what `npm run rebuild -- --all` rebuilds. A new projection belongs here. */
 export const projections = [
   delegateCountsProjection,
@@ -90,4 +109,5 @@ export const projections = [
   agendaProjection,
   visaLettersProjection,
   registrantListProjection,
+  answersSummaryProjection,
 ] as const;

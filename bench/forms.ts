@@ -1,0 +1,269 @@
+/**
+ * `npm run bench:forms`: what the organizer's registration form (CONTRACT 5.2) costs a registration. A form
+ * of 60 fields with 20 conditions (all, any, equals, in; categories; sensitive fields; a limited option)
+ * against the same registration without a form, in the same run on the same DynamoDB Local, interleaved so
+ * both see the same noise; the DynamoDB round trips of one registration with the form; and the evaluator's
+ * time per body beside the zod parse of the body without answers (the baseline). Writes the `forms` section
+ * of docs/benchmarks.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Answers, answerErrors, fieldShown } from '../domain/registration-form/evaluate.js';
+import type { FormField, RegistrationForm } from '../domain/registration-form/form.js';
+import { registrationRequestSchema } from '../functions/http/api-schemas.js';
+import { routes } from '../infra/definitions/routes.js';
+import { delegate, iclc2015 } from '../test/domain/fixtures.js';
+import { writeBenchmarkSection } from './support/benchmarks-doc.js';
+import { apiEvent, type HttpHandler, lambdaContext } from './support/lambda-events.js';
+import {
+  benchClient,
+  countRoundTrips,
+  handlerTables,
+  localAdaptersWithOrganizer,
+  withDynamoDbLocal,
+} from './support/local-dynamodb.js';
+import { machineLine, table } from './support/report.js';
+import { median, ms, percentile, ratio, verdict } from './support/stats.js';
+
+const REGISTRATIONS = 60;
+const VALIDATIONS = 5_000;
+const COST_GOAL = 1.1;
+const TRIPS_GOAL = 2;
+const VALIDATE_GOAL_MS = 1;
+
+/** 40 plain fields of every type, then 20 that depend on earlier ones. */
+const benchForm = (): RegistrationForm => {
+  const types = [
+    'text',
+    'number',
+    'yes-no',
+    'single-choice',
+    'multi-choice',
+    'date',
+    'email',
+    'country',
+    'phone',
+    'textarea',
+  ] as const;
+  const fields: FormField[] = [];
+  for (let i = 0; i < 40; i++) {
+    const type = types[i % types.length] as FormField['type'];
+    const field: FormField = { fieldId: `q${i}`, type, label: `Question ${i}`, required: i % 3 === 0 };
+    if (type === 'single-choice' || type === 'multi-choice')
+      field.options = ['a', 'b', 'c', 'd'].map((id) => ({
+        optionId: id,
+        label: `Option ${id}`,
+        ...(i === 3 && id === 'a' ? { limit: 1_000_000 } : {}),
+      }));
+    if (type === 'number') Object.assign(field, { min: 0, max: 100 });
+    if (i % 7 === 0) field.sensitive = !field.options?.some((option) => option.limit);
+    if (i % 11 === 0) field.categories = ['mayor', 'academic', 'political-leader'];
+    fields.push(field);
+  }
+  for (let i = 0; i < 20; i++) {
+    const yesNo = `q${2 + 10 * (i % 4)}`;
+    const choice = `q${3 + 10 * (i % 4)}`;
+    const showIf =
+      i % 4 === 0
+        ? { fieldId: yesNo, equals: true }
+        : i % 4 === 1
+          ? { fieldId: choice, in: ['a', 'b'] }
+          : i % 4 === 2
+            ? {
+                all: [
+                  { fieldId: yesNo, equals: true },
+                  { fieldId: choice, equals: 'a' },
+                ],
+              }
+            : {
+                any: [
+                  { fieldId: yesNo, equals: false },
+                  { fieldId: choice, in: ['c', 'd'] },
+                ],
+              };
+    fields.push({ fieldId: `c${i}`, type: 'text', label: `Follow-up ${i}`, required: true, showIf });
+  }
+  return { version: 1, fields };
+};
+
+const valueFor = (field: FormField, n: number): unknown => {
+  switch (field.type) {
+    case 'text':
+    case 'textarea':
+      return `Answer ${n}`;
+    case 'number':
+      return n % 100;
+    case 'yes-no':
+      return n % 2 === 0;
+    case 'checkbox':
+      return true;
+    case 'single-choice':
+      return ['a', 'b', 'c', 'd'][n % 4];
+    case 'multi-choice':
+      return ['b', 'c'];
+    case 'date':
+      return '2015-09-28';
+    case 'email':
+      return `answer${n}@example.org`;
+    case 'country':
+      return 'MX';
+    case 'phone':
+      return '+52 55 1234 5678';
+  }
+};
+
+/** Valid answers: every field shown to the category answered, in the form's order (conditions see them). */
+const answersFor = (form: RegistrationForm, category: string, n: number): Answers => {
+  const answers: Answers = {};
+  const typeOf = (id: string) => form.fields.find((field) => field.fieldId === id)?.type;
+  for (const field of form.fields)
+    if (fieldShown(field, category, answers, typeOf))
+      answers[field.fieldId] = valueFor(field, n + field.fieldId.length);
+  return answers;
+};
+
+const main = () =>
+  withDynamoDbLocal(async (dynamo) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lc-bench-forms-'));
+    try {
+      const client = benchClient(dynamo.endpoint);
+      await handlerTables(client, dynamo.endpoint, 'bench-forms-');
+      client.destroy();
+      const token = await localAdaptersWithOrganizer(dataDir);
+      const { dynamoDb } = await import('../functions/shared/runtime/config.js');
+      const trips = countRoundTrips(dynamoDb());
+      const handlerOf = async (name: string) => {
+        const route = routes.find((r) => r.name === name);
+        if (!route) throw new Error(`No route ${name}`);
+        const module = (await import(`../${route.entry.replace(/\.ts$/, '.js')}`)) as {
+          handler: HttpHandler;
+        };
+        return {
+          call: async (params: Record<string, string>, body: unknown, auth = true) => {
+            const result = await module.handler(
+              apiEvent(route, params, body, {
+                ...(auth ? { authorization: `Bearer ${token}` } : {}),
+                'idempotency-key': randomUUID(),
+              }),
+              lambdaContext(name),
+            );
+            if ((result.statusCode ?? 500) >= 300)
+              throw new Error(`${name}: ${result.statusCode} ${result.body}`);
+            return JSON.parse(String(result.body)) as Record<string, unknown>;
+          },
+        };
+      };
+      const create = await handlerOf('CreateConference');
+      const put = await handlerOf('PutRegistrationForm');
+      const register = await handlerOf('RegisterDelegate');
+      const form = benchForm();
+      const conditions = form.fields.filter((field) => field.showIf).length;
+
+      const plain = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
+      const withForm = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
+      await put.call({ conferenceId: withForm }, { fields: form.fields });
+      const body = (n: number) => ({ ...delegate, email: `${randomUUID()}@example.org`, consent: true, n });
+      const registerOnce = async (conferenceId: string, n: number, answered: boolean) => {
+        const { n: _n, ...rest } = body(n);
+        const payload = answered ? { ...rest, answers: answersFor(form, delegate.category, n) } : rest;
+        trips.reset();
+        const started = performance.now();
+        await register.call({ conferenceId }, payload, false);
+        return { ms: performance.now() - started, trips: trips.total, described: trips.describe() };
+      };
+      // Warm both: modules, keys, the conferences' tips.
+      for (let i = 0; i < 5; i++) {
+        await registerOnce(plain, i, false);
+        await registerOnce(withForm, i, true);
+      }
+      const without: number[] = [];
+      const withAnswers: number[] = [];
+      let tripsWith = { trips: 0, described: '' };
+      for (let i = 0; i < REGISTRATIONS; i++) {
+        // Interleaved, the order alternating: both see the same machine.
+        const first = i % 2 === 0;
+        const a = first ? await registerOnce(plain, i, false) : undefined;
+        const b = await registerOnce(withForm, i, true);
+        const c = first ? undefined : await registerOnce(plain, i, false);
+        without.push((a ?? c)?.ms ?? 0);
+        withAnswers.push(b.ms);
+        if (b.trips > tripsWith.trips) tripsWith = b;
+      }
+      const costRatio = median(withAnswers) / median(without);
+
+      // Validating one body: the evaluator alone, and the zod parse of the body without answers (baseline).
+      const bodies = Array.from({ length: 20 }, (_, n) => answersFor(form, n % 2 ? 'mayor' : 'media', n));
+      const evaluate: number[] = [];
+      const parse: number[] = [];
+      for (let i = 0; i < VALIDATIONS; i++) {
+        const answers = bodies[i % bodies.length];
+        let started = performance.now();
+        const errors = answerErrors(form, i % 2 ? 'mayor' : 'media', answers);
+        evaluate.push(performance.now() - started);
+        if (errors.length > 0) throw new Error(`A bench body is not valid: ${JSON.stringify(errors[0])}`);
+        started = performance.now();
+        registrationRequestSchema.parse({ ...delegate, consent: true });
+        parse.push(performance.now() - started);
+      }
+      const validateP95 = percentile(evaluate, 95);
+
+      const costMet = costRatio <= COST_GOAL;
+      const tripsMet = tripsWith.trips <= TRIPS_GOAL;
+      const validateMet = validateP95 <= VALIDATE_GOAL_MS;
+      const rows = [
+        [
+          `registering (median of ${REGISTRATIONS}, interleaved)`,
+          ms(median(withAnswers), 1),
+          `${ms(median(without), 1)} without a form`,
+          ratio(median(withAnswers), median(without)),
+          `≤ ${COST_GOAL}×`,
+          verdict(costMet),
+        ],
+        [
+          'DynamoDB round trips of a registration with the form (most seen)',
+          `${tripsWith.trips} (${tripsWith.described})`,
+          '2: one read, one transaction',
+          '',
+          `≤ ${TRIPS_GOAL}`,
+          verdict(tripsMet),
+        ],
+        [
+          `validating the answers of one body (p95 of ${VALIDATIONS})`,
+          ms(validateP95, 3),
+          `${ms(percentile(parse, 95), 3)} zod parse of the body without answers`,
+          ratio(validateP95, percentile(parse, 95)),
+          `≤ ${VALIDATE_GOAL_MS} ms`,
+          verdict(validateMet),
+        ],
+      ];
+      for (const row of rows) console.log(row.join(' | '));
+      const section = [
+        '## The registration form (`npm run bench:forms`)',
+        '',
+        `A form of ${form.fields.length} fields with ${conditions} conditions (equals, in, all, any over earlier`,
+        'fields; categories; sensitive fields sealed under the second key; an option with a limit, so every',
+        'registration takes its guard) against the same registration on a conference without a form, through the',
+        'RegisterDelegate handler on DynamoDB Local, the two interleaved in the same run. Round trips counted by a',
+        "middleware on the handlers' DynamoDB client. Validation: domain/registration-form/evaluate.ts on valid",
+        'bodies that answer every field shown to their category.',
+        '',
+        table(['what', 'measured', 'baseline (same run)', 'ratio', 'goal', 'result'], rows),
+        '',
+        costMet && tripsMet && validateMet
+          ? 'Every goal met.'
+          : 'A goal missed: the row says which. On a shared machine the registration times are noisy; the ratio is of medians.',
+        '',
+        machineLine(),
+      ].join('\n');
+      await writeBenchmarkSection('forms', section);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
