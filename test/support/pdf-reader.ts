@@ -51,3 +51,44 @@ export const decodeQrOnPage = async (
   await close();
   return jsQR(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height)?.data;
 };
+
+export interface PdfGlyph {
+  /** The character code the PDF shows: with pdfkit's Identity-H fonts, the glyph's id in the embedded subset. */
+  code: number;
+  /** What the font's ToUnicode map says the glyph stands for. */
+  unicode: string;
+  /** The PostScript name of the font that shows it. */
+  font: string;
+}
+
+/**
+ * Every glyph each page shows, read from pdf.js's operator list (the PDF's own text-showing operators, not
+ * its extracted text): a glyph whose code is 0 is the font's .notdef, the missing-glyph box.
+ */
+export const pdfGlyphs = async (bytes: Uint8Array): Promise<PdfGlyph[][]> => {
+  const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { document, close } = await open(bytes);
+  const pages: PdfGlyph[][] = [];
+  for (let number = 1; number <= document.numPages; number++) {
+    const page = await document.getPage(number);
+    const operators = await page.getOperatorList();
+    const glyphs: PdfGlyph[] = [];
+    let font = '';
+    operators.fnArray.forEach((operator, index) => {
+      const args = operators.argsArray[index] as unknown[];
+      if (operator === OPS.setFont) {
+        const loaded = page.commonObjs.has(args[0] as string)
+          ? (page.commonObjs.get(args[0] as string) as { name?: string })
+          : undefined;
+        font = loaded?.name ?? String(args[0]);
+      }
+      if (operator === OPS.showText)
+        for (const glyph of args[0] as ({ originalCharCode: number; unicode: string } | number)[])
+          if (typeof glyph === 'object' && glyph !== null)
+            glyphs.push({ code: glyph.originalCharCode, unicode: glyph.unicode, font });
+    });
+    pages.push(glyphs);
+  }
+  await close();
+  return pages;
+};
