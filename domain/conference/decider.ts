@@ -5,7 +5,9 @@ import {
   type ConferenceDetails,
   type ConferenceEvent,
   type ConferenceSettingsChange,
+  DEFAULT_LANGUAGES,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+  type Language,
   type Room,
   settingNames,
 } from './events.js';
@@ -54,8 +56,34 @@ const windowViolation = (
   ];
 };
 
+/** The languages a conference offers and its default, as set or by default (CONTRACT 5.4). */
+export const languagesOf = (
+  conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
+): { languages: readonly Language[]; defaultLanguage: Language } => {
+  const languages = conference.languages ?? DEFAULT_LANGUAGES;
+  const defaultLanguage =
+    conference.defaultLanguage ?? (languages.includes('en') ? 'en' : (languages[0] as Language));
+  return { languages, defaultLanguage };
+};
+
+/** A default language the conference does not offer. */
+const languageViolation = (
+  conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
+): FieldError[] => {
+  const { languages, defaultLanguage } = languagesOf(conference);
+  return languages.includes(defaultLanguage)
+    ? []
+    : [
+        {
+          path: 'defaultLanguage',
+          message: `must be one of the conference's languages (${languages.join(', ')})`,
+        },
+      ];
+};
+
 const ruleViolations = (details: ConferenceDetails): FieldError[] => {
   const errors: FieldError[] = [];
+  errors.push(...languageViolation(details));
   if (details.endDate < details.startDate)
     errors.push({ path: 'endDate', message: 'must not be before startDate' });
   if (minutesOf(details.dailyEnd) <= minutesOf(details.dailyStart))
@@ -95,6 +123,13 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
       return sameInstant(value as string, current as string | undefined);
     case 'personalDataRetentionDays':
       return value === (conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS);
+    case 'languages': {
+      const before = languagesOf(conference).languages;
+      const after = value as Language[];
+      return after.length === before.length && after.every((language, index) => language === before[index]);
+    }
+    case 'defaultLanguage':
+      return value === languagesOf(conference).defaultLanguage;
     default:
       return value === current;
   }
@@ -140,6 +175,14 @@ const changeSettings = (
       otherStored ? ', as set before' : '',
     ),
   );
+  // The default language must stay one the conference offers; removing it from `languages` needs a new one.
+  if (command.change.languages !== undefined || command.change.defaultLanguage !== undefined)
+    errors.push(
+      ...languageViolation({
+        languages: command.change.languages ?? languagesOf(state).languages.slice(),
+        defaultLanguage: command.change.defaultLanguage ?? languagesOf(state).defaultLanguage,
+      }),
+    );
   if (errors.length > 0) throw new InvalidCommandError('The settings are not valid', errors);
   if (changed.length === 0)
     throw new InvalidCommandError(
@@ -163,15 +206,24 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
     const personalDataRetentionDays =
       command.details.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
+    const { languages, defaultLanguage } = languagesOf(command.details);
     return [
       {
         type: 'ConferenceCreated',
-        data: { conferenceId: command.conferenceId, ...command.details, personalDataRetentionDays },
+        data: {
+          conferenceId: command.conferenceId,
+          ...command.details,
+          personalDataRetentionDays,
+          languages: [...languages],
+          defaultLanguage,
+        },
       },
     ];
   },
   evolve(state, event) {
-    if (event.type === 'ConferenceCreated') return { status: 'created', ...event.data };
+    // A conference created before languages existed reads as offering English only.
+    if (event.type === 'ConferenceCreated')
+      return { status: 'created', languages: [...DEFAULT_LANGUAGES], defaultLanguage: 'en', ...event.data };
     if (state.status === 'none') return state;
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };

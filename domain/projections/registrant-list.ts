@@ -1,3 +1,4 @@
+import type { Language } from '../conference/events.js';
 import type { EventEnvelope } from '../events.js';
 import {
   type DelegateCategory,
@@ -6,8 +7,9 @@ import {
   type RegistrationEvent,
   registrationEventTypes,
 } from '../registration/events.js';
+import { type NameOrder, nameOrderOf } from '../shared/names.js';
 import { countryCode } from '../shared/values.js';
-import { foldForSearch, searchTermsOf, wordsOf } from './registrant-search.js';
+import { foldForSearch, nameTermsOf, searchTermsOf, wordsOf } from './registrant-search.js';
 
 /**
  * The registrant list of the registration desk (CONTRACT section 4.3): one row per registration, the
@@ -33,6 +35,11 @@ export interface RegistrantRow {
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;
+  /** The delegate's language (a registration from before languages existed: English). */
+  language: Language;
+  latinName: { givenName: string; familyName: string } | null;
+  /** The order the name is written in: the delegate's choice, else by its script. */
+  nameOrder: NameOrder;
 }
 
 export const registrantListEventTypes = registrationEventTypes;
@@ -55,15 +62,25 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
       ? personal.organization
       : null
     : row.organization;
+  const givenName = text('givenName');
+  const familyName = text('familyName');
+  // An order the delegate chose stays when the names change; one that came from the script follows them.
+  const chosenBefore =
+    row.nameOrder !== nameOrderOf({ givenName: row.givenName, familyName: row.familyName });
+  const chosenOrder =
+    (personal.nameOrder as NameOrder | undefined) ?? (chosenBefore ? row.nameOrder : undefined);
   return {
     ...row,
-    givenName: text('givenName'),
-    familyName: text('familyName'),
+    givenName,
+    familyName,
     email: text('email'),
     city: text('city'),
     organization,
     country: data.country ?? row.country,
     category: data.category ?? row.category,
+    language: (personal.language as Language | undefined) ?? row.language,
+    latinName: (personal.latinName as RegistrantRow['latinName'] | undefined) ?? row.latinName,
+    nameOrder: nameOrderOf({ givenName, familyName, nameOrder: chosenOrder ?? null }),
   };
 };
 
@@ -92,6 +109,9 @@ export const evolveRegistrantRow = (
         organization: personal.organization ?? null,
         category: event.data.category,
         registeredAt: event.data.registeredAt,
+        language: personal.language ?? 'en',
+        latinName: personal.latinName ?? null,
+        nameOrder: nameOrderOf(personal),
       };
     }
     case 'WaitlistedDelegatePromoted':
@@ -169,12 +189,7 @@ export const indexedPrefixesOf = (terms: readonly string[]): string[] => {
 
 /** The search terms of a row in the order their prefixes are indexed (names before organization). */
 const orderedTerms = (row: RegistrantRow): string[] => {
-  const first = [
-    ...wordsOf(row.givenName),
-    ...wordsOf(row.familyName),
-    foldForSearch(row.email.trim()),
-    ...wordsOf(row.organization ?? ''),
-  ];
+  const first = [...nameTermsOf(row), foldForSearch(row.email.trim()), ...wordsOf(row.organization ?? '')];
   return [...new Set(first)];
 };
 

@@ -1,4 +1,4 @@
-import { registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import { languagesOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
   type DelegateDetails,
   type Registration,
@@ -106,6 +106,7 @@ export const registerDelegate = (registration: NewRegistration) => {
           emailKey: registration.emailKey,
           manageTokenHash: registration.manageTokenHash,
           seatAvailable,
+          languages: languagesOf(conference),
           now: registration.now,
         },
         streams.registration,
@@ -197,7 +198,8 @@ export const changeDelegateDetails = (change: DetailsChange) => {
     decide: (streams) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       change.authorize(registration);
-      const { editableUntil } = existingConference(streams.conference, conferenceId);
+      const conference = existingConference(streams.conference, conferenceId);
+      const { editableUntil } = conference;
       const events = registrationDecider.decide(
         {
           type: 'ChangeDelegateDetails',
@@ -206,6 +208,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
           current: change.current,
           ...(change.newEmailKey ? { newEmailKey: change.newEmailKey } : {}),
           ...(editableUntil ? { editableUntil } : {}),
+          languages: languagesOf(conference),
           now: change.now,
         },
         registration,

@@ -15,7 +15,17 @@ export interface RegistrationRow {
   registeredAt: string;
   checkedInAt?: string;
   cancelledAt?: string;
+  language?: string;
+  latinName?: { givenName: string; familyName: string } | null;
+  nameOrder?: string;
 }
+
+/** The columns of a row: the Latin name in two columns of its own. */
+const cellsOf = (row: RegistrationRow) => ({
+  ...row,
+  latinGivenName: row.latinName?.givenName,
+  latinFamilyName: row.latinName?.familyName,
+});
 
 export const REGISTRATION_CSV_COLUMNS = [
   'registrationId',
@@ -31,7 +41,11 @@ export const REGISTRATION_CSV_COLUMNS = [
   'registeredAt',
   'checkedInAt',
   'cancelledAt',
-] as const satisfies readonly (keyof RegistrationRow)[];
+  'language',
+  'latinGivenName',
+  'latinFamilyName',
+  'nameOrder',
+] as const satisfies readonly (keyof ReturnType<typeof cellsOf>)[];
 
 /**
  * A cell a spreadsheet would run as a formula (OWASP "CSV injection": =, +, -, @, tab, carriage return) is
@@ -43,7 +57,9 @@ const inert = (value: string) => (FORMULA_START.test(value) ? `'${value}` : valu
 /** RFC 4180: a header row, CRLF line ends, fields quoted where needed; UTF-8 with a BOM so Excel reads accents. */
 export const registrationsCsv = (rows: Iterable<RegistrationRow>): string => {
   const records: string[][] = [];
-  for (const row of rows)
-    records.push(REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? ''))));
+  for (const row of rows) {
+    const cells = cellsOf(row);
+    records.push(REGISTRATION_CSV_COLUMNS.map((column) => inert(String(cells[column] ?? ''))));
+  }
   return `\uFEFF${stringify(records, { header: true, columns: [...REGISTRATION_CSV_COLUMNS], record_delimiter: 'windows' })}`;
 };
