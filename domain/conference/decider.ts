@@ -206,24 +206,18 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     if (errors.length > 0) throw new InvalidCommandError('The conference is not valid', errors);
     const personalDataRetentionDays =
       command.details.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
-    const { languages, defaultLanguage } = languagesOf(command.details);
+    // Languages not given are not written: the conference reads as offering its defaults (evolve).
     return [
       {
         type: 'ConferenceCreated',
-        data: {
-          conferenceId: command.conferenceId,
-          ...command.details,
-          personalDataRetentionDays,
-          languages: [...languages],
-          defaultLanguage,
-        },
+        data: { conferenceId: command.conferenceId, ...command.details, personalDataRetentionDays },
       },
     ];
   },
   evolve(state, event) {
     // A conference created before languages existed reads as offering English only.
     if (event.type === 'ConferenceCreated')
-      return { status: 'created', languages: [...DEFAULT_LANGUAGES], defaultLanguage: 'en', ...event.data };
+      return { status: 'created', ...event.data, ...languagesOf(event.data), languages: [...languagesOf(event.data).languages] };
     if (state.status === 'none') return state;
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };

@@ -12,7 +12,7 @@ import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../d
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
-import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
+import { countryCode, printable, printableName, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
   checkInRequestSchema,
@@ -384,6 +384,9 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
       ],
       required: ['category', 'city', 'consent', 'country', 'email', 'familyName', 'givenName'],
@@ -446,6 +449,9 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
         'registeredAt',
         'registrationId',
@@ -459,6 +465,9 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
         'registeredAt',
         'registrationId',
@@ -662,6 +671,16 @@ describe('the document is as strict as the server', () => {
       if (documented.test(character) !== server) throw new Error(`U+${code.toString(16)}: server ${server}`);
     }
     expect(printable.test('Pérez, 北京, 😀')).toBe(true);
+    // Names (CONTRACT 5.4): the same, except that the zero-width non-joiner and joiner are allowed.
+    const namePattern = new RegExp(schemas().RegistrationRequest.properties.givenName.pattern as string, 'u');
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCharCode(code);
+      const server = z.string().regex(printableName).safeParse(character).success;
+      if (namePattern.test(character) !== server) throw new Error(`U+${code.toString(16)}: server ${server}`);
+    }
+    expect(printableName.test('می\u200Cخواهم क्\u200Dष')).toBe(true);
+    expect(printableName.test('\u202Eabc')).toBe(false);
   });
 });
 
