@@ -53,17 +53,19 @@ export const decodeQrOnPage = async (
 };
 
 export interface PdfGlyph {
-  /** The character code the PDF shows: with pdfkit's Identity-H fonts, the glyph's id in the embedded subset. */
-  code: number;
-  /** What the font's ToUnicode map says the glyph stands for. */
+  /** What the font's ToUnicode map says the glyph stands for: U+0000 for the .notdef glyph of pdfkit's fonts. */
   unicode: string;
   /** The PostScript name of the font that shows it. */
   font: string;
+  /** Whether pdf.js found the glyph in the embedded font. */
+  inFont: boolean;
+  /** Its advance width (thousandths of the font size): tells two glyphs of one character apart. */
+  width: number;
 }
 
 /**
  * Every glyph each page shows, read from pdf.js's operator list (the PDF's own text-showing operators, not
- * its extracted text): a glyph whose code is 0 is the font's .notdef, the missing-glyph box.
+ * its extracted text). pdfkit maps the .notdef glyph (the missing-glyph box) to U+0000 in its ToUnicode map.
  */
 export const pdfGlyphs = async (bytes: Uint8Array): Promise<PdfGlyph[][]> => {
   const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -83,9 +85,9 @@ export const pdfGlyphs = async (bytes: Uint8Array): Promise<PdfGlyph[][]> => {
         font = loaded?.name ?? String(args[0]);
       }
       if (operator === OPS.showText)
-        for (const glyph of args[0] as ({ originalCharCode: number; unicode: string } | number)[])
+        for (const glyph of args[0] as ({ unicode: string; isInFont: boolean; width: number } | number)[])
           if (typeof glyph === 'object' && glyph !== null)
-            glyphs.push({ code: glyph.originalCharCode, unicode: glyph.unicode, font });
+            glyphs.push({ unicode: glyph.unicode, font, inFont: glyph.isInFont, width: glyph.width });
     });
     pages.push(glyphs);
   }
