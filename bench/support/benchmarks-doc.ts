@@ -11,6 +11,7 @@ export const benchmarkSections = [
   'rebuild',
   'scale',
   'registrant-list',
+  'badges',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

@@ -10,9 +10,9 @@ import { type DocumentFonts, fontsOf, type Pdf, useFont } from './pdf.js';
  *   Cyrillic); spaces, punctuation, digits and combining marks take the font of the text around them.
  * - Runs are ordered left to right by the Unicode bidirectional algorithm (bidi-js). Inside a run, fontkit
  *   (through pdfkit) shapes the text: it joins Arabic letters, forms Indic conjuncts, and lays a
- *   right-to-left run out from the right. pdfkit is given `features` for every run, which makes it lay
- *   out the run whole: without them it lays out each word apart and puts the words of a right-to-left
- *   run in the wrong order (an organization "محافظة القاهرة" came out as "القاهرةمحافظة").
+ *   right-to-left run out from the right. pdfkit is given `features` for a right-to-left run, which makes
+ *   it lay out the run whole: without them it lays out each word apart and puts the words of a
+ *   right-to-left run in the wrong order (an organization "محافظة القاهرة" came out as "القاهرةمحافظة").
  * - A character that no shipped font has is printed as U+FFFD (the replacement character), and the line
  *   says it was not `covered`, so that a caller may print another text instead (the Latin name).
  */
@@ -136,13 +136,16 @@ export const scriptLine = (text: string, weight: Weight, fonts: DocumentFonts): 
   return { runs, covered, rightToLeft: (embedding.paragraphs[0]?.level ?? 0) % 2 === 1 };
 };
 
-// `features` makes pdfkit lay a run out whole (see above); the empty list keeps fontkit's default features.
-const runOptions = { features: [] as PDFKit.Mixins.OpenTypeFeatures[], lineBreak: false } as const;
+// `features` makes pdfkit lay a right-to-left run out whole (see above); the empty list keeps fontkit's
+// default features. A left-to-right run goes without, so that pdfkit's cache of laid out words serves it.
+const rightToLeftOptions = { features: [] as PDFKit.Mixins.OpenTypeFeatures[], lineBreak: false } as const;
+const leftToRightOptions = { lineBreak: false } as const;
+const optionsOf = (run: TextRun) => (run.rightToLeft ? rightToLeftOptions : leftToRightOptions);
 
 /** The width of a line at a font size, in points. */
 export const lineWidth = (pdf: Pdf, line: ScriptLine, size: number): number =>
   line.runs.reduce(
-    (width, run) => width + useFont(pdf, run.font).fontSize(size).widthOfString(run.text, runOptions),
+    (width, run) => width + useFont(pdf, run.font).fontSize(size).widthOfString(run.text, optionsOf(run)),
     0,
   );
 
@@ -174,8 +177,8 @@ export const drawLine = (pdf: Pdf, line: ScriptLine, x: number, y: number, optio
   let left = align === 'right' ? x + box - width : align === 'center' ? x + (box - width) / 2 : x;
   for (const run of line.runs) {
     const font = useFont(pdf, run.font).fontSize(options.size);
-    font.text(run.text, left, y + BASELINE * options.size, { ...runOptions, baseline: 'alphabetic' });
-    left += font.widthOfString(run.text, runOptions);
+    font.text(run.text, left, y + BASELINE * options.size, { ...optionsOf(run), baseline: 'alphabetic' });
+    left += font.widthOfString(run.text, optionsOf(run));
   }
   return width;
 };
