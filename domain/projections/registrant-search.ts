@@ -2,6 +2,8 @@
  * The registrant list's search (CONTRACT section 4.3): `q` matches the start of any word of the given name,
  * family name or organization, or the start of the email, ignoring case and accents (`perez` finds `Pérez`,
  * `mu` finds `Müller`). Words are folded once, when a registration is projected, and queries the same way.
+ * A Chinese, Japanese or Korean name is found written whole (`李明`, `김민준`), and any name by the words of
+ * its Latin name (issue 19.5).
  */
 
 import { isEastAsian } from '../shared/names.js';
