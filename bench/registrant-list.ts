@@ -179,6 +179,9 @@ const registrant = (conferenceId: string, n: number): RegistrantRow => {
     organization: n % 4 === 3 ? null : pick(organizations, n, 5),
     category: pick(delegateCategories, n, 6),
     registeredAt,
+    language: 'en',
+    latinName: null,
+    nameOrder: 'given-family',
     ...(status === 'checked-in' ? { checkedInAt: '2015-09-28T14:00:00.000Z' } : {}),
     ...(status === 'cancelled' ? { cancelledAt: '2015-09-01T10:00:00.000Z' } : {}),
   };

@@ -117,7 +117,21 @@ const requestTime = (date: Date) =>
   `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
   `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 
-type BodyResult = { body: string } | { tooLarge: true };
+type BodyResult = { body: string; isBase64Encoded: boolean } | { tooLarge: true };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Text as it is when the bytes are UTF-8; otherwise the bytes in base64, flagged as such, as API Gateway
+ * hands over a body it does not take for text: never decoded with U+FFFD for what was not UTF-8.
+ */
+const bodyOf = (bytes: Buffer): { body: string; isBase64Encoded: boolean } => {
+  try {
+    return { body: utf8.decode(bytes), isBase64Encoded: false };
+  } catch {
+    return { body: bytes.toString('base64'), isBase64Encoded: true };
+  }
+};
 
 /**
  * Reads the body up to `limit` bytes. A larger one is read on and thrown away (up to a few times the limit,
@@ -143,8 +157,7 @@ const readBody = (request: IncomingMessage, limit: number): Promise<BodyResult> 
       if (size > 4 * limit) giveUp();
       else if (!tooLarge) chunks.push(chunk);
     };
-    const onEnd = () =>
-      resolve(tooLarge ? { tooLarge: true } : { body: Buffer.concat(chunks).toString('utf8') });
+    const onEnd = () => resolve(tooLarge ? { tooLarge: true } : bodyOf(Buffer.concat(chunks)));
     request.on('data', onData);
     request.once('end', onEnd);
     request.once('error', reject);
@@ -156,6 +169,7 @@ export const toApiGatewayEvent = (
   route: RouteDefinition,
   pathParameters: Record<string, string>,
   body: string,
+  isBase64Encoded = false,
 ): APIGatewayProxyEventV2 => {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -209,7 +223,7 @@ export const toApiGatewayEvent = (
       timeEpoch: now.getTime(),
     },
     body: body === '' ? undefined : body,
-    isBase64Encoded: false,
+    isBase64Encoded,
   };
 };
 
@@ -303,7 +317,7 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
       );
       return;
     }
-    const event = toApiGatewayEvent(request, route, match.params, read.body);
+    const event = toApiGatewayEvent(request, route, match.params, read.body, read.isBase64Encoded);
     const requestId = event.requestContext.requestId;
     try {
       const handler = await handlerOf(route);

@@ -13,6 +13,7 @@ export const benchmarkSections = [
   'registrant-list',
   'rush',
   'forms',
+  'badges',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

@@ -11,8 +11,10 @@ import {
   type ConferenceDetails,
   type ConferenceEvent,
   type ConferenceSettingsChange,
+  DEFAULT_LANGUAGES,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
+  type Language,
   type Room,
   settingNames,
 } from './events.js';
@@ -66,8 +68,34 @@ const windowViolation = (
   ];
 };
 
+/** The languages a conference offers and its default, as set or by default (CONTRACT 5.4). */
+export const languagesOf = (
+  conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
+): { languages: readonly Language[]; defaultLanguage: Language } => {
+  const languages = conference.languages ?? DEFAULT_LANGUAGES;
+  const defaultLanguage =
+    conference.defaultLanguage ?? (languages.includes('en') ? 'en' : (languages[0] as Language));
+  return { languages, defaultLanguage };
+};
+
+/** A default language the conference does not offer. */
+const languageViolation = (
+  conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
+): FieldError[] => {
+  const { languages, defaultLanguage } = languagesOf(conference);
+  return languages.includes(defaultLanguage)
+    ? []
+    : [
+        {
+          path: 'defaultLanguage',
+          message: `must be one of the conference's languages (${languages.join(', ')})`,
+        },
+      ];
+};
+
 const ruleViolations = (details: ConferenceDetails): FieldError[] => {
   const errors: FieldError[] = [];
+  errors.push(...languageViolation(details));
   if (details.endDate < details.startDate)
     errors.push({ path: 'endDate', message: 'must not be before startDate' });
   if (minutesOf(details.dailyEnd) <= minutesOf(details.dailyStart))
@@ -111,6 +139,13 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
       return value === requiresEmailConfirmation(conference);
     case 'sensitiveDataRetentionDays':
       return value === (conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS);
+    case 'languages': {
+      const before = languagesOf(conference).languages;
+      const after = value as Language[];
+      return after.length === before.length && after.every((language, index) => language === before[index]);
+    }
+    case 'defaultLanguage':
+      return value === languagesOf(conference).defaultLanguage;
     default:
       return value === current;
   }
@@ -156,6 +191,14 @@ const changeSettings = (
       otherStored ? ', as set before' : '',
     ),
   );
+  // The default language must stay one the conference offers; removing it from `languages` needs a new one.
+  if (command.change.languages !== undefined || command.change.defaultLanguage !== undefined)
+    errors.push(
+      ...languageViolation({
+        languages: command.change.languages ?? languagesOf(state).languages.slice(),
+        defaultLanguage: command.change.defaultLanguage ?? languagesOf(state).defaultLanguage,
+      }),
+    );
   if (errors.length > 0) throw new InvalidCommandError('The settings are not valid', errors);
   if (changed.length === 0)
     throw new InvalidCommandError(
@@ -191,6 +234,7 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
       command.details.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
     // A conference created under v1.2 waits for the owner of an address unless told otherwise (CONTRACT 5.1).
     const emailConfirmation = command.details.emailConfirmation ?? true;
+    // Languages not given are not written: the conference reads as offering its defaults (evolve).
     return [
       {
         type: 'ConferenceCreated',
@@ -204,9 +248,15 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     ];
   },
   evolve(state, event) {
-    // Created before v1.2 (no such field): registrations are taken as in v1.
+    // Created before v1.2 (no such field): registrations are taken as in v1, in English only.
     if (event.type === 'ConferenceCreated')
-      return { status: 'created', ...event.data, emailConfirmation: event.data.emailConfirmation ?? false };
+      return {
+        status: 'created',
+        ...event.data,
+        emailConfirmation: event.data.emailConfirmation ?? false,
+        ...languagesOf(event.data),
+        languages: [...languagesOf(event.data).languages],
+      };
     if (state.status === 'none') return state;
     if (event.type === 'RegistrationFormChanged') {
       const { version, fields } = event.data;

@@ -7,6 +7,24 @@ export const roomSchema = z.object({
   capacity: z.number().int().min(1).max(100_000).optional(),
 });
 
+/** UNESCO's six working languages: those a conference may offer (CONTRACT 5.4). */
+export const conferenceLanguages = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
+export type Language = (typeof conferenceLanguages)[number];
+
+export const languageSchema = z.enum(conferenceLanguages, {
+  message: `must be one of ${conferenceLanguages.join(', ')}`,
+});
+
+/** The languages a conference offers: each at most once. */
+export const languagesSchema = z
+  .array(languageSchema)
+  .min(1, 'must name at least one language')
+  .max(conferenceLanguages.length)
+  .refine((languages) => new Set(languages).size === languages.length, 'must name each language once');
+
+/** A conference created before languages existed speaks English only. */
+export const DEFAULT_LANGUAGES: readonly Language[] = ['en'];
+
 /** Who signs the conference's visa invitation letters (CONTRACT section 4.4). */
 export const signatorySchema = z.object({ name: text(200), title: text(200) });
 
@@ -26,6 +44,10 @@ export const conferenceSettingsFields = {
   emailConfirmation: z.boolean().optional(),
   /** Days after endDate until the sensitive answers of the registration form are erased (CONTRACT 5.2). */
   sensitiveDataRetentionDays: z.number().int().min(1).max(36_500).optional(),
+  /** The languages the conference offers its delegates (default ["en"]). */
+  languages: languagesSchema.optional(),
+  /** One of `languages` (default: English if offered, else the first). */
+  defaultLanguage: languageSchema.optional(),
 };
 
 const capacitySchema = z.number().int().min(1).max(1_000_000);

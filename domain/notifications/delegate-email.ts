@@ -1,6 +1,7 @@
 import type { Conference } from '../conference/decider.js';
 import { personalDataOf } from '../registration/decider.js';
 import type { DelegatePersonal, RegistrationEvent } from '../registration/events.js';
+import { fullName, type NameOrder } from '../shared/names.js';
 import { normalizeEmail } from '../shared/values.js';
 
 /** Whom a delegate email is for: the registration and the names it greets. */
@@ -8,6 +9,8 @@ export interface EmailRecipient {
   registrationId: string;
   givenName: string;
   familyName: string;
+  /** The order the name is written in, when the delegate chose one (else by its script: "Dear 李明"). */
+  nameOrder?: NameOrder | null;
   /** The details a changed registration now has: listed in its email. */
   email?: string;
   city?: string;
@@ -100,7 +103,7 @@ export const delegateEmail = (
 ): EmailContent => {
   const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;
   const paragraphs = [
-    `Dear ${registration.givenName} ${registration.familyName},`,
+    `Dear ${fullName(registration)},`,
     statusLine[notice](conference),
     ...(checkInCode
       ? [
@@ -127,7 +130,7 @@ export const delegateEmail = (
       ['Venue', `${conference.venue}, ${conference.city}`],
       ...(notice === 'details-changed'
         ? ([
-            ['Name', `${registration.givenName} ${registration.familyName}`],
+            ['Name', fullName(registration)],
             ['Email', registration.email ?? ''],
             ['City', registration.city ?? ''],
             ['Organization', registration.organization ?? '—'],
@@ -157,7 +160,7 @@ export const movedAwayFrom = (history: readonly RegistrationEvent[]): DelegatePe
 export const previousAddressEmail = (registration: EmailRecipient, conference: Conference): EmailContent => ({
   subject: `${conference.acronym}: The email address of your registration was changed`,
   paragraphs: [
-    `Dear ${registration.givenName} ${registration.familyName},`,
+    `Dear ${fullName(registration)},`,
     'The email address of your registration has been changed from this address to another one; messages about your registration now go there.',
     'If you did not ask for this change, please reply to this email.',
     `The ${conference.acronym} team`,

@@ -1,4 +1,5 @@
 import type { Conference } from '../conference/decider.js';
+import { fullName } from '../shared/names.js';
 import type { EmailContent, EmailRecipient } from './delegate-email.js';
 
 /** The visa letter events a delegate is emailed about (CONTRACT section 4.4). */
@@ -22,7 +23,7 @@ export const visaLetterEmail = (
   registration: EmailRecipient,
   conference: Conference,
 ): EmailContent => {
-  const greeting = `Dear ${registration.givenName} ${registration.familyName},`;
+  const greeting = `Dear ${fullName(registration)},`;
   const team = `The ${conference.acronym} team`;
   const facts: EmailContent['facts'] = [
     ['Conference', conference.name],

@@ -1,3 +1,4 @@
+import type { Language } from '../conference/events.js';
 import type { EventEnvelope } from '../events.js';
 import {
   type DelegateCategory,
@@ -9,8 +10,9 @@ import {
   SENSITIVE_TALLIES,
   type SensitivePart,
 } from '../registration/events.js';
+import { type NameOrder, nameOrderOf } from '../shared/names.js';
 import { countryCode } from '../shared/values.js';
-import { foldForSearch, searchTermsOf, wordsOf } from './registrant-search.js';
+import { foldForSearch, nameTermsOf, searchTermsOf, wordsOf } from './registrant-search.js';
 
 /**
  * The registrant list of the registration desk (CONTRACT section 4.3): one row per registration, the
@@ -40,6 +42,11 @@ export interface RegistrantRow {
   formVersion?: number;
   answers?: Record<string, unknown>;
   sensitiveAnswers?: Record<string, unknown>;
+  /** The delegate's language (a registration from before languages existed: English). */
+  language: Language;
+  latinName: { givenName: string; familyName: string } | null;
+  /** The order the name is written in: the delegate's choice, else by its script. */
+  nameOrder: NameOrder;
 }
 
 /** The sensitive answers of an opened part, without their tallies; none when sealed or erased. */
@@ -76,17 +83,27 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
       ? personal.organization
       : null
     : row.organization;
+  const givenName = text('givenName');
+  const familyName = text('familyName');
+  // An order the delegate chose stays when the names change; one that came from the script follows them.
+  const chosenBefore =
+    row.nameOrder !== nameOrderOf({ givenName: row.givenName, familyName: row.familyName });
+  const chosenOrder =
+    (personal.nameOrder as NameOrder | undefined) ?? (chosenBefore ? row.nameOrder : undefined);
   // New answers replace the old ones whole (sensitive ones included).
   const { answers: _answers, sensitiveAnswers: _sensitive, ...unanswered } = row;
   return {
     ...(data.formVersion === undefined ? row : unanswered),
-    givenName: text('givenName'),
-    familyName: text('familyName'),
+    givenName,
+    familyName,
     email: text('email'),
     city: text('city'),
     organization,
     country: data.country ?? row.country,
     category: data.category ?? row.category,
+    language: (personal.language as Language | undefined) ?? row.language,
+    latinName: (personal.latinName as RegistrantRow['latinName'] | undefined) ?? row.latinName,
+    nameOrder: nameOrderOf({ givenName, familyName, nameOrder: chosenOrder ?? null }),
     ...(data.formVersion === undefined
       ? {}
       : answersOf(data.formVersion, personal.answers as Record<string, unknown> | undefined, data.sensitive)),
@@ -133,6 +150,9 @@ export const evolveRegistrantRow = (
         category: event.data.category,
         registeredAt: event.data.registeredAt,
         ...answersOf(event.data.formVersion, personal.answers, event.data.sensitive),
+        language: personal.language ?? 'en',
+        latinName: personal.latinName ?? null,
+        nameOrder: nameOrderOf(personal),
       };
     }
     case 'SensitiveAnswersErased': {
@@ -215,12 +235,7 @@ export const indexedPrefixesOf = (terms: readonly string[]): string[] => {
 
 /** The search terms of a row in the order their prefixes are indexed (names before organization). */
 const orderedTerms = (row: RegistrantRow): string[] => {
-  const first = [
-    ...wordsOf(row.givenName),
-    ...wordsOf(row.familyName),
-    foldForSearch(row.email.trim()),
-    ...wordsOf(row.organization ?? ''),
-  ];
+  const first = [...nameTermsOf(row), foldForSearch(row.email.trim()), ...wordsOf(row.organization ?? '')];
   return [...new Set(first)];
 };
 

@@ -2,7 +2,11 @@
  * The registrant list's search (CONTRACT section 4.3): `q` matches the start of any word of the given name,
  * family name or organization, or the start of the email, ignoring case and accents (`perez` finds `Pérez`,
  * `mu` finds `Müller`). Words are folded once, when a registration is projected, and queries the same way.
+ * A Chinese, Japanese or Korean name is found written whole (`李明`, `김민준`), and any name by the words of
+ * its Latin name (issue 19.5).
  */
+
+import { isEastAsian } from '../shared/names.js';
 
 /** Case and accents folded: canonical decomposition, combining marks dropped, lower-cased. */
 export const foldForSearch = (text: string): string =>
@@ -20,14 +24,34 @@ export interface Searchable {
   familyName: string;
   organization?: string | null;
   email: string;
+  latinName?: { givenName: string; familyName: string } | null;
 }
+
+/**
+ * A Chinese, Japanese or Korean name is written whole, without a space ("李明", "김민준"): as a search
+ * target it is also the family and given names joined, in both orders (issue 19.5).
+ */
+export const wholeNamesOf = (registration: Pick<Searchable, 'givenName' | 'familyName'>): string[] => {
+  if (!isEastAsian(registration.givenName) && !isEastAsian(registration.familyName)) return [];
+  const given = wordsOf(registration.givenName).join('');
+  const family = wordsOf(registration.familyName).join('');
+  return given && family ? [`${family}${given}`, `${given}${family}`] : [];
+};
+
+/** The words of the name a registration is searched by first: its names, whole names, and Latin name. */
+export const nameTermsOf = (registration: Searchable): string[] => [
+  ...wordsOf(registration.givenName),
+  ...wordsOf(registration.familyName),
+  ...wholeNamesOf(registration),
+  ...wordsOf(registration.latinName?.givenName ?? ''),
+  ...wordsOf(registration.latinName?.familyName ?? ''),
+];
 
 /** Every prefix target of a registration, unique and sorted: its words, and its email as one word. */
 export const searchTermsOf = (registration: Searchable): string[] =>
   [
     ...new Set([
-      ...wordsOf(registration.givenName),
-      ...wordsOf(registration.familyName),
+      ...nameTermsOf(registration),
       ...wordsOf(registration.organization ?? ''),
       foldForSearch(registration.email.trim()),
     ]),

@@ -1,3 +1,4 @@
+import type { Language } from '../conference/events.js';
 import {
   type Answers,
   answerErrors,
@@ -40,6 +41,8 @@ export type RegistrationCommand =
       /** The registration form in force at the conference (none: no questions) and the body's answers. */
       form?: RegistrationForm;
       answers?: unknown;
+      /** The languages the conference offers and its default (languagesOf); a conference without: English. */
+      languages?: ConferenceLanguages;
       now: string;
     }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
@@ -58,6 +61,8 @@ export type RegistrationCommand =
       /** New answers (the whole set), checked against the form in force, if the body gave `answers`. */
       answers?: unknown;
       form?: RegistrationForm;
+      /** The languages the conference offers: a new `language` must be one of them. */
+      languages?: ConferenceLanguages;
       now: string;
     }
   | { type: 'PromoteWaitlistedDelegate'; now: string; seatShard?: number }
@@ -65,6 +70,24 @@ export type RegistrationCommand =
   | { type: 'ReplaceManageToken'; manageTokenHash: string; now: string }
   | { type: 'ErasePersonalData'; by: 'delegate' | 'organizer' | 'retention'; now: string }
   | { type: 'EraseSensitiveAnswers'; by: 'organizer' | 'retention'; now: string };
+
+export interface ConferenceLanguages {
+  languages: readonly Language[];
+  defaultLanguage: Language;
+}
+
+/** A language the conference does not offer: 400 naming those it does (CONTRACT 5.4). */
+const englishOnly: ConferenceLanguages = { languages: ['en'], defaultLanguage: 'en' };
+
+const checkLanguage = (language: Language | undefined, offered: ConferenceLanguages = englishOnly): void => {
+  if (language !== undefined && !offered.languages.includes(language))
+    throw new InvalidCommandError(`The conference does not offer the language ${language}`, [
+      {
+        path: 'language',
+        message: `must be one of the conference's languages: ${offered.languages.join(', ')}`,
+      },
+    ]);
+};
 
 /**
  * The two values a decision may need of the personal part, known when the events were read opened:
@@ -103,10 +126,22 @@ export type RegistrationState = { status: 'none' } | Registration;
 /** A delegate's personal fields as they stand (no secrets). */
 export type DelegateDetails = Pick<
   DelegatePersonal,
-  'givenName' | 'familyName' | 'email' | 'city' | 'organization'
+  'givenName' | 'familyName' | 'email' | 'city' | 'organization' | 'language' | 'latinName' | 'nameOrder'
 >;
 
-const personalDetailFields = ['givenName', 'familyName', 'email', 'city', 'organization'] as const;
+const personalDetailFields = [
+  'givenName',
+  'familyName',
+  'email',
+  'city',
+  'organization',
+  'language',
+  'latinName',
+  'nameOrder',
+] as const;
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 export const registrationStreamId = (registrationId: string) => `registration-${registrationId}`;
 
@@ -139,13 +174,18 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
     switch (command.type) {
       case 'RegisterDelegate': {
         if (state.status !== 'none') throw new ConflictError('The registration already exists');
-        const { country, category, givenName, familyName, email, city, organization } = command.delegate;
+        const { country, category, givenName, familyName, email, city, organization, latinName, nameOrder } =
+          command.delegate;
+        checkLanguage(command.delegate.language, command.languages);
         const personal: DelegatePersonal = {
           givenName,
           familyName,
           email,
           city,
           ...(organization === undefined ? {} : { organization }),
+          language: command.delegate.language ?? (command.languages ?? englishOnly).defaultLanguage,
+          ...(latinName === undefined ? {} : { latinName }),
+          ...(nameOrder === undefined ? {} : { nameOrder }),
           emailKey: command.emailKey,
           manageTokenHash: command.manageTokenHash,
         };
@@ -349,10 +389,11 @@ const detailsChange = (
       `Changes closed at ${command.editableUntil}: only an organizer can change the details now`,
     );
   const { changes, current } = command;
+  checkLanguage(changes.language, command.languages);
   const personal: ChangedPersonal = {};
   for (const field of personalDetailFields) {
     const value = changes[field];
-    if (value !== undefined && value !== current[field]) personal[field] = value;
+    if (value !== undefined && !sameValue(value, current[field])) Object.assign(personal, { [field]: value });
   }
   const country = changes.country !== registration.country ? changes.country : undefined;
   const category = changes.category !== registration.category ? changes.category : undefined;

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { countryCode, email, optionalText, text } from '../shared/values.js';
+import { languageSchema } from '../conference/events.js';
+import { nameOrders } from '../shared/names.js';
+import { countryCode, email, nameText } from '../shared/values.js';
 
 export const delegateCategories = [
   'political-leader',
@@ -15,21 +17,47 @@ export const delegateCategories = [
 
 export type DelegateCategory = (typeof delegateCategories)[number];
 
+const LATIN = /^[\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]*$/u;
+/** A name in Latin letters (accents allowed), as a passport's machine-readable zone transliterates it. */
+const latinText = (max: number) =>
+  nameText(max).refine((name) => LATIN.test(name), 'must be in Latin letters');
+
 /** What a delegate tells us when registering (CONTRACT section 2, registration body). */
 export const delegateSchema = z.object({
-  givenName: text(100),
-  familyName: text(100),
+  givenName: nameText(100),
+  familyName: nameText(100),
   email,
   country: countryCode,
-  city: text(100),
-  organization: optionalText(200),
+  city: nameText(100),
+  organization: nameText(200).optional(),
   category: z.enum(delegateCategories, { message: `must be one of ${delegateCategories.join(', ')}` }),
+  /** One of the conference's languages (CONTRACT 5.4); its default language when not given. */
+  language: languageSchema.optional(),
+  /** The name as in the passport, in Latin letters, beside a name in another script. */
+  latinName: z
+    .object({
+      givenName: latinText(100),
+      familyName: latinText(100),
+    })
+    .strict()
+    .optional(),
+  /** The order the name is written in; by default family name first for a Chinese, Japanese or Korean name. */
+  nameOrder: z.enum(nameOrders, { message: `must be one of ${nameOrders.join(', ')}` }).optional(),
 });
 
 export type Delegate = z.infer<typeof delegateSchema>;
 
-/** The fields of a delegate that are personal data (CONTRACT section 4.1). */
-export const personalFieldNames = ['givenName', 'familyName', 'email', 'city', 'organization'] as const;
+/** The fields of a delegate that are personal data (CONTRACT sections 4.1 and 5: every new field of a person). */
+export const personalFieldNames = [
+  'givenName',
+  'familyName',
+  'email',
+  'city',
+  'organization',
+  'language',
+  'latinName',
+  'nameOrder',
+] as const;
 
 /**
  * The personal part of a registration event: the delegate's personal fields and the two values derived
@@ -43,6 +71,9 @@ export const delegatePersonalSchema = delegateSchema
     email: true,
     city: true,
     organization: true,
+    language: true,
+    latinName: true,
+    nameOrder: true,
   })
   .extend({
     /** HMAC of the normalized email: the key of the one-active-registration-per-email guard. */
@@ -83,6 +114,9 @@ export const changedPersonalSchema = z
     email: delegateSchema.shape.email.optional(),
     city: delegateSchema.shape.city.optional(),
     organization: delegateSchema.shape.organization,
+    language: delegateSchema.shape.language,
+    latinName: delegateSchema.shape.latinName,
+    nameOrder: delegateSchema.shape.nameOrder,
     emailKey: z.string().min(1).optional(),
     /** The new answers (not sensitive) when the correction gave answers: the whole set, by fieldId. */
     answers: z.record(z.string(), z.unknown()).optional(),

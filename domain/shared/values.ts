@@ -24,6 +24,25 @@ export const text = (max: number) =>
 
 export const optionalText = (max: number) => text(max).optional();
 
+/**
+ * The same characters except the zero-width non-joiner and joiner (U+200C, U+200D), which Persian, Indic
+ * and other names need to be spelled right (CONTRACT 5.4). Bidirectional overrides and isolates, other
+ * invisible format characters, controls and lone surrogates stay refused, and so does U+FFFD: the mark of
+ * bytes decoded as what they were not, never part of a name.
+ */
+export const FORBIDDEN_NAME_CHARACTERS =
+  '\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uE000-\uF8FF\uFEFF\uFFF9-\uFFFB\uFFFD';
+export const printableName = new RegExp(`^[^${FORBIDDEN_NAME_CHARACTERS}\\uD800-\\uDFFF]*$`, 'u');
+
+/** A name of a person, a place or an organization, in any script: like `text`, with ZWNJ and ZWJ allowed. */
+export const nameText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(printableName, 'must not contain control characters');
+
 /** Every ISO 3166-1 alpha-2 code, as i18n-iso-countries lists them. */
 export const countryCodes: readonly string[] = codes.map(([alpha2]) => String(alpha2)).sort();
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { signatorySchema } from '../conference/events.js';
 import { personalDataErased } from '../registration/events.js';
-import { countryCode, isoDate, text } from '../shared/values.js';
+import { countryCode, isoDate, nameText, text } from '../shared/values.js';
 
 /** What a delegate asks a consulate to be shown (CONTRACT section 4.4); every field is personal data. */
 export const visaLetterRequestSchema = z.object({
-  passportName: text(200),
+  passportName: nameText(200),
   passportNumber: z
     .string()
     .trim()
@@ -13,7 +13,7 @@ export const visaLetterRequestSchema = z.object({
   nationality: countryCode,
   dateOfBirth: isoDate,
   passportExpiresOn: isoDate,
-  placeOfIssue: text(100).optional(),
+  placeOfIssue: nameText(100).optional(),
 });
 
 export type VisaLetterRequest = z.infer<typeof visaLetterRequestSchema>;

@@ -15,6 +15,7 @@ import {
 } from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { fullName } from '../../domain/shared/names.js';
 import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
@@ -90,7 +91,7 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
   const message = await composeEmail(
     visaLetterEmail(decision, { registrationId, ...delegate }, conference),
     `${conference.acronym} <${notificationSender()}>`,
-    { name: `${delegate.givenName} ${delegate.familyName}`, address: delegate.email },
+    { name: fullName(delegate), address: delegate.email },
     `<${envelope.eventId}@learning-cities>`,
     attachments,
   );
@@ -116,7 +117,7 @@ const notifyPreviousAddress = async (
   const message = await composeEmail(
     previousAddressEmail({ registrationId, ...before }, conference),
     `${conference.acronym} <${notificationSender()}>`,
-    { name: `${before.givenName} ${before.familyName}`, address: before.email },
+    { name: fullName(before), address: before.email },
     `<${messageId}@learning-cities>`,
   );
   const outcome = await once(`email#${messageId}`, () =>
@@ -151,7 +152,7 @@ export const handler = busConsumer(async (envelope) => {
     const message = await composeEmail(
       delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
       `${conference.acronym} <${notificationSender()}>`,
-      { name: `${then.givenName} ${then.familyName}`, address: then.email },
+      { name: fullName(then), address: then.email },
       `<${envelope.eventId}@learning-cities>`,
     );
     const outcome = await once(`email#${envelope.eventId}`, () =>

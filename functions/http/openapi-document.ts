@@ -14,8 +14,10 @@ import {
 import {
   countryCode,
   countryCodes,
+  FORBIDDEN_NAME_CHARACTERS,
   FORBIDDEN_TEXT_CHARACTERS,
   printable,
+  printableName,
   timeOfDay,
   timeZone,
 } from '../../domain/shared/values.js';
@@ -44,6 +46,7 @@ const precise = (zodSchema: unknown, jsonSchema: Json): void => {
   // The free-text pattern without the lone surrogates, which UTF-8 cannot carry and other regex dialects
   // cannot name: every character the server refuses in a UTF-8 body is in this class.
   if (jsonSchema.pattern === printable.source) jsonSchema.pattern = `^[^${FORBIDDEN_TEXT_CHARACTERS}]*$`;
+  if (jsonSchema.pattern === printableName.source) jsonSchema.pattern = `^[^${FORBIDDEN_NAME_CHARACTERS}]*$`;
   if (zodSchema === countryCode) {
     jsonSchema.enum = [...countryCodes];
     delete jsonSchema.pattern;

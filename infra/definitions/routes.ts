@@ -264,7 +264,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read-mac',
-    files: [FONT_FILES.regular, FONT_FILES.bold],
+    files: Object.values(FONT_FILES),
     publishesExports: true,
     prints: {},
   },
@@ -272,7 +272,7 @@ export const routes: RouteDefinition[] = [
     // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
     ...route('GetBadges', 'GET', '/conferences/{conferenceId}/badges.pdf', 'get-badges', 'organizer'),
     personalData: 'mac',
-    files: [FONT_FILES.regular, FONT_FILES.bold],
+    files: Object.values(FONT_FILES),
     publishesExports: true,
     prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
   },

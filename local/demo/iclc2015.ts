@@ -48,6 +48,9 @@ export const conference: ConferenceDetails = {
   sensitiveDataRetentionDays: 36_500,
   // Signs the visa letters of invitation (CONTRACT 4.4).
   visaLetterSignatory: VISA_LETTER_SIGNATORY,
+  // The host city speaks Spanish (and English, the conference's working language); UNESCO's six are offered.
+  languages: ['es', 'en', 'ar', 'fr', 'ru', 'zh'],
+  defaultLanguage: 'es',
   rooms: [
     { name: PLENARY_HALL, capacity: 1000 },
     { name: PONCE, capacity: 180 },
@@ -1112,6 +1115,146 @@ const organizationFor = (
 
 export type DemoRegistration = Delegate & { consent: true };
 
+/**
+ * The names of the award cities' delegates in their own scripts (issue 19.7), by the Latin name the
+ * generator picks: Beijing's in Chinese, Namyangju's in Korean, Amman's in Arabic, Bahir Dar's in Ethiopic.
+ * Their Latin names (as in their passports) are kept beside them.
+ */
+const ownScript: Record<
+  string,
+  { city: string; given: Record<string, string>; family: Record<string, string> }
+> = {
+  CN: {
+    city: 'Beijing',
+    given: {
+      Wei: '伟',
+      Li: '丽',
+      Fang: '芳',
+      Jun: '军',
+      Min: '敏',
+      Hui: '慧',
+      Lei: '磊',
+      Yan: '燕',
+      Jing: '静',
+      Tao: '涛',
+      Xiaoming: '晓明',
+      Lin: '林',
+    },
+    family: {
+      Wang: '王',
+      Li: '李',
+      Zhang: '张',
+      Liu: '刘',
+      Chen: '陈',
+      Yang: '杨',
+      Zhao: '赵',
+      Huang: '黄',
+      Zhou: '周',
+      Wu: '吴',
+    },
+  },
+  KR: {
+    city: 'Namyangju',
+    given: {
+      'Ji-won': '지원',
+      'Min-jun': '민준',
+      'Seo-yeon': '서연',
+      'Hyun-woo': '현우',
+      'Soo-jin': '수진',
+      'Jae-hyun': '재현',
+      'Eun-ji': '은지',
+      'Dong-hyun': '동현',
+    },
+    family: { Kim: '김', Lee: '이', Park: '박', Choi: '최', Jung: '정', Kang: '강', Cho: '조', Yoon: '윤' },
+  },
+  JO: {
+    city: 'Amman',
+    given: {
+      Ahmad: 'أحمد',
+      Fatima: 'فاطمة',
+      Omar: 'عمر',
+      Layla: 'ليلى',
+      Khaled: 'خالد',
+      Rania: 'رانيا',
+      Youssef: 'يوسف',
+      Noura: 'نورة',
+      Hassan: 'حسن',
+      Mariam: 'مريم',
+      Samir: 'سمير',
+      Huda: 'هدى',
+    },
+    family: {
+      Haddad: 'حداد',
+      Khalil: 'خليل',
+      Mansour: 'منصور',
+      Nasser: 'ناصر',
+      Saleh: 'صالح',
+      Hamdan: 'حمدان',
+      Ibrahim: 'إبراهيم',
+      Aziz: 'عزيز',
+      Farouk: 'فاروق',
+      Darwish: 'درويش',
+    },
+  },
+  ET: {
+    city: 'Bahir Dar',
+    given: {
+      Abebe: 'አበበ',
+      Meseret: 'መሰረት',
+      Dawit: 'ዳዊት',
+      Tigist: 'ትዕግስት',
+      Yohannes: 'ዮሐንስ',
+      Hiwot: 'ሕይወት',
+      Solomon: 'ሰሎሞን',
+      Selam: 'ሰላም',
+    },
+    family: {
+      Tesfaye: 'ተስፋዬ',
+      Bekele: 'በቀለ',
+      Alemu: 'አለሙ',
+      Girma: 'ግርማ',
+      Haile: 'ኃይሌ',
+      Kebede: 'ከበደ',
+      Mengistu: 'መንግሥቱ',
+      Tadesse: 'ታደሰ',
+    },
+  },
+};
+
+/** The language some delegates choose (CONTRACT 5.4); the others get the conference's default, Spanish. */
+const languageOfCountry: Partial<Record<string, Delegate['language']>> = {
+  FR: 'fr',
+  RU: 'ru',
+  CN: 'zh',
+  JO: 'ar',
+  EG: 'ar',
+  MA: 'ar',
+  TN: 'ar',
+  LB: 'ar',
+  GB: 'en',
+  US: 'en',
+  CA: 'en',
+  AU: 'en',
+  IE: 'en',
+};
+
+/**
+ * A delegate from the country of one of these award cities in their own script, with their Latin name
+ * (the whole country: the generator may send nobody from the award city itself); anyone else as generated.
+ */
+const inOwnScript = (registration: DemoRegistration): DemoRegistration => {
+  const own = ownScript[registration.country];
+  const givenName = own?.given[registration.givenName];
+  const familyName = own?.family[registration.familyName];
+  if (!own || !givenName || !familyName) return registration;
+  return {
+    ...registration,
+    givenName,
+    familyName,
+    latinName: { givenName: registration.givenName, familyName: registration.familyName },
+  };
+};
+
 export const DEMO_DELEGATE_COUNT = 420;
 
 /**
@@ -1145,7 +1288,9 @@ export const delegates = (count = DEMO_DELEGATE_COUNT): DemoRegistration[] => {
       consent: true,
     };
     if (organization !== undefined) registration.organization = organization;
-    return registration;
+    const language = languageOfCountry[home.code];
+    if (language) registration.language = language;
+    return inOwnScript(registration);
   });
 };
 

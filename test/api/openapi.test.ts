@@ -13,7 +13,7 @@ import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
 import { formDefinitionSchema } from '../../domain/registration-form/form.js';
-import { countryCode, printable, timeZone } from '../../domain/shared/values.js';
+import { countryCode, printable, printableName, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
   checkInRequestSchema,
@@ -391,6 +391,9 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
       ],
       required: ['category', 'city', 'consent', 'country', 'email', 'familyName', 'givenName'],
@@ -455,6 +458,9 @@ describe('OpenAPI document', () => {
         'familyName',
         'formVersion',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
         'registeredAt',
         'registrationId',
@@ -468,6 +474,9 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'language',
+        'latinName',
+        'nameOrder',
         'organization',
         'registeredAt',
         'registrationId',
@@ -671,6 +680,16 @@ describe('the document is as strict as the server', () => {
       if (documented.test(character) !== server) throw new Error(`U+${code.toString(16)}: server ${server}`);
     }
     expect(printable.test('Pérez, 北京, 😀')).toBe(true);
+    // Names (CONTRACT 5.4): the same, except that the zero-width non-joiner and joiner are allowed.
+    const namePattern = new RegExp(schemas().RegistrationRequest.properties.givenName.pattern as string, 'u');
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCharCode(code);
+      const server = z.string().regex(printableName).safeParse(character).success;
+      if (namePattern.test(character) !== server) throw new Error(`U+${code.toString(16)}: server ${server}`);
+    }
+    expect(printableName.test('می\u200Cخواهم क्\u200Dष')).toBe(true);
+    expect(printableName.test('\u202Eabc')).toBe(false);
   });
 });
 

@@ -88,6 +88,8 @@ describe('badges PDF', () => {
 
   it('the fonts are the DejaVu files the package ships', () => {
     const fonts = documentFonts();
-    expect(fonts.regular.equals(readFileSync('node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))).toBe(true);
+    expect(
+      fonts.file('regular').equals(readFileSync('node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    ).toBe(true);
   });
 });

@@ -181,7 +181,15 @@ describe('Conference settings (CONTRACT section 4.2)', () => {
         data: { conferenceId: 'c1', changedAt: now, capacity: 900, rooms },
       },
     ]);
-    expect(state).toEqual({ status: 'created', ...created.data, capacity: 900, rooms });
+    expect(state).toEqual({
+      status: 'created',
+      ...created.data,
+      capacity: 900,
+      rooms,
+      // Not given at creation: the defaults (CONTRACT 5.4).
+      languages: ['en'],
+      defaultLanguage: 'en',
+    });
     expect(conferenceStateSchema.parse(state)).toEqual(state);
   });
 

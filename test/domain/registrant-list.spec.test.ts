@@ -71,6 +71,10 @@ describe('registrant list rows', () => {
       registeredAt: '2015-09-01T10:00:00.000Z',
       checkedInAt: '2015-09-28T08:00:00.000Z',
       cancelledAt: '2015-09-29T08:00:00.000Z',
+      // A registration without a language (made before languages existed) was made in English.
+      language: 'en',
+      latinName: null,
+      nameOrder: 'given-family',
     });
     const waitlisted = { ...registered(), type: 'DelegateWaitlisted' } as EventEnvelope;
     expect(apply([waitlisted])?.status).toBe('waitlisted');

@@ -24,6 +24,8 @@ const personal = {
   email: delegate.email,
   city: delegate.city,
   organization: delegate.organization,
+  // The conference's default language, as none was given (English for a conference that names none).
+  language: 'en' as const,
   emailKey: 'mac-of-ana',
   manageTokenHash: 'hash',
 };

@@ -19,6 +19,19 @@ const ana: RegistrationRow = {
   category: 'education-executive',
   registeredAt: '2015-08-01T10:00:00.000Z',
   checkedInAt: '2015-09-28T08:01:00.000Z',
+  language: 'es',
+  latinName: null,
+  nameOrder: 'given-family',
+};
+const li: RegistrationRow = {
+  ...ana,
+  registrationId: 'r3',
+  givenName: '明',
+  familyName: '李',
+  organization: 'محافظة القاهرة',
+  language: 'zh',
+  latinName: { givenName: 'Ming', familyName: 'Li' },
+  nameOrder: 'family-given',
 };
 const hostile: RegistrationRow = {
   ...ana,
@@ -40,9 +53,20 @@ describe('registrations CSV', () => {
     expect(csv).toContain('\r\n');
     const [row] = read(csv);
     expect(Object.keys(row ?? {})).toEqual([...REGISTRATION_CSV_COLUMNS]);
-    expect(row).toEqual({
-      ...ana,
-      cancelledAt: '',
+    const { latinName: _none, ...fields } = ana;
+    expect(row).toEqual({ ...fields, cancelledAt: '', latinGivenName: '', latinFamilyName: '' });
+  });
+
+  it('carries the language, the Latin name and the name order, names in any script as written', () => {
+    const [row] = read(registrationsCsv([li]));
+    expect(row).toMatchObject({
+      givenName: '明',
+      familyName: '李',
+      organization: 'محافظة القاهرة',
+      language: 'zh',
+      latinGivenName: 'Ming',
+      latinFamilyName: 'Li',
+      nameOrder: 'family-given',
     });
   });
 

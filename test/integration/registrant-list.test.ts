@@ -18,6 +18,7 @@ import {
 } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { fold } from '../../domain/shared/decider.js';
+import { nameOrderOf } from '../../domain/shared/names.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { type EventCodec, personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
@@ -144,6 +145,9 @@ const readBack = async (): Promise<RegistrantRow[]> => {
       organization: personal.organization ?? null,
       category: state.category,
       registeredAt: state.registeredAt,
+      language: personal.language ?? 'en',
+      latinName: personal.latinName ?? null,
+      nameOrder: nameOrderOf(personal),
       ...(state.checkedInAt ? { checkedInAt: state.checkedInAt } : {}),
       ...(state.cancelledAt ? { cancelledAt: state.cancelledAt } : {}),
     });

@@ -51,3 +51,46 @@ export const decodeQrOnPage = async (
   await close();
   return jsQR(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height)?.data;
 };
+
+export interface PdfGlyph {
+  /** What the font's ToUnicode map says the glyph stands for: U+0000 for the .notdef glyph of pdfkit's fonts. */
+  unicode: string;
+  /** The PostScript name of the font that shows it. */
+  font: string;
+  /** Whether pdf.js found the glyph in the embedded font. */
+  inFont: boolean;
+  /** Its advance width (thousandths of the font size): tells two glyphs of one character apart. */
+  width: number;
+}
+
+/**
+ * Every glyph each page shows, read from pdf.js's operator list (the PDF's own text-showing operators, not
+ * its extracted text). pdfkit maps the .notdef glyph (the missing-glyph box) to U+0000 in its ToUnicode map.
+ */
+export const pdfGlyphs = async (bytes: Uint8Array): Promise<PdfGlyph[][]> => {
+  const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { document, close } = await open(bytes);
+  const pages: PdfGlyph[][] = [];
+  for (let number = 1; number <= document.numPages; number++) {
+    const page = await document.getPage(number);
+    const operators = await page.getOperatorList();
+    const glyphs: PdfGlyph[] = [];
+    let font = '';
+    operators.fnArray.forEach((operator, index) => {
+      const args = operators.argsArray[index] as unknown[];
+      if (operator === OPS.setFont) {
+        const loaded = page.commonObjs.has(args[0] as string)
+          ? (page.commonObjs.get(args[0] as string) as { name?: string })
+          : undefined;
+        font = loaded?.name ?? String(args[0]);
+      }
+      if (operator === OPS.showText)
+        for (const glyph of args[0] as ({ unicode: string; isInFont: boolean; width: number } | number)[])
+          if (typeof glyph === 'object' && glyph !== null)
+            glyphs.push({ unicode: glyph.unicode, font, inFont: glyph.isInFont, width: glyph.width });
+    });
+    pages.push(glyphs);
+  }
+  await close();
+  return pages;
+};

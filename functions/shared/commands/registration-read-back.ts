@@ -4,6 +4,7 @@ import {
   type RegistrationEvent,
   SENSITIVE_TALLIES,
 } from '../../../domain/registration/events.js';
+import { nameOrderOf } from '../../../domain/shared/names.js';
 
 type Answers = Record<string, unknown>;
 
@@ -27,6 +28,10 @@ export const registrationReadBack = (
   city: personal.city,
   organization: personal.organization ?? null,
   category: registration.category,
+  // A registration from before languages existed was made in English.
+  language: personal.language ?? 'en',
+  latinName: personal.latinName ?? null,
+  nameOrder: nameOrderOf(personal),
   registeredAt: registration.registeredAt,
   ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),
   ...(registration.cancelledAt ? { cancelledAt: registration.cancelledAt } : {}),

@@ -1,4 +1,4 @@
-import { registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import { languagesOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
   type DelegateDetails,
   type Registration,
@@ -167,6 +167,7 @@ export const registerDelegate = (registration: NewRegistration) => {
           ...(seatShard === undefined ? {} : { seatShard }),
           ...(form ? { form } : {}),
           ...(registration.answers === undefined ? {} : { answers: registration.answers }),
+          languages: languagesOf(conference),
           now: registration.now,
         },
         streams.registration,
@@ -288,7 +289,8 @@ export const changeDelegateDetails = (change: DetailsChange) => {
     decide: (streams) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
       change.authorize(registration);
-      const { editableUntil } = existingConference(streams.conference, conferenceId);
+      const conference = existingConference(streams.conference, conferenceId);
+      const { editableUntil } = conference;
       form = registrationFormOf(streams.conference, conferenceId);
       const events = registrationDecider.decide(
         {
@@ -299,6 +301,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
           ...(change.newEmailKey ? { newEmailKey: change.newEmailKey } : {}),
           ...(editableUntil ? { editableUntil } : {}),
           ...(change.answers === undefined ? {} : { answers: change.answers, ...(form ? { form } : {}) }),
+          languages: languagesOf(conference),
           now: change.now,
         },
         registration,

@@ -1,6 +1,7 @@
 import type { Conference } from '../../../domain/conference/decider.js';
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
+import type { NameOrder } from '../../../domain/shared/names.js';
 import { exportFiles, fitsInline } from '../exports/export-files.js';
 import { type HttpRequest, type HttpResponse, requestBaseUrl } from '../http/http.js';
 import { checkInCodeOf } from '../personal-data/check-in-code.js';
@@ -16,6 +17,8 @@ export interface BadgeHolder {
   organization?: string | null;
   country: string;
   category: DelegateCategory;
+  latinName?: { givenName: string; familyName: string } | null;
+  nameOrder?: NameOrder;
 }
 
 export const isSeatHolder = (status: string): boolean => status === 'registered' || status === 'checked-in';
@@ -31,6 +34,8 @@ export const badgeOf = async (holder: BadgeHolder): Promise<Badge> => {
     givenName: holder.givenName,
     familyName: holder.familyName,
     ...(holder.organization ? { organization: holder.organization } : {}),
+    ...(holder.latinName ? { latinName: holder.latinName } : {}),
+    ...(holder.nameOrder ? { nameOrder: holder.nameOrder } : {}),
     country: holder.country,
     category: holder.category,
     checkInCode: await checkInCodeOf(holder.registrationId),

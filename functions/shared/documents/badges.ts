@@ -1,11 +1,16 @@
 import type { DelegateCategory } from '../../../domain/registration/events.js';
+import { fullName, type NameOrder, nameOrderOf } from '../../../domain/shared/names.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, drawQrCode, fittingSize, type Pdf, renderPdf } from './pdf.js';
+import { type DocumentFonts, drawQrCode, fittingSize, fontsOf, type Pdf, renderPdf } from './pdf.js';
+import { drawFittedText, drawLine, fittingLineSize, scriptLine } from './script-text.js';
 
 export interface Badge {
   registrationId: string;
   givenName: string;
   familyName: string;
+  /** The name as in the passport, in Latin letters: printed under the name when given. */
+  latinName?: { givenName: string; familyName: string };
+  nameOrder?: NameOrder;
   organization?: string;
   country: string;
   category: DelegateCategory;
@@ -43,33 +48,34 @@ const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) =>
   const width = PAGE[0] - 2 * MARGIN;
   const textWidth = width - QR_SIZE - 12;
   pdf.rect(0, 0, PAGE[0], 46).fill('#1f4e79');
-  pdf
-    .fill('#ffffff')
-    .font('bold')
-    .fontSize(fittingSize(pdf, 'bold', conference.name, width, 12))
-    .text(conference.name, MARGIN, 12, { width, lineBreak: false });
-  pdf
-    .font('regular')
-    .fontSize(9)
-    .text(
-      `${conference.acronym} · ${conference.city} · ${conference.startDate} – ${conference.endDate}`,
-      MARGIN,
-      29,
-      {
-        width,
-        lineBreak: false,
-      },
-    );
+  pdf.fill('#ffffff');
+  drawFittedText(pdf, conference.name, 'bold', MARGIN, 12, { width, max: 12 });
+  drawFittedText(
+    pdf,
+    `${conference.acronym} · ${conference.city} · ${conference.startDate} – ${conference.endDate}`,
+    'regular',
+    MARGIN,
+    29,
+    { width, max: 9, align: 'left' },
+  );
 
   pdf.fill('#000000');
   let y = 70;
-  const line = (text: string, font: string, max: number, gap: number) => {
-    const size = fittingSize(pdf, font, text, textWidth, max);
-    pdf.font(font).fontSize(size).text(text, MARGIN, y, { width: textWidth, lineBreak: false });
+  const line = (text: string, weight: 'regular' | 'bold', max: number, gap: number) => {
+    const size = drawFittedText(pdf, text, weight, MARGIN, y, { width: textWidth, max });
     y += size + gap;
   };
-  line(badge.givenName, 'bold', 30, 6);
-  line(badge.familyName, 'bold', 22, 14);
+  // The name in its own script and order ("李明", "Ana Pérez"), the Latin name under it when given. A name
+  // with a character no shipped font has is replaced by its Latin name; without one, U+FFFD marks it.
+  const order = nameOrderOf(badge);
+  const latin = badge.latinName ? fullName({ ...badge.latinName, nameOrder: order }) : undefined;
+  const name = scriptLine(fullName(badge), 'bold', fontsOf(pdf));
+  const printed = name.covered || !latin ? name : scriptLine(latin, 'bold', fontsOf(pdf));
+  const nameSize = fittingLineSize(pdf, printed, textWidth, 28);
+  drawLine(pdf, printed, MARGIN, y, { size: nameSize, width: textWidth });
+  y += nameSize + 6;
+  if (latin && printed === name && latin !== fullName(badge)) line(latin, 'regular', 16, 12);
+  else y += 8;
   if (badge.organization) line(badge.organization, 'regular', 13, 6);
   line(countryName(badge.country), 'regular', 13, 6);
 

@@ -1,13 +1,67 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import type { FontKey } from './font-files.js';
 
-/** The TrueType fonts a document embeds (subsets of them): DejaVu covers Latin, Greek and Cyrillic. */
+/**
+ * The TrueType fonts a document may embed (subsets of them), read when first needed: DejaVu for Latin,
+ * Greek and Cyrillic, a Noto family for each other script (font-files.ts).
+ */
 export interface DocumentFonts {
-  regular: Buffer;
-  bold: Buffer;
+  file(key: FontKey): Buffer;
+  hasGlyph(key: FontKey, codePoint: number): boolean;
 }
 
 export type Pdf = PDFKit.PDFDocument;
+
+const fontsOfDocument = new WeakMap<Pdf, { fonts: DocumentFonts; registered: Set<FontKey> }>();
+
+/** The fonts a document was made with. */
+export const fontsOf = (pdf: Pdf): DocumentFonts => {
+  const entry = fontsOfDocument.get(pdf);
+  if (!entry) throw new Error('A PDF not made by renderPdf has no fonts');
+  return entry.fonts;
+};
+
+/** What pdfkit keeps of an embedded font: the Unicode text of each glyph of its subset (its ToUnicode map). */
+interface EmbeddedFontInternals {
+  unicode?: number[][];
+  encode?: (...args: unknown[]) => unknown;
+}
+
+/** WORD JOINER: invisible, joins nothing and breaks nothing; what a reader extracts for a glyph that is no character. */
+const NO_CHARACTER = 0x2060;
+
+/**
+ * Noto's Arabic fonts draw a letter as a dotless shape and its dots as separate glyphs (their `ccmp`), and
+ * the dots stand for no character. pdfkit maps such a glyph to nothing in the ToUnicode map, which readers
+ * (pdf.js) take as "no map" and replace by the glyph's code: a copied name held control characters. They
+ * map to U+2060 instead, which text consumers ignore.
+ */
+const mapGlyphsOfNoCharacter = (pdf: Pdf): void => {
+  const font = (pdf as unknown as { _font?: EmbeddedFontInternals })._font;
+  if (!font?.encode || !font.unicode || (font as { patched?: boolean }).patched) return;
+  const encode = font.encode.bind(font);
+  const unicode = font.unicode;
+  font.encode = (...args: unknown[]) => {
+    const result = encode(...args);
+    for (let gid = 0; gid < unicode.length; gid++)
+      if (unicode[gid]?.length === 0) unicode[gid] = [NO_CHARACTER];
+    return result;
+  };
+  (font as { patched?: boolean }).patched = true;
+};
+
+/** Selects a font by its key, registering it with the document the first time (pdfkit parses it once then). */
+export const useFont = (pdf: Pdf, key: FontKey): Pdf => {
+  const entry = fontsOfDocument.get(pdf);
+  if (entry && !entry.registered.has(key)) {
+    pdf.registerFont(key, entry.fonts.file(key));
+    entry.registered.add(key);
+    pdf.font(key);
+    mapGlyphsOfNoCharacter(pdf);
+  }
+  return pdf.font(key);
+};
 
 /** Writes a PDF with pdfkit and returns its bytes. Starts with the regular font, never pdfkit's built-in AFM ones. */
 export const renderPdf = async (
@@ -25,9 +79,9 @@ export const renderPdf = async (
     info: { Title: options.title, Creator: 'Learning Cities conference backend' },
     pdfVersion: '1.7',
   });
-  pdf.registerFont('regular', options.fonts.regular);
-  pdf.registerFont('bold', options.fonts.bold);
-  pdf.font('regular');
+  fontsOfDocument.set(pdf, { fonts: options.fonts, registered: new Set() });
+  useFont(pdf, 'bold');
+  useFont(pdf, 'regular');
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));

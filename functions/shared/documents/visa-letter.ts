@@ -1,5 +1,6 @@
 import { countryName } from './country-names.js';
 import { type DocumentFonts, qrCodePng, renderPdf } from './pdf.js';
+import { drawFittedText } from './script-text.js';
 
 export interface VisaLetterDocument {
   conference: {
@@ -64,10 +65,18 @@ export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts):
         ['Date of birth', delegate.dateOfBirth],
         ...(delegate.placeOfIssue ? ([['Place of issue', delegate.placeOfIssue]] as [string, string][]) : []),
       ];
+      // The values in any script (a passport name in Arabic, Chinese...): each character in its script's font,
+      // right-to-left runs in order (script-text.ts), on one line shrunk to fit.
       for (const [label, value] of rows) {
         const y = pdf.y;
-        pdf.font('regular').text(`${label}:`, A4_MARGIN, y, { width: 150 });
-        pdf.font('bold').text(value, A4_MARGIN + 160, y, { width: width - 160 });
+        pdf.font('regular').fontSize(11).text(`${label}:`, A4_MARGIN, y, { width: 150 });
+        const size = drawFittedText(pdf, value, 'bold', A4_MARGIN + 160, y, {
+          width: width - 160,
+          max: 11,
+          align: 'left',
+        });
+        pdf.font('regular').fontSize(11);
+        pdf.y = y + Math.max(size, 11) * 1.25;
         pdf.moveDown(0.3);
       }
       pdf.x = A4_MARGIN;

@@ -16,6 +16,9 @@ export interface RegistrationRow {
   checkedInAt?: string;
   cancelledAt?: string;
   answers?: Record<string, unknown>;
+  language?: string;
+  latinName?: { givenName: string; familyName: string } | null;
+  nameOrder?: string;
 }
 
 /** A column of the registration form's answers: its field, and the label of the header row. */
@@ -32,6 +35,13 @@ const answerCell = (value: unknown): string =>
       ? value.map(String).join(';')
       : String(value);
 
+/** The columns of a row: the Latin name in two columns of its own. */
+const cellsOf = (row: RegistrationRow) => ({
+  ...row,
+  latinGivenName: row.latinName?.givenName,
+  latinFamilyName: row.latinName?.familyName,
+});
+
 export const REGISTRATION_CSV_COLUMNS = [
   'registrationId',
   'conferenceId',
@@ -46,7 +56,11 @@ export const REGISTRATION_CSV_COLUMNS = [
   'registeredAt',
   'checkedInAt',
   'cancelledAt',
-] as const satisfies readonly (keyof RegistrationRow)[];
+  'language',
+  'latinGivenName',
+  'latinFamilyName',
+  'nameOrder',
+] as const satisfies readonly (keyof ReturnType<typeof cellsOf>)[];
 
 /**
  * A cell a spreadsheet would run as a formula (OWASP "CSV injection": =, +, -, @, tab, carriage return) is
@@ -61,12 +75,14 @@ export const registrationsCsv = (
   answerColumns: readonly AnswerColumn[] = [],
 ): string => {
   const records: string[][] = [];
-  for (const row of rows)
+  for (const row of rows) {
+    const cells = cellsOf(row);
     records.push([
-      ...REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? ''))),
+      ...REGISTRATION_CSV_COLUMNS.map((column) => inert(String(cells[column] ?? ''))),
       // One column per field of the form's newest version (CONTRACT 5.2), labelled in the header row.
       ...answerColumns.map((column) => inert(answerCell(row.answers?.[column.fieldId]))),
     ]);
+  }
   const header = [...REGISTRATION_CSV_COLUMNS, ...answerColumns.map((column) => inert(column.label))];
   return `\uFEFF${stringify([header, ...records], { record_delimiter: 'windows' })}`;
 };

@@ -19,6 +19,8 @@ export interface HttpRequest {
   path: string;
   /** The body as sent (decoded from base64 when API Gateway encoded it). */
   rawBody: string;
+  /** The body's bytes were not UTF-8: it is refused (400) rather than read with U+FFFD in their place. */
+  bodyNotUtf8?: true;
   pathParameters: Record<string, string>;
   header(name: string): string | undefined;
   principal: Principal;
@@ -35,21 +37,32 @@ export interface HttpResponse {
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; undefined when its bytes are not UTF-8 (a base64 body of other bytes). */
+const bodyText = (event: APIGatewayProxyEventV2): string | undefined => {
+  if (!event.body) return '';
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return utf8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    return undefined;
+  }
+};
+
 const toRequest = (event: APIGatewayProxyEventV2, principal: Principal): HttpRequest => {
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
   );
   const header = (name: string) => headers[name.toLowerCase()];
   const sentCorrelationId = header('x-correlation-id');
+  const body = bodyText(event);
   return {
     event,
     method: event.requestContext.http.method,
     path: event.rawPath,
-    rawBody: event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body
-      : '',
+    rawBody: body ?? '',
+    ...(body === undefined ? { bodyNotUtf8: true as const } : {}),
     pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
     header,
     principal,
@@ -65,6 +78,8 @@ export const parseBody = <S extends z.ZodType>(request: HttpRequest, schema: S):
   const contentType = request.header('content-type') ?? 'application/json';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType))
     throw new HttpProblem(415, 'Unsupported Media Type', 'The body must be application/json');
+  if (request.bodyNotUtf8)
+    throw badRequest('The body is not valid UTF-8', [{ path: '(body)', message: 'is not valid UTF-8' }]);
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody);
