@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider.js';
 import { ConflictError, type FieldError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
+import { conferenceLanguages, type Language, textIn } from '../shared/languages.js';
 import { minutesOf } from '../shared/values.js';
 import {
   type ConferenceDetails,
@@ -23,6 +24,15 @@ export type Conference = ConferenceDetails & { conferenceId: string };
 export type ConferenceState = { status: 'none' } | ({ status: 'created' } & Conference);
 
 export const conferenceStreamId = (conferenceId: string) => `conference-${conferenceId}`;
+
+/** The conference's name in `language` (else its default language's): for letters, badges and emails. */
+export const conferenceNameIn = (
+  conference: Pick<Conference, 'name' | 'languages' | 'defaultLanguage'>,
+  language?: Language,
+): string => {
+  const { defaultLanguage } = conferenceLanguages(conference);
+  return textIn(conference.name, language ?? defaultLanguage, defaultLanguage);
+};
 
 const duplicateRooms = (rooms: readonly Room[]): FieldError[] => {
   const errors: FieldError[] = [];
@@ -54,8 +64,38 @@ const windowViolation = (
   ];
 };
 
-const ruleViolations = (details: ConferenceDetails): FieldError[] => {
+/**
+ * The languages rules (CONTRACT 5.4): no language twice, the default one of them, and the name's map only
+ * in the conference's languages.
+ */
+const languageViolations = (
+  details: Pick<ConferenceDetails, 'languages' | 'defaultLanguage' | 'name' | 'theme'>,
+) => {
   const errors: FieldError[] = [];
+  const { languages, defaultLanguage } = conferenceLanguages(details);
+  if (new Set(languages).size !== languages.length)
+    errors.push({ path: 'languages', message: 'must name each language once' });
+  if (!languages.includes(defaultLanguage))
+    errors.push({
+      path: 'defaultLanguage',
+      message: `must be one of the languages: ${languages.join(', ')}`,
+    });
+  for (const [path, value] of [
+    ['name', details.name],
+    ['theme', details.theme],
+  ] as const)
+    if (value !== undefined && typeof value !== 'string')
+      for (const language of Object.keys(value))
+        if (!(languages as readonly string[]).includes(language))
+          errors.push({
+            path: `${path}.${language}`,
+            message: `is not a language of the conference: ${languages.join(', ')}`,
+          });
+  return errors;
+};
+
+const ruleViolations = (details: ConferenceDetails): FieldError[] => {
+  const errors: FieldError[] = [...languageViolations(details)];
   if (details.endDate < details.startDate)
     errors.push({ path: 'endDate', message: 'must not be before startDate' });
   if (minutesOf(details.dailyEnd) <= minutesOf(details.dailyStart))
@@ -84,6 +124,8 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
   switch (name) {
     case 'rooms':
       return sameRooms(value as Room[], current as Room[]);
+    case 'languages':
+      return (value as string[]).join() === (current as string[] | undefined)?.join();
     case 'visaLetterSignatory': {
       const signatory = value as NonNullable<ConferenceSettingsChange['visaLetterSignatory']>;
       const before = current as Conference['visaLetterSignatory'];
@@ -125,6 +167,15 @@ const changeSettings = (
     errors.push(...removedRooms(command.change.rooms, state));
     errors.push(...duplicateRooms(command.change.rooms));
   }
+  if (command.change.languages !== undefined || command.change.defaultLanguage !== undefined)
+    errors.push(
+      ...languageViolations({
+        name: state.name,
+        theme: state.theme,
+        languages: command.change.languages ?? conferenceLanguages(state).languages.slice(),
+        defaultLanguage: command.change.defaultLanguage ?? conferenceLanguages(state).defaultLanguage,
+      }),
+    );
   const window = {
     registrationOpensAt: command.change.registrationOpensAt ?? state.registrationOpensAt,
     registrationClosesAt: command.change.registrationClosesAt ?? state.registrationClosesAt,

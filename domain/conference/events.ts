@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { languageSchema, optionalTranslatable, translatable } from '../shared/languages.js';
 import { countryCode, instant, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({
@@ -11,6 +12,10 @@ export const signatorySchema = z.object({ name: text(200), title: text(200) });
 
 /** The settings an organizer may change after creating the conference (CONTRACT section 4.2). */
 export const conferenceSettingsFields = {
+  /** The languages it is offered in (CONTRACT 5.4); conferences made before have none: English only. */
+  languages: z.array(languageSchema).min(1).max(6).optional(),
+  /** The language of its plain-string texts and of every fallback; the first of `languages` if not given. */
+  defaultLanguage: languageSchema.optional(),
   /** Registrations before it are refused (409). */
   registrationOpensAt: instant.optional(),
   /** Registrations after it are refused (409); not before registrationOpensAt. */
@@ -26,7 +31,7 @@ const roomsSchema = z.array(roomSchema).min(1).max(100);
 const retentionDaysSchema = z.number().int().min(1).max(36_500);
 
 export const conferenceDetailsSchema = z.object({
-  name: text(200),
+  name: translatable(200),
   acronym: text(32),
   city: text(100),
   country: countryCode,
@@ -38,7 +43,7 @@ export const conferenceDetailsSchema = z.object({
   dailyEnd: timeOfDay,
   capacity: capacitySchema,
   rooms: roomsSchema,
-  theme: text(300).optional(),
+  theme: optionalTranslatable(300),
   personalDataRetentionDays: retentionDaysSchema.optional(),
   ...conferenceSettingsFields,
 });

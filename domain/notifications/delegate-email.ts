@@ -1,4 +1,4 @@
-import type { Conference } from '../conference/decider.js';
+import { type Conference, conferenceNameIn } from '../conference/decider.js';
 import { personalDataOf } from '../registration/decider.js';
 import type { DelegatePersonal, RegistrationEvent } from '../registration/events.js';
 import { normalizeEmail } from '../shared/values.js';
@@ -119,7 +119,7 @@ export const delegateEmail = (
     ...(checkInCode ? { checkInCode } : {}),
     paragraphs,
     facts: [
-      ['Conference', conference.name],
+      ['Conference', conferenceNameIn(conference)],
       [
         'Dates',
         `${formatDates(conference)}, ${conference.dailyStart}–${conference.dailyEnd} (${conference.timezone})`,
@@ -163,7 +163,7 @@ export const previousAddressEmail = (registration: EmailRecipient, conference: C
     `The ${conference.acronym} team`,
   ],
   facts: [
-    ['Conference', conference.name],
+    ['Conference', conferenceNameIn(conference)],
     ['Registration', registration.registrationId],
   ],
 });

@@ -1,4 +1,4 @@
-import type { Conference } from '../conference/decider.js';
+import { type Conference, conferenceNameIn } from '../conference/decider.js';
 import type { EmailContent, EmailRecipient } from './delegate-email.js';
 
 /** The visa letter events a delegate is emailed about (CONTRACT section 4.4). */
@@ -25,7 +25,7 @@ export const visaLetterEmail = (
   const greeting = `Dear ${registration.givenName} ${registration.familyName},`;
   const team = `The ${conference.acronym} team`;
   const facts: EmailContent['facts'] = [
-    ['Conference', conference.name],
+    ['Conference', conferenceNameIn(conference)],
     ['Dates', `${conference.startDate} – ${conference.endDate}`],
     ['Venue', `${conference.venue}, ${conference.city}`],
     ['Registration', registration.registrationId],

@@ -52,6 +52,15 @@ export interface RouteDoc {
   seeOther?: string;
 }
 
+/** `?lang=` of every read of organizer texts (CONTRACT 5.4); Accept-Language is read when it is absent. */
+const langQuery: QueryParameter = {
+  name: 'lang',
+  description:
+    'The language to answer in, one of the conference’s (else 400). Without it, the best match of ' +
+    'Accept-Language (q-values), else the conference’s default language; the answer says it in Content-Language.',
+  schema: { type: 'string', enum: ['ar', 'en', 'es', 'fr', 'ru', 'zh'] },
+};
+
 export interface QueryParameter {
   name: string;
   description: string;
@@ -125,6 +134,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Conferences',
     success: { status: 200, description: 'The conference.', body: 'Conference' },
     notFound: 'No such conference.',
+    query: [langQuery],
   },
   ChangeConferenceSettings: {
     summary: 'Change the settings of a conference',
@@ -396,6 +406,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Awards',
     success: { status: 200, description: 'The awards, in the order granted.', body: 'AwardList' },
     notFound: 'No such conference.',
+    query: [langQuery],
   },
   GetAgenda: {
     summary: 'Get the agenda',
@@ -406,6 +417,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The agenda.', body: 'Agenda' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
   },
   GetAgendaCalendar: {
     summary: 'Get the agenda as iCalendar',
@@ -416,6 +428,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The calendar.', mediaType: 'text/calendar' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
   },
   GetSchedule: {
     summary: 'Get the agenda as a frab/c3voc schedule',
@@ -423,6 +436,16 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The schedule.', body: 'Schedule' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
+  },
+  GetMissingTranslations: {
+    summary: 'List the texts that lack a translation',
+    description:
+      'Every organizer text of the conference (its name and theme, session titles and abstracts, award ' +
+      'citations) without its own text in one of the conference’s languages, by language.',
+    tag: 'Conferences',
+    success: { status: 200, description: 'The missing translations.', body: 'MissingTranslations' },
+    notFound: 'No such conference.',
   },
   GetDelegateCounts: {
     summary: 'Get the delegate counts',

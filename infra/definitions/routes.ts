@@ -270,6 +270,13 @@ export const routes: RouteDefinition[] = [
   ),
   route('GetSchedule', 'GET', '/conferences/{conferenceId}/schedule.json', 'get-schedule', 'public'),
   route(
+    'GetMissingTranslations',
+    'GET',
+    '/conferences/{conferenceId}/translations/missing',
+    'get-missing-translations',
+    'organizer',
+  ),
+  route(
     'GetDelegateCounts',
     'GET',
     '/conferences/{conferenceId}/delegate-counts',
