@@ -15,6 +15,7 @@ import {
 } from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { conferenceLanguages, type Language } from '../../domain/shared/languages.js';
 import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
@@ -33,6 +34,14 @@ import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
 const agendaChanges = new Set<string>(agendaChangeEventTypes);
+
+/** The language a delegate is written to in: the conference's default until delegates choose theirs. */
+const delegateLanguage = (conference: Conference): Language =>
+  conferenceLanguages(conference).defaultLanguage;
+
+/** The delegate's page (CONTRACT 5.6); its manage token travels only in the fragment, never in an email. */
+const managePageOf = (conferenceId: string, registrationId: string) =>
+  new URL(`conferences/${conferenceId}/registrations/${registrationId}/manage`, publicApiUrl()).href;
 
 // Granted this registration's personal data (infra/definitions): its event store seals and opens it.
 usePersonalData();
@@ -88,7 +97,7 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
     decision = { notice, reason: letter.declineReason ?? '' };
   }
   const message = await composeEmail(
-    visaLetterEmail(decision, { registrationId, ...delegate }, conference),
+    visaLetterEmail(decision, { registrationId, ...delegate }, conference, delegateLanguage(conference)),
     `${conference.acronym} <${notificationSender()}>`,
     { name: `${delegate.givenName} ${delegate.familyName}`, address: delegate.email },
     `<${envelope.eventId}@learning-cities>`,
@@ -114,7 +123,7 @@ const notifyPreviousAddress = async (
   if (!before) return;
   const messageId = `${envelope.eventId}-previous-address`;
   const message = await composeEmail(
-    previousAddressEmail({ registrationId, ...before }, conference),
+    previousAddressEmail({ registrationId, ...before }, conference, delegateLanguage(conference)),
     `${conference.acronym} <${notificationSender()}>`,
     { name: `${before.givenName} ${before.familyName}`, address: before.email },
     `<${messageId}@learning-cities>`,
@@ -149,7 +158,16 @@ export const handler = busConsumer(async (envelope) => {
       await notifyPreviousAddress(envelope, registrationId, history, conference);
     const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
     const message = await composeEmail(
-      delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
+      delegateEmail(
+        notice,
+        { registrationId, ...then },
+        conference,
+        {
+          language: delegateLanguage(conference),
+          managePage: managePageOf(conference.conferenceId, registrationId),
+        },
+        checkInCode,
+      ),
       `${conference.acronym} <${notificationSender()}>`,
       { name: `${then.givenName} ${then.familyName}`, address: then.email },
       `<${envelope.eventId}@learning-cities>`,
