@@ -30,8 +30,8 @@ const STYLE = `
   :focus-visible { outline: 3px solid #c05600; outline-offset: 2px; }
   .error { color: #a1232b; font-weight: 600; }
   [aria-invalid=true] { border-color: #a1232b; border-width: 2px; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-  dt { font-weight: 600; } dd { margin: 0; }
+  dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: .25rem 1rem; }
+  dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
   .notice { padding: .75rem; border-inline-start: 4px solid #0b4f8a; background: #eef4fa; }
   a { color: #0b4f8a; }
   [hidden] { display: none !important; }

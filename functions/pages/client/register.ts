@@ -49,7 +49,17 @@ const textOf = (text: Text | undefined): string =>
       ? text
       : (text[data.language] ?? text[data.defaultLanguage] ?? Object.values(text)[0] ?? '');
 
-const select = (name: string, label: string, values: string[], required: boolean, chosen?: string) => {
+/** A language's own name in the page's language (Intl), e.g. "español" in Spanish, "Spanish" in English. */
+const languageNames = new Intl.DisplayNames([data.language], { type: 'language' });
+
+const select = (
+  name: string,
+  label: string,
+  values: string[],
+  required: boolean,
+  chosen?: string,
+  display: (value: string) => string = (value) => value,
+) => {
   const id = `field-${name}`;
   return el(
     'label',
@@ -60,7 +70,7 @@ const select = (name: string, label: string, values: string[], required: boolean
       'select',
       { id, name, required },
       ...(required ? [] : [el('option', { value: '' }, '—')]),
-      ...values.map((value) => el('option', { value, selected: value === chosen }, value)),
+      ...values.map((value) => el('option', { value, selected: value === chosen }, display(value))),
     ),
   );
 };
