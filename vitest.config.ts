@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The browser tests need Chromium: `npm run test:browser` (vitest.browser.config.ts) runs them.
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     // One DynamoDB Local for the whole run; see test/support/dynamodb-local.ts.
     globalSetup: ['test/support/dynamodb-local.ts'],
     pool: 'forks',

@@ -11,6 +11,7 @@ import {
   readModelsTable,
   streamStateTable,
 } from '../infra/definitions/tables.js';
+import { buildPageScripts } from '../infra/page-scripts.js';
 import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
@@ -208,6 +209,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     stops.push({ name: 'the stream poller', stop: poller.stop });
 
+    // The delegate's pages' scripts, bundled as CDK bundles them (infra/page-scripts.ts).
+    buildPageScripts();
     const http = await startHttpServer({
       port,
       routes: options.routes,

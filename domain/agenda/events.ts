@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { optionalTranslatable, translatable } from '../shared/languages.js';
 import { isoDate, optionalText, text, timeOfDay } from '../shared/values.js';
 
 export const sessionTypes = ['plenary', 'parallel', 'workshop', 'ceremony', 'side-event', 'break'] as const;
@@ -28,11 +29,11 @@ export type Slot = z.infer<typeof slotSchema>;
 
 /** What an organizer tells us when scheduling a session (CONTRACT section 2, session body). */
 export const sessionDetailsSchema = z.object({
-  title: text(300),
+  title: translatable(300),
   type: z.enum(sessionTypes, { message: `must be one of ${sessionTypes.join(', ')}` }),
   ...slotSchema.shape,
   track: optionalText(100),
-  abstract: optionalText(2000),
+  abstract: optionalTranslatable(2000),
   language: languageTag.optional(),
   speakers: z.array(speakerSchema).max(30, 'a session has at most 30 speakers'),
 });

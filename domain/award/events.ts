@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { countryCode, optionalText, text } from '../shared/values.js';
+import { optionalTranslatable } from '../shared/languages.js';
+import { countryCode, text } from '../shared/values.js';
 
 /** What an organizer tells us when granting an award (CONTRACT section 2, award body). */
 export const awardGrantSchema = z.object({
@@ -11,7 +12,7 @@ export const awardGrantSchema = z.object({
     .max(2100, 'must be a year from 1900 to 2100'),
   city: text(100),
   country: countryCode,
-  citation: optionalText(2000),
+  citation: optionalTranslatable(2000),
   /** The session of this conference's agenda in which the award is presented. */
   sessionId: z
     .string()

@@ -6,6 +6,7 @@ import {
 } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { ConflictError, type FieldError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
+import { conferenceLanguages, type Language, textIn } from '../shared/languages.js';
 import { minutesOf } from '../shared/values.js';
 import {
   type ConferenceDetails,
@@ -14,7 +15,6 @@ import {
   DEFAULT_LANGUAGES,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
-  type Language,
   type Room,
   settingNames,
 } from './events.js';
@@ -37,6 +37,15 @@ export type ConferenceState =
   | ({ status: 'created' } & Conference & { registrationForm?: RegistrationFormState });
 
 export const conferenceStreamId = (conferenceId: string) => `conference-${conferenceId}`;
+
+/** The conference's name in `language` (else its default language's): for letters, badges and emails. */
+export const conferenceNameIn = (
+  conference: Pick<Conference, 'name' | 'languages' | 'defaultLanguage'>,
+  language?: Language,
+): string => {
+  const { defaultLanguage } = conferenceLanguages(conference);
+  return textIn(conference.name, language ?? defaultLanguage, defaultLanguage);
+};
 
 const duplicateRooms = (rooms: readonly Room[]): FieldError[] => {
   const errors: FieldError[] = [];
@@ -71,31 +80,40 @@ const windowViolation = (
 /** The languages a conference offers and its default, as set or by default (CONTRACT 5.4). */
 export const languagesOf = (
   conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
-): { languages: readonly Language[]; defaultLanguage: Language } => {
-  const languages = conference.languages ?? DEFAULT_LANGUAGES;
-  const defaultLanguage =
-    conference.defaultLanguage ?? (languages.includes('en') ? 'en' : (languages[0] as Language));
-  return { languages, defaultLanguage };
-};
+): { languages: readonly Language[]; defaultLanguage: Language } => conferenceLanguages(conference);
 
-/** A default language the conference does not offer. */
-const languageViolation = (
-  conference: Pick<ConferenceDetails, 'languages' | 'defaultLanguage'>,
-): FieldError[] => {
-  const { languages, defaultLanguage } = languagesOf(conference);
-  return languages.includes(defaultLanguage)
-    ? []
-    : [
-        {
-          path: 'defaultLanguage',
-          message: `must be one of the conference's languages (${languages.join(', ')})`,
-        },
-      ];
+/**
+ * The languages rules (CONTRACT 5.4): no language twice, the default one of them, and the name's map only
+ * in the conference's languages.
+ */
+const languageViolations = (
+  details: Pick<ConferenceDetails, 'languages' | 'defaultLanguage' | 'name' | 'theme'>,
+) => {
+  const errors: FieldError[] = [];
+  const { languages, defaultLanguage } = conferenceLanguages(details);
+  if (new Set(languages).size !== languages.length)
+    errors.push({ path: 'languages', message: 'must name each language once' });
+  if (!languages.includes(defaultLanguage))
+    errors.push({
+      path: 'defaultLanguage',
+      message: `must be one of the languages: ${languages.join(', ')}`,
+    });
+  for (const [path, value] of [
+    ['name', details.name],
+    ['theme', details.theme],
+  ] as const)
+    if (value !== undefined && typeof value !== 'string')
+      for (const language of Object.keys(value))
+        if (!(languages as readonly string[]).includes(language))
+          errors.push({
+            path: `${path}.${language}`,
+            message: `is not a language of the conference: ${languages.join(', ')}`,
+          });
+  return errors;
 };
 
 const ruleViolations = (details: ConferenceDetails): FieldError[] => {
-  const errors: FieldError[] = [];
-  errors.push(...languageViolation(details));
+  const errors: FieldError[] = [...languageViolations(details)];
   if (details.endDate < details.startDate)
     errors.push({ path: 'endDate', message: 'must not be before startDate' });
   if (minutesOf(details.dailyEnd) <= minutesOf(details.dailyStart))
@@ -176,6 +194,16 @@ const changeSettings = (
     errors.push(...removedRooms(command.change.rooms, state));
     errors.push(...duplicateRooms(command.change.rooms));
   }
+  // The default language must stay one the conference offers; removing it from `languages` needs a new one.
+  if (command.change.languages !== undefined || command.change.defaultLanguage !== undefined)
+    errors.push(
+      ...languageViolations({
+        name: state.name,
+        theme: state.theme,
+        languages: command.change.languages ?? conferenceLanguages(state).languages.slice(),
+        defaultLanguage: command.change.defaultLanguage ?? conferenceLanguages(state).defaultLanguage,
+      }),
+    );
   const window = {
     registrationOpensAt: command.change.registrationOpensAt ?? state.registrationOpensAt,
     registrationClosesAt: command.change.registrationClosesAt ?? state.registrationClosesAt,
@@ -191,14 +219,6 @@ const changeSettings = (
       otherStored ? ', as set before' : '',
     ),
   );
-  // The default language must stay one the conference offers; removing it from `languages` needs a new one.
-  if (command.change.languages !== undefined || command.change.defaultLanguage !== undefined)
-    errors.push(
-      ...languageViolation({
-        languages: command.change.languages ?? languagesOf(state).languages.slice(),
-        defaultLanguage: command.change.defaultLanguage ?? languagesOf(state).defaultLanguage,
-      }),
-    );
   if (errors.length > 0) throw new InvalidCommandError('The settings are not valid', errors);
   if (changed.length === 0)
     throw new InvalidCommandError(

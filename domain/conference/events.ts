@@ -1,5 +1,13 @@
 import * as z from 'zod';
 import { fieldSchema } from '../registration-form/form.js';
+import {
+  DEFAULT_LANGUAGE,
+  LANGUAGES,
+  type Language,
+  languageSchema,
+  optionalTranslatable,
+  translatable,
+} from '../shared/languages.js';
 import { countryCode, instant, isoDate, text, timeOfDay, timeZone } from '../shared/values.js';
 
 export const roomSchema = z.object({
@@ -7,23 +15,17 @@ export const roomSchema = z.object({
   capacity: z.number().int().min(1).max(100_000).optional(),
 });
 
-/** UNESCO's six working languages: those a conference may offer (CONTRACT 5.4). */
-export const conferenceLanguages = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
-export type Language = (typeof conferenceLanguages)[number];
+export { type Language, languageSchema } from '../shared/languages.js';
 
-export const languageSchema = z.enum(conferenceLanguages, {
-  message: `must be one of ${conferenceLanguages.join(', ')}`,
-});
-
-/** The languages a conference offers: each at most once. */
+/** The languages a conference offers (CONTRACT 5.4): each at most once. */
 export const languagesSchema = z
   .array(languageSchema)
   .min(1, 'must name at least one language')
-  .max(conferenceLanguages.length)
+  .max(LANGUAGES.length)
   .refine((languages) => new Set(languages).size === languages.length, 'must name each language once');
 
 /** A conference created before languages existed speaks English only. */
-export const DEFAULT_LANGUAGES: readonly Language[] = ['en'];
+export const DEFAULT_LANGUAGES: readonly Language[] = [DEFAULT_LANGUAGE];
 
 /** Who signs the conference's visa invitation letters (CONTRACT section 4.4). */
 export const signatorySchema = z.object({ name: text(200), title: text(200) });
@@ -56,7 +58,7 @@ const roomsSchema = z.array(roomSchema).min(1).max(100);
 const retentionDaysSchema = z.number().int().min(1).max(36_500);
 
 export const conferenceDetailsSchema = z.object({
-  name: text(200),
+  name: translatable(200),
   acronym: text(32),
   city: text(100),
   country: countryCode,
@@ -68,7 +70,7 @@ export const conferenceDetailsSchema = z.object({
   dailyEnd: timeOfDay,
   capacity: capacitySchema,
   rooms: roomsSchema,
-  theme: text(300).optional(),
+  theme: optionalTranslatable(300),
   personalDataRetentionDays: retentionDaysSchema.optional(),
   ...conferenceSettingsFields,
 });

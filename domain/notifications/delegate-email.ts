@@ -1,8 +1,10 @@
-import type { Conference } from '../conference/decider.js';
+import { type Conference, conferenceNameIn } from '../conference/decider.js';
 import { personalDataOf } from '../registration/decider.js';
 import type { DelegatePersonal, RegistrationEvent } from '../registration/events.js';
+import type { Language } from '../shared/languages.js';
 import { fullName, type NameOrder } from '../shared/names.js';
 import { normalizeEmail } from '../shared/values.js';
+import { calendarDate, type MessageId, type MessageValues, message } from './messages/index.js';
 
 /** Whom a delegate email is for: the registration and the names it greets. */
 export interface EmailRecipient {
@@ -47,6 +49,8 @@ export const notifierEventTypes = [
 ] as const;
 
 export interface EmailContent {
+  /** The language it is written in (the HTML part's `lang` and, for Arabic, `dir="rtl"`). */
+  language: Language;
   subject: string;
   /** The seat holder's check-in code: shown as text and as a QR code image. */
   checkInCode?: string;
@@ -55,89 +59,78 @@ export interface EmailContent {
   facts: [label: string, value: string][];
 }
 
-const formatDates = (conference: Conference) => {
-  const format = (date: string) =>
-    new Intl.DateTimeFormat('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }).format(new Date(`${date}T00:00:00Z`));
-  return conference.startDate === conference.endDate
-    ? format(conference.startDate)
-    : `${format(conference.startDate)} – ${format(conference.endDate)}`;
+/** What an email is written for: the delegate's language and the conference's time zone for moments. */
+export interface EmailLocale {
+  language: Language;
+  /** The delegate's page (CONTRACT 5.6), linked instead of describing API calls. */
+  managePage: string;
+}
+
+/** The conference's dates and daily hours, in the language's conventions. */
+export const conferenceFacts = (conference: Conference, language: Language): EmailContent['facts'] => {
+  const dates =
+    conference.startDate === conference.endDate
+      ? message(language, 'date', { start: calendarDate(conference.startDate) })
+      : message(language, 'dates', {
+          start: calendarDate(conference.startDate),
+          end: calendarDate(conference.endDate),
+        });
+  const { dailyStart, dailyEnd, timezone } = conference;
+  const hours = message(language, 'dailyHours', { dailyStart, dailyEnd, timezone });
+  return [
+    [message(language, 'fact.conference'), conferenceNameIn(conference, language)],
+    [message(language, 'fact.dates'), `${dates}, ${hours}`],
+    [message(language, 'fact.venue'), `${conference.venue}, ${conference.city}`],
+  ];
 };
 
-const statusLine: Record<DelegateNotice, (conference: Conference) => string> = {
-  registered: () => 'Your registration is confirmed: a seat is reserved for you.',
-  waitlisted: () =>
-    'All seats are taken for now, so you are on the waitlist. When a seat frees up, the longest-waiting delegate gets it automatically and is told by email.',
-  promoted: () => 'Good news: a seat has freed up and it is now yours. Your registration is confirmed.',
-  cancelled: () => 'Your registration has been cancelled. We hope to see you at a future conference.',
-  'details-changed': () =>
-    'The details of your registration have been changed. They now read as below; if you did not ask for this change, please reply to this email.',
+const statusLabel: Record<DelegateNotice, MessageId> = {
+  registered: 'label.registered',
+  waitlisted: 'label.waitlisted',
+  promoted: 'label.registered',
+  cancelled: 'label.cancelled',
+  'details-changed': 'label.unchanged',
 };
 
-const subjects: Record<DelegateNotice, string> = {
-  registered: 'Registration confirmed',
-  waitlisted: 'You are on the waitlist',
-  promoted: 'A seat is now yours',
-  cancelled: 'Registration cancelled',
-  'details-changed': 'Your registration details were changed',
-};
-
-const statusLabel: Record<DelegateNotice, string> = {
-  registered: 'registered',
-  waitlisted: 'waitlisted',
-  promoted: 'registered',
-  cancelled: 'cancelled',
-  'details-changed': 'unchanged',
-};
+/** The greeting and the signature of every delegate email. */
+export const greeting = (registration: EmailRecipient, language: Language) =>
+  message(language, 'greeting', { name: fullName(registration) });
+export const signature = (conference: Conference, language: Language) =>
+  message(language, 'team', { acronym: conference.acronym });
 
 /** The email a delegate gets when their registration changes (CONTRACT section 3, notifications). */
 export const delegateEmail = (
   notice: DelegateNotice,
   registration: EmailRecipient,
   conference: Conference,
+  { language, managePage }: EmailLocale,
   checkInCode?: string,
 ): EmailContent => {
-  const cancelPath = `POST /conferences/${conference.conferenceId}/registrations/${registration.registrationId}/cancel`;
+  const say = (id: MessageId, values?: MessageValues) => message(language, id, values);
   const paragraphs = [
-    `Dear ${fullName(registration)},`,
-    statusLine[notice](conference),
-    ...(checkInCode
-      ? [
-          `At the registration desk, show the QR code in this email (or on your badge), or give the check-in code ${checkInCode}. It checks you in and nothing else; keep it to yourself.`,
-        ]
-      : []),
-    ...(notice === 'cancelled'
-      ? []
-      : [
-          `To cancel, send ${cancelPath} with the header X-Manage-Token set to the manage token you received when you registered. Cancelling frees your seat for a delegate on the waitlist.`,
-        ]),
-    `The ${conference.acronym} team`,
+    greeting(registration, language),
+    say(`status.${notice}`),
+    ...(checkInCode ? [say('checkInCode', { code: checkInCode })] : []),
+    ...(notice === 'cancelled' ? [] : [say('manage', { link: managePage })]),
+    signature(conference, language),
   ];
   return {
-    subject: `${conference.acronym}: ${subjects[notice]}`,
+    language,
+    subject: say(`subject.${notice}`, { acronym: conference.acronym }),
     ...(checkInCode ? { checkInCode } : {}),
     paragraphs,
     facts: [
-      ['Conference', conference.name],
-      [
-        'Dates',
-        `${formatDates(conference)}, ${conference.dailyStart}–${conference.dailyEnd} (${conference.timezone})`,
-      ],
-      ['Venue', `${conference.venue}, ${conference.city}`],
+      ...conferenceFacts(conference, language),
       ...(notice === 'details-changed'
         ? ([
-            ['Name', fullName(registration)],
-            ['Email', registration.email ?? ''],
-            ['City', registration.city ?? ''],
-            ['Organization', registration.organization ?? '—'],
+            [say('fact.name'), fullName(registration)],
+            [say('fact.email'), registration.email ?? ''],
+            [say('fact.city'), registration.city ?? ''],
+            [say('fact.organization'), registration.organization ?? '—'],
           ] as [string, string][])
-        : [['Status', statusLabel[notice]] as [string, string]]),
-      ['Registration', registration.registrationId],
-      ...(checkInCode ? [['Check-in code', checkInCode] as [string, string]] : []),
+        : [[say('fact.status'), say(statusLabel[notice])] as [string, string]]),
+      [say('fact.registration'), registration.registrationId],
+      ...(checkInCode ? [[say('fact.checkInCode'), checkInCode] as [string, string]] : []),
     ],
   };
 };
@@ -157,16 +150,21 @@ export const movedAwayFrom = (history: readonly RegistrationEvent[]): DelegatePe
  * The email to the address a registration had before a correction moved it elsewhere: its owner learns of
  * the change even if it was not theirs to make. It names neither the new address nor the other details.
  */
-export const previousAddressEmail = (registration: EmailRecipient, conference: Conference): EmailContent => ({
-  subject: `${conference.acronym}: The email address of your registration was changed`,
+export const previousAddressEmail = (
+  registration: EmailRecipient,
+  conference: Conference,
+  language: Language,
+): EmailContent => ({
+  language,
+  subject: message(language, 'previousAddress.subject', { acronym: conference.acronym }),
   paragraphs: [
-    `Dear ${fullName(registration)},`,
-    'The email address of your registration has been changed from this address to another one; messages about your registration now go there.',
-    'If you did not ask for this change, please reply to this email.',
-    `The ${conference.acronym} team`,
+    greeting(registration, language),
+    message(language, 'previousAddress.moved'),
+    message(language, 'notYou'),
+    signature(conference, language),
   ],
   facts: [
-    ['Conference', conference.name],
-    ['Registration', registration.registrationId],
+    [message(language, 'fact.conference'), conferenceNameIn(conference, language)],
+    [message(language, 'fact.registration'), registration.registrationId],
   ],
 });

@@ -1,51 +1,57 @@
 /**
- * The emails of registration requests and manage links (CONTRACT 5.1), in English for now: one function per
- * message, so that a catalog of languages can take their place. None of them is sent by the notifier: each
- * carries a secret that only the function answering the request ever holds.
+ * The emails of registration requests and manage links (CONTRACT 5.1), from the message catalogs in the
+ * language asked for (the request's `language`, else the conference's default). None of them is sent by
+ * the notifier: each carries a secret that only the function answering the request ever holds.
  */
-import type { Conference } from '../conference/decider.js';
-import type { EmailContent } from './delegate-email.js';
+import { type Conference, conferenceNameIn } from '../conference/decider.js';
+import { REQUEST_LIFETIME_SECONDS } from '../registration/request.js';
+import { conferenceLanguages, type Language } from '../shared/languages.js';
+import type { NameOrder } from '../shared/names.js';
+import { conferenceFacts, type EmailContent, greeting, signature } from './delegate-email.js';
+import { message } from './messages/index.js';
 
-const conferenceFacts = (conference: Conference): [string, string][] => [
-  ['Conference', conference.name],
-  [
-    'Dates',
-    conference.startDate === conference.endDate
-      ? conference.startDate
-      : `${conference.startDate} – ${conference.endDate}`,
-  ],
-  ['Venue', `${conference.venue}, ${conference.city}`],
-];
+/** The language to write a request's email in: the one the body asked for if offered, else the default. */
+export const requestLanguage = (conference: Conference, asked: string | undefined): Language => {
+  const { languages, defaultLanguage } = conferenceLanguages(conference);
+  return languages.find((language) => language === asked) ?? defaultLanguage;
+};
 
 /** The link that confirms a request: the token in its query (a GET of it confirms nothing by itself). */
 export const confirmationEmail = (
   conference: Conference,
-  request: { givenName: string; familyName: string },
+  request: { givenName: string; familyName: string; nameOrder?: NameOrder | null },
   link: string,
-  validUntil: string,
+  language: Language,
 ): EmailContent => ({
-  subject: `${conference.acronym}: please confirm your registration`,
+  language,
+  subject: message(language, 'confirm.subject', { acronym: conference.acronym }),
   paragraphs: [
-    `Dear ${request.givenName} ${request.familyName},`,
-    `Someone, probably you, asked to register this address for ${conference.name}. Nothing is registered until you confirm: open the link below, or send its token in the body {"token": "…"} of POST /registrations/confirm.`,
-    `Confirm your registration: ${link}`,
-    `The link is valid until ${validUntil} and works once. Your seat (or your place on the waitlist) is decided when you confirm. If you did not ask for this, ignore this email: nothing is kept about the request.`,
-    `The ${conference.acronym} team`,
+    greeting({ registrationId: '', ...request }, language),
+    message(language, 'confirm.body', {
+      conference: conferenceNameIn(conference, language),
+      hours: REQUEST_LIFETIME_SECONDS / 3600,
+    }),
+    link,
+    message(language, 'confirm.ignore'),
+    signature(conference, language),
   ],
-  facts: [...conferenceFacts(conference), ['Valid until', validUntil]],
+  facts: conferenceFacts(conference, language),
 });
 
-/** To an address that is already registered: no token, and how to get a new manage link. */
-export const alreadyRegisteredEmail = (conference: Conference): EmailContent => ({
-  subject: `${conference.acronym}: you are already registered`,
+/** To an address that is already registered: no token, and the page that emails a new manage link. */
+export const alreadyRegisteredEmail = (
+  conference: Conference,
+  managePage: string,
+  language: Language,
+): EmailContent => ({
+  language,
+  subject: message(language, 'registeredAlready.subject', { acronym: conference.acronym }),
   paragraphs: [
-    'Hello,',
-    `Someone, probably you, asked to register this address for ${conference.name}, but it already has an active registration: nothing was registered twice.`,
-    `If you lost the manage link of your registration, ask for a new one: send POST /conferences/${conference.conferenceId}/manage-link with the body {"email": "<this address>"}. The new link replaces the old one.`,
-    'If you did not ask for this, ignore this email.',
-    `The ${conference.acronym} team`,
+    message(language, 'registeredAlready.body', { conference: conferenceNameIn(conference, language) }),
+    message(language, 'registeredAlready.newLink', { link: managePage }),
+    signature(conference, language),
   ],
-  facts: conferenceFacts(conference),
+  facts: conferenceFacts(conference, language),
 });
 
 /** A new manage link: the token only in the fragment, so that no server log ever holds it. */
@@ -53,14 +59,14 @@ export const manageLinkEmail = (
   conference: Conference,
   registrationId: string,
   link: string,
+  language: Language,
 ): EmailContent => ({
-  subject: `${conference.acronym}: your new manage link`,
+  language,
+  subject: message(language, 'manageLink.subject', { acronym: conference.acronym }),
   paragraphs: [
-    'Hello,',
-    `Here is a new link to manage your registration for ${conference.name}. The link you had before no longer works.`,
-    `Manage your registration: ${link}`,
-    'The token after "#token=" is your new manage token (send it as the X-Manage-Token header). Keep it to yourself. If you did not ask for a new link, someone knows your address: your registration is unchanged, and only this email holds the new token.',
-    `The ${conference.acronym} team`,
+    message(language, 'manageLink.body', { conference: conferenceNameIn(conference, language), link }),
+    message(language, 'manageLink.old'),
+    signature(conference, language),
   ],
-  facts: [...conferenceFacts(conference), ['Registration', registrationId]],
+  facts: [...conferenceFacts(conference, language), [message(language, 'fact.registration'), registrationId]],
 });

@@ -1,6 +1,13 @@
 import type { Conference } from '../conference/decider.js';
-import { fullName } from '../shared/names.js';
-import type { EmailContent, EmailRecipient } from './delegate-email.js';
+import type { Language } from '../shared/languages.js';
+import {
+  conferenceFacts,
+  type EmailContent,
+  type EmailRecipient,
+  greeting,
+  signature,
+} from './delegate-email.js';
+import { type MessageId, type MessageValues, message } from './messages/index.js';
 
 /** The visa letter events a delegate is emailed about (CONTRACT section 4.4). */
 export const visaLetterNoticeOf: Partial<Record<string, VisaLetterNotice>> = {
@@ -22,35 +29,36 @@ export const visaLetterEmail = (
   decision: VisaLetterDecision,
   registration: EmailRecipient,
   conference: Conference,
+  language: Language,
 ): EmailContent => {
-  const greeting = `Dear ${fullName(registration)},`;
-  const team = `The ${conference.acronym} team`;
+  const say = (id: MessageId, values?: MessageValues) => message(language, id, values);
+  const { acronym } = conference;
   const facts: EmailContent['facts'] = [
-    ['Conference', conference.name],
-    ['Dates', `${conference.startDate} – ${conference.endDate}`],
-    ['Venue', `${conference.venue}, ${conference.city}`],
-    ['Registration', registration.registrationId],
+    ...conferenceFacts(conference, language),
+    [say('fact.registration'), registration.registrationId],
   ];
   if (decision.notice === 'issued')
     return {
-      subject: `${conference.acronym}: Your letter of invitation for the visa application`,
+      language,
+      subject: say('visa.issued.subject', { acronym }),
       paragraphs: [
-        greeting,
-        `Your letter of invitation is attached (${decision.attachment}). Present it to the consulate with your visa application.`,
-        `A consular officer can confirm the letter at ${decision.verificationUrl}, or by scanning the QR code printed on it.`,
-        'You can download the letter again at any time from your registration.',
-        team,
+        greeting(registration, language),
+        say('visa.issued.attached', { attachment: decision.attachment }),
+        say('visa.issued.verify', { url: decision.verificationUrl }),
+        say('visa.issued.again'),
+        signature(conference, language),
       ],
-      facts: [...facts, ['Verification code', decision.verificationCode]],
+      facts: [...facts, [say('fact.verificationCode'), decision.verificationCode]],
     };
   return {
-    subject: `${conference.acronym}: Your visa letter request was declined`,
+    language,
+    subject: say('visa.declined.subject', { acronym }),
     paragraphs: [
-      greeting,
-      'We are sorry: the organizers could not issue a letter of invitation on your request.',
-      `The reason given: ${decision.reason}`,
-      'If the details of the request can be put right, you may send a new request from your registration.',
-      team,
+      greeting(registration, language),
+      say('visa.declined.sorry'),
+      say('visa.declined.reason', { reason: decision.reason }),
+      say('visa.declined.again'),
+      signature(conference, language),
     ],
     facts,
   };

@@ -4,6 +4,7 @@ import { awardDecider } from '../award/decider.js';
 import type { GrantedAward } from '../award/events.js';
 import type { Conference } from '../conference/decider.js';
 import type { EventEnvelope } from '../events.js';
+import { conferenceLanguages, type Language, textIn } from '../shared/languages.js';
 import { datesBetween } from '../shared/values.js';
 
 /**
@@ -59,6 +60,73 @@ export interface AgendaReadModel {
   updatedAt?: string;
 }
 
+/** A session with its texts in one language. */
+export type LocalizedSession = Omit<AgendaSession, 'title' | 'abstract'> & {
+  title: string;
+  abstract?: string;
+};
+export type LocalizedConference = Omit<Conference, 'name' | 'theme'> & { name: string; theme?: string };
+export type LocalizedAward = Omit<GrantedAward, 'citation'> & { citation?: string };
+
+/** The agenda with every organizer text in one language (CONTRACT 5.4), as every read and export shows it. */
+export interface LocalizedAgenda {
+  conference: LocalizedConference;
+  sessions: LocalizedSession[];
+  awards: LocalizedAward[];
+  updatedAt?: string;
+}
+
+/** The conference's texts in `language`, each falling back to the conference's default language. */
+export const localizedConference = (conference: Conference, language: Language): LocalizedConference => {
+  const { defaultLanguage } = conferenceLanguages(conference);
+  const { theme, ...rest } = conference;
+  const localizedTheme = textIn(theme, language, defaultLanguage);
+  return {
+    ...rest,
+    name: textIn(conference.name, language, defaultLanguage),
+    ...(localizedTheme === undefined ? {} : { theme: localizedTheme }),
+  };
+};
+
+export const localizedAwards = (
+  awards: readonly GrantedAward[],
+  language: Language,
+  defaultLanguage: Language,
+): LocalizedAward[] =>
+  awards.map(({ citation, ...award }) => {
+    const text = textIn(citation, language, defaultLanguage);
+    return { ...award, ...(text === undefined ? {} : { citation: text }) };
+  });
+
+const localizedSessions = (
+  sessions: readonly AgendaSession[],
+  language: Language,
+  defaultLanguage: Language,
+): LocalizedSession[] =>
+  sessions.map(({ title, abstract, ...session }) => {
+    const localizedAbstract = textIn(abstract, language, defaultLanguage);
+    return {
+      ...session,
+      title: textIn(title, language, defaultLanguage),
+      ...(localizedAbstract === undefined ? {} : { abstract: localizedAbstract }),
+    };
+  });
+
+/** The agenda in `language` (by default the conference's default language). */
+export const localizedAgenda = (
+  model: AgendaReadModel & { conference: Conference },
+  language?: Language,
+): LocalizedAgenda => {
+  const { defaultLanguage } = conferenceLanguages(model.conference);
+  const chosen = language ?? defaultLanguage;
+  return {
+    conference: localizedConference(model.conference, chosen),
+    sessions: localizedSessions(model.sessions, chosen, defaultLanguage),
+    awards: localizedAwards(model.awards, chosen, defaultLanguage),
+    ...(model.updatedAt === undefined ? {} : { updatedAt: model.updatedAt }),
+  };
+};
+
 export const agendaReadModelOf = (rows: readonly AgendaRow[]): AgendaReadModel => {
   const model: AgendaReadModel = { sessions: [], awards: [] };
   for (const row of rows) {
@@ -101,13 +169,14 @@ export interface Agenda {
 }
 
 /** Sessions by start, then room; the id breaks the remaining ties, so the order (and the ETag) is stable. */
-export const byStartThenRoom = (a: AgendaSession, b: AgendaSession): number =>
+type Placed = Pick<AgendaSession, 'date' | 'start' | 'room' | 'sessionId'>;
+export const byStartThenRoom = (a: Placed, b: Placed): number =>
   a.date.localeCompare(b.date) ||
   a.start.localeCompare(b.start) ||
   a.room.localeCompare(b.room, 'en') ||
   a.sessionId.localeCompare(b.sessionId);
 
-const toSessionView = (session: AgendaSession, awards: readonly GrantedAward[]): AgendaSessionView => ({
+const toSessionView = (session: LocalizedSession, awards: readonly GrantedAward[]): AgendaSessionView => ({
   sessionId: session.sessionId,
   title: session.title,
   type: session.type,
@@ -127,10 +196,17 @@ const toSessionView = (session: AgendaSession, awards: readonly GrantedAward[]):
 
 /** Every day of the conference, each with its sessions (cancelled ones too) by start, then room. */
 export const toAgenda = (
-  conference: Pick<Conference, 'conferenceId' | 'timezone' | 'startDate' | 'endDate'>,
+  conference: Pick<
+    Conference,
+    'conferenceId' | 'timezone' | 'startDate' | 'endDate' | 'languages' | 'defaultLanguage'
+  >,
   model: Pick<AgendaReadModel, 'sessions' | 'awards'>,
+  language?: Language,
 ): Agenda => {
-  const sessions = [...model.sessions].sort(byStartThenRoom);
+  const { defaultLanguage } = conferenceLanguages(conference);
+  const sessions = localizedSessions(model.sessions, language ?? defaultLanguage, defaultLanguage).sort(
+    byStartThenRoom,
+  );
   return {
     conferenceId: conference.conferenceId,
     timezone: conference.timezone,

@@ -1,4 +1,3 @@
-import type { Language } from '../conference/events.js';
 import type { EventEnvelope } from '../events.js';
 import {
   type DelegateCategory,
@@ -10,6 +9,7 @@ import {
   SENSITIVE_TALLIES,
   type SensitivePart,
 } from '../registration/events.js';
+import type { Language } from '../shared/languages.js';
 import { type NameOrder, nameOrderOf } from '../shared/names.js';
 import { countryCode } from '../shared/values.js';
 import { foldForSearch, nameTermsOf, searchTermsOf, wordsOf } from './registrant-search.js';

@@ -1,4 +1,3 @@
-import type { Language } from '../conference/events.js';
 import {
   type Answers,
   answerErrors,
@@ -10,6 +9,7 @@ import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
+import type { Language } from '../shared/languages.js';
 import { normalizeEmail } from '../shared/values.js';
 import {
   type ChangedPersonal,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { languageSchema } from '../conference/events.js';
+import { languageSchema } from '../shared/languages.js';
 import { nameOrders } from '../shared/names.js';
 import { countryCode, email, nameText } from '../shared/values.js';
 

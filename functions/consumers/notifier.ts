@@ -15,6 +15,7 @@ import {
 } from '../../domain/notifications/visa-letter-email.js';
 import { personalDataOf, registrationStreamId } from '../../domain/registration/decider.js';
 import type { RegistrationEvent } from '../../domain/registration/events.js';
+import { conferenceLanguages, type Language } from '../../domain/shared/languages.js';
 import { fullName } from '../../domain/shared/names.js';
 import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
@@ -34,6 +35,16 @@ import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
 const agendaChanges = new Set<string>(agendaChangeEventTypes);
+
+/** The language a delegate is written to in: theirs (CONTRACT 5.4), else the conference's default. */
+const delegateLanguage = (conference: Conference, delegate: { language?: string | undefined }): Language => {
+  const { languages, defaultLanguage } = conferenceLanguages(conference);
+  return languages.find((language) => language === delegate.language) ?? defaultLanguage;
+};
+
+/** The delegate's page (CONTRACT 5.6); its manage token travels only in the fragment, never in an email. */
+const managePageOf = (conferenceId: string, registrationId: string) =>
+  new URL(`conferences/${conferenceId}/registrations/${registrationId}/manage`, publicApiUrl()).href;
 
 // Granted this registration's personal data (infra/definitions): its event store seals and opens it.
 usePersonalData();
@@ -89,7 +100,12 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
     decision = { notice, reason: letter.declineReason ?? '' };
   }
   const message = await composeEmail(
-    visaLetterEmail(decision, { registrationId, ...delegate }, conference),
+    visaLetterEmail(
+      decision,
+      { registrationId, ...delegate },
+      conference,
+      delegateLanguage(conference, delegate),
+    ),
     `${conference.acronym} <${notificationSender()}>`,
     { name: fullName(delegate), address: delegate.email },
     `<${envelope.eventId}@learning-cities>`,
@@ -115,7 +131,7 @@ const notifyPreviousAddress = async (
   if (!before) return;
   const messageId = `${envelope.eventId}-previous-address`;
   const message = await composeEmail(
-    previousAddressEmail({ registrationId, ...before }, conference),
+    previousAddressEmail({ registrationId, ...before }, conference, delegateLanguage(conference, before)),
     `${conference.acronym} <${notificationSender()}>`,
     { name: fullName(before), address: before.email },
     `<${messageId}@learning-cities>`,
@@ -150,7 +166,16 @@ export const handler = busConsumer(async (envelope) => {
       await notifyPreviousAddress(envelope, registrationId, history, conference);
     const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
     const message = await composeEmail(
-      delegateEmail(notice, { registrationId, ...then }, conference, checkInCode),
+      delegateEmail(
+        notice,
+        { registrationId, ...then },
+        conference,
+        {
+          language: delegateLanguage(conference, then),
+          managePage: managePageOf(conference.conferenceId, registrationId),
+        },
+        checkInCode,
+      ),
       `${conference.acronym} <${notificationSender()}>`,
       { name: fullName(then), address: then.email },
       `<${envelope.eventId}@learning-cities>`,

@@ -13,6 +13,7 @@ import {
   registrationStatuses,
 } from '../../domain/registration/events.js';
 import { fieldSchema, formDefinitionSchema } from '../../domain/registration-form/form.js';
+import { languageSchema } from '../../domain/shared/languages.js';
 import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 
@@ -57,7 +58,23 @@ const count = z.number().int().min(0);
 
 const health = z.object({ status: z.literal('ok') });
 
-const conference = conferenceDetailsSchema.extend({ conferenceId: id });
+/** A conference as read: its texts in the negotiated language (CONTRACT 5.4). */
+const conference = conferenceDetailsSchema.extend({
+  conferenceId: id,
+  name: z.string(),
+  theme: z.string().optional(),
+});
+
+const missingTranslations = z.object({
+  conferenceId: id,
+  defaultLanguage: languageSchema,
+  languages: z.array(languageSchema),
+  missing: z.partialRecord(languageSchema, z.array(z.string())).meta({
+    description:
+      'Per language of the conference, where each text without its own translation is (`name`, ' +
+      '`sessions.<sessionId>.title`, `awards.<awardId>.citation`, ...); reads fall back to the default language.',
+  }),
+});
 
 const conferenceList = z.object({
   conferences: z.array(
@@ -324,6 +341,7 @@ export const responseBodies = {
       }),
     ),
   }),
+  MissingTranslations: missingTranslations,
   Problem: problem,
   OpenApiDocument: openApiDocument,
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),

@@ -1,8 +1,16 @@
 import { toAgenda } from '../../domain/projections/agenda.js';
+import { conferenceLanguages } from '../../domain/shared/languages.js';
 import { readAgenda } from '../shared/commands/agenda.js';
 import { conditionalGet, httpRoute, pathId } from '../shared/http/http.js';
+import { languageHeaders, negotiatedLanguage } from '../shared/http/language.js';
 
 export const handler = httpRoute('public', async (request) => {
   const agenda = await readAgenda(pathId(request, 'conferenceId'));
-  return conditionalGet(request, JSON.stringify(toAgenda(agenda.conference, agenda)), 'application/json');
+  const language = negotiatedLanguage(request, conferenceLanguages(agenda.conference));
+  return conditionalGet(
+    request,
+    JSON.stringify(toAgenda(agenda.conference, agenda, language)),
+    'application/json',
+    languageHeaders(language),
+  );
 });

@@ -7,7 +7,7 @@
 import { delegateCategories } from '../../domain/registration/events.js';
 import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
 
-export type Tag = 'Conferences' | 'Registrations' | 'VisaLetters' | 'Agenda' | 'Awards' | 'Service';
+export type Tag = 'Conferences' | 'Registrations' | 'VisaLetters' | 'Agenda' | 'Awards' | 'Pages' | 'Service';
 
 export const tags: Record<Tag, string> = {
   Conferences: 'Conferences and their delegate counts.',
@@ -15,6 +15,7 @@ export const tags: Record<Tag, string> = {
   VisaLetters: 'Letters of invitation for a visa: requested by delegates, issued or declined by organizers.',
   Agenda: 'Sessions of the agenda and its exports (iCalendar, frab/c3voc schedule).',
   Awards: 'Awards granted at a conference.',
+  Pages: 'The delegate’s pages: HTML that email links open, clients of the routes above.',
   Service: 'Health and this documentation.',
 };
 
@@ -51,6 +52,15 @@ export interface RouteDoc {
   /** When it answers 303 See Other with a Location to fetch the body from instead. */
   seeOther?: string;
 }
+
+/** `?lang=` of every read of organizer texts (CONTRACT 5.4); Accept-Language is read when it is absent. */
+const langQuery: QueryParameter = {
+  name: 'lang',
+  description:
+    'The language to answer in, one of the conference’s (else 400). Without it, the best match of ' +
+    'Accept-Language (q-values), else the conference’s default language; the answer says it in Content-Language.',
+  schema: { type: 'string', enum: ['ar', 'en', 'es', 'fr', 'ru', 'zh'] },
+};
 
 export interface QueryParameter {
   name: string;
@@ -125,6 +135,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Conferences',
     success: { status: 200, description: 'The conference.', body: 'Conference' },
     notFound: 'No such conference.',
+    query: [langQuery],
   },
   ChangeConferenceSettings: {
     summary: 'Change the settings of a conference',
@@ -439,6 +450,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Awards',
     success: { status: 200, description: 'The awards, in the order granted.', body: 'AwardList' },
     notFound: 'No such conference.',
+    query: [langQuery],
   },
   GetAgenda: {
     summary: 'Get the agenda',
@@ -449,6 +461,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The agenda.', body: 'Agenda' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
   },
   GetAgendaCalendar: {
     summary: 'Get the agenda as iCalendar',
@@ -459,6 +472,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The calendar.', mediaType: 'text/calendar' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
   },
   GetSchedule: {
     summary: 'Get the agenda as a frab/c3voc schedule',
@@ -466,6 +480,16 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The schedule.', body: 'Schedule' },
     notFound: 'No such conference.',
     conditional: true,
+    query: [langQuery],
+  },
+  GetMissingTranslations: {
+    summary: 'List the texts that lack a translation',
+    description:
+      'Every organizer text of the conference (its name and theme, session titles and abstracts, award ' +
+      'citations) without its own text in one of the conference’s languages, by language.',
+    tag: 'Conferences',
+    success: { status: 200, description: 'The missing translations.', body: 'MissingTranslations' },
+    notFound: 'No such conference.',
   },
   GetDelegateCounts: {
     summary: 'Get the delegate counts',
@@ -535,6 +559,47 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'This OpenAPI 3.1 document',
     tag: 'Service',
     success: { status: 200, description: 'The OpenAPI document of the API.', body: 'OpenApiDocument' },
+    conditional: true,
+    static: true,
+  },
+  GetRegistrationPage: {
+    summary: 'The registration page of a conference',
+    description:
+      'The organizer’s form, rendered in the browser from the served JSON Schema; it registers through ' +
+      '`POST …/registrations` and ends with “check your email”.',
+    tag: 'Pages',
+    success: { status: 200, description: 'An HTML page.', mediaType: 'text/html' },
+    notFound: 'No such conference.',
+    query: [langQuery],
+  },
+  GetConfirmationPage: {
+    summary: 'The page a confirmation email links to',
+    description:
+      'Shows what is being confirmed and a button that confirms (`POST /registrations/confirm`); the GET ' +
+      'itself changes nothing, so a mail scanner that fetches the link confirms nothing.',
+    tag: 'Pages',
+    success: { status: 200, description: 'An HTML page.', mediaType: 'text/html' },
+    query: [
+      { name: 'token', description: 'The token of the confirmation email.', schema: { type: 'string' } },
+      langQuery,
+    ],
+  },
+  GetManagePage: {
+    summary: 'The delegate’s page',
+    description:
+      'Status, details, answers, check-in code, badge and visa letter, correct, cancel, erase. The manage ' +
+      'token travels in the URL’s fragment (`#token=…`), which the browser never sends to a server.',
+    tag: 'Pages',
+    success: { status: 200, description: 'An HTML page.', mediaType: 'text/html' },
+    notFound: 'No such conference.',
+    query: [langQuery],
+  },
+  GetPageScript: {
+    summary: 'The script of a delegate’s page',
+    description: 'register.js, confirm.js or manage.js, bundled by esbuild.',
+    tag: 'Pages',
+    success: { status: 200, description: 'The script.', mediaType: 'text/javascript' },
+    notFound: 'No such script.',
     conditional: true,
     static: true,
   },

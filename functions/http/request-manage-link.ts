@@ -1,5 +1,6 @@
 import { manageLinkEmail } from '../../domain/notifications/registration-request-email.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { conferenceLanguages } from '../../domain/shared/languages.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
@@ -7,6 +8,7 @@ import { changeRegistration } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { negotiatedLanguage } from '../shared/http/language.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import {
   activeRegistrationOf,
@@ -67,6 +69,7 @@ export const handler = httpRoute('public', (request) =>
           conference,
           registrationId,
           manageLink(conferenceId, registrationId, manageToken),
+          negotiatedLanguage(request, conferenceLanguages(conference), { lenient: true }),
         );
       },
       new Date(metadata.now),

@@ -1,3 +1,4 @@
+import { conferenceNameIn } from '../../domain/conference/decider.js';
 import { verificationAnswer } from '../../domain/projections/visa-letters.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { notFound } from '../shared/http/errors.js';
@@ -15,7 +16,8 @@ export const handler = httpRoute('public', async (request) => {
   if (!CODE.test(code)) throw unknownCode();
   const letter = await letterVerifiedBy(code);
   if (!letter) throw unknownCode();
-  const answer = verificationAnswer(letter, await loadConference(letter.conferenceId));
+  const conference = await loadConference(letter.conferenceId);
+  const answer = verificationAnswer(letter, { ...conference, name: conferenceNameIn(conference) });
   if (!answer) throw unknownCode();
   return { status: 200, body: answer, headers: { 'cache-control': 'no-store' } };
 });

@@ -16,6 +16,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Access, PRINTING_MEMORY_MB, type RouteDefinition, routes } from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
+import { buildPageScripts } from '../page-scripts.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { Auth } from './auth.js';
 import type { EventStore } from './event-store.js';
@@ -79,6 +80,8 @@ export class ConferenceHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     const settings = settingsOf(props.stage);
+    // The pages' scripts, shipped beside the function that serves them (routes.ts `files`).
+    buildPageScripts();
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Learning Cities conference API (v1)',

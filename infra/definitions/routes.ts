@@ -2,6 +2,7 @@
  * The HTTP API of CONTRACT section 2, declared once. CDK makes one function and one route per entry;
  * the local HTTP server dispatches to the same handler modules with API Gateway v2 events.
  */
+import { PAGE_SCRIPTS, pageScriptFile } from '../../functions/pages/scripts.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
 import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 
@@ -303,6 +304,13 @@ export const routes: RouteDefinition[] = [
   ),
   route('GetSchedule', 'GET', '/conferences/{conferenceId}/schedule.json', 'get-schedule', 'public'),
   route(
+    'GetMissingTranslations',
+    'GET',
+    '/conferences/{conferenceId}/translations/missing',
+    'get-missing-translations',
+    'organizer',
+  ),
+  route(
     'GetDelegateCounts',
     'GET',
     '/conferences/{conferenceId}/delegate-counts',
@@ -342,6 +350,26 @@ export const routes: RouteDefinition[] = [
     sendsEmail: true,
   },
   route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
+  // The delegate's pages (CONTRACT 5.6): HTML served by the API, each a client of the routes above.
+  route(
+    'GetRegistrationPage',
+    'GET',
+    '/conferences/{conferenceId}/register',
+    'get-registration-page',
+    'public',
+  ),
+  route('GetConfirmationPage', 'GET', '/registrations/confirm', 'get-confirmation-page', 'public'),
+  route(
+    'GetManagePage',
+    'GET',
+    '/conferences/{conferenceId}/registrations/{registrationId}/manage',
+    'get-manage-page',
+    'public',
+  ),
+  {
+    ...route('GetPageScript', 'GET', '/pages/{script}', 'get-page-script', 'public'),
+    files: PAGE_SCRIPTS.map(pageScriptFile),
+  },
   route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
   {
     ...route('GetDocsAsset', 'GET', '/docs/assets/api-reference.js', 'get-docs-asset', 'public'),

@@ -671,7 +671,8 @@ describe('the document is as strict as the server', () => {
       // No Unicode property escapes, named groups, lookbehind or \u{...}: what ECMA-262 has and others lack.
       expect(pattern, pattern).not.toMatch(/\\[pP]\{|\(\?<|\\u\{|\\k</);
     }
-    const text = schemas().ConferenceDetails.properties.name.pattern as string;
+    // The name is a string or a map per language (CONTRACT 5.4): its string form carries the text pattern.
+    const text = schemas().ConferenceDetails.properties.name.anyOf[0].pattern as string;
     const documented = new RegExp(text, 'u');
     for (let code = 0; code <= 0xffff; code++) {
       if (code >= 0xd800 && code <= 0xdfff) continue; // not representable in UTF-8

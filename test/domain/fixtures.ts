@@ -1,7 +1,7 @@
 import type { ConferenceDetails } from '../../domain/conference/events.js';
 import type { Delegate } from '../../domain/registration/events.js';
 
-export const iclc2015: ConferenceDetails = {
+export const iclc2015: ConferenceDetails & { name: string } = {
   name: '2nd International Conference on Learning Cities',
   acronym: 'ICLC2015',
   city: 'Mexico City',

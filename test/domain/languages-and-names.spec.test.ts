@@ -193,6 +193,7 @@ describe('names as their cultures write them (issue 19.5)', () => {
       'registered',
       { registrationId: 'r1', givenName: '明', familyName: '李' },
       conference,
+      { language: 'en', managePage: 'https://x/manage' },
     );
     expect(email.paragraphs[0]).toBe('Dear 李明,');
     const kovacs = {
@@ -201,7 +202,10 @@ describe('names as their cultures write them (issue 19.5)', () => {
       familyName: 'Kovács',
       nameOrder: 'family-given' as const,
     };
-    expect(delegateEmail('registered', kovacs, conference).paragraphs[0]).toBe('Dear Kovács János,');
+    expect(
+      delegateEmail('registered', kovacs, conference, { language: 'en', managePage: 'https://x/manage' })
+        .paragraphs[0],
+    ).toBe('Dear Kovács János,');
   });
 
   it('finds a name written whole without spaces, as a word prefix finds Pérez', () => {

@@ -63,6 +63,8 @@ export const prepareHandlerEnvironment = async (
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // The API's address, which the cloud gives every consumer that sends links (infra/constructs/consumers.ts).
+    PUBLIC_API_URL: 'http://127.0.0.1:3000/',
     ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
     ...options.env,
   });

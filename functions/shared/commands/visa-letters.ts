@@ -1,4 +1,4 @@
-import type { Conference } from '../../../domain/conference/decider.js';
+import { type Conference, conferenceNameIn } from '../../../domain/conference/decider.js';
 import type { Registration } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import {
@@ -125,7 +125,7 @@ export const visaLetterDocumentOf = (
   const { passportName, passportNumber, nationality, dateOfBirth, placeOfIssue } = letter.request;
   return {
     conference: {
-      name: conference.name,
+      name: conferenceNameIn(conference),
       acronym: conference.acronym,
       venue: conference.venue,
       city: conference.city,

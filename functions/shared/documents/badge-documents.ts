@@ -1,4 +1,4 @@
-import type { Conference } from '../../../domain/conference/decider.js';
+import { type Conference, conferenceNameIn } from '../../../domain/conference/decider.js';
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import type { NameOrder } from '../../../domain/shared/names.js';
@@ -43,7 +43,7 @@ export const badgeOf = async (holder: BadgeHolder): Promise<Badge> => {
 };
 
 const badgeConference = (conference: Conference): BadgeConference => ({
-  name: conference.name,
+  name: conferenceNameIn(conference),
   acronym: conference.acronym,
   city: conference.city,
   startDate: conference.startDate,

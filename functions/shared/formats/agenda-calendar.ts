@@ -1,7 +1,12 @@
 import ical, { ICalEventStatus } from 'ical-generator';
-import type { AgendaSession } from '../../../domain/agenda/decider.js';
 import type { Conference } from '../../../domain/conference/decider.js';
-import { type AgendaReadModel, byStartThenRoom } from '../../../domain/projections/agenda.js';
+import {
+  type AgendaReadModel,
+  byStartThenRoom,
+  type LocalizedSession,
+  localizedAgenda,
+} from '../../../domain/projections/agenda.js';
+import type { Language } from '../../../domain/shared/languages.js';
 import { vtimezone, zonedDateTime } from './time-zones.js';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
@@ -9,7 +14,7 @@ export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** Stable across reschedules, so calendar clients update the entry they have. */
 export const calendarUid = (sessionId: string) => `${sessionId}@learning-cities`;
 
-const describeSession = (session: AgendaSession): string =>
+const describeSession = (session: LocalizedSession): string =>
   [
     session.speakers.length > 0
       ? `Speakers: ${session.speakers
@@ -27,11 +32,15 @@ const describeSession = (session: AgendaSession): string =>
  * the conference's time zone with its VTIMEZONE, SEQUENCE counting the reschedules. The output is a
  * function of the read model alone (DTSTAMP is when the agenda last changed), so its ETag is stable.
  */
-export const agendaCalendar = (model: AgendaReadModel & { conference: Conference }): string => {
+export const agendaCalendar = (
+  agenda: AgendaReadModel & { conference: Conference },
+  language?: Language,
+): string => {
+  const model = localizedAgenda(agenda, language);
   const { conference } = model;
   const calendar = ical({
     name: conference.name,
-    prodId: { company: 'learning-cities', product: 'agenda', language: 'EN' },
+    prodId: { company: 'learning-cities', product: 'agenda', language: (language ?? 'en').toUpperCase() },
     // No calendar-wide zone name: DTSTAMP stays in UTC; each event names its zone and gets its VTIMEZONE.
     timezone: { name: null, generator: (zone) => vtimezone(zone, conference.startDate, conference.endDate) },
   });

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { AgendaSession } from '../../../domain/agenda/decider.js';
-import type { Conference } from '../../../domain/conference/decider.js';
-import { type AgendaReadModel, byStartThenRoom } from '../../../domain/projections/agenda.js';
+import type { Conference as StoredConference } from '../../../domain/conference/decider.js';
+import {
+  type AgendaReadModel,
+  type LocalizedSession as AgendaSession,
+  byStartThenRoom,
+  type LocalizedConference as Conference,
+  localizedAgenda,
+} from '../../../domain/projections/agenda.js';
+import type { Language } from '../../../domain/shared/languages.js';
 import { datesBetween, minutesOf } from '../../../domain/shared/values.js';
 import { withOffset, zonedDateTime } from './time-zones.js';
 
@@ -98,7 +104,12 @@ const scheduleEvent = (session: AgendaSession, context: ScheduleContext) => {
 };
 
 /** schedule.json of a conference; `baseUrl` is where the API is served, for the sessions' links. */
-export const c3vocSchedule = (model: AgendaReadModel & { conference: Conference }, baseUrl: string) => {
+export const c3vocSchedule = (
+  agenda: AgendaReadModel & { conference: StoredConference },
+  baseUrl: string,
+  language?: Language,
+) => {
+  const model = localizedAgenda(agenda, language);
   const { conference } = model;
   const sessions = model.sessions.filter((session) => session.status !== 'cancelled').sort(byStartThenRoom);
   const context: ScheduleContext = {

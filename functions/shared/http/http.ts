@@ -111,8 +111,13 @@ export const noneMatchHolds = (ifNoneMatch: string | undefined, etag: string): b
 };
 
 /** A representation with its ETag; a request that already has it (If-None-Match) gets 304 with no body. */
-export const conditionalGet = (request: HttpRequest, body: string, contentType: string): HttpResponse => {
-  const headers = { etag: etagOf(body), 'cache-control': 'no-cache' };
+export const conditionalGet = (
+  request: HttpRequest,
+  body: string,
+  contentType: string,
+  extraHeaders: Record<string, string> = {},
+): HttpResponse => {
+  const headers = { etag: etagOf(body), 'cache-control': 'no-cache', ...extraHeaders };
   if (noneMatchHolds(request.header('if-none-match'), headers.etag)) return { status: 304, headers };
   return { status: 200, body, headers: { ...headers, 'content-type': contentType } };
 };

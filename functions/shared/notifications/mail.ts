@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { EmailContent } from '../../../domain/notifications/delegate-email.js';
+import { message, textDirection } from '../../../domain/notifications/messages/index.js';
 import { qrCodePng } from '../documents/qr-code.js';
 
 /** The Content-ID of the check-in QR code image, shown inline by the HTML part. */
@@ -23,14 +24,14 @@ const toText = (content: EmailContent) =>
   ].join('\n');
 
 const toHtml = (content: EmailContent) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>
+<html lang="${content.language}" dir="${textDirection(content.language)}"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; max-width: 40em">
 <p>${escapeHtml(content.paragraphs[0] ?? '')}</p>
 <p><strong>${escapeHtml(content.paragraphs[1] ?? '')}</strong></p>
 <table>${content.facts
   .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
   .join('')}</table>
-${content.checkInCode ? `<p><img src="cid:${CHECK_IN_QR_CID}" alt="Check-in QR code" width="240" height="240"></p>` : ''}
+${content.checkInCode ? `<p><img src="cid:${CHECK_IN_QR_CID}" alt="${escapeHtml(message(content.language, 'fact.checkInCode'))}" width="240" height="240"></p>` : ''}
 ${content.paragraphs
   .slice(2)
   .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)

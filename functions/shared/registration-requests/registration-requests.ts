@@ -3,10 +3,12 @@ import {
   alreadyRegisteredEmail,
   confirmationEmail,
   manageLinkEmail,
+  requestLanguage,
 } from '../../../domain/notifications/registration-request-email.js';
 import { emailGuardKey } from '../../../domain/registration/invariants.js';
 import { requestEmailFor, requestExpiresAt } from '../../../domain/registration/request.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
+import { fullName } from '../../../domain/shared/names.js';
 import type { Idempotency } from '../event-store/idempotency.js';
 import { eventStore } from '../event-store/stores.js';
 import type { HttpResponse } from '../http/http.js';
@@ -61,10 +63,11 @@ export const requestConfirmation = async (
   const expiresAt = requestExpiresAt(now.toISOString());
   const token = await sealRequest({ conferenceId: conference.conferenceId, body, expiresAt }, now);
   const kind = requestEmailFor(registrationId !== undefined);
+  const language = requestLanguage(conference, typeof body.language === 'string' ? body.language : undefined);
   await sendRateLimited(
     conference,
     emailKey,
-    { name: `${body.givenName} ${body.familyName}`, address: body.email },
+    { name: fullName(body), address: body.email },
     kind,
     () =>
       kind === 'confirmation'
@@ -72,16 +75,24 @@ export const requestConfirmation = async (
             conference,
             body,
             `${publicApiUrl()}registrations/confirm?token=${token}`,
-            new Date(expiresAt * 1000).toISOString(),
+            language,
           )
-        : alreadyRegisteredEmail(conference),
+        : alreadyRegisteredEmail(
+            conference,
+            managePage(conference.conferenceId, registrationId ?? ''),
+            language,
+          ),
     now,
   );
   return CONFIRMATION_SENT;
 };
 
+/** The delegate's page (CONTRACT 5.6), without a token: it offers to email a new link. */
+export const managePage = (conferenceId: string, registrationId: string) =>
+  `${publicApiUrl()}conferences/${conferenceId}/registrations/${registrationId}/manage`;
+
 /** The link of a new manage token: the token in the fragment only, which no server ever receives. */
 export const manageLink = (conferenceId: string, registrationId: string, manageToken: string) =>
-  `${publicApiUrl()}conferences/${conferenceId}/registrations/${registrationId}/manage#token=${manageToken}`;
+  `${managePage(conferenceId, registrationId)}#token=${manageToken}`;
 
 export { manageLinkEmail };

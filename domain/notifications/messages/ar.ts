@@ -1,0 +1,81 @@
+import type { Catalog } from './en.js';
+
+export const ar: Catalog = {
+  greeting: 'عزيزي/عزيزتي {name}،',
+  team: 'فريق {acronym}',
+  dates: 'من {start, date, long} إلى {end, date, long}',
+  date: '{start, date, long}',
+  dailyHours: '{dailyStart}–{dailyEnd} ({timezone})',
+  'fact.conference': 'المؤتمر',
+  'fact.dates': 'التواريخ',
+  'fact.venue': 'المكان',
+  'fact.name': 'الاسم',
+  'fact.email': 'البريد الإلكتروني',
+  'fact.city': 'المدينة',
+  'fact.organization': 'المؤسسة',
+  'fact.status': 'الحالة',
+  'fact.registration': 'التسجيل',
+  'fact.checkInCode': 'رمز تسجيل الحضور',
+  'fact.verificationCode': 'رمز التحقق',
+  'subject.registered': '{acronym}: تم تأكيد التسجيل',
+  'subject.waitlisted': '{acronym}: أنت على قائمة الانتظار',
+  'subject.promoted': '{acronym}: أصبح لك مقعد الآن',
+  'subject.cancelled': '{acronym}: تم إلغاء التسجيل',
+  'subject.details-changed': '{acronym}: تم تغيير بيانات تسجيلك',
+  'status.registered': 'تم تأكيد تسجيلك: لقد حُجز لك مقعد.',
+  'status.waitlisted':
+    'جميع المقاعد محجوزة حاليًا، لذلك أنت على قائمة الانتظار. عندما يتوفر مقعد، يحصل عليه تلقائيًا من انتظر أطول مدة ويُبلَّغ بذلك بالبريد الإلكتروني.',
+  'status.promoted': 'أخبار سارة: توفر مقعد وأصبح لك الآن. تم تأكيد تسجيلك.',
+  'status.cancelled': 'تم إلغاء تسجيلك. نأمل أن نراك في مؤتمر قادم.',
+  'status.details-changed':
+    'تم تغيير بيانات تسجيلك وأصبحت كما هي مبينة أدناه؛ إذا لم تطلب هذا التغيير، فيرجى الرد على هذه الرسالة.',
+  'label.registered': 'مسجَّل',
+  'label.waitlisted': 'على قائمة الانتظار',
+  'label.cancelled': 'ملغى',
+  'label.unchanged': 'دون تغيير',
+  checkInCode:
+    'عند مكتب التسجيل، اعرض رمز الاستجابة السريعة الموجود في هذه الرسالة (أو على شارتك)، أو أعطِ رمز تسجيل الحضور {code}. لا يصلح إلا لتسجيل حضورك؛ فاحتفظ به لنفسك.',
+  manage: 'لعرض تسجيلك أو تصحيحه أو إلغائه، افتح صفحة تسجيلك: {link}',
+  'previousAddress.subject': '{acronym}: تم تغيير عنوان البريد الإلكتروني لتسجيلك',
+  'previousAddress.moved':
+    'تم تغيير عنوان البريد الإلكتروني لتسجيلك من هذا العنوان إلى عنوان آخر؛ وتُرسل الرسائل المتعلقة بتسجيلك إليه الآن.',
+  notYou: 'إذا لم تطلب هذا التغيير، فيرجى الرد على هذه الرسالة.',
+  'visa.issued.subject': '{acronym}: رسالة الدعوة الخاصة بطلب التأشيرة',
+  'visa.issued.attached': 'تجد رسالة الدعوة مرفقة ({attachment}). قدّمها إلى القنصلية مع طلب التأشيرة.',
+  'visa.issued.verify':
+    'يمكن للموظف القنصلي التحقق من الرسالة على العنوان {url} أو بمسح رمز الاستجابة السريعة المطبوع عليها.',
+  'visa.issued.again': 'يمكنك تنزيل الرسالة مرة أخرى في أي وقت من صفحة تسجيلك.',
+  'visa.declined.subject': '{acronym}: تم رفض طلب رسالة التأشيرة',
+  'visa.declined.sorry': 'نأسف: لم يتمكن المنظمون من إصدار رسالة دعوة بناءً على طلبك.',
+  'visa.declined.reason': 'السبب المذكور: {reason}',
+  'visa.declined.again': 'إذا أمكن تصحيح بيانات الطلب، فيمكنك إرسال طلب جديد من صفحة تسجيلك.',
+  'confirm.subject': '{acronym}: يرجى تأكيد تسجيلك',
+  'confirm.body':
+    'طلب شخص ما، ونأمل أن تكون أنت، تسجيل هذا العنوان في {conference}. للتأكيد، افتح الرابط أدناه واضغط على «تأكيد». الرابط صالح لمدة {hours, plural, zero {# ساعة} one {ساعة واحدة} two {ساعتين} few {# ساعات} many {# ساعة} other {# ساعة}}.',
+  'confirm.ignore': 'إذا لم تطلب التسجيل، فتجاهل هذه الرسالة: لا يُسجَّل شيء دون تأكيدك.',
+  'registeredAlready.subject': '{acronym}: أنت مسجَّل بالفعل',
+  'registeredAlready.body':
+    'طلب شخص ما تسجيل هذا العنوان في {conference}، لكنه مسجَّل بالفعل: لم يُسجَّل شيء مرتين.',
+  'registeredAlready.newLink': 'إذا فقدت رابط تسجيلك، فاطلب رابطًا جديدًا من هنا: {link}',
+  'manageLink.subject': '{acronym}: رابط جديد إلى تسجيلك',
+  'manageLink.body': 'إليك رابطًا خاصًا جديدًا إلى تسجيلك في {conference}: {link}',
+  'manageLink.old':
+    'لم يعد الرابط السابق يعمل. احتفظ بهذا الرابط لنفسك: من يملكه يستطيع تغيير تسجيلك أو إلغاءه.',
+  'pending.subject': '{acronym}: تسجيلك بانتظار الموافقة',
+  'pending.body':
+    'شكرًا لتسجيلك. يراجع المنظمون التسجيلات في فئتك واحدًا تلو الآخر، وستُبلَّغ بالبريد الإلكتروني عند اتخاذ القرار.',
+  'rejected.subject': '{acronym}: لم يُقبل تسجيلك',
+  'rejected.body': 'نأسف: لم يتمكن المنظمون من قبول تسجيلك.',
+  'rejected.reason':
+    'السبب: {reasonCode, select, not_eligible {الفئة التي سجّلت فيها غير متاحة لك} duplicate {أنت مسجَّل بالفعل بتسجيل آخر} capacity {الأماكن المخصصة لفئتك مشغولة} other {سبب آخر}}.',
+  'rejected.message': 'كتب المنظمون: {message}',
+  'invitation.subject': '{acronym}: أنت مدعو',
+  'invitation.body': 'أنت مدعو إلى {conference}. للتسجيل، افتح دعوتك الشخصية: {link}',
+  'invitation.expires': 'الدعوة صالحة حتى {expiresAt, date, instant}؛ وتُستخدم مرة واحدة ولهذا العنوان فقط.',
+  'invitation.decline': 'إذا تعذّر عليك الحضور، يمكنك الاعتذار عن الدعوة من هنا: {link}',
+  'reminder.subject': '{acronym}: تذكير بدعوتك',
+  'delegation.subject': '{acronym}: أنت جهة الاتصال لوفد {delegation}',
+  'delegation.body':
+    'أنت جهة الاتصال لوفد {delegation} إلى {conference}: يمكنك دعوة أعضائه (حتى {quota, plural, zero {# شخص} one {شخص واحد} two {شخصين} few {# أشخاص} many {# شخصًا} other {# شخص}})، وتسمية رئيس الوفد، واستبدال أحد الأعضاء، من هنا: {link}',
+  'delegation.keep': 'احتفظ بهذا الرابط لنفسك: فهو يتصرف باسم وفدك.',
+};

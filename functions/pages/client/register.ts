@@ -1,0 +1,238 @@
+import { Validator } from '@cfworker/json-schema';
+import type { PageData } from '../page.js';
+import {
+  announce,
+  api,
+  el,
+  field,
+  formValues,
+  idempotencyKey,
+  type Problem,
+  pageData,
+  showProblem,
+  t,
+} from './common.js';
+
+interface RegisterData extends PageData {
+  conferenceId: string;
+  categories: string[];
+  languages: string[];
+  defaultLanguage: string;
+}
+
+type Text = string | Record<string, string>;
+
+interface FormField {
+  fieldId: string;
+  type: string;
+  label: Text;
+  help?: Text;
+  required?: boolean;
+  categories?: string[];
+  showIf?: unknown;
+  options?: { optionId: string; label: Text }[];
+  min?: number;
+  max?: number;
+}
+
+interface ServedForm {
+  version: number;
+  fields: FormField[];
+  jsonSchema: Record<string, unknown>;
+}
+
+const data = pageData<RegisterData>();
+const textOf = (text: Text | undefined): string =>
+  text === undefined
+    ? ''
+    : typeof text === 'string'
+      ? text
+      : (text[data.language] ?? text[data.defaultLanguage] ?? Object.values(text)[0] ?? '');
+
+/** A language's own name in the page's language (Intl), e.g. "español" in Spanish, "Spanish" in English. */
+const languageNames = new Intl.DisplayNames([data.language], { type: 'language' });
+
+const select = (
+  name: string,
+  label: string,
+  values: string[],
+  required: boolean,
+  chosen?: string,
+  display: (value: string) => string = (value) => value,
+) => {
+  const id = `field-${name}`;
+  return el(
+    'label',
+    { for: id },
+    label,
+    required ? el('span', { class: 'hint' }, ` (${t('required')})`) : undefined,
+    el(
+      'select',
+      { id, name, required },
+      ...(required ? [] : [el('option', { value: '' }, '—')]),
+      ...values.map((value) => el('option', { value, selected: value === chosen }, display(value))),
+    ),
+  );
+};
+
+/** One question of the organizer's form, named `answers.<fieldId>` as the API names its errors. */
+const questionOf = (question: FormField): HTMLElement => {
+  const name = `answers.${question.fieldId}`;
+  const label = textOf(question.label);
+  const hint = question.help ? textOf(question.help) : undefined;
+  const required = question.required ?? false;
+  const choices = (type: 'radio' | 'checkbox', values: { value: string; label: string }[]) =>
+    el(
+      'fieldset',
+      { 'data-question': question.fieldId },
+      el('legend', {}, label, required ? el('span', { class: 'hint' }, ` (${t('required')})`) : undefined),
+      hint ? el('p', { class: 'hint' }, hint) : undefined,
+      ...values.map((choice, index) =>
+        el(
+          'label',
+          { for: `${name}-${index}` },
+          el('input', {
+            id: `${name}-${index}`,
+            type,
+            name,
+            value: choice.value,
+            'data-multi': type === 'checkbox' ? 'true' : undefined,
+          }),
+          choice.label,
+        ),
+      ),
+    );
+  switch (question.type) {
+    case 'single-choice':
+      return choices(
+        'radio',
+        (question.options ?? []).map((option) => ({ value: option.optionId, label: textOf(option.label) })),
+      );
+    case 'multi-choice':
+      return choices(
+        'checkbox',
+        (question.options ?? []).map((option) => ({ value: option.optionId, label: textOf(option.label) })),
+      );
+    case 'yes-no':
+      return choices('radio', [
+        { value: 'true', label: t('yes') },
+        { value: 'false', label: t('no') },
+      ]);
+    case 'checkbox': {
+      const wrapper = el('div', { 'data-question': question.fieldId });
+      wrapper.append(
+        el(
+          'label',
+          { for: `field-${name}` },
+          el('input', { id: `field-${name}`, type: 'checkbox', name }),
+          label,
+          hint ? el('span', { class: 'hint' }, ` ${hint}`) : undefined,
+        ),
+      );
+      return wrapper;
+    }
+    case 'textarea': {
+      const id = `field-${name}`;
+      return el(
+        'div',
+        { 'data-question': question.fieldId },
+        el('label', { for: id }, label, hint ? el('span', { class: 'hint' }, ` ${hint}`) : undefined),
+        el('textarea', { id, name, required, rows: '4' }),
+      );
+    }
+    default: {
+      const type = { number: 'number', date: 'date', email: 'email', phone: 'tel' }[question.type] ?? 'text';
+      const wrapper = el('div', { 'data-question': question.fieldId });
+      wrapper.append(field(name, label, { type, required, ...(hint ? { hint } : {}) }));
+      return wrapper;
+    }
+  }
+};
+
+/** The API's body from the form: the delegate's fields, and the organizer's questions under `answers`. */
+const bodyOf = (form: HTMLFormElement, questions: readonly FormField[]) => {
+  const values = formValues(form);
+  const body: Record<string, unknown> = {};
+  const answers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (!name.startsWith('answers.')) {
+      body[name] = value;
+      continue;
+    }
+    const fieldId = name.slice('answers.'.length);
+    const question = questions.find((q) => q.fieldId === fieldId);
+    if (question?.type === 'multi-choice' && Array.isArray(value) && value.length === 0) continue;
+    answers[fieldId] = question?.type === 'yes-no' ? value === 'true' : value;
+  }
+  if (Object.keys(answers).length > 0) body.answers = answers;
+  return body;
+};
+
+/** A JSON Pointer of the schema validator (`/answers/diet`) as the API's error path (`answers.diet`). */
+const pathOf = (pointer: string) => pointer.replace(/^#?\//, '').replaceAll('/', '.');
+
+const render = async () => {
+  const form = document.getElementById('registration') as HTMLFormElement;
+  const summary = document.getElementById('form-errors') as HTMLElement;
+  const served = await api<ServedForm>('GET', `/conferences/${data.conferenceId}/registration-form`);
+  const questions = served.status === 200 ? served.body.fields : [];
+  const schema = served.status === 200 ? served.body.jsonSchema : undefined;
+
+  form.append(
+    field('givenName', t('givenName'), { required: true, autocomplete: 'given-name' }),
+    field('familyName', t('familyName'), { required: true, autocomplete: 'family-name' }),
+    field('email', t('email'), { type: 'email', required: true, autocomplete: 'email' }),
+    field('country', t('country'), { required: true, autocomplete: 'country' }),
+    field('city', t('city'), { required: true, autocomplete: 'address-level2' }),
+    field('organization', t('organization'), { autocomplete: 'organization' }),
+    select('category', t('category'), data.categories, true),
+    ...(data.languages.length > 1
+      ? [select('language', t('language'), data.languages, false, data.language)]
+      : []),
+    ...questions.map(questionOf),
+    el(
+      'label',
+      { for: 'field-consent' },
+      el('input', { id: 'field-consent', type: 'checkbox', name: 'consent', required: true }),
+      t('consent'),
+    ),
+    el('button', { type: 'submit' }, t('submit')),
+  );
+
+  const validator = schema ? new Validator(schema as never, '2020-12', false) : undefined;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = bodyOf(form, questions);
+    const verdict = validator?.validate(body);
+    if (verdict && !verdict.valid) {
+      const errors = verdict.errors
+        .filter(
+          (error) => error.keyword !== 'properties' && error.keyword !== 'if' && error.keyword !== 'allOf',
+        )
+        .map((error) => ({ path: pathOf(error.instanceLocation), message: error.error }));
+      showProblem(form, { errors }, summary);
+      return;
+    }
+    const button = form.querySelector('button[type=submit]') as HTMLButtonElement;
+    button.disabled = true;
+    announce(t('sending'));
+    const answer = await api<Problem>(
+      'POST',
+      `/conferences/${data.conferenceId}/registrations`,
+      body,
+      idempotencyKey(),
+    );
+    button.disabled = false;
+    if (answer.status === 202 || answer.status === 201) {
+      const main = document.getElementById('main') as HTMLElement;
+      const heading = el('h1', { tabindex: '-1' }, t('checkEmailTitle'));
+      main.replaceChildren(heading, el('p', { class: 'notice' }, t('checkEmail')));
+      heading.focus();
+      announce(t('checkEmailTitle'));
+      return;
+    }
+    showProblem(form, answer.body ?? {}, summary);
+  });
+};
+
+render().catch(() => announce(t('failed')));
