@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { delegateCategories } from '../registration/events.js';
 import { ConflictError, type FieldError, InvalidCommandError } from '../shared/errors.js';
+import {
+  DEFAULT_LANGUAGE,
+  type Language,
+  type Translatable,
+  textIn,
+  translatable,
+} from '../shared/languages.js';
 import { text } from '../shared/values.js';
 
 /**
@@ -10,13 +17,17 @@ import { text } from '../shared/values.js';
  */
 
 /**
- * Every text an organizer writes on the form (label, help, option label). One place, so that it can become
- * a `{language: text}` map (CONTRACT 5.4) by changing this schema and `formTextOf` only.
+ * Every text an organizer writes on the form (label, help, option label): a string in the conference's
+ * default language or a `{language: text}` map (CONTRACT 5.4).
  */
-export const formText = (max: number) => text(max);
-export type FormText = z.infer<ReturnType<typeof formText>>;
-/** The text to show of a form text (today a string; a map of languages later). */
-export const formTextOf = (value: FormText): string => value;
+export const formText = (max: number) => translatable(max);
+export type FormText = Translatable;
+/** The text to show of a form text in `language`, falling back to the default language's. */
+export const formTextOf = (
+  value: FormText,
+  language: Language = DEFAULT_LANGUAGE,
+  defaultLanguage: Language = language,
+): string => textIn(value, language, defaultLanguage);
 
 export const fieldTypes = [
   'text',

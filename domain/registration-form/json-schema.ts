@@ -4,6 +4,7 @@ import {
   type Condition,
   DEFAULT_MAX_LENGTH,
   type FormField,
+  type FormText,
   formTextOf,
   type RegistrationForm,
 } from './form.js';
@@ -17,13 +18,13 @@ import {
 
 export type JsonSchema = Record<string, unknown>;
 
-const answerSchema = (field: FormField): JsonSchema => {
+const answerSchema = (field: FormField, say: (text: FormText) => string): JsonSchema => {
   const annotations: JsonSchema = {
-    title: formTextOf(field.label),
-    ...(field.help === undefined ? {} : { description: formTextOf(field.help) }),
+    title: say(field.label),
+    ...(field.help === undefined ? {} : { description: say(field.help) }),
   };
   const choices = () =>
-    (field.options ?? []).map((option) => ({ const: option.optionId, title: formTextOf(option.label) }));
+    (field.options ?? []).map((option) => ({ const: option.optionId, title: say(option.label) }));
   switch (field.type) {
     case 'text':
     case 'textarea':
@@ -107,14 +108,19 @@ const fieldRule = (field: FormField, typeOf: Map<string, string>): JsonSchema | 
     : { if: shown, else: notAnswered };
 };
 
-export const formJsonSchema = (form: RegistrationForm | undefined, body: JsonSchema): JsonSchema => {
+/** `say` gives a form text in the language the schema is served in (the labels become its titles). */
+export const formJsonSchema = (
+  form: RegistrationForm | undefined,
+  body: JsonSchema,
+  say: (text: FormText) => string = (text) => formTextOf(text),
+): JsonSchema => {
   const fields = form?.fields ?? [];
   const typeOf = new Map(fields.map((field) => [field.fieldId, field.type]));
   const { $schema: _schema, ...rest } = body;
   const properties = { ...((rest.properties as JsonSchema | undefined) ?? {}) };
   properties.answers = {
     type: 'object',
-    properties: Object.fromEntries(fields.map((field) => [field.fieldId, answerSchema(field)])),
+    properties: Object.fromEntries(fields.map((field) => [field.fieldId, answerSchema(field, say)])),
     additionalProperties: false,
   };
   const rules = fields.flatMap((field) => {

@@ -1,5 +1,6 @@
 import { parseRegistrantQuery, presentRegistrant } from '../../domain/projections/registrant-list.js';
 import { formTextOf } from '../../domain/registration-form/form.js';
+import { conferenceLanguages } from '../../domain/shared/languages.js';
 import { loadConference, loadRegistrationForm } from '../shared/commands/conference.js';
 import { exportFiles, fitsInline } from '../shared/exports/export-files.js';
 import { registrationsCsv } from '../shared/formats/registrations-csv.js';
@@ -25,7 +26,10 @@ export const handler = httpRoute('organizer', async (request): Promise<HttpRespo
   // Sensitive fields get a column only for `sensitive-data`: for others they are absent, not empty.
   const columns = (form?.fields ?? [])
     .filter((field) => sees || !field.sensitive)
-    .map((field) => ({ fieldId: field.fieldId, label: formTextOf(field.label) }));
+    .map((field) => ({
+      fieldId: field.fieldId,
+      label: formTextOf(field.label, conferenceLanguages(conference).defaultLanguage),
+    }));
   const csv = registrationsCsv(rows, columns);
   const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
   if (!fitsInline(csv)) {

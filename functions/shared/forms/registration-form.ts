@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { RegistrationFormState } from '../../../domain/conference/decider.js';
+import { formTextOf } from '../../../domain/registration-form/form.js';
 import { formJsonSchema, type JsonSchema } from '../../../domain/registration-form/json-schema.js';
+import type { Language } from '../../../domain/shared/languages.js';
 import { registrationRequestSchema } from '../../http/api-schemas.js';
 
 /**
@@ -18,8 +20,14 @@ const registrationBodySchema = (): JsonSchema => {
 };
 
 /** What `GET .../registration-form` answers: the form in force and the body's JSON Schema under it. */
-export const registrationFormBody = (form: RegistrationFormState | undefined) => ({
+export const registrationFormBody = (
+  form: RegistrationFormState | undefined,
+  language?: Language,
+  defaultLanguage?: Language,
+) => ({
   version: form?.version ?? 0,
   fields: form?.fields ?? [],
-  jsonSchema: formJsonSchema(form, registrationBodySchema()),
+  jsonSchema: formJsonSchema(form, registrationBodySchema(), (text) =>
+    formTextOf(text, language, defaultLanguage),
+  ),
 });
