@@ -1,4 +1,5 @@
-import { personalDataExpired } from '../../../domain/conference/decider.js';
+import { personalDataExpired, personalDataExpiresOn } from '../../../domain/conference/decider.js';
+import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS } from '../../../domain/conference/events.js';
 import type { WaitlistRow } from '../../../domain/projections/waitlist.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import { runCommand } from '../commands/pipeline.js';
@@ -49,8 +50,25 @@ export interface RetentionProgress {
   total: number;
 }
 
+/** What the retention did to one conference, and why: ids, dates and counts only (no personal data). */
+export interface ConferenceRetention {
+  conferenceId: string;
+  acronym: string;
+  endDate: string;
+  /** The retention that applied, in days after `endDate`. */
+  retentionDays: number;
+  /** The first day its registrations were due for erasure. */
+  expiredOn: string;
+  erased: number;
+  alreadyErased: number;
+  failed: number;
+}
+
 export interface RetentionResult {
+  today: string;
   conferencesDue: number;
+  /** One entry per conference past its retention, in the order they were handled. */
+  conferences: ConferenceRetention[];
   erased: number;
   alreadyErased: number;
   failed: Array<{ registrationId: string; error: string }>;
@@ -71,7 +89,9 @@ export const eraseExpiredRegistrations = async (options: {
 }): Promise<RetentionResult> => {
   usePersonalData();
   const result: RetentionResult = {
+    today: options.today,
     conferencesDue: 0,
+    conferences: [],
     erased: 0,
     alreadyErased: 0,
     failed: [],
@@ -84,6 +104,17 @@ export const eraseExpiredRegistrations = async (options: {
   for (const conference of due) {
     const queue = await registrationsNotErased(conference.conferenceId);
     const total = queue.length;
+    const outcome: ConferenceRetention = {
+      conferenceId: conference.conferenceId,
+      acronym: conference.acronym,
+      endDate: conference.endDate,
+      retentionDays: conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+      expiredOn: personalDataExpiresOn(conference),
+      erased: 0,
+      alreadyErased: 0,
+      failed: 0,
+    };
+    result.conferences.push(outcome);
     let done = 0;
     const report = () =>
       options.onProgress?.({
@@ -101,12 +132,18 @@ export const eraseExpiredRegistrations = async (options: {
         }
         try {
           // Each registration gets its own allowance of retries, under the run's one deadline.
-          const outcome = await withFreshRetries(() =>
+          const erasure = await withFreshRetries(() =>
             eraseForRetention(conference.conferenceId, registrationId, options.correlationId),
           );
-          if (outcome === 'erased') result.erased++;
-          else result.alreadyErased++;
+          if (erasure === 'erased') {
+            result.erased++;
+            outcome.erased++;
+          } else {
+            result.alreadyErased++;
+            outcome.alreadyErased++;
+          }
         } catch (error) {
+          outcome.failed++;
           result.failed.push({
             registrationId,
             error: error instanceof Error ? error.message : String(error),
