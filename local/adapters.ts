@@ -40,7 +40,7 @@ const localTokenVerifier = (jwksFile: string): TokenVerifier => {
       const kid = keyIdOf(token);
       if (kid !== undefined && !keyIds.has(kid)) {
         throw new TokenRejectedError(
-          `The token's signing key (kid ${kid}) is unknown here: this server's keys are in DATA_DIR ${dataDir}. ` +
+          `The token's signing key is unknown here: this server's keys are in DATA_DIR ${dataDir}. ` +
             'Was the token made with another DATA_DIR? Run `npm run -s token` with the same DATA_DIR as `npm start`.',
         );
       }
