@@ -1,21 +1,52 @@
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { decodeProtectedHeader } from 'jose';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
   type NotificationChannels,
   supplyAdapters,
+  TokenRejectedError,
   type TokenVerifier,
 } from '../functions/shared/runtime/adapters.js';
 import { localExportFiles } from './export-files.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './signing-key.js';
 
-/** Tokens of the local issuer (local/signing-key.ts), checked against its public keys in `jwksFile`. */
+/** The key id of a token's header, if it has one (a token that is no JWT at all is left to the verifier). */
+const keyIdOf = (token: string): string | undefined => {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Tokens of the local issuer (local/signing-key.ts), checked against its public keys in `jwksFile`
+ * (`<DATA_DIR>/auth/jwks.json`). A token signed by a key not among them was most likely made by
+ * `npm run token` with another DATA_DIR: the 401 says so, and nothing is fetched (aws-jwt-verify would
+ * otherwise try the issuer's JWKS URL, which does not exist).
+ */
 const localTokenVerifier = (jwksFile: string): TokenVerifier => {
+  const jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as Jwks;
+  const keyIds = new Set(jwks.keys.map((key) => key.kid));
+  const dataDir = dirname(dirname(jwksFile));
   const verifier = JwtRsaVerifier.create({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
-  verifier.cacheJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
-  return verifier;
+  verifier.cacheJwks(jwks);
+  return {
+    verify: (token) => {
+      const kid = keyIdOf(token);
+      if (kid !== undefined && !keyIds.has(kid)) {
+        throw new TokenRejectedError(
+          `The token's signing key is unknown here: this server's keys are in DATA_DIR ${dataDir}. ` +
+            'Was the token made with another DATA_DIR? Run `npm run -s token` with the same DATA_DIR as `npm start`.',
+        );
+      }
+      return verifier.verify(token);
+    },
+  };
 };
 
 /** Notifications as files: one .eml per email, one JSON line per agenda change. */

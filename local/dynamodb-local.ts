@@ -100,7 +100,10 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   if (path) mkdirSync(path, { recursive: true });
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
 
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  // A process group of its own: a terminal's Ctrl-C goes to the foreground group (npm, node) and would
+  // otherwise stop Java at once, under the event bus still delivering; the owner stops it last, and the
+  // exit hook below still kills it whatever way this process ends.
+  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true });
   running.add(child);
   installProcessHooks();
 

@@ -1,4 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
+import type { RetentionResult } from '../functions/shared/personal-data/retention.js';
+import { retentionSummary } from '../functions/shared/personal-data/retention-summary.js';
 import { schedules as allSchedules, type ScheduleDefinition } from '../infra/definitions/schedules.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
@@ -31,6 +33,14 @@ const scheduledEvent = (definition: ScheduleDefinition): ScheduledEvent => ({
 });
 
 /**
+ * What a run of a schedule did, in lines for the console: the cloud's function logs it as JSON at INFO,
+ * which the local stack keeps quiet, so the scheduler says it itself. A schedule not listed says nothing.
+ */
+const summaries: Record<string, (result: unknown) => string[]> = {
+  EraseExpiredPersonalData: (result) => retentionSummary(result as RetentionResult),
+};
+
+/**
  * The local stand-in for the schedule rules: each handler of infra/definitions/schedules.ts runs once
  * `firstRunMs` after the start and then every `localPeriodMs`, one run of a schedule at a time.
  */
@@ -50,8 +60,13 @@ export const startScheduler = (options: {
       try {
         const handler = await importFunction<ScheduledHandler>(definition.entry);
         const context = createLambdaContext(definition.name, 15 * 60_000);
-        await invokeHandler(handler, scheduledEvent(definition), context);
+        const result = await invokeHandler(handler, scheduledEvent(definition), context);
+        for (const line of summaries[definition.name]?.(result) ?? []) options.logger.info(line);
       } catch (error) {
+        // A run that failed in part tells what it did all the same (the error's cause is its result).
+        const partial = error instanceof Error ? error.cause : undefined;
+        if (typeof partial === 'object' && partial !== null && 'conferences' in partial)
+          for (const line of summaries[definition.name]?.(partial) ?? []) options.logger.info(line);
         options.logger.error(`${definition.name} failed (it runs again in the next period)`, error);
       } finally {
         running.delete(definition.name);

@@ -44,6 +44,24 @@ const createPrivateKey = async (file: string): Promise<void> => {
 const readPrivateKey = (file: string) =>
   readKeyFile<JWK>(file, `The local signing key ${file} cannot be read; delete it to make a new one`);
 
+/** The local signing key is not in this DATA_DIR: the server (`npm start`) makes it, `npm run token` does not. */
+export class NoSigningKeyError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `There is no local signing key in DATA_DIR ${dataDir}: \`npm start\` makes it on its first start. ` +
+        'Start the server with this DATA_DIR first, or set DATA_DIR to the one the server uses.',
+    );
+    this.name = 'NoSigningKeyError';
+  }
+}
+
+const checkedJwk = (jwk: JWK | undefined, file: string): JWK & { kid: string } => {
+  if (!jwk?.kid || jwk.kty !== 'RSA') {
+    throw new Error(`The local signing key ${file} is not an RSA JWK with a kid; delete it`);
+  }
+  return jwk as JWK & { kid: string };
+};
+
 /**
  * The local issuer's RS256 key: made on first use and kept in `<dataDir>/auth/private-key.json` (mode
  * 0600), with its public JWKS written to `<dataDir>/auth/jwks.json`.
@@ -51,14 +69,12 @@ const readPrivateKey = (file: string) =>
 export const loadSigningKey = async (dataDir = dataDirFromEnv()): Promise<SigningKey> => {
   const paths = localPaths(dataDir);
   await mkdir(paths.auth, { recursive: true, mode: 0o700 });
-  let jwk = await readPrivateKey(paths.privateKey);
-  if (!jwk) {
+  let found = await readPrivateKey(paths.privateKey);
+  if (!found) {
     await createPrivateKey(paths.privateKey);
-    jwk = await readPrivateKey(paths.privateKey);
+    found = await readPrivateKey(paths.privateKey);
   }
-  if (!jwk?.kid || jwk.kty !== 'RSA') {
-    throw new Error(`The local signing key ${paths.privateKey} is not an RSA JWK with a kid; delete it`);
-  }
+  const jwk = checkedJwk(found, paths.privateKey);
   const jwks = `${JSON.stringify({ keys: [publicJwk(jwk)] }, null, 2)}\n`;
   const current = await readFile(paths.jwks, 'utf8').catch(() => undefined);
   if (current !== jwks) {
@@ -70,6 +86,16 @@ export const loadSigningKey = async (dataDir = dataDirFromEnv()): Promise<Signin
   return { kid: jwk.kid, privateKey, jwksFile: paths.jwks };
 };
 
+/** The key `npm start` made in `dataDir`, read only: nothing is created ({@link NoSigningKeyError} if none). */
+export const readSigningKey = async (dataDir = dataDirFromEnv()): Promise<SigningKey> => {
+  const paths = localPaths(dataDir);
+  const found = await readPrivateKey(paths.privateKey);
+  if (!found) throw new NoSigningKeyError(dataDir);
+  const jwk = checkedJwk(found, paths.privateKey);
+  const privateKey = (await importJWK(jwk, ALGORITHM)) as CryptoKey;
+  return { kid: jwk.kid, privateKey, jwksFile: paths.jwks };
+};
+
 export interface OrganizerTokenOptions {
   /** `cognito:groups`; omitted from the token when empty. Default: `['organizers']`. */
   groups?: string[];
@@ -77,6 +103,8 @@ export interface OrganizerTokenOptions {
   expiresIn?: string | number;
   subject?: string;
   dataDir?: string;
+  /** Make the key when the data directory has none (the server, tests); false: only read it (`npm run token`). */
+  createKey?: boolean;
 }
 
 /** A Cognito-like ID token of the local issuer, signed with the local key. */
@@ -85,8 +113,9 @@ export const signOrganizerToken = async ({
   expiresIn = '12h',
   subject = 'local-organizer',
   dataDir,
+  createKey = true,
 }: OrganizerTokenOptions = {}): Promise<string> => {
-  const key = await loadSigningKey(dataDir);
+  const key = createKey ? await loadSigningKey(dataDir) : await readSigningKey(dataDir);
   const claims: Record<string, unknown> = { token_use: 'id', 'cognito:username': subject };
   if (groups.length > 0) claims['cognito:groups'] = groups;
   return new SignJWT(claims)

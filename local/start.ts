@@ -22,6 +22,12 @@ const portFromEnv = (name: string, fallback: number) => {
   return port;
 };
 
+/**
+ * How long after a first SIGINT/SIGTERM another one is taken for the same one delivered again (the
+ * terminal's to the process group, npm's forwarded copy), not for a second Ctrl-C that asks to leave now.
+ */
+const REPEATED_SIGNAL_WINDOW_MS = 2_000;
+
 /** RETENTION=0 leaves the daily erasure of expired personal data off (default on). */
 const retentionFromEnv = () => process.env.RETENTION !== '0';
 
@@ -62,16 +68,20 @@ const main = async () => {
 
   const stopDemo = new AbortController();
   let stopScheduler = async () => {};
-  let stopping = false;
-  const shutdown = (reason: string) => {
-    if (stopping) {
-      // A second Ctrl-C: leave now; DynamoDB Local is killed on exit all the same.
+  let stoppingSince: number | undefined;
+  const shutdown = (reason: string, { signal = true } = {}) => {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C arrives more than once: the terminal signals the whole process group and npm forwards
+      // what it got to us as well; and npm, exiting, makes the parent watch fire. Neither is a second
+      // request. A signal well after the first is: leave now (DynamoDB Local is killed on exit all the same).
+      if (!signal || performance.now() - stoppingSince < REPEATED_SIGNAL_WINDOW_MS) return;
       process.stderr.write(`\n${reason} again: exiting without waiting\n`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     stopDemo.abort();
     process.stdout.write(`\n${reason}: stopping the local stack...\n`);
+    // Resolves once everything, DynamoDB Local's Java process last, has exited: only then do we exit.
     stopScheduler()
       .then(() => stack.stop())
       .then(
@@ -87,9 +97,9 @@ const main = async () => {
         },
       );
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  watchAncestors((pid) => shutdown(`parent process ${pid} exited`));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  watchAncestors((pid) => shutdown(`parent process ${pid} exited`, { signal: false }));
 
   const demoLines = await demo.load({
     apiUrl: stack.apiUrl,
@@ -97,9 +107,9 @@ const main = async () => {
     outbox: stack.paths.outbox,
     signal: stopDemo.signal,
   });
-  if (!stopping) await printBanner(stack, demoLines);
+  if (stoppingSince === undefined) await printBanner(stack, demoLines);
   // The daily retention of personal data (the cloud's schedule rule): once now, then every day.
-  if (!stopping && retentionFromEnv()) {
+  if (stoppingSince === undefined && retentionFromEnv()) {
     const scheduler = startScheduler({ firstRunMs: 1_000, logger: consoleLogger('retention') });
     stopScheduler = () => scheduler.stop();
   }

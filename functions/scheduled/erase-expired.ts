@@ -23,6 +23,9 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
       shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MS,
     }),
   );
+  // What was erased and why (the conference, the count, the retention that applied): never silently.
+  for (const conference of result.conferences)
+    logger.info('Registrations erased for retention', { ...conference });
   logger.info('Expired personal data erased', {
     today,
     conferencesDue: result.conferencesDue,
@@ -33,7 +36,10 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
   });
   if (result.failed.length > 0) {
     for (const failure of result.failed) logger.error('Registration not erased', failure);
-    throw new Error(`${result.failed.length} registrations could not be erased; the next run tries again`);
+    // The result rides along, so that what was erased in this run is still reported.
+    throw new Error(`${result.failed.length} registrations could not be erased; the next run tries again`, {
+      cause: result,
+    });
   }
   return result;
 };

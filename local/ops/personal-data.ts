@@ -77,6 +77,8 @@ const eraseExpired = async (args: string[]) => {
       `${result.conferencesDue} conferences past their retention; ${result.erased} registrations erased, ` +
         `${result.alreadyErased} already erased, ${result.failed.length} failed.`,
     );
+    const { retentionSummary } = await import('../../functions/shared/personal-data/retention-summary.js');
+    for (const line of retentionSummary(result)) say(`  ${line}`);
     for (const failure of result.failed) say(`  not erased: ${failure.registrationId}: ${failure.error}`);
     if (result.failed.length > 0) process.exitCode = 1;
   } finally {

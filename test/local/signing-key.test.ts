@@ -60,6 +60,7 @@ describe('local issuer', () => {
   });
 
   it('prints exactly one token line from the CLI (`npm run -s token`)', async () => {
+    await loadSigningKey(dataDir); // as `npm start` does: the CLI only reads the key
     const run = async (...args: string[]) => {
       const { stdout } = await promisify(execFile)(
         process.execPath,

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Registration } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
 import { env } from '../../../infra/definitions/tables.js';
-import { suppliedAdapter, type TokenVerifier } from '../runtime/adapters.js';
+import { suppliedAdapter, TokenRejectedError, type TokenVerifier } from '../runtime/adapters.js';
 import { forbidden, unauthorized } from './errors.js';
 
 export const ORGANIZERS_GROUP = 'organizers';
@@ -46,8 +46,8 @@ const verifyOrganizer = async (authorization: string): Promise<Principal> => {
   let payload: Record<string, unknown>;
   try {
     payload = await verify.verify(token);
-  } catch {
-    throw unauthorized('The token is not valid');
+  } catch (error) {
+    throw unauthorized(error instanceof TokenRejectedError ? error.detail : 'The token is not valid');
   }
   const groups = payload['cognito:groups'];
   if (!Array.isArray(groups) || !groups.includes(ORGANIZERS_GROUP))

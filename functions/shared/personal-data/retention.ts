@@ -1,4 +1,13 @@
-import { personalDataExpired, sensitiveDataExpired } from '../../../domain/conference/decider.js';
+import {
+  personalDataExpired,
+  personalDataExpiresOn,
+  sensitiveDataExpired,
+  sensitiveDataExpiresOn,
+} from '../../../domain/conference/decider.js';
+import {
+  DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+  DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
+} from '../../../domain/conference/events.js';
 import type { AnswersSummaryRow } from '../../../domain/projections/answers-summary.js';
 import type { WaitlistRow } from '../../../domain/projections/waitlist.js';
 import { GoneError } from '../../../domain/shared/errors.js';
@@ -83,8 +92,27 @@ export interface RetentionProgress {
   total: number;
 }
 
+/** What the retention did to one conference, and why: ids, dates and counts only (no personal data). */
+export interface ConferenceRetention {
+  conferenceId: string;
+  acronym: string;
+  endDate: string;
+  /** Only the sensitive answers' key went (their own retention, CONTRACT 5.2), the rest kept. */
+  sensitiveOnly: boolean;
+  /** The retention that applied, in days after `endDate`. */
+  retentionDays: number;
+  /** The first day its registrations were due for erasure. */
+  expiredOn: string;
+  erased: number;
+  alreadyErased: number;
+  failed: number;
+}
+
 export interface RetentionResult {
+  today: string;
   conferencesDue: number;
+  /** One entry per conference past its retention, in the order they were handled. */
+  conferences: ConferenceRetention[];
   erased: number;
   alreadyErased: number;
   failed: Array<{ registrationId: string; error: string }>;
@@ -105,7 +133,9 @@ export const eraseExpiredRegistrations = async (options: {
 }): Promise<RetentionResult> => {
   usePersonalData();
   const result: RetentionResult = {
+    today: options.today,
     conferencesDue: 0,
+    conferences: [],
     erased: 0,
     alreadyErased: 0,
     failed: [],
@@ -126,6 +156,20 @@ export const eraseExpiredRegistrations = async (options: {
       : await registrationsNotErased(conference.conferenceId);
     const erase = sensitiveOnly ? eraseSensitiveForRetention : eraseForRetention;
     const total = queue.length;
+    const outcome: ConferenceRetention = {
+      conferenceId: conference.conferenceId,
+      acronym: conference.acronym,
+      endDate: conference.endDate,
+      sensitiveOnly,
+      retentionDays: sensitiveOnly
+        ? (conference.sensitiveDataRetentionDays ?? DEFAULT_SENSITIVE_DATA_RETENTION_DAYS)
+        : (conference.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS),
+      expiredOn: sensitiveOnly ? sensitiveDataExpiresOn(conference) : personalDataExpiresOn(conference),
+      erased: 0,
+      alreadyErased: 0,
+      failed: 0,
+    };
+    result.conferences.push(outcome);
     let done = 0;
     const report = () =>
       options.onProgress?.({
@@ -143,12 +187,18 @@ export const eraseExpiredRegistrations = async (options: {
         }
         try {
           // Each registration gets its own allowance of retries, under the run's one deadline.
-          const outcome = await withFreshRetries(() =>
+          const erasure = await withFreshRetries(() =>
             erase(conference.conferenceId, registrationId, options.correlationId),
           );
-          if (outcome === 'erased') result.erased++;
-          else result.alreadyErased++;
+          if (erasure === 'erased') {
+            result.erased++;
+            outcome.erased++;
+          } else {
+            result.alreadyErased++;
+            outcome.alreadyErased++;
+          }
         } catch (error) {
+          outcome.failed++;
           result.failed.push({
             registrationId,
             error: error instanceof Error ? error.message : String(error),

@@ -11,6 +11,17 @@ export interface TokenVerifier {
   verify(token: string): Promise<Record<string, unknown>>;
 }
 
+/**
+ * A verifier's rejection whose reason may be told to the caller (the 401's `detail`), such as a token
+ * signed by a key this issuer does not know. Any other rejection is answered "The token is not valid".
+ */
+export class TokenRejectedError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'TokenRejectedError';
+  }
+}
+
 /** Where notifications go. */
 export interface NotificationChannels {
   sendEmail(eventId: string, message: Buffer): Promise<void>;
