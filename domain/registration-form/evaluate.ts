@@ -36,35 +36,9 @@ const lengthOf = (value: string): number => {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const hasOwn = (answers: Answers | undefined, fieldId: string): boolean =>
-  answers !== undefined && Object.hasOwn(answers, fieldId);
+import { fieldShown, hasOwn } from './conditions.js';
 
-/** Whether a condition holds for these answers; a comparison with an unanswered field is false. */
-export const conditionHolds = (
-  condition: Condition,
-  answers: Answers | undefined,
-  fieldTypeOf: (fieldId: string) => string | undefined,
-): boolean => {
-  if ('all' in condition) return condition.all.every((inner) => conditionHolds(inner, answers, fieldTypeOf));
-  if ('any' in condition) return condition.any.some((inner) => conditionHolds(inner, answers, fieldTypeOf));
-  if (!hasOwn(answers, condition.fieldId)) return false;
-  const answer = answers?.[condition.fieldId];
-  const values = 'equals' in condition ? [condition.equals] : condition.in;
-  if (fieldTypeOf(condition.fieldId) === 'multi-choice')
-    return Array.isArray(answer) && answer.some((chosen) => values.includes(chosen as never));
-  return values.includes(answer as never);
-};
-
-/** Whether a field is asked of this body: its category and its condition. */
-export const fieldShown = (
-  field: FormField,
-  category: string | undefined,
-  answers: Answers | undefined,
-  fieldTypeOf: (fieldId: string) => string | undefined,
-): boolean =>
-  (field.categories === undefined ||
-    (category !== undefined && field.categories.includes(category as never))) &&
-  (field.showIf === undefined || conditionHolds(field.showIf, answers, fieldTypeOf));
+export { conditionHolds, fieldShown } from './conditions.js';
 
 /** Why an answer does not fit its field (type, range, length, option), or undefined when it fits. */
 export const answerProblem = (field: FormField, value: unknown): string | undefined => {

@@ -1,4 +1,6 @@
 import { Validator } from '@cfworker/json-schema';
+import { fieldShown } from '../../../domain/registration-form/conditions.js';
+import type { FormField as DomainField } from '../../../domain/registration-form/form.js';
 import type { PageData } from '../page.js';
 import {
   announce,
@@ -198,6 +200,26 @@ const render = async () => {
     ),
     el('button', { type: 'submit' }, t('submit')),
   );
+
+  // Conditions live: each question shown only while the server would ask it (the domain's own rule).
+  const typeOf = (fieldId: string) => questions.find((question) => question.fieldId === fieldId)?.type;
+  const showAsked = () => {
+    const body = bodyOf(form, questions);
+    const answers = (body.answers ?? {}) as Record<string, unknown>;
+    for (const question of questions) {
+      const wrapper = form.querySelector<HTMLElement>(`[data-question="${CSS.escape(question.fieldId)}"]`);
+      if (wrapper)
+        wrapper.hidden = !fieldShown(
+          question as unknown as DomainField,
+          body.category as string,
+          answers,
+          typeOf,
+        );
+    }
+  };
+  form.addEventListener('input', showAsked);
+  form.addEventListener('change', showAsked);
+  showAsked();
 
   const validator = schema ? new Validator(schema as never, '2020-12', false) : undefined;
   form.addEventListener('submit', async (event) => {
