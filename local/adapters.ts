@@ -5,6 +5,7 @@ import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
   type NotificationChannels,
+  type ServerSecrets,
   supplyAdapters,
   type TokenVerifier,
 } from '../functions/shared/runtime/adapters.js';
@@ -40,6 +41,7 @@ export const supplyLocalAdapters = ({
   jwksFile,
   outbox,
   keyService,
+  serverSecrets,
   exportsDir,
 }: {
   jwksFile: string;
@@ -48,10 +50,13 @@ export const supplyLocalAdapters = ({
   exportsDir?: string;
   /** The stand-in for KMS (local/personal-data-keys.ts: localKeyService). */
   keyService: KeyService;
+  /** The stand-in for the KMS key of the server's secrets (local/server-secrets.ts: localServerSecrets). */
+  serverSecrets: ServerSecrets;
 }): void =>
   supplyAdapters({
     tokenVerifier: localTokenVerifier(jwksFile),
     notificationChannels: outboxChannels(outbox),
     keyService,
+    serverSecrets,
     ...(exportsDir ? { exportFiles: localExportFiles(exportsDir) } : {}),
   });
