@@ -142,6 +142,14 @@ describe('Stored Idempotency-Key responses', () => {
     expect(otherServer.storageKey).not.toBe(keys.storageKey);
   });
 
+  it('are keyed for any path, however long (HKDF takes at most 1,024 bytes of info)', () => {
+    const secret = randomBytes(32);
+    const long = idempotencyKeys(secret, 'k', `POST /conferences/${'A'.repeat(5_000)}/registrations`);
+    const other = idempotencyKeys(secret, 'k', `POST /conferences/${'A'.repeat(4_999)}/registrations`);
+    expect(long.cipher).toHaveLength(32);
+    expect(long.storageKey).not.toBe(other.storageKey);
+  });
+
   it('made before v2 (keyed by the client’s key alone) are treated as absent: the command runs as new', async () => {
     const key = randomUUID();
     const body = JSON.stringify(form('before-v2@example.org'));

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { DomainError } from '../../../domain/shared/errors.js';
 import { badRequest, HttpProblem } from '../http/errors.js';
 import type { HttpRequest, HttpResponse } from '../http/http.js';
@@ -30,8 +30,10 @@ export const IDEMPOTENCY_SECRET_PURPOSE = 'idempotent-responses/v2';
  * 24 hours.
  */
 export const idempotencyKeys = (secret: Uint8Array, idempotencyKey: string, scope: string) => {
+  // HKDF's info is at most 1,024 bytes and a path may be longer: the scope goes in as its SHA-256.
+  const scopeHash = createHash('sha256').update(scope, 'utf8').digest('hex');
   const derive = (purpose: string) =>
-    Buffer.from(hkdfSync('sha256', idempotencyKey, secret, `${purpose}\n${scope}`, 32));
+    Buffer.from(hkdfSync('sha256', idempotencyKey, secret, `${purpose}\n${scopeHash}`, 32));
   const hashKey = derive('idempotent-request-hash');
   return {
     storageKey: `idempotency#${derive('idempotent-storage-key').toString('hex')}`,
