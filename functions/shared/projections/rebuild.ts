@@ -197,8 +197,8 @@ const OPEN_CONCURRENCY = 16;
 /**
  * Opens each run's events, its events one after another (the first asks for the stream's data key, the
  * rest find it cached) and at most OPEN_CONCURRENCY runs at a time: a page of thousands of events opened
- * all at once asked for the same data key once per event and queued thousands of requests on the client's
- * sockets, where the projections' own writes then waited past their budget (bench:rebuild found it).
+ * all at once asked for the same data key once per event, and bench:rebuild saw over 3,000 requests
+ * queued on the client's sockets, beside the projections' own writes.
  */
 const openRuns = async (codec: EventCodec, runs: EventEnvelope[][]): Promise<EventEnvelope[][]> => {
   const opened: EventEnvelope[][] = new Array(runs.length);
