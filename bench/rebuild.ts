@@ -396,6 +396,13 @@ const main = async () => {
       '',
       table(headers, rows),
       '',
+      ...(rate >= GOAL_EVENTS_PER_SECOND
+        ? []
+        : [
+            `Missed: the registrant list is rebuilt now too, writing its rows with their index entries (most of the ${fmt(liveItems)} ` +
+              'items compared) in transactions, and the run shared a loaded machine (load average below).',
+            '',
+          ]),
       machineLine(),
     ].join('\n');
     say();
