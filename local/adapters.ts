@@ -7,6 +7,7 @@ import { decodeProtectedHeader } from 'jose';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
   type NotificationChannels,
+  type ServerSecrets,
   supplyAdapters,
   TokenRejectedError,
   type TokenVerifier,
@@ -71,6 +72,7 @@ export const supplyLocalAdapters = ({
   jwksFile,
   outbox,
   keyService,
+  serverSecrets,
   exportsDir,
 }: {
   jwksFile: string;
@@ -79,10 +81,13 @@ export const supplyLocalAdapters = ({
   exportsDir?: string;
   /** The stand-in for KMS (local/personal-data-keys.ts: localKeyService). */
   keyService: KeyService;
+  /** The stand-in for the KMS key of the server's secrets (local/server-secrets.ts: localServerSecrets). */
+  serverSecrets: ServerSecrets;
 }): void =>
   supplyAdapters({
     tokenVerifier: localTokenVerifier(jwksFile),
     notificationChannels: outboxChannels(outbox),
     keyService,
+    serverSecrets,
     ...(exportsDir ? { exportFiles: localExportFiles(exportsDir) } : {}),
   });

@@ -12,6 +12,8 @@ export const localPaths = (dataDir: string) => ({
   jwks: join(dataDir, 'auth', 'jwks.json'),
   /** The local stand-in for the KMS keys of personal data (local/personal-data-keys.ts). */
   masterKey: join(dataDir, 'keys', 'master-key.json'),
+  /** The local stand-in for the KMS key of the server's secrets (local/server-secrets.ts). */
+  serverSecret: join(dataDir, 'keys', 'server-secret.json'),
   outbox: join(dataDir, 'outbox'),
   /** Exports too large to answer inline, served at /exports/ (local/export-files.ts). */
   exports: join(dataDir, 'exports'),

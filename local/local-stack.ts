@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
+import type { ServerSecrets } from '../functions/shared/runtime/adapters.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
 import {
@@ -22,6 +23,7 @@ import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { localKeyService } from './personal-data-keys.js';
 import { describePortOwner, isPortFree } from './ports.js';
+import { localServerSecrets } from './server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
 
@@ -81,11 +83,13 @@ export const configureHandlerEnvironment = (values: {
   paths: LocalPaths;
   jwksFile: string;
   keyService: KeyService;
+  serverSecrets: ServerSecrets;
 }): Record<string, string> => {
   supplyLocalAdapters({
     jwksFile: values.jwksFile,
     outbox: values.paths.outbox,
     keyService: values.keyService,
+    serverSecrets: values.serverSecrets,
     exportsDir: values.paths.exports,
   });
   const handlerEnvironment: Record<string, string> = {
@@ -180,6 +184,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       paths,
       jwksFile,
       keyService: await localKeyService(paths.dataDir),
+      serverSecrets: await localServerSecrets(paths.dataDir),
     });
 
     const bus = await startEventBus({

@@ -15,6 +15,7 @@ import { createTables } from '../../local/create-tables.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
 import { findFreePort } from '../../local/ports.js';
+import { localServerSecrets } from '../../local/server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 
 /**
@@ -44,7 +45,11 @@ export const handlerEnvironment = async (
   tables: { events: string; streamState: string; readModels: string; dataKeys: string },
 ) => {
   // The key service of personal data, as the local stack provides it: a master key in a temporary folder.
-  supplyAdapters({ keyService: await localKeyService(await mkdtemp(join(tmpdir(), 'lc-bench-keys-'))) });
+  const keysDir = await mkdtemp(join(tmpdir(), 'lc-bench-keys-'));
+  supplyAdapters({
+    keyService: await localKeyService(keysDir),
+    serverSecrets: await localServerSecrets(keysDir),
+  });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,
@@ -91,6 +96,7 @@ export const localAdaptersWithOrganizer = async (
     jwksFile: key.jwksFile,
     outbox: join(dataDir, 'outbox'),
     keyService: await localKeyService(dataDir),
+    serverSecrets: await localServerSecrets(dataDir),
     ...(options.exports ? { exportsDir: join(dataDir, 'exports') } : {}),
   });
   return signOrganizerToken({ dataDir });

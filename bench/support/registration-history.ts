@@ -47,7 +47,18 @@ export interface History {
  * `events` events are reached, each decided by the deciders from the state before it: most delegates
  * get a seat, the rest wait; many check in; some cancel; some of the waiting are promoted.
  */
-export const registrationHistory = (target: number, seed = 2015): History => {
+export const registrationHistory = (
+  target: number,
+  seed = 2015,
+  options: {
+    /**
+     * `opaque` (default): the personal part an opaque string, as if sealed, for benches that never open it;
+     * `plain`: the personal part as the deciders made it, to be sealed with real data keys by the caller.
+     */
+    personal?: 'opaque' | 'plain';
+  } = {},
+): History => {
+  const opaque = (options.personal ?? 'opaque') === 'opaque';
   const next = random(seed);
   const conferenceId = randomUUID();
   let clock = Date.UTC(2015, 2, 1, 12, 0, 0);
@@ -65,8 +76,9 @@ export const registrationHistory = (target: number, seed = 2015): History => {
         version: index + 1,
         conferenceId,
         occurredAt: times[index] ?? tick(),
-        // Stored as the event store would: the personal part an opaque string (the rebuild never opens it).
-        data: carriesPlainPersonalData(valid) ? { ...valid.data, personal: 'pd1.1.bench' } : valid.data,
+        // `opaque`: stored as if sealed, the personal part an opaque string (a bench that never opens it).
+        data:
+          opaque && carriesPlainPersonalData(valid) ? { ...valid.data, personal: 'pd1.1.bench' } : valid.data,
         metadata: {
           correlationId: randomUUID(),
           actor: 'bench',

@@ -173,6 +173,8 @@ export class ConferenceHttpApi extends Construct {
     });
     if (route.writes) {
       props.eventStore.grantAppend(fn);
+      // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret.
+      props.personalData.grantIdempotency(fn);
     } else {
       props.eventStore.grantRead(fn);
     }

@@ -26,6 +26,12 @@ export const DATA_KEYS_RECOVERY_DAYS = 1;
 export class PersonalData extends Construct {
   readonly dataKey: Key;
   readonly emailMacKey: Key;
+  /**
+   * HMAC key of the server's secrets (functions/shared/personal-data/server-secrets.ts): stored
+   * Idempotency-Key responses, which may hold a manage token and names, are encrypted with a key that
+   * mixes a secret made with it into the client's key, and their body hash is an HMAC under it.
+   */
+  readonly idempotencyKey: Key;
   readonly table: Table;
 
   constructor(scope: Construct, id: string, props: { stage: Stage }) {
@@ -39,6 +45,13 @@ export class PersonalData extends Construct {
     });
     this.emailMacKey = new Key(this, 'EmailMacKey', {
       description: 'HMAC key of the one-registration-per-email guard (learning-cities)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    this.idempotencyKey = new Key(this, 'IdempotencyKey', {
+      description: 'HMAC key of the secret that keys stored Idempotency-Key responses (learning-cities)',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       pendingWindow: Duration.days(30),
@@ -86,6 +99,12 @@ export class PersonalData extends Construct {
       );
       this.table.grant(fn, 'dynamodb:PutItem');
     }
+  }
+
+  /** Lets a command's function key its stored Idempotency-Key responses (kms:GenerateMac on their key only). */
+  grantIdempotency(fn: LambdaFunction): void {
+    fn.addEnvironment(env.idempotencyKeyId, this.idempotencyKey.keyArn);
+    this.idempotencyKey.grant(fn, 'kms:GenerateMac');
   }
 
   /** Gives a function what `access` needs, and the environment that names the keys and the table. */

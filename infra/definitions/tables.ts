@@ -125,6 +125,8 @@ export const env = {
   personalDataKeyId: 'PERSONAL_DATA_KEY_ID',
   /** The KMS HMAC key (ARN) of the email guard. */
   emailMacKeyId: 'EMAIL_MAC_KEY_ID',
+  /** The KMS HMAC key (ARN) of the server's secrets: the encryption of stored Idempotency-Key responses. */
+  idempotencyKeyId: 'IDEMPOTENCY_KEY_ID',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',

@@ -12,6 +12,7 @@ import { dataDirFromEnv, localPaths } from '../data-dir.js';
 import { configureHandlerEnvironment } from '../local-stack.js';
 import { errorMessage } from '../log.js';
 import { localKeyService } from '../personal-data-keys.js';
+import { localServerSecrets } from '../server-secrets.js';
 import { loadSigningKey } from '../signing-key.js';
 import { createRateProgress } from './progress.js';
 import { connectCloud, connectLocal, dynamoDbPortFromEnv, targetOptions } from './targets.js';
@@ -43,6 +44,7 @@ const eraseExpired = async (args: string[]) => {
       paths: localPaths(dataDir),
       jwksFile,
       keyService: await localKeyService(dataDir),
+      serverSecrets: await localServerSecrets(dataDir),
     });
     const { eraseExpiredRegistrations } = await import('../../functions/shared/personal-data/retention.js');
     say(

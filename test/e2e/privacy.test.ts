@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../local/aws-config.js';
 import { iclc2015 } from '../domain/fixtures.js';
+import { dataKeyItemsOf } from '../support/data-keys.js';
 import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
 import { searchFiles, searchTables } from '../support/marker-search.js';
@@ -45,6 +48,17 @@ const other = (n: number) => ({
 
 let erased: { registrationId: string; manageToken: string };
 let waiting: { registrationId: string; manageToken: string };
+let registeredAgain: { registrationId: string; manageToken: string };
+
+/** The registration's items in the server's data-keys table (DataKeys), read through DynamoDB Local's API. */
+const dataKeyOf = async (registrationId: string) => {
+  const client = new DynamoDBClient(localClientConfig(`http://127.0.0.1:${server.dynamoDbPort}`));
+  try {
+    return await dataKeyItemsOf(client, 'DataKeys', registrationId);
+  } finally {
+    client.destroy();
+  }
+};
 
 beforeAll(async () => {
   server = await startServer();
@@ -84,6 +98,9 @@ describe('npm start: erasing a delegate’s personal data', () => {
     } finally {
       client.destroy();
     }
+    // Each registration has its data key, as the erasure checks below expect to find it gone.
+    expect(await dataKeyOf(erased.registrationId)).toEqual({ dataKey: true, erased: false });
+    expect(await dataKeyOf(waiting.registrationId)).toEqual({ dataKey: true, erased: false });
   });
 
   it('answers 404 for an unknown registration and 403 for another delegate’s token', async () => {
@@ -104,6 +121,9 @@ describe('npm start: erasing a delegate’s personal data', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ registrationId: erased.registrationId, status: 'erased' });
+    // The data key is destroyed in the erasure's own transaction; a marker without key material is left.
+    expect(await dataKeyOf(erased.registrationId)).toEqual({ dataKey: false, erased: true });
+    expect(await dataKeyOf(waiting.registrationId)).toEqual({ dataKey: true, erased: false });
 
     const promoted = await eventually(async () => {
       const { body } = await call('GET', path(waiting.registrationId), undefined, organizer());
@@ -140,7 +160,11 @@ describe('npm start: erasing a delegate’s personal data', () => {
     const again = await call('POST', `/conferences/${conferenceId}/registrations`, erasable);
     expect(again.status).toBe(201);
     expect(again.body.status).toBe('waitlisted');
-    await call('POST', path(again.body.registrationId, '/erase'), undefined, organizer());
+    registeredAgain = again.body;
+    expect(await dataKeyOf(registeredAgain.registrationId)).toEqual({ dataKey: true, erased: false });
+    const erasedAgain = await call('POST', path(again.body.registrationId, '/erase'), undefined, organizer());
+    expect(erasedAgain.status).toBe(200);
+    expect(await dataKeyOf(registeredAgain.registrationId)).toEqual({ dataKey: false, erased: true });
   });
 
   it('leaves no trace of the erased delegate in any table, nor in any file but the outbox of sent mail', async () => {
@@ -158,4 +182,19 @@ describe('npm start: erasing a delegate’s personal data', () => {
     // The search itself finds what is there: the sent mail holds the marker.
     expect((await searchFiles(join(server.dataDir, 'outbox'), markers)).length).toBeGreaterThan(0);
   });
+
+  it('destroys the data key of each registration the retention job erases', async () => {
+    // The conference was held in 2015 with the default retention: the job erases what is left of it.
+    expect(await dataKeyOf(waiting.registrationId)).toEqual({ dataKey: true, erased: false });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'local/ops/personal-data.ts', 'erase-expired'],
+      { env: { ...process.env, DATA_DIR: server.dataDir, DYNAMODB_PORT: String(server.dynamoDbPort) } },
+    );
+    expect(stdout).toMatch(/\b1 registrations erased\b/);
+    for (const { registrationId } of [erased, waiting, registeredAgain])
+      expect(await dataKeyOf(registrationId), registrationId).toEqual({ dataKey: false, erased: true });
+    const gone = await call('GET', path(waiting.registrationId), undefined, organizer());
+    expect(gone.status).toBe(410);
+  }, 60_000);
 });

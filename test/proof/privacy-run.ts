@@ -12,7 +12,7 @@ import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-cod
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { localClientConfig } from '../../local/aws-config.js';
-import { readDeadLetters } from '../../local/dead-letters.js';
+import { pendingHandovers, readDeadLetters, redriveFolder } from '../../local/dead-letters.js';
 import type { SqsHandler } from '../../local/event-bus.js';
 import { createLambdaContext, invokeHandler } from '../../local/lambda-context.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
@@ -21,6 +21,7 @@ import { redriveLocal } from '../../local/redrive.js';
 import { importFunction, repoRoot } from '../../local/repo-modules.js';
 import type { Enrich, EnrichedEnvelope } from '../../local/stream-poller.js';
 import { iclc2015 } from '../domain/fixtures.js';
+import { dataKeyItemsOf } from '../support/data-keys.js';
 import { httpClient } from '../support/http-client.js';
 import { type MarkerHit, searchFiles, searchTables, searchTexts } from '../support/marker-search.js';
 
@@ -107,6 +108,16 @@ const captureOutput = () => {
   };
 };
 
+/** Polls `done` until it holds (true) or `timeoutMs` passes (false). */
+const waitFor = async (done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 export const runPrivacyProof = async (options: {
   dataDir: string;
   delegates?: number;
@@ -118,6 +129,11 @@ export const runPrivacyProof = async (options: {
   const count = Math.max(4, options.delegates ?? 8);
   const delegates = Array.from({ length: count }, (_, n) => delegateWithMarkers(n, run));
   const markers = delegates.flatMap((d) => [d.marker, d.mailMarker, d.passportMarker]);
+  /**
+   * The bus capture's control: the conference's name (not personal data) carries it, so its
+   * ConferenceCreated event must be found holding it before erasure, by the same search as the markers.
+   */
+  const busControl = `PvCtl${run}Conference`;
   const checks: Check[] = [];
   const searches: Search[] = [];
   const check = (what: string, ok: boolean, detail = '') => {
@@ -196,6 +212,7 @@ export const runPrivacyProof = async (options: {
       '/conferences',
       {
         ...iclc2015,
+        name: `${iclc2015.name} ${busControl}`,
         capacity: seats,
         personalDataRetentionDays: 1,
         visaLetterSignatory: {
@@ -206,6 +223,13 @@ export const runPrivacyProof = async (options: {
       organizer,
     );
     const conferenceId = String(created.body?.conferenceId);
+    /** Each delegate's items in the data-keys table, read through DynamoDB's API. */
+    const dataKeysOf = (group: Delegate[]) =>
+      Promise.all(
+        group.map((d) =>
+          dataKeyItemsOf(client as DynamoDBClient, live.tables.dataKeys, String(d.registrationId)),
+        ),
+      );
     const registrationPath = (d: Delegate, action = '') =>
       `/conferences/${conferenceId}/registrations/${d.registrationId}${action}`;
 
@@ -463,6 +487,26 @@ export const runPrivacyProof = async (options: {
       delegates.every((d) => control?.hits.some((hit) => hit.marker === d.marker)),
       `${control?.hits.length ?? 0} hits in the outbox`,
     );
+    // The captures' own controls: what must be in them before erasure is found there by the same search.
+    const busControlHits = searchTexts(busEvents, [busControl]);
+    check(
+      'the bus capture holds what was published: the conference name\u2019s control marker, in its ConferenceCreated event',
+      busControlHits.some((hit) => hit.where.includes('ConferenceCreated')),
+      `${busControlHits.length} hits in ${busEvents.length} bus events`,
+    );
+    const registrationIds = delegates.map((d) => String(d.registrationId));
+    const logControlHits = searchTexts([['logs', output.text()]], registrationIds);
+    check(
+      'the log capture holds the handlers\u2019 lines: every delegate\u2019s registration id, which the Notifier logs',
+      registrationIds.every((id) => logControlHits.some((hit) => hit.marker === id)),
+      `${new Set(logControlHits.map((hit) => hit.marker)).size} of ${registrationIds.length} registration ids found in the logs`,
+    );
+    const keysBefore = await dataKeysOf(delegates);
+    check(
+      'before erasure: every registration has its data key in the data-keys table',
+      keysBefore.every((items) => items.dataKey && !items.erased),
+      `${keysBefore.filter((items) => items.dataKey).length} of ${delegates.length} data keys`,
+    );
 
     say('Erasing: two over HTTP (the delegate, an organizer), the rest by the retention run');
     const [byDelegate, byOrganizer] = delegates;
@@ -481,6 +525,12 @@ export const runPrivacyProof = async (options: {
       'erase over HTTP: 200 {status: "erased"}',
       erasedByDelegate.status === 200 && erasedByOrganizer.status === 200,
     );
+    const keysAfterHttp = await dataKeysOf([byDelegate, byOrganizer]);
+    check(
+      'erase over HTTP: each erased registration\u2019s data key item is gone (the erasure\u2019s marker left)',
+      keysAfterHttp.every((items) => !items.dataKey && items.erased),
+      `${keysAfterHttp.filter((items) => items.dataKey).length} of 2 data keys left`,
+    );
     const retention = await importFunction<(event: unknown, context: unknown) => Promise<{ erased: number }>>(
       'functions/scheduled/erase-expired.ts',
     );
@@ -494,6 +544,13 @@ export const runPrivacyProof = async (options: {
       result.erased === count - 2,
       `${result.erased} erased`,
     );
+    const byRetention = delegates.filter((d) => d !== byDelegate && d !== byOrganizer);
+    const keysAfterRetention = await dataKeysOf(byRetention);
+    check(
+      'the retention run: each erased registration\u2019s data key item is gone (the erasure\u2019s marker left)',
+      keysAfterRetention.every((items) => !items.dataKey && items.erased),
+      `${keysAfterRetention.filter((items) => items.dataKey).length} of ${byRetention.length} data keys left`,
+    );
     await live.settled();
 
     const emailsBeforeRedrive = await Promise.all(delegates.map((d) => emailsTo(String(d.body.email))));
@@ -502,14 +559,36 @@ export const runPrivacyProof = async (options: {
       emailsBeforeRedrive.every((n, i) => n === emailed[i]),
     );
     failPromotions = false;
-    await redriveLocal({ deadLetterDir: live.paths.deadLetters, queue: 'Notifier', rules });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const logsBeforeRedrive = output.text().length;
+    // The promotions dead-lettered so far: the first one, and those the erasures' freed seats made.
+    const toRedrive = (await readDeadLetters(live.paths.deadLetters, 'Notifier')).map((letter) =>
+      String((letter.body as { detail: { data: { registrationId: string } } }).detail.data.registrationId),
+    );
+    const redriven = await redriveLocal({ deadLetterDir: live.paths.deadLetters, queue: 'Notifier', rules });
+    // The bus takes the hand-over file and deletes it once its messages left their queues (delivered or
+    // dead-lettered): wait for that, then for what the delivery set off.
+    const handedOver = await waitFor(
+      async () => (await pendingHandovers(redriveFolder(live.paths.deadLetters))).length === 0,
+      30_000,
+    );
     await live.settled();
     const emailsAfterRedrive = await Promise.all(delegates.map((d) => emailsTo(String(d.body.email))));
+    const notifierLines = output
+      .text()
+      .slice(logsBeforeRedrive)
+      .split('\n')
+      .filter((line) => line.includes('Delegate not notified: personal data erased'));
     check(
-      'the dead-lettered promotion, redriven after erasure, sends no email',
-      emailsAfterRedrive.every((n, i) => n === emailed[i]) &&
+      'the dead-lettered promotion, redriven after erasure, is delivered to the Notifier and sends no email',
+      toRedrive.includes(String(promoted?.registrationId)) &&
+        redriven.handedOver === toRedrive.length &&
+        handedOver &&
+        toRedrive.every((id) => notifierLines.some((line) => line.includes(id))) &&
+        emailsAfterRedrive.every((n, i) => n === emailed[i]) &&
         (await readDeadLetters(live.paths.deadLetters, 'Notifier')).length === 0,
+      `${toRedrive.length} dead-lettered promotion(s), ${redriven.handedOver} handed over, ` +
+        `${handedOver ? 'delivered' : 'still pending after 30 s'}; ` +
+        `${notifierLines.length} "not notified" log line(s) after the redrive`,
     );
     const gone = await Promise.all(
       delegates.map((d) =>
@@ -621,7 +700,12 @@ export const privacyReportMarkdown = (report: PrivacyReport): string => {
     ...report.searches.map((s) => `| ${s.phase} | ${s.store} | ${s.searched} | ${s.hits.length} |`),
     '',
     'The outbox holds the emails sent before the erasure (an email once sent cannot be unsent): it is the',
-    'search\u2019s control, showing that the same search finds the markers where they are.',
+    'search\u2019s control, showing that the same search finds the markers where they are. The captures have',
+    'controls of their own, checked before erasure: the bus capture must hold the conference name\u2019s',
+    'control marker (in its ConferenceCreated event), the log capture every registration id the Notifier',
+    'logs. The data-keys table is read per registration: each has its data key before erasure, and none',
+    'after it, whether erased over HTTP or by the retention run. The redriven promotion is waited for until',
+    'the bus has delivered its hand-over and the Notifier has logged that it sent nothing.',
     '',
   ];
   const found = report.searches.filter((s) => s.hits.length > 0 && !s.store.startsWith('outbox'));

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { routes } from '../../infra/definitions/routes.js';
 import { supplyLocalAdapters } from '../../local/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
+import { localServerSecrets } from '../../local/server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
 import { httpEvent, lambdaContext } from './api-gateway.js';
 import { createTestTables, type TestTables } from './tables.js';
@@ -53,7 +54,12 @@ export const prepareHandlerEnvironment = async (
   const key = await loadSigningKey(dataDir);
   const outbox = join(dataDir, 'outbox');
   await mkdir(outbox, { recursive: true });
-  supplyLocalAdapters({ jwksFile: key.jwksFile, outbox, keyService: await localKeyService(dataDir) });
+  supplyLocalAdapters({
+    jwksFile: key.jwksFile,
+    outbox,
+    keyService: await localKeyService(dataDir),
+    serverSecrets: await localServerSecrets(dataDir),
+  });
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     STREAM_STATE_TABLE: tables.streamState,

@@ -7,8 +7,15 @@ import { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
 import { type KeyService, keyService } from '../../functions/shared/personal-data/key-service.js';
-import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
+import { type ServerSecrets, supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
+import { localServerSecrets } from '../../local/server-secrets.js';
+
+/** Local server secrets (local/server-secrets.ts) in a temporary folder, made on first use. */
+const testServerSecrets = (): ServerSecrets => {
+  const local = localServerSecrets(mkdtempSync(join(tmpdir(), 'test-secrets-')));
+  return { secret: async (purpose) => (await local).secret(purpose) };
+};
 
 /**
  * The key service the test's runtime provided (prepareHandlerEnvironment, a local stack), or else a
@@ -24,7 +31,8 @@ const testKeyService = (): KeyService => {
       decryptDataKey: async (wrapped, context) => (await local).decryptDataKey(wrapped, context),
       mac: async (message) => (await local).mac(message),
     };
-    supplyAdapters({ keyService: service });
+    // The server's secrets with it (stored Idempotency-Key responses), in a folder of their own.
+    supplyAdapters({ keyService: service, serverSecrets: testServerSecrets() });
     return service;
   }
 };
@@ -55,5 +63,9 @@ export const testEmailKey = (email: string): string =>
 
 /** Provides a local key service (master key in a temporary folder) to the handlers a test imports. */
 export const provideTestKeyService = async (): Promise<void> => {
-  supplyAdapters({ keyService: await localKeyService(mkdtempSync(join(tmpdir(), 'test-keys-'))) });
+  const dataDir = mkdtempSync(join(tmpdir(), 'test-keys-'));
+  supplyAdapters({
+    keyService: await localKeyService(dataDir),
+    serverSecrets: await localServerSecrets(dataDir),
+  });
 };

@@ -5,6 +5,36 @@ import { awsClientSettings } from '../resilience/aws-clients.js';
 import { adapter, type NotificationChannels } from '../runtime/adapters.js';
 import { logger } from '../runtime/observability.js';
 
+/**
+ * An email SES did not send, as it may be logged: the SES error's name and code only. SES's own messages
+ * quote addresses (`MessageRejected` names the rejected one) and prod keeps logs a year, so neither the
+ * message nor the original error (as a cause) goes on: the log line says what failed, not to whom.
+ */
+export class EmailNotSentError extends Error {
+  override name = 'EmailNotSentError';
+  readonly sesError: string;
+  readonly code: string | undefined;
+  readonly httpStatusCode: number | undefined;
+
+  constructor(failure: unknown) {
+    const { name, Code, code, $metadata } = (failure ?? {}) as {
+      name?: unknown;
+      Code?: unknown;
+      code?: unknown;
+      $metadata?: { httpStatusCode?: unknown };
+    };
+    const sesError = typeof name === 'string' ? name : 'UnknownError';
+    const errorCode = [Code, code].find((value): value is string => typeof value === 'string');
+    super(
+      `SES did not send the email: ${sesError}${errorCode && errorCode !== sesError ? ` (${errorCode})` : ''}`,
+    );
+    this.sesError = sesError;
+    this.code = errorCode;
+    this.httpStatusCode =
+      typeof $metadata?.httpStatusCode === 'number' ? $metadata.httpStatusCode : undefined;
+  }
+}
+
 const cloudChannels = (): NotificationChannels => {
   const ses = new SESv2Client(awsClientSettings());
   const sns = new SNSClient(awsClientSettings());
@@ -15,7 +45,11 @@ const cloudChannels = (): NotificationChannels => {
         logger.warn('Email not sent: this stage has no notificationSender', { eventId });
         return;
       }
-      await ses.send(new SendEmailCommand({ Content: { Raw: { Data: message } } }));
+      try {
+        await ses.send(new SendEmailCommand({ Content: { Raw: { Data: message } } }));
+      } catch (error) {
+        throw new EmailNotSentError(error);
+      }
     },
     async publishAgendaChange(change) {
       await sns.send(

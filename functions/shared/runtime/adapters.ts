@@ -37,11 +37,19 @@ export interface ExportFiles {
   ): Promise<string>;
 }
 
+/** Secrets only the server holds (functions/shared/personal-data/server-secrets.ts). */
+export interface ServerSecrets {
+  /** 32 bytes, the same for a purpose every time (and in every function), unknown to any client. */
+  secret(purpose: string): Promise<Uint8Array>;
+}
+
 export interface Adapters {
   tokenVerifier: TokenVerifier;
   notificationChannels: NotificationChannels;
   /** The keys of personal data: KMS in the cloud (functions/shared/personal-data/key-service.ts). */
   keyService: KeyService;
+  /** Secrets of the server: a KMS HMAC key in the cloud (the encryption of stored Idempotency-Key responses). */
+  serverSecrets: ServerSecrets;
   /** Large exports: S3 with presigned URLs in the cloud (functions/shared/exports/export-files.ts). */
   exportFiles: ExportFiles;
 }
