@@ -49,7 +49,7 @@ export const seatGuardCounts = async (
 };
 
 /** Shards tried at random before the shards are read to see which have seats left. */
-export const RANDOM_SHARD_TRIES = 2;
+export const RANDOM_SHARD_TRIES = 1;
 
 /**
  * Which shard of the seat pool a command takes its seat from. While seats are plentiful: a shard at
