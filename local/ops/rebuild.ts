@@ -166,6 +166,8 @@ const main = async () => {
           keyService,
         }),
         open: true,
+        // The registrant list keeps sensitive answers apart and the answers-summary counts them (5.2).
+        openSensitive: true,
       });
     }
     let result: RebuildResult;

@@ -49,7 +49,7 @@ export const personalDataCodec = (options: {
    * Whether reads open the sensitive answers too (only functions that show them one by one: CONTRACT 5.2);
    * without it they stay an opaque string, and the function is never granted their key.
    */
-  openSensitive?: boolean;
+  openSensitive?: boolean | (() => boolean);
 }): EventCodec => ({
   async seal(envelope) {
     if (envelope.type === 'PersonalDataErased')
@@ -107,7 +107,9 @@ export const personalDataCodec = (options: {
 
   async open(stored) {
     if (!options.open || fieldSetOf(stored.type) === undefined) return stored;
-    const envelope = options.openSensitive ? await openSensitive(options.dataKeys, stored) : stored;
+    const sensitive =
+      typeof options.openSensitive === 'function' ? options.openSensitive() : options.openSensitive === true;
+    const envelope = sensitive ? await openSensitive(options.dataKeys, stored) : stored;
     const data = envelope.data as WithPersonal;
     if (typeof data.personal !== 'string') return envelope;
     const key = await options.dataKeys.find(data.registrationId);

@@ -31,7 +31,9 @@ export const emailKeys = (): EmailKeys => {
 export const eventCodec = (open: boolean): EventCodec => {
   let codec = codecs.get(open);
   if (!codec) {
-    codec = personalDataCodec({ dataKeys: dataKeys(), open, openSensitive: open && sensitiveShown });
+    // Asked on every read: a store made before useSensitiveData (the local runtime loads handlers into
+    // one process, one after the other) opens them as soon as a function that shows them is loaded.
+    codec = personalDataCodec({ dataKeys: dataKeys(), open, openSensitive: () => open && sensitiveShown });
     codecs.set(open, codec);
   }
   return codec;
@@ -49,5 +51,4 @@ export const usePersonalData = (): void => supplyEventCodec(eventCodec);
  */
 export const useSensitiveData = (): void => {
   sensitiveShown = true;
-  codecs.clear();
 };

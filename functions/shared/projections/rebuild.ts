@@ -327,6 +327,8 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
       ? personalDataCodec({
           dataKeys: new DataKeys({ client, tableName: tables.dataKeys, keyService: () => keyService() }),
           open: true,
+          // The registrant list keeps sensitive answers apart and the answers-summary counts them (5.2).
+          openSensitive: true,
         })
       : undefined);
   if (opening.length > 0 && !codec)
