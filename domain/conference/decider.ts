@@ -216,8 +216,10 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
   },
   evolve(state, event) {
     // A conference created before languages existed reads as offering English only.
-    if (event.type === 'ConferenceCreated')
-      return { status: 'created', ...event.data, ...languagesOf(event.data), languages: [...languagesOf(event.data).languages] };
+    if (event.type === 'ConferenceCreated') {
+      const { languages, defaultLanguage } = languagesOf(event.data);
+      return { status: 'created', ...event.data, languages: [...languages], defaultLanguage };
+    }
     if (state.status === 'none') return state;
     const { conferenceId: _conferenceId, changedAt: _changedAt, ...changes } = event.data;
     return { ...state, ...changes };
