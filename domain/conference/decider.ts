@@ -268,15 +268,17 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
     ];
   },
   evolve(state, event) {
-    // Created before v1.2 (no such field): registrations are taken as in v1, in English only.
-    if (event.type === 'ConferenceCreated')
+    // Created before v1.2 (no such fields): registrations are taken as in v1, in English only.
+    if (event.type === 'ConferenceCreated') {
+      const { languages, defaultLanguage } = languagesOf(event.data);
       return {
         status: 'created',
         ...event.data,
         emailConfirmation: event.data.emailConfirmation ?? false,
-        ...languagesOf(event.data),
-        languages: [...languagesOf(event.data).languages],
+        languages: [...languages],
+        defaultLanguage,
       };
+    }
     if (state.status === 'none') return state;
     if (event.type === 'RegistrationFormChanged') {
       const { version, fields } = event.data;
