@@ -96,7 +96,7 @@ const languageViolations = (
   if (!languages.includes(defaultLanguage))
     errors.push({
       path: 'defaultLanguage',
-      message: `must be one of the languages: ${languages.join(', ')}`,
+      message: `must be one of the conference's languages (${languages.join(', ')})`,
     });
   for (const [path, value] of [
     ['name', details.name],

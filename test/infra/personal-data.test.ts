@@ -208,11 +208,13 @@ describe('Personal data infrastructure', () => {
       expect(denied(roleId), name).toBe(sensitiveAccessOf(name) === undefined);
       if (!denied(roleId)) granted.push(name);
     }
-    // Only these open or make them: registering and correcting (sealing), reading back (the delegate and
-    // sensitive-data), and the two projectors (the list keeps them apart, the summary counts them).
+    // Only these open or make them: registering, confirming a request and correcting (sealing), reading
+    // back (the delegate and sensitive-data), and the two projectors (the list keeps them apart, the summary
+    // counts them).
     expect(granted.sort()).toEqual(
       [
         'AnswersSummaryProjector',
+        'ConfirmRegistration',
         'ChangeRegistrationDetails',
         'GetRegistration',
         'RegisterDelegate',
