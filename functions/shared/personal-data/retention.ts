@@ -149,11 +149,13 @@ export const eraseExpiredRegistrations = async (options: {
     if (sensitiveDataExpired(conference, options.today)) return [{ conference, sensitiveOnly: true }];
     return [];
   });
-  result.conferencesDue = due.length;
   for (const { conference, sensitiveOnly } of due) {
     const queue = sensitiveOnly
       ? await registrationsWithSensitiveAnswers(conference.conferenceId)
       : await registrationsNotErased(conference.conferenceId);
+    // Past only its sensitive answers' retention with none left to erase: nothing is due there.
+    if (sensitiveOnly && queue.length === 0) continue;
+    result.conferencesDue++;
     const erase = sensitiveOnly ? eraseSensitiveForRetention : eraseForRetention;
     const total = queue.length;
     const outcome: ConferenceRetention = {
