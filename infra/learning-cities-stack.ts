@@ -104,6 +104,7 @@ export class LearningCitiesStack extends Stack {
       ]),
       consumers,
       otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
+      pipeName: this.eventPipe.pipe.ref,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
     new OpsOutputs(this, 'OpsOutputs', {
