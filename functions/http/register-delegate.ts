@@ -23,7 +23,7 @@ export const handler = httpRoute('public', (request) =>
       conferenceId,
       registrationId,
       delegate,
-      emailKey: await emailKeys().of(delegate.email),
+      ...(await emailKeys().of(conferenceId, delegate.email)),
       manageTokenHash: hashManageToken(manageToken),
       now: metadata.now,
     });

@@ -37,7 +37,7 @@ export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:ListGrants',
   'kms:ListKeyPolicies',
   'kms:ListResourceTags',
-  'kms:ListRotations',
+  'kms:ListKeyRotations',
   'kms:PutKeyPolicy',
   'kms:RevokeGrant',
   'kms:RotateKeyOnDemand',

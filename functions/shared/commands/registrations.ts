@@ -9,6 +9,7 @@ import {
 } from '../../../domain/registration/decider.js';
 import type { Delegate, DelegatePersonal, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
+  emailGuardKey,
   emailRuleApplies,
   registrationGuards,
   seatRuleApplies,
@@ -16,6 +17,7 @@ import {
 } from '../../../domain/registration/invariants.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
+import type { Guard } from '../event-store/event-store.js';
 import { eventStore, openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { SEATS_HELD, toStoreGuard, WAITLIST_JOINED } from './command.js';
@@ -66,6 +68,26 @@ export const seatGuardCounts = async (
   return { seatsHeld: counts[SEATS_HELD], waitlistJoined: counts[WAITLIST_JOINED] };
 };
 
+/**
+ * The guards of registration events, and the check that no registration of old (made before the email
+ * guard's MAC covered the conference) holds the address under its former key: that guard still blocks a
+ * second active registration of the address until its own registration releases it. A check on a guard
+ * the same transaction releases (the registration's own, its address corrected) is left out: it is free
+ * once the transaction holds, and DynamoDB refuses two operations on one item.
+ */
+const emailGuarded = (
+  guards: Guard[],
+  conferenceId: string,
+  legacyEmailKey: string | undefined,
+  claimsEmail: boolean,
+): Guard[] => {
+  if (!legacyEmailKey || !claimsEmail) return guards;
+  const key = emailGuardKey(conferenceId, legacyEmailKey);
+  return guards.some((guard) => guard.key === key)
+    ? guards
+    : [...guards, { op: 'absent', name: 'email', key }];
+};
+
 /** Whether the conference looked full at the last registration here: the first guess of the next one. */
 const lastSeenFull = new Map<string, boolean>();
 
@@ -73,8 +95,10 @@ export interface NewRegistration {
   conferenceId: string;
   registrationId: string;
   delegate: Delegate;
-  /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
+  /** HMAC of the normalized email in the conference (functions/shared/personal-data): the email guard's key. */
   emailKey: string;
+  /** The address's guard key of old (EmailKeys.of): refused while a registration made before holds it. */
+  legacyEmailKey?: string;
   manageTokenHash: string;
   now: string;
 }
@@ -114,8 +138,11 @@ export const registerDelegate = (registration: NewRegistration) => {
         append: [{ to: 'registration', events }],
         // Decided on the conference's capacity and window as read: a settings change meanwhile decides again.
         unchanged: ['conference'],
-        guards: registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(
-          toStoreGuard,
+        guards: emailGuarded(
+          registrationGuards({ conferenceId, registrationId }, conference.capacity, events).map(toStoreGuard),
+          conferenceId,
+          registration.legacyEmailKey,
+          true,
         ),
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
@@ -180,6 +207,8 @@ export interface DetailsChange {
   current: DelegateDetails;
   /** HMAC of the new email (functions/shared/personal-data) when the body has one. */
   newEmailKey?: string;
+  /** The new email's guard key of old: refused while a registration made before holds it. */
+  newLegacyEmailKey?: string;
   authorize: (registration: Registration) => void;
   now: string;
 }
@@ -216,7 +245,12 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const personal = { ...change.current, ...changedFields(events) };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, undefined, events).map(toStoreGuard),
+        guards: emailGuarded(
+          registrationGuards(registration, undefined, events).map(toStoreGuard),
+          conferenceId,
+          change.newLegacyEmailKey,
+          events.some((event) => event.type === 'DelegateDetailsChanged' && change.newEmailKey !== undefined),
+        ),
         result: { registration: after as Registration, personal },
       };
     },

@@ -48,6 +48,8 @@ export interface StreamAppend {
 export type Guard =
   | { op: 'claim'; name: string; key: string; owner: string }
   | { op: 'release'; name: string; key: string; owner: string }
+  /** Refused while an item is at `key` (a claim of old, under another key scheme, still held). */
+  | { op: 'absent'; name: string; key: string }
   | { op: 'increment'; name: string; key: string; counter: string; by: number; below?: number }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
   | { op: 'require-at-least'; name: string; key: string; counter: string; value: number; tally?: string }
@@ -499,6 +501,10 @@ export class EventStore {
             Item: marshall({ pk: guard.key, sk: 0, kind: 'guard', owner: guard.owner }),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
+        };
+      case 'absent':
+        return {
+          ConditionCheck: { TableName, Key, ConditionExpression: 'attribute_not_exists(pk)' },
         };
       case 'release':
         return {
