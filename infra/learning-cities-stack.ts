@@ -27,6 +27,8 @@ export interface LearningCitiesStackProps extends StackProps {
   alarmEmail?: string;
   /** Organizer app sign-in callbacks (context `oauthCallbackUrls`); without them OAuth is off. */
   oAuthCallbackUrls?: readonly string[];
+  /** Origins whose browsers may call the API and read its exports (context `allowedOrigins`); none: no CORS. */
+  allowedOrigins?: readonly string[];
   /** The API's routes (default: infra/definitions/routes.ts); tests give others. */
   routes?: readonly RouteDefinition[];
 }
@@ -62,7 +64,10 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       bus: this.eventBus.bus,
     });
-    this.exports = new ExportsBucket(this, 'Exports', { stage });
+    this.exports = new ExportsBucket(this, 'Exports', {
+      stage,
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
+    });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
       eventStore: this.eventStore,
@@ -71,6 +76,7 @@ export class LearningCitiesStack extends Stack {
       personalData: this.personalData,
       ...(props.routes ? { routes: props.routes } : {}),
       exports: this.exports,
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,

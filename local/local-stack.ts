@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
+import { ALLOWED_ORIGINS_ENV, ANY_ORIGIN, parseAllowedOrigins } from '../infra/definitions/cors.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
 import {
@@ -47,6 +48,8 @@ export interface LocalStackOptions {
   retryDelay?: { baseMs: number; maxMs: number };
   /** Per component; default: prefixed console lines. */
   logger?: (component: 'stack' | 'http' | 'pipe' | 'bus') => LocalLogger;
+  /** Origins browsers may call the API from; default ALLOWED_ORIGINS, else `*` (locally only). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface LocalStack {
@@ -214,6 +217,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       loadHandler: options.loadHandler,
       logger: logger('http'),
       exportsDir: paths.exports,
+      allowedOrigins:
+        options.allowedOrigins ?? parseAllowedOrigins(process.env[ALLOWED_ORIGINS_ENV] || ANY_ORIGIN),
     });
     stops.push({ name: 'the HTTP server', stop: http.close });
     // Consumers link to the API (a visa letter's verification URL): known once the server listens.

@@ -1,8 +1,15 @@
 import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
+import { corsRules } from '../definitions/cors.js';
 import { type Stage, settingsOf } from '../stage.js';
 import { acknowledge } from './nag.js';
 
@@ -11,6 +18,8 @@ export const EXPORTS_PREFIX = 'exports/';
 
 export interface ExportsBucketProps {
   stage: Stage;
+  /** Origins of the API's CORS (context `allowedOrigins`): their pages may GET an export a 303 points to. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -40,6 +49,19 @@ export class ExportsBucket extends Construct {
       ],
       // Whatever is in it is gone within a day anyway; a retained bucket would keep personal data for none.
       removalPolicy: settings.removalPolicy,
+      // A browser following the API's 303 to a presigned link reads the file across origins.
+      ...(props.allowedOrigins?.length
+        ? {
+            cors: [
+              {
+                allowedOrigins: [...props.allowedOrigins],
+                allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+                exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type'],
+                maxAge: corsRules.maxAgeSeconds,
+              },
+            ],
+          }
+        : {}),
     });
     acknowledge(
       this.bucket,

@@ -2,6 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -14,6 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { corsRules } from '../definitions/cors.js';
 import { type Access, PRINTING_MEMORY_MB, type RouteDefinition, routes } from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
@@ -33,6 +35,11 @@ export interface HttpApiProps {
   /** The routes to serve; the API's own (infra/definitions/routes.ts) unless a test gives others. */
   routes?: readonly RouteDefinition[];
   exports: ExportsBucket;
+  /**
+   * Origins whose browsers may call the API (context `allowedOrigins`): API Gateway answers their
+   * preflights by the rules of infra/definitions/cors.ts. None: no CORS, browsers on other origins refused.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -79,9 +86,22 @@ export class ConferenceHttpApi extends Construct {
     super(scope, id);
     const settings = settingsOf(props.stage);
 
+    const allowedOrigins = props.allowedOrigins ?? [];
     this.api = new HttpApi(this, 'Api', {
       description: 'Learning Cities conference API (v1)',
       createDefaultStage: false,
+      ...(allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...allowedOrigins],
+              allowHeaders: [...corsRules.allowHeaders],
+              allowMethods: corsRules.allowMethods.map((method) => CorsHttpMethod[method]),
+              exposeHeaders: [...corsRules.exposeHeaders],
+              maxAge: Duration.seconds(corsRules.maxAgeSeconds),
+              allowCredentials: corsRules.allowCredentials,
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: settings.logRetention,
