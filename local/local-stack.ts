@@ -9,6 +9,7 @@ import {
   dataKeysTable,
   env,
   eventsTable,
+  personalReadModelsTable,
   readModelsTable,
   streamStateTable,
 } from '../infra/definitions/tables.js';
@@ -55,7 +56,13 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
+  tables: {
+    events: string;
+    streamState: string;
+    readModels: string;
+    dataKeys: string;
+    personalReadModels: string;
+  };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -95,6 +102,7 @@ export const configureHandlerEnvironment = (values: {
     [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dataKeysTable]: values.tables.dataKeys,
+    [env.personalReadModelsTable]: values.tables.personalReadModels,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
     // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
     AWS_REGION: LOCAL_REGION,
@@ -173,6 +181,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       streamState: names[streamStateTable.id] ?? '',
       readModels: names[readModelsTable.id] ?? '',
       dataKeys: names[dataKeysTable.id] ?? '',
+      personalReadModels: names[personalReadModelsTable.id] ?? '',
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);

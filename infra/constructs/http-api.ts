@@ -30,6 +30,8 @@ export interface HttpApiProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
+  /** The read models of plaintext personal data: only the routes that declare `tables: 'personal'` read it. */
+  personalReadModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
   /** The routes to serve; the API's own (infra/definitions/routes.ts) unless a test gives others. */
@@ -167,25 +169,35 @@ export class ConferenceHttpApi extends Construct {
           }
         : {}),
       environment: {
-        [env.eventsTable]: props.eventStore.table.tableName,
-        [env.streamStateTable]: props.eventStore.stateTable.tableName,
-        [env.readModelsTable]: props.readModelsTable.tableName,
         [env.userPoolId]: props.auth.userPoolId,
         [env.userPoolClientId]: props.auth.clientId,
       },
     });
-    if (route.writes) {
-      props.eventStore.grantAppend(fn);
-    } else {
-      props.eventStore.grantRead(fn);
+    // Only the tables it uses (route.tables): none for those that read nothing (health, docs, openapi).
+    const tables = route.tables ?? 'plain';
+    if (tables !== 'none') {
+      fn.addEnvironment(env.eventsTable, props.eventStore.table.tableName);
+      fn.addEnvironment(env.streamStateTable, props.eventStore.stateTable.tableName);
+      if (route.writes) {
+        props.eventStore.grantAppend(fn);
+      } else {
+        props.eventStore.grantRead(fn);
+      }
     }
-    props.readModelsTable.grantReadData(fn);
+    if (tables === 'plain') {
+      fn.addEnvironment(env.readModelsTable, props.readModelsTable.tableName);
+      props.readModelsTable.grantReadData(fn);
+    }
+    if (tables === 'personal') {
+      fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
+      props.personalReadModelsTable.grantReadData(fn);
+    }
     if (route.personalData) props.personalData.grant(route.personalData, fn);
     if (route.publishesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantPublish(fn);
     }
-    if (fn.role) {
+    if (fn.role && tables !== 'none') {
       acknowledge(
         fn.role,
         tableIndexesFinding(props.eventStore.table),

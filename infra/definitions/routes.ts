@@ -7,6 +7,9 @@ import type { PersonalDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
 
+/** Which tables a route's function may use (RouteDefinition.tables). */
+export type RouteTables = 'plain' | 'personal' | 'none';
+
 export interface RouteDefinition {
   /** PascalCase, used for the function's logical id. */
   name: string;
@@ -29,6 +32,12 @@ export interface RouteDefinition {
   files?: string[];
   /** What it may do with personal data; without it, nothing (no key, no plaintext). */
   personalData?: PersonalDataAccess;
+  /**
+   * The tables it reads besides what `writes` says of the event store: `plain` (default) the event store
+   * and the read models without personal data; `personal` the event store and the read models of
+   * plaintext personal data (the registrant list, the visa letters) only; `none` no table at all.
+   */
+  tables?: RouteTables;
   /**
    * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
    * default: for a public route whose answers must not be enumerated.
@@ -79,7 +88,7 @@ const route = (
 ): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
 
 export const routes: RouteDefinition[] = [
-  route('Health', 'GET', '/health', 'health', 'public'),
+  { ...route('Health', 'GET', '/health', 'health', 'public'), tables: 'none' },
   route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
   route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
   route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
@@ -175,13 +184,16 @@ export const routes: RouteDefinition[] = [
     prints: {},
   },
   // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
-  route(
-    'ListRegistrations',
-    'GET',
-    '/conferences/{conferenceId}/registrations',
-    'list-registrations',
-    'organizer',
-  ),
+  {
+    ...route(
+      'ListRegistrations',
+      'GET',
+      '/conferences/{conferenceId}/registrations',
+      'list-registrations',
+      'organizer',
+    ),
+    tables: 'personal',
+  },
   {
     ...route(
       'ExportRegistrations',
@@ -191,6 +203,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     publishesExports: true,
+    tables: 'personal',
   },
   route(
     'CheckInDelegate',
@@ -242,6 +255,7 @@ export const routes: RouteDefinition[] = [
     files: [FONT_FILES.regular, FONT_FILES.bold],
     publishesExports: true,
     prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
+    tables: 'personal',
   },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
@@ -277,20 +291,25 @@ export const routes: RouteDefinition[] = [
     'public',
   ),
   // Visa letters read side (CONTRACT 4.4): the organizer's review list and the consulates' verification.
-  route(
-    'ListVisaLetters',
-    'GET',
-    '/conferences/{conferenceId}/visa-letters',
-    'list-visa-letters',
-    'organizer',
-  ),
+  {
+    ...route(
+      'ListVisaLetters',
+      'GET',
+      '/conferences/{conferenceId}/visa-letters',
+      'list-visa-letters',
+      'organizer',
+    ),
+    tables: 'personal',
+  },
   {
     ...route('VerifyVisaLetter', 'GET', '/visa-letters/{verificationCode}', 'verify-visa-letter', 'public'),
+    tables: 'personal',
   },
-  route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
-  route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
+  { ...route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'), tables: 'none' },
+  { ...route('GetDocs', 'GET', '/docs', 'get-docs', 'public'), tables: 'none' },
   {
     ...route('GetDocsAsset', 'GET', '/docs/assets/api-reference.js', 'get-docs-asset', 'public'),
     files: [DOCS_SCRIPT],
+    tables: 'none',
   },
 ];
