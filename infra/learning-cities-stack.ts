@@ -99,6 +99,7 @@ export class LearningCitiesStack extends Stack {
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       personalData: this.personalData,
+      exports: this.exports,
     });
     const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
     this.observability = new Observability(this, 'Observability', {

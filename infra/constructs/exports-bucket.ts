@@ -74,6 +74,30 @@ export class ExportsBucket extends Construct {
   }
 
   /**
+   * Lets an erasing function delete the exports of a conference: list the bucket under `exports/` (and
+   * nothing else), delete objects there. Nothing to read or write.
+   */
+  grantDeleteConferences(grantee: IGrantable & IConstruct): void {
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${EXPORTS_PREFIX}*`] } },
+    });
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:DeleteObject'],
+      resourceArns: [this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+    });
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId);
+    acknowledge(
+      grantee,
+      `IAM5[Resource::<${bucketId}.Arn>/${EXPORTS_PREFIX}*]`,
+      'An erasure deletes every export of the conference: objects under exports/<conferenceId>/ with random keys.',
+    );
+  }
+
+  /**
    * Lets a function write exports and presign their GET (a presigned URL acts with its rights): those two
    * actions on the objects under `exports/`, nothing on the bucket itself (no listing, no deleting).
    */

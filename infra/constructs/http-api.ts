@@ -197,6 +197,10 @@ export class ConferenceHttpApi extends Construct {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantPublish(fn);
     }
+    if (route.deletesExports) {
+      fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
+      props.exports.grantDeleteConferences(fn);
+    }
     if (fn.role && tables !== 'none') {
       acknowledge(
         fn.role,

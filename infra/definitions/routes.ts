@@ -49,6 +49,11 @@ export interface RouteDefinition {
    */
   publishesExports?: boolean;
   /**
+   * Erases personal data: deletes the stored exports of the conference (EXPORTS_BUCKET; listing and
+   * deleting under `exports/<conferenceId>/` only), which may hold the erased delegate's name.
+   */
+  deletesExports?: boolean;
+  /**
    * Prints PDFs (pdfkit lays out every page on the CPU): a full vCPU (1,769 MB) instead of the 512 MB
    * default's share of one, and `timeoutSeconds` where many pages are printed at once.
    */
@@ -138,6 +143,7 @@ export const routes: RouteDefinition[] = [
       'erase-registration',
       'delegate',
     ),
+    deletesExports: true,
     personalData: 'erase',
   },
   // Visa invitation letters (CONTRACT 4.4): the command side; every field of a request is personal data.

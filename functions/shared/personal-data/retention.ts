@@ -4,6 +4,7 @@ import { GoneError } from '../../../domain/shared/errors.js';
 import { runCommand } from '../commands/pipeline.js';
 import { changeRegistration } from '../commands/registrations.js';
 import { catalogedConferences } from '../event-store/catalog.js';
+import { deleteConferenceExports } from '../exports/export-files.js';
 import { HttpProblem } from '../http/errors.js';
 import { waitlistProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
@@ -116,7 +117,10 @@ export const eraseExpiredRegistrations = async (options: {
         report();
       }
     };
+    const erasedBefore = result.erased;
     await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+    // The exports and badge PDFs stored for the conference's 303 links may hold the erased names.
+    if (result.erased > erasedBefore) await deleteConferenceExports(conference.conferenceId);
     if (result.stoppedEarly) break;
   }
   return result;
