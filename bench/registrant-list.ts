@@ -265,7 +265,7 @@ const main = () =>
       );
       const rows = Array.from({ length: REGISTRATIONS }, (_, n) => registrant(conferenceId, n));
       const seedStarted = performance.now();
-      const items = await seedReadModel(setup, tables.readModels, rows);
+      const items = await seedReadModel(setup, tables.personalReadModels, rows);
       const seedMs = performance.now() - seedStarted;
       process.stdout.write(
         `Seeded ${REGISTRATIONS.toLocaleString('en-US')} registrations: ${items.toLocaleString('en-US')} items in ${(seedMs / 1000).toFixed(0)} s\n`,
@@ -314,7 +314,7 @@ const main = () =>
         const started = performance.now();
         await dynamoDb().send(
           new QueryCommand({
-            TableName: tables.readModels,
+            TableName: tables.personalReadModels,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
             ExpressionAttributeValues: marshall({ ':pk': allPartition, ':r': 'r|' }),
             Limit: 50,

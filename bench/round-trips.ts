@@ -116,7 +116,7 @@ const main = () =>
             registrationId,
             conferenceId,
             delegate: { ...delegate, email: `${registrationId}@example.org` },
-            emailKey: await emailKeys().of(`${registrationId}@example.org`),
+            emailKey: (await emailKeys().of(conferenceId, `${registrationId}@example.org`)).emailKey,
             manageTokenHash: 'x'.repeat(64),
             seatAvailable,
             seatShard: 0,

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { missingProdSenderMessage } from './constructs/notifications.js';
+import { ALLOWED_ORIGINS_CONTEXT, ANY_ORIGIN, parseAllowedOrigins } from './definitions/cors.js';
 import { LearningCitiesStack } from './learning-cities-stack.js';
 import { isStage, settingsOf } from './stage.js';
 
@@ -29,6 +30,12 @@ const oAuthCallbackUrls = context('oauthCallbackUrls')
   ?.split(',')
   .map((url) => url.trim())
   .filter((url) => url !== '');
+// Origins whose browsers may call the API (CORS): none unless given; `*` never in prod.
+const allowedOrigins = parseAllowedOrigins(context(ALLOWED_ORIGINS_CONTEXT));
+if (stage === 'prod' && allowedOrigins.includes(ANY_ORIGIN)) {
+  console.error('allowedOrigins: prod takes the origins of its web sites, never "*"');
+  process.exit(1);
+}
 
 new LearningCitiesStack(app, settingsOf(stage).stackName, {
   stage,
@@ -39,6 +46,7 @@ new LearningCitiesStack(app, settingsOf(stage).stackName, {
   ...(alarmEmail ? { alarmEmail } : {}),
   ...(publicBaseUrl ? { publicBaseUrl } : {}),
   ...(oAuthCallbackUrls?.length ? { oAuthCallbackUrls } : {}),
+  ...(allowedOrigins.length ? { allowedOrigins } : {}),
 });
 
 // cdk-nag 3 is a CDK policy-validation plugin (no longer an Aspect): it runs after synthesis, and an

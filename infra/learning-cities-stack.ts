@@ -29,6 +29,8 @@ export interface LearningCitiesStackProps extends StackProps {
   oAuthCallbackUrls?: readonly string[];
   /** Where links in emails point (context `publicBaseUrl`, CONTRACT 5.1); default: the API's URL. */
   publicBaseUrl?: string;
+  /** Origins whose browsers may call the API and read its exports (context `allowedOrigins`); none: no CORS. */
+  allowedOrigins?: readonly string[];
   /** The API's routes (default: infra/definitions/routes.ts); tests give others. */
   routes?: readonly RouteDefinition[];
 }
@@ -64,15 +66,20 @@ export class LearningCitiesStack extends Stack {
       eventsTable: this.eventStore.table,
       bus: this.eventBus.bus,
     });
-    this.exports = new ExportsBucket(this, 'Exports', { stage });
+    this.exports = new ExportsBucket(this, 'Exports', {
+      stage,
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
+    });
     this.httpApi = new ConferenceHttpApi(this, 'HttpApi', {
       stage,
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
+      personalReadModelsTable: this.readModels.personalTable,
       auth: this.auth,
       personalData: this.personalData,
       ...(props.routes ? { routes: props.routes } : {}),
       exports: this.exports,
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
     });
     this.notifications = new Notifications(this, 'Notifications', {
       stage,
@@ -85,6 +92,7 @@ export class LearningCitiesStack extends Stack {
       bus: this.eventBus.bus,
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
+      personalReadModelsTable: this.readModels.personalTable,
       notifications: this.notifications,
       personalData: this.personalData,
       apiUrl: this.httpApi.url,
@@ -94,6 +102,7 @@ export class LearningCitiesStack extends Stack {
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
       personalData: this.personalData,
+      exports: this.exports,
     });
     const consumers = [...this.consumers.consumers.values()].map((c) => ({ ...c, name: c.definition.name }));
     this.observability = new Observability(this, 'Observability', {
@@ -107,12 +116,14 @@ export class LearningCitiesStack extends Stack {
       ]),
       consumers,
       otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
+      pipeName: this.eventPipe.pipe.ref,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
     new OpsOutputs(this, 'OpsOutputs', {
       eventsTable: this.eventStore.table,
       streamStateTable: this.eventStore.stateTable,
       readModelsTable: this.readModels.table,
+      personalReadModelsTable: this.readModels.personalTable,
       dataKeysTable: this.personalData.table,
       personalDataKey: this.personalData.dataKey,
       emailMacKey: this.personalData.emailMacKey,

@@ -15,7 +15,8 @@ export const stageLabel = (stage: Stage): string => stage.charAt(0).toUpperCase(
 /**
  * Everything that differs between stages, in one place (the README's stage table is written from it).
  * What does not differ is not here: the event store is RETAIN with deletion protection and PITR in every
- * stage (it is the only source of truth), and the read models have PITR in every stage.
+ * stage (it is the only source of truth), and the read models have no PITR in any stage (rebuilt, never
+ * restored: a restore would bring back rows of erased registrations).
  */
 export interface StageSettings {
   /** CloudFormation stack name. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { ExportFiles } from '../functions/shared/runtime/adapters.js';
@@ -28,14 +28,30 @@ const sweep = async (directory: string, now: number) => {
   }
 };
 
+/** Beside each export, the id of its conference (never served: served names do not start with a dot). */
+const CONFERENCE_FILE = '.conference';
+
 export const localExportFiles = (directory: string): ExportFiles => ({
   async publish(file, { baseUrl }) {
-    if (!NAME.test(file.name)) throw new Error(`Not a file name for an export: ${file.name}`);
+    if (!NAME.test(file.name) || file.name.startsWith('.'))
+      throw new Error(`Not a file name for an export: ${file.name}`);
     await sweep(directory, Date.now());
     const folder = randomBytes(32).toString('base64url');
     await mkdir(join(directory, folder), { recursive: true });
+    await writeFile(join(directory, folder, CONFERENCE_FILE), file.conferenceId, { flag: 'wx' });
     await writeFile(join(directory, folder, file.name), file.body, { flag: 'wx' });
     return new URL(`${EXPORTS_PATH.slice(1)}${folder}/${file.name}`, baseUrl).toString();
+  },
+
+  async deleteConference(conferenceId) {
+    let deleted = 0;
+    for (const folder of await readdir(directory).catch(() => [] as string[])) {
+      const owner = await readFile(join(directory, folder, CONFERENCE_FILE), 'utf8').catch(() => undefined);
+      if (owner !== conferenceId) continue;
+      await rm(join(directory, folder), { recursive: true, force: true });
+      deleted++;
+    }
+    return deleted;
   },
 });
 
@@ -48,7 +64,7 @@ export const serveExport = async (
   const [folder = '', name = '', ...rest] = rawPath.slice(EXPORTS_PATH.length).split('/');
   const path = join(directory, folder, name);
   const found =
-    rest.length === 0 && FOLDER.test(folder) && NAME.test(name)
+    rest.length === 0 && FOLDER.test(folder) && NAME.test(name) && !name.startsWith('.')
       ? await stat(path).catch(() => undefined)
       : undefined;
   if (!found?.isFile() || Date.now() - found.mtimeMs > KEEP_MS) {

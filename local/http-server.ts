@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { problemType } from '../functions/shared/http/problem-types.js';
+import { ANY_ORIGIN, type CorsRequest, corsResponseHeaders, isPreflight } from '../infra/definitions/cors.js';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
 import { EXPORTS_PATH, serveExport } from './export-files.js';
@@ -33,6 +34,11 @@ export interface HttpServerOptions {
   logger?: LocalLogger;
   /** Serves the large exports written there at /exports/ (the cloud's presigned S3 links). */
   exportsDir?: string;
+  /**
+   * The origins whose browsers may call the API (infra/definitions/cors.ts: the same rules as the
+   * cloud's corsPreflight); default `*` (every origin), which only the local server has.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export interface HttpServer {
@@ -279,9 +285,35 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
     return handler;
   };
 
+  const allowedOrigins = options.allowedOrigins ?? [ANY_ORIGIN];
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+    // CORS as API Gateway's corsPreflight does it: it answers preflights itself (204, with the CORS
+    // headers only for an allowed origin) and adds the origin and exposed headers to every other answer.
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(',') : value;
+    };
+    const cors: CorsRequest = {
+      method,
+      ...(header('origin') === undefined ? {} : { origin: header('origin') }),
+      ...(header('access-control-request-method') === undefined
+        ? {}
+        : { requestMethod: header('access-control-request-method') }),
+      ...(header('access-control-request-headers') === undefined
+        ? {}
+        : { requestHeaders: header('access-control-request-headers') }),
+    };
+    const corsHeaders = corsResponseHeaders(cors, allowedOrigins);
+    if (isPreflight(cors)) {
+      request.resume();
+      response.writeHead(204, { ...corsHeaders, 'content-length': '0' });
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(corsHeaders)) response.setHeader(name, value);
     if (options.exportsDir && method === 'GET' && rawPath.startsWith(EXPORTS_PATH)) {
       request.resume();
       await serveExport(options.exportsDir, rawPath, response);

@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import type { ServerSecrets } from '../functions/shared/runtime/adapters.js';
+import { ALLOWED_ORIGINS_ENV, ANY_ORIGIN, parseAllowedOrigins } from '../infra/definitions/cors.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
 import {
   dataKeysTable,
   env,
   eventsTable,
+  personalReadModelsTable,
   readModelsTable,
   streamStateTable,
 } from '../infra/definitions/tables.js';
@@ -50,12 +52,20 @@ export interface LocalStackOptions {
   retryDelay?: { baseMs: number; maxMs: number };
   /** Per component; default: prefixed console lines. */
   logger?: (component: 'stack' | 'http' | 'pipe' | 'bus') => LocalLogger;
+  /** Origins browsers may call the API from; default ALLOWED_ORIGINS, else `*` (locally only). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
-  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
+  tables: {
+    events: string;
+    streamState: string;
+    readModels: string;
+    dataKeys: string;
+    personalReadModels: string;
+  };
   paths: LocalPaths;
   /** The environment given to the handlers (also set on process.env). */
   handlerEnvironment: Record<string, string>;
@@ -97,6 +107,7 @@ export const configureHandlerEnvironment = (values: {
     [env.streamStateTable]: values.tables.streamState,
     [env.readModelsTable]: values.tables.readModels,
     [env.dataKeysTable]: values.tables.dataKeys,
+    [env.personalReadModelsTable]: values.tables.personalReadModels,
     [env.dynamoDbEndpoint]: values.dynamoDbEndpoint,
     // The SDK must never reach real AWS from here: dummy credentials, and DynamoDB pinned to the local one.
     AWS_REGION: LOCAL_REGION,
@@ -175,6 +186,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       streamState: names[streamStateTable.id] ?? '',
       readModels: names[readModelsTable.id] ?? '',
       dataKeys: names[dataKeysTable.id] ?? '',
+      personalReadModels: names[personalReadModelsTable.id] ?? '',
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
@@ -222,6 +234,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       loadHandler: options.loadHandler,
       logger: logger('http'),
       exportsDir: paths.exports,
+      allowedOrigins:
+        options.allowedOrigins ?? parseAllowedOrigins(process.env[ALLOWED_ORIGINS_ENV] || ANY_ORIGIN),
     });
     stops.push({ name: 'the HTTP server', stop: http.close });
     // Consumers link to the API (a visa letter's verification URL): known once the server listens.

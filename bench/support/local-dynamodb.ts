@@ -6,6 +6,7 @@ import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import {
   dataKeysTable,
   eventsTable,
+  personalReadModelsTable,
   readModelsTable,
   streamStateTable,
 } from '../../infra/definitions/tables.js';
@@ -42,7 +43,13 @@ export const withDynamoDbLocal = async <T>(work: (dynamo: DynamoDbLocal) => Prom
 /** The environment the handler modules read (set before importing them), pointing at `endpoint`. */
 export const handlerEnvironment = async (
   endpoint: string,
-  tables: { events: string; streamState: string; readModels: string; dataKeys: string },
+  tables: {
+    events: string;
+    streamState: string;
+    readModels: string;
+    dataKeys: string;
+    personalReadModels?: string;
+  },
 ) => {
   // The key service of personal data, as the local stack provides it: a master key in a temporary folder.
   const keysDir = await mkdtemp(join(tmpdir(), 'lc-bench-keys-'));
@@ -55,6 +62,7 @@ export const handlerEnvironment = async (
     STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DATA_KEYS_TABLE: tables.dataKeys,
+    ...(tables.personalReadModels ? { PERSONAL_READ_MODELS_TABLE: tables.personalReadModels } : {}),
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -78,6 +86,7 @@ export const handlerTables = async (client: DynamoDBClient, endpoint: string, pr
     streamState: names[streamStateTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
     dataKeys: names[dataKeysTable.id] ?? '',
+    personalReadModels: names[personalReadModelsTable.id] ?? '',
   };
   await handlerEnvironment(endpoint, tables);
   return tables;

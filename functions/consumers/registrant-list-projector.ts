@@ -2,9 +2,9 @@ import { openedEventStore } from '../shared/event-store/stores.js';
 import { eventCodec, usePersonalData, useSensitiveData } from '../shared/personal-data/personal-data.js';
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { registrantListProjection } from '../shared/projections/projections.js';
-import { liveGenerations } from '../shared/projections/read-models.js';
+import { liveGenerations, readModelTable } from '../shared/projections/read-models.js';
 import { scrubOlderGenerations } from '../shared/projections/registrant-list.js';
-import { dynamoDb, tableNames } from '../shared/runtime/config.js';
+import { dynamoDb } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 
 // Granted the registrations' personal data (infra/definitions): the list holds names and addresses.
@@ -14,7 +14,7 @@ usePersonalData();
 
 const runner = new ProjectionRunner(registrantListProjection, {
   client: dynamoDb(),
-  tableName: tableNames().readModels,
+  tableName: readModelTable(registrantListProjection.name),
   // Gaps are filled with events read opened, like the delivered one.
   store: openedEventStore(),
 });

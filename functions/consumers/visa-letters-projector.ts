@@ -3,8 +3,8 @@ import { openedEventStore } from '../shared/event-store/stores.js';
 import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { ProjectionRunner } from '../shared/projections/projection-runner.js';
 import { visaLettersProjection } from '../shared/projections/projections.js';
-import { liveGenerations } from '../shared/projections/read-models.js';
-import { dynamoDb, tableNames } from '../shared/runtime/config.js';
+import { liveGenerations, readModelTable } from '../shared/projections/read-models.js';
+import { dynamoDb } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 
 // Granted the registrations' personal data (infra/definitions): the list shows names and nationalities.
@@ -12,7 +12,7 @@ usePersonalData();
 
 const runner = new ProjectionRunner(visaLettersProjection, {
   client: dynamoDb(),
-  tableName: tableNames().readModels,
+  tableName: readModelTable(visaLettersProjection.name),
   store: openedEventStore(),
 });
 

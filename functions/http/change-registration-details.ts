@@ -16,6 +16,11 @@ useSensitiveData();
 usePersonalData();
 
 /** CONTRACT 4.3: a delegate corrects their details until `editableUntil`, an organizer always. */
+const newEmailKeys = async (conferenceId: string, email: string) => {
+  const { emailKey, legacyEmailKey } = await emailKeys().of(conferenceId, email);
+  return { newEmailKey: emailKey, newLegacyEmailKey: legacyEmailKey };
+};
+
 export const handler = httpRoute('delegate', (request) =>
   idempotent(request, async (idempotency) => {
     const conferenceId = pathId(request, 'conferenceId');
@@ -35,7 +40,7 @@ export const handler = httpRoute('delegate', (request) =>
       by: request.principal.kind === 'organizer' ? 'organizer' : 'delegate',
       changes,
       current,
-      ...(changes.email ? { newEmailKey: await emailKeys().of(changes.email) } : {}),
+      ...(changes.email ? await newEmailKeys(conferenceId, changes.email) : {}),
       ...(answers === undefined ? {} : { answers }),
       authorize,
       now: metadata.now,

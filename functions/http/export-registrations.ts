@@ -34,7 +34,7 @@ export const handler = httpRoute('organizer', async (request): Promise<HttpRespo
   const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
   if (!fitsInline(csv)) {
     const location = await exportFiles().publish(
-      { name, contentType: CSV_CONTENT_TYPE, body: csv },
+      { name, contentType: CSV_CONTENT_TYPE, body: csv, conferenceId },
       { baseUrl: requestBaseUrl(request) },
     );
     return { status: 303, headers: { location, 'cache-control': 'no-store' } };

@@ -43,7 +43,7 @@ export const registerBody = async (
     conferenceId,
     registrationId,
     delegate,
-    emailKey: await emailKeys().of(delegate.email),
+    ...(await emailKeys().of(conferenceId, delegate.email)),
     manageTokenHash: hashManageToken(manageToken),
     ...(answers === undefined ? {} : { answers }),
     now: metadata.now,

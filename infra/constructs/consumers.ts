@@ -53,6 +53,8 @@ export interface ConsumersProps {
   bus: IEventBus;
   eventStore: EventStore;
   readModelsTable: ITable;
+  /** The read models of plaintext personal data: only the rules that declare `personalReadModels` use it. */
+  personalReadModelsTable: ITable;
   /** Grants the side effects a rule declares (`effects`). */
   notifications: Notifications;
   personalData: PersonalData;
@@ -98,7 +100,6 @@ export class Consumers extends Construct {
       environment: {
         [env.eventsTable]: props.eventStore.table.tableName,
         [env.streamStateTable]: props.eventStore.stateTable.tableName,
-        [env.readModelsTable]: props.readModelsTable.tableName,
         [env.publicApiUrl]: props.apiUrl,
       },
       ...(definition.files ? { files: definition.files } : {}),
@@ -108,10 +109,15 @@ export class Consumers extends Construct {
     } else {
       props.eventStore.grantRead(fn);
     }
+    const readModels = definition.personalReadModels ? props.personalReadModelsTable : props.readModelsTable;
+    fn.addEnvironment(
+      definition.personalReadModels ? env.personalReadModelsTable : env.readModelsTable,
+      readModels.tableName,
+    );
     if (definition.writesReadModels) {
-      props.readModelsTable.grantReadWriteData(fn);
+      readModels.grantReadWriteData(fn);
     } else {
-      props.readModelsTable.grantReadData(fn);
+      readModels.grantReadData(fn);
     }
     if (fn.role) {
       acknowledge(

@@ -1,8 +1,15 @@
 import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
+import { corsRules } from '../definitions/cors.js';
 import { type Stage, settingsOf } from '../stage.js';
 import { acknowledge } from './nag.js';
 
@@ -11,6 +18,8 @@ export const EXPORTS_PREFIX = 'exports/';
 
 export interface ExportsBucketProps {
   stage: Stage;
+  /** Origins of the API's CORS (context `allowedOrigins`): their pages may GET an export a 303 points to. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -40,6 +49,19 @@ export class ExportsBucket extends Construct {
       ],
       // Whatever is in it is gone within a day anyway; a retained bucket would keep personal data for none.
       removalPolicy: settings.removalPolicy,
+      // A browser following the API's 303 to a presigned link reads the file across origins.
+      ...(props.allowedOrigins?.length
+        ? {
+            cors: [
+              {
+                allowedOrigins: [...props.allowedOrigins],
+                allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+                exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type'],
+                maxAge: corsRules.maxAgeSeconds,
+              },
+            ],
+          }
+        : {}),
     });
     acknowledge(
       this.bucket,
@@ -48,6 +70,30 @@ export class ExportsBucket extends Construct {
         'one invocation (logged) of the export or badge functions and expired after a day; an access log ' +
         'bucket would keep, for longer than the data itself, requests whose keys name a registration or ' +
         'conference (badge-<registrationId>.pdf) and the presigned links to personal data.',
+    );
+  }
+
+  /**
+   * Lets an erasing function delete the exports of a conference: list the bucket under `exports/` (and
+   * nothing else), delete objects there. Nothing to read or write.
+   */
+  grantDeleteConferences(grantee: IGrantable & IConstruct): void {
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${EXPORTS_PREFIX}*`] } },
+    });
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:DeleteObject'],
+      resourceArns: [this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+    });
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId);
+    acknowledge(
+      grantee,
+      `IAM5[Resource::<${bucketId}.Arn>/${EXPORTS_PREFIX}*]`,
+      'An erasure deletes every export of the conference: objects under exports/<conferenceId>/ with random keys.',
     );
   }
 

@@ -2,6 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -14,6 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { corsRules } from '../definitions/cors.js';
 import { type Access, PRINTING_MEMORY_MB, type RouteDefinition, routes } from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
 import { buildPageScripts } from '../page-scripts.js';
@@ -30,11 +32,18 @@ export interface HttpApiProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
+  /** The read models of plaintext personal data: only the routes that declare `tables: 'personal'` read it. */
+  personalReadModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
   /** The routes to serve; the API's own (infra/definitions/routes.ts) unless a test gives others. */
   routes?: readonly RouteDefinition[];
   exports: ExportsBucket;
+  /**
+   * Origins whose browsers may call the API (context `allowedOrigins`): API Gateway answers their
+   * preflights by the rules of infra/definitions/cors.ts. None: no CORS, browsers on other origins refused.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -83,9 +92,22 @@ export class ConferenceHttpApi extends Construct {
     // The pages' scripts, shipped beside the function that serves them (routes.ts `files`).
     buildPageScripts();
 
+    const allowedOrigins = props.allowedOrigins ?? [];
     this.api = new HttpApi(this, 'Api', {
       description: 'Learning Cities conference API (v1)',
       createDefaultStage: false,
+      ...(allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...allowedOrigins],
+              allowHeaders: [...corsRules.allowHeaders],
+              allowMethods: corsRules.allowMethods.map((method) => CorsHttpMethod[method]),
+              exposeHeaders: [...corsRules.exposeHeaders],
+              maxAge: Duration.seconds(corsRules.maxAgeSeconds),
+              allowCredentials: corsRules.allowCredentials,
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: settings.logRetention,
@@ -164,27 +186,41 @@ export class ConferenceHttpApi extends Construct {
           }
         : {}),
       environment: {
-        [env.eventsTable]: props.eventStore.table.tableName,
-        [env.streamStateTable]: props.eventStore.stateTable.tableName,
-        [env.readModelsTable]: props.readModelsTable.tableName,
         [env.userPoolId]: props.auth.userPoolId,
         [env.userPoolClientId]: props.auth.clientId,
       },
     });
-    if (route.writes) {
-      props.eventStore.grantAppend(fn);
-      // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret.
-      props.personalData.grantIdempotency(fn);
-    } else {
-      props.eventStore.grantRead(fn);
+    // Only the tables it uses (route.tables): none for those that read nothing (health, docs, openapi).
+    const tables = route.tables ?? 'plain';
+    if (tables !== 'none') {
+      fn.addEnvironment(env.eventsTable, props.eventStore.table.tableName);
+      fn.addEnvironment(env.streamStateTable, props.eventStore.stateTable.tableName);
+      if (route.writes) {
+        props.eventStore.grantAppend(fn);
+        // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret.
+        props.personalData.grantIdempotency(fn);
+      } else {
+        props.eventStore.grantRead(fn);
+      }
     }
-    props.readModelsTable.grantReadData(fn);
+    if (tables === 'plain') {
+      fn.addEnvironment(env.readModelsTable, props.readModelsTable.tableName);
+      props.readModelsTable.grantReadData(fn);
+    }
+    if (tables === 'personal') {
+      fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
+      props.personalReadModelsTable.grantReadData(fn);
+    }
     if (route.personalData) props.personalData.grant(route.personalData, fn, route.sensitiveData);
     if (route.publishesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantPublish(fn);
     }
-    if (fn.role) {
+    if (route.deletesExports) {
+      fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
+      props.exports.grantDeleteConferences(fn);
+    }
+    if (fn.role && tables !== 'none') {
       acknowledge(
         fn.role,
         tableIndexesFinding(props.eventStore.table),

@@ -39,7 +39,15 @@ export const alarmThresholds = {
   oldestMessageAgeSeconds: 300,
   /** API 5xx responses in 5 minutes. */
   apiServerErrors: 5,
+  /** Pipe executions that failed, or were throttled, in 5 minutes: any means events wait or go to its DLQ. */
+  pipeExecutionFailures: 1,
+  pipeExecutionThrottles: 1,
+  /** Throttled invocations of any one function in 5 minutes (an account or reserved concurrency limit). */
+  functionThrottles: 1,
 } as const;
+
+/** CloudWatch alarms on a metric math expression take at most 10 metrics: function throttles are grouped. */
+export const THROTTLE_ALARM_GROUP_SIZE = 10;
 
 /** A consumer as the alarms see it: its queue, dead-letter queue and function. */
 export interface ObservedConsumer {
@@ -59,6 +67,8 @@ export interface ObservabilityProps {
   otherDeadLetterQueues: ReadonlyMap<string, IQueue>;
   /** Subscribed to the ops alarms topic by email when given (context `alarmEmail`). */
   alarmEmail?: string;
+  /** The name of the EventBridge Pipe from the events table to the bus (its failures and throttles alarm). */
+  pipeName?: string;
 }
 
 /**
@@ -177,6 +187,48 @@ export class Observability extends Construct {
         description: `The ${name} function failed`,
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
         threshold: alarmThresholds.functionErrors,
+      });
+    }
+    // Throttled invocations: one alarm per group of at most 10 functions (the limit of an alarm's math).
+    const byName = [...props.functions].sort(([a], [b]) => a.localeCompare(b));
+    for (let start = 0; start < byName.length; start += THROTTLE_ALARM_GROUP_SIZE) {
+      const group = byName.slice(start, start + THROTTLE_ALARM_GROUP_SIZE);
+      const usingMetrics = Object.fromEntries(
+        group.map(([, fn], index) => [
+          `t${index}`,
+          fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        ]),
+      );
+      this.alarm(`throttles:${start / THROTTLE_ALARM_GROUP_SIZE + 1}`, {
+        description: `Invocations were throttled (the most of any one function in 5 minutes) of: ${group.map(([name]) => name).join(', ')}`,
+        metric: new MathExpression({
+          expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+          usingMetrics,
+          period: Duration.minutes(5),
+          label: 'Throttles (most of one function)',
+        }),
+        threshold: alarmThresholds.functionThrottles,
+      });
+    }
+    if (props.pipeName) {
+      const pipeMetric = (metricName: string) =>
+        new Metric({
+          namespace: 'AWS/EventBridge/Pipes',
+          metricName,
+          dimensionsMap: { PipeName: props.pipeName as string },
+          statistic: Stats.SUM,
+          period: Duration.minutes(5),
+        });
+      this.alarm('pipe:failed', {
+        description:
+          'Executions of the event pipe failed: events of the table stream are retried, then go to its dead-letter queue',
+        metric: pipeMetric('ExecutionFailed'),
+        threshold: alarmThresholds.pipeExecutionFailures,
+      });
+      this.alarm('pipe:throttled', {
+        description: 'Executions of the event pipe were throttled: events reach the bus late',
+        metric: pipeMetric('ExecutionThrottled'),
+        threshold: alarmThresholds.pipeExecutionThrottles,
       });
     }
     this.alarm('api:5xx', {

@@ -11,6 +11,7 @@ export interface OpsOutputsProps {
   eventsTable: ITable;
   streamStateTable: ITable;
   readModelsTable: ITable;
+  personalReadModelsTable: ITable;
   dataKeysTable: ITable;
   personalDataKey: IKey;
   emailMacKey: IKey;
@@ -38,6 +39,11 @@ export class OpsOutputs extends Construct {
       'The stream tips, guards and idempotency records',
     );
     output(outputKeys.readModelsTable, props.readModelsTable.tableName, 'The read models table');
+    output(
+      outputKeys.personalReadModelsTable,
+      props.personalReadModelsTable.tableName,
+      'The read models of plaintext personal data (registrant list, visa letters)',
+    );
     output(outputKeys.dataKeysTable, props.dataKeysTable.tableName, 'The wrapped data keys of personal data');
     output(
       outputKeys.personalDataKeyArn,

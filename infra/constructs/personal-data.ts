@@ -1,6 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountRootPrincipal,
+  Effect,
+  type IGrantable,
+  type IRole,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+} from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -12,6 +20,41 @@ import {
 } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import { addIndexes, keySchema } from './table-schema.js';
+
+/**
+ * What the account keeps on the keys of personal data: their administration (describe, enable, disable,
+ * rotate, tag, change the policy, schedule deletion), listed one by one so that nothing of it uses a key
+ * (`kms:Create*` would include CreateGrant, which hands out use). Changing the key policy stays possible
+ * for an administrator, as a change CloudTrail records, never as a silent use.
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListResourceTags',
+  'kms:ListKeyRotations',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+] as const;
+
+/** The actions that use a key of personal data: allowed by the key policy to named roles only. */
+export const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateMac'] as const;
 
 /** The PITR window of the data keys: the minimum, since a restorable backup of a key is an erasure undone. */
 export const DATA_KEYS_RECOVERY_DAYS = 1;
@@ -33,15 +76,37 @@ export class PersonalData extends Construct {
    */
   readonly idempotencyKey: Key;
   readonly table: Table;
+  /**
+   * The one role besides the functions that may use the keys (an erasure re-applied by hand, a rebuild
+   * --cloud of the read models of plaintext): assumed by a person of the account with MFA, on purpose.
+   */
+  readonly breakGlassRole: Role;
+  /** Key policy statements by key and action, their principals added as functions are granted. */
+  private readonly useStatements = new Map<string, PolicyStatement>();
 
   constructor(scope: Construct, id: string, props: { stage: Stage }) {
     super(scope, id);
     const { removalPolicy, deletionProtection } = settingsOf(props.stage);
+    // The key policies do not delegate use to IAM (no `kms:*` for the account root): a principal allowed
+    // `kms:*` on `*` (an administrator, a CI role) cannot unwrap a data key or compute an email's MAC.
+    const administration = () =>
+      new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'AccountAdministersTheKey',
+            effect: Effect.ALLOW,
+            principals: [new AccountRootPrincipal()],
+            actions: [...KEY_ADMINISTRATION_ACTIONS],
+            resources: ['*'],
+          }),
+        ],
+      });
     this.dataKey = new Key(this, 'DataKeyWrappingKey', {
       description: 'Wraps the per-registration data keys of personal data (learning-cities)',
       enableKeyRotation: true,
       pendingWindow: Duration.days(30),
       removalPolicy,
+      policy: administration(),
     });
     this.emailMacKey = new Key(this, 'EmailMacKey', {
       description: 'HMAC key of the one-registration-per-email guard (learning-cities)',
@@ -49,6 +114,7 @@ export class PersonalData extends Construct {
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       pendingWindow: Duration.days(30),
       removalPolicy,
+      policy: administration(),
     });
     this.idempotencyKey = new Key(this, 'IdempotencyKey', {
       description: 'HMAC key of the secret that keys stored Idempotency-Key responses (learning-cities)',
@@ -57,6 +123,17 @@ export class PersonalData extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy,
     });
+    this.breakGlassRole = new Role(this, 'BreakGlassRole', {
+      description:
+        'Break-glass use of the keys of personal data (decrypt, data keys, MACs): assumed with MFA only, every use in CloudTrail',
+      assumedBy: new AccountRootPrincipal().withConditions({
+        Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+      }),
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.allowUse(this.dataKey, 'kms:Decrypt', this.breakGlassRole);
+    this.allowUse(this.dataKey, 'kms:GenerateDataKey', this.breakGlassRole);
+    this.allowUse(this.emailMacKey, 'kms:GenerateMac', this.breakGlassRole);
     this.table = new Table(this, dataKeysTable.id, {
       ...keySchema(dataKeysTable),
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -68,6 +145,36 @@ export class PersonalData extends Construct {
       removalPolicy,
     });
     addIndexes(this.table, dataKeysTable);
+    this.breakGlassRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.dataKey.keyArn],
+      }),
+    );
+    this.breakGlassRole.addToPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [this.emailMacKey.keyArn] }),
+    );
+    this.table.grantReadWriteData(this.breakGlassRole);
+  }
+
+  /**
+   * Lets `role` use `key` for `action` in the key policy itself (one statement per key and action, its
+   * principals the roles that have it): with no IAM delegation, the key policy is what admits a role.
+   */
+  private allowUse(key: Key, action: (typeof KEY_USE_ACTIONS)[number], role: IRole): void {
+    const id = `${key.node.id}:${action}`;
+    let statement = this.useStatements.get(id);
+    if (!statement) {
+      statement = new PolicyStatement({
+        sid: `Use${action.replace('kms:', '')}`,
+        effect: Effect.ALLOW,
+        actions: [action],
+        resources: ['*'],
+      });
+      this.useStatements.set(id, statement);
+      key.addToResourcePolicy(statement);
+    }
+    statement.addArnPrincipal(role.roleArn);
   }
 
   /**
@@ -114,26 +221,32 @@ export class PersonalData extends Construct {
     fn.addEnvironment(env.personalDataKeyId, this.dataKey.keyArn);
     fn.addEnvironment(env.emailMacKeyId, this.emailMacKey.keyArn);
     const grantee: IGrantable = fn;
+    const role = fn.role;
+    if (!role) throw new Error(`${fn.node.path} has no role to admit in the key policies`);
+    const use = (key: Key, action: (typeof KEY_USE_ACTIONS)[number]) => {
+      key.grant(grantee, action);
+      this.allowUse(key, action, role);
+    };
     switch (access) {
       case 'create':
-        this.dataKey.grant(grantee, 'kms:GenerateDataKey');
-        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        use(this.dataKey, 'kms:GenerateDataKey');
+        use(this.emailMacKey, 'kms:GenerateMac');
         this.table.grant(grantee, 'dynamodb:PutItem');
         return;
       case 'read':
-        this.dataKey.grantDecrypt(grantee);
+        use(this.dataKey, 'kms:Decrypt');
         this.table.grant(grantee, 'dynamodb:Query');
         return;
       case 'read-mac':
-        this.dataKey.grantDecrypt(grantee);
-        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        use(this.dataKey, 'kms:Decrypt');
+        use(this.emailMacKey, 'kms:GenerateMac');
         this.table.grant(grantee, 'dynamodb:Query');
         return;
       case 'mac':
-        this.emailMacKey.grant(grantee, 'kms:GenerateMac');
+        use(this.emailMacKey, 'kms:GenerateMac');
         return;
       case 'erase':
-        this.dataKey.grantDecrypt(grantee);
+        use(this.dataKey, 'kms:Decrypt');
         this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
         return;
     }

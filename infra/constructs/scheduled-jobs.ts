@@ -6,6 +6,7 @@ import { type ScheduleDefinition, schedules } from '../definitions/schedules.js'
 import { env } from '../definitions/tables.js';
 import type { Stage } from '../stage.js';
 import type { EventStore } from './event-store.js';
+import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
 import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
@@ -15,6 +16,8 @@ export interface ScheduledJobsProps {
   eventStore: EventStore;
   readModelsTable: ITable;
   personalData: PersonalData;
+  /** Where exports are stored: an erasing job deletes those of the conferences it erases in. */
+  exports: ExportsBucket;
 }
 
 /** One function per entry of `schedules`, invoked by an EventBridge schedule rule (retried twice). */
@@ -43,6 +46,10 @@ export class ScheduledJobs extends Construct {
     else props.eventStore.grantRead(fn);
     props.readModelsTable.grantReadData(fn);
     if (definition.personalData) props.personalData.grant(definition.personalData, fn);
+    if (definition.deletesExports) {
+      fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
+      props.exports.grantDeleteConferences(fn);
+    }
     if (fn.role)
       acknowledge(
         fn.role,

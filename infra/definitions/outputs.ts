@@ -5,6 +5,8 @@
 export const outputKeys = {
   eventsTable: 'EventsTableName',
   readModelsTable: 'ReadModelsTableName',
+  /** The read models of plaintext personal data: a rebuild --cloud of the registrant list or visa letters. */
+  personalReadModelsTable: 'PersonalReadModelsTableName',
   dataKeysTable: 'DataKeysTableName',
   /** The KMS key (ARN) that wraps the data keys: a rebuild of a projection holding personal data opens events with it. */
   personalDataKeyArn: 'PersonalDataKeyArn',

@@ -8,6 +8,9 @@ import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
 
+/** Which tables a route's function may use (RouteDefinition.tables). */
+export type RouteTables = 'plain' | 'personal' | 'none';
+
 export interface RouteDefinition {
   /** PascalCase, used for the function's logical id. */
   name: string;
@@ -33,6 +36,12 @@ export interface RouteDefinition {
   /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
   sensitiveData?: SensitiveDataAccess;
   /**
+   * The tables it reads besides what `writes` says of the event store: `plain` (default) the event store
+   * and the read models without personal data; `personal` the event store and the read models of
+   * plaintext personal data (the registrant list, the visa letters) only; `none` no table at all.
+   */
+  tables?: RouteTables;
+  /**
    * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
    * default: for a public route whose answers must not be enumerated.
    */
@@ -47,6 +56,11 @@ export interface RouteDefinition {
    * writes it to the exports bucket (EXPORTS_BUCKET) and presigns a GET of it.
    */
   publishesExports?: boolean;
+  /**
+   * Erases personal data: deletes the stored exports of the conference (EXPORTS_BUCKET; listing and
+   * deleting under `exports/<conferenceId>/` only), which may hold the erased delegate's name.
+   */
+  deletesExports?: boolean;
   /**
    * Prints PDFs (pdfkit lays out every page on the CPU): a full vCPU (1,769 MB) instead of the 512 MB
    * default's share of one, and `timeoutSeconds` where many pages are printed at once.
@@ -68,11 +82,11 @@ export interface RouteThrottle {
 }
 
 /**
- * `GET /visa-letters/{verificationCode}` answers anyone (a consulate): throttled far below the stage's
- * default so that verification codes cannot be enumerated (CONTRACT 4.4, issue 12 item 4). A consulate
- * checks a letter now and then; 128-bit codes at 2 requests a second take longer than the universe's age.
+ * `GET /visa-letters/{verificationCode}` answers anyone (a consulate) at the stage's default limits, with
+ * no throttle of its own (issue 16 item 5): a route-level limit is shared by every client, so one client
+ * could hold it and make every consulate get 429, and its 128-bit codes cannot be enumerated at the
+ * stage's limit either (2^128 guesses at 100 a second outlast the universe).
  */
-export const VISA_LETTER_VERIFICATION_THROTTLE: RouteThrottle = { rateLimit: 2, burstLimit: 5 };
 
 /** The Scalar API reference bundle (standalone build) that the page of `GET /docs` runs. */
 export const DOCS_SCRIPT = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
@@ -87,7 +101,7 @@ const route = (
 ): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
 
 export const routes: RouteDefinition[] = [
-  route('Health', 'GET', '/health', 'health', 'public'),
+  { ...route('Health', 'GET', '/health', 'health', 'public'), tables: 'none' },
   route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
   route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
   route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
@@ -162,6 +176,7 @@ export const routes: RouteDefinition[] = [
       'erase-registration',
       'delegate',
     ),
+    deletesExports: true,
     personalData: 'erase',
   },
   // Visa invitation letters (CONTRACT 4.4): the command side; every field of a request is personal data.
@@ -208,13 +223,16 @@ export const routes: RouteDefinition[] = [
     prints: {},
   },
   // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
-  route(
-    'ListRegistrations',
-    'GET',
-    '/conferences/{conferenceId}/registrations',
-    'list-registrations',
-    'organizer',
-  ),
+  {
+    ...route(
+      'ListRegistrations',
+      'GET',
+      '/conferences/{conferenceId}/registrations',
+      'list-registrations',
+      'organizer',
+    ),
+    tables: 'personal',
+  },
   {
     ...route(
       'ExportRegistrations',
@@ -224,6 +242,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     publishesExports: true,
+    tables: 'personal',
   },
   route(
     'CheckInDelegate',
@@ -276,6 +295,7 @@ export const routes: RouteDefinition[] = [
     files: Object.values(FONT_FILES),
     publishesExports: true,
     prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
+    tables: 'personal',
   },
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
@@ -318,16 +338,19 @@ export const routes: RouteDefinition[] = [
     'public',
   ),
   // Visa letters read side (CONTRACT 4.4): the organizer's review list and the consulates' verification.
-  route(
-    'ListVisaLetters',
-    'GET',
-    '/conferences/{conferenceId}/visa-letters',
-    'list-visa-letters',
-    'organizer',
-  ),
+  {
+    ...route(
+      'ListVisaLetters',
+      'GET',
+      '/conferences/{conferenceId}/visa-letters',
+      'list-visa-letters',
+      'organizer',
+    ),
+    tables: 'personal',
+  },
   {
     ...route('VerifyVisaLetter', 'GET', '/visa-letters/{verificationCode}', 'verify-visa-letter', 'public'),
-    throttle: VISA_LETTER_VERIFICATION_THROTTLE,
+    tables: 'personal',
   },
   // The owner of an address confirms it (CONTRACT 5.1).
   {
@@ -349,7 +372,7 @@ export const routes: RouteDefinition[] = [
     personalData: 'read-mac',
     sendsEmail: true,
   },
-  route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
+  { ...route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'), tables: 'none' },
   // The delegate's pages (CONTRACT 5.6): HTML served by the API, each a client of the routes above.
   route(
     'GetRegistrationPage',
@@ -369,10 +392,12 @@ export const routes: RouteDefinition[] = [
   {
     ...route('GetPageScript', 'GET', '/pages/{script}', 'get-page-script', 'public'),
     files: PAGE_SCRIPTS.map(pageScriptFile),
+    tables: 'none',
   },
-  route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
+  { ...route('GetDocs', 'GET', '/docs', 'get-docs', 'public'), tables: 'none' },
   {
     ...route('GetDocsAsset', 'GET', '/docs/assets/api-reference.js', 'get-docs-asset', 'public'),
     files: [DOCS_SCRIPT],
+    tables: 'none',
   },
 ];

@@ -45,6 +45,11 @@ export interface RuleDefinition {
   maxConcurrency?: number;
   /** Read access to the event store (gap filling) and write access to the read models. */
   writesReadModels: boolean;
+  /**
+   * Its read model holds personal fields in plaintext (infra/definitions/tables.ts, `plaintextProjections`):
+   * it reads and writes the personal read models table, and no other read model.
+   */
+  personalReadModels?: boolean;
   /** Issues commands: write access to the event store. */
   writesEvents: boolean;
   /** Side effects beyond the tables; none when absent. */
@@ -108,6 +113,7 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     maxConcurrency: 5,
     writesReadModels: true,
+    personalReadModels: true,
     writesEvents: false,
     personalData: 'read',
   },
@@ -136,6 +142,7 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     maxConcurrency: 5,
     writesReadModels: true,
+    personalReadModels: true,
     writesEvents: false,
     // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',

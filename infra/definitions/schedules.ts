@@ -17,6 +17,8 @@ export interface ScheduleDefinition {
   /** Appends events (runs commands). */
   writesEvents: boolean;
   personalData?: PersonalDataAccess;
+  /** Erases personal data: deletes the stored exports of the conferences it erases in (as a route's). */
+  deletesExports?: boolean;
 }
 
 export const schedules: ScheduleDefinition[] = [
@@ -24,6 +26,7 @@ export const schedules: ScheduleDefinition[] = [
     name: 'EraseExpiredPersonalData',
     description: 'Erases the registrations of conferences past their personal-data retention (daily)',
     entry: 'functions/scheduled/erase-expired.ts',
+    deletesExports: true,
     cron: { minute: '15', hour: '3' },
     localPeriodMs: 24 * 60 * 60 * 1000,
     writesEvents: true,

@@ -82,6 +82,29 @@ export const readModelsTable: TableDefinition = {
 };
 
 /**
+ * Read models that hold personal fields in plaintext (CONTRACT 4.1: deletable, rebuildable), apart from
+ * the others so that only the functions that serve or project them may read them: the registrant list and
+ * the visa letters (`plaintextProjections`). Same layout as `readModelsTable`, pointers included.
+ */
+export const personalReadModelsTable: TableDefinition = {
+  id: 'PersonalReadModels',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
+};
+
+/**
+ * The projections whose read models hold personal fields in plaintext: kept in `personalReadModelsTable`.
+ * A new projection that copies a personal field (CONTRACT 4.1) belongs here.
+ */
+export const plaintextProjections: readonly string[] = ['registrant-list', 'visa-letters'];
+
+/** The table (its definition) that holds a projection's read model, pointer and lookups. */
+export const readModelTableOf = (projection: string): TableDefinition =>
+  plaintextProjections.includes(projection) ? personalReadModelsTable : readModelsTable;
+
+/**
  * The data keys of personal data (CONTRACT section 4.1), apart from the events. pk = registration id:
  * sk = `data-key` holds the registration's AES-256 key wrapped by the master key (KMS in the cloud);
  * erasure deletes it and puts sk = `erased` (no key material), so a reader can tell an erased
@@ -94,7 +117,13 @@ export const dataKeysTable: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-export const tables = [eventsTable, streamStateTable, readModelsTable, dataKeysTable] as const;
+export const tables = [
+  eventsTable,
+  streamStateTable,
+  readModelsTable,
+  dataKeysTable,
+  personalReadModelsTable,
+] as const;
 
 /**
  * What a function may do with personal data (CONTRACT section 4.1), declared on its route or rule:
@@ -120,6 +149,8 @@ export const env = {
   eventsTable: 'EVENTS_TABLE',
   streamStateTable: 'STREAM_STATE_TABLE',
   readModelsTable: 'READ_MODELS_TABLE',
+  /** The read models of plaintext personal data (personalReadModelsTable). */
+  personalReadModelsTable: 'PERSONAL_READ_MODELS_TABLE',
   dataKeysTable: 'DATA_KEYS_TABLE',
   /** The KMS key (ARN) that wraps the data keys of personal data. */
   personalDataKeyId: 'PERSONAL_DATA_KEY_ID',

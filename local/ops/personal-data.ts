@@ -5,7 +5,8 @@
  *   schedule rule runs the function; invoke it with `aws lambda invoke` to run it now).
  * `npm run reapply-erasures [-- --cloud [--stage dev|prod] [--stack NAME] [--region R]]`
  *   After a point-in-time restore of the data-keys table: destroys again the keys of every registration
- *   whose PersonalDataErased is in the event store.
+ *   whose PersonalDataErased is in the event store, and empties its rows of the read models of plaintext
+ *   personal data (and deletes their index and lookup items).
  */
 import { parseArgs } from 'node:util';
 import { dataDirFromEnv, localPaths } from '../data-dir.js';
@@ -106,10 +107,16 @@ const reapply = async (args: string[]) => {
       client: target.client,
       eventsTable: target.tables.events,
       dataKeysTable: target.tables.dataKeys,
+      ...(target.tables.personalReadModels
+        ? { personalReadModelsTable: target.tables.personalReadModels }
+        : {}),
       onProgress: ({ scannedItems, erasures }) =>
         say(`  ${scannedItems} items scanned, ${erasures} erasures re-applied`),
     });
-    say(`Done: ${result.erasures} erasures re-applied (${result.scannedItems} items scanned).`);
+    say(
+      `Done: ${result.erasures} erasures re-applied (${result.scannedItems} items scanned); ` +
+        `${result.readModelItems} read-model items of erased registrations emptied or deleted.`,
+    );
   } finally {
     await target.close();
   }

@@ -221,6 +221,7 @@ const main = async () => {
         deleted = await deleteOldGenerations({
           client: target.client,
           readModelsTable: target.tables.readModels,
+          personalReadModelsTable: target.tables.personalReadModels,
           changes: superseded,
           pointerSettleMs,
           signal: abort.signal,

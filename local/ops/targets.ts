@@ -14,7 +14,13 @@ import { startDynamoDbLocal } from '../dynamodb-local.js';
 /** The tables an ops command works on, and how to let go of them. */
 export interface TablesTarget {
   client: DynamoDBClientType;
-  tables: { events: string; streamState: string; readModels: string; dataKeys: string };
+  tables: {
+    events: string;
+    streamState: string;
+    readModels: string;
+    dataKeys: string;
+    personalReadModels: string;
+  };
   /** The stack's KMS keys of personal data (cloud only), by ARN, and their region. */
   keys?: { dataKeyId: string; macKeyId: string; region: string };
   /** For the user: where the tables are. */
@@ -34,6 +40,7 @@ export const localTableNames = () => ({
   streamState: process.env[env.streamStateTable] || 'StreamState',
   readModels: process.env[env.readModelsTable] || 'ReadModels',
   dataKeys: process.env[env.dataKeysTable] || 'DataKeys',
+  personalReadModels: process.env[env.personalReadModelsTable] || 'PersonalReadModels',
 });
 
 /** Whether DynamoDB (Local) answers at `endpoint` within a moment. */
@@ -161,6 +168,7 @@ export const connectCloud = async (options: CloudOptions): Promise<TablesTarget>
     streamState: outputs[outputKeys.streamStateTable] ?? '',
     readModels: requiredOutput(outputs, outputKeys.readModelsTable, stackName),
     dataKeys: outputs[outputKeys.dataKeysTable] ?? '',
+    personalReadModels: outputs[outputKeys.personalReadModelsTable] ?? '',
   };
   const client = new DynamoDBClient({ region, maxAttempts: 8 });
   const dataKeyId = outputs[outputKeys.personalDataKeyArn];

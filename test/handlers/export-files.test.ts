@@ -20,11 +20,21 @@ describe('exports in S3', () => {
     s3.on(PutObjectCommand).resolves({});
     const store = s3ExportFiles('exports-bucket', client);
     const first = await store.publish(
-      { name: 'ICLC2015-registrations.csv', contentType: 'text/csv; charset=utf-8', body: 'a,b\r\n' },
+      {
+        name: 'ICLC2015-registrations.csv',
+        contentType: 'text/csv; charset=utf-8',
+        body: 'a,b\r\n',
+        conferenceId: 'c1',
+      },
       { baseUrl: 'https://api.example.org/' },
     );
     const second = await store.publish(
-      { name: 'ICLC2015-registrations.csv', contentType: 'text/csv; charset=utf-8', body: 'a,b\r\n' },
+      {
+        name: 'ICLC2015-registrations.csv',
+        contentType: 'text/csv; charset=utf-8',
+        body: 'a,b\r\n',
+        conferenceId: 'c1',
+      },
       { baseUrl: 'https://api.example.org/' },
     );
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
@@ -35,7 +45,8 @@ describe('exports in S3', () => {
       ContentType: 'text/csv; charset=utf-8',
       ContentDisposition: 'attachment; filename="ICLC2015-registrations.csv"',
     });
-    expect(puts[0]?.Key).toMatch(/^exports\/[0-9a-f-]{36}\/ICLC2015-registrations\.csv$/);
+    // Below its conference's prefix, so that an erasure finds every export of the conference.
+    expect(puts[0]?.Key).toMatch(/^exports\/c1\/[0-9a-f-]{36}\/ICLC2015-registrations\.csv$/);
     expect(puts[1]?.Key).not.toBe(puts[0]?.Key);
     const url = new URL(first);
     expect(url.hostname).toBe('exports-bucket.s3.eu-west-1.amazonaws.com');
@@ -60,7 +71,12 @@ describe('exports in S3', () => {
     s3.on(PutObjectCommand).resolves({});
     try {
       const url = await exportFiles().publish(
-        { name: 'badges.pdf', contentType: 'application/pdf', body: Buffer.from('%PDF-1.7') },
+        {
+          name: 'badges.pdf',
+          contentType: 'application/pdf',
+          body: Buffer.from('%PDF-1.7'),
+          conferenceId: 'c1',
+        },
         { baseUrl: 'https://api.example.org/' },
       );
       expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Bucket)).toEqual([

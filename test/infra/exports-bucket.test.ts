@@ -45,7 +45,7 @@ describe('exports bucket', () => {
     );
   });
 
-  it('is written and read only by the routes that publish exports, which are told its name', () => {
+  it('is written and read only by the routes that publish exports, emptied by those that erase, each told its name', () => {
     const bucketArn = JSON.stringify(arnOf(stack.exports.bucket));
     const statements = statementsOf(template);
     for (const route of routes) {
@@ -60,6 +60,13 @@ describe('exports bucket', () => {
         const actions = onBucket.flatMap((statement) => [statement.Action].flat());
         expect(actions.sort(), route.name).toEqual(['s3:GetObject', 's3:PutObject']);
         expect(variables?.EXPORTS_BUCKET, route.name).toEqual({ Ref: logicalId(stack.exports.bucket) });
+      } else if (route.deletesExports) {
+        // An erasure lists and deletes under exports/ only: it reads and writes no export.
+        const actions = onBucket.flatMap((statement) => [statement.Action].flat());
+        expect(actions.sort(), route.name).toEqual(['s3:DeleteObject', 's3:ListBucket']);
+        const listing = onBucket.find((statement) => [statement.Action].flat().includes('s3:ListBucket'));
+        expect(listing?.Condition, route.name).toEqual({ StringLike: { 's3:prefix': ['exports/*'] } });
+        expect(variables?.EXPORTS_BUCKET, route.name).toEqual({ Ref: logicalId(stack.exports.bucket) });
       } else {
         expect(onBucket, route.name).toEqual([]);
         expect(variables?.EXPORTS_BUCKET, route.name).toBeUndefined();
@@ -68,6 +75,19 @@ describe('exports bucket', () => {
     expect(routes.filter((route) => route.publishesExports).map((route) => route.name)).toContain(
       'ExportRegistrations',
     );
+    expect(routes.filter((route) => route.deletesExports).map((route) => route.name)).toEqual([
+      'ErasePersonalData',
+    ]);
+    // The retention job erases too, and deletes the same way.
+    const retention = stack.scheduledJobs.functions.get('EraseExpiredPersonalData');
+    if (!retention?.role) throw new Error('no retention function');
+    const onBucket = (statements.get(logicalId(retention.role)) ?? []).filter((statement) =>
+      JSON.stringify(statement.Resource).includes(bucketArn.slice(1, -1)),
+    );
+    expect(onBucket.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+      's3:DeleteObject',
+      's3:ListBucket',
+    ]);
   });
 
   it('passes cdk-nag with nothing left unacknowledged', () => {

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alarmThresholds } from '../../infra/constructs/observability.js';
+import { alarmThresholds, THROTTLE_ALARM_GROUP_SIZE } from '../../infra/constructs/observability.js';
 import { metricNames } from '../../infra/definitions/metrics.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -125,6 +125,46 @@ describe('observability', () => {
       expect(age, rule.name).toHaveLength(1);
       expect(age[0]?.Threshold).toBe(alarmThresholds.oldestMessageAgeSeconds);
     }
+  });
+
+  it('alarms on the event pipe’s failed and throttled executions', () => {
+    for (const metricName of ['ExecutionFailed', 'ExecutionThrottled']) {
+      const found = alarmsOn(metricName, 'PipeName', { Ref: logicalId(stack.eventPipe.pipe) });
+      expect(found, metricName).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        Namespace: 'AWS/EventBridge/Pipes',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it('alarms on throttled invocations of every function, in groups an alarm’s math can hold', () => {
+    type Query = {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: Dimension[] } };
+    };
+    const throttleAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((alarm) => alarm.Properties as { Metrics?: Query[]; Threshold: number })
+      .filter((alarm) => alarm.Metrics?.some((q) => q.MetricStat?.Metric.MetricName === 'Throttles'));
+    const watched: unknown[] = [];
+    for (const alarm of throttleAlarms) {
+      const metrics = alarm.Metrics ?? [];
+      const stats = metrics.filter((q) => q.MetricStat);
+      expect(stats.length).toBeLessThanOrEqual(THROTTLE_ALARM_GROUP_SIZE);
+      expect(metrics.find((q) => q.Expression)?.Expression).toMatch(/^MAX\(\[/);
+      expect(alarm.Threshold).toBe(alarmThresholds.functionThrottles);
+      for (const q of stats) {
+        expect(q.MetricStat?.Metric.Namespace).toBe('AWS/Lambda');
+        watched.push(q.MetricStat?.Metric.Dimensions.find((d) => d.Name === 'FunctionName')?.Value);
+      }
+    }
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(watched.map((w) => JSON.stringify(w)).sort()).toEqual(
+      functions.map((id) => JSON.stringify({ Ref: id })).sort(),
+    );
   });
 
   it('alarms on API 5xx answers', () => {

@@ -1,7 +1,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA_KEYS_RECOVERY_DAYS } from '../../infra/constructs/personal-data.js';
+import {
+  DATA_KEYS_RECOVERY_DAYS,
+  KEY_ADMINISTRATION_ACTIONS,
+  KEY_USE_ACTIONS,
+} from '../../infra/constructs/personal-data.js';
 import { outputKeys } from '../../infra/definitions/outputs.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -155,11 +159,66 @@ describe('Personal data infrastructure', () => {
     const named = [stack.personalData.dataKey, stack.personalData.emailMacKey, stack.personalData.table].map(
       (resource) => JSON.stringify(arnOf(resource)),
     );
+    // Except the break-glass role, declared for use by a person (the key policies admit it too).
+    allowed.add(logicalId(stack.personalData.breakGlassRole));
     for (const [roleId, statements] of statementsOf(template)) {
       if (allowed.has(roleId)) continue;
       const text = JSON.stringify(statements);
       for (const arn of named) expect(text.includes(arn), roleId).toBe(false);
     }
+  });
+
+  it('keeps use of the keys out of IAM: the key policies admit the function roles that use them and one break-glass role', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    const breakGlass = logicalId(stack.personalData.breakGlassRole);
+    for (const key of [stack.personalData.dataKey, stack.personalData.emailMacKey]) {
+      const statements = keys[logicalId(key)]?.Properties.KeyPolicy.Statement as Array<{
+        Sid?: string;
+        Action: string | string[];
+        Principal: { AWS: unknown };
+        Effect: string;
+      }>;
+      const principalsOf = (statement: { Principal: { AWS: unknown } }) =>
+        [statement.Principal.AWS].flat().map((p) => JSON.stringify(p));
+      // The account root keeps administration only: no kms:*, no wildcard, no use.
+      const rootStatements = statements.filter((st) => principalsOf(st).some((p) => p.includes(':root')));
+      expect(rootStatements).toHaveLength(1);
+      const rootActions = [rootStatements[0]?.Action ?? []].flat();
+      expect(rootActions.sort()).toEqual([...KEY_ADMINISTRATION_ACTIONS].sort());
+      for (const action of rootActions) {
+        expect(action.includes('*'), action).toBe(false);
+        expect(KEY_USE_ACTIONS as readonly string[]).not.toContain(action);
+      }
+      expect(rootActions).not.toContain('kms:CreateGrant');
+      // Each use action: exactly the roles whose IAM policy has it on this key, and the break-glass role.
+      const arn = arnOf(key);
+      for (const action of KEY_USE_ACTIONS) {
+        const inIam = [...statementsOf(template).keys()].filter((roleId) =>
+          actionsOn(template, roleId, arn).includes(action),
+        );
+        const inKeyPolicy = statements
+          .filter((st) => st.Effect === 'Allow' && [st.Action].flat().includes(action))
+          .flatMap((st) => [st.Principal.AWS].flat())
+          .map((p) => (p as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt']?.[0] ?? JSON.stringify(p));
+        expect(inKeyPolicy.sort(), `${key.node.id} ${action}`).toEqual(inIam.sort());
+        const usable =
+          key === stack.personalData.dataKey ? action !== 'kms:GenerateMac' : action === 'kms:GenerateMac';
+        expect(inKeyPolicy.includes(breakGlass), `${key.node.id} ${action}`).toBe(usable);
+        if (usable) expect(inKeyPolicy.length).toBeGreaterThan(1);
+      }
+      // Nothing else: every statement is the administration or one of the use statements.
+      for (const statement of statements)
+        expect(
+          [statement.Action]
+            .flat()
+            .every(
+              (a) => KEY_ADMINISTRATION_ACTIONS.includes(a as never) || KEY_USE_ACTIONS.includes(a as never),
+            ),
+        ).toBe(true);
+    }
+    // The break-glass role is assumed with MFA only.
+    const role = template.findResources('AWS::IAM::Role')[breakGlass];
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('aws:MultiFactorAuthPresent');
   });
 
   it('runs the retention daily on a schedule rule targeting its function', () => {

@@ -1,22 +1,22 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RouteDefinition,
-  routes,
-  VISA_LETTER_VERIFICATION_THROTTLE,
-} from '../../infra/definitions/routes.js';
+import { type RouteDefinition, type RouteThrottle, routes } from '../../infra/definitions/routes.js';
 import { settingsOf } from '../../infra/stage.js';
 import { buildStack } from './template.js';
 
 const VERIFICATION_PATH = '/visa-letters/{verificationCode}';
+/** A path of no route of the API's, for a probe route that declares a throttle. */
+const PROBE_PATH = '/throttle-probe/{code}';
+/** A route-level throttle, as a route may still declare one (the verification route no longer does). */
+const PROBE_THROTTLE: RouteThrottle = { rateLimit: 2, burstLimit: 5 };
 
 /** A public route at the verification path with the throttle of its definition (the Health handler serves it). */
 const health = routes.find((route) => route.name === 'Health') as RouteDefinition;
 const verificationProbe: RouteDefinition = {
   ...health,
   name: 'VerificationProbe',
-  path: VERIFICATION_PATH,
-  throttle: VISA_LETTER_VERIFICATION_THROTTLE,
+  path: PROBE_PATH,
+  throttle: PROBE_THROTTLE,
 };
 
 const stageOf = (template: Template) => {
@@ -44,18 +44,18 @@ describe('route-level throttling of the HTTP API stage', () => {
       ThrottlingBurstLimit: burstLimit,
     });
     expect(stage.Properties.RouteSettings).toEqual({
-      [`GET ${VERIFICATION_PATH}`]: {
-        ThrottlingRateLimit: VISA_LETTER_VERIFICATION_THROTTLE.rateLimit,
-        ThrottlingBurstLimit: VISA_LETTER_VERIFICATION_THROTTLE.burstLimit,
+      [`GET ${PROBE_PATH}`]: {
+        ThrottlingRateLimit: PROBE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: PROBE_THROTTLE.burstLimit,
       },
     });
-    expect(VISA_LETTER_VERIFICATION_THROTTLE.rateLimit).toBeLessThan(rateLimit);
+    expect(PROBE_THROTTLE.rateLimit).toBeLessThan(rateLimit);
   });
 
   it('is deployed after the route it names (CloudFormation refuses settings for a route not yet there)', () => {
     const [, stage] = stageOf(template);
     const [routeId] = Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).find(
-      ([, route]) => route.Properties.RouteKey === `GET ${VERIFICATION_PATH}`,
+      ([, route]) => route.Properties.RouteKey === `GET ${PROBE_PATH}`,
     ) ?? [undefined];
     expect(routeId).toBeDefined();
     expect(stage.DependsOn).toContain(routeId);
@@ -67,8 +67,17 @@ describe('route-level throttling of the HTTP API stage', () => {
     expect(Object.keys((stage.Properties.RouteSettings as object | undefined) ?? {}).sort()).toEqual(
       throttled.map((route) => `${route.method} ${route.path}`).sort(),
     );
-    // The verification route, whichever branch adds its handler, takes the throttle of its definition.
-    for (const route of routes.filter((r) => r.path === VERIFICATION_PATH))
-      expect(route.throttle).toEqual(VISA_LETTER_VERIFICATION_THROTTLE);
+  });
+
+  it('leaves the visa-letter verification route at the stage default: no shared limit one client could hold', () => {
+    const [, stage] = stageOf(
+      Template.fromStack(buildStack('prod', { notificationSender: 'no-reply@example.org' })),
+    );
+    const verification = routes.filter((r) => r.path === VERIFICATION_PATH);
+    expect(verification).toHaveLength(1);
+    for (const route of verification) expect(route.throttle).toBeUndefined();
+    expect(Object.keys((stage.Properties.RouteSettings as object | undefined) ?? {})).not.toContain(
+      `GET ${VERIFICATION_PATH}`,
+    );
   });
 });

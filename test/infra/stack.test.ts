@@ -73,14 +73,23 @@ describe('LearningCities stack (dev)', () => {
       const events = arnOf(stack.eventStore.table);
       const state = arnOf(stack.eventStore.stateTable);
       const functions = [
-        ...routes.map((route) => [route.writes, stack.httpApi.functions.get(route.name)] as const),
+        ...routes.map(
+          (route) =>
+            [route.writes, stack.httpApi.functions.get(route.name), route.tables ?? 'plain'] as const,
+        ),
         ...rules.map(
-          (rule) => [rule.writesEvents, stack.consumers.consumers.get(rule.name)?.function] as const,
+          (rule) => [rule.writesEvents, stack.consumers.consumers.get(rule.name)?.function, 'plain'] as const,
         ),
       ];
-      for (const [writes, fn] of functions) {
+      for (const [writes, fn, tables] of functions) {
         if (!fn?.role) throw new Error('a function without a role');
         const role = logicalId(fn.role);
+        // Health, docs and openapi use no table at all (issue 16): nothing on the event store either.
+        if (tables === 'none') {
+          expect(actionsOn(template, role, events)).toEqual([]);
+          expect(actionsOn(template, role, state)).toEqual([]);
+          continue;
+        }
         const onEvents = actionsOn(template, role, events);
         expect(onEvents).not.toContain('dynamodb:UpdateItem');
         expect(onEvents).not.toContain('dynamodb:DeleteItem');
@@ -109,12 +118,14 @@ describe('LearningCities stack (dev)', () => {
       expect(events?.UpdateReplacePolicy).toBe('Retain');
     });
 
-    it('has read models with PITR that a dev stack may drop', () => {
-      const readModels = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.readModels.table)];
-      expect(readModels?.Properties.PointInTimeRecoverySpecification).toEqual({
-        PointInTimeRecoveryEnabled: true,
-      });
-      expect(readModels?.DeletionPolicy).toBe('Delete');
+    it('has read models without PITR (rebuilt, never restored) that a dev stack may drop', () => {
+      for (const table of [stack.readModels.table, stack.readModels.personalTable]) {
+        const readModels = template.findResources('AWS::DynamoDB::Table')[logicalId(table)];
+        expect(readModels?.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: false,
+        });
+        expect(readModels?.DeletionPolicy).toBe('Delete');
+      }
     });
   });
 
@@ -209,12 +220,34 @@ describe('LearningCities stack (dev)', () => {
           route.prints ? [PRINTING_MEMORY_MB, route.prints.timeoutSeconds ?? 10] : [512, 10],
         );
         expect(properties?.Environment.Variables).toMatchObject({
-          EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
-          READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
           USER_POOL_ID: { Ref: logicalId(stack.auth.userPool) },
           USER_POOL_CLIENT_ID: { Ref: logicalId(stack.auth.client) },
         });
         const role = logicalId(fn.role);
+        const tables = route.tables ?? 'plain';
+        const personalReadModels = arnOf(stack.readModels.personalTable);
+        if (tables === 'none') {
+          // Health, docs, openapi: no table named, none granted.
+          for (const name of ['EVENTS_TABLE', 'READ_MODELS_TABLE', 'PERSONAL_READ_MODELS_TABLE'])
+            expect(properties?.Environment.Variables[name], route.name).toBeUndefined();
+          for (const arn of [events, readModels, personalReadModels])
+            expect(actionsOn(template, role, arn), route.name).toEqual([]);
+          continue;
+        }
+        expect(properties?.Environment.Variables, route.name).toMatchObject(
+          tables === 'personal'
+            ? {
+                EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
+                PERSONAL_READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.personalTable) },
+              }
+            : {
+                EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
+                READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
+              },
+        );
+        const onPersonal = actionsOn(template, role, personalReadModels);
+        expect(onPersonal.includes('dynamodb:GetItem'), route.name).toBe(tables === 'personal');
+        expect(onPersonal, route.name).not.toContain('dynamodb:PutItem');
         const onEvents = actionsOn(template, role, events);
         expect(onEvents, route.name).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         if (route.writes) {
@@ -223,7 +256,7 @@ describe('LearningCities stack (dev)', () => {
           expect(onEvents, route.name).not.toContain('dynamodb:PutItem');
         }
         const onReadModels = actionsOn(template, role, readModels);
-        expect(onReadModels, route.name).toContain('dynamodb:GetItem');
+        expect(onReadModels.includes('dynamodb:GetItem'), route.name).toBe(tables === 'plain');
         expect(onReadModels, route.name).not.toContain('dynamodb:PutItem');
       }
     });
@@ -365,12 +398,18 @@ describe('LearningCities stack (dev)', () => {
         const variables =
           template.findResources('AWS::Lambda::Function')[logicalId(consumer.function)]?.Properties
             .Environment.Variables;
+        // A projector of plaintext personal data uses the personal read models, and no other read model.
+        const own = rule.personalReadModels ? stack.readModels.personalTable : stack.readModels.table;
+        const other = rule.personalReadModels ? stack.readModels.table : stack.readModels.personalTable;
         expect(variables).toMatchObject({
           EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
-          READ_MODELS_TABLE: { Ref: logicalId(stack.readModels.table) },
+          [rule.personalReadModels ? 'PERSONAL_READ_MODELS_TABLE' : 'READ_MODELS_TABLE']: {
+            Ref: logicalId(own),
+          },
         });
+        expect(actionsOn(template, role, arnOf(other)), rule.name).toEqual([]);
         const onEvents = actionsOn(template, role, arnOf(stack.eventStore.table));
-        const onReadModels = actionsOn(template, role, arnOf(stack.readModels.table));
+        const onReadModels = actionsOn(template, role, arnOf(own));
         expect(onEvents).toContain('dynamodb:Query');
         expect(onEvents.includes('dynamodb:PutItem'), rule.name).toBe(rule.writesEvents);
         expect(onReadModels).toContain('dynamodb:GetItem');

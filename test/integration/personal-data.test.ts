@@ -338,14 +338,32 @@ describe('The email guard key', () => {
     const before = calls.mac;
     const emails = new EmailKeys(() => counted);
     const nfc = 'José.Nuñez@Example.org';
-    const a = await emails.of(nfc);
-    const b = await emails.of(`  ${nfc.normalize('NFD').toUpperCase()} `);
-    expect(a).toBe(b);
-    expect(a).toMatch(/^[\w-]{43}$/);
-    expect(a).not.toContain('example');
-    expect(calls.mac - before).toBe(1);
+    const a = await emails.of('c1', nfc);
+    const b = await emails.of('c1', `  ${nfc.normalize('NFD').toUpperCase()} `);
+    expect(a).toEqual(b);
+    expect(a.emailKey).toMatch(/^[\w-]{43}$/);
+    expect(a.legacyEmailKey).toMatch(/^[\w-]{43}$/);
+    expect(a.emailKey).not.toContain('example');
+    // One MAC for the key, one for the key of old; the second call is cached.
+    expect(calls.mac - before).toBe(2);
     const elsewhere = await localKeyService(await mkdtemp(join(tmpdir(), 'other-mac-')));
-    expect(await new EmailKeys(() => elsewhere).of(nfc)).not.toBe(a);
+    const other = await new EmailKeys(() => elsewhere).of('c1', nfc);
+    expect(other.emailKey).not.toBe(a.emailKey);
+    expect(other.legacyEmailKey).not.toBe(a.legacyEmailKey);
+  });
+  it('covers its purpose and the conference: one address gives unrelated keys in two conferences', async () => {
+    const emails = new EmailKeys(() => counted);
+    const first = await emails.of('conference-1', 'ana@example.org');
+    const second = await emails.of('conference-2', 'ana@example.org');
+    expect(first.emailKey).not.toBe(second.emailKey);
+    // The key of old was the MAC of the address alone: the same in every conference, unlike the new one.
+    expect(first.legacyEmailKey).toBe(second.legacyEmailKey);
+    expect(first.emailKey).not.toBe(first.legacyEmailKey);
+    const plain = Buffer.from(await counted.mac(Buffer.from('ana@example.org', 'utf8'))).toString(
+      'base64url',
+    );
+    expect(first.legacyEmailKey).toBe(plain);
+    expect(first.emailKey).not.toBe(plain);
   });
   it('keeps its key in a 0600 file of the data directory', async () => {
     const { stat } = await import('node:fs/promises');

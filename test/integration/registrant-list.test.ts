@@ -162,7 +162,11 @@ const generationItems = async (generation: number) => {
   let startKey: ScanCommandOutput['LastEvaluatedKey'];
   do {
     const page: ScanCommandOutput = await tables.client.send(
-      new ScanCommand({ TableName: tables.readModels, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      new ScanCommand({
+        TableName: tables.personalReadModels,
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
     );
     for (const raw of page.Items ?? []) {
       const { pk, sk, ...item } = unmarshall(raw);
@@ -175,7 +179,7 @@ const generationItems = async (generation: number) => {
 
 const source = (generation: number): RegistrantListSource => ({
   client: tables.client,
-  tableName: tables.readModels,
+  tableName: tables.personalReadModels,
   generation,
 });
 
@@ -218,7 +222,7 @@ beforeAll(async () => {
   openedStore = storeWithCodec(tables.client, tables, { open: true });
   runner = new ProjectionRunner(registrantListProjection, {
     client: tables.client,
-    tableName: tables.readModels,
+    tableName: tables.personalReadModels,
     store: openedStore,
   });
   await writeHistory();
@@ -371,7 +375,11 @@ describe('Registrant list projection (DynamoDB Local)', () => {
     await expect(
       rebuild({
         client: tables.client,
-        tables: { events: tables.events, readModels: tables.readModels },
+        tables: {
+          events: tables.events,
+          readModels: tables.readModels,
+          personalReadModels: tables.personalReadModels,
+        },
         projections: [registrantListProjection],
         pointerSettleMs: 0,
       }),
@@ -387,7 +395,7 @@ describe('Registrant list projection (DynamoDB Local)', () => {
     // The index partitions are keyed by generation too.
     const { Count } = await tables.client.send(
       new QueryCommand({
-        TableName: tables.readModels,
+        TableName: tables.personalReadModels,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: {
           ':pk': { S: `${readModelPartition(registrantListProjection.name, generation, conferenceId)}#all` },

@@ -102,7 +102,12 @@ describe('visa letter commands on DynamoDB Local', () => {
     expect(Buffer.from(verificationCode, 'base64url')).toHaveLength(16);
 
     const markers = [request.passportName, request.passportNumber, request.placeOfIssue, verificationCode];
-    const tables = [harness.tables.events, harness.tables.streamState, harness.tables.readModels];
+    const tables = [
+      harness.tables.events,
+      harness.tables.streamState,
+      harness.tables.readModels,
+      harness.tables.personalReadModels,
+    ];
     expect(await searchTables(harness.tables.client, markers, tables)).toEqual([]);
 
     const { Item } = await harness.tables.client.send(

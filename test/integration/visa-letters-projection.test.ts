@@ -253,7 +253,10 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
       ),
     ).not.toContain(first.registrationId);
     expect(
-      await searchTables(environment.tables.client, markersOf(first), [environment.tables.readModels]),
+      await searchTables(environment.tables.client, markersOf(first), [
+        environment.tables.readModels,
+        environment.tables.personalReadModels,
+      ]),
     ).toEqual([]);
   });
 
@@ -293,17 +296,31 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
     expect(await queries.letterVerifiedBy(randomBytes(16).toString('base64url'))).toBeUndefined();
     const erasedMarkers = delegates.filter((d) => d.erased).flatMap(markersOf);
     expect(
-      await searchTables(environment.tables.client, erasedMarkers, [environment.tables.readModels]),
+      await searchTables(environment.tables.client, erasedMarkers, [
+        environment.tables.readModels,
+        environment.tables.personalReadModels,
+      ]),
     ).toEqual([]);
     // The search finds what is there: the passport names of the others are in the read model.
     const kept = delegates.filter((d) => !d.erased && d.letter.length > 0).map((d) => d.request.passportName);
     expect(
-      (await searchTables(environment.tables.client, kept, [environment.tables.readModels])).length,
+      (
+        await searchTables(environment.tables.client, kept, [
+          environment.tables.readModels,
+          environment.tables.personalReadModels,
+        ])
+      ).length,
     ).toBeGreaterThan(0);
     const codes = delegates.flatMap((d) => (d.verificationCode ? [d.verificationCode] : []));
-    const { events, streamState, readModels, dataKeys } = environment.tables;
+    const { events, streamState, readModels, dataKeys, personalReadModels } = environment.tables;
     expect(
-      await searchTables(environment.tables.client, codes, [events, streamState, readModels, dataKeys]),
+      await searchTables(environment.tables.client, codes, [
+        events,
+        streamState,
+        readModels,
+        dataKeys,
+        personalReadModels,
+      ]),
     ).toEqual([]);
   });
 
@@ -314,7 +331,7 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
       (
         await environment.tables.client.send(
           new ScanCommand({
-            TableName: environment.tables.readModels,
+            TableName: environment.tables.personalReadModels,
             FilterExpression: 'begins_with(pk, :lookup)',
             ExpressionAttributeValues: marshall({ ':lookup': `visa-letters#g${generation}#lookup#` }),
           }),
@@ -355,7 +372,11 @@ describe('Visa letters read model (DynamoDB Local, the real consumer)', () => {
     await expect(
       rebuild({
         client,
-        tables: { events: environment.tables.events, readModels: environment.tables.readModels },
+        tables: {
+          events: environment.tables.events,
+          readModels: environment.tables.readModels,
+          personalReadModels: environment.tables.personalReadModels,
+        },
         projections: [visaLettersProjection],
         pointerSettleMs: 0,
       }),

@@ -36,6 +36,7 @@ import {
   readPointer,
   rebuild,
   rebuildableProjections,
+  rebuildTableOf,
   switchGeneration,
 } from '../../functions/shared/projections/rebuild.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -140,7 +141,7 @@ const generationItems = async (projection: string, generation: number) => {
   do {
     const page: ScanCommandOutput = await client.send(
       new ScanCommand({
-        TableName: stack.tables.readModels,
+        TableName: rebuildTableOf(stack.tables, projection),
         FilterExpression: 'begins_with(pk, :prefix)',
         ExpressionAttributeValues: marshall({ ':prefix': `${projection}#g${generation}#` }),
         ConsistentRead: true,
@@ -200,7 +201,7 @@ const referenceGeneration = async (generation: number) => {
     // A projection of personal data gets its events opened, as its consumer does.
     const runner = new ProjectionRunner(projection, {
       client,
-      tableName: stack.tables.readModels,
+      tableName: rebuildTableOf(stack.tables, projection.name),
       store: projection.opensPersonalData ? opened : store,
     });
     for (const event of events)
@@ -380,6 +381,7 @@ describe('rebuild', () => {
     const deleted = await deleteOldGenerations({
       client,
       readModelsTable: stack.tables.readModels,
+      personalReadModelsTable: stack.tables.personalReadModels,
       changes: active,
       pointerSettleMs: 0,
     });

@@ -222,7 +222,10 @@ const eventItemCount = async (): Promise<number> => {
 const readModelItem = async (pk: string, sk: string) => {
   const { Item } = await real.send(
     new GetItemCommand({
-      TableName: harness.tables.readModels,
+      // The projection's own table: the registrant list and the visa letters are in the personal one.
+      TableName: /^(registrant-list|visa-letters)#/.test(pk)
+        ? harness.tables.personalReadModels
+        : harness.tables.readModels,
       Key: marshall({ pk, sk }),
       ConsistentRead: true,
     }),

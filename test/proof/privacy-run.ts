@@ -387,6 +387,7 @@ export const runPrivacyProof = async (options: {
       await deleteOldGenerations({
         client: client as DynamoDBClient,
         readModelsTable: live.tables.readModels,
+        personalReadModelsTable: live.tables.personalReadModels,
         changes: result.changes,
         pointerSettleMs: 6_000,
       });

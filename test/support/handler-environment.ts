@@ -65,6 +65,7 @@ export const prepareHandlerEnvironment = async (
     STREAM_STATE_TABLE: tables.streamState,
     READ_MODELS_TABLE: tables.readModels,
     DATA_KEYS_TABLE: tables.dataKeys,
+    PERSONAL_READ_MODELS_TABLE: tables.personalReadModels,
     DYNAMODB_ENDPOINT: tables.endpoint,
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',

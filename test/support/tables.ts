@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import {
   dataKeysTable,
   eventsTable,
+  personalReadModelsTable,
   readModelsTable,
   streamStateTable,
 } from '../../infra/definitions/tables.js';
@@ -20,6 +21,8 @@ export interface TestTables {
   streamState: string;
   readModels: string;
   dataKeys: string;
+  /** The read models of plaintext personal data (the registrant list, the visa letters). */
+  personalReadModels: string;
   /** By definition id (`Events`, `ReadModels`). */
   names: TableNames;
 }
@@ -42,6 +45,7 @@ export const createTestTables = async (prefix: string): Promise<TestTables> => {
     streamState: names[streamStateTable.id] ?? '',
     readModels: names[readModelsTable.id] ?? '',
     dataKeys: names[dataKeysTable.id] ?? '',
+    personalReadModels: names[personalReadModelsTable.id] ?? '',
     names,
   };
 };

@@ -9,6 +9,7 @@ import {
 } from '../../../domain/registration/decider.js';
 import type { Delegate, DelegatePersonal, RegistrationEvent } from '../../../domain/registration/events.js';
 import {
+  emailGuardKey,
   emailRuleApplies,
   type OptionLimits,
   registrationGuards,
@@ -19,6 +20,7 @@ import { answerErrors } from '../../../domain/registration-form/evaluate.js';
 import type { RegistrationForm } from '../../../domain/registration-form/form.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError, InvalidCommandError } from '../../../domain/shared/errors.js';
+import type { Guard } from '../event-store/event-store.js';
 import { openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { toStoreGuards } from './command.js';
@@ -65,6 +67,26 @@ export { seatGuardCounts } from './seats.js';
 export const UNKNOWN_REQUEST =
   'No registration request of this token is waiting: it is unknown, expired or used';
 
+/**
+ * The guards of registration events, and the check that no registration of old (made before the email
+ * guard's MAC covered the conference) holds the address under its former key: that guard still blocks a
+ * second active registration of the address until its own registration releases it. A check on a guard
+ * the same transaction releases (the registration's own, its address corrected) is left out: it is free
+ * once the transaction holds, and DynamoDB refuses two operations on one item.
+ */
+const emailGuarded = (
+  guards: Guard[],
+  conferenceId: string,
+  legacyEmailKey: string | undefined,
+  claimsEmail: boolean,
+): Guard[] => {
+  if (!legacyEmailKey || !claimsEmail) return guards;
+  const key = emailGuardKey(conferenceId, legacyEmailKey);
+  return guards.some((guard) => guard.key === key)
+    ? guards
+    : [...guards, { op: 'absent', name: 'email', key }];
+};
+
 /** Whether the conference looked full at the last registration here: the first guess of the next one. */
 const lastSeenFull = new Map<string, boolean>();
 
@@ -72,8 +94,10 @@ export interface NewRegistration {
   conferenceId: string;
   registrationId: string;
   delegate: Delegate;
-  /** HMAC of the normalized email (functions/shared/personal-data): the email guard's key. */
+  /** HMAC of the normalized email in the conference (functions/shared/personal-data): the email guard's key. */
   emailKey: string;
+  /** The address's guard key of old (EmailKeys.of): refused while a registration made before holds it. */
+  legacyEmailKey?: string;
   manageTokenHash: string;
   /** The body's `answers` to the registration form (CONTRACT 5.2), checked against the form in force. */
   answers?: unknown;
@@ -174,17 +198,22 @@ export const registerDelegate = (registration: NewRegistration) => {
       );
       return {
         append: [{ to: 'registration', events }],
-        guards: [
-          ...registrationGuards(
-            { conferenceId, registrationId },
-            stamp,
-            events,
-            optionLimitsOf(form),
-          ).flatMap(toStoreGuards),
-          ...(registration.singleUse
-            ? [{ op: 'claim' as const, name: 'request', owner: registrationId, ...registration.singleUse }]
-            : []),
-        ],
+        guards: emailGuarded(
+          [
+            ...registrationGuards(
+              { conferenceId, registrationId },
+              stamp,
+              events,
+              optionLimitsOf(form),
+            ).flatMap(toStoreGuards),
+            ...(registration.singleUse
+              ? [{ op: 'claim' as const, name: 'request', owner: registrationId, ...registration.singleUse }]
+              : []),
+          ],
+          conferenceId,
+          registration.legacyEmailKey,
+          true,
+        ),
         result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
       };
     },
@@ -271,6 +300,8 @@ export interface DetailsChange {
   newEmailKey?: string;
   /** New answers to the registration form (the whole set), checked against the form in force. */
   answers?: unknown;
+  /** The new email's guard key of old: refused while a registration made before holds it. */
+  newLegacyEmailKey?: string;
   authorize: (registration: Registration) => void;
   now: string;
 }
@@ -312,8 +343,11 @@ export const changeDelegateDetails = (change: DetailsChange) => {
       const personal = { ...change.current, ...changedFields(events) };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, undefined, events, optionLimitsOf(form)).flatMap(
-          toStoreGuards,
+        guards: emailGuarded(
+          registrationGuards(registration, undefined, events, optionLimitsOf(form)).flatMap(toStoreGuards),
+          conferenceId,
+          change.newLegacyEmailKey,
+          events.some((event) => event.type === 'DelegateDetailsChanged' && change.newEmailKey !== undefined),
         ),
         // New answers were checked against the form as read: a new version meanwhile decides again.
         unchanged: change.answers === undefined ? [] : ['conference'],

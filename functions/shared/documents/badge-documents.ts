@@ -3,7 +3,7 @@ import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { ConflictError } from '../../../domain/shared/errors.js';
 import type { NameOrder } from '../../../domain/shared/names.js';
 import { exportFiles, fitsInline } from '../exports/export-files.js';
-import { type HttpRequest, type HttpResponse, requestBaseUrl } from '../http/http.js';
+import { type HttpRequest, type HttpResponse, pathId, requestBaseUrl } from '../http/http.js';
 import { checkInCodeOf } from '../personal-data/check-in-code.js';
 import { type Badge, type BadgeConference, badgesPdf } from './badges.js';
 import { documentFonts } from './fonts.js';
@@ -63,7 +63,12 @@ export const pdfResponse = async (
   const body = pdf.toString('base64');
   if (!fitsInline(body)) {
     const location = await exportFiles().publish(
-      { name: filename, contentType: 'application/pdf', body: pdf },
+      {
+        name: filename,
+        contentType: 'application/pdf',
+        body: pdf,
+        conferenceId: pathId(request, 'conferenceId'),
+      },
       { baseUrl: requestBaseUrl(request) },
     );
     return { status: 303, headers: { location, 'cache-control': 'no-store' } };

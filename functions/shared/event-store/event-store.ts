@@ -70,6 +70,8 @@ export type Guard =
       /** Refused while the item is locked: its `attribute` (epoch ms) is at or after `now`. */
       unlocked?: { attribute: string; now: number };
     }
+  /** Refused while an item is at `key` (a claim of old, under another key scheme, still held). */
+  | { op: 'absent'; name: string; key: string }
   /** Refused unless `counter` is at least `value`; `tally`, when named, is counted up by one with it. */
   | {
       op: 'require-at-least';
@@ -593,6 +595,10 @@ export class EventStore {
             }),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
+        };
+      case 'absent':
+        return {
+          ConditionCheck: { TableName, Key, ConditionExpression: 'attribute_not_exists(pk)' },
         };
       case 'release':
         return {

@@ -34,15 +34,34 @@ export const fitsInline = (body: string, answerLimitBytes = ANSWER_BODY_LIMIT_BY
  */
 const lazyS3ExportFiles = (bucket: string): ExportFiles => {
   let s3: Promise<ExportFiles> | undefined;
+  const store = () => {
+    s3 ??= import('./s3-export-files.js').then((module) => module.s3ExportFilesIn(bucket));
+    return s3;
+  };
   return {
-    publish: async (file, request) => {
-      s3 ??= import('./s3-export-files.js').then((module) => module.s3ExportFilesIn(bucket));
-      return (await s3).publish(file, request);
-    },
+    publish: async (file, request) => (await store()).publish(file, request),
+    deleteConference: async (conferenceId) => (await store()).deleteConference(conferenceId),
   };
 };
 
 let cloud: ExportFiles | undefined;
+
+/**
+ * After an erasure: deletes the stored exports and PDFs of the conference (CONTRACT 4.1: personal data
+ * gone from every copy). A function without an export store (EXPORTS_BUCKET unset, none supplied) has
+ * published none, and deletes none.
+ */
+export const deleteConferenceExports = async (conferenceId: string): Promise<number> => {
+  if (!process.env[env.exportsBucket]) {
+    try {
+      return await exportFiles().deleteConference(conferenceId);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('No store for large exports')) return 0;
+      throw error;
+    }
+  }
+  return exportFiles().deleteConference(conferenceId);
+};
 
 /** The export store the runtime supplied (locally: files under DATA_DIR), else S3 in EXPORTS_BUCKET. */
 export const exportFiles = (): ExportFiles =>

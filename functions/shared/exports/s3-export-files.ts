@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { awsClientSettings } from '../resilience/aws-clients.js';
 import type { ExportFiles } from '../runtime/adapters.js';
@@ -11,10 +17,16 @@ import type { ExportFiles } from '../runtime/adapters.js';
  */
 export const PRESIGNED_SECONDS = 60 * 60;
 
-/** Exports in the cloud: an object under a random key in the private bucket, and a presigned GET of it. */
+/** Where the exports of a conference are: one prefix, so that an erasure finds them all. */
+export const conferenceExportsPrefix = (conferenceId: string) => `exports/${conferenceId}/`;
+
+/**
+ * Exports in the cloud: an object under a random key, below its conference's prefix, in the private
+ * bucket, and a presigned GET of it.
+ */
 export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => ({
   async publish(file) {
-    const key = `exports/${randomUUID()}/${file.name}`;
+    const key = `${conferenceExportsPrefix(file.conferenceId)}${randomUUID()}/${file.name}`;
     await client.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -27,6 +39,33 @@ export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => 
     return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
       expiresIn: PRESIGNED_SECONDS,
     });
+  },
+
+  async deleteConference(conferenceId) {
+    let deleted = 0;
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: conferenceExportsPrefix(conferenceId),
+          ContinuationToken,
+        }),
+      );
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+      if (keys.length > 0) {
+        const result = await client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
+        );
+        if (result.Errors?.length)
+          throw new Error(
+            `Deleting the exports of conference ${conferenceId}: ${result.Errors.length} objects not deleted (${result.Errors[0]?.Code})`,
+          );
+        deleted += keys.length;
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+    return deleted;
   },
 });
 

@@ -1,10 +1,51 @@
-import { type DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { registrationIdOfSortKey } from '../../../domain/projections/registrant-list.js';
+import { registrationStreamId } from '../../../domain/registration/decider.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
 import { DataKeys } from './data-keys.js';
 
+/** What a read-model item of plaintext personal data is, as far as an erasure is concerned. */
+type ReadModelItemFate = { action: 'keep' } | { action: 'empty' } | { action: 'delete' };
+
 /**
- * Re-applies every erasure recorded in the event store to the data-keys table: for each
+ * Whether a read-model item holds something of an erased registration, and what erasing it means, as the
+ * projectors do it on PersonalDataErased: a row (sk `stream#...`) keeps its checkpoint with no state, so a
+ * late delivery is still skipped; an index entry (its sort key ends in `|<registrationId>`) or a lookup
+ * item (a copy of a row's state) is deleted.
+ */
+export const readModelItemFate = (
+  item: Record<string, unknown>,
+  erased: ReadonlySet<string>,
+): ReadModelItemFate => {
+  const sk = String(item.sk ?? '');
+  const state = item.state as { registrationId?: unknown } | null | undefined;
+  const stateOfErased =
+    state !== null &&
+    typeof state === 'object' &&
+    typeof state.registrationId === 'string' &&
+    erased.has(state.registrationId);
+  if (sk.startsWith('stream#')) {
+    const ofErasedStream = [...erased].some((id) => sk === `stream#${registrationStreamId(id)}`);
+    return state !== null && state !== undefined && (stateOfErased || ofErasedStream)
+      ? { action: 'empty' }
+      : { action: 'keep' };
+  }
+  if (stateOfErased) return { action: 'delete' };
+  if (state === undefined && sk.includes('|') && erased.has(registrationIdOfSortKey(sk)))
+    return { action: 'delete' };
+  return { action: 'keep' };
+};
+
+/**
+ * Re-applies every erasure recorded in the event store to the data-keys table and the read models of
+ * plaintext personal data: for each
  * `PersonalDataErased`, the registration's data key is deleted and its erased marker put (both
  * idempotent). After a point-in-time restore of the data-keys table (which brings back the keys of
  * registrations erased since the restore point), this makes them unreadable again. No key is decrypted.
@@ -13,10 +54,15 @@ export const reapplyErasures = async (options: {
   client: DynamoDBClient;
   eventsTable: string;
   dataKeysTable: string;
+  /**
+   * The read models of plaintext personal data: their rows of erased registrations are emptied and their
+   * index and lookup items deleted (a rebuild run while restored keys were readable may have filled them).
+   */
+  personalReadModelsTable?: string;
   segments?: number;
-  onProgress?: (progress: { scannedItems: number; erasures: number }) => void;
+  onProgress?: (progress: { scannedItems: number; erasures: number; readModelItems?: number }) => void;
   signal?: AbortSignal;
-}): Promise<{ scannedItems: number; erasures: number }> => {
+}): Promise<{ scannedItems: number; erasures: number; readModelItems: number }> => {
   const keys = new DataKeys({
     client: options.client,
     tableName: options.dataKeysTable,
@@ -24,7 +70,8 @@ export const reapplyErasures = async (options: {
       throw new Error('Re-applying erasures needs no key service');
     },
   });
-  const progress = { scannedItems: 0, erasures: 0 };
+  const progress = { scannedItems: 0, erasures: 0, readModelItems: 0 };
+  const erased = new Set<string>();
   await parallelScan(
     options.client,
     {
@@ -45,11 +92,12 @@ export const reapplyErasures = async (options: {
           type: string;
           data: { registrationId: string; erasedAt: string };
         };
-        // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone.
-        const writes =
-          type === 'SensitiveAnswersErased'
-            ? keys.destroySensitive(data.registrationId, data.erasedAt)
-            : keys.destroy(data.registrationId, data.erasedAt);
+        // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone; the rows stay.
+        const sensitiveOnly = type === 'SensitiveAnswersErased';
+        if (!sensitiveOnly) erased.add(data.registrationId);
+        const writes = sensitiveOnly
+          ? keys.destroySensitive(data.registrationId, data.erasedAt)
+          : keys.destroy(data.registrationId, data.erasedAt);
         await options.client.send(new TransactWriteItemsCommand({ TransactItems: writes }));
         progress.erasures++;
       }
@@ -57,5 +105,44 @@ export const reapplyErasures = async (options: {
     },
     options.signal,
   );
+  if (options.personalReadModelsTable && erased.size > 0)
+    await scrubReadModels(options, options.personalReadModelsTable, erased, progress);
   return progress;
+};
+
+const scrubReadModels = async (
+  options: { client: DynamoDBClient; segments?: number; signal?: AbortSignal },
+  TableName: string,
+  erased: ReadonlySet<string>,
+  progress: { readModelItems: number },
+): Promise<void> => {
+  await parallelScan(
+    options.client,
+    { TableName },
+    options.segments ?? 4,
+    async (page) => {
+      for (const raw of page.Items ?? []) {
+        const fate = readModelItemFate(unmarshall(raw), erased);
+        if (fate.action === 'keep') continue;
+        const Key: Record<string, AttributeValue> = {
+          pk: raw.pk as AttributeValue,
+          sk: raw.sk as AttributeValue,
+        };
+        if (fate.action === 'empty')
+          await options.client.send(
+            new UpdateItemCommand({
+              TableName,
+              Key,
+              UpdateExpression: 'SET #state = :none',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: marshall({ ':none': null }),
+            }),
+          );
+        else await options.client.send(new DeleteItemCommand({ TableName, Key }));
+        progress.readModelItems++;
+      }
+    },
+    options.signal,
+  );
 };

@@ -14,6 +14,7 @@ import { GoneError } from '../../../domain/shared/errors.js';
 import { runCommand } from '../commands/pipeline.js';
 import { changeRegistration } from '../commands/registrations.js';
 import { catalogedConferences } from '../event-store/catalog.js';
+import { deleteConferenceExports } from '../exports/export-files.js';
 import { HttpProblem } from '../http/errors.js';
 import { answersSummaryProjection, waitlistProjection } from '../projections/projections.js';
 import { readModelRows } from '../projections/read-model-rows.js';
@@ -210,7 +211,10 @@ export const eraseExpiredRegistrations = async (options: {
         report();
       }
     };
+    const erasedBefore = result.erased;
     await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+    // The exports and badge PDFs stored for the conference's 303 links may hold the erased names.
+    if (result.erased > erasedBefore) await deleteConferenceExports(conference.conferenceId);
     if (result.stoppedEarly) break;
   }
   return result;

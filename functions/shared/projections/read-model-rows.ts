@@ -1,7 +1,7 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamoDb, tableNames } from '../runtime/config.js';
-import { generationPointer, readModelPartition, rowKey } from './read-models.js';
+import { dynamoDb } from '../runtime/config.js';
+import { generationPointer, readModelPartition, readModelTable, rowKey } from './read-models.js';
 
 /**
  * At most this many Query pages (up to 1 MB each) for one conference: far more than any read model of a
@@ -26,7 +26,7 @@ export const readModelRows = async <Row>(
       throw new Error(`Read model ${projection} of ${conferenceId} has more than ${MAX_ROW_PAGES} pages`);
     const result = await dynamoDb().send(
       new QueryCommand({
-        TableName: tableNames().readModels,
+        TableName: readModelTable(projection),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rows)',
         ExpressionAttributeValues: marshall({
           ':pk': readModelPartition(projection, active, conferenceId),

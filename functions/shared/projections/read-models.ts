@@ -1,6 +1,16 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { personalReadModelsTable, readModelTableOf } from '../../../infra/definitions/tables.js';
 import { dynamoDb, tableNames } from '../runtime/config.js';
+
+/**
+ * The table of a projection's read model: the personal read models for those that hold plaintext personal
+ * data (infra/definitions/tables.ts, `plaintextProjections`), the read models for the others.
+ */
+export const readModelTable = (projection: string): string =>
+  readModelTableOf(projection) === personalReadModelsTable
+    ? tableNames().personalReadModels
+    : tableNames().readModels;
 
 /** Read models are kept per generation so that a rebuild can fill a new one while the old one serves. */
 export const readModelPartition = (projection: string, generation: number, conferenceId: string) =>
@@ -34,7 +44,7 @@ export const generationPointer = async (projection: string): Promise<GenerationP
   const cached = pointers.get(projection);
   if (cached && Date.now() - cached.readAt < POINTER_TTL_MS) return cached.pointer;
   const { Item } = await dynamoDb().send(
-    new GetItemCommand({ TableName: tableNames().readModels, Key: marshall(pointerKey(projection)) }),
+    new GetItemCommand({ TableName: readModelTable(projection), Key: marshall(pointerKey(projection)) }),
   );
   const stored = Item ? unmarshall(Item) : undefined;
   const pointer: GenerationPointer = {
@@ -66,7 +76,7 @@ export const readModelItem = async (
   const { active } = await generationPointer(projection);
   const { Item } = await dynamoDb().send(
     new GetItemCommand({
-      TableName: tableNames().readModels,
+      TableName: readModelTable(projection),
       Key: marshall({ pk: readModelPartition(projection, active, conferenceId), sk }),
     }),
   );
@@ -81,7 +91,7 @@ export const readModelLookup = async (
   const { active } = await generationPointer(projection);
   const { Item } = await dynamoDb().send(
     new GetItemCommand({
-      TableName: tableNames().readModels,
+      TableName: readModelTable(projection),
       Key: marshall(lookupItemKey(projection, active, key)),
     }),
   );

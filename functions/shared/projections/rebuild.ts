@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
+import { personalReadModelsTable, readModelTableOf } from '../../../infra/definitions/tables.js';
 import { EventStore } from '../event-store/event-store.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
 import { type EventCodec, personalDataCodec } from '../personal-data/codec.js';
@@ -217,6 +218,11 @@ const openRuns = async (codec: EventCodec, runs: EventEnvelope[][]): Promise<Eve
 export interface RebuildTables {
   events: string;
   readModels: string;
+  /**
+   * The read models of plaintext personal data (infra/definitions/tables.ts, `plaintextProjections`): where
+   * those projections are rebuilt. Required to rebuild one of them.
+   */
+  personalReadModels?: string;
   /** The data keys of personal data: the projections that read it are rebuilt from events opened with them. */
   dataKeys?: string;
 }
@@ -277,6 +283,17 @@ export interface RebuildResult {
   totalMs: number;
 }
 
+/** The table a projection's generations and pointer are in, of `tables`. */
+export const rebuildTableOf = (
+  tables: Pick<RebuildTables, 'readModels' | 'personalReadModels'>,
+  projection: string,
+): string => {
+  if (readModelTableOf(projection) !== personalReadModelsTable) return tables.readModels;
+  if (!tables.personalReadModels)
+    throw new Error(`${projection} holds personal data in plaintext: give the personal read models table`);
+  return tables.personalReadModels;
+};
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -336,20 +353,26 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
       `Rebuilding ${opening.map((projection) => projection.name).join(', ')} needs personal data opened: give a codec, or the data keys table`,
     );
   const openedStore = codec ? new EventStore({ client, tableName: tables.events, codec }) : store;
-  const targets: Array<GenerationChange & { runner: ProjectionRunner<unknown>; opens: boolean }> = [];
+  const targets: Array<
+    GenerationChange & { runner: ProjectionRunner<unknown>; opens: boolean; table: string }
+  > = [];
+  // Every table is known before anything begins: a missing one fails the rebuild before any pointer moves.
+  for (const projection of projections) rebuildTableOf(tables, projection.name);
 
   try {
     for (const projection of projections) {
-      const begun = await beginGeneration(client, tables.readModels, projection.name, {
+      const table = rebuildTableOf(tables, projection.name);
+      const begun = await beginGeneration(client, table, projection.name, {
         force: options.force,
       });
       targets.push({
         projection: projection.name,
         previous: begun.previous,
         generation: begun.generation,
+        table,
         runner: new ProjectionRunner(projection, {
           client,
-          tableName: tables.readModels,
+          tableName: table,
           store: projection.opensPersonalData ? openedStore : store,
         }),
         opens: projection.opensPersonalData === true,
@@ -459,7 +482,7 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
     await options.beforeSwitch?.(changes);
     signal?.throwIfAborted();
     for (const target of targets) {
-      await switchGeneration(client, tables.readModels, target.projection, target.generation);
+      await switchGeneration(client, target.table, target.projection, target.generation);
       log(`${target.projection}: generation ${target.generation} is active (was ${target.previous})`);
     }
     targets.length = 0; // switched: nothing to abandon from here on
@@ -474,7 +497,7 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
   } catch (error) {
     for (const target of targets) {
       try {
-        if (await abandonGeneration(client, tables.readModels, target.projection, target.generation))
+        if (await abandonGeneration(client, target.table, target.projection, target.generation))
           log(
             `${target.projection}: generation ${target.generation} abandoned; generation ${target.previous} ` +
               'stays active. Its partial items are never served; the next successful rebuild deletes them.',
@@ -492,6 +515,8 @@ export const rebuild = async (options: RebuildOptions): Promise<RebuildResult> =
 export interface DeleteOldOptions {
   client: DynamoDBClient;
   readModelsTable: string;
+  /** Where the generations of the projections of plaintext personal data are (rebuildTableOf). */
+  personalReadModelsTable?: string;
   /** The generations now active: every older one of the same projection is deleted. */
   changes: readonly GenerationChange[];
   /** Wait first, for running functions' cached pointers to let go of the old generation. */
@@ -511,9 +536,19 @@ class ItemsUnprocessed extends Error {}
  * active one and whatever an interrupted rebuild left behind. Returns how many items were deleted.
  */
 export const deleteOldGenerations = async (options: DeleteOldOptions): Promise<number> => {
-  const { client, readModelsTable, changes, segments = 4, signal, log = () => {} } = options;
-  const keep = new Map(changes.map((change) => [change.projection, change.generation]));
-  if (keep.size === 0) return 0;
+  const { changes, signal, log = () => {} } = options;
+  if (changes.length === 0) return 0;
+  const byTable = new Map<string, GenerationChange[]>();
+  for (const change of changes) {
+    const table = rebuildTableOf(
+      {
+        readModels: options.readModelsTable,
+        ...(options.personalReadModelsTable ? { personalReadModels: options.personalReadModelsTable } : {}),
+      },
+      change.projection,
+    );
+    byTable.set(table, [...(byTable.get(table) ?? []), change]);
+  }
   const pointerSettleMs = options.pointerSettleMs ?? POINTER_SETTLE_MS;
   if (pointerSettleMs > 0) {
     log(
@@ -521,6 +556,17 @@ export const deleteOldGenerations = async (options: DeleteOldOptions): Promise<n
     );
     await sleep(pointerSettleMs, signal);
   }
+  let deleted = 0;
+  for (const [table, inTable] of byTable)
+    deleted += await deleteOldGenerationsIn({ ...options, readModelsTable: table, changes: inTable });
+  return deleted;
+};
+
+/** deleteOldGenerations in one table, after the wait. */
+const deleteOldGenerationsIn = async (options: DeleteOldOptions): Promise<number> => {
+  const { client, readModelsTable, changes, segments = 4, signal } = options;
+  const keep = new Map(changes.map((change) => [change.projection, change.generation]));
+  if (keep.size === 0) return 0;
   const names = [...keep.keys()];
   const progress = { scannedItems: 0, deleted: 0 };
 

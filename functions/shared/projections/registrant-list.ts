@@ -18,9 +18,15 @@ import {
 } from '../../../domain/projections/registrant-list.js';
 import { registrationStreamId } from '../../../domain/registration/decider.js';
 import { batchGetAll } from '../event-store/batch-get.js';
-import { dynamoDb, tableNames } from '../runtime/config.js';
+import { dynamoDb } from '../runtime/config.js';
 import { registrantIndexPartition, registrantListProjection } from './projections.js';
-import { generationPointer, lastGenerationPointer, readModelPartition, rowKey } from './read-models.js';
+import {
+  generationPointer,
+  lastGenerationPointer,
+  readModelPartition,
+  readModelTable,
+  rowKey,
+} from './read-models.js';
 
 /**
  * Reading the registrant list (the read model of registrantListProjection): a page is one Query of one
@@ -37,7 +43,7 @@ export interface RegistrantListSource {
 
 const defaultSource = async (): Promise<RegistrantListSource> => ({
   client: dynamoDb(),
-  tableName: tableNames().readModels,
+  tableName: readModelTable(registrantListProjection.name),
   generation: (await generationPointer(registrantListProjection.name)).active,
 });
 
@@ -189,7 +195,11 @@ export const registrantPage = async (
   const known = lastGenerationPointer(name);
   const fresh = generationPointer(name);
   const on = (generation: number) =>
-    pageOf(conferenceId, query, { client: dynamoDb(), tableName: tableNames().readModels, generation });
+    pageOf(conferenceId, query, {
+      client: dynamoDb(),
+      tableName: readModelTable(registrantListProjection.name),
+      generation,
+    });
   if (!known) return on((await fresh).active);
   const [pointer, page] = await Promise.all([fresh, on(known.active)]);
   return pointer.active === known.active ? page : on(pointer.active);
@@ -275,7 +285,7 @@ export const scrubOlderGenerations = async (
   liveGenerations: readonly number[],
 ): Promise<number> => {
   const client = dynamoDb();
-  const TableName = tableNames().readModels;
+  const TableName = readModelTable(registrantListProjection.name);
   let scrubbed = 0;
   for (let generation = 1; generation < Math.max(...liveGenerations); generation++) {
     if (liveGenerations.includes(generation)) continue;

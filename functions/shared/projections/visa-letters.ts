@@ -11,10 +11,16 @@ import { registrationStreamId } from '../../../domain/registration/decider.js';
 import type { VisaLetterStatus } from '../../../domain/visa-letter/decider.js';
 import { visaLetterStreamId } from '../../../domain/visa-letter/decider.js';
 import { batchGetAll } from '../event-store/batch-get.js';
-import { dynamoDb, tableNames } from '../runtime/config.js';
+import { dynamoDb } from '../runtime/config.js';
 import { verificationKeyOf, visaLettersProjection } from './projections.js';
 import { readModelRows } from './read-model-rows.js';
-import { generationPointer, readModelLookup, readModelPartition, rowKey } from './read-models.js';
+import {
+  generationPointer,
+  readModelLookup,
+  readModelPartition,
+  readModelTable,
+  rowKey,
+} from './read-models.js';
 
 /**
  * The review list of a conference: one Query of its letter rows, then the names of just those
@@ -33,7 +39,7 @@ export const visaLettersOf = async (
   const pk = readModelPartition(projection, active, conferenceId);
   const found = await batchGetAll(
     dynamoDb(),
-    tableNames().readModels,
+    readModelTable(projection),
     [...new Set(letters.map((letter) => letter.registrationId))].map((registrationId) =>
       marshall({ pk, sk: rowKey(registrationStreamId(registrationId)) }),
     ),

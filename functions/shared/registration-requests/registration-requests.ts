@@ -36,11 +36,18 @@ export const recordAnswer = async (
   await eventStore().append({ ...context, streams: [], idempotency: record });
 };
 
-/** The registration holding the address at the conference now (its email guard's owner), if any. */
+/**
+ * The registration holding the address at the conference now (its email guard's owner), if any: under the
+ * guard's key, or under the key of old that a registration made before the keys covered the conference
+ * still holds. `emailKey` keys the address's email rate.
+ */
 export const activeRegistrationOf = async (conferenceId: string, address: string) => {
-  const emailKey = await emailKeys().of(address);
-  const registrationId = await eventStore().guardOwner(emailGuardKey(conferenceId, emailKey));
-  return { emailKey, registrationId };
+  const { emailKey, legacyEmailKey } = await emailKeys().of(conferenceId, address);
+  const [current, legacy] = await Promise.all([
+    eventStore().guardOwner(emailGuardKey(conferenceId, emailKey)),
+    eventStore().guardOwner(emailGuardKey(conferenceId, legacyEmailKey)),
+  ]);
+  return { emailKey, registrationId: current ?? legacy };
 };
 
 /**

@@ -30,11 +30,19 @@ export interface NotificationChannels {
 
 /** Where a file too large to answer inline goes (CONTRACT 4.3: 303 See Other with its Location). */
 export interface ExportFiles {
-  /** Stores the file; resolves to a URL that fetches it without credentials for at least 15 minutes. */
+  /**
+   * Stores the file; resolves to a URL that fetches it without credentials for at least 15 minutes. The
+   * conference it is of (its registrants' personal data) is kept with it, for deleteConference.
+   */
   publish(
-    file: { name: string; contentType: string; body: string | Buffer },
+    file: { name: string; contentType: string; body: string | Buffer; conferenceId: string },
     request: { baseUrl: string },
   ): Promise<string>;
+  /**
+   * Deletes every stored file of a conference (an erasure of one of its registrations: an export may hold
+   * its personal data); resolves to how many.
+   */
+  deleteConference(conferenceId: string): Promise<number>;
 }
 
 /** Secrets only the server holds (functions/shared/personal-data/server-secrets.ts). */

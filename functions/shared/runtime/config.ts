@@ -13,6 +13,7 @@ export const tableNames = () => ({
   streamState: required(env.streamStateTable, 'StreamState'),
   readModels: required(env.readModelsTable, 'ReadModels'),
   dataKeys: required(env.dataKeysTable, 'DataKeys'),
+  personalReadModels: required(env.personalReadModelsTable, 'PersonalReadModels'),
 });
 
 let client: DynamoDBClient | undefined;

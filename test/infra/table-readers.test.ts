@@ -1,0 +1,152 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
+import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
+import { arnOf, buildStack, logicalId, type Statement, statementsOf } from './template.js';
+
+/** What reads a table's items (a wildcard included). */
+const READ_ACTIONS = /^dynamodb:(\*|Get\*|GetItem|BatchGetItem|Query|Scan|PartiQLSelect|Batch\*|Partiql\*)$/i;
+
+/** Whether a statement's resource is the table or one of its indexes. */
+const onTable = (resource: unknown, tableArn: unknown): boolean => {
+  const arn = JSON.stringify(tableArn);
+  const text = JSON.stringify(resource);
+  if (text === arn || resource === '*') return true;
+  // `${table.Arn}/index/*`: a Fn::Join whose parts are the table's ARN and the index suffix.
+  return text.includes(arn) && text.includes('/index/');
+};
+
+const readersOf = (template: Template, tableArn: unknown): string[] => {
+  const readers: string[] = [];
+  for (const [role, statements] of statementsOf(template)) {
+    const reads = statements.some(
+      (statement: Statement) =>
+        statement.Effect === 'Allow' &&
+        [statement.Action].flat().some((action) => READ_ACTIONS.test(action)) &&
+        [statement.Resource].flat().some((resource) => onTable(resource, tableArn)),
+    );
+    if (reads) readers.push(role);
+  }
+  return readers;
+};
+
+describe('who may read each table (issue 16 item 2)', () => {
+  let stack: LearningCitiesStack;
+  let template: Template;
+  const nameOf = new Map<string, string>();
+
+  beforeAll(() => {
+    stack = buildStack('prod');
+    template = Template.fromStack(stack);
+    const roles: Array<[string, IRole | undefined]> = [
+      ...routes.map((r): [string, IRole | undefined] => [r.name, stack.httpApi.functions.get(r.name)?.role]),
+      ...rules.map((r): [string, IRole | undefined] => [
+        r.name,
+        stack.consumers.consumers.get(r.name)?.function.role,
+      ]),
+      ...schedules.map((s): [string, IRole | undefined] => [
+        s.name,
+        stack.scheduledJobs.functions.get(s.name)?.role,
+      ]),
+      ['EventPipeEnrichment', stack.eventPipe.enrichment.role],
+      ['EventPipe', stack.eventPipe.role],
+      ['BreakGlass', stack.personalData.breakGlassRole],
+    ];
+    for (const [name, role] of roles) if (role) nameOf.set(logicalId(role), name);
+  });
+
+  const readers = (table: ITable) =>
+    readersOf(template, arnOf(table))
+      .map((role) => nameOf.get(role) ?? `unknown role ${role}`)
+      .sort();
+
+  /** Every function but those that use no table (health, docs, openapi). */
+  const tableUsers = () => [
+    ...routes.filter((r) => r.tables !== 'none').map((r) => r.name),
+    ...rules.map((r) => r.name),
+    ...schedules.map((s) => s.name),
+  ];
+
+  it('prints the readers of each table and allows none outside its declared list', () => {
+    const personalRoutes = routes.filter((r) => r.tables === 'personal').map((r) => r.name);
+    const plainRoutes = routes.filter((r) => (r.tables ?? 'plain') === 'plain').map((r) => r.name);
+    const personalRules = rules.filter((r) => r.personalReadModels).map((r) => r.name);
+    const personalDataFunctions = [
+      ...routes.filter((r) => r.personalData && r.personalData !== 'mac').map((r) => r.name),
+      ...rules.filter((r) => r.personalData && r.personalData !== 'mac').map((r) => r.name),
+      ...schedules.filter((s) => s.personalData && s.personalData !== 'mac').map((s) => s.name),
+    ];
+    const declared: Record<string, { table: ITable; allowed: string[] }> = {
+      Events: { table: stack.eventStore.table, allowed: [...tableUsers(), 'EventPipeEnrichment'] },
+      StreamState: { table: stack.eventStore.stateTable, allowed: tableUsers() },
+      ReadModels: {
+        table: stack.readModels.table,
+        allowed: [
+          ...plainRoutes,
+          ...rules.filter((r) => !r.personalReadModels).map((r) => r.name),
+          ...schedules.map((s) => s.name),
+        ],
+      },
+      // Plaintext names, emails, passport names: the routes that serve them and their two projectors only.
+      PersonalReadModels: {
+        table: stack.readModels.personalTable,
+        allowed: [
+          'ExportRegistrations',
+          'GetBadges',
+          'ListRegistrations',
+          'ListVisaLetters',
+          'VerifyVisaLetter',
+          'RegistrantListProjector',
+          'VisaLettersProjector',
+        ],
+      },
+      DataKeys: { table: stack.personalData.table, allowed: [...personalDataFunctions, 'BreakGlass'] },
+    };
+    // The declared list of the personal read models is the routes and rules that say so, nothing more.
+    expect([...personalRoutes, ...personalRules].sort()).toEqual(
+      [...(declared.PersonalReadModels?.allowed ?? [])].sort(),
+    );
+    const report: string[] = [];
+    for (const [name, { table, allowed }] of Object.entries(declared)) {
+      const actual = readers(table);
+      report.push(`${name} (${actual.length} readers): ${actual.join(', ')}`);
+      const outside = actual.filter((reader) => !allowed.includes(reader));
+      expect(outside, `roles outside the declared readers of ${name}`).toEqual([]);
+    }
+    console.log(`Readers of each table:\n${report.join('\n')}`);
+    // Every table of the stack is declared here.
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table')).sort()).toEqual(
+      Object.values(declared)
+        .map(({ table }) => logicalId(table))
+        .sort(),
+    );
+    // The personal read models: exactly the declared readers (none missing either).
+    expect(readers(stack.readModels.personalTable)).toEqual(
+      [...(declared.PersonalReadModels?.allowed ?? [])].sort(),
+    );
+    // Health, docs and openapi use no table and no key (tracing is all they may do).
+    for (const name of ['Health', 'GetOpenApi', 'GetDocs', 'GetDocsAsset']) {
+      const role = stack.httpApi.functions.get(name)?.role;
+      if (!role) throw new Error(`no role for ${name}`);
+      const actions = (statementsOf(template).get(logicalId(role)) ?? []).flatMap((st) => [st.Action].flat());
+      expect(
+        actions.filter((action) => /^(dynamodb|kms):/.test(action)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('can fail: a role granted read on the personal read models outside the list is found', () => {
+    const probe = buildStack('dev');
+    const fn = probe.httpApi.functions.get('GetConference');
+    if (!fn) throw new Error('no GetConference');
+    probe.readModels.personalTable.grantReadData(fn);
+    const probed = Template.fromStack(probe);
+    const role = fn.role ? logicalId(fn.role) : '';
+    expect(readersOf(probed, arnOf(probe.readModels.personalTable))).toContain(role);
+  });
+});

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registrationStreamId } from '../../domain/registration/decider.js';
+import type { EventStore } from '../../functions/shared/event-store/event-store.js';
+import { readModelItemFate, reapplyErasures } from '../../functions/shared/personal-data/reapply.js';
+import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
+import {
+  registrantListProjection,
+  visaLettersProjection,
+} from '../../functions/shared/projections/projections.js';
+import { readModelPartition, rowKey } from '../../functions/shared/projections/read-models.js';
+import { iclc2015 } from '../domain/fixtures.js';
+import {
+  type HandlerEnvironment,
+  importRouteHandlers,
+  prepareHandlerEnvironment,
+  routeCaller,
+} from '../support/handler-environment.js';
+import { searchTables } from '../support/marker-search.js';
+import { storeWithCodec } from '../support/personal-data.js';
+
+/**
+ * `npm run reapply-erasures` after a restore: the read models of plaintext personal data were filled while
+ * an erased registration's key was readable again (a rebuild after a restore of the data keys); re-applying
+ * the erasures empties its rows and deletes its index entries there, and leaves everyone else's.
+ */
+let environment: HandlerEnvironment;
+let call: ReturnType<typeof routeCaller>;
+let opened: EventStore;
+
+const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
+
+beforeAll(async () => {
+  environment = await prepareHandlerEnvironment('reapply', { logLevel: 'SILENT' });
+  call = routeCaller(await importRouteHandlers());
+  opened = storeWithCodec(environment.tables.client, environment.tables, { open: true });
+}, 60_000);
+
+afterAll(async () => {
+  await environment?.dispose();
+});
+
+const register = async (conferenceId: string, familyName: string) => {
+  const response = await call(
+    'RegisterDelegate',
+    { conferenceId },
+    {
+      body: {
+        givenName: 'Ana',
+        familyName,
+        email: `${familyName.toLowerCase()}@example.org`,
+        country: 'MX',
+        city: 'Puebla',
+        category: 'mayor',
+        consent: true,
+      },
+    },
+  );
+  expect(response.status).toBe(201);
+  return response.body.registrationId as string;
+};
+
+const partitionItems = async (pk: string) => {
+  const { Items } = await environment.tables.client.send(
+    new QueryCommand({
+      TableName: environment.tables.personalReadModels,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': pk }),
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).map((item) => unmarshall(item));
+};
+
+describe('reapply-erasures on DynamoDB Local', () => {
+  it('empties the read-model rows of erased registrations and deletes their index entries, and only theirs', async () => {
+    const created = await call('CreateConference', {}, { body: iclc2015, headers: organizer() });
+    expect(created.status).toBe(201);
+    const conferenceId = created.body.conferenceId as string;
+    const erasedMarker = `Erased${randomUUID().slice(0, 8)}`;
+    const keptMarker = `Kept${randomUUID().slice(0, 8)}`;
+    const erasedId = await register(conferenceId, erasedMarker);
+    const keptId = await register(conferenceId, keptMarker);
+
+    // The read models as a rebuild fills them while the key is readable: both registrations in plaintext.
+    for (const projection of [registrantListProjection, visaLettersProjection]) {
+      const runner = new ProjectionRunner<unknown>(projection as never, {
+        client: environment.tables.client,
+        tableName: environment.tables.personalReadModels,
+        store: opened,
+      });
+      for (const id of [erasedId, keptId])
+        for (const event of await opened.load(registrationStreamId(id))) await runner.apply(event, 1);
+    }
+    const personal = [environment.tables.personalReadModels];
+    expect((await searchTables(environment.tables.client, [erasedMarker], personal)).length).toBeGreaterThan(
+      0,
+    );
+    const rowsPk = readModelPartition(registrantListProjection.name, 1, conferenceId);
+    const before = await partitionItems(rowsPk);
+    expect(before.find((item) => item.sk === rowKey(registrationStreamId(erasedId)))?.state).toBeTruthy();
+
+    // Erased through the API; the projectors never saw it (as after the restore).
+    const erased = await call(
+      'ErasePersonalData',
+      { conferenceId, registrationId: erasedId },
+      { headers: organizer() },
+    );
+    expect(erased.status).toBe(200);
+
+    const result = await reapplyErasures({
+      client: environment.tables.client,
+      eventsTable: environment.tables.events,
+      dataKeysTable: environment.tables.dataKeys,
+      personalReadModelsTable: environment.tables.personalReadModels,
+    });
+    expect(result.erasures).toBe(1);
+    expect(result.readModelItems).toBeGreaterThan(2); // two rows and the index entries of one
+
+    expect(await searchTables(environment.tables.client, [erasedMarker], personal)).toEqual([]);
+    // The positive control: the other registration is untouched, in rows and index entries.
+    expect((await searchTables(environment.tables.client, [keptMarker], personal)).length).toBeGreaterThan(0);
+    const after = await partitionItems(rowsPk);
+    const erasedRow = after.find((item) => item.sk === rowKey(registrationStreamId(erasedId)));
+    // Its row keeps the checkpoint (a late delivery is still skipped), with no state.
+    expect(erasedRow).toMatchObject({ state: null });
+    expect(typeof erasedRow?.version).toBe('number');
+    expect(after.find((item) => item.sk === rowKey(registrationStreamId(keptId)))?.state).toBeTruthy();
+    const entries = await partitionItems(`${rowsPk}#all`);
+    expect(entries.some((entry) => String(entry.sk).endsWith(`|${keptId}`))).toBe(true);
+    expect(entries.some((entry) => String(entry.sk).endsWith(`|${erasedId}`))).toBe(false);
+
+    // Idempotent: a second run finds nothing more to do.
+    const again = await reapplyErasures({
+      client: environment.tables.client,
+      eventsTable: environment.tables.events,
+      dataKeysTable: environment.tables.dataKeys,
+      personalReadModelsTable: environment.tables.personalReadModels,
+    });
+    expect(again.readModelItems).toBe(0);
+  });
+});
+
+describe('what an erasure does to a read-model item', () => {
+  const erased = new Set(['r-erased']);
+  it('empties rows, deletes index entries and lookup copies, keeps pointers and others', () => {
+    expect(readModelItemFate({ sk: 'stream#registration-r-erased', state: { x: 1 } }, erased)).toEqual({
+      action: 'empty',
+    });
+    expect(
+      readModelItemFate({ sk: 'stream#visa-letter-v1', state: { registrationId: 'r-erased' } }, erased),
+    ).toEqual({ action: 'empty' });
+    expect(readModelItemFate({ sk: 'stream#registration-r-erased', state: null }, erased)).toEqual({
+      action: 'keep',
+    });
+    expect(readModelItemFate({ sk: 'lookup', state: { registrationId: 'r-erased' } }, erased)).toEqual({
+      action: 'delete',
+    });
+    expect(readModelItemFate({ sk: 'n|perez\u0001ana|r-erased', s: 'registered' }, erased)).toEqual({
+      action: 'delete',
+    });
+    expect(readModelItemFate({ sk: 'n|perez\u0001ana|r-kept', s: 'registered' }, erased)).toEqual({
+      action: 'keep',
+    });
+    expect(readModelItemFate({ sk: 'pointer', active: 2 }, erased)).toEqual({ action: 'keep' });
+    expect(readModelItemFate({ sk: 'lookup', state: { registrationId: 'r-kept' } }, erased)).toEqual({
+      action: 'keep',
+    });
+  });
+});
