@@ -105,6 +105,12 @@ const registration = delegateSchema.omit({ organization: true }).extend({
   nameOrder: delegateSchema.shape.nameOrder.unwrap(),
   registeredAt: instant,
   checkedInAt: instant.optional(),
+  checkInCode: z
+    .string()
+    .optional()
+    .meta({
+      description: 'A seat holder’s check-in code (its QR code is on the badge): on the read back only.',
+    }),
   cancelledAt: instant.optional(),
 });
 

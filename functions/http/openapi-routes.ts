@@ -579,6 +579,7 @@ export const routeDocs: Record<string, RouteDoc> = {
       'itself changes nothing, so a mail scanner that fetches the link confirms nothing.',
     tag: 'Pages',
     success: { status: 200, description: 'An HTML page.', mediaType: 'text/html' },
+    notFound: 'The token is unknown, expired or used: an HTML page that says so.',
     query: [
       { name: 'token', description: 'The token of the confirmation email.', schema: { type: 'string' } },
       langQuery,

@@ -46,8 +46,12 @@ export const alarmThresholds = {
   functionThrottles: 1,
 } as const;
 
-/** CloudWatch alarms on a metric math expression take at most 10 metrics: function throttles are grouped. */
-export const THROTTLE_ALARM_GROUP_SIZE = 10;
+/**
+ * CloudWatch alarms on a metric math expression take at most 10 metrics: function errors and throttles are
+ * alarmed on in groups of that many. One alarm per function would put the stack over CloudFormation's 500
+ * resources; each group's alarm names its functions, and the dashboard graphs each function's errors.
+ */
+export const FUNCTION_ALARM_GROUP_SIZE = 10;
 
 /** A consumer as the alarms see it: its queue, dead-letter queue and function. */
 export interface ObservedConsumer {
@@ -182,31 +186,39 @@ export class Observability extends Construct {
         threshold: alarmThresholds.deadLetterMessages,
       });
     }
-    for (const [name, fn] of props.functions) {
-      this.alarm(`errors:${name}`, {
-        description: `The ${name} function failed`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
-        threshold: alarmThresholds.functionErrors,
-      });
-    }
-    // Throttled invocations: one alarm per group of at most 10 functions (the limit of an alarm's math).
+    // Failed and throttled invocations: one alarm per group of at most 10 functions (an alarm's math).
     const byName = [...props.functions].sort(([a], [b]) => a.localeCompare(b));
-    for (let start = 0; start < byName.length; start += THROTTLE_ALARM_GROUP_SIZE) {
-      const group = byName.slice(start, start + THROTTLE_ALARM_GROUP_SIZE);
-      const usingMetrics = Object.fromEntries(
-        group.map(([, fn], index) => [
-          `t${index}`,
-          fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
-        ]),
-      );
-      this.alarm(`throttles:${start / THROTTLE_ALARM_GROUP_SIZE + 1}`, {
-        description: `Invocations were throttled (the most of any one function in 5 minutes) of: ${group.map(([name]) => name).join(', ')}`,
-        metric: new MathExpression({
+    for (let start = 0; start < byName.length; start += FUNCTION_ALARM_GROUP_SIZE) {
+      const group = byName.slice(start, start + FUNCTION_ALARM_GROUP_SIZE);
+      const names = group.map(([name]) => name).join(', ');
+      const most = (prefix: string, metricOf: (fn: LambdaFunction) => IMetric, label: string) => {
+        const usingMetrics = Object.fromEntries(
+          group.map(([, fn], index) => [`${prefix}${index}`, metricOf(fn)]),
+        );
+        return new MathExpression({
           expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
           usingMetrics,
           period: Duration.minutes(5),
-          label: 'Throttles (most of one function)',
-        }),
+          label,
+        });
+      };
+      const number = start / FUNCTION_ALARM_GROUP_SIZE + 1;
+      this.alarm(`errors:${number}`, {
+        description: `A function failed (the most failures of any one function in 5 minutes) of: ${names}`,
+        metric: most(
+          'e',
+          (fn) => fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+          'Errors (most of one function)',
+        ),
+        threshold: alarmThresholds.functionErrors,
+      });
+      this.alarm(`throttles:${number}`, {
+        description: `Invocations were throttled (the most of any one function in 5 minutes) of: ${names}`,
+        metric: most(
+          't',
+          (fn) => fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
+          'Throttles (most of one function)',
+        ),
         threshold: alarmThresholds.functionThrottles,
       });
     }

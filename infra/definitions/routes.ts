@@ -154,7 +154,8 @@ export const routes: RouteDefinition[] = [
       'get-registration',
       'delegate',
     ),
-    personalData: 'read',
+    // Reads it opened; a seat holder's check-in code is a MAC of its id (the delegate's page shows it).
+    personalData: 'read-mac',
     sensitiveData: 'read',
   },
   {
@@ -381,7 +382,11 @@ export const routes: RouteDefinition[] = [
     'get-registration-page',
     'public',
   ),
-  route('GetConfirmationPage', 'GET', '/registrations/confirm', 'get-confirmation-page', 'public'),
+  {
+    // Opens the request its link carries (a MAC-derived key) to show what is being confirmed.
+    ...route('GetConfirmationPage', 'GET', '/registrations/confirm', 'get-confirmation-page', 'public'),
+    personalData: 'mac',
+  },
   route(
     'GetManagePage',
     'GET',

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alarmThresholds, THROTTLE_ALARM_GROUP_SIZE } from '../../infra/constructs/observability.js';
+import { alarmThresholds, FUNCTION_ALARM_GROUP_SIZE } from '../../infra/constructs/observability.js';
 import { metricNames } from '../../infra/definitions/metrics.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -90,21 +90,6 @@ describe('observability', () => {
     }
   });
 
-  it('alarms on the errors of every function', () => {
-    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
-    for (const id of functions) {
-      const found = alarmsOn('Errors', 'FunctionName', { Ref: id });
-      expect(found, id).toHaveLength(1);
-      expect(found[0]).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Statistic: 'Sum',
-        Threshold: alarmThresholds.functionErrors,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
-  });
-
   it('alarms per consumer on its p95 projection lag (as its function emits it) and its oldest message', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const rule of rules) {
@@ -140,32 +125,48 @@ describe('observability', () => {
     }
   });
 
-  it('alarms on throttled invocations of every function, in groups an alarm’s math can hold', () => {
-    type Query = {
-      Id: string;
-      Expression?: string;
-      MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: Dimension[] } };
-    };
-    const throttleAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .map((alarm) => alarm.Properties as { Metrics?: Query[]; Threshold: number })
-      .filter((alarm) => alarm.Metrics?.some((q) => q.MetricStat?.Metric.MetricName === 'Throttles'));
-    const watched: unknown[] = [];
-    for (const alarm of throttleAlarms) {
-      const metrics = alarm.Metrics ?? [];
-      const stats = metrics.filter((q) => q.MetricStat);
-      expect(stats.length).toBeLessThanOrEqual(THROTTLE_ALARM_GROUP_SIZE);
-      expect(metrics.find((q) => q.Expression)?.Expression).toMatch(/^MAX\(\[/);
-      expect(alarm.Threshold).toBe(alarmThresholds.functionThrottles);
-      for (const q of stats) {
-        expect(q.MetricStat?.Metric.Namespace).toBe('AWS/Lambda');
-        watched.push(q.MetricStat?.Metric.Dimensions.find((d) => d.Name === 'FunctionName')?.Value);
+  // One alarm per function would put the stack over CloudFormation's 500 resources: errors and throttles
+  // are alarmed on per group of functions, each function in exactly one group.
+  it.each([
+    ['Errors', alarmThresholds.functionErrors],
+    ['Throttles', alarmThresholds.functionThrottles],
+  ] as const)(
+    'alarms on the %s of every function, in groups an alarm’s math can hold',
+    (metricName, threshold) => {
+      type Query = {
+        Id: string;
+        Expression?: string;
+        MetricStat?: {
+          Metric: { MetricName: string; Namespace: string; Dimensions: Dimension[] };
+          Stat: string;
+        };
+      };
+      const groupAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+        .map(
+          (alarm) => alarm.Properties as { Metrics?: Query[]; Threshold: number; ComparisonOperator: string },
+        )
+        .filter((alarm) => alarm.Metrics?.some((q) => q.MetricStat?.Metric.MetricName === metricName));
+      const watched: unknown[] = [];
+      for (const alarm of groupAlarms) {
+        const metrics = alarm.Metrics ?? [];
+        const stats = metrics.filter((q) => q.MetricStat);
+        expect(stats.length).toBeLessThanOrEqual(FUNCTION_ALARM_GROUP_SIZE);
+        expect(metrics.find((q) => q.Expression)?.Expression).toMatch(/^MAX\(\[/);
+        expect(alarm.Threshold).toBe(threshold);
+        expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+        for (const q of stats) {
+          expect(q.MetricStat?.Metric.Namespace).toBe('AWS/Lambda');
+          expect(q.MetricStat?.Stat).toBe('Sum');
+          watched.push(q.MetricStat?.Metric.Dimensions.find((d) => d.Name === 'FunctionName')?.Value);
+        }
       }
-    }
-    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(watched.map((w) => JSON.stringify(w)).sort()).toEqual(
-      functions.map((id) => JSON.stringify({ Ref: id })).sort(),
-    );
-  });
+      const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
+      expect(watched.map((w) => JSON.stringify(w)).sort()).toEqual(
+        functions.map((id) => JSON.stringify({ Ref: id })).sort(),
+      );
+    },
+  );
 
   it('alarms on API 5xx answers', () => {
     const found = alarmsOn('5xx', 'ApiId', { Ref: logicalId(stack.httpApi.api) });
