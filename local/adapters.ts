@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
+  type DocumentJobs,
   type NotificationChannels,
   supplyAdapters,
   type TokenVerifier,
@@ -41,6 +42,7 @@ export const supplyLocalAdapters = ({
   outbox,
   keyService,
   exportsDir,
+  documentJobs,
 }: {
   jwksFile: string;
   outbox: string;
@@ -48,10 +50,13 @@ export const supplyLocalAdapters = ({
   exportsDir?: string;
   /** The stand-in for KMS (local/personal-data-keys.ts: localKeyService). */
   keyService: KeyService;
+  /** Background documents: the same handler in process (local/document-jobs.ts); none without it. */
+  documentJobs?: DocumentJobs;
 }): void =>
   supplyAdapters({
     tokenVerifier: localTokenVerifier(jwksFile),
     notificationChannels: outboxChannels(outbox),
     keyService,
     ...(exportsDir ? { exportFiles: localExportFiles(exportsDir) } : {}),
+    ...(documentJobs ? { documentJobs } : {}),
   });

@@ -15,6 +15,7 @@ import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
+import { type LocalDocumentJobs, localDocumentJobs } from './document-jobs.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './event-bus.js';
 import { type HttpHandler, startHttpServer } from './http-server.js';
@@ -58,6 +59,8 @@ export interface LocalStack {
   handlerEnvironment: Record<string, string>;
   bus: EventBus;
   poller: StreamPoller;
+  /** The documents made in the background (CONTRACT 5.5), as the cloud's documents queue. */
+  documents: LocalDocumentJobs;
   /** A token of the local issuer (default group `organizers`, 12 h). */
   organizerToken(groups?: string[]): Promise<string>;
   /**
@@ -80,12 +83,14 @@ export const configureHandlerEnvironment = (values: {
   paths: LocalPaths;
   jwksFile: string;
   keyService: KeyService;
+  documentJobs?: LocalDocumentJobs;
 }): Record<string, string> => {
   supplyLocalAdapters({
     jwksFile: values.jwksFile,
     outbox: values.paths.outbox,
     keyService: values.keyService,
     exportsDir: values.paths.exports,
+    ...(values.documentJobs ? { documentJobs: values.documentJobs } : {}),
   });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
@@ -173,12 +178,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
+    const documents = localDocumentJobs({ logger: logger('stack') });
+    stops.push({ name: 'the documents', stop: documents.stop });
     const handlerEnvironment = configureHandlerEnvironment({
       dynamoDbEndpoint,
       tables,
       paths,
       jwksFile,
       keyService: await localKeyService(paths.dataDir),
+      documentJobs: documents,
     });
 
     const bus = await startEventBus({
@@ -229,6 +237,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       handlerEnvironment,
       bus,
       poller,
+      documents,
       organizerToken: (groups = ['organizers']) => signOrganizerToken({ groups, dataDir: paths.dataDir }),
       async settled() {
         for (;;) {

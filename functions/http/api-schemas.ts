@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
+import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -218,6 +219,24 @@ const verificationCode = z
       'with it at GET /visa-letters/{verificationCode}.',
   });
 
+/** GET .../documents/{documentId} (CONTRACT 5.5): a background document's progress, its link once done. */
+const documentStatus = z.object({
+  documentId: id,
+  kind: z.enum(documentKinds),
+  status: z.enum(['running', 'done', 'failed']),
+  done: z.number().int().min(0).meta({ description: 'Items (badges, rows, participants) made so far.' }),
+  total: z.number().int().min(0).meta({ description: 'Items the document holds; 0 until counted.' }),
+  location: z
+    .string()
+    .optional()
+    .meta({ description: 'Once done: a link to the file that works without credentials until `expiresAt`.' }),
+  expiresAt: z
+    .string()
+    .optional()
+    .meta({ description: 'When `location` stops working (at least 15 minutes).' }),
+  reason: z.string().optional().meta({ description: 'Why it failed.' }),
+});
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
@@ -230,6 +249,7 @@ export const requestBodies = {
   VisaLetterDecline: visaLetterDeclineSchema,
   DetailsChange: detailsChangeRequestSchema,
   CheckInRequest: checkInRequestSchema,
+  DocumentRequest: documentRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -273,6 +293,8 @@ export const responseBodies = {
       .optional()
       .meta({ description: 'Present when more registrations match: send it as `cursor` for the next page.' }),
   }),
+  DocumentStarted: z.object({ documentId: id }),
+  DocumentStatus: documentStatus,
   Problem: problem,
   OpenApiDocument: openApiDocument,
 } satisfies Record<string, z.ZodType>;

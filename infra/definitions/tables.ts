@@ -125,4 +125,6 @@ export const env = {
   exportsBucket: 'EXPORTS_BUCKET',
   /** Bytes above which an export is answered 303 with a link instead of inline; default 5 MB (tests lower it). */
   exportInlineLimit: 'EXPORT_INLINE_LIMIT_BYTES',
+  /** The queue of documents made in the background (infra/constructs/documents.ts, CONTRACT 5.5). */
+  documentsQueueUrl: 'DOCUMENTS_QUEUE_URL',
 } as const;

@@ -37,7 +37,7 @@ export const badgeOf = async (holder: BadgeHolder): Promise<Badge> => {
   };
 };
 
-const badgeConference = (conference: Conference): BadgeConference => ({
+export const badgeConference = (conference: Conference): BadgeConference => ({
   name: conference.name,
   acronym: conference.acronym,
   city: conference.city,

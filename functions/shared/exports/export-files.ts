@@ -39,6 +39,10 @@ const lazyS3ExportFiles = (bucket: string): ExportFiles => {
       s3 ??= import('./s3-export-files.js').then((module) => module.s3ExportFilesIn(bucket));
       return (await s3).publish(file, request);
     },
+    create: async (file, request) => {
+      s3 ??= import('./s3-export-files.js').then((module) => module.s3ExportFilesIn(bucket));
+      return (await s3).create(file, request);
+    },
   };
 };
 

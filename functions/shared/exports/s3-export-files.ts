@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { awsClientSettings } from '../resilience/aws-clients.js';
 import type { ExportFiles } from '../runtime/adapters.js';
@@ -27,6 +29,45 @@ export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => 
     return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
       expiresIn: PRESIGNED_SECONDS,
     });
+  },
+  /**
+   * A multipart upload fed by a stream (lib-storage): parts of 8 MB, two in flight, so a document of
+   * any size takes about 16 MB of buffers here, and the body's backpressure holds its writer back.
+   */
+  async create(file) {
+    const key = `exports/${randomUUID()}/${file.name}`;
+    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    const upload = new Upload({
+      client,
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: file.contentType,
+        ContentDisposition: `attachment; filename="${file.name}"`,
+      },
+    });
+    const stored = upload.done();
+    // Until finish() awaits it, a failed upload must not be an unhandled rejection.
+    stored.catch(() => {});
+    return {
+      body,
+      async finish() {
+        body.end();
+        await stored;
+        const location = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+          expiresIn: PRESIGNED_SECONDS,
+        });
+        return { location, expiresAt: new Date(Date.now() + PRESIGNED_SECONDS * 1000) };
+      },
+      async abort() {
+        body.destroy();
+        await upload.abort().catch(() => {});
+      },
+    };
   },
 });
 

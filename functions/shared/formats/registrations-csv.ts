@@ -1,3 +1,4 @@
+import { type Stringifier, stringify as stringifyStream } from 'csv-stringify';
 import { stringify } from 'csv-stringify/sync';
 
 /** A registration as read back (CONTRACT section 2), one CSV row each. */
@@ -43,7 +44,22 @@ const inert = (value: string) => (FORMULA_START.test(value) ? `'${value}` : valu
 /** RFC 4180: a header row, CRLF line ends, fields quoted where needed; UTF-8 with a BOM so Excel reads accents. */
 export const registrationsCsv = (rows: Iterable<RegistrationRow>): string => {
   const records: string[][] = [];
-  for (const row of rows)
-    records.push(REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? ''))));
+  for (const row of rows) records.push(csvRecordOf(row));
   return `\uFEFF${stringify(records, { header: true, columns: [...REGISTRATION_CSV_COLUMNS], record_delimiter: 'windows' })}`;
 };
+
+/** One row's cells, in the columns' order. */
+export const csvRecordOf = (row: RegistrationRow): string[] =>
+  REGISTRATION_CSV_COLUMNS.map((column) => inert(String(row[column] ?? '')));
+
+/**
+ * The same CSV as a stream, for a file of any size (the background documents): write `csvRecordOf(row)`
+ * records to it, read the bytes from it. The same BOM, header and line ends as `registrationsCsv`.
+ */
+export const registrationsCsvStream = (): Stringifier =>
+  stringifyStream({
+    bom: true,
+    header: true,
+    columns: [...REGISTRATION_CSV_COLUMNS],
+    record_delimiter: 'windows',
+  });
