@@ -11,6 +11,7 @@ export const benchmarkSections = [
   'rebuild',
   'scale',
   'registrant-list',
+  'documents',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

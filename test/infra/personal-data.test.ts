@@ -3,6 +3,7 @@ import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_KEYS_RECOVERY_DAYS } from '../../infra/constructs/personal-data.js';
 import { outputKeys } from '../../infra/definitions/outputs.js';
+import { documentsFunction } from '../../infra/definitions/documents.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
@@ -91,6 +92,11 @@ describe('Personal data infrastructure', () => {
         access: schedule.personalData ?? ('none' as const),
       })),
       { name: 'EventPipeEnrichment', role: stack.eventPipe.enrichment.role, access: 'none' as const },
+      {
+        name: documentsFunction.name,
+        role: stack.documents.function.role,
+        access: documentsFunction.personalData,
+      },
     ];
     const allowed = new Set<string>();
     for (const { name, role, access } of functions) {
@@ -118,6 +124,8 @@ describe('Personal data infrastructure', () => {
         'EraseExpiredPersonalData',
         'ErasePersonalData',
         'GetBadges',
+        // Badges in the background (CONTRACT 5.5): the check-in codes' MACs, as GetBadges.
+        'MakeDocument',
         'GetRegistration',
         'GetRegistrationBadge',
         'Notifier',
