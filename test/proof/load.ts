@@ -5,8 +5,14 @@
  *
  * The stack runs in this process (`startLocalStack`, its own in-memory DynamoDB Local on a free port,
  * the API on a free port of 127.0.0.1); everything is stopped on every way out.
+ *
+ * Options: `--delegates N` (default 650; the conference has N × 600/650 seats, so that as many wait as
+ * in the default run's share), `--without RuleName` (repeatable: the local stack runs without that
+ * consumer; for finding where the pipeline's time goes, never for the record). Each delegate count has
+ * its own section of docs/load.md.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,17 +24,23 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { delegateBody, otherCase, type RegistrationBody } from '../../bench/support/delegates.js';
 import { rawLoop } from '../../bench/support/raw-loop.js';
-import { docsFile, machineLine, table } from '../../bench/support/report.js';
+import { docsFile, machineLine, table, writeSection } from '../../bench/support/report.js';
 import { median, percentile, pool, ratio, seconds, timed, verdict } from '../../bench/support/stats.js';
-import { eventsTable } from '../../infra/definitions/tables.js';
+import { rules as allRules } from '../../infra/definitions/rules.js';
+import { eventsTable, SES_SEND_RATE } from '../../infra/definitions/tables.js';
 import { createTables } from '../../local/create-tables.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import type { LocalLogger } from '../../local/log.js';
 import { findFreePort } from '../../local/ports.js';
 import { iclc2015 } from '../domain/fixtures.js';
 
-const CAPACITY = 600;
-const DELEGATES = 650;
+const option = (name: string): string[] =>
+  process.argv.flatMap((arg, index) => (arg === `--${name}` ? [process.argv[index + 1] ?? ''] : []));
+const DELEGATES = Number(option('delegates')[0] ?? 650);
+if (!Number.isInteger(DELEGATES) || DELEGATES < 100)
+  throw new Error('--delegates takes a whole number ≥ 100');
+const WITHOUT = option('without');
+const CAPACITY = Math.round((DELEGATES * 600) / 650);
 const EMAIL_REUSES = 20;
 const CONCURRENCY = 50;
 const EXACT_WITHIN_MS = 5_000;
@@ -130,6 +142,81 @@ const storedEventsByType = async (client: DynamoDBClient, tableName: string, con
   return { counts, duplicateEmails: [...emails.values()].filter((n) => n > 1).length };
 };
 
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+/** The JVM of DynamoDB Local on `port`: its pid, from its command line. */
+const dynamoDbPid = (port: number): number | undefined => {
+  try {
+    const lines = execFileSync('pgrep', ['-af', 'DynamoDBLocal.jar'], { encoding: 'utf8' }).split('\n');
+    const line = lines.find((candidate) => new RegExp(`-port ${port}(\\s|$)`).test(candidate));
+    return line ? Number(line.split(' ')[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Peak memory while the run lasts: this process's own maxRSS (the kernel's high-water mark) and DynamoDB
+ * Local's, read from /proc (VmHWM) every second.
+ */
+const memorySampler = (dynamoDbPort: number) => {
+  let dynamoDb: number | undefined;
+  const sample = () => {
+    const pid = dynamoDbPid(dynamoDbPort);
+    if (pid === undefined) return;
+    readFile(`/proc/${pid}/status`, 'utf8')
+      .then((status) => {
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+        if (Number.isFinite(kb)) dynamoDb = Math.max(dynamoDb ?? 0, kb * 1024);
+      })
+      .catch(() => {});
+  };
+  const timer = setInterval(sample, 1_000);
+  sample();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { node: process.resourceUsage().maxRSS * 1024, dynamoDb };
+    },
+  };
+};
+
+/** The emails in the outbox: how many, and the most written in any one second (their files' times). */
+const emailsSent = async (outbox: string, before: ReadonlySet<string>) => {
+  const files = (await readdir(outbox).catch(() => [] as string[])).filter(
+    (file) => file.endsWith('.eml') && !before.has(file),
+  );
+  const times = (await pool(files, 32, async (file) => (await stat(join(outbox, file))).mtimeMs)).sort(
+    (a, b) => a - b,
+  );
+  let most = 0;
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while ((times[last] as number) - (times[first] as number) >= 1000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  const spanMs = times.length > 1 ? (times.at(-1) as number) - (times[0] as number) : 0;
+  return {
+    count: times.length,
+    mostInOneSecond: most,
+    spanMs,
+    perSecond: spanMs > 0 ? (times.length - 1) / (spanMs / 1000) : 0,
+  };
+};
+
+const loadSkeleton = () =>
+  [
+    '# Load proof',
+    '',
+    'Generated by `npm run proof:load` (test/proof/load.ts; `-- --delegates 20000` for the large run): the',
+    'local stack (`startLocalStack`, in this process, its own in-memory DynamoDB Local) gets a conference,',
+    'then the registrations through the HTTP API at concurrency 50, with 20 more interleaved that reuse an',
+    "earlier delegate's email in capitals. The event pipeline (stream poller, bus, projectors, waitlist",
+    'process, notifier) runs at the same time, on the same DynamoDB Local, as it does under `npm start`. Each',
+    'run rewrites its own section.',
+    '',
+  ].join('\n');
+
 interface Check {
   what: string;
   figure: string;
@@ -146,12 +233,15 @@ const main = async () => {
   let raw: DynamoDBClient | undefined;
   const checks: Check[] = [];
   try {
+    const dynamoDbPort = await findFreePort();
     stack = await startLocalStack({
       dataDir,
       port: 0,
-      dynamoDb: { port: await findFreePort(), inMemory: true },
+      dynamoDb: { port: dynamoDbPort, inMemory: true },
       logger: collectingLogger(problems),
+      ...(WITHOUT.length > 0 ? { rules: allRules.filter((rule) => !WITHOUT.includes(rule.name)) } : {}),
     });
+    const memory = memorySampler(dynamoDbPort);
     const token = await stack.organizerToken();
     console.log(`local stack up: API ${stack.apiUrl}, DynamoDB Local ${stack.dynamoDbEndpoint}`);
 
@@ -188,6 +278,8 @@ const main = async () => {
     const conferenceId = String(created.body.conferenceId);
     await stack.settled();
 
+    // The warm-up's emails are all out (settled): only the rush's count from here.
+    const emailsBefore = new Set(await readdir(stack.paths.outbox).catch(() => [] as string[]));
     const sent = rush('load');
     const run = await timed(() =>
       pool(sent, CONCURRENCY, (item) => register(stack as LocalStack, conferenceId, item.body)),
@@ -196,7 +288,9 @@ const main = async () => {
     const lastResponseAt = Math.max(...answers.map((answer) => answer.finishedAt));
     console.log(`${sent.length} registrations over HTTP: ${seconds(run.ms)}`);
 
-    // How long after the last response the counts are exact (polled every 20 ms, given up after 30 s).
+    // How long after the last response the counts are exact (polled every 20 ms, given up after 30 s, or
+    // a second per 100 delegates in a larger run).
+    const exactLimitMs = Math.max(30_000, DELEGATES * 10);
     let exactAt = Number.NaN;
     let counts: Record<string, unknown> = {};
     const expectCounts = (c: Record<string, unknown>) =>
@@ -204,7 +298,7 @@ const main = async () => {
       c.waitlisted === DELEGATES - CAPACITY &&
       c.cancelled === 0 &&
       c.checkedIn === 0;
-    while (performance.now() - lastResponseAt < 30_000) {
+    while (performance.now() - lastResponseAt < exactLimitMs) {
       counts = (await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`)).body;
       if (expectCounts(counts)) {
         exactAt = performance.now();
@@ -218,6 +312,9 @@ const main = async () => {
     await stack.settled();
     const drainedDelay = performance.now() - lastResponseAt;
     console.log(`pipeline drained ${seconds(drainedDelay)} after the last response`);
+    const peakMemory = memory.stop();
+    const sentEmails = await emailsSent(stack.paths.outbox, emailsBefore);
+    const deadLetters = (await readdir(stack.paths.deadLetters).catch(() => [] as string[])).length;
 
     const rawAfter = await rawRun('after');
     console.log(`raw floor (after): ${seconds(rawAfter)}`);
@@ -227,7 +324,8 @@ const main = async () => {
     const stored = await storedEventsByType(raw, stack.tables.events, conferenceId);
     const seats = await raw.send(
       new GetItemCommand({
-        TableName: stack.tables.events,
+        // Guards live in the stream-state table since the command pipeline of round two.
+        TableName: stack.tables.streamState,
         Key: marshall({ pk: `guard#seats#${conferenceId}`, sk: 0 }),
         ConsistentRead: true,
       }),
@@ -322,6 +420,27 @@ const main = async () => {
         goal: `≤ ${seconds(EXACT_WITHIN_MS, 0)}`,
         met: exactDelay <= EXACT_WITHIN_MS,
       },
+      {
+        what: 'emails sent (one per accepted registration)',
+        figure: String(sentEmails.count),
+        baseline: 'the 201 answers',
+        goal: `exactly ${DELEGATES}`,
+        met: sentEmails.count === DELEGATES,
+      },
+      {
+        what: "emails in any one second (SES's sending rate)",
+        figure: `at most ${sentEmails.mostInOneSecond}; ${sentEmails.perSecond.toFixed(1)}/s over ${seconds(sentEmails.spanMs, 0)}`,
+        baseline: `${SES_SEND_RATE}/s, the default setting (EMAIL_SEND_RATE)`,
+        goal: `≤ ${SES_SEND_RATE}`,
+        met: sentEmails.mostInOneSecond <= SES_SEND_RATE,
+      },
+      {
+        what: 'dead letters',
+        figure: String(deadLetters),
+        baseline: '—',
+        goal: '0 (none for throttling, none at all)',
+        met: deadLetters === 0,
+      },
     );
     const wallTime: Check = {
       what: `wall time, ${sent.length} POSTs at concurrency ${CONCURRENCY}`,
@@ -333,7 +452,7 @@ const main = async () => {
 
     const correctness = checks.every((check) => check.met);
     const report = [
-      '# Load proof',
+      `## ${DELEGATES.toLocaleString('en-US')} delegates${WITHOUT.length ? ` (without ${WITHOUT.join(', ')})` : ''}`,
       '',
       'Generated by `npm run proof:load` (test/proof/load.ts). The local stack (`startLocalStack`, in this',
       `process, its own in-memory DynamoDB Local) gets a conference of ${CAPACITY} seats, then ${DELEGATES}`,
@@ -343,14 +462,14 @@ const main = async () => {
       '',
       machineLine(),
       '',
-      '## Exactness',
+      '### Exactness',
       '',
       table(
         ['check', 'figure', 'compared with', 'goal', 'result'],
         checks.map((check) => [check.what, check.figure, check.baseline, check.goal, verdict(check.met)]),
       ),
       '',
-      '## Speed',
+      '### Speed',
       '',
       table(
         ['measure', 'figure', 'baseline (same run)', 'goal', 'result'],
@@ -366,6 +485,20 @@ const main = async () => {
           [
             'event pipeline drained (every rule queue empty) after the last response',
             seconds(drainedDelay),
+            '—',
+            '— (for information)',
+            '—',
+          ],
+          [
+            'memory: peak RSS of this process (HTTP server, handlers, stream poller, bus, consumers, load client)',
+            mib(peakMemory.node),
+            '—',
+            '— (for information)',
+            '—',
+          ],
+          [
+            "memory: peak RSS of DynamoDB Local's JVM (in memory: it holds every table)",
+            peakMemory.dynamoDb === undefined ? 'n/a' : mib(peakMemory.dynamoDb),
             '—',
             '— (for information)',
             '—',
@@ -397,14 +530,14 @@ const main = async () => {
         : 'The local runtime reported no warnings or errors (no retries, no dead letters).',
       '',
     ].join('\n');
-    await mkdir(docsFile(''), { recursive: true });
-    // The profile sections of `npm run profile:http` (bench/profile-http.ts) stay below the report.
-    const previous = await readFile(docsFile('load.md'), 'utf8').catch(() => '');
-    const profiles = previous.match(/<!-- begin:profile-[\s\S]*?<!-- end:profile-[\w-]+ -->/g) ?? [];
-    await writeFile(docsFile('load.md'), [report, ...profiles].join('\n'));
+    // One section per delegate count (and per rule left out), kept across runs, as are the profile
+    // sections of `npm run profile:http` (bench/profile-http.ts).
+    const section = `load-${DELEGATES}${WITHOUT.map((name) => `-without-${name}`).join('')}`;
+    await writeSection(docsFile('load.md'), section, report, loadSkeleton);
     console.log(report);
     console.log(`written to ${docsFile('load.md')}`);
     if (!correctness || !wallTime.met) process.exitCode = 1;
+    // The run's progress lines went to the console; the JVM's figures need it still running.
   } finally {
     raw?.destroy();
     await stack?.stop();
