@@ -171,6 +171,7 @@ const writeParticipants = async (
 /** Makes the document of a running status; resolves to how many items it holds. */
 const produce = async (run: Run, baseUrl: string): Promise<{ done: number; upload: ExportUpload }> => {
   const { status } = run;
+  run.checkTime();
   const parsed = selectionOf(status.request);
   if ('errors' in parsed) throw new Error(`The filter is not valid: ${JSON.stringify(parsed.errors)}`);
   const { filters, delegationId } = parsed.selection;
