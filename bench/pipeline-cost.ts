@@ -36,7 +36,7 @@ const jvmCpuMs = async (port: number): Promise<number> => {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
-const measure = async (label: string, selected: readonly RuleDefinition[]) => {
+const measure = async (label: string, tag: string, selected: readonly RuleDefinition[]) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'lc-pipeline-cost-'));
   const port = await findFreePort();
   const stack = await startLocalStack({
@@ -99,7 +99,7 @@ const measure = async (label: string, selected: readonly RuleDefinition[]) => {
     const cpuBefore = process.cpuUsage();
     const jvmBefore = await jvmCpuMs(port);
     const statuses = await pool(
-      Array.from({ length: REGISTRATIONS }, (_, n) => delegateBody(n, label)),
+      Array.from({ length: REGISTRATIONS }, (_, n) => delegateBody(n, tag)),
       10,
       async (body) => (await post(`/conferences/${created.conferenceId}/registrations`, body)).status,
     );
@@ -132,8 +132,8 @@ const configurations: Array<[string, readonly RuleDefinition[]]> = [
   ['every consumer', rules],
 ];
 const results = [];
-for (const [label, selected] of configurations) {
-  const result = await measure(label, selected);
+for (const [index, [label, selected]] of configurations.entries()) {
+  const result = await measure(label, `c${index}`, selected);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   results.push(result);
 }
