@@ -7,10 +7,11 @@
  * client sent (requests by command, items written) and the CPU time used by this process and by
  * DynamoDB Local's JVM (from /proc). Run: `node --import tsx bench/pipeline-cost.ts [registrations]`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type RuleDefinition, rules } from '../infra/definitions/rules.js';
 import { startLocalStack } from '../local/local-stack.js';
 import { silentLogger } from '../local/log.js';
@@ -134,9 +135,23 @@ const configurations: Array<[string, readonly RuleDefinition[]]> = [
   ...rules.map((rule): [string, readonly RuleDefinition[]] => [`only ${rule.name}`, [rule]]),
   ['every consumer', rules],
 ];
-const results = [];
-for (const [index, [label, selected]] of configurations.entries()) {
-  const result = await measure(label, `c${index}`, selected);
+// Each configuration in a process of its own: the handler modules keep their clients and settings for
+// the life of the process, as a Lambda environment does, so a second stack in one process would not do.
+const only = process.argv[3];
+if (only !== undefined) {
+  const [label, selected] = configurations[Number(only)] ?? [];
+  if (!label || !selected) throw new Error(`no configuration ${only}`);
+  process.stdout.write(`${JSON.stringify(await measure(label, `c${only}`, selected))}\n`);
+  process.exit(0);
+}
+const results: Awaited<ReturnType<typeof measure>>[] = [];
+for (const index of configurations.keys()) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bench/pipeline-cost.ts', String(REGISTRATIONS), String(index)],
+    { env: process.env, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Awaited<ReturnType<typeof measure>>;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   results.push(result);
 }
