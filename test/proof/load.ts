@@ -104,7 +104,12 @@ const call = async (stack: LocalStack, method: string, path: string, body?: unkn
 
 const register = async (stack: LocalStack, conferenceId: string, body: unknown): Promise<Answer> => {
   const started = performance.now();
-  const answer = await call(stack, 'POST', `/conferences/${conferenceId}/registrations`, body);
+  // A connection the server dropped is an answer too (none): counted under "any other answer".
+  const answer = await call(stack, 'POST', `/conferences/${conferenceId}/registrations`, body).catch(() => ({
+    status: 0,
+    contentType: '',
+    body: {} as Record<string, unknown>,
+  }));
   const finishedAt = performance.now();
   return {
     status: answer.status,
