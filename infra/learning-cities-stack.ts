@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Auth } from './constructs/auth.js';
 import { Consumers } from './constructs/consumers.js';
+import { Documents } from './constructs/documents.js';
 import { ConferenceEventBus } from './constructs/event-bus.js';
 import { EventPipe } from './constructs/event-pipe.js';
 import { EventStore } from './constructs/event-store.js';
@@ -47,6 +48,7 @@ export class LearningCitiesStack extends Stack {
   readonly exports: ExportsBucket;
   readonly notifications: Notifications;
   readonly consumers: Consumers;
+  readonly documents: Documents;
   readonly scheduledJobs: ScheduledJobs;
   readonly observability: Observability;
 
@@ -97,6 +99,15 @@ export class LearningCitiesStack extends Stack {
       personalData: this.personalData,
       apiUrl: this.httpApi.url,
     });
+    this.documents = new Documents(this, 'Documents', {
+      stage,
+      eventStore: this.eventStore,
+      readModelsTable: this.readModels.table,
+      personalData: this.personalData,
+      exports: this.exports,
+    });
+    const startDocument = this.httpApi.functions.get('StartDocument');
+    if (startDocument) this.documents.grantStart(startDocument);
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       stage,
       eventStore: this.eventStore,
@@ -113,9 +124,13 @@ export class LearningCitiesStack extends Stack {
         ...consumers.map((c): [string, LambdaFunction] => [c.name, c.function]),
         ['EventPipeEnrichment', this.eventPipe.enrichment],
         ...this.scheduledJobs.functions,
+        ['MakeDocument', this.documents.function],
       ]),
       consumers,
-      otherDeadLetterQueues: new Map([['EventPipe', this.eventPipe.deadLetterQueue]]),
+      otherDeadLetterQueues: new Map([
+        ['EventPipe', this.eventPipe.deadLetterQueue],
+        ['Documents', this.documents.deadLetterQueue],
+      ]),
       pipeName: this.eventPipe.pipe.ref,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });

@@ -6,6 +6,7 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { decodeProtectedHeader } from 'jose';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import {
+  type DocumentJobs,
   type NotificationChannels,
   type ServerSecrets,
   supplyAdapters,
@@ -74,6 +75,7 @@ export const supplyLocalAdapters = ({
   keyService,
   serverSecrets,
   exportsDir,
+  documentJobs,
 }: {
   jwksFile: string;
   outbox: string;
@@ -83,6 +85,8 @@ export const supplyLocalAdapters = ({
   keyService: KeyService;
   /** The stand-in for the KMS key of the server's secrets (local/server-secrets.ts: localServerSecrets). */
   serverSecrets: ServerSecrets;
+  /** Background documents: the same handler in process (local/document-jobs.ts); none without it. */
+  documentJobs?: DocumentJobs;
 }): void =>
   supplyAdapters({
     tokenVerifier: localTokenVerifier(jwksFile),
@@ -90,4 +94,5 @@ export const supplyLocalAdapters = ({
     keyService,
     serverSecrets,
     ...(exportsDir ? { exportFiles: localExportFiles(exportsDir) } : {}),
+    ...(documentJobs ? { documentJobs } : {}),
   });

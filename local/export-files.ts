@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -52,6 +52,35 @@ export const localExportFiles = (directory: string): ExportFiles => ({
       deleted++;
     }
     return deleted;
+  },
+
+  async create(file, { baseUrl }) {
+    if (!NAME.test(file.name)) throw new Error(`Not a file name for an export: ${file.name}`);
+    await sweep(directory, Date.now());
+    const folder = randomBytes(32).toString('base64url');
+    await mkdir(join(directory, folder), { recursive: true });
+    await writeFile(join(directory, folder, CONFERENCE_FILE), file.conferenceId);
+    const body = createWriteStream(join(directory, folder, file.name), { flags: 'wx' });
+    const closed = new Promise<void>((resolve, reject) => {
+      body.once('close', resolve);
+      body.once('error', reject);
+    });
+    closed.catch(() => {});
+    return {
+      body,
+      async finish() {
+        body.end();
+        await closed;
+        return {
+          location: new URL(`${EXPORTS_PATH.slice(1)}${folder}/${file.name}`, baseUrl).toString(),
+          expiresAt: new Date(Date.now() + KEEP_MS),
+        };
+      },
+      async abort() {
+        body.destroy();
+        await rm(join(directory, folder), { recursive: true, force: true });
+      },
+    };
   },
 });
 

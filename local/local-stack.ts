@@ -19,6 +19,7 @@ import { supplyLocalAdapters } from './adapters.js';
 import { LOCAL_REGION, localClientConfig, localCredentials } from './aws-config.js';
 import { createTables } from './create-tables.js';
 import { type LocalPaths, localPaths } from './data-dir.js';
+import { type LocalDocumentJobs, localDocumentJobs } from './document-jobs.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type BusEvent, type EventBus, type SqsHandler, startEventBus } from './event-bus.js';
 import { type HttpHandler, startHttpServer } from './http-server.js';
@@ -71,6 +72,8 @@ export interface LocalStack {
   handlerEnvironment: Record<string, string>;
   bus: EventBus;
   poller: StreamPoller;
+  /** The documents made in the background (CONTRACT 5.5), as the cloud's documents queue. */
+  documents: LocalDocumentJobs;
   /** A token of the local issuer (default group `organizers`, 12 h). */
   organizerToken(groups?: string[]): Promise<string>;
   /**
@@ -94,6 +97,7 @@ export const configureHandlerEnvironment = (values: {
   jwksFile: string;
   keyService: KeyService;
   serverSecrets: ServerSecrets;
+  documentJobs?: LocalDocumentJobs;
 }): Record<string, string> => {
   supplyLocalAdapters({
     jwksFile: values.jwksFile,
@@ -101,6 +105,7 @@ export const configureHandlerEnvironment = (values: {
     keyService: values.keyService,
     serverSecrets: values.serverSecrets,
     exportsDir: values.paths.exports,
+    ...(values.documentJobs ? { documentJobs: values.documentJobs } : {}),
   });
   const handlerEnvironment: Record<string, string> = {
     [env.eventsTable]: values.tables.events,
@@ -190,6 +195,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     };
 
     const { jwksFile } = await loadSigningKey(paths.dataDir);
+    const documents = localDocumentJobs({ logger: logger('stack') });
+    stops.push({ name: 'the documents', stop: documents.stop });
     const handlerEnvironment = configureHandlerEnvironment({
       dynamoDbEndpoint,
       tables,
@@ -197,6 +204,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       jwksFile,
       keyService: await localKeyService(paths.dataDir),
       serverSecrets: await localServerSecrets(paths.dataDir),
+      documentJobs: documents,
     });
 
     const bus = await startEventBus({
@@ -251,6 +259,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       handlerEnvironment,
       bus,
       poller,
+      documents,
       organizerToken: (groups = ['organizers']) => signOrganizerToken({ groups, dataDir: paths.dataDir }),
       async settled() {
         for (;;) {

@@ -14,6 +14,7 @@ export const benchmarkSections = [
   'rush',
   'forms',
   'badges',
+  'documents',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

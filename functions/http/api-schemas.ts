@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
+import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -105,12 +106,9 @@ const registration = delegateSchema.omit({ organization: true }).extend({
   nameOrder: delegateSchema.shape.nameOrder.unwrap(),
   registeredAt: instant,
   checkedInAt: instant.optional(),
-  checkInCode: z
-    .string()
-    .optional()
-    .meta({
-      description: 'A seat holder’s check-in code (its QR code is on the badge): on the read back only.',
-    }),
+  checkInCode: z.string().optional().meta({
+    description: 'A seat holder’s check-in code (its QR code is on the badge): on the read back only.',
+  }),
   cancelledAt: instant.optional(),
 });
 
@@ -273,6 +271,24 @@ const formVersion = z.object({
   fields: z.array(fieldSchema),
 });
 
+/** GET .../documents/{documentId} (CONTRACT 5.5): a background document's progress, its link once done. */
+const documentStatus = z.object({
+  documentId: id,
+  kind: z.enum(documentKinds),
+  status: z.enum(['running', 'done', 'failed']),
+  done: z.number().int().min(0).meta({ description: 'Items (badges, rows, participants) made so far.' }),
+  total: z.number().int().min(0).meta({ description: 'Items the document holds; 0 until counted.' }),
+  location: z
+    .string()
+    .optional()
+    .meta({ description: 'Once done: a link to the file that works without credentials until `expiresAt`.' }),
+  expiresAt: z
+    .string()
+    .optional()
+    .meta({ description: 'When `location` stops working (at least 15 minutes).' }),
+  reason: z.string().optional().meta({ description: 'Why it failed.' }),
+});
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
@@ -288,6 +304,7 @@ export const requestBodies = {
   ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
   ManageLinkRequest: manageLinkRequestSchema,
   RegistrationFormDefinition: formDefinitionSchema,
+  DocumentRequest: documentRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -348,6 +365,8 @@ export const responseBodies = {
     ),
   }),
   MissingTranslations: missingTranslations,
+  DocumentStarted: z.object({ documentId: id }),
+  DocumentStatus: documentStatus,
   Problem: problem,
   OpenApiDocument: openApiDocument,
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),

@@ -398,6 +398,31 @@ export const routeDocs: Record<string, RouteDoc> = {
     badRequest: 'A filter is not valid, or names no seat-holding status; `errors` names it.',
     notFound: 'No such conference.',
   },
+  StartDocument: {
+    summary: 'Make a document of the conference in the background',
+    description:
+      '`badges` (one A6 page per seat holder), `registrations-csv` (the CSV of the registrant list) or ' +
+      '`participants-list` (the official List of Participants: by delegation, then family name, of the ' +
+      'seat holders who consented to publication), of every registration the `filter` selects (the ' +
+      'registrant list’s query fields as an object, and `delegationId`; default: every seat holder, for ' +
+      'the CSV every registration). Made in the background for any size: follow it at the Location.',
+    tag: 'Registrations',
+    requestBody: 'DocumentRequest',
+    badRequest:
+      'An unknown kind or filter field, a filter value that is not valid, or no seat-holding status.',
+    success: { status: 202, description: 'Being made.', body: 'DocumentStarted', location: true },
+    notFound: 'No such conference.',
+  },
+  GetDocument: {
+    summary: 'Follow a document made in the background',
+    description:
+      '`running` with its progress (`done` of `total`), then `done` with a `location` to fetch the file ' +
+      'from without credentials until `expiresAt`, or `failed` with a `reason` (a document not finished ' +
+      'within its function’s time reads as failed).',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The document’s status.', body: 'DocumentStatus' },
+    notFound: 'No such conference or document.',
+  },
   ScheduleSession: {
     summary: 'Schedule a session',
     description:

@@ -11,7 +11,7 @@ import {
   type RuleDefinition,
   rules,
 } from '../definitions/rules.js';
-import { env } from '../definitions/tables.js';
+import { env, SES_SEND_RATE } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { EventStore } from './event-store.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
@@ -128,6 +128,12 @@ export class Consumers extends Construct {
       );
     }
     for (const effect of definition.effects ?? []) props.notifications.grantEffect(effect, fn);
+    // SES's sending rate shared among the instances that may run at once: each throttles itself to its share.
+    if (definition.effects?.includes('send-email'))
+      fn.addEnvironment(
+        env.emailSendRate,
+        String(SES_SEND_RATE / (definition.maxConcurrency ?? defaultMaxConcurrency)),
+      );
     if (definition.personalData)
       props.personalData.grant(definition.personalData, fn, definition.sensitiveData);
 

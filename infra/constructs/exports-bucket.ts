@@ -101,10 +101,11 @@ export class ExportsBucket extends Construct {
    * Lets a function write exports and presign their GET (a presigned URL acts with its rights): those two
    * actions on the objects under `exports/`, nothing on the bucket itself (no listing, no deleting).
    */
-  grantPublish(grantee: IGrantable & IConstruct): void {
+  grantPublish(grantee: IGrantable & IConstruct, options: { multipart?: boolean } = {}): void {
     Grant.addToPrincipal({
       grantee,
-      actions: ['s3:PutObject', 's3:GetObject'],
+      // A multipart upload (documents of any size, streamed) may have to be given up: AbortMultipartUpload.
+      actions: ['s3:PutObject', 's3:GetObject', ...(options.multipart ? ['s3:AbortMultipartUpload'] : [])],
       resourceArns: [this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
     });
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId);

@@ -298,6 +298,16 @@ export const routes: RouteDefinition[] = [
     prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
     tables: 'personal',
   },
+  // Documents for a whole conference, made in the background (CONTRACT 5.5): infra/constructs/documents.ts
+  // lets StartDocument send to the documents queue.
+  route('StartDocument', 'POST', '/conferences/{conferenceId}/documents', 'start-document', 'organizer'),
+  route(
+    'GetDocument',
+    'GET',
+    '/conferences/{conferenceId}/documents/{documentId}',
+    'get-document',
+    'organizer',
+  ),
   route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
   route(
     'RescheduleSession',

@@ -169,4 +169,17 @@ export const env = {
   exportsBucket: 'EXPORTS_BUCKET',
   /** Bytes above which an export is answered 303 with a link instead of inline; default 5 MB (tests lower it). */
   exportInlineLimit: 'EXPORT_INLINE_LIMIT_BYTES',
+  /** The queue of documents made in the background (infra/constructs/documents.ts, CONTRACT 5.5). */
+  documentsQueueUrl: 'DOCUMENTS_QUEUE_URL',
+  /**
+   * Emails a second this function may send (functions/shared/notifications/notification-channels.ts):
+   * SES's sending rate shared among the notifier's concurrent instances; default SES_SEND_RATE.
+   */
+  emailSendRate: 'EMAIL_SEND_RATE',
 } as const;
+
+/**
+ * SES's sending rate, emails a second: the quota of a new production account (the console shows the
+ * account's own, under "Sending statistics"). The notifier throttles itself to it, never SES.
+ */
+export const SES_SEND_RATE = 14;

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { sessionDetailsSchema, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
+import { documentRequestSchema } from '../../domain/documents/documents.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
@@ -361,6 +362,7 @@ describe('OpenAPI document', () => {
       ConfirmRegistrationRequest: confirmRegistrationRequestSchema,
       ManageLinkRequest: manageLinkRequestSchema,
       RegistrationFormDefinition: formDefinitionSchema,
+      DocumentRequest: documentRequestSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
-import { env } from '../../infra/definitions/tables.js';
+import { env, SES_SEND_RATE } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { actionsOn, buildStack, logicalId, SENDER, type Statement, statementsOf } from './template.js';
 
@@ -112,7 +112,8 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
     const notifier = stack.consumers.consumers.get('Notifier')?.function;
     if (!notifier) throw new Error('no Notifier function');
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + schedules.length + 1);
+    // One per route, rule and schedule, the enrichment and the documents function.
+    expect(Object.keys(functions)).toHaveLength(routes.length + rules.length + schedules.length + 2);
     const mailing = new Set(
       routes
         .filter((route) => route.sendsEmail)
@@ -134,7 +135,23 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
       }
       expect(variables, id).not.toContain(env.notificationSender);
       expect(variables, id).not.toContain(env.agendaChangesTopicArn);
+      expect(variables, id).not.toContain(env.emailSendRate);
     }
+  });
+
+  it("shares SES's sending rate among the notifier's instances: each throttles itself to its share", () => {
+    const notifier = stack.consumers.consumers.get('Notifier');
+    if (!notifier) throw new Error('no Notifier');
+    const variables =
+      template.findResources('AWS::Lambda::Function')[logicalId(notifier.function)]?.Properties.Environment
+        .Variables;
+    const concurrency = notifier.definition.maxConcurrency ?? 0;
+    expect(concurrency).toBeGreaterThan(0);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(notifier.function) },
+      ScalingConfig: { MaximumConcurrency: concurrency },
+    });
+    expect(Number(variables?.[env.emailSendRate]) * concurrency).toBeCloseTo(SES_SEND_RATE);
   });
 
   it('sends through an identity that is verified already when one is named, creating none', () => {

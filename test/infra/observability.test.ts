@@ -69,8 +69,9 @@ describe('observability', () => {
     const deadLetterQueues = [
       ...[...stack.consumers.consumers.values()].map((c) => c.deadLetterQueue),
       stack.eventPipe.deadLetterQueue,
+      stack.documents.deadLetterQueue,
     ];
-    expect(deadLetterQueues).toHaveLength(rules.length + 1);
+    expect(deadLetterQueues).toHaveLength(rules.length + 2);
     // Every queue that is some queue's or the pipe's dead-letter target is one of them.
     const targets = Object.values(template.findResources('AWS::SQS::Queue'))
       .map((queue) => queue.Properties.RedrivePolicy?.deadLetterTargetArn)
@@ -161,7 +162,8 @@ describe('observability', () => {
         }
       }
       const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
+      // One per route, rule and schedule, the enrichment and the documents function.
+      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 2);
       expect(watched.map((w) => JSON.stringify(w)).sort()).toEqual(
         functions.map((id) => JSON.stringify({ Ref: id })).sort(),
       );

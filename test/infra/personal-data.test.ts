@@ -6,6 +6,7 @@ import {
   KEY_ADMINISTRATION_ACTIONS,
   KEY_USE_ACTIONS,
 } from '../../infra/constructs/personal-data.js';
+import { documentsFunction } from '../../infra/definitions/documents.js';
 import { outputKeys } from '../../infra/definitions/outputs.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -100,6 +101,11 @@ describe('Personal data infrastructure', () => {
         access: schedule.personalData ?? ('none' as const),
       })),
       { name: 'EventPipeEnrichment', role: stack.eventPipe.enrichment.role, access: 'none' as const },
+      {
+        name: documentsFunction.name,
+        role: stack.documents.function.role,
+        access: documentsFunction.personalData,
+      },
     ];
     const allowed = new Set<string>();
     for (const { name, role, access } of functions) {
@@ -136,6 +142,8 @@ describe('Personal data infrastructure', () => {
         'EraseExpiredPersonalData',
         'ErasePersonalData',
         'GetBadges',
+        // Badges in the background (CONTRACT 5.5): the check-in codes' MACs, as GetBadges.
+        'MakeDocument',
         'GetRegistration',
         'GetRegistrationBadge',
         'Notifier',

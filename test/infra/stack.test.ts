@@ -132,15 +132,17 @@ describe('LearningCities stack (dev)', () => {
   describe('functions', () => {
     it('makes one function per route, one per rule, one per schedule and the enrichment, all Node.js 24 on arm64', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 1);
-      // 512 MB each, but the three routes that print PDFs (a full vCPU; the badges of all at once, 28 s).
+      // ... and the documents function (CONTRACT 5.5, test/infra/documents.test.ts).
+      expect(functions).toHaveLength(routes.length + rules.length + schedules.length + 2);
+      // 512 MB each, but the three routes that print PDFs (a full vCPU; the badges of all at once, 28 s)
+      // and the documents function (a full vCPU too).
       const printing = routes.filter((route) => route.prints).map((route) => route.name);
       expect(printing.sort()).toEqual(['GetBadges', 'GetRegistrationBadge', 'GetVisaLetterPdf']);
       expect(routes.find((route) => route.name === 'GetBadges')?.prints?.timeoutSeconds).toBe(
         BADGES_TIMEOUT_SECONDS,
       );
       expect(functions.filter((fn) => fn.Properties.MemorySize === 512)).toHaveLength(
-        functions.length - printing.length,
+        functions.length - printing.length - 1,
       );
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
@@ -375,7 +377,8 @@ describe('LearningCities stack (dev)', () => {
 
     it('drains each queue in batches and reports partial failures', () => {
       const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
-      expect(mappings).toHaveLength(rules.length);
+      // ... and the documents queue's, one message at a time (test/infra/documents.test.ts).
+      expect(mappings).toHaveLength(rules.length + 1);
       for (const rule of rules) {
         const consumer = stack.consumers.consumers.get(rule.name);
         if (!consumer) throw new Error(`no consumer for ${rule.name}`);

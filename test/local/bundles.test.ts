@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { esbuildOptionsOf } from '../../bench/bundles.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
 import { bundlingOptions, repoRoot } from '../../infra/constructs/lambda-function.js';
+import { documentsFunction } from '../../infra/definitions/documents.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
@@ -18,6 +19,11 @@ const functions = [
   ...routes.map((route) => ({ name: route.name, entry: route.entry, files: route.files ?? [] })),
   ...rules.map((rule) => ({ name: rule.name, entry: rule.consumer, files: rule.files ?? [] })),
   { name: 'PipeEnrichment', entry: pipeDefinition.enrichment, files: [] as string[] },
+  {
+    name: documentsFunction.name,
+    entry: documentsFunction.entry,
+    files: [...documentsFunction.files] as string[],
+  },
 ];
 
 const localOnly = [

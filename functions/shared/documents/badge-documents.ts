@@ -42,7 +42,7 @@ export const badgeOf = async (holder: BadgeHolder): Promise<Badge> => {
   };
 };
 
-const badgeConference = (conference: Conference): BadgeConference => ({
+export const badgeConference = (conference: Conference): BadgeConference => ({
   name: conferenceNameIn(conference),
   acronym: conference.acronym,
   city: conference.city,

@@ -1,7 +1,15 @@
 import type { DelegateCategory } from '../../../domain/registration/events.js';
 import { fullName, type NameOrder, nameOrderOf } from '../../../domain/shared/names.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, drawQrCode, fittingSize, fontsOf, type Pdf, renderPdf } from './pdf.js';
+import {
+  type DocumentFonts,
+  drawQrCode,
+  fittingSize,
+  fontsOf,
+  type Pdf,
+  type PdfOptions,
+  renderPdf,
+} from './pdf.js';
 import { drawFittedText, drawLine, fittingLineSize, scriptLine } from './script-text.js';
 
 export interface Badge {
@@ -42,7 +50,8 @@ const PAGE: [number, number] = [419.53, 297.64];
 const MARGIN = 22;
 const QR_SIZE = 112;
 
-const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) => {
+/** One badge, on a page of its own. */
+export const drawBadge = (pdf: Pdf, conference: BadgeConference, badge: Badge): void => {
   // No page margin: every position is set here, and text near the edge must not flow onto a new page.
   pdf.addPage({ size: PAGE, margin: 0 });
   const width = PAGE[0] - 2 * MARGIN;
@@ -101,15 +110,26 @@ const drawBadge = async (pdf: Pdf, conference: BadgeConference, badge: Badge) =>
     .text(badge.checkInCode, MARGIN, PAGE[1] - 34 - 14, { width, align: 'right', lineBreak: false });
 };
 
+/** The document the badges are drawn in. */
+export const badgesPdfOptions = (conference: BadgeConference, fonts: DocumentFonts): PdfOptions => ({
+  size: PAGE,
+  margin: MARGIN,
+  title: `Badges: ${conference.name}`,
+  fonts,
+});
+
+/** The one page of a badge document that has no badge. */
+export const drawNoBadges = (pdf: Pdf): void => {
+  pdf.addPage();
+  pdf
+    .font('regular')
+    .fontSize(14)
+    .text('No seat holder matches the filters.', MARGIN, MARGIN * 3);
+};
+
 /** Badges of seat holders, one A6 page each, with the check-in code as a QR code and as text. */
 export const badgesPdf = (conference: BadgeConference, badges: readonly Badge[], fonts: DocumentFonts) =>
-  renderPdf({ size: PAGE, margin: MARGIN, title: `Badges: ${conference.name}`, fonts }, async (pdf) => {
-    for (const badge of badges) await drawBadge(pdf, conference, badge);
-    if (badges.length === 0) {
-      pdf.addPage();
-      pdf
-        .font('regular')
-        .fontSize(14)
-        .text('No seat holder matches the filters.', MARGIN, MARGIN * 3);
-    }
+  renderPdf(badgesPdfOptions(conference, fonts), (pdf) => {
+    for (const badge of badges) drawBadge(pdf, conference, badge);
+    if (badges.length === 0) drawNoBadges(pdf);
   });

@@ -63,11 +63,19 @@ export const useFont = (pdf: Pdf, key: FontKey): Pdf => {
   return pdf.font(key);
 };
 
-/** Writes a PDF with pdfkit and returns its bytes. Starts with the regular font, never pdfkit's built-in AFM ones. */
-export const renderPdf = async (
-  options: { size: [number, number] | string; margin: number; title: string; fonts: DocumentFonts },
-  draw: (pdf: Pdf) => Promise<void> | void,
-): Promise<Buffer> => {
+export interface PdfOptions {
+  size: [number, number] | string;
+  margin: number;
+  title: string;
+  fonts: DocumentFonts;
+}
+
+/**
+ * A pdfkit document, a readable stream of the PDF's bytes as pages are drawn (pdfkit writes each page
+ * out once the next begins): pipe it where the bytes go. Starts with the regular font, never pdfkit's
+ * built-in AFM ones.
+ */
+export const openPdf = (options: PdfOptions): Pdf => {
   const pdf = new PDFDocument({
     size: options.size,
     margin: options.margin,
@@ -82,6 +90,15 @@ export const renderPdf = async (
   fontsOfDocument.set(pdf, { fonts: options.fonts, registered: new Set() });
   useFont(pdf, 'bold');
   useFont(pdf, 'regular');
+  return pdf;
+};
+
+/** Writes a PDF with pdfkit and returns its bytes. */
+export const renderPdf = async (
+  options: PdfOptions,
+  draw: (pdf: Pdf) => Promise<void> | void,
+): Promise<Buffer> => {
+  const pdf = openPdf(options);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));

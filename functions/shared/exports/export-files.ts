@@ -40,6 +40,7 @@ const lazyS3ExportFiles = (bucket: string): ExportFiles => {
   };
   return {
     publish: async (file, request) => (await store()).publish(file, request),
+    create: async (file, request) => (await store()).create(file, request),
     deleteConference: async (conferenceId) => (await store()).deleteConference(conferenceId),
   };
 };

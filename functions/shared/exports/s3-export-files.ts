@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -6,6 +7,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { awsClientSettings } from '../resilience/aws-clients.js';
 import type { ExportFiles } from '../runtime/adapters.js';
@@ -66,6 +68,46 @@ export const s3ExportFiles = (bucket: string, client: S3Client): ExportFiles => 
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken);
     return deleted;
+  },
+
+  /**
+   * A multipart upload fed by a stream (lib-storage): parts of 8 MB, two in flight, so a document of
+   * any size takes about 16 MB of buffers here, and the body's backpressure holds its writer back.
+   */
+  async create(file) {
+    const key = `${conferenceExportsPrefix(file.conferenceId)}${randomUUID()}/${file.name}`;
+    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    const upload = new Upload({
+      client,
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: file.contentType,
+        ContentDisposition: `attachment; filename="${file.name}"`,
+      },
+    });
+    const stored = upload.done();
+    // Until finish() awaits it, a failed upload must not be an unhandled rejection.
+    stored.catch(() => {});
+    return {
+      body,
+      async finish() {
+        body.end();
+        await stored;
+        const location = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+          expiresIn: PRESIGNED_SECONDS,
+        });
+        return { location, expiresAt: new Date(Date.now() + PRESIGNED_SECONDS * 1000) };
+      },
+      async abort() {
+        body.destroy();
+        await upload.abort().catch(() => {});
+      },
+    };
   },
 });
 

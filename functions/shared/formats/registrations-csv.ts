@@ -1,3 +1,4 @@
+import { type Stringifier, stringify as stringifyStream } from 'csv-stringify';
 import { stringify } from 'csv-stringify/sync';
 
 /** A registration as read back (CONTRACT section 2), one CSV row each. */
@@ -75,14 +76,32 @@ export const registrationsCsv = (
   answerColumns: readonly AnswerColumn[] = [],
 ): string => {
   const records: string[][] = [];
-  for (const row of rows) {
-    const cells = cellsOf(row);
-    records.push([
-      ...REGISTRATION_CSV_COLUMNS.map((column) => inert(String(cells[column] ?? ''))),
-      // One column per field of the form's newest version (CONTRACT 5.2), labelled in the header row.
-      ...answerColumns.map((column) => inert(answerCell(row.answers?.[column.fieldId]))),
-    ]);
-  }
-  const header = [...REGISTRATION_CSV_COLUMNS, ...answerColumns.map((column) => inert(column.label))];
-  return `\uFEFF${stringify([header, ...records], { record_delimiter: 'windows' })}`;
+  for (const row of rows) records.push(csvRecordOf(row, answerColumns));
+  return `\uFEFF${stringify([csvHeaderOf(answerColumns), ...records], { record_delimiter: 'windows' })}`;
+};
+
+/** The header row: the columns, then one per answered field, by its label. */
+export const csvHeaderOf = (answerColumns: readonly AnswerColumn[] = []): string[] => [
+  ...REGISTRATION_CSV_COLUMNS,
+  ...answerColumns.map((column) => inert(column.label)),
+];
+
+/** One row's cells, in the header's order. */
+export const csvRecordOf = (row: RegistrationRow, answerColumns: readonly AnswerColumn[] = []): string[] => {
+  const cells = cellsOf(row);
+  return [
+    ...REGISTRATION_CSV_COLUMNS.map((column) => inert(String(cells[column] ?? ''))),
+    // One column per field of the form's newest version (CONTRACT 5.2), labelled in the header row.
+    ...answerColumns.map((column) => inert(answerCell(row.answers?.[column.fieldId]))),
+  ];
+};
+
+/**
+ * The same CSV as a stream, for a file of any size (the background documents): write `csvRecordOf(row)`
+ * records to it, read the bytes from it. The same BOM, header and line ends as `registrationsCsv`.
+ */
+export const registrationsCsvStream = (answerColumns: readonly AnswerColumn[] = []): Stringifier => {
+  const stream = stringifyStream({ bom: true, record_delimiter: 'windows' });
+  stream.write(csvHeaderOf(answerColumns));
+  return stream;
 };

@@ -1,8 +1,11 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { env } from '../../../infra/definitions/tables.js';
+import { RateLimiter } from 'limiter';
+import { env, SES_SEND_RATE } from '../../../infra/definitions/tables.js';
 import { awsClientSettings } from '../resilience/aws-clients.js';
+import { timeLeft } from '../resilience/policy.js';
 import { adapter, type NotificationChannels } from '../runtime/adapters.js';
+import { DeliverAgainLater } from '../runtime/consumer.js';
 import { logger } from '../runtime/observability.js';
 
 /**
@@ -63,11 +66,63 @@ const cloudChannels = (): NotificationChannels => {
   };
 };
 
+/** Emails a second this process may send: EMAIL_SEND_RATE when set, else all of SES's rate. */
+export const emailSendRate = (): number => {
+  const set = Number(process.env[env.emailSendRate]);
+  return Number.isFinite(set) && set > 0 ? set : SES_SEND_RATE;
+};
+
+/** The share of the sending rate the token bucket paces to. */
+const PACE = 0.9;
+
+/** SES refused for its sending rate (429): waited for and tried again, never dead-lettered for it. */
+const isThrottled = (error: unknown): boolean => {
+  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    name === 'TooManyRequestsException' ||
+    name === 'ThrottlingException' ||
+    name === 'Throttling' ||
+    $metadata?.httpStatusCode === 429
+  );
+};
+
+/**
+ * Emails paced to the sending rate by a token bucket (limiter's RateLimiter: one token every 1/(0.9 × rate) s,
+ * waiters served in order), shared by everything this process sends: the notifier throttles itself and
+ * SES never has to. Should SES still refuse for its rate (another sender on the account), the email
+ * waits a second and is tried again while the invocation has time; past that, its event is handed back
+ * to be delivered again later (DeliverAgainLater), as for any transient cause.
+ */
+const paced = (channels: NotificationChannels, rate: number): NotificationChannels => {
+  // A tenth below the rate: an email leaves a moment after its token (composing, the request), and
+  // that jitter must not put a fifteenth email into one of SES's seconds (the load proof counts them).
+  const limiter = new RateLimiter({ tokensPerInterval: 1, interval: 1000 / (rate * PACE) });
+  return {
+    ...channels,
+    async sendEmail(eventId, message) {
+      for (;;) {
+        await limiter.removeTokens(1);
+        try {
+          return await channels.sendEmail(eventId, message);
+        } catch (error) {
+          if (!isThrottled(error)) throw error;
+          if (timeLeft() < 5_000) throw new DeliverAgainLater('SES refused for its sending rate');
+          logger.warn('SES refused for its sending rate: waiting', { eventId });
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+    },
+  };
+};
+
 let channels: NotificationChannels | undefined;
 
-/** Amazon SES v2 and SNS in the cloud; the local runtime supplies files under DATA_DIR/outbox. */
+/**
+ * Amazon SES v2 and SNS in the cloud; the local runtime supplies files under DATA_DIR/outbox. Either way
+ * emails leave at most at `emailSendRate()` a second.
+ */
 export const notificationChannels = (): NotificationChannels => {
-  channels ??= adapter('notificationChannels', cloudChannels);
+  channels ??= paced(adapter('notificationChannels', cloudChannels), emailSendRate());
   return channels;
 };
 

@@ -316,3 +316,42 @@ export const scrubOlderGenerations = async (
   }
   return scrubbed;
 };
+
+/** Where the functions read the list now: their table, at the generation served. */
+export const registrantListSource = (): Promise<RegistrantListSource> => defaultSource();
+
+/**
+ * The ids of every registration that matches the filters, in the sort's order, from the index alone
+ * (no row is read): what a background document counts before it starts, to report `done/total`.
+ */
+export const matchingRegistrationIds = async (
+  conferenceId: string,
+  filters: RegistrantFilters,
+  sort: RegistrantSort,
+  source: RegistrantListSource,
+): Promise<string[]> => {
+  const plan = planRegistrantQuery(filters, sort);
+  const { input } = indexQuery(source, conferenceId, plan);
+  const ids: string[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page: QueryCommandOutput = await source.client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) if (item.sk?.S) ids.push(registrationIdOfSortKey(item.sk.S));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return ids;
+};
+
+/** The rows of these registrations, in this order (one erased meanwhile is left out). */
+export const registrantRowsOf = (
+  conferenceId: string,
+  registrationIds: readonly string[],
+  source: RegistrantListSource,
+): Promise<RegistrantRow[]> =>
+  rowsOf(
+    source,
+    readModelPartition(registrantListProjection.name, source.generation, conferenceId),
+    registrationIds,
+  );

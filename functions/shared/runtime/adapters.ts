@@ -4,6 +4,7 @@
  * supplies its own (local/adapters.ts) before it loads a handler, so no Lambda bundle holds local-only code.
  */
 
+import type { Writable } from 'node:stream';
 import type { KeyService } from '../personal-data/key-service-port.js';
 
 /** Verifies an organizer's bearer token; resolves to its claims, rejects an invalid token. */
@@ -43,12 +44,42 @@ export interface ExportFiles {
    * its personal data); resolves to how many.
    */
   deleteConference(conferenceId: string): Promise<number>;
+  /**
+   * Opens a file to be written as a stream, never held whole in memory (in the cloud an S3 multipart
+   * upload): write to `body`, then `finish()` ends it and resolves to its link and when that stops working.
+   * It is kept with its conference, as `publish` keeps a file, for deleteConference.
+   */
+  create(
+    file: { name: string; contentType: string; conferenceId: string },
+    request: { baseUrl: string },
+  ): Promise<ExportUpload>;
 }
 
 /** Secrets only the server holds (functions/shared/personal-data/server-secrets.ts). */
 export interface ServerSecrets {
   /** 32 bytes, the same for a purpose every time (and in every function), unknown to any client. */
   secret(purpose: string): Promise<Uint8Array>;
+}
+
+export interface ExportUpload {
+  body: Writable;
+  /** Ends the body and waits until the file is stored. */
+  finish(): Promise<{ location: string; expiresAt: Date }>;
+  /** Gives the file up (a failed document): nothing of it stays. */
+  abort(): Promise<void>;
+}
+
+/** A document to be made in the background (CONTRACT 5.5): what its function is handed. */
+export interface DocumentJob {
+  conferenceId: string;
+  documentId: string;
+  /** Where the API was called, for the link of a local export. */
+  baseUrl: string;
+}
+
+/** Starts documents in the background: in the cloud a message to the documents queue. */
+export interface DocumentJobs {
+  start(job: DocumentJob): Promise<void>;
 }
 
 export interface Adapters {
@@ -60,6 +91,8 @@ export interface Adapters {
   serverSecrets: ServerSecrets;
   /** Large exports: S3 with presigned URLs in the cloud (functions/shared/exports/export-files.ts). */
   exportFiles: ExportFiles;
+  /** Background documents: the documents queue in the cloud (functions/shared/documents/document-jobs.ts). */
+  documentJobs: DocumentJobs;
 }
 
 const supplied: Partial<Adapters> = {};

@@ -1,0 +1,60 @@
+import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SES_SEND_RATE } from '../../infra/definitions/tables.js';
+
+/**
+ * The notifier's emails through SES (the cloud channel, SES mocked): paced by the token bucket, and a
+ * refusal for SES's sending rate is waited out and tried again, never turned into a failed event.
+ */
+const ses = mockClient(SESv2Client);
+
+describe('emails to SES', () => {
+  beforeAll(() => {
+    process.env.NOTIFICATION_SENDER = 'no-reply@example.org';
+    process.env.AWS_REGION = 'eu-west-1';
+  });
+  afterAll(() => {
+    ses.restore();
+    delete process.env.NOTIFICATION_SENDER;
+  });
+
+  it('sends at SES_SEND_RATE unless told the share of this instance', async () => {
+    const { emailSendRate } = await import('../../functions/shared/notifications/notification-channels.js');
+    expect(emailSendRate()).toBe(SES_SEND_RATE);
+    process.env.EMAIL_SEND_RATE = '2.8';
+    expect(emailSendRate()).toBe(2.8);
+    process.env.EMAIL_SEND_RATE = 'lots';
+    expect(emailSendRate()).toBe(SES_SEND_RATE);
+    delete process.env.EMAIL_SEND_RATE;
+  });
+
+  it('waits out a refusal for the sending rate and sends the email once it is accepted', async () => {
+    ses.reset();
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }))
+      .resolves({ MessageId: 'sent' });
+    const { notificationChannels } = await import(
+      '../../functions/shared/notifications/notification-channels.js'
+    );
+    await expect(
+      notificationChannels().sendEmail('event-1', Buffer.from('Subject: hi\r\n\r\nhello')),
+    ).resolves.toBe(undefined);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
+  it('lets any other failure through at once (it is retried as the event, and dead-lettered if it lasts)', async () => {
+    ses.reset();
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
+    const { notificationChannels } = await import(
+      '../../functions/shared/notifications/notification-channels.js'
+    );
+    await expect(notificationChannels().sendEmail('event-2', Buffer.from('x'))).rejects.toThrow(
+      /not verified/,
+    );
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+});
