@@ -16,6 +16,8 @@ export interface DocumentsProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
+  /** The registrant list's rows (names, emails): what badges, the CSV and the List of Participants print. */
+  personalReadModelsTable: ITable;
   personalData: PersonalData;
   exports: ExportsBucket;
 }
@@ -53,6 +55,7 @@ export class Documents extends Construct {
         [env.eventsTable]: props.eventStore.table.tableName,
         [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.readModelsTable]: props.readModelsTable.tableName,
+        [env.personalReadModelsTable]: props.personalReadModelsTable.tableName,
         [env.exportsBucket]: props.exports.bucket.bucketName,
       },
     });
@@ -60,6 +63,7 @@ export class Documents extends Construct {
     // The document's status item: progress, then done or failed.
     props.eventStore.stateTable.grant(fn, 'dynamodb:UpdateItem');
     props.readModelsTable.grantReadData(fn);
+    props.personalReadModelsTable.grantReadData(fn);
     props.personalData.grant(documentsFunction.personalData, fn);
     props.exports.grantPublish(fn, { multipart: true });
     if (fn.role)

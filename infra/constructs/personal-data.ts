@@ -161,6 +161,8 @@ export class PersonalData extends Construct {
    * Lets `role` use `key` for `action` in the key policy itself (one statement per key and action, its
    * principals the roles that have it): with no IAM delegation, the key policy is what admits a role.
    */
+  private readonly admittedRoles = new Map<string, Set<IRole>>();
+
   private allowUse(key: Key, action: (typeof KEY_USE_ACTIONS)[number], role: IRole): void {
     const id = `${key.node.id}:${action}`;
     let statement = this.useStatements.get(id);
@@ -174,6 +176,11 @@ export class PersonalData extends Construct {
       this.useStatements.set(id, statement);
       key.addToResourcePolicy(statement);
     }
+    // Each role once, however many grants admit it (e.g. `create` and the sensitive answers' `create`).
+    const admitted = this.admittedRoles.get(id) ?? new Set<IRole>();
+    if (admitted.has(role)) return;
+    admitted.add(role);
+    this.admittedRoles.set(id, admitted);
     statement.addArnPrincipal(role.roleArn);
   }
 
@@ -204,6 +211,8 @@ export class PersonalData extends Construct {
           conditions: inSensitiveContext,
         }),
       );
+      // The key policy admits it too: with no IAM delegation, the key policy is what lets a role use a key.
+      if (fn.role) this.allowUse(this.dataKey, 'kms:GenerateDataKey', fn.role);
       this.table.grant(fn, 'dynamodb:PutItem');
     }
   }

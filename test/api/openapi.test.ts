@@ -452,6 +452,7 @@ describe('OpenAPI document', () => {
         'answers',
         'cancelledAt',
         'category',
+        'checkInCode',
         'checkedInAt',
         'city',
         'conferenceId',

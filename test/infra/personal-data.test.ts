@@ -159,6 +159,8 @@ describe('Personal data infrastructure', () => {
         // CONTRACT 5.1: confirming registers (as RegisterDelegate); a new manage link seals its hash.
         'ConfirmRegistration',
         'RequestManageLink',
+        // The confirmation page opens the request its link carries (a key made from the MAC key).
+        'GetConfirmationPage',
         // The registration form's answers-summary opens answers for their tallies (CONTRACT 5.2).
         'AnswersSummaryProjector',
       ].sort(),

@@ -55,6 +55,7 @@ describe('who may read each table (issue 16 item 2)', () => {
       ['EventPipeEnrichment', stack.eventPipe.enrichment.role],
       ['EventPipe', stack.eventPipe.role],
       ['BreakGlass', stack.personalData.breakGlassRole],
+      ['MakeDocument', stack.documents.function.role],
     ];
     for (const [name, role] of roles) if (role) nameOf.set(logicalId(role), name);
   });
@@ -81,14 +82,18 @@ describe('who may read each table (issue 16 item 2)', () => {
       ...schedules.filter((s) => s.personalData && s.personalData !== 'mac').map((s) => s.name),
     ];
     const declared: Record<string, { table: ITable; allowed: string[] }> = {
-      Events: { table: stack.eventStore.table, allowed: [...tableUsers(), 'EventPipeEnrichment'] },
-      StreamState: { table: stack.eventStore.stateTable, allowed: tableUsers() },
+      Events: {
+        table: stack.eventStore.table,
+        allowed: [...tableUsers(), 'EventPipeEnrichment', 'MakeDocument'],
+      },
+      StreamState: { table: stack.eventStore.stateTable, allowed: [...tableUsers(), 'MakeDocument'] },
       ReadModels: {
         table: stack.readModels.table,
         allowed: [
           ...plainRoutes,
           ...rules.filter((r) => !r.personalReadModels).map((r) => r.name),
           ...schedules.map((s) => s.name),
+          'MakeDocument',
         ],
       },
       // Plaintext names, emails, passport names: the routes that serve them and their two projectors only.
@@ -102,12 +107,14 @@ describe('who may read each table (issue 16 item 2)', () => {
           'VerifyVisaLetter',
           'RegistrantListProjector',
           'VisaLettersProjector',
+          // The background documents print badges, the CSV and the List of Participants from its rows.
+          'MakeDocument',
         ],
       },
       DataKeys: { table: stack.personalData.table, allowed: [...personalDataFunctions, 'BreakGlass'] },
     };
     // The declared list of the personal read models is the routes and rules that say so, nothing more.
-    expect([...personalRoutes, ...personalRules].sort()).toEqual(
+    expect([...personalRoutes, ...personalRules, 'MakeDocument'].sort()).toEqual(
       [...(declared.PersonalReadModels?.allowed ?? [])].sort(),
     );
     const report: string[] = [];
