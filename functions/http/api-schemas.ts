@@ -107,7 +107,8 @@ const registration = delegateSchema.omit({ organization: true }).extend({
   registeredAt: instant,
   checkedInAt: instant.optional(),
   checkInCode: z.string().optional().meta({
-    description: 'A seat holder’s check-in code (its QR code is on the badge): on the read back only.',
+    description:
+      'A seat holder’s check-in code (its QR code is on the badge): on the read back with the manage token only.',
   }),
   cancelledAt: instant.optional(),
 });

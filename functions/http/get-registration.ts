@@ -14,8 +14,10 @@ const SEAT_HOLDERS = new Set(['registered', 'checked-in']);
 export const handler = httpRoute('delegate', async (request) => {
   const { registration, personal, sensitive } = await delegateRegistration(request);
   const readBack = registrationReadBack(registration, personal, sensitive);
-  const checkInCode = SEAT_HOLDERS.has(readBack.status)
-    ? await checkInCodeOf(registration.registrationId)
-    : undefined;
+  // The delegate's own page shows it; an organizer reads the registration as the list has it.
+  const checkInCode =
+    request.principal.kind === 'manage-token' && SEAT_HOLDERS.has(readBack.status)
+      ? await checkInCodeOf(registration.registrationId)
+      : undefined;
   return { status: 200, body: { ...readBack, ...(checkInCode ? { checkInCode } : {}) } };
 });

@@ -254,7 +254,14 @@ describe('the registration desk: CSV export', () => {
         'registeredAt',
         'checkedInAt',
         'cancelledAt',
-      ].map((column) => [column, row[column] ?? '']),
+      ]
+        .map((column) => [column, row[column] ?? ''])
+        .concat([
+          ['language', row.language ?? ''],
+          ['latinGivenName', (row.latinName as { givenName?: string } | null)?.givenName ?? ''],
+          ['latinFamilyName', (row.latinName as { familyName?: string } | null)?.familyName ?? ''],
+          ['nameOrder', row.nameOrder ?? ''],
+        ]),
     );
 
   it('answers a small export inline: RFC 4180, UTF-8, a header row, every field of each registration', async () => {
@@ -267,7 +274,8 @@ describe('the registration desk: CSV export', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(answer.text.split('\r\n')[0]).toBe(
-      '\uFEFFregistrationId,conferenceId,status,givenName,familyName,email,country,city,organization,category,registeredAt,checkedInAt,cancelledAt',
+      // The columns of v1, then the delegate's language, Latin name and name order (CONTRACT 5.4).
+      '\uFEFFregistrationId,conferenceId,status,givenName,familyName,email,country,city,organization,category,registeredAt,checkedInAt,cancelledAt,language,latinGivenName,latinFamilyName,nameOrder',
     );
     const listed = (await list('country=CN')).body.registrations as Row[];
     expect(csvRows(answer.text)).toEqual(listed.map(asCsv));
