@@ -63,6 +63,7 @@ beforeAll(async () => {
       },
       languages: ['en', 'es', 'ar'],
       defaultLanguage: 'en',
+      emailConfirmation: true,
     },
     { authorization: `Bearer ${server.token}` },
   );
