@@ -73,6 +73,8 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     NOTIFICATION_SENDER: 'registration@learning-cities.example',
+    // The links of the emails (the manage page's), as the stack gives every consumer (infra/constructs/consumers.ts).
+    PUBLIC_API_URL: 'https://api.example.org/',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   });
   const store = storeWithCodec(tables.client, tables);

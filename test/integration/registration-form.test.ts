@@ -486,9 +486,10 @@ describe('the registrant list and its CSV', () => {
       open: true,
       openSensitive: true,
     });
+    // The registrant list holds plaintext personal data: its read models are in their own table.
     const runner = new ProjectionRunner(registrantListProjection as never, {
       client: environment.tables.client,
-      tableName: environment.tables.readModels,
+      tableName: environment.tables.personalReadModels,
       store: opened,
     });
     for (const event of await opened.load(registrationStreamId(created.body.registrationId)))

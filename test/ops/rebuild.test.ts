@@ -70,6 +70,7 @@ const projectors = new Set([
   'WaitlistProcess',
   'VisaLettersProjector',
   'RegistrantListProjector',
+  'AnswersSummaryProjector',
 ]);
 
 const append = async (streamId: string, expectedVersion: number, events: RegistrationEvent[]) =>

@@ -28,6 +28,7 @@ const tables = {
   [outputKeys.eventsTable]: 'Events',
   [outputKeys.streamStateTable]: 'StreamState',
   [outputKeys.readModelsTable]: 'ReadModels',
+  [outputKeys.personalReadModelsTable]: 'PersonalReadModels',
   [outputKeys.dataKeysTable]: 'DataKeys',
 };
 
@@ -47,6 +48,7 @@ describe('connectCloud', () => {
         streamState: 'StreamState',
         readModels: 'ReadModels',
         dataKeys: 'DataKeys',
+        personalReadModels: 'PersonalReadModels',
       });
       expect(target.keys).toEqual({ dataKeyId: dataKeyArn, macKeyId: macKeyArn, region: 'eu-west-1' });
     } finally {
