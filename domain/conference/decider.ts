@@ -12,7 +12,6 @@ import {
   type ConferenceDetails,
   type ConferenceEvent,
   type ConferenceSettingsChange,
-  DEFAULT_LANGUAGES,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
   type Room,

@@ -1,6 +1,6 @@
 import type { FieldError } from '../shared/errors.js';
 import { countryCodes, printable } from '../shared/values.js';
-import { type Condition, DEFAULT_MAX_LENGTH, type FormField, type RegistrationForm } from './form.js';
+import { DEFAULT_MAX_LENGTH, type FormField, type RegistrationForm } from './form.js';
 
 /**
  * The one evaluator of answers (CONTRACT 5.2): whether the answers of a registration body are valid for a

@@ -8,7 +8,6 @@ import {
   textIn,
   translatable,
 } from '../shared/languages.js';
-import { text } from '../shared/values.js';
 
 /**
  * The organizer's registration form (CONTRACT 5.2): typed fields, conditions over earlier fields, limited

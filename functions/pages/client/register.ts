@@ -189,7 +189,16 @@ const render = async () => {
     field('organization', t('organization'), { autocomplete: 'organization' }),
     select('category', t('category'), data.categories, true),
     ...(data.languages.length > 1
-      ? [select('language', t('language'), data.languages, false, data.language)]
+      ? [
+          select(
+            'language',
+            t('language'),
+            data.languages,
+            false,
+            data.language,
+            (code) => languageNames.of(code) ?? code,
+          ),
+        ]
       : []),
     ...questions.map(questionOf),
     el(

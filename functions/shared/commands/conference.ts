@@ -2,7 +2,6 @@ import {
   type Conference,
   type ConferenceState,
   conferenceDecider,
-  loweredCapacity,
   type RegistrationFormState,
 } from '../../../domain/conference/decider.js';
 import type { ConferenceDetails, ConferenceSettingsChange } from '../../../domain/conference/events.js';
