@@ -8,7 +8,8 @@ import type { PersonalDataAccess } from './tables.js';
 export const documentsFunction = {
   name: 'MakeDocument',
   entry: 'functions/background/make-document.ts',
-  files: [FONT_FILES.regular, FONT_FILES.bold],
+  // Badges and the List of Participants print names in every script (functions/shared/documents/fonts.ts).
+  files: Object.values(FONT_FILES),
   /** Lambda's longest: 20,000 badges take about a minute and a half of one vCPU (bench:documents). */
   timeoutSeconds: 900,
   /**

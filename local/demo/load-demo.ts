@@ -428,6 +428,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
               expected: 202,
             },
           );
+          progress.tick('registrations');
         });
         // The handler mails the link before it answers: every link is in the outbox now.
         const links = await new OutboxLinks(options.outbox).linksByAddress(CONFIRMATION_LINK);
