@@ -41,9 +41,11 @@ import { delegate as delegateFixture, iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
 import {
   type Answer,
+  documentJobsStarted,
   expectProblem,
   type Harness,
   invoke,
@@ -317,6 +319,23 @@ const requestedVisaLetter = async () => {
   return params;
 };
 
+/** A registration request of a conference that confirms addresses (CONTRACT 5.1): its token, from the outbox. */
+const requestedConfirmation = async () => {
+  const { emailConfirmation: _v1, ...v12 } = iclc2015;
+  const conferenceId = created(await call('CreateConference', {}, v12), 'conferenceId');
+  const email = `${randomUUID()}@example.org`;
+  const requested = await call(
+    'RegisterDelegate',
+    { conferenceId },
+    { ...delegateFixture, email, consent: true },
+  );
+  expect(requested.status, requested.text).toBe(202);
+  const [mail] = await outboxMailsTo(harness.outbox, email);
+  const token = /token=([A-Za-z0-9_.-]+)/.exec(mail?.mail.text ?? '')?.[1];
+  expect(token).toBeDefined();
+  return token as string;
+};
+
 interface CommandCase {
   route: string;
   /** Makes what the command needs and returns its request; called with every call passing through. */
@@ -472,11 +491,79 @@ const commandCases: CommandCase[] = [
     events: 1,
     reads: true,
   },
+  // Email confirmation (CONTRACT 5.1): the registration made on confirming (the token claimed in the
+  // same transaction), and a new manage token for the owner of an active registration.
+  {
+    route: 'ConfirmRegistration',
+    prepare: async () => ({ params: {}, body: { token: await requestedConfirmation() } }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'RequestManageLink',
+    prepare: async () => {
+      const conferenceId = await newConference();
+      const email = `${randomUUID()}@example.org`;
+      created(
+        await call('RegisterDelegate', { conferenceId }, { ...delegateFixture, email, consent: true }),
+        'registrationId',
+      );
+      return { params: { conferenceId }, body: { email } };
+    },
+    events: 1,
+    reads: true,
+  },
+];
+
+/**
+ * Commands that append no event but put one item of their own (conditionally, so that a retry with the
+ * same Idempotency-Key finds it): a document made in the background (CONTRACT 5.5), its status item.
+ */
+interface ItemCommandCase {
+  route: string;
+  prepare: () => Promise<{ params: Record<string, string>; body?: unknown }>;
+  /** The write of its item. */
+  write: CommandName;
+  /** The items it put, read from DynamoDB Local. */
+  items: (request: { params: Record<string, string> }) => Promise<number>;
+}
+
+/** The status items of a conference's documents (the stream-state table, `document#<conferenceId>#…`). */
+const documentStatusItems = async (conferenceId: string): Promise<number> => {
+  let count = 0;
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await real.send(
+      new ScanCommand({
+        TableName: harness.tables.streamState,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':prefix': `document#${conferenceId}#` }),
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
+  return count;
+};
+
+const itemCommandCases: ItemCommandCase[] = [
+  {
+    route: 'StartDocument',
+    prepare: async () => ({
+      params: { conferenceId: await newConference() },
+      body: { kind: 'registrations-csv' },
+    }),
+    write: 'PutItemCommand',
+    items: ({ params }) => documentStatusItems(String(params.conferenceId)),
+  },
 ];
 
 it('covers every POST route of infra/definitions/routes.ts', async () => {
   const { routes } = await import('../../infra/definitions/routes.js');
-  expect(commandCases.map((c) => c.route).sort()).toEqual(
+  expect([...commandCases, ...itemCommandCases].map((c) => c.route).sort()).toEqual(
     routes
       .filter((route) => route.method === 'POST')
       .map((route) => route.name)
@@ -583,6 +670,70 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
   });
 });
 
+describe.each(itemCommandCases)('command $route under DynamoDB faults', (command) => {
+  let request: { params: Record<string, string>; body?: unknown };
+  let jobs: number;
+  const send = (idempotencyKey?: string) =>
+    call(
+      command.route,
+      request.params,
+      request.body,
+      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+    );
+
+  beforeEach(async () => {
+    installPassThrough();
+    request = await command.prepare();
+    expect(await command.items(request)).toBe(0);
+    jobs = documentJobsStarted.length;
+    calls.length = 0;
+  });
+
+  it.each(transientWriteFaults)(
+    '%s on the write: 503 + Retry-After, one attempt, nothing stored nor started; a retry stores once',
+    async (_, make) => {
+      const key = `retry-${randomUUID()}`;
+      plan(command.write, [{ fail: make }]);
+      expectServiceUnavailable(await send(key));
+      expect(callsOf(command.write)).toHaveLength(1);
+      expect(await command.items(request)).toBe(0);
+      expect(documentJobsStarted).toHaveLength(jobs);
+
+      const retried = await send(key);
+      expect(retried.status, retried.text).toBeLessThan(300);
+      expect(await command.items(request)).toBe(1);
+      expect(documentJobsStarted).toHaveLength(jobs + 1);
+    },
+  );
+
+  it.each(transientWriteFaults)('%s on the read: 503 + Retry-After, nothing stored', async (_, make) => {
+    plan(COMMAND_READ, [], { fail: make });
+    expectServiceUnavailable(await send());
+    expect(callsOf(COMMAND_READ, 'injected')).toHaveLength(1);
+    expect(callsOf(command.write)).toHaveLength(0);
+    expect(await command.items(request)).toBe(0);
+  });
+
+  it('a timeout after DynamoDB committed: 503; the retry with the same Idempotency-Key answers what was stored, storing nothing twice', async () => {
+    const key = `retry-${randomUUID()}`;
+    plan(command.write, [{ commitThenFail: fault.timeout }]);
+    expectServiceUnavailable(await send(key));
+    expect(await command.items(request)).toBe(1);
+
+    const committed = JSON.stringify(
+      callsOf(command.write, 'committed-then-injected').map((attempt) =>
+        unmarshall((attempt.input as { Item: Parameters<typeof unmarshall>[0] }).Item),
+      ),
+    );
+    const retried = await send(key);
+    expect(retried.status, retried.text).toBeLessThan(300);
+    expect(await command.items(request)).toBe(1);
+    expect(callsOf(command.write, 'ok')).toHaveLength(0);
+    for (const field of ['documentId'])
+      if (typeof retried.json[field] === 'string') expect(committed).toContain(retried.json[field]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------
 // Consumers: every rule's consumer, fed one SQS record of an EventBridge event as the cloud feeds it
 // (sqsRecord of test/support/bus-events.ts).
@@ -641,6 +792,21 @@ const twoRegistrations = async (deliver: Deliver): Promise<Prepared> => {
   );
   expect((await deliver(companion)).batchItemFailures).toEqual([]);
   return { envelope: first, companion };
+};
+
+/** A registration form with one choice (CONTRACT 5.2): its answers are what the answers summary counts. */
+const formWithVisit = {
+  fields: [
+    {
+      fieldId: 'visit',
+      type: 'single-choice',
+      label: 'Field visit',
+      options: [
+        { optionId: 'xochimilco', label: 'Xochimilco learning community' },
+        { optionId: 'centro', label: 'Centro Histórico' },
+      ],
+    },
+  ],
 };
 
 const consumerCases: ConsumerCase[] = [
@@ -766,6 +932,49 @@ const consumerCases: ConsumerCase[] = [
     }),
     none: { emails: 0, companionEmails: 1 },
     once: { emails: 1, companionEmails: 1 },
+  },
+  {
+    // The row and the conference's counters, in one transaction.
+    rule: 'AnswersSummaryProjector',
+    write: 'TransactWriteItemsCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    prepare: async (deliver) => {
+      const conferenceId = await newConference();
+      expect((await call('PutRegistrationForm', { conferenceId }, formWithVisit)).status).toBe(200);
+      const answered = async () =>
+        eventOf(
+          registrationStreamId(
+            created(
+              await call(
+                'RegisterDelegate',
+                { conferenceId },
+                {
+                  ...delegateFixture,
+                  email: `${randomUUID()}@example.org`,
+                  consent: true,
+                  answers: { visit: 'centro' },
+                },
+              ),
+              'registrationId',
+            ),
+          ),
+          'DelegateRegistered',
+        );
+      const envelope = await answered();
+      const companion = await answered();
+      expect((await deliver(companion)).batchItemFailures).toEqual([]);
+      return { envelope, companion };
+    },
+    effect: async ({ envelope }) => {
+      const summary = await readModelItem(
+        readModelPartition('answers-summary', 1, envelope.conferenceId),
+        SUMMARY,
+      );
+      return { centro: summary?.['o:visit=centro'] ?? 0, answered: summary?.['a:visit'] ?? 0 };
+    },
+    none: { centro: 1, answered: 1 },
+    once: { centro: 2, answered: 2 },
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { expect } from 'vitest';
+import { type DocumentJob, supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
 import {
@@ -14,11 +15,27 @@ export type Harness = HandlerEnvironment;
  * The handler environment of the proofs (test/support/handler-environment.ts), quiet: no logs, no
  * metrics, no traces. Call this before importing any handler module.
  */
-export const prepareProofEnvironment = (prefix: string): Promise<Harness> =>
-  prepareHandlerEnvironment(prefix, {
+/**
+ * The jobs handed to the documents queue (CONTRACT 5.5): the proofs test the request that starts a
+ * document, not its making, so the queue is a stand-in that keeps what it was sent (the cloud's is
+ * DOCUMENTS_QUEUE_URL, the local runtime's the handler in process).
+ */
+export const documentJobsStarted: DocumentJob[] = [];
+
+export const prepareProofEnvironment = async (prefix: string): Promise<Harness> => {
+  const harness = await prepareHandlerEnvironment(prefix, {
     logLevel: 'SILENT',
     env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
   });
+  supplyAdapters({
+    documentJobs: {
+      start: async (job) => {
+        documentJobsStarted.push(job);
+      },
+    },
+  });
+  return harness;
+};
 
 export const routeNamed = (name: string): RouteDefinition => {
   const found = routes.find((candidate) => candidate.name === name);
@@ -36,7 +53,12 @@ export const fillPath = (template: string, params: Record<string, string>): stri
 export const routeEvent = (
   route: RouteDefinition,
   params: Record<string, string>,
-  options: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+  options: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    rawBody?: string;
+    query?: Record<string, string>;
+  } = {},
 ): APIGatewayProxyEventV2 => {
   const path = fillPath(route.path, params);
   const event = httpEvent(route.method, path, {
@@ -45,14 +67,25 @@ export const routeEvent = (
     pathParameters: Object.keys(params).length ? params : undefined,
   });
   const routeKey = `${route.method} ${route.path}`;
-  return { ...event, routeKey, requestContext: { ...event.requestContext, routeKey } };
+  const query = options.query
+    ? {
+        rawQueryString: new URLSearchParams(
+          Object.entries(options.query).map(([name, value]): [string, string] => [
+            name,
+            value.toWellFormed(),
+          ]),
+        ).toString(),
+        queryStringParameters: options.query,
+      }
+    : {};
+  return { ...event, ...query, routeKey, requestContext: { ...event.requestContext, routeKey } };
 };
 
 export const invoke = async (
   handler: Handler,
   route: RouteDefinition,
   params: Record<string, string>,
-  options: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+  options: Parameters<typeof routeEvent>[2] = {},
 ) => {
   const result = await handler(routeEvent(route, params, options), lambdaContext(route.name));
   const text = typeof result.body === 'string' ? result.body : '';

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegateSchema } from '../../domain/registration/events.js';
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { type RouteDefinition, routes } from '../../infra/definitions/routes.js';
+import { buildPageScripts } from '../../infra/page-scripts.js';
 import { type HttpServer, startHttpServer } from '../../local/http-server.js';
 import { silentLogger } from '../../local/log.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadSigningKey, type SigningKey } from '../../local/signing-key.js';
@@ -55,6 +56,11 @@ let checkInCode = '';
 let otherManageToken = '';
 /** A confirmation token of a registration request (CONTRACT 5.1), read from the outbox. */
 let confirmationToken = '';
+/**
+ * Another one, never confirmed, for the confirmation page (GET /registrations/confirm?token=): the fuzz
+ * of POST /registrations/confirm uses the first up.
+ */
+let pageToken = '';
 
 const organizer = () => ({ authorization: `Bearer ${harness.organizerToken}` });
 
@@ -78,6 +84,35 @@ const expectSound = (answer: Answer) => {
   expect(answer.status, context).toBeLessThan(500);
   if (answer.status >= 400) expectProblem(answer, answer.status);
   else expect(answer.status, context).toBeGreaterThanOrEqual(200);
+};
+
+/**
+ * The delegate's pages (CONTRACT 5.6) are read by a browser: an unknown, expired or used link gets an
+ * HTML page saying so (not problem+json), below 500 and without a stack trace. Any other answer of
+ * theirs is held to expectSound.
+ */
+const pageRoutes = new Set(['GetConfirmationPage']);
+const expectSoundPage = (answer: Answer) => {
+  const context = `${answer.status} ${answer.text.slice(0, 300)}`;
+  if (answer.status !== 404 || !/^text\/html/.test(String(answer.headers['content-type'])))
+    return expectSound(answer);
+  expect(answer.text, context).toMatch(/^<!doctype html>/i);
+  expect(answer.text, context).not.toMatch(STACK_TRACE);
+};
+
+/** Query strings of the routes that read one: valid often enough to reach the handler's logic. */
+const queries: Partial<Record<string, () => fc.Arbitrary<Record<string, string>>>> = {
+  GetConfirmationPage: () =>
+    fc.record(
+      {
+        token: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(pageToken) },
+          { weight: 2, arbitrary: hostileString },
+        ),
+        lang: fc.oneof(fc.constantFrom('en', 'es', 'fr'), hostileString),
+      },
+      { requiredKeys: [] },
+    ),
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -260,19 +295,21 @@ describe('fuzzing every route: bodies, path parameters and headers', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.record(params) as fc.Arbitrary<Record<string, string>>,
-          route.method === 'POST' ? bodyText(bodies[route.name]) : fc.constant(undefined),
+          route.method !== 'GET' ? bodyText(bodies[route.name]) : fc.constant(undefined),
           headers(),
-          async (pathParameters, rawBody, sent) => {
-            const answer = await call(route, pathParameters, { rawBody, headers: sent });
+          queries[route.name]?.() ?? fc.constant(undefined),
+          async (pathParameters, rawBody, sent, query) => {
+            const answer = await call(route, pathParameters, { rawBody, headers: sent, query });
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-            expectSound(answer);
+            if (pageRoutes.has(route.name)) expectSoundPage(answer);
+            else expectSound(answer);
           },
         ),
         // A command passes four hostile parts (path, token, key, body) before it reaches the domain, a
         // read two path parameters (each valid 3 times in 7) and a token (valid about 6 times in 10):
         // about 1 read in 9 gets through, so 50 runs missed all of them 3 times in 1,000 (CI saw it on
         // badge.pdf). 200 runs miss with odds below 1 in 10^9; 300 do for the commands.
-        { numRuns: route.method === 'POST' ? 300 : 200 },
+        { numRuns: route.method !== 'GET' ? 300 : 200 },
       );
       // The fuzz got past the front checks too: some requests reached the domain (2xx, or 409 once done,
       // or 410 once the fuzz's own registration was erased).
@@ -404,6 +441,12 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'CheckInByCode',
         'GetBadges',
         'GetRegistrationBadge',
+        // registration-form (CONTRACT 5.2), documents (CONTRACT 5.5), translations.
+        'PutRegistrationForm',
+        'GetAnswersSummary',
+        'StartDocument',
+        'GetDocument',
+        'GetMissingTranslations',
       ].sort(),
     );
   });
@@ -530,6 +573,9 @@ describe('over HTTP (local/http-server.ts)', () => {
 
 beforeAll(async () => {
   harness = await prepareProofEnvironment('proof-hostile');
+  // The delegate's pages' scripts, bundled as CDK and the local runtime bundle them (infra/page-scripts.ts):
+  // GET /pages/{script} serves them.
+  buildPageScripts();
   key = await loadSigningKey(harness.dataDir);
   handlers = await importRouteHandlers();
   let unique = 0;
@@ -586,6 +632,23 @@ beforeAll(async () => {
     // a manage link for an address of nobody's (the same 202 as for an owner's).
     ConfirmRegistration: () => ({ token: confirmationToken }),
     RequestManageLink: () => ({ email: `nobody.${next()}@example.org` }),
+    // CONTRACT 5.2: two fields, so that a fuzzed body that breaks one still often puts a valid form.
+    PutRegistrationForm: () => ({
+      fields: [
+        {
+          fieldId: 'visit',
+          type: 'single-choice',
+          label: `Field visit ${next()}`,
+          options: [
+            { optionId: 'xochimilco', label: 'Xochimilco learning community' },
+            { optionId: 'centro', label: 'Centro Histórico' },
+          ],
+        },
+        { fieldId: 'guests', type: 'number', label: 'Accompanying persons', min: 0, max: 3 },
+      ],
+    }),
+    // CONTRACT 5.5: a document of the whole conference.
+    StartDocument: () => ({ kind: 'registrations-csv' }),
   };
 
   const created = await call(
@@ -630,6 +693,15 @@ beforeAll(async () => {
   const [mail] = await outboxMailsTo(harness.outbox, 'confirming@example.org');
   confirmationToken = /token=([A-Za-z0-9_.-]+)/.exec(mail?.mail.text ?? '')?.[1] ?? '';
   expect(confirmationToken).not.toBe('');
+  const pageRequested = await call(
+    named('RegisterDelegate'),
+    { conferenceId: String(confirming.json.conferenceId) },
+    { body: { ...delegateFixture, email: 'confirming.page@example.org', consent: true } },
+  );
+  expect(pageRequested.status).toBe(202);
+  const [pageMail] = await outboxMailsTo(harness.outbox, 'confirming.page@example.org');
+  pageToken = /token=([A-Za-z0-9_.-]+)/.exec(pageMail?.mail.text ?? '')?.[1] ?? '';
+  expect(pageToken).not.toBe('');
   const session = await call(
     named('ScheduleSession'),
     { conferenceId: ids.conferenceId },
@@ -637,6 +709,15 @@ beforeAll(async () => {
   );
   ids.sessionId = String(session.json.sessionId);
   expect([created.status, registered.status, other.status, session.status]).toEqual([201, 201, 201, 201]);
+  // A document of the shared conference (CONTRACT 5.5), and a page's script by its name (CONTRACT 5.6).
+  const document = await call(
+    named('StartDocument'),
+    { conferenceId: ids.conferenceId },
+    { body: bodies.StartDocument?.(), headers: organizer() },
+  );
+  expect(document.status, document.text).toBe(202);
+  ids.documentId = String(document.json.documentId);
+  ids.script = 'register.js';
 
   // An issued visa letter in the read model, so that the verification fuzz reaches a 200 too: a
   // conference with a signatory, a request, the issue, and the events given to the real projector.
