@@ -4,15 +4,20 @@ import {
   type Translatable,
 } from '../../domain/shared/languages.js';
 import { readAgenda } from '../shared/commands/agenda.js';
+import { loadRegistrationForm } from '../shared/commands/conference.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
 
 /**
  * Every organizer text of the conference without its own text in one of the conference's languages
- * (CONTRACT 5.4), by language: what a translator still has to do. Reads fall back to the default for these.
+ * (CONTRACT 5.4), by language: what a translator still has to do. The agenda's texts, the awards' and the
+ * registration form's. Reads fall back to the default for these.
  */
 export const handler = httpRoute('organizer', async (request) => {
   const conferenceId = pathId(request, 'conferenceId');
-  const { conference, sessions, awards } = await readAgenda(conferenceId);
+  const [{ conference, sessions, awards }, form] = await Promise.all([
+    readAgenda(conferenceId),
+    loadRegistrationForm(conferenceId),
+  ]);
   const languages = conferenceLanguages(conference);
   const texts: [string, Translatable | undefined][] = [
     ['name', conference.name],
@@ -20,6 +25,15 @@ export const handler = httpRoute('organizer', async (request) => {
     ...sessions.flatMap((session): [string, Translatable | undefined][] => [
       [`sessions.${session.sessionId}.title`, session.title],
       [`sessions.${session.sessionId}.abstract`, session.abstract],
+    ]),
+    // The registration form's labels, help and option labels (its version in force).
+    ...(form?.fields ?? []).flatMap((field): [string, Translatable | undefined][] => [
+      [`form.${field.fieldId}.label`, field.label],
+      [`form.${field.fieldId}.help`, field.help],
+      ...(field.options ?? []).map((option): [string, Translatable | undefined] => [
+        `form.${field.fieldId}.options.${option.optionId}.label`,
+        option.label,
+      ]),
     ]),
     ...awards.map((award): [string, Translatable | undefined] => [
       `awards.${award.awardId}.citation`,

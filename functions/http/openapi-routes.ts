@@ -511,7 +511,8 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'List the texts that lack a translation',
     description:
       'Every organizer text of the conference (its name and theme, session titles and abstracts, award ' +
-      'citations) without its own text in one of the conference’s languages, by language.',
+      'citations, the registration form’s labels, help and options) without its own text in one of the ' +
+      'conference’s languages, by language.',
     tag: 'Conferences',
     success: { status: 200, description: 'The missing translations.', body: 'MissingTranslations' },
     notFound: 'No such conference.',

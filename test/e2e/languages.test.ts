@@ -117,6 +117,22 @@ describe('reads in the conference’s languages', () => {
   });
 
   it('lists what lacks a translation, per language', async () => {
+    const form = await call(
+      'PUT',
+      `/conferences/${conferenceId}/registration-form`,
+      {
+        fields: [
+          {
+            fieldId: 'diet',
+            type: 'single-choice',
+            label: { es: 'Dieta', en: 'Diet', fr: 'Régime' },
+            options: [{ optionId: 'vegetarian', label: { es: 'Vegetariana', en: 'Vegetarian' } }],
+          },
+        ],
+      },
+      organizer(),
+    );
+    expect(form.status).toBe(200);
     const missing = await call(
       'GET',
       `/conferences/${conferenceId}/translations/missing`,
@@ -131,7 +147,7 @@ describe('reads in the conference’s languages', () => {
       missing: {
         es: [],
         en: [`sessions.${sessionId}.abstract`],
-        fr: [`sessions.${sessionId}.abstract`],
+        fr: [`sessions.${sessionId}.abstract`, 'form.diet.options.vegetarian.label'],
       },
     });
     expect((await call('GET', `/conferences/${conferenceId}/translations/missing`)).status).toBe(401);
