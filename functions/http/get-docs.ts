@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import escapeHtml from 'escape-html';
-import { httpRoute } from '../shared/http/http.js';
+import { htmlPageHeaders, httpRoute } from '../shared/http/http.js';
 
 /** Where the page finds the document and the renderer, relative to `/docs`: the same origin, always. */
 const DOCS_LINKS = { document: 'openapi.json', script: 'docs/assets/api-reference.js' } as const;
@@ -59,14 +59,6 @@ export const handler = httpRoute('public', async () => {
   return {
     status: 200,
     body: page(nonce),
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': contentSecurityPolicy(nonce),
-      // A new nonce each time: the page is never reused from a cache.
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-    },
+    headers: htmlPageHeaders(contentSecurityPolicy(nonce)),
   };
 });

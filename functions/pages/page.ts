@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import { textDirection } from '../../domain/notifications/messages/index.js';
 import type { Language } from '../../domain/shared/languages.js';
-import type { HttpResponse } from '../shared/http/http.js';
+import { type HttpResponse, htmlPageHeaders } from '../shared/http/http.js';
 import type { PageScript } from './scripts.js';
 import { type PageStrings, pageStrings } from './strings.js';
 
@@ -93,15 +93,7 @@ ${options.main}
   return {
     status: 200,
     body,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': contentSecurityPolicy(nonce),
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'content-language': options.language,
-    },
+    headers: { ...htmlPageHeaders(contentSecurityPolicy(nonce)), 'content-language': options.language },
   };
 };
 

@@ -122,6 +122,19 @@ export const conditionalGet = (
   return { status: 200, body, headers: { ...headers, 'content-type': contentType } };
 };
 
+/**
+ * The headers of an HTML page the API serves (the docs, the delegate's pages): its CSP, never cached (a new
+ * nonce each time), no referrer, no sniffing, never framed.
+ */
+export const htmlPageHeaders = (contentSecurityPolicy: string): Record<string, string> => ({
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': contentSecurityPolicy,
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+});
+
 /** The address the API was called at, e.g. `https://api.example.org/`, to make absolute links with. */
 export const requestBaseUrl = (request: HttpRequest): string => {
   const protocol = request.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';

@@ -36,55 +36,35 @@ export const registrationsWithSensitiveAnswers = async (conferenceId: string): P
     .filter((row) => row.sensitive.length > 0 && row.registrationId)
     .map((row) => row.registrationId);
 
-/** Destroys one registration's sensitive answers' key (CONTRACT 5.2), the rest kept; done before is fine. */
-export const eraseSensitiveForRetention = async (
-  conferenceId: string,
-  registrationId: string,
-  correlationId: string,
-): Promise<Exclude<ErasureOutcome, 'failed'>> => {
-  try {
-    const now = new Date().toISOString();
-    await runCommand(
-      changeRegistration({
-        conferenceId,
-        registrationId,
-        command: { type: 'EraseSensitiveAnswers', by: 'retention', now },
-      }),
-      { conferenceId, correlationId, actor: 'process:retention', now },
-    );
-    return 'erased';
-  } catch (error) {
-    if (error instanceof GoneError) return 'already-erased';
-    if (error instanceof HttpProblem && error.status === 404) return 'already-erased';
-    throw error;
-  }
-};
-
 export type ErasureOutcome = 'erased' | 'already-erased' | 'failed';
 
-/** Erases one registration as the retention does (cancelled first if active); already erased is fine. */
-export const eraseForRetention = async (
-  conferenceId: string,
-  registrationId: string,
-  correlationId: string,
-): Promise<Exclude<ErasureOutcome, 'failed'>> => {
-  try {
-    const now = new Date().toISOString();
-    await runCommand(
-      changeRegistration({
-        conferenceId,
-        registrationId,
-        command: { type: 'ErasePersonalData', by: 'retention', now },
-      }),
-      { conferenceId, correlationId, actor: 'process:retention', now },
-    );
-    return 'erased';
-  } catch (error) {
-    if (error instanceof GoneError) return 'already-erased';
-    if (error instanceof HttpProblem && error.status === 404) return 'already-erased';
-    throw error;
-  }
-};
+/** Runs one erasure command of the retention on a registration; one erased before is fine. */
+const retentionErasure =
+  (type: 'ErasePersonalData' | 'EraseSensitiveAnswers') =>
+  async (
+    conferenceId: string,
+    registrationId: string,
+    correlationId: string,
+  ): Promise<Exclude<ErasureOutcome, 'failed'>> => {
+    try {
+      const now = new Date().toISOString();
+      await runCommand(
+        changeRegistration({ conferenceId, registrationId, command: { type, by: 'retention', now } }),
+        { conferenceId, correlationId, actor: 'process:retention', now },
+      );
+      return 'erased';
+    } catch (error) {
+      if (error instanceof GoneError) return 'already-erased';
+      if (error instanceof HttpProblem && error.status === 404) return 'already-erased';
+      throw error;
+    }
+  };
+
+/** Erases one registration as the retention does (cancelled first if active). */
+export const eraseForRetention = retentionErasure('ErasePersonalData');
+
+/** Destroys one registration's sensitive answers' key (CONTRACT 5.2), the rest kept. */
+export const eraseSensitiveForRetention = retentionErasure('EraseSensitiveAnswers');
 
 export interface RetentionProgress {
   conferenceId: string;
