@@ -209,7 +209,7 @@ const render = async () => {
   }
   const refresh = render;
   const seatHolder = ['registered', 'checked-in'].includes(registration.status);
-  const sections: Node[] = [
+  const sections: (Node | string)[] = [
     el(
       'p',
       { class: 'notice' },
