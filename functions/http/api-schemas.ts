@@ -106,10 +106,6 @@ const registration = delegateSchema.omit({ organization: true }).extend({
   nameOrder: delegateSchema.shape.nameOrder.unwrap(),
   registeredAt: instant,
   checkedInAt: instant.optional(),
-  checkInCode: z.string().optional().meta({
-    description:
-      'A seat holder’s check-in code (its QR code is on the badge): on the read back with the manage token only.',
-  }),
   cancelledAt: instant.optional(),
 });
 
@@ -366,6 +362,7 @@ export const responseBodies = {
     ),
   }),
   MissingTranslations: missingTranslations,
+  CheckInCode: z.object({ registrationId: id, checkInCode: z.string().min(1) }),
   DocumentStarted: z.object({ documentId: id }),
   DocumentStatus: documentStatus,
   Problem: problem,

@@ -370,6 +370,15 @@ export const routeDocs: Record<string, RouteDoc> = {
     conflict: 'Already checked in (`detail` says since when), waitlisted, or cancelled.',
     gone: 'The personal data of this registration was erased.',
   },
+  GetCheckInCode: {
+    summary: 'Get a seat holder’s check-in code',
+    description:
+      'The code the badge prints (its QR code), for the delegate’s page: it checks the delegate in and nothing else.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The check-in code.', body: 'CheckInCode' },
+    conflict: 'The registration holds no seat.',
+    gone: 'The registration’s personal data was erased.',
+  },
   GetRegistrationBadge: {
     summary: 'Print a seat holder’s badge',
     description:

@@ -154,8 +154,7 @@ export const routes: RouteDefinition[] = [
       'get-registration',
       'delegate',
     ),
-    // Reads it opened; a seat holder's check-in code is a MAC of its id (the delegate's page shows it).
-    personalData: 'read-mac',
+    personalData: 'read',
     sensitiveData: 'read',
   },
   {
@@ -273,6 +272,17 @@ export const routes: RouteDefinition[] = [
       '/conferences/{conferenceId}/check-ins',
       'check-in-by-code',
       'organizer',
+    ),
+    personalData: 'read-mac',
+  },
+  {
+    // The delegate's page shows it as a QR code (CONTRACT 5.6): a MAC of the id, as the badge prints it.
+    ...route(
+      'GetCheckInCode',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}/check-in-code',
+      'get-check-in-code',
+      'delegate',
     ),
     personalData: 'read-mac',
   },

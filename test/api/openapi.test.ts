@@ -452,7 +452,6 @@ describe('OpenAPI document', () => {
         'answers',
         'cancelledAt',
         'category',
-        'checkInCode',
         'checkedInAt',
         'city',
         'conferenceId',

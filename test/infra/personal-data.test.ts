@@ -161,6 +161,8 @@ describe('Personal data infrastructure', () => {
         'RequestManageLink',
         // The confirmation page opens the request its link carries (a key made from the MAC key).
         'GetConfirmationPage',
+        // The delegate's page's QR code: the check-in code's MAC, for the manage token's holder.
+        'GetCheckInCode',
         // The registration form's answers-summary opens answers for their tallies (CONTRACT 5.2).
         'AnswersSummaryProjector',
       ].sort(),

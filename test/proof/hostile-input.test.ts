@@ -441,6 +441,8 @@ describe('auth matrix on every protected route (CONTRACT section 2)', () => {
         'CheckInByCode',
         'GetBadges',
         'GetRegistrationBadge',
+        // The delegate's page's QR code (CONTRACT 5.6).
+        'GetCheckInCode',
         // registration-form (CONTRACT 5.2), documents (CONTRACT 5.5), translations.
         'PutRegistrationForm',
         'GetAnswersSummary',

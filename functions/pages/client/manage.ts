@@ -31,7 +31,6 @@ interface Registration {
   organization: string | null;
   category: string;
   language?: string;
-  checkInCode?: string;
   answers?: Record<string, unknown>;
 }
 
@@ -229,18 +228,18 @@ const render = async () => {
         ]),
       ),
     );
-  if (seatHolder && registration.checkInCode) {
+  const code = seatHolder
+    ? await api<{ checkInCode?: string }>('GET', `${base}/check-in-code`, undefined, asDelegate())
+    : undefined;
+  const checkInCode = code?.status === 200 ? code.body.checkInCode : undefined;
+  if (checkInCode) {
     const image = el('img', {
-      src: await QRCode.toDataURL(registration.checkInCode, { margin: 2, width: 240 }),
+      src: await QRCode.toDataURL(checkInCode, { margin: 2, width: 240 }),
       width: '240',
       height: '240',
-      alt: `${t('checkInCode')}: ${registration.checkInCode}`,
+      alt: `${t('checkInCode')}: ${checkInCode}`,
     });
-    sections.push(
-      el('h2', {}, t('checkInCode')),
-      image,
-      el('p', {}, el('code', {}, registration.checkInCode)),
-    );
+    sections.push(el('h2', {}, t('checkInCode')), image, el('p', {}, el('code', {}, checkInCode)));
   }
   if (seatHolder) {
     const badge = el('button', { type: 'button', class: 'secondary' }, t('badge'));

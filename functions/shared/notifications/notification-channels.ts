@@ -77,12 +77,20 @@ const PACE = 0.9;
 
 /** SES refused for its sending rate (429): waited for and tried again, never dead-lettered for it. */
 const isThrottled = (error: unknown): boolean => {
-  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  // SES's error as sent on (EmailNotSentError keeps its name and status), or as SES threw it.
+  const { name, httpStatusCode } =
+    error instanceof EmailNotSentError
+      ? { name: error.sesError, httpStatusCode: error.httpStatusCode }
+      : {
+          name: (error as { name?: string } | undefined)?.name,
+          httpStatusCode: (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+            ?.httpStatusCode,
+        };
   return (
     name === 'TooManyRequestsException' ||
     name === 'ThrottlingException' ||
     name === 'Throttling' ||
-    $metadata?.httpStatusCode === 429
+    httpStatusCode === 429
   );
 };
 
