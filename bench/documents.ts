@@ -13,13 +13,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { conferenceDecider } from '../domain/conference/decider.js';
 import type { RegistrantRow } from '../domain/projections/registrant-list.js';
-import { registrationStreamId } from '../domain/registration/decider.js';
 import { delegateCategories } from '../domain/registration/events.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
 import { BENCHMARKS_FILE } from './support/benchmarks-doc.js';
@@ -30,8 +27,9 @@ import {
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
 import { appendNewStream } from './support/new-stream.js';
+import { seedRegistrantRows } from './support/registrant-rows.js';
 import { machineLine, table, writeSection } from './support/report.js';
-import { pool, verdict } from './support/stats.js';
+import { verdict } from './support/stats.js';
 
 const LARGE = Number(process.env.BENCH_DOCUMENTS ?? 20_000);
 const SYNC = Number(process.env.BENCH_SYNC_BADGES ?? 600);
@@ -88,30 +86,6 @@ const seatHolder = (conferenceId: string, n: number): RegistrantRow => ({
   ...(n % 5 === 4 ? { checkedInAt: '2015-09-28T14:00:00.000Z' } : {}),
 });
 
-const seed = async (client: DynamoDBClient, tableName: string, rows: RegistrantRow[]) => {
-  const { registrantListProjection } = await import('../functions/shared/projections/projections.js');
-  const { readModelPartition, rowKey } = await import('../functions/shared/projections/read-models.js');
-  const items: Record<string, unknown>[] = [];
-  for (const row of rows) {
-    const pk = readModelPartition(registrantListProjection.name, 1, row.conferenceId);
-    items.push({ pk, sk: rowKey(registrationStreamId(row.registrationId)), version: 1, state: row });
-    items.push(...(registrantListProjection.sideItems?.(pk, row) ?? []));
-  }
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-  await pool(batches, 8, async (batch) => {
-    let requests = batch.map((item) => ({
-      PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
-    }));
-    while (requests.length > 0) {
-      const result = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  });
-};
-
 const run = async (input: Record<string, unknown>): Promise<Record<string, unknown>> => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -158,7 +132,7 @@ const main = () =>
             conferenceDecider.initialState,
           ),
         );
-        await seed(
+        await seedRegistrantRows(
           setup,
           tables.readModels,
           Array.from({ length: size }, (_, n) => seatHolder(conferenceId, n)),

@@ -15,12 +15,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { conferenceDecider } from '../domain/conference/decider.js';
 import type { RegistrantRow } from '../domain/projections/registrant-list.js';
-import { registrationStreamId } from '../domain/registration/decider.js';
 import { delegateCategories } from '../domain/registration/events.js';
 import { routes } from '../infra/definitions/routes.js';
 import { iclc2015 } from '../test/domain/fixtures.js';
@@ -34,8 +33,9 @@ import {
   withDynamoDbLocal,
 } from './support/local-dynamodb.js';
 import { appendNewStream } from './support/new-stream.js';
+import { seedRegistrantRows } from './support/registrant-rows.js';
 import { machineLine, table } from './support/report.js';
-import { ms, percentile, pool, verdict } from './support/stats.js';
+import { ms, percentile, verdict } from './support/stats.js';
 
 const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 20_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
@@ -187,32 +187,6 @@ const registrant = (conferenceId: string, n: number): RegistrantRow => {
   };
 };
 
-/** Writes the rows and their index entries as the projector would, 25 items a request, 8 at a time. */
-const seedReadModel = async (client: DynamoDBClient, tableName: string, rows: RegistrantRow[]) => {
-  const { registrantListProjection } = await import('../functions/shared/projections/projections.js');
-  const { readModelPartition, rowKey } = await import('../functions/shared/projections/read-models.js');
-  const items: Record<string, unknown>[] = [];
-  for (const row of rows) {
-    const pk = readModelPartition(registrantListProjection.name, 1, row.conferenceId);
-    items.push({ pk, sk: rowKey(registrationStreamId(row.registrationId)), version: 1, state: row });
-    items.push(...(registrantListProjection.sideItems?.(pk, row) ?? []));
-  }
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-  await pool(batches, 8, async (batch) => {
-    let requests = batch.map((item) => ({
-      PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
-    }));
-    while (requests.length > 0) {
-      const result = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  });
-  return items.length;
-};
-
 interface Case {
   label: string;
   query: Record<string, string>;
@@ -265,7 +239,7 @@ const main = () =>
       );
       const rows = Array.from({ length: REGISTRATIONS }, (_, n) => registrant(conferenceId, n));
       const seedStarted = performance.now();
-      const items = await seedReadModel(setup, tables.personalReadModels, rows);
+      const items = await seedRegistrantRows(setup, tables.personalReadModels, rows);
       const seedMs = performance.now() - seedStarted;
       process.stdout.write(
         `Seeded ${REGISTRATIONS.toLocaleString('en-US')} registrations: ${items.toLocaleString('en-US')} items in ${(seedMs / 1000).toFixed(0)} s\n`,
