@@ -47,6 +47,12 @@ export interface RegistrantRow {
   latinName: { givenName: string; familyName: string } | null;
   /** The order the name is written in: the delegate's choice, else by its script. */
   nameOrder: NameOrder;
+  /** Whether the delegate agreed to be named in the public List of Participants (CONTRACT 5.3); absent: no. */
+  consentToPublish?: boolean;
+  /** The delegation the registration was invited into (not personal data: a group, like the category). */
+  delegationId?: string;
+  /** The delegation's name: joined in when the list is read (delegationNames), never stored in the row. */
+  delegationName?: string;
 }
 
 /** The sensitive answers of an opened part, without their tallies; none when sealed or erased. */
@@ -103,6 +109,8 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
     category: data.category ?? row.category,
     language: (personal.language as Language | undefined) ?? row.language,
     latinName: (personal.latinName as RegistrantRow['latinName'] | undefined) ?? row.latinName,
+    consentToPublish:
+      typeof personal.consentToPublish === 'boolean' ? personal.consentToPublish : row.consentToPublish === true,
     nameOrder: nameOrderOf({ givenName, familyName, nameOrder: chosenOrder ?? null }),
     ...(data.formVersion === undefined
       ? {}
@@ -122,6 +130,12 @@ const answersOf = (
     ...(answers ? { answers } : {}),
     ...(sealed ? { sensitiveAnswers: sealed } : {}),
   };
+};
+
+/** The delegation an admitted event names (an invitation into a delegation), if any. */
+const delegationOf = (data: object): { delegationId?: string } => {
+  const { delegationId } = data as { delegationId?: unknown };
+  return typeof delegationId === 'string' ? { delegationId } : {};
 };
 
 /** The row after an event; `undefined` is no row (none yet, or erased: its personal data is gone). */
@@ -153,6 +167,8 @@ export const evolveRegistrantRow = (
         language: personal.language ?? 'en',
         latinName: personal.latinName ?? null,
         nameOrder: nameOrderOf(personal),
+        consentToPublish: personal.consentToPublish === true,
+        ...delegationOf(event.data),
       };
     }
     case 'SensitiveAnswersErased': {
@@ -190,6 +206,8 @@ export interface IndexEntry {
   category: DelegateCategory;
   /** The search terms between spaces: ` ana maria perez ...`, so that ` pe` tests a word's start. */
   terms: string;
+  /** The registration's delegation, when it has one (the `delegationId` filter). */
+  delegationId?: string;
 }
 
 export const registrantSorts = ['registeredAt', 'familyName'] as const;
@@ -200,7 +218,8 @@ export const sortTag: Record<RegistrantSort, string> = { registeredAt: 'r|', fam
 
 /**
  * At most this many two-letter prefixes are indexed per registration (so that every change of a row
- * fits one DynamoDB transaction of up to 100 items: (4 + 16) entries x 2 orders, old and new, + the row).
+ * fits one DynamoDB transaction of up to 100 items: (5 + 16) entries x 2 orders, old and new, + the
+ * participant entry old and new (participantEntryOf) + the row: 87).
  * Names, organization and email of real delegates have far fewer; prefixes beyond it come from the
  * organization's later words, which then are found by a search with another word of the delegate.
  */
@@ -247,6 +266,7 @@ export const indexEntriesOf = (row: RegistrantRow | undefined): IndexEntry[] => 
     `status:${row.status}`,
     `country:${row.country}`,
     `category:${row.category}`,
+    ...(row.delegationId === undefined ? [] : [`delegation:${row.delegationId}`]),
     ...indexedPrefixesOf(orderedTerms(row)).map((prefix) => `q:${prefix}`),
   ];
   return dimensions.flatMap((dimension) =>
@@ -257,6 +277,7 @@ export const indexEntriesOf = (row: RegistrantRow | undefined): IndexEntry[] => 
       country: row.country,
       category: row.category,
       terms,
+      ...(row.delegationId === undefined ? {} : { delegationId: row.delegationId }),
     })),
   );
 };
@@ -270,6 +291,8 @@ export interface RegistrantFilters {
   category?: DelegateCategory;
   /** The search as sent (trimmed). */
   q?: string;
+  /** Only the members of this delegation (CONTRACT 5.3, 5.5). */
+  delegationId?: string;
 }
 
 export interface RegistrantQuery {
@@ -288,7 +311,9 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 export const MAX_SEARCH_LENGTH = 200;
 
-const filterParameters = ['status', 'country', 'category', 'q', 'sort'] as const;
+const filterParameters = ['status', 'country', 'category', 'q', 'sort', 'delegationId'] as const;
+/** A delegation id as the server makes them (a UUID), or one of the demo's: letters, digits, - and _. */
+const DELEGATION_ID = /^[\w-]{1,64}$/;
 const pageParameters = ['limit', 'cursor'] as const;
 
 /**
@@ -305,7 +330,7 @@ export const parseRegistrantQuery = (
     if (!known.includes(name))
       errors.push({ path: name, message: `is not a parameter of this route (${known.join(', ')})` });
   const filters: RegistrantFilters = {};
-  const { status, country, category, q, sort, limit, cursor } = parameters;
+  const { status, country, category, q, sort, limit, cursor, delegationId } = parameters;
   if (status !== undefined) {
     const values = status.split(',').map((value) => value.trim());
     const unknown = values.filter((value) => !(listedStatuses as readonly string[]).includes(value));
@@ -332,6 +357,10 @@ export const parseRegistrantQuery = (
     if (trimmed.length > MAX_SEARCH_LENGTH)
       errors.push({ path: 'q', message: `must be at most ${MAX_SEARCH_LENGTH} characters` });
     else if (trimmed !== '') filters.q = trimmed;
+  }
+  if (delegationId !== undefined) {
+    if (DELEGATION_ID.test(delegationId)) filters.delegationId = delegationId;
+    else errors.push({ path: 'delegationId', message: 'must be a delegation id' });
   }
   let parsedSort: RegistrantSort = 'registeredAt';
   if (sort !== undefined) {
@@ -371,6 +400,7 @@ export interface RegistrantPlan {
   statuses?: ListedStatus[];
   country?: string;
   category?: DelegateCategory;
+  delegationId?: string;
   /** Each must start a word: tested as ` word` within the entry's terms. */
   words: string[];
 }
@@ -381,7 +411,11 @@ export const planRegistrantQuery = (filters: RegistrantFilters, sort: Registrant
   const remaining = { ...filters };
   let dimension = 'all';
   if (longest !== undefined && Array.from(longest).length >= 2) dimension = `q:${prefixOf(longest)}`;
-  else if (filters.country !== undefined) {
+  else if (filters.delegationId !== undefined) {
+    // A delegation is a few dozen people at most: the most selective dimension but a search.
+    dimension = `delegation:${filters.delegationId}`;
+    delete remaining.delegationId;
+  } else if (filters.country !== undefined) {
     dimension = `country:${filters.country}`;
     delete remaining.country;
   } else if (filters.category !== undefined) {
@@ -399,6 +433,7 @@ export const planRegistrantQuery = (filters: RegistrantFilters, sort: Registrant
       : {}),
     ...(remaining.country !== undefined ? { country: remaining.country } : {}),
     ...(remaining.category !== undefined ? { category: remaining.category } : {}),
+    ...(remaining.delegationId !== undefined ? { delegationId: remaining.delegationId } : {}),
     // A word that is the dimension's prefix itself needs no test: every entry there has a term so begun.
     words: words.filter((word) => dimension !== `q:${word}`),
   };
@@ -411,6 +446,7 @@ export const entryMatchesPlan = (entry: IndexEntry, plan: RegistrantPlan): boole
   (plan.statuses === undefined || plan.statuses.includes(entry.status)) &&
   (plan.country === undefined || entry.country === plan.country) &&
   (plan.category === undefined || entry.category === plan.category) &&
+  (plan.delegationId === undefined || entry.delegationId === plan.delegationId) &&
   plan.words.every((word) => entry.terms.includes(` ${word}`));
 
 /** The filters applied to a row directly: the meaning the index must reproduce. */
@@ -418,6 +454,7 @@ export const rowMatchesFilters = (row: RegistrantRow, filters: RegistrantFilters
   if (filters.statuses && !filters.statuses.includes(row.status)) return false;
   if (filters.country !== undefined && row.country !== filters.country) return false;
   if (filters.category !== undefined && row.category !== filters.category) return false;
+  if (filters.delegationId !== undefined && row.delegationId !== filters.delegationId) return false;
   const words = searchWordsOf(filters.q);
   if (words.length === 0) return true;
   const terms = searchTermsOf(row);

@@ -126,7 +126,15 @@ export type RegistrationState = { status: 'none' } | Registration;
 /** A delegate's personal fields as they stand (no secrets). */
 export type DelegateDetails = Pick<
   DelegatePersonal,
-  'givenName' | 'familyName' | 'email' | 'city' | 'organization' | 'language' | 'latinName' | 'nameOrder'
+  | 'givenName'
+  | 'familyName'
+  | 'email'
+  | 'city'
+  | 'organization'
+  | 'language'
+  | 'latinName'
+  | 'nameOrder'
+  | 'consentToPublish'
 >;
 
 const personalDetailFields = [
@@ -138,6 +146,7 @@ const personalDetailFields = [
   'language',
   'latinName',
   'nameOrder',
+  'consentToPublish',
 ] as const;
 
 const sameValue = (a: unknown, b: unknown): boolean =>
@@ -186,6 +195,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           language: command.delegate.language ?? (command.languages ?? englishOnly).defaultLanguage,
           ...(latinName === undefined ? {} : { latinName }),
           ...(nameOrder === undefined ? {} : { nameOrder }),
+          // Not named in the public List of Participants unless the delegate said so (CONTRACT 5.3).
+          consentToPublish: command.delegate.consentToPublish === true,
           emailKey: command.emailKey,
           manageTokenHash: command.manageTokenHash,
         };
@@ -393,7 +404,9 @@ const detailsChange = (
   const personal: ChangedPersonal = {};
   for (const field of personalDetailFields) {
     const value = changes[field];
-    if (value !== undefined && !sameValue(value, current[field])) Object.assign(personal, { [field]: value });
+    // A registration from before consentToPublish existed did not consent: false is no change for it.
+    const was = field === 'consentToPublish' ? (current[field] ?? false) : current[field];
+    if (value !== undefined && !sameValue(value, was)) Object.assign(personal, { [field]: value });
   }
   const country = changes.country !== registration.country ? changes.country : undefined;
   const category = changes.category !== registration.category ? changes.category : undefined;

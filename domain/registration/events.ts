@@ -43,6 +43,8 @@ export const delegateSchema = z.object({
     .optional(),
   /** The order the name is written in; by default family name first for a Chinese, Japanese or Korean name. */
   nameOrder: z.enum(nameOrders, { message: `must be one of ${nameOrders.join(', ')}` }).optional(),
+  /** Whether the delegate agrees to be named in the public List of Participants (CONTRACT 5.3); default false. */
+  consentToPublish: z.boolean({ message: 'must be true or false' }).optional(),
 });
 
 export type Delegate = z.infer<typeof delegateSchema>;
@@ -57,6 +59,7 @@ export const personalFieldNames = [
   'language',
   'latinName',
   'nameOrder',
+  'consentToPublish',
 ] as const;
 
 /**
@@ -74,6 +77,7 @@ export const delegatePersonalSchema = delegateSchema
     language: true,
     latinName: true,
     nameOrder: true,
+    consentToPublish: true,
   })
   .extend({
     /** HMAC of the normalized email: the key of the one-active-registration-per-email guard. */
@@ -117,6 +121,7 @@ export const changedPersonalSchema = z
     language: delegateSchema.shape.language,
     latinName: delegateSchema.shape.latinName,
     nameOrder: delegateSchema.shape.nameOrder,
+    consentToPublish: delegateSchema.shape.consentToPublish,
     emailKey: z.string().min(1).optional(),
     /** The new answers (not sensitive) when the correction gave answers: the whole set, by fieldId. */
     answers: z.record(z.string(), z.unknown()).optional(),

@@ -75,6 +75,8 @@ describe('registrant list rows', () => {
       language: 'en',
       latinName: null,
       nameOrder: 'given-family',
+      // Not named in the public List of Participants unless the delegate said so (CONTRACT 5.3).
+      consentToPublish: false,
     });
     const waitlisted = { ...registered(), type: 'DelegateWaitlisted' } as EventEnvelope;
     expect(apply([waitlisted])?.status).toBe('waitlisted');

@@ -261,6 +261,9 @@ describe('the registration desk: CSV export', () => {
           ['latinGivenName', (row.latinName as { givenName?: string } | null)?.givenName ?? ''],
           ['latinFamilyName', (row.latinName as { familyName?: string } | null)?.familyName ?? ''],
           ['nameOrder', row.nameOrder ?? ''],
+          ['consentToPublish', String(row.consentToPublish ?? '')],
+          ['delegationId', row.delegationId ?? ''],
+          ['delegationName', row.delegationName ?? ''],
         ]),
     );
 
@@ -274,8 +277,9 @@ describe('the registration desk: CSV export', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(answer.text.split('\r\n')[0]).toBe(
-      // The columns of v1, then the delegate's language, Latin name and name order (CONTRACT 5.4).
-      '\uFEFFregistrationId,conferenceId,status,givenName,familyName,email,country,city,organization,category,registeredAt,checkedInAt,cancelledAt,language,latinGivenName,latinFamilyName,nameOrder',
+      // The columns of v1, then the delegate's language, Latin name and name order (CONTRACT 5.4), then
+      // the consent to be listed and the delegation (CONTRACT 5.3).
+      '\uFEFFregistrationId,conferenceId,status,givenName,familyName,email,country,city,organization,category,registeredAt,checkedInAt,cancelledAt,language,latinGivenName,latinFamilyName,nameOrder,consentToPublish,delegationId,delegationName',
     );
     const listed = (await list('country=CN')).body.registrations as Row[];
     expect(csvRows(answer.text)).toEqual(listed.map(asCsv));

@@ -22,6 +22,9 @@ const ana: RegistrationRow = {
   language: 'es',
   latinName: null,
   nameOrder: 'given-family',
+  consentToPublish: true,
+  delegationId: 'd-mexico-city',
+  delegationName: 'Ciudad de México',
 };
 const li: RegistrationRow = {
   ...ana,
@@ -54,7 +57,13 @@ describe('registrations CSV', () => {
     const [row] = read(csv);
     expect(Object.keys(row ?? {})).toEqual([...REGISTRATION_CSV_COLUMNS]);
     const { latinName: _none, ...fields } = ana;
-    expect(row).toEqual({ ...fields, cancelledAt: '', latinGivenName: '', latinFamilyName: '' });
+    expect(row).toEqual({
+      ...fields,
+      cancelledAt: '',
+      latinGivenName: '',
+      latinFamilyName: '',
+      consentToPublish: 'true',
+    });
   });
 
   it('carries the language, the Latin name and the name order, names in any script as written', () => {

@@ -32,6 +32,7 @@ export const registrationReadBack = (
   language: personal.language ?? 'en',
   latinName: personal.latinName ?? null,
   nameOrder: nameOrderOf(personal),
+  consentToPublish: personal.consentToPublish === true,
   registeredAt: registration.registeredAt,
   ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),
   ...(registration.cancelledAt ? { cancelledAt: registration.cancelledAt } : {}),

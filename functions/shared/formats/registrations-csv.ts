@@ -20,6 +20,10 @@ export interface RegistrationRow {
   language?: string;
   latinName?: { givenName: string; familyName: string } | null;
   nameOrder?: string;
+  consentToPublish?: boolean;
+  /** The delegation (CONTRACT 5.3): its id and, when the list was read with names joined, its name. */
+  delegationId?: string;
+  delegationName?: string;
 }
 
 /** A column of the registration form's answers: its field, and the label of the header row. */
@@ -61,6 +65,9 @@ export const REGISTRATION_CSV_COLUMNS = [
   'latinGivenName',
   'latinFamilyName',
   'nameOrder',
+  'consentToPublish',
+  'delegationId',
+  'delegationName',
 ] as const satisfies readonly (keyof ReturnType<typeof cellsOf>)[];
 
 /**

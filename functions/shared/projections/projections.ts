@@ -71,7 +71,8 @@ export const registrantIndexPartition = (rowsPartition: string, dimension: strin
 /**
  * The registration desk's list (domain/projections/registrant-list.ts): a row per registration, the
  * registration read back, with its index entries as side items (only their sort key and what the
- * filters test: s status, c country, k category, t search terms), written in the row's transaction.
+ * filters test: s status, c country, k category, t search terms, d delegation), written in the row's
+ * transaction.
  */
 export const registrantListProjection: StreamProjection<RegistrantRow> = {
   name: 'registrant-list',
@@ -85,6 +86,7 @@ export const registrantListProjection: StreamProjection<RegistrantRow> = {
       c: entry.country,
       k: entry.category,
       t: entry.terms,
+      ...(entry.delegationId === undefined ? {} : { d: entry.delegationId }),
     })),
   opensPersonalData: true,
 };

@@ -110,6 +110,11 @@ const indexQuery = (source: RegistrantListSource, conferenceId: string, plan: Re
     values[':k'] = plan.category;
     conditions.push('#k = :k');
   }
+  if (plan.delegationId !== undefined) {
+    names['#d'] = 'd';
+    values[':d'] = plan.delegationId;
+    conditions.push('#d = :d');
+  }
   plan.words.forEach((word, index) => {
     names['#t'] = 't';
     values[`:w${index}`] = ` ${word}`;
