@@ -110,7 +110,9 @@ const withDetails = (row: RegistrantRow, data: DetailsChange): RegistrantRow | u
     language: (personal.language as Language | undefined) ?? row.language,
     latinName: (personal.latinName as RegistrantRow['latinName'] | undefined) ?? row.latinName,
     consentToPublish:
-      typeof personal.consentToPublish === 'boolean' ? personal.consentToPublish : row.consentToPublish === true,
+      typeof personal.consentToPublish === 'boolean'
+        ? personal.consentToPublish
+        : row.consentToPublish === true,
     nameOrder: nameOrderOf({ givenName, familyName, nameOrder: chosenOrder ?? null }),
     ...(data.formVersion === undefined
       ? {}
@@ -281,6 +283,45 @@ export const indexEntriesOf = (row: RegistrantRow | undefined): IndexEntry[] => 
     })),
   );
 };
+
+// ---------------------------------------------------------------------------------------------------
+// The public List of Participants (CONTRACT 5.3): an entry beside the row of each seat holder who consented.
+
+/** The index partition of the participants: only the public fields of those who may be listed. */
+export const PARTICIPANTS_DIMENSION = 'participants';
+
+/** The statuses of a seat holder: only they are listed. */
+const SEAT_HOLDERS: readonly ListedStatus[] = ['registered', 'checked-in'];
+
+/** What the public list shows of a participant, and its delegation's id (its name is joined when read). */
+export interface ParticipantEntry {
+  sortKey: string;
+  givenName: string;
+  familyName: string;
+  organization: string | null;
+  country: string;
+  delegationId?: string;
+}
+
+/** Whether a row is listed publicly: a seat holder who consented to publication. */
+export const isPublishedParticipant = (row: RegistrantRow): boolean =>
+  SEAT_HOLDERS.includes(row.status) && row.consentToPublish === true;
+
+/**
+ * The participant entry of a row, or none: a registration that holds no seat, did not consent (or
+ * withdrew it), or was erased has none, so the entry is deleted in the same transaction as the row changes.
+ */
+export const participantEntryOf = (row: RegistrantRow | undefined): ParticipantEntry | undefined =>
+  row && isPublishedParticipant(row)
+    ? {
+        sortKey: `p|${row.delegationId ?? ''}|${sortWords(row.familyName)}\u0001${sortWords(row.givenName)}\u0001${row.registrationId}`,
+        givenName: row.givenName,
+        familyName: row.familyName,
+        organization: row.organization,
+        country: row.country,
+        ...(row.delegationId === undefined ? {} : { delegationId: row.delegationId }),
+      }
+    : undefined;
 
 // ---------------------------------------------------------------------------------------------------
 // The query: parsed from the request's parameters, planned onto one dimension.

@@ -265,7 +265,12 @@ export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 
  * personal fields (details changed, a visa letter request) is listed here and sealed under the same key.
  */
 /** Events of a registration's other streams whose data has a personal part (domain/visa-letter/events.ts). */
-type PersonalEventOfOtherStreams = 'VisaLetterRequested' | 'VisaLetterIssued' | 'VisaLetterDeclined';
+type PersonalEventOfOtherStreams =
+  | 'VisaLetterRequested'
+  | 'VisaLetterIssued'
+  | 'VisaLetterDeclined'
+  // A delegation's focal point, sealed under the delegation's own key (domain/delegation/events.ts).
+  | 'DelegationCreated';
 
 export const personalFieldSets: Partial<
   Record<keyof typeof registrationEvents | PersonalEventOfOtherStreams, number>
@@ -278,6 +283,7 @@ export const personalFieldSets: Partial<
   VisaLetterDeclined: 1,
   DelegateDetailsChanged: 1,
   ManageTokenReplaced: 1,
+  DelegationCreated: 1,
 };
 
 /**

@@ -20,6 +20,7 @@ import { formTextOf } from '../../domain/registration-form/form.js';
 import { conferenceLanguages } from '../../domain/shared/languages.js';
 import { DOCUMENT_RUN_DEADLINE_SECONDS } from '../../infra/definitions/documents.js';
 import { loadConference, loadRegistrationForm } from '../shared/commands/conference.js';
+import { withDelegationNames } from '../shared/commands/delegations.js';
 import {
   type BadgeHolder,
   badgeConference,
@@ -196,8 +197,9 @@ const produce = async (run: Run, baseUrl: string): Promise<{ done: number; uploa
   let participants: Participant[] = [];
   if (delegationId !== undefined || status.kind === 'participants-list') {
     const kept: string[] = [];
+    // The delegation's name beside its id: the List of Participants prints it (CONTRACT 5.5).
     for await (const rows of inChunks(ids, run, status.conferenceId))
-      for (const row of rows as DocumentRow[]) {
+      for (const row of await withDelegationNames(status.conferenceId, rows as DocumentRow[])) {
         if (!inDelegation(row, delegationId)) continue;
         if (status.kind === 'participants-list') {
           if (publishable(row)) participants.push(participantOf(row));

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../domain/agenda/events.js';
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
+import { credentialsStatuses, delegationDetailsSchema, quotaSchema } from '../../domain/delegation/events.js';
 import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
 import {
   delegateCategories,
@@ -107,6 +108,8 @@ const registration = delegateSchema.omit({ organization: true }).extend({
   registeredAt: instant,
   checkedInAt: instant.optional(),
   cancelledAt: instant.optional(),
+  delegationId: id.optional().meta({ description: 'The delegation the registration was invited into.' }),
+  delegationName: z.string().optional().meta({ description: 'That delegation’s name (lists and CSV).' }),
 });
 
 const registrationCreated = z.object({
@@ -287,6 +290,67 @@ const documentStatus = z.object({
 });
 
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
+// delegations and the List of Participants (CONTRACT 5.3).
+/** The body of `POST .../delegations`: the delegation, its quota and its focal point. */
+export const delegationRequestSchema = delegationDetailsSchema;
+
+/** The body of `POST .../delegations/{delegationId}/head`: an active member of the delegation. */
+export const headOfDelegationRequestSchema = z.object({ registrationId: id.max(100) }).strict();
+
+/**
+ * The body of `POST .../delegations/{delegationId}/credentials` (organizer): the credentials status, and
+ * the quota (the contract has no PATCH of a delegation: its settings are changed here), at least one.
+ */
+export const delegationSettingsRequestSchema = z
+  .object({
+    status: z
+      .enum(credentialsStatuses, { message: `must be one of ${credentialsStatuses.join(', ')}` })
+      .optional(),
+    quota: quotaSchema.optional(),
+  })
+  .strict()
+  .refine((body) => body.status !== undefined || body.quota !== undefined, {
+    message: 'must give status, quota or both',
+  });
+
+const delegationMember = z.object({
+  registrationId: id,
+  givenName: z.string(),
+  familyName: z.string(),
+  country: countryCode,
+  category: z.enum(delegateCategories),
+  status: z.enum(registrationStatuses.filter((status) => status !== 'erased')),
+  head: z.literal(true).optional(),
+});
+
+const delegation = z.object({
+  delegationId: id,
+  name: z.string(),
+  country: countryCode.optional(),
+  organization: z.string().optional(),
+  quota: z.number().int().min(1),
+  placesHeld: count.meta({
+    description: 'Places of the quota held now: open and accepted invitations and active members.',
+  }),
+  members: z.array(delegationMember).meta({
+    description: 'The registrations of the delegation, by family name (a read model: within seconds).',
+  }),
+  headOfDelegation: id.optional().meta({ description: 'The registrationId of the head of delegation.' }),
+  credentials: z.enum(credentialsStatuses),
+});
+
+const participants = z.object({
+  participants: z.array(
+    z.object({
+      givenName: z.string(),
+      familyName: z.string(),
+      organization: z.string().nullable(),
+      country: countryCode,
+      delegation: z.string().optional(),
+    }),
+  ),
+});
+
 export const requestBodies = {
   ConferenceDetails: conferenceDetailsSchema,
   ConferenceSettingsChange: conferenceSettingsChangeSchema,
@@ -302,6 +366,9 @@ export const requestBodies = {
   ManageLinkRequest: manageLinkRequestSchema,
   RegistrationFormDefinition: formDefinitionSchema,
   DocumentRequest: documentRequestSchema,
+  DelegationRequest: delegationRequestSchema,
+  HeadOfDelegationRequest: headOfDelegationRequestSchema,
+  DelegationSettingsRequest: delegationSettingsRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -370,6 +437,15 @@ export const responseBodies = {
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),
   RegistrationConfirmed: registrationCreated.extend({ conferenceId: id }),
   ManageLinkSent: z.object({ status: z.literal('link-sent') }),
+  DelegationCreated: z.object({ delegationId: id }),
+  Delegation: delegation,
+  HeadOfDelegationNamed: z.object({ delegationId: id, headOfDelegation: id }),
+  DelegationSettings: z.object({
+    delegationId: id,
+    credentials: z.enum(credentialsStatuses),
+    quota: z.number().int().min(1),
+  }),
+  Participants: participants,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestBodyName = keyof typeof requestBodies;

@@ -2,6 +2,7 @@ import { parseRegistrantQuery, presentRegistrant } from '../../domain/projection
 import { formTextOf } from '../../domain/registration-form/form.js';
 import { conferenceLanguages } from '../../domain/shared/languages.js';
 import { loadConference, loadRegistrationForm } from '../shared/commands/conference.js';
+import { withDelegationNames } from '../shared/commands/delegations.js';
 import { exportFiles, fitsInline } from '../shared/exports/export-files.js';
 import { registrationsCsv } from '../shared/formats/registrations-csv.js';
 import { seesSensitiveAnswers } from '../shared/http/auth.js';
@@ -30,7 +31,7 @@ export const handler = httpRoute('organizer', async (request): Promise<HttpRespo
       fieldId: field.fieldId,
       label: formTextOf(field.label, conferenceLanguages(conference).defaultLanguage),
     }));
-  const csv = registrationsCsv(rows, columns);
+  const csv = registrationsCsv(await withDelegationNames(conferenceId, rows), columns);
   const name = `${conference.acronym.replace(/[^\w-]+/g, '') || 'conference'}-registrations.csv`;
   if (!fitsInline(csv)) {
     const location = await exportFiles().publish(

@@ -1,5 +1,6 @@
 import { parseRegistrantQuery, presentRegistrant } from '../../domain/projections/registrant-list.js';
 import { loadConference } from '../shared/commands/conference.js';
+import { withDelegationNames } from '../shared/commands/delegations.js';
 import { seesSensitiveAnswers } from '../shared/http/auth.js';
 import { badRequest } from '../shared/http/errors.js';
 import { httpRoute, pathId } from '../shared/http/http.js';
@@ -19,6 +20,7 @@ export const handler = httpRoute('organizer', async (request) => {
     }),
   ]);
   const sees = seesSensitiveAnswers(request.principal);
-  const body = { ...page, registrations: page.registrations.map((row) => presentRegistrant(row, sees)) };
+  const named = await withDelegationNames(conferenceId, page.registrations);
+  const body = { ...page, registrations: named.map((row) => presentRegistrant(row, sees)) };
   return { status: 200, body, headers: { 'cache-control': 'no-store' } };
 });

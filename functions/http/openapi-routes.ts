@@ -102,6 +102,11 @@ const registrantFilters: QueryParameter[] = [
     description: 'Order: by registration time (oldest first) or by family name, then given name.',
     schema: { type: 'string', enum: ['registeredAt', 'familyName'], default: 'registeredAt' },
   },
+  {
+    name: 'delegationId',
+    description: 'Only the members of this delegation (CONTRACT 5.3).',
+    schema: { type: 'string', pattern: '^[\\w-]{1,64}$' },
+  },
 ];
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -653,5 +658,56 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'JavaScript.', mediaType: 'text/javascript' },
     conditional: true,
     static: true,
+  },
+  CreateDelegation: {
+    summary: 'Create a delegation (organizer)',
+    description:
+      'A city’s or a country’s delegation with a quota of members and a focal point. The focal point is ' +
+      'emailed a link carrying the delegation token (`#delegation=…`), which they send as the header ' +
+      '`X-Delegation-Token` on their own delegation’s routes. The focal point is personal data.',
+    tag: 'Registrations',
+    requestBody: 'DelegationRequest',
+    success: { status: 201, description: 'The delegation was created.', body: 'DelegationCreated' },
+    notFound: 'No such conference.',
+  },
+  GetDelegation: {
+    summary: 'A delegation, its members, head and credentials',
+    description:
+      'For an organizer (Authorization) or the delegation’s focal point (`X-Delegation-Token`; another ' +
+      'delegation’s token: 403). `placesHeld` counts open and accepted invitations and active members.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The delegation.', body: 'Delegation' },
+    notFound: 'No such delegation at this conference.',
+  },
+  NameHeadOfDelegation: {
+    summary: 'Name the head of delegation',
+    description:
+      'An organizer or the delegation’s focal point (`X-Delegation-Token`) names an active member.',
+    tag: 'Registrations',
+    requestBody: 'HeadOfDelegationRequest',
+    success: { status: 200, description: 'The head was named.', body: 'HeadOfDelegationNamed' },
+    notFound: 'No such delegation at this conference.',
+    conflict: 'The registration is not an active member of the delegation.',
+  },
+  ChangeDelegationCredentials: {
+    summary: 'Set a delegation’s credentials status and quota (organizer)',
+    description:
+      'The status of the delegation’s credentials (`pending`, `received`, `verified`; no personal data) and, ' +
+      'as the contract has no PATCH of a delegation, its `quota`: either or both.',
+    tag: 'Registrations',
+    requestBody: 'DelegationSettingsRequest',
+    success: { status: 200, description: 'The delegation’s settings now.', body: 'DelegationSettings' },
+    notFound: 'No such delegation at this conference.',
+    conflict: 'The quota is below the places held now (`detail` says how many).',
+  },
+  GetParticipants: {
+    summary: 'The public List of Participants',
+    description:
+      'The seat holders who consented to publication (`consentToPublish`), by delegation (those of none ' +
+      'last) then family name: given and family name, organization, country and delegation, nothing else. ' +
+      'A withdrawn consent or an erasure removes the person within seconds.',
+    tag: 'Registrations',
+    success: { status: 200, description: 'The participants.', body: 'Participants' },
+    notFound: 'No such conference.',
   },
 };

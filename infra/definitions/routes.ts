@@ -425,4 +425,52 @@ export const routes: RouteDefinition[] = [
     files: [DOCS_SCRIPT],
     tables: 'none',
   },
+  // Delegations and the List of Participants (CONTRACT 5.3).
+  {
+    // Seals the focal point under the delegation's own data key, made with its first event.
+    ...route(
+      'CreateDelegation',
+      'POST',
+      '/conferences/{conferenceId}/delegations',
+      'create-delegation',
+      'organizer',
+    ),
+    personalData: 'create',
+  },
+  {
+    // An organizer or the focal point (X-Delegation-Token), checked in the handler; members from the list.
+    ...route(
+      'GetDelegation',
+      'GET',
+      '/conferences/{conferenceId}/delegations/{delegationId}',
+      'get-delegation',
+      'public',
+    ),
+    tables: 'personal',
+  },
+  route(
+    'NameHeadOfDelegation',
+    'POST',
+    '/conferences/{conferenceId}/delegations/{delegationId}/head',
+    'name-head-of-delegation',
+    'public',
+  ),
+  route(
+    'ChangeDelegationCredentials',
+    'POST',
+    '/conferences/{conferenceId}/delegations/{delegationId}/credentials',
+    'change-delegation-credentials',
+    'organizer',
+  ),
+  {
+    // The participant entries of the registrant list: only the public fields of consenting seat holders.
+    ...route(
+      'GetParticipants',
+      'GET',
+      '/conferences/{conferenceId}/participants',
+      'get-participants',
+      'public',
+    ),
+    tables: 'personal',
+  },
 ];

@@ -109,6 +109,10 @@ describe('who may read each table (issue 16 item 2)', () => {
           'VisaLettersProjector',
           // The background documents print badges, the CSV and the List of Participants from its rows.
           'MakeDocument',
+          // A delegation's members (organizer or focal point) and the public List of Participants, whose
+          // entries hold only the public fields of consenting seat holders (CONTRACT 5.3).
+          'GetDelegation',
+          'GetParticipants',
         ],
       },
       DataKeys: { table: stack.personalData.table, allowed: [...personalDataFunctions, 'BreakGlass'] },

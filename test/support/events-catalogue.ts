@@ -79,6 +79,25 @@ export const eventDescriptions: Record<EventType, string> = {
   VisaLetterDeclined:
     'An organizer declined the request; the reason given to the delegate travels only inside `personal`. The ' +
     'delegate may request again.',
+  DelegationCreated:
+    'An organizer created a delegation (POST .../delegations, CONTRACT 5.3): a city’s or a country’s group ' +
+    'with a `quota` of members. It opens the stream `delegation-<delegationId>`. Its name, country and ' +
+    'organization are no personal data; the focal point (email, names, language) travels only inside ' +
+    '`personal`, sealed under the delegation’s own data key. The quota’s guard item is set in the same ' +
+    'transaction. The focal point is emailed a delegation link.',
+  DelegationQuotaChanged:
+    'An organizer changed the quota of a delegation; the guard item held it, in the same transaction, at ' +
+    'or above the places held then (pending and accepted invitations and active members). `previous` is ' +
+    'the quota before.',
+  HeadOfDelegationNamed:
+    'The organizer or the focal point named an active member of the delegation its head.',
+  DelegationCredentialsChanged:
+    'An organizer recorded the status of the delegation’s credentials (pending, received, verified): no ' +
+    'personal data.',
+  DelegationMemberSubstituted:
+    'A member of the delegation was substituted: the member’s registration was cancelled and the ' +
+    'substitute invited (`invitationId`), in the same transaction, the place of the quota passing from one ' +
+    'to the other.',
 };
 
 type JsonSchema = {

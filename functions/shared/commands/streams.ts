@@ -12,6 +12,13 @@ import {
 } from '../../../domain/conference/decider.js';
 import { type ConferenceEvent, conferenceEventTypes } from '../../../domain/conference/events.js';
 import { conferenceStateSchema } from '../../../domain/conference/state.js';
+import {
+  type DelegationState,
+  delegationDecider,
+  delegationStreamId,
+} from '../../../domain/delegation/decider.js';
+import { type DelegationEvent, delegationEventTypes } from '../../../domain/delegation/events.js';
+import { delegationStateSchema } from '../../../domain/delegation/state.js';
 import { type DomainEvent, type EventEnvelope, isEventOf } from '../../../domain/events.js';
 import {
   type RegistrationState,
@@ -113,4 +120,18 @@ export const awardsStream = (conferenceId: string) => ({
 export const visaLetterStream = (registrationId: string) => ({
   type: visaLetterStreamType,
   streamId: visaLetterStreamId(registrationId),
+});
+
+/** A delegation (CONTRACT 5.3). Its state holds no personal data: the focal point stays sealed in its event. */
+export const delegationStreamType: StreamType<DelegationState, DelegationEvent> = {
+  snapshot: 'delegation.v1',
+  stateSchema: delegationStateSchema,
+  initialState: delegationDecider.initialState,
+  evolve: delegationDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...delegationEventTypes),
+};
+
+export const delegationStream = (delegationId: string) => ({
+  type: delegationStreamType,
+  streamId: delegationStreamId(delegationId),
 });

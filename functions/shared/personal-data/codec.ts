@@ -1,4 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { delegationBeginnings } from '../../../domain/delegation/events.js';
 import { type DomainEvent, type EventEnvelope, validateEvent } from '../../../domain/events.js';
 import {
   isOpenedPersonal,
@@ -30,6 +31,20 @@ const sensitiveBinding = (registrationId: string, eventType: string) => ({
   registrationId,
   eventType: `${eventType}#sensitive`,
 });
+
+/**
+ * Whose data key seals an event's personal part: its registration's, or, for a delegation's event (its
+ * focal point), the delegation's own key `delegation-<delegationId>`.
+ */
+export const dataKeySubjectOf = (data: object): string => {
+  const { registrationId, delegationId } = data as { registrationId?: string; delegationId?: string };
+  if (registrationId !== undefined) return registrationId;
+  if (delegationId !== undefined) return `delegation-${delegationId}`;
+  throw new Error('An event with a personal part names no registration or delegation');
+};
+
+const beginsDataKey = (type: string): boolean =>
+  registrationBeginnings.includes(type) || delegationBeginnings.includes(type);
 
 const fieldSetOf = (type: string): number | undefined =>
   (personalFieldSets as Record<string, number | undefined>)[type];
@@ -86,19 +101,19 @@ export const personalDataCodec = (options: {
       stored = { ...envelope, data: { ...(envelope.data as object), sensitive: sealed } } as EventEnvelope;
     }
     if (!isOpenedPersonal(data.personal)) return { stored, writes };
+    const subject = dataKeySubjectOf(data);
     let key: Buffer;
-    if (registrationBeginnings.includes(envelope.type)) {
-      const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt);
+    if (beginsDataKey(envelope.type)) {
+      const created = await options.dataKeys.create(subject, envelope.occurredAt);
       key = created.key;
       writes.push(created.write);
     } else {
-      const found = await options.dataKeys.find(data.registrationId);
-      if (found === 'erased')
-        throw new Error(`Registration ${data.registrationId} is erased: nothing to seal`);
+      const found = await options.dataKeys.find(subject);
+      if (found === 'erased') throw new Error(`Registration ${subject} is erased: nothing to seal`);
       key = found;
     }
     const sealed = sealFields(key, data.personal, {
-      registrationId: data.registrationId,
+      registrationId: subject,
       eventType: envelope.type,
       fieldSet,
     });
@@ -112,11 +127,12 @@ export const personalDataCodec = (options: {
     const envelope = sensitive ? await openSensitive(options.dataKeys, stored) : stored;
     const data = envelope.data as WithPersonal;
     if (typeof data.personal !== 'string') return envelope;
-    const key = await options.dataKeys.find(data.registrationId);
+    const subject = dataKeySubjectOf(data);
+    const key = await options.dataKeys.find(subject);
     if (key === 'erased') return withPersonal(envelope, personalDataErased);
     try {
       const { fields } = openFields(key, data.personal, {
-        registrationId: data.registrationId,
+        registrationId: subject,
         eventType: envelope.type,
       });
       // Checked against the event type's own schema of the opened part (a delegate's, a visa letter's).

@@ -15,6 +15,8 @@ import {
 import {
   evolveRegistrantRow,
   indexEntriesOf,
+  PARTICIPANTS_DIMENSION,
+  participantEntryOf,
   type RegistrantRow,
   registrantListEventTypes,
 } from '../../../domain/projections/registrant-list.js';
@@ -78,16 +80,34 @@ export const registrantListProjection: StreamProjection<RegistrantRow> = {
   name: 'registrant-list',
   handles: registrantListEventTypes,
   evolveRow: evolveRegistrantRow,
-  sideItems: (pk, row) =>
-    indexEntriesOf(row).map((entry) => ({
-      pk: registrantIndexPartition(pk, entry.dimension),
-      sk: entry.sortKey,
-      s: entry.status,
-      c: entry.country,
-      k: entry.category,
-      t: entry.terms,
-      ...(entry.delegationId === undefined ? {} : { d: entry.delegationId }),
-    })),
+  sideItems: (pk, row) => {
+    const participant = participantEntryOf(row);
+    return [
+      ...indexEntriesOf(row).map((entry) => ({
+        pk: registrantIndexPartition(pk, entry.dimension),
+        sk: entry.sortKey,
+        s: entry.status,
+        c: entry.country,
+        k: entry.category,
+        t: entry.terms,
+        ...(entry.delegationId === undefined ? {} : { d: entry.delegationId }),
+      })),
+      // The public List of Participants (CONTRACT 5.3): its public fields only, for a consenting seat holder.
+      ...(participant
+        ? [
+            {
+              pk: registrantIndexPartition(pk, PARTICIPANTS_DIMENSION),
+              sk: participant.sortKey,
+              g: participant.givenName,
+              f: participant.familyName,
+              o: participant.organization,
+              c: participant.country,
+              ...(participant.delegationId === undefined ? {} : { d: participant.delegationId }),
+            },
+          ]
+        : []),
+    ];
+  },
   opensPersonalData: true,
 };
 

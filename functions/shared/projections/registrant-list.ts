@@ -6,8 +6,10 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
+  PARTICIPANTS_DIMENSION,
+  type ParticipantEntry,
   planRegistrantQuery,
   type RegistrantFilters,
   type RegistrantPlan,
@@ -360,3 +362,41 @@ export const registrantRowsOf = (
     readModelPartition(registrantListProjection.name, source.generation, conferenceId),
     registrationIds,
   );
+
+/**
+ * The public List of Participants of a conference (CONTRACT 5.3): the participant entries of the served
+ * generation (only consenting seat holders have one), read in 1 MB Query pages. Nothing else of a
+ * registration is read: the entries hold the public fields alone.
+ */
+export const participantEntries = async (conferenceId: string): Promise<ParticipantEntry[]> => {
+  const source = await defaultSource();
+  const rows = readModelPartition(registrantListProjection.name, source.generation, conferenceId);
+  const entries: ParticipantEntry[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page: QueryCommandOutput = await source.client.send(
+      new QueryCommand({
+        TableName: source.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: marshall({
+          ':pk': registrantIndexPartition(rows, PARTICIPANTS_DIMENSION),
+        }),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      const item = unmarshall(raw);
+      entries.push({
+        sortKey: String(item.sk),
+        givenName: String(item.g),
+        familyName: String(item.f),
+        organization: typeof item.o === 'string' ? item.o : null,
+        country: String(item.c),
+        ...(typeof item.d === 'string' ? { delegationId: item.d } : {}),
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return entries;
+};
