@@ -46,6 +46,8 @@ export const notifierEventTypes = [
   // Visa letter decisions (domain/notifications/visa-letter-email.ts).
   'VisaLetterIssued',
   'VisaLetterDeclined',
+  // A delegation's focal point gets its delegation link (domain/notifications/delegation-email.ts).
+  'DelegationCreated',
 ] as const;
 
 export interface EmailContent {

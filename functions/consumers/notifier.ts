@@ -8,6 +8,7 @@ import {
   previousAddressEmail,
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
+import { delegationEmail } from '../../domain/notifications/delegation-email.js';
 import {
   type VisaLetterDecision,
   visaLetterEmail,
@@ -25,11 +26,12 @@ import { visaLetterDocumentOf } from '../shared/commands/visa-letters.js';
 import { documentFonts } from '../shared/documents/fonts.js';
 import type { VisaLetterDocument } from '../shared/documents/visa-letter.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
+import { delegationToken } from '../shared/http/delegation-token.js';
 import { type Attachment, composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
 import { checkInCodeOf } from '../shared/personal-data/check-in-code.js';
-import { usePersonalData } from '../shared/personal-data/personal-data.js';
+import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { publicApiUrl } from '../shared/runtime/config.js';
 import { busConsumer } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
@@ -142,7 +144,38 @@ const notifyPreviousAddress = async (
   logger.info('Delegate notified', { notice: 'previous-address', outcome, registrationId });
 };
 
+/**
+ * The focal point of a new delegation gets its delegation link (CONTRACT 5.3): the token in the link's
+ * fragment as `delegation=…`, made from the server's secret now (no event carries it), once per event.
+ */
+const notifyFocalPoint = async (envelope: EventEnvelope) => {
+  const opened = await eventCodec(true).open(envelope);
+  if (opened.type !== 'DelegationCreated') return;
+  const { delegationId, name, quota, personal } = opened.data;
+  if (typeof personal !== 'object' || 'unavailable' in personal) {
+    logger.info('Focal point not notified: personal data erased', { delegationId });
+    return;
+  }
+  const conference = await loadConference(envelope.conferenceId);
+  const token = await delegationToken(envelope.conferenceId, delegationId);
+  const link = new URL(
+    `conferences/${envelope.conferenceId}/delegations/${delegationId}#delegation=${token}`,
+    publicApiUrl(),
+  ).href;
+  const message = await composeEmail(
+    delegationEmail({ name, quota }, personal, conference, delegateLanguage(conference, personal), link),
+    `${conference.acronym} <${notificationSender()}>`,
+    { name: fullName(personal), address: personal.email },
+    `<${envelope.eventId}@learning-cities>`,
+  );
+  const outcome = await once(`email#${envelope.eventId}`, () =>
+    notificationChannels().sendEmail(envelope.eventId, message),
+  );
+  logger.info('Focal point notified', { outcome, delegationId });
+};
+
 export const handler = busConsumer(async (envelope) => {
+  if (envelope.type === 'DelegationCreated') return notifyFocalPoint(envelope);
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
   const notice = noticeOf[envelope.type];

@@ -136,6 +136,7 @@ export class Consumers extends Construct {
       );
     if (definition.personalData)
       props.personalData.grant(definition.personalData, fn, definition.sensitiveData);
+    if (definition.serverSecrets) props.personalData.grantIdempotency(fn);
 
     const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -201,6 +201,8 @@ export class ConferenceHttpApi extends Construct {
         props.personalData.grantIdempotency(fn);
       } else {
         props.eventStore.grantRead(fn);
+        // A focal point's delegation token is an HMAC under the same server secret.
+        if (route.checksDelegationTokens) props.personalData.grantIdempotency(fn);
       }
     }
     if (tables === 'plain') {

@@ -62,6 +62,11 @@ export interface RouteDefinition {
    */
   deletesExports?: boolean;
   /**
+   * Checks a focal point's X-Delegation-Token (CONTRACT 5.3), an HMAC under the server's secret: a query
+   * route gets kms:GenerateMac on that key too (a command has it for its Idempotency-Key records).
+   */
+  checksDelegationTokens?: boolean;
+  /**
    * Prints PDFs (pdfkit lays out every page on the CPU): a full vCPU (1,769 MB) instead of the 512 MB
    * default's share of one, and `timeoutSeconds` where many pages are printed at once.
    */
@@ -447,14 +452,18 @@ export const routes: RouteDefinition[] = [
       'public',
     ),
     tables: 'personal',
+    checksDelegationTokens: true,
   },
-  route(
-    'NameHeadOfDelegation',
-    'POST',
-    '/conferences/{conferenceId}/delegations/{delegationId}/head',
-    'name-head-of-delegation',
-    'public',
-  ),
+  {
+    ...route(
+      'NameHeadOfDelegation',
+      'POST',
+      '/conferences/{conferenceId}/delegations/{delegationId}/head',
+      'name-head-of-delegation',
+      'public',
+    ),
+    checksDelegationTokens: true,
+  },
   route(
     'ChangeDelegationCredentials',
     'POST',

@@ -58,6 +58,8 @@ export interface RuleDefinition {
   personalData?: PersonalDataAccess;
   /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
   sensitiveData?: SensitiveDataAccess;
+  /** Makes secrets from the server's secret (a focal point's delegation token in its email): kms:GenerateMac. */
+  serverSecrets?: boolean;
   /** Files read at run time, copied beside the bundle (as a route's `files`): the fonts of the PDFs it attaches. */
   files?: string[];
 }
@@ -128,6 +130,8 @@ export const rules: RuleDefinition[] = [
     writesReadModels: true,
     writesEvents: false,
     effects: ['send-email', 'publish-agenda-changes'],
+    // The delegation link of a focal point's email carries a token made from the server's secret.
+    serverSecrets: true,
     // The check-in code in registration and promotion emails is a MAC under the HMAC key.
     personalData: 'read-mac',
     // The issued visa letter is attached to its email as a PDF.
