@@ -111,7 +111,9 @@ const registration = delegateSchema.omit({ organization: true }).extend({
 
 const registrationCreated = z.object({
   registrationId: id,
-  status: z.enum(['registered', 'waitlisted']),
+  status: z.enum(['registered', 'waitlisted', 'pending']).meta({
+    description: '`pending` in a category the conference moderates (CONTRACT 5.3): no seat until approved.',
+  }),
   manageToken: z.string().min(1).meta({
     description:
       'The secret to read or cancel this registration with (header X-Manage-Token); shown only in this answer.',
@@ -153,6 +155,7 @@ const delegateCounts = z.object({
   capacity: count,
   registered: count.meta({ description: 'Seat holders: registered or checked in.' }),
   waitlisted: count,
+  pending: count.meta({ description: 'Registrations of moderated categories awaiting a decision.' }),
   cancelled: count.meta({ description: 'Every cancelled registration, the erased ones included.' }),
   erased: count.meta({ description: 'Registrations whose personal data was erased.' }),
   checkedIn: count,

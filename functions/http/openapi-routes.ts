@@ -77,7 +77,7 @@ const registrantFilters: QueryParameter[] = [
     schema: {
       type: 'string',
       pattern:
-        '^(registered|waitlisted|checked-in|cancelled)(,(registered|waitlisted|checked-in|cancelled))*$',
+        '^(registered|waitlisted|checked-in|cancelled|pending|rejected)(,(registered|waitlisted|checked-in|cancelled|pending|rejected))*$',
     },
   },
   {

@@ -495,6 +495,7 @@ describe('OpenAPI document', () => {
       'conferenceId',
       'countries',
       'erased',
+      'pending',
       'registered',
       'waitlisted',
     ]);
