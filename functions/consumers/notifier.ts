@@ -3,9 +3,10 @@ import type { EventEnvelope } from '../../domain/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
+  delegateNoticeOf,
   movedAwayFrom,
-  noticeOf,
   previousAddressEmail,
+  type RejectionNotice,
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import {
@@ -142,10 +143,19 @@ const notifyPreviousAddress = async (
   logger.info('Delegate notified', { notice: 'previous-address', outcome, registrationId });
 };
 
+/** The rejection a history ends with, its message opened (the event's sealed personal part). */
+const rejectionOf = (history: readonly RegistrationEvent[]): RejectionNotice | undefined => {
+  const last = history.at(-1);
+  if (last?.type !== 'RegistrationRejected') return undefined;
+  const { reasonCode, personal } = last.data;
+  const message = typeof personal === 'object' && 'message' in personal ? personal.message : undefined;
+  return { reasonCode, ...(message === undefined ? {} : { message }) };
+};
+
 export const handler = busConsumer(async (envelope) => {
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
-  const notice = noticeOf[envelope.type];
+  const notice = delegateNoticeOf(envelope);
   if (notice) {
     const registrationId = String((envelope.data as { registrationId: string }).registrationId);
     // The whole stream, opened: an erased registration gets no email, however late or often its events
@@ -175,6 +185,7 @@ export const handler = busConsumer(async (envelope) => {
           managePage: managePageOf(conference.conferenceId, registrationId),
         },
         checkInCode,
+        notice === 'rejected' ? rejectionOf(history) : undefined,
       ),
       `${conference.acronym} <${notificationSender()}>`,
       { name: fullName(then), address: then.email },

@@ -8,6 +8,7 @@ import { sessionDetailsSchema, sessionTypes, slotChangeSchema } from '../../doma
 import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
+import { registrationDecisionsSchema } from '../../domain/registration/decisions.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -305,6 +306,7 @@ export const requestBodies = {
   ManageLinkRequest: manageLinkRequestSchema,
   RegistrationFormDefinition: formDefinitionSchema,
   DocumentRequest: documentRequestSchema,
+  RegistrationDecisions: registrationDecisionsSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -373,6 +375,20 @@ export const responseBodies = {
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),
   RegistrationConfirmed: registrationCreated.extend({ conferenceId: id }),
   ManageLinkSent: z.object({ status: z.literal('link-sent') }),
+  RegistrationDecisionResults: z
+    .object({
+      results: z.array(
+        z.union([
+          z.object({ registrationId: id, status: z.enum(['registered', 'waitlisted', 'rejected']) }),
+          z.object({ registrationId: id, problem }),
+        ]),
+      ),
+    })
+    .meta({
+      description:
+        'One result per decision, in the order given: the status the registration has now, or the problem ' +
+        'that decision met (409 when it was not pending, 404 when there is no such registration).',
+    }),
 } satisfies Record<string, z.ZodType>;
 
 export type RequestBodyName = keyof typeof requestBodies;
