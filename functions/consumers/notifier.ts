@@ -3,9 +3,10 @@ import type { EventEnvelope } from '../../domain/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
+  delegateNoticeOf,
   movedAwayFrom,
-  noticeOf,
   previousAddressEmail,
+  type RejectionNotice,
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import { delegationEmail } from '../../domain/notifications/delegation-email.js';
@@ -144,6 +145,15 @@ const notifyPreviousAddress = async (
   logger.info('Delegate notified', { notice: 'previous-address', outcome, registrationId });
 };
 
+/** The rejection a history ends with, its message opened (the event's sealed personal part). */
+const rejectionOf = (history: readonly RegistrationEvent[]): RejectionNotice | undefined => {
+  const last = history.at(-1);
+  if (last?.type !== 'RegistrationRejected') return undefined;
+  const { reasonCode, personal } = last.data;
+  const message = typeof personal === 'object' && 'message' in personal ? personal.message : undefined;
+  return { reasonCode, ...(message === undefined ? {} : { message }) };
+};
+
 /**
  * The focal point of a new delegation gets its delegation link (CONTRACT 5.3): the token in the link's
  * fragment as `delegation=…`, made from the server's secret now (no event carries it), once per event.
@@ -178,7 +188,7 @@ export const handler = busConsumer(async (envelope) => {
   if (envelope.type === 'DelegationCreated') return notifyFocalPoint(envelope);
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
-  const notice = noticeOf[envelope.type];
+  const notice = delegateNoticeOf(envelope);
   if (notice) {
     const registrationId = String((envelope.data as { registrationId: string }).registrationId);
     // The whole stream, opened: an erased registration gets no email, however late or often its events
@@ -208,6 +218,7 @@ export const handler = busConsumer(async (envelope) => {
           managePage: managePageOf(conference.conferenceId, registrationId),
         },
         checkInCode,
+        notice === 'rejected' ? rejectionOf(history) : undefined,
       ),
       `${conference.acronym} <${notificationSender()}>`,
       { name: fullName(then), address: then.email },

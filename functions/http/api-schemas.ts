@@ -9,6 +9,7 @@ import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import { credentialsStatuses, delegationDetailsSchema, quotaSchema } from '../../domain/delegation/events.js';
 import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
+import { registrationDecisionsSchema } from '../../domain/registration/decisions.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -114,7 +115,9 @@ const registration = delegateSchema.omit({ organization: true }).extend({
 
 const registrationCreated = z.object({
   registrationId: id,
-  status: z.enum(['registered', 'waitlisted']),
+  status: z.enum(['registered', 'waitlisted', 'pending']).meta({
+    description: '`pending` in a category the conference moderates (CONTRACT 5.3): no seat until approved.',
+  }),
   manageToken: z.string().min(1).meta({
     description:
       'The secret to read or cancel this registration with (header X-Manage-Token); shown only in this answer.',
@@ -156,6 +159,7 @@ const delegateCounts = z.object({
   capacity: count,
   registered: count.meta({ description: 'Seat holders: registered or checked in.' }),
   waitlisted: count,
+  pending: count.meta({ description: 'Registrations of moderated categories awaiting a decision.' }),
   cancelled: count.meta({ description: 'Every cancelled registration, the erased ones included.' }),
   erased: count.meta({ description: 'Registrations whose personal data was erased.' }),
   checkedIn: count,
@@ -366,6 +370,7 @@ export const requestBodies = {
   ManageLinkRequest: manageLinkRequestSchema,
   RegistrationFormDefinition: formDefinitionSchema,
   DocumentRequest: documentRequestSchema,
+  RegistrationDecisions: registrationDecisionsSchema,
   DelegationRequest: delegationRequestSchema,
   HeadOfDelegationRequest: headOfDelegationRequestSchema,
   DelegationSettingsRequest: delegationSettingsRequestSchema,
@@ -437,6 +442,20 @@ export const responseBodies = {
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),
   RegistrationConfirmed: registrationCreated.extend({ conferenceId: id }),
   ManageLinkSent: z.object({ status: z.literal('link-sent') }),
+  RegistrationDecisionResults: z
+    .object({
+      results: z.array(
+        z.union([
+          z.object({ registrationId: id, status: z.enum(['registered', 'waitlisted', 'rejected']) }),
+          z.object({ registrationId: id, problem }),
+        ]),
+      ),
+    })
+    .meta({
+      description:
+        'One result per decision, in the order given: the status the registration has now, or the problem ' +
+        'that decision met (409 when it was not pending, 404 when there is no such registration).',
+    }),
   DelegationCreated: z.object({ delegationId: id }),
   Delegation: delegation,
   HeadOfDelegationNamed: z.object({ delegationId: id, headOfDelegation: id }),

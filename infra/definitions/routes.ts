@@ -430,6 +430,18 @@ export const routes: RouteDefinition[] = [
     files: [DOCS_SCRIPT],
     tables: 'none',
   },
+  {
+    // Approves or rejects pending registrations (CONTRACT 5.3): a rejection's message is sealed under the
+    // registration's data key, a rejection releases the email guard read from the opened state.
+    ...route(
+      'DecideRegistrations',
+      'POST',
+      '/conferences/{conferenceId}/registration-decisions',
+      'decide-registrations',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
   // Delegations and the List of Participants (CONTRACT 5.3).
   {
     // Seals the focal point under the delegation's own data key, made with its first event.

@@ -1,4 +1,4 @@
-import { languagesOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import { languagesOf, policyOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
   type DelegateDetails,
   type Registration,
@@ -107,6 +107,8 @@ export interface NewRegistration {
    * registers once; a claim already there answers 404 (used), before any other refusal.
    */
   singleUse?: { key: string; expiresAt: number };
+  /** Registers without waiting for approval in a moderated category (an invitation's `skipModeration`). */
+  skipModeration?: boolean;
 }
 
 /** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
@@ -192,6 +194,10 @@ export const registerDelegate = (registration: NewRegistration) => {
           ...(form ? { form } : {}),
           ...(registration.answers === undefined ? {} : { answers: registration.answers }),
           languages: languagesOf(conference),
+          // A moderated category's registration waits for an organizer (CONTRACT 5.3); `invitation` is
+          // checked before (the invitation code) and registers as `open` here.
+          policy: policyOf(conference, registration.delegate.category) === 'moderated' ? 'moderated' : 'open',
+          ...(registration.skipModeration ? { skipModeration: true } : {}),
           now: registration.now,
         },
         streams.registration,
@@ -214,7 +220,7 @@ export const registerDelegate = (registration: NewRegistration) => {
           registration.legacyEmailKey,
           true,
         ),
-        result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
+        result: admittedAs(events),
       };
     },
     guardRefused: (guards, error) => {
@@ -229,8 +235,19 @@ export const registerDelegate = (registration: NewRegistration) => {
       if (decided.shard === undefined) seatAvailable = true;
       return 'decide-again';
     },
-    committed: (status) => lastSeenFull.set(conferenceId, status === 'waitlisted'),
+    committed: (status) => {
+      // A pending registration tried no seat: it tells nothing of whether the conference is full.
+      if (status !== 'pending') lastSeenFull.set(conferenceId, status === 'waitlisted');
+    },
   });
+};
+
+/** What a new registration became: a seat, a waitlist place, or (a moderated category) pending. */
+const admittedAs = (events: readonly RegistrationEvent[]): 'registered' | 'waitlisted' | 'pending' => {
+  const first = events[0]?.type;
+  if (first === 'DelegateRegistered') return 'registered';
+  if (first === 'RegistrationPending') return 'pending';
+  return 'waitlisted';
 };
 
 export interface RegistrationChange {
