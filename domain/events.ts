@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type AgendaEvent, agendaEvents } from './agenda/events.js';
 import { type AwardEvent, awardEvents } from './award/events.js';
 import { type ConferenceEvent, conferenceEvents } from './conference/events.js';
+import { type InvitationEvent, invitationEvents } from './invitation/events.js';
 import { type RegistrationEvent, registrationEvents, upcastAdmittedV1 } from './registration/events.js';
 import { type VisaLetterEvent, visaLetterEvents } from './visa-letter/events.js';
 
@@ -16,10 +17,17 @@ export const eventDataSchemas = {
   ...agendaEvents,
   ...awardEvents,
   ...visaLetterEvents,
+  ...invitationEvents,
 };
 
 export type EventType = keyof typeof eventDataSchemas;
-export type DomainEvent = ConferenceEvent | RegistrationEvent | AgendaEvent | AwardEvent | VisaLetterEvent;
+export type DomainEvent =
+  | ConferenceEvent
+  | RegistrationEvent
+  | AgendaEvent
+  | AwardEvent
+  | VisaLetterEvent
+  | InvitationEvent;
 
 /** The schemaVersion an event of each type is written with (1 unless listed). */
 const schemaVersions: Partial<Record<EventType, number>> = {

@@ -181,6 +181,9 @@ const admitted = z.object({
   formVersion: z.number().int().min(1).optional(),
   limitedOptions: limitedOptions.optional(),
   sensitive: sensitivePartSchema.optional(),
+  /** The invitation whose code admitted it (CONTRACT 5.3), and the delegation that invitation was for. */
+  invitationId: z.string().min(1).optional(),
+  delegationId: z.string().min(1).optional(),
 });
 
 export const registrationStatuses = [
@@ -248,6 +251,8 @@ export const registrationEvents = {
     registrationId: z.string(),
     erasedAt: z.iso.datetime(),
     erasedBy: z.enum(erasedByValues),
+    /** The invitation the registration was made from: its invitee's data key is destroyed with it. */
+    invitationId: z.string().min(1).optional(),
   }),
 };
 
@@ -260,7 +265,12 @@ export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 
  * personal fields (details changed, a visa letter request) is listed here and sealed under the same key.
  */
 /** Events of a registration's other streams whose data has a personal part (domain/visa-letter/events.ts). */
-type PersonalEventOfOtherStreams = 'VisaLetterRequested' | 'VisaLetterIssued' | 'VisaLetterDeclined';
+type PersonalEventOfOtherStreams =
+  | 'VisaLetterRequested'
+  | 'VisaLetterIssued'
+  | 'VisaLetterDeclined'
+  // The invitee's address and names (stream invitation-<invitationId>, under the invitation's own key).
+  | 'InvitationSent';
 
 export const personalFieldSets: Partial<
   Record<keyof typeof registrationEvents | PersonalEventOfOtherStreams, number>
@@ -273,6 +283,7 @@ export const personalFieldSets: Partial<
   VisaLetterDeclined: 1,
   DelegateDetailsChanged: 1,
   ManageTokenReplaced: 1,
+  InvitationSent: 1,
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   registrationBeginnings,
   type SensitivePart,
 } from '../../../domain/registration/events.js';
+import { invitationKeyHolder } from '../../../domain/invitation/events.js';
 import type { DataKeys } from './data-keys.js';
 import { PersonalDataUnavailableError } from './errors.js';
 import { openFields, SealedFieldsError, sealFields } from './fields.js';
@@ -31,6 +32,18 @@ const sensitiveBinding = (registrationId: string, eventType: string) => ({
   eventType: `${eventType}#sensitive`,
 });
 
+/**
+ * Whose data key seals an event's personal part: the registration's, or for an invitation's event the
+ * invitation's own (the invitee may never register). Events that begin a key holder make its key.
+ */
+const keyHolderOf = (envelope: EventEnvelope): string =>
+  envelope.type === 'InvitationSent'
+    ? invitationKeyHolder(envelope.data.invitationId)
+    : (envelope.data as WithPersonal).registrationId;
+
+const beginsKeyHolder = (type: string): boolean =>
+  registrationBeginnings.includes(type) || type === 'InvitationSent';
+
 const fieldSetOf = (type: string): number | undefined =>
   (personalFieldSets as Record<string, number | undefined>)[type];
 
@@ -52,11 +65,17 @@ export const personalDataCodec = (options: {
   openSensitive?: boolean | (() => boolean);
 }): EventCodec => ({
   async seal(envelope) {
-    if (envelope.type === 'PersonalDataErased')
+    if (envelope.type === 'PersonalDataErased') {
+      const { registrationId, erasedAt, invitationId } = envelope.data;
+      // The invitation it was made from loses its invitee's data with it (CONTRACT 5.3, 4.1).
       return {
         stored: envelope,
-        writes: options.dataKeys.destroy(envelope.data.registrationId, envelope.data.erasedAt),
+        writes: [
+          ...options.dataKeys.destroy(registrationId, erasedAt),
+          ...(invitationId ? options.dataKeys.destroy(invitationKeyHolder(invitationId), erasedAt) : []),
+        ],
       };
+    }
     if (envelope.type === 'SensitiveAnswersErased')
       return {
         stored: envelope,
@@ -86,19 +105,19 @@ export const personalDataCodec = (options: {
       stored = { ...envelope, data: { ...(envelope.data as object), sensitive: sealed } } as EventEnvelope;
     }
     if (!isOpenedPersonal(data.personal)) return { stored, writes };
+    const holder = keyHolderOf(envelope);
     let key: Buffer;
-    if (registrationBeginnings.includes(envelope.type)) {
-      const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt);
+    if (beginsKeyHolder(envelope.type)) {
+      const created = await options.dataKeys.create(holder, envelope.occurredAt);
       key = created.key;
       writes.push(created.write);
     } else {
-      const found = await options.dataKeys.find(data.registrationId);
-      if (found === 'erased')
-        throw new Error(`Registration ${data.registrationId} is erased: nothing to seal`);
+      const found = await options.dataKeys.find(holder);
+      if (found === 'erased') throw new Error(`Registration ${holder} is erased: nothing to seal`);
       key = found;
     }
     const sealed = sealFields(key, data.personal, {
-      registrationId: data.registrationId,
+      registrationId: holder,
       eventType: envelope.type,
       fieldSet,
     });
@@ -112,11 +131,12 @@ export const personalDataCodec = (options: {
     const envelope = sensitive ? await openSensitive(options.dataKeys, stored) : stored;
     const data = envelope.data as WithPersonal;
     if (typeof data.personal !== 'string') return envelope;
-    const key = await options.dataKeys.find(data.registrationId);
+    const holder = keyHolderOf(envelope);
+    const key = await options.dataKeys.find(holder);
     if (key === 'erased') return withPersonal(envelope, personalDataErased);
     try {
       const { fields } = openFields(key, data.personal, {
-        registrationId: data.registrationId,
+        registrationId: holder,
         eventType: envelope.type,
       });
       // Checked against the event type's own schema of the opened part (a delegate's, a visa letter's).
@@ -129,7 +149,7 @@ export const personalDataCodec = (options: {
     } catch (error) {
       const what = error instanceof SealedFieldsError ? 'does not open' : 'is not valid';
       throw new PersonalDataUnavailableError(
-        `The personal part of event ${envelope.eventId} (registration ${data.registrationId}) ${what}`,
+        `The personal part of event ${envelope.eventId} (registration ${holder}) ${what}`,
         { cause: error },
       );
     }
