@@ -171,13 +171,19 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
           if (wait > 0) throw new ReminderTooSoonError(wait);
         }
         return [
-          { type: 'InvitationReminded', data: { invitationId: invitation.invitationId, remindedAt: command.now } },
+          {
+            type: 'InvitationReminded',
+            data: { invitationId: invitation.invitationId, remindedAt: command.now },
+          },
         ];
       }
       case 'RevokeInvitation': {
         const invitation = pending(state, command.now);
         return [
-          { type: 'InvitationRevoked', data: { invitationId: invitation.invitationId, revokedAt: command.now } },
+          {
+            type: 'InvitationRevoked',
+            data: { invitationId: invitation.invitationId, revokedAt: command.now },
+          },
         ];
       }
       case 'DeclineInvitation': {
@@ -186,14 +192,20 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
         if (invitation.status !== 'sent' || expiredAt(invitation, command.now))
           throw new NotFoundError('No pending invitation has this code');
         return [
-          { type: 'InvitationDeclined', data: { invitationId: invitation.invitationId, declinedAt: command.now } },
+          {
+            type: 'InvitationDeclined',
+            data: { invitationId: invitation.invitationId, declinedAt: command.now },
+          },
         ];
       }
       case 'ExpireInvitation': {
         const invitation = existing(state);
         if (invitation.status !== 'sent' || !expiredAt(invitation, command.now)) return [];
         return [
-          { type: 'InvitationExpired', data: { invitationId: invitation.invitationId, expiredAt: command.now } },
+          {
+            type: 'InvitationExpired',
+            data: { invitationId: invitation.invitationId, expiredAt: command.now },
+          },
         ];
       }
       case 'AcceptInvitation': {
