@@ -262,7 +262,7 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
 /** The invitee's personal data as the events tell it (read opened), `erased`, or undefined for none. */
 export const inviteeOf = (events: readonly InvitationEvent[]): InviteePersonal | 'erased' | undefined => {
   const sent = events.find((event) => event.type === 'InvitationSent');
-  if (!sent || sent.type !== 'InvitationSent') return undefined;
+  if (sent?.type !== 'InvitationSent') return undefined;
   const part = sent.data.personal;
   if (isOpenedInvitee(part)) return part;
   if (typeof part === 'object') return 'erased';

@@ -46,6 +46,9 @@ export const notifierEventTypes = [
   // Visa letter decisions (domain/notifications/visa-letter-email.ts).
   'VisaLetterIssued',
   'VisaLetterDeclined',
+  // Invitations and their reminders (domain/notifications/invitation-email.ts).
+  'InvitationSent',
+  'InvitationReminded',
 ] as const;
 
 export interface EmailContent {

@@ -14,6 +14,13 @@ import { type ConferenceEvent, conferenceEventTypes } from '../../../domain/conf
 import { conferenceStateSchema } from '../../../domain/conference/state.js';
 import { type DomainEvent, type EventEnvelope, isEventOf } from '../../../domain/events.js';
 import {
+  type InvitationState,
+  invitationDecider,
+  invitationStreamId,
+} from '../../../domain/invitation/decider.js';
+import { type InvitationEvent, invitationEventTypes } from '../../../domain/invitation/events.js';
+import { invitationStateSchema } from '../../../domain/invitation/state.js';
+import {
   type RegistrationState,
   registrationDecider,
   registrationStreamId,
@@ -113,4 +120,22 @@ export const awardsStream = (conferenceId: string) => ({
 export const visaLetterStream = (registrationId: string) => ({
   type: visaLetterStreamType,
   streamId: visaLetterStreamId(registrationId),
+});
+
+/**
+ * An invitation (CONTRACT 5.3). Its first event's personal part is sealed under the invitation's own data
+ * key; folded opened, its state keeps the address's MAC, which a registration's MAC is compared with.
+ */
+export const invitationStreamType: StreamType<InvitationState, InvitationEvent> = {
+  snapshot: 'invitation.v1',
+  stateSchema: invitationStateSchema,
+  initialState: invitationDecider.initialState,
+  evolve: invitationDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...invitationEventTypes),
+  personalData: true,
+};
+
+export const invitationStream = (invitationId: string) => ({
+  type: invitationStreamType,
+  streamId: invitationStreamId(invitationId),
 });

@@ -1,5 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { type DomainEvent, type EventEnvelope, validateEvent } from '../../../domain/events.js';
+import { invitationKeyHolder } from '../../../domain/invitation/events.js';
 import {
   isOpenedPersonal,
   isOpenedSensitive,
@@ -9,7 +10,6 @@ import {
   registrationBeginnings,
   type SensitivePart,
 } from '../../../domain/registration/events.js';
-import { invitationKeyHolder } from '../../../domain/invitation/events.js';
 import type { DataKeys } from './data-keys.js';
 import { PersonalDataUnavailableError } from './errors.js';
 import { openFields, SealedFieldsError, sealFields } from './fields.js';
