@@ -1,3 +1,4 @@
+import { type DelegateCategory, delegateCategories } from '../registration/events.js';
 import {
   decideFormVersion,
   type FieldType,
@@ -14,6 +15,7 @@ import {
   type ConferenceSettingsChange,
   DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   DEFAULT_SENSITIVE_DATA_RETENTION_DAYS,
+  type RegistrationPolicy,
   type Room,
   settingNames,
 } from './events.js';
@@ -163,10 +165,18 @@ const unchanged = <K extends keyof ConferenceSettingsChange>(
     }
     case 'defaultLanguage':
       return value === languagesOf(conference).defaultLanguage;
+    case 'registrationPolicy':
+      return samePolicy(value as RegistrationPolicyMap, conference.registrationPolicy ?? {});
     default:
       return value === current;
   }
 };
+
+type RegistrationPolicyMap = NonNullable<ConferenceDetails['registrationPolicy']>;
+
+/** Two policy maps that give every category the same policy (a category not named is `open`). */
+const samePolicy = (a: RegistrationPolicyMap, b: RegistrationPolicyMap) =>
+  delegateCategories.every((category) => (a[category] ?? 'open') === (b[category] ?? 'open'));
 
 /** Rooms are added, never removed: each room there is must be in the new list (names ignoring case). */
 const removedRooms = (rooms: readonly Room[], conference: Conference): FieldError[] => {
@@ -297,6 +307,15 @@ export const conferenceDecider: Decider<ConferenceCommand, ConferenceEvent, Conf
 export const requiresEmailConfirmation = (
   conference: Pick<ConferenceDetails, 'emailConfirmation'>,
 ): boolean => conference.emailConfirmation === true;
+
+/**
+ * Who may register in `category` at the conference (CONTRACT 5.3): the category's policy, `open` when the
+ * conference names none for it (or was created before the setting existed).
+ */
+export const policyOf = (
+  conference: Pick<ConferenceDetails, 'registrationPolicy'>,
+  category: DelegateCategory,
+): RegistrationPolicy => conference.registrationPolicy?.[category] ?? 'open';
 
 /** The capacity a settings change lowers the conference to, if it lowers it: seats held must fit in it. */
 export const loweredCapacity = (conference: Conference, events: readonly ConferenceEvent[]) =>

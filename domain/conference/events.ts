@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { delegateCategories } from '../registration/events.js';
 import { fieldSchema } from '../registration-form/form.js';
 import {
   DEFAULT_LANGUAGE,
@@ -30,6 +31,16 @@ export const DEFAULT_LANGUAGES: readonly Language[] = [DEFAULT_LANGUAGE];
 /** Who signs the conference's visa invitation letters (CONTRACT section 4.4). */
 export const signatorySchema = z.object({ name: text(200), title: text(200) });
 
+/** Who may register in a category (CONTRACT 5.3): anyone, anyone an organizer approves, the invited. */
+export const registrationPolicies = ['open', 'moderated', 'invitation'] as const;
+export type RegistrationPolicy = (typeof registrationPolicies)[number];
+
+/** The policy of each category named; a category not named is `open`. */
+export const registrationPolicySchema = z.partialRecord(
+  z.enum(delegateCategories, { message: `must be one of ${delegateCategories.join(', ')}` }),
+  z.enum(registrationPolicies, { message: `must be one of ${registrationPolicies.join(', ')}` }),
+);
+
 /** The settings an organizer may change after creating the conference (CONTRACT section 4.2). */
 export const conferenceSettingsFields = {
   /** Registrations before it are refused (409). */
@@ -50,6 +61,11 @@ export const conferenceSettingsFields = {
   languages: languagesSchema.optional(),
   /** One of `languages` (default: English if offered, else the first). */
   defaultLanguage: languageSchema.optional(),
+  /**
+   * Who may register in each category (CONTRACT 5.3); a category not named is `open`. The settings route
+   * takes the whole map: a category left out of it is `open` again.
+   */
+  registrationPolicy: registrationPolicySchema.optional(),
 };
 
 const capacitySchema = z.number().int().min(1).max(1_000_000);

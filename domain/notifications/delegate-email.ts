@@ -1,7 +1,7 @@
 import { type Conference, conferenceNameIn } from '../conference/decider.js';
 import { personalDataOf } from '../registration/decider.js';
-import type { DelegatePersonal, RegistrationEvent } from '../registration/events.js';
-import type { Language } from '../shared/languages.js';
+import type { DelegatePersonal, RegistrationEvent, RejectionReasonCode } from '../registration/events.js';
+import { conferenceLanguages, type Language, type Translatable, textIn } from '../shared/languages.js';
 import { fullName, type NameOrder } from '../shared/names.js';
 import { normalizeEmail } from '../shared/values.js';
 import { calendarDate, type MessageId, type MessageValues, message } from './messages/index.js';
@@ -22,7 +22,14 @@ export interface EmailRecipient {
 /** The notices of a seat just taken: they carry the check-in code. */
 export const seatNotices: readonly string[] = ['registered', 'promoted'];
 
-export type DelegateNotice = 'registered' | 'waitlisted' | 'promoted' | 'cancelled' | 'details-changed';
+export type DelegateNotice =
+  | 'registered'
+  | 'waitlisted'
+  | 'promoted'
+  | 'cancelled'
+  | 'details-changed'
+  | 'pending'
+  | 'rejected';
 
 export const noticeOf: Partial<Record<string, DelegateNotice>> = {
   DelegateRegistered: 'registered',
@@ -30,6 +37,19 @@ export const noticeOf: Partial<Record<string, DelegateNotice>> = {
   WaitlistedDelegatePromoted: 'promoted',
   RegistrationCancelled: 'cancelled',
   DelegateDetailsChanged: 'details-changed',
+  // A moderated category's registration (CONTRACT 5.3): told it awaits a decision, then of the decision.
+  RegistrationPending: 'pending',
+  RegistrationRejected: 'rejected',
+};
+
+/**
+ * The notice an event of a registration is told to its delegate with, if any: an approval is told as the
+ * registration it became (a seat, with the check-in code, or the waitlist), as a new registration is.
+ */
+export const delegateNoticeOf = (event: { type: string; data: unknown }): DelegateNotice | undefined => {
+  if (event.type === 'RegistrationApproved')
+    return (event.data as { status: string }).status === 'registered' ? 'registered' : 'waitlisted';
+  return noticeOf[event.type];
 };
 
 /** Session changes that subscribers of the agenda-changes topic are told about. */
@@ -42,6 +62,9 @@ export const notifierEventTypes = [
   'WaitlistedDelegatePromoted',
   'RegistrationCancelled',
   'DelegateDetailsChanged',
+  'RegistrationPending',
+  'RegistrationApproved',
+  'RegistrationRejected',
   ...agendaChangeEventTypes,
   // Visa letter decisions (domain/notifications/visa-letter-email.ts).
   'VisaLetterIssued',
@@ -93,6 +116,53 @@ const statusLabel: Record<DelegateNotice, MessageId> = {
   promoted: 'label.registered',
   cancelled: 'label.cancelled',
   'details-changed': 'label.unchanged',
+  pending: 'label.pending',
+  rejected: 'label.rejected',
+};
+
+const subjectOf: Record<DelegateNotice, MessageId> = {
+  registered: 'subject.registered',
+  waitlisted: 'subject.waitlisted',
+  promoted: 'subject.promoted',
+  cancelled: 'subject.cancelled',
+  'details-changed': 'subject.details-changed',
+  pending: 'pending.subject',
+  rejected: 'rejected.subject',
+};
+
+const statusOf: Record<DelegateNotice, MessageId> = {
+  registered: 'status.registered',
+  waitlisted: 'status.waitlisted',
+  promoted: 'status.promoted',
+  cancelled: 'status.cancelled',
+  'details-changed': 'status.details-changed',
+  pending: 'pending.body',
+  rejected: 'rejected.body',
+};
+
+/** Why a registration was rejected, as its email tells it: the reason and the organizers' message, if any. */
+export interface RejectionNotice {
+  reasonCode: RejectionReasonCode;
+  message?: Translatable;
+}
+
+/** A reason code as the catalogs' select takes it: ICU selectors are identifiers (`not-eligible` → `not_eligible`). */
+export const reasonSelector = (reasonCode: RejectionReasonCode): string => reasonCode.replaceAll('-', '_');
+
+/** The paragraphs that say why: the reason, and the organizers' message in the delegate's language. */
+const rejectionParagraphs = (
+  rejection: RejectionNotice | undefined,
+  conference: Conference,
+  language: Language,
+): string[] => {
+  if (!rejection) return [];
+  const { defaultLanguage } = conferenceLanguages(conference);
+  const written =
+    rejection.message === undefined ? undefined : textIn(rejection.message, language, defaultLanguage);
+  return [
+    message(language, 'rejected.reason', { reasonCode: reasonSelector(rejection.reasonCode) }),
+    ...(written ? [message(language, 'rejected.message', { message: written })] : []),
+  ];
 };
 
 /** The greeting and the signature of every delegate email. */
@@ -108,18 +178,20 @@ export const delegateEmail = (
   conference: Conference,
   { language, managePage }: EmailLocale,
   checkInCode?: string,
+  rejection?: RejectionNotice,
 ): EmailContent => {
   const say = (id: MessageId, values?: MessageValues) => message(language, id, values);
   const paragraphs = [
     greeting(registration, language),
-    say(`status.${notice}`),
+    say(statusOf[notice]),
+    ...(notice === 'rejected' ? rejectionParagraphs(rejection, conference, language) : []),
     ...(checkInCode ? [say('checkInCode', { code: checkInCode })] : []),
-    ...(notice === 'cancelled' ? [] : [say('manage', { link: managePage })]),
+    ...(notice === 'cancelled' || notice === 'rejected' ? [] : [say('manage', { link: managePage })]),
     signature(conference, language),
   ];
   return {
     language,
-    subject: say(`subject.${notice}`, { acronym: conference.acronym }),
+    subject: say(subjectOf[notice], { acronym: conference.acronym }),
     ...(checkInCode ? { checkInCode } : {}),
     paragraphs,
     facts: [

@@ -38,7 +38,8 @@ export const evolveAnswersSummaryRow = (
 ): AnswersSummaryRow | undefined => {
   switch (event.type) {
     case 'DelegateRegistered':
-    case 'DelegateWaitlisted': {
+    case 'DelegateWaitlisted':
+    case 'RegistrationPending': {
       const { personal, sensitive } = event.data;
       return {
         registrationId: event.data.registrationId,
@@ -54,6 +55,7 @@ export const evolveAnswersSummaryRow = (
       return { ...row, plain: Array.isArray(tallies) ? tallies : [], sensitive: sensitiveTallies(sensitive) };
     }
     case 'RegistrationCancelled':
+    case 'RegistrationRejected':
     case 'PersonalDataErased':
       return row ? { ...row, active: false } : row;
     case 'SensitiveAnswersErased':

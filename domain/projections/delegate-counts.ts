@@ -36,14 +36,24 @@ export const evolveDelegateCountsRow = (
         : row;
     case 'DelegateRegistered':
     case 'DelegateWaitlisted':
+    case 'RegistrationPending':
       return {
         kind: 'registration',
-        status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+        status:
+          event.type === 'DelegateRegistered'
+            ? 'registered'
+            : event.type === 'DelegateWaitlisted'
+              ? 'waitlisted'
+              : 'pending',
         country: event.data.country,
         category: event.data.category,
       };
     case 'WaitlistedDelegatePromoted':
       return row?.kind === 'registration' ? { ...row, status: 'registered' } : row;
+    case 'RegistrationApproved':
+      return row?.kind === 'registration' ? { ...row, status: event.data.status } : row;
+    case 'RegistrationRejected':
+      return row?.kind === 'registration' ? { ...row, status: 'rejected' } : row;
     case 'DelegateCheckedIn':
       return row?.kind === 'registration' ? { ...row, status: 'checked-in' } : row;
     case 'DelegateDetailsChanged':
@@ -81,6 +91,11 @@ const contribution = (row: DelegateCountsRow | undefined): Counters => {
       return { waitlisted: 1 };
     case 'cancelled':
       return { cancelled: 1 };
+    // A moderated category's registration awaiting a decision (CONTRACT 5.3); a rejected one counts nowhere.
+    case 'pending':
+      return { pending: 1 };
+    case 'rejected':
+      return {};
     // An erased registration was cancelled first (CONTRACT section 4.1): it counts in both, nowhere else.
     case 'erased':
       return { cancelled: 1, erased: 1 };
@@ -107,6 +122,8 @@ export interface DelegateCounts {
   capacity: number;
   registered: number;
   waitlisted: number;
+  /** Registrations of moderated categories awaiting an organizer's decision (CONTRACT 5.3). */
+  pending: number;
   cancelled: number;
   erased: number;
   checkedIn: number;
@@ -137,6 +154,7 @@ export const toDelegateCounts = (
     capacity,
     registered: number('registered'),
     waitlisted: number('waitlisted'),
+    pending: number('pending'),
     cancelled: number('cancelled'),
     erased: number('erased'),
     checkedIn: number('checkedIn'),

@@ -20,7 +20,14 @@ import { foldForSearch, nameTermsOf, searchTermsOf, wordsOf } from './registrant
  * list is read through. Built from opened events; an erased registration has no row.
  */
 
-export const listedStatuses = ['registered', 'waitlisted', 'checked-in', 'cancelled'] as const;
+export const listedStatuses = [
+  'registered',
+  'waitlisted',
+  'checked-in',
+  'cancelled',
+  'pending',
+  'rejected',
+] as const;
 export type ListedStatus = (typeof listedStatuses)[number];
 
 /** The registration read back (CONTRACT section 2). */
@@ -124,6 +131,12 @@ const answersOf = (
   };
 };
 
+const admittedStatus = {
+  DelegateRegistered: 'registered',
+  DelegateWaitlisted: 'waitlisted',
+  RegistrationPending: 'pending',
+} as const satisfies Record<string, ListedStatus>;
+
 /** The row after an event; `undefined` is no row (none yet, or erased: its personal data is gone). */
 export const evolveRegistrantRow = (
   row: RegistrantRow | undefined,
@@ -133,14 +146,15 @@ export const evolveRegistrantRow = (
     case 'DelegateDetailsChanged':
       return row && withDetails(row, event.data);
     case 'DelegateRegistered':
-    case 'DelegateWaitlisted': {
+    case 'DelegateWaitlisted':
+    case 'RegistrationPending': {
       const personal = event.data.personal;
       if (typeof personal === 'string') opened(personal);
       if (!isOpenedPersonal(personal)) return undefined;
       return {
         registrationId: event.data.registrationId,
         conferenceId: event.data.conferenceId,
-        status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+        status: admittedStatus[event.type],
         givenName: personal.givenName,
         familyName: personal.familyName,
         email: personal.email,
@@ -162,6 +176,10 @@ export const evolveRegistrantRow = (
     }
     case 'WaitlistedDelegatePromoted':
       return row && { ...row, status: 'registered' };
+    case 'RegistrationApproved':
+      return row && { ...row, status: event.data.status };
+    case 'RegistrationRejected':
+      return row && { ...row, status: 'rejected' };
     case 'DelegateCheckedIn':
       return row && { ...row, status: 'checked-in', checkedInAt: event.data.checkedInAt };
     case 'RegistrationCancelled':

@@ -45,7 +45,12 @@ export const visaLetterStatuses = [
 ] as const satisfies readonly VisaLetterStatus[];
 
 /** Events whose personal part may carry a given or family name (DelegateDetailsChanged: only the changed ones). */
-const delegateNameEvents = ['DelegateRegistered', 'DelegateWaitlisted', 'DelegateDetailsChanged'] as const;
+const delegateNameEvents = [
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'RegistrationPending',
+  'DelegateDetailsChanged',
+] as const;
 
 export const visaLettersEventTypes = [
   ...delegateNameEvents,

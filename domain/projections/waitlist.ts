@@ -6,6 +6,8 @@ export interface WaitlistRow {
   registrationId: string;
   status: RegistrationStatus;
   registeredAt: string;
+  /** When it joined the waitlist, if not when it registered: an approved moderated registration (5.3). */
+  waitingSince?: string;
   /** Whether the registration joined the waitlist (and may since have been promoted or cancelled). */
   joinedWaitlist: boolean;
 }
@@ -28,6 +30,23 @@ export const evolveWaitlistRow = (
         registeredAt: event.data.registeredAt,
         joinedWaitlist: event.type === 'DelegateWaitlisted',
       };
+    case 'RegistrationPending':
+      return {
+        registrationId: event.data.registrationId,
+        status: 'pending',
+        registeredAt: event.data.registeredAt,
+        joinedWaitlist: false,
+      };
+    // Approved into the waitlist, it waits from its approval on (CONTRACT 5.3: as a new registration would).
+    case 'RegistrationApproved':
+      return (
+        row &&
+        (event.data.status === 'waitlisted'
+          ? { ...row, status: 'waitlisted', waitingSince: event.data.approvedAt, joinedWaitlist: true }
+          : { ...row, status: 'registered' })
+      );
+    case 'RegistrationRejected':
+      return row && { ...row, status: 'rejected' };
     case 'WaitlistedDelegatePromoted':
       return row && { ...row, status: 'registered' };
     case 'DelegateCheckedIn':
@@ -47,8 +66,10 @@ export const waitingInOrder = (rows: readonly WaitlistRow[]): WaitlistRow[] =>
     .filter((row) => row.status === 'waitlisted')
     .sort(
       (a, b) =>
-        a.registeredAt.localeCompare(b.registeredAt) || a.registrationId.localeCompare(b.registrationId),
+        waitingFrom(a).localeCompare(waitingFrom(b)) || a.registrationId.localeCompare(b.registrationId),
     );
+
+const waitingFrom = (row: WaitlistRow): string => row.waitingSince ?? row.registeredAt;
 
 /**
  * Whether the rows hold every registration that joined the waitlist, given how many joined as the seat
@@ -63,6 +84,9 @@ export const knowsEveryWaitlisting = (rows: readonly WaitlistRow[], waitlistJoin
  * whichever way it went: the process gives away only the seats the capacity has now and the guard has free.
  */
 export const mayFreeASeat = (event: EventEnvelope): boolean =>
-  (event.type === 'RegistrationCancelled' && event.data.previousStatus !== 'waitlisted') ||
+  (event.type === 'RegistrationCancelled' &&
+    event.data.previousStatus !== 'waitlisted' &&
+    event.data.previousStatus !== 'pending') ||
   event.type === 'DelegateWaitlisted' ||
+  (event.type === 'RegistrationApproved' && event.data.status === 'waitlisted') ||
   (event.type === 'ConferenceSettingsChanged' && event.data.capacity !== undefined);

@@ -9,7 +9,7 @@ import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
-import type { Language } from '../shared/languages.js';
+import type { Language, Translatable } from '../shared/languages.js';
 import { normalizeEmail } from '../shared/values.js';
 import {
   type ChangedPersonal,
@@ -22,6 +22,7 @@ import {
   type PersonalPart,
   type RegistrationEvent,
   type RegistrationStatus,
+  type RejectionReasonCode,
   SENSITIVE_TALLIES,
 } from './events.js';
 
@@ -45,8 +46,18 @@ export type RegistrationCommand =
       languages?: ConferenceLanguages;
       /** The invitation whose code admits it (accepted in the same transaction), and its delegation. */
       invitation?: { invitationId: string; delegationId?: string };
+      /**
+       * The category's policy (policyOf; CONTRACT 5.3): `moderated` makes the registration `pending`, holding
+       * no seat (`seatAvailable` is then not looked at), unless `skipModeration` (an invitation's) says not to.
+       */
+      policy?: 'open' | 'moderated';
+      skipModeration?: boolean;
       now: string;
     }
+  /** An organizer approves a pending registration: a seat if one is free (the seat guard), else the waitlist. */
+  | { type: 'ApproveRegistration'; seatAvailable: boolean; seatShard?: number; now: string }
+  /** An organizer rejects a pending registration, with a reason and an optional message to the delegate. */
+  | { type: 'RejectRegistration'; reasonCode: RejectionReasonCode; message?: Translatable; now: string }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
   | { type: 'CheckInDelegate'; now: string }
   | {
@@ -111,6 +122,9 @@ export interface Registration {
   checkedInAt?: string;
   cancelledAt?: string;
   promotedAt?: string;
+  /** When an organizer approved it (a moderated category): its place in the waitlist dates from then. */
+  approvedAt?: string;
+  rejectedAt?: string;
   erasedAt?: string;
   /** The shard of the conference's seat pool its seat is held in (taken when registered or promoted). */
   seatShard?: number;
@@ -196,13 +210,14 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         };
         const answered = checkedAnswers(command.form, category, command.answers);
         if (answered) Object.assign(personal, answered.personal);
+        const moderated = isModerated(command);
         const data = {
           registrationId: command.registrationId,
           conferenceId: command.conferenceId,
           country,
           category,
           registeredAt: command.now,
-          ...(command.seatAvailable && command.seatShard !== undefined
+          ...(!moderated && command.seatAvailable && command.seatShard !== undefined
             ? { seatShard: command.seatShard }
             : {}),
           personal,
@@ -210,14 +225,47 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
           ...(command.invitation ? { invitationId: command.invitation.invitationId } : {}),
           ...(command.invitation?.delegationId ? { delegationId: command.invitation.delegationId } : {}),
         };
+        if (moderated) return [{ type: 'RegistrationPending', data }];
         return [
           command.seatAvailable ? { type: 'DelegateRegistered', data } : { type: 'DelegateWaitlisted', data },
+        ];
+      }
+      case 'ApproveRegistration': {
+        const registration = pendingOnly(notErased(state));
+        return [
+          {
+            type: 'RegistrationApproved',
+            data: {
+              registrationId: registration.registrationId,
+              approvedAt: command.now,
+              status: command.seatAvailable ? 'registered' : 'waitlisted',
+              ...(command.seatAvailable && command.seatShard !== undefined
+                ? { seatShard: command.seatShard }
+                : {}),
+            },
+          },
+        ];
+      }
+      case 'RejectRegistration': {
+        const registration = pendingOnly(notErased(state));
+        return [
+          {
+            type: 'RegistrationRejected',
+            data: {
+              registrationId: registration.registrationId,
+              rejectedAt: command.now,
+              reasonCode: command.reasonCode,
+              personal: command.message === undefined ? {} : { message: command.message },
+            },
+          },
         ];
       }
       case 'CancelRegistration': {
         const registration = notErased(state);
         if (registration.status === 'cancelled')
           throw new ConflictError('The registration is already cancelled');
+        if (registration.status === 'rejected')
+          throw new ConflictError('The registration was rejected: there is nothing to cancel');
         return [cancellation(registration, command.by, command.now)];
       }
       case 'CheckInDelegate': {
@@ -254,8 +302,10 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
       }
       case 'ReplaceManageToken': {
         const registration = notErased(state);
-        if (registration.status === 'cancelled')
-          throw new ConflictError('The registration is cancelled: it has no manage link any more');
+        if (registration.status === 'cancelled' || registration.status === 'rejected')
+          throw new ConflictError(
+            `The registration is ${registration.status}: it has no manage link any more`,
+          );
         return [
           {
             type: 'ManageTokenReplaced',
@@ -294,8 +344,9 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
             ...(registration.invitationId ? { invitationId: registration.invitationId } : {}),
           },
         };
-        // An active registration is cancelled in the same step: its seat goes to the waitlist as usual.
-        return registration.status === 'cancelled'
+        // An active registration is cancelled in the same step: its seat goes to the waitlist as usual. A
+        // rejected one holds nothing: it is only erased.
+        return registration.status === 'cancelled' || registration.status === 'rejected'
           ? [erased]
           : [cancellation(registration, command.by, command.now), erased];
       }
@@ -307,15 +358,25 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
   evolve(state, event) {
     switch (event.type) {
       case 'DelegateRegistered':
-      case 'DelegateWaitlisted': {
+      case 'DelegateWaitlisted':
+      case 'RegistrationPending': {
         const { personal, sensitive: _sensitive, ...data } = event.data;
         const secrets = secretsOf(personal);
         return {
           ...data,
-          status: event.type === 'DelegateRegistered' ? 'registered' : 'waitlisted',
+          status: admittedStatus[event.type],
           ...(secrets ? { secrets } : {}),
         };
       }
+      case 'RegistrationApproved':
+        return {
+          ...existing(state),
+          status: event.data.status,
+          approvedAt: event.data.approvedAt,
+          ...(event.data.seatShard === undefined ? {} : { seatShard: event.data.seatShard }),
+        };
+      case 'RegistrationRejected':
+        return { ...existing(state), status: 'rejected', rejectedAt: event.data.rejectedAt };
       case 'WaitlistedDelegatePromoted':
         return {
           ...existing(state),
@@ -364,6 +425,23 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
   },
 };
 
+const admittedStatus = {
+  DelegateRegistered: 'registered',
+  DelegateWaitlisted: 'waitlisted',
+  RegistrationPending: 'pending',
+} as const;
+
+/** Whether a registration of this command waits for an organizer's decision (CONTRACT 5.3). */
+const isModerated = (command: Extract<RegistrationCommand, { type: 'RegisterDelegate' }>): boolean =>
+  command.policy === 'moderated' && command.skipModeration !== true;
+
+/** Only a pending registration is decided: any other is a conflict naming its status. */
+const pendingOnly = (registration: Registration): Registration => {
+  if (registration.status !== 'pending')
+    throw new ConflictError(`The registration is not pending (status: ${registration.status})`);
+  return registration;
+};
+
 const cancellation = (
   registration: Registration,
   by: 'delegate' | 'organizer' | 'retention',
@@ -372,6 +450,7 @@ const cancellation = (
   const { status } = registration;
   if (status === 'cancelled' || status === 'erased')
     throw new ConflictError('The registration is already cancelled');
+  if (status === 'rejected') throw new ConflictError('The registration was rejected: it holds nothing');
   return {
     type: 'RegistrationCancelled',
     data: {
@@ -387,8 +466,10 @@ const detailsChange = (
   registration: Registration,
   command: Extract<RegistrationCommand, { type: 'ChangeDelegateDetails' }>,
 ): RegistrationEvent => {
-  if (registration.status === 'cancelled')
-    throw new ConflictError('The registration is cancelled: its details can no longer be changed');
+  if (registration.status === 'cancelled' || registration.status === 'rejected')
+    throw new ConflictError(
+      `The registration is ${registration.status}: its details can no longer be changed`,
+    );
   if (
     command.by === 'delegate' &&
     command.editableUntil &&
@@ -471,7 +552,11 @@ export const personalDataOf = (
   let personal: DelegatePersonal | 'erased' | undefined;
   for (const event of events) {
     if (event.type === 'PersonalDataErased') personal = 'erased';
-    else if (event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted') {
+    else if (
+      event.type === 'DelegateRegistered' ||
+      event.type === 'DelegateWaitlisted' ||
+      event.type === 'RegistrationPending'
+    ) {
       const part = event.data.personal;
       if (isOpenedPersonal(part)) personal = part;
       else if (typeof part === 'object') personal = 'erased';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { languageSchema } from '../shared/languages.js';
+import { languageSchema, translatable } from '../shared/languages.js';
 import { nameOrders } from '../shared/names.js';
 import { countryCode, email, nameText } from '../shared/values.js';
 
@@ -192,14 +192,46 @@ export const registrationStatuses = [
   'checked-in',
   'cancelled',
   'erased',
+  /** A moderated category's registration awaiting an organizer's decision (CONTRACT 5.3): no seat. */
+  'pending',
+  /** A moderated category's registration an organizer rejected: no seat, final. */
+  'rejected',
 ] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
 export const erasedByValues = ['delegate', 'organizer', 'retention'] as const;
 
+/** Why an organizer rejected a pending registration (CONTRACT 5.3). */
+export const rejectionReasonCodes = ['not-eligible', 'duplicate', 'capacity', 'other'] as const;
+export type RejectionReasonCode = (typeof rejectionReasonCodes)[number];
+
+/** The optional message of a rejection, opened: a text in the default language or one per language (5.4). */
+export const rejectionPersonalSchema = z.object({ message: translatable(2000).optional() }).strict();
+export type RejectionPersonal = z.infer<typeof rejectionPersonalSchema>;
+
 export const registrationEvents = {
   DelegateRegistered: admitted,
   DelegateWaitlisted: admitted,
+  /** A moderated category's registration (CONTRACT 5.3): it holds no seat until an organizer approves it. */
+  RegistrationPending: admitted,
+  /** An organizer approved a pending registration: it took a seat (`seatShard`) or a waitlist place then. */
+  RegistrationApproved: z.object({
+    registrationId: z.string(),
+    approvedAt: z.iso.datetime(),
+    status: z.enum(['registered', 'waitlisted']),
+    seatShard: z.number().int().nonnegative().optional(),
+  }),
+  /** An organizer rejected a pending registration; the optional message is sealed in `personal`. */
+  RegistrationRejected: z.object({
+    registrationId: z.string(),
+    rejectedAt: z.iso.datetime(),
+    reasonCode: z.enum(rejectionReasonCodes),
+    personal: z.union([
+      z.string().min(1),
+      z.object({ unavailable: z.literal('erased') }),
+      rejectionPersonalSchema,
+    ]),
+  }),
   WaitlistedDelegatePromoted: z.object({
     registrationId: z.string(),
     promotedAt: z.iso.datetime(),
@@ -209,7 +241,7 @@ export const registrationEvents = {
   RegistrationCancelled: z.object({
     registrationId: z.string(),
     cancelledAt: z.iso.datetime(),
-    previousStatus: z.enum(['registered', 'waitlisted', 'checked-in']),
+    previousStatus: z.enum(['registered', 'waitlisted', 'checked-in', 'pending']),
     cancelledBy: z.enum(['delegate', 'organizer', 'retention']),
   }),
   DelegateCheckedIn: z.object({ registrationId: z.string(), checkedInAt: z.iso.datetime() }),
@@ -257,7 +289,11 @@ export const registrationEvents = {
 };
 
 /** The events that begin a registration: its data key is made when one of them is written. */
-export const registrationBeginnings: readonly string[] = ['DelegateRegistered', 'DelegateWaitlisted'];
+export const registrationBeginnings: readonly string[] = [
+  'DelegateRegistered',
+  'DelegateWaitlisted',
+  'RegistrationPending',
+];
 
 /**
  * Event types whose data carries a personal part (`personal`, with the `registrationId` whose key seals
@@ -277,6 +313,9 @@ export const personalFieldSets: Partial<
 > = {
   DelegateRegistered: 1,
   DelegateWaitlisted: 1,
+  RegistrationPending: 1,
+  // The rejection's optional message to the delegate.
+  RegistrationRejected: 1,
   // A visa letter's request, verification code and decline reason (stream visa-letter-<registrationId>).
   VisaLetterRequested: 1,
   VisaLetterIssued: 1,
@@ -315,4 +354,7 @@ export const registrationEventTypes = [
   'DelegateDetailsChanged',
   'ManageTokenReplaced',
   'SensitiveAnswersErased',
+  'RegistrationPending',
+  'RegistrationApproved',
+  'RegistrationRejected',
 ] as const satisfies readonly (keyof typeof registrationEvents)[];

@@ -108,7 +108,8 @@ export const seatRuleApplies = (events: readonly RegistrationEvent[]): boolean =
     (event) =>
       event.type === 'DelegateRegistered' ||
       event.type === 'DelegateWaitlisted' ||
-      event.type === 'WaitlistedDelegatePromoted',
+      event.type === 'WaitlistedDelegatePromoted' ||
+      event.type === 'RegistrationApproved',
   );
 
 const stampFor = (stamp: string | undefined): string => {
@@ -127,7 +128,9 @@ const emailGuardOf = (
   event: RegistrationEvent,
 ): string => {
   if (
-    (event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted') &&
+    (event.type === 'DelegateRegistered' ||
+      event.type === 'DelegateWaitlisted' ||
+      event.type === 'RegistrationPending') &&
     isOpenedPersonal(event.data.personal) &&
     event.data.personal.emailKey
   )
@@ -149,6 +152,8 @@ export const emailRuleApplies = (events: readonly RegistrationEvent[]): boolean 
     (event) =>
       event.type === 'DelegateRegistered' ||
       event.type === 'DelegateWaitlisted' ||
+      event.type === 'RegistrationPending' ||
+      event.type === 'RegistrationRejected' ||
       event.type === 'RegistrationCancelled' ||
       changedEmailKey(event) !== undefined,
   );
@@ -189,12 +194,29 @@ export const registrationGuards = (
           { kind: 'join-waitlist', name: 'seats', pool, shards: SEAT_SHARDS, stamp: stampFor(stamp) },
           ...takeOptions(conferenceId, event.data.limitedOptions ?? [], limits),
         ];
+      case 'RegistrationPending':
+        // A pending registration holds no seat and does not wait for one (CONTRACT 5.3); its address and
+        // its limited places are held as any registration's.
+        return [
+          { kind: 'claim', name: 'email', key: email(), owner },
+          ...takeOptions(conferenceId, event.data.limitedOptions ?? [], limits),
+        ];
+      case 'RegistrationApproved':
+        // Approval takes a seat or a waitlist place exactly as a new registration would at that moment.
+        return event.data.status === 'registered'
+          ? [{ kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) }]
+          : [{ kind: 'join-waitlist', name: 'seats', pool, shards: SEAT_SHARDS, stamp: stampFor(stamp) }];
+      case 'RegistrationRejected':
+        return [
+          { kind: 'release', name: 'email', key: email(), owner },
+          ...releaseOptions(conferenceId, registration.limitedOptions ?? []),
+        ];
       case 'WaitlistedDelegatePromoted':
         return [{ kind: 'take-seat', name: 'seats', pool, shard: shardOf(event), stamp: stampFor(stamp) }];
       case 'RegistrationCancelled':
         return [
           { kind: 'release', name: 'email', key: email(), owner },
-          ...(event.data.previousStatus === 'waitlisted'
+          ...(event.data.previousStatus === 'waitlisted' || event.data.previousStatus === 'pending'
             ? []
             : // A seat taken before the pool had shards (no shard recorded) is counted in shard 0.
               [{ kind: 'release-seat', name: 'seats', pool, shard: registration.seatShard ?? 0 } as const]),

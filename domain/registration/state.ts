@@ -18,6 +18,8 @@ export const registrationStateSchema: z.ZodType<RegistrationState> = z.union([
     checkedInAt: z.iso.datetime().optional(),
     cancelledAt: z.iso.datetime().optional(),
     promotedAt: z.iso.datetime().optional(),
+    approvedAt: z.iso.datetime().optional(),
+    rejectedAt: z.iso.datetime().optional(),
     erasedAt: z.iso.datetime().optional(),
     seatShard: z.number().int().nonnegative().optional(),
     formVersion: z.number().int().min(1).optional(),

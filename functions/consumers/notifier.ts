@@ -5,9 +5,10 @@ import { invitationNoticeOf } from '../../domain/invitation/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
+  delegateNoticeOf,
   movedAwayFrom,
-  noticeOf,
   previousAddressEmail,
+  type RejectionNotice,
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import { invitationEmail } from '../../domain/notifications/invitation-email.js';
@@ -202,12 +203,21 @@ const notifyInvitee = async (envelope: EventEnvelope, notice: 'invitation' | 're
   logger.info('Invitee notified', { notice, outcome, invitationId });
 };
 
+/** The rejection a history ends with, its message opened (the event's sealed personal part). */
+const rejectionOf = (history: readonly RegistrationEvent[]): RejectionNotice | undefined => {
+  const last = history.at(-1);
+  if (last?.type !== 'RegistrationRejected') return undefined;
+  const { reasonCode, personal } = last.data;
+  const message = typeof personal === 'object' && 'message' in personal ? personal.message : undefined;
+  return { reasonCode, ...(message === undefined ? {} : { message }) };
+};
+
 export const handler = busConsumer(async (envelope) => {
   const invitationNotice = invitationNoticeOf[envelope.type];
   if (invitationNotice) return notifyInvitee(envelope, invitationNotice);
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
-  const notice = noticeOf[envelope.type];
+  const notice = delegateNoticeOf(envelope);
   if (notice) {
     const registrationId = String((envelope.data as { registrationId: string }).registrationId);
     // The whole stream, opened: an erased registration gets no email, however late or often its events
@@ -237,6 +247,7 @@ export const handler = busConsumer(async (envelope) => {
           managePage: managePageOf(conference.conferenceId, registrationId),
         },
         checkInCode,
+        notice === 'rejected' ? rejectionOf(history) : undefined,
       ),
       `${conference.acronym} <${notificationSender()}>`,
       { name: fullName(then), address: then.email },

@@ -9,6 +9,7 @@ import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
 import { invitationStatuses } from '../../domain/invitation/events.js';
+import { registrationDecisionsSchema } from '../../domain/registration/decisions.js';
 import {
   delegateCategories,
   delegateSchema,
@@ -125,7 +126,9 @@ const registration = delegateSchema.omit({ organization: true }).extend({
 
 const registrationCreated = z.object({
   registrationId: id,
-  status: z.enum(['registered', 'waitlisted']),
+  status: z.enum(['registered', 'waitlisted', 'pending']).meta({
+    description: '`pending` in a category the conference moderates (CONTRACT 5.3): no seat until approved.',
+  }),
   manageToken: z.string().min(1).meta({
     description:
       'The secret to read or cancel this registration with (header X-Manage-Token); shown only in this answer.',
@@ -167,6 +170,7 @@ const delegateCounts = z.object({
   capacity: count,
   registered: count.meta({ description: 'Seat holders: registered or checked in.' }),
   waitlisted: count,
+  pending: count.meta({ description: 'Registrations of moderated categories awaiting a decision.' }),
   cancelled: count.meta({ description: 'Every cancelled registration, the erased ones included.' }),
   erased: count.meta({ description: 'Registrations whose personal data was erased.' }),
   checkedIn: count,
@@ -354,6 +358,7 @@ export const requestBodies = {
   DocumentRequest: documentRequestSchema,
   InvitationRequest: invitationRequestSchema,
   InvitationDecline: invitationDeclineSchema,
+  RegistrationDecisions: registrationDecisionsSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */
@@ -425,6 +430,20 @@ export const responseBodies = {
   InvitationSent: z.object({ invitationId: id, status: z.literal('sent') }),
   InvitationList: invitationList,
   InvitationChanged: z.object({ invitationId: id, status: invitationStatus }),
+  RegistrationDecisionResults: z
+    .object({
+      results: z.array(
+        z.union([
+          z.object({ registrationId: id, status: z.enum(['registered', 'waitlisted', 'rejected']) }),
+          z.object({ registrationId: id, problem }),
+        ]),
+      ),
+    })
+    .meta({
+      description:
+        'One result per decision, in the order given: the status the registration has now, or the problem ' +
+        'that decision met (409 when it was not pending, 404 when there is no such registration).',
+    }),
 } satisfies Record<string, z.ZodType>;
 
 export type RequestBodyName = keyof typeof requestBodies;

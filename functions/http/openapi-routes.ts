@@ -91,7 +91,7 @@ const registrantFilters: QueryParameter[] = [
     schema: {
       type: 'string',
       pattern:
-        '^(registered|waitlisted|checked-in|cancelled)(,(registered|waitlisted|checked-in|cancelled))*$',
+        '^(registered|waitlisted|checked-in|cancelled|pending|rejected)(,(registered|waitlisted|checked-in|cancelled|pending|rejected))*$',
     },
   },
   {
@@ -727,5 +727,19 @@ export const routeDocs: Record<string, RouteDoc> = {
     requestBody: 'InvitationDecline',
     success: { status: 200, description: 'Declined.', body: 'InvitationChanged' },
     notFound: 'No pending invitation has this code.',
+  },
+  DecideRegistrations: {
+    summary: 'Approve or reject pending registrations, up to 500 at once',
+    description:
+      'Each decision on its own: an approval takes a seat (or, with every seat held, a waitlist place that ' +
+      'dates from the approval) as a new registration would; a rejection carries a `reasonCode` ' +
+      '(not-eligible, duplicate, capacity, other) and an optional message (a text, or one per language). ' +
+      'The delegate is emailed either way. A decision on a registration that is not pending is that ' +
+      'result’s problem (409); the others go on.',
+    tag: 'Registrations',
+    requestBody: 'RegistrationDecisions',
+    badRequest: 'No decision, more than 500, a registration twice, or a rejection without a reasonCode.',
+    success: { status: 200, description: 'One result per decision.', body: 'RegistrationDecisionResults' },
+    notFound: 'No such conference.',
   },
 };

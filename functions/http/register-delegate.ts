@@ -27,7 +27,7 @@ export type RegistrationBody = z.infer<typeof registrationRequestSchema>;
 
 export interface Registered {
   registrationId: string;
-  status: 'registered' | 'waitlisted';
+  status: 'registered' | 'waitlisted' | 'pending';
   manageToken: string;
 }
 

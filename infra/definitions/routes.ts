@@ -425,6 +425,18 @@ export const routes: RouteDefinition[] = [
     files: [DOCS_SCRIPT],
     tables: 'none',
   },
+  {
+    // Approves or rejects pending registrations (CONTRACT 5.3): a rejection's message is sealed under the
+    // registration's data key, a rejection releases the email guard read from the opened state.
+    ...route(
+      'DecideRegistrations',
+      'POST',
+      '/conferences/{conferenceId}/registration-decisions',
+      'decide-registrations',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
   // Invitations bound to one address (CONTRACT 5.3).
   {
     // Makes the invitation's data key (the invitee sealed) and the address's MAC (the guard's key).

@@ -13,6 +13,7 @@ import { documentRequestSchema } from '../../domain/documents/documents.js';
 import type { EventEnvelope } from '../../domain/events.js';
 import type { Agenda } from '../../domain/projections/agenda.js';
 import type { DelegateCounts } from '../../domain/projections/delegate-counts.js';
+import { registrationDecisionsSchema } from '../../domain/registration/decisions.js';
 import { formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { countryCode, printable, printableName, timeZone } from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
@@ -363,6 +364,7 @@ describe('OpenAPI document', () => {
       ManageLinkRequest: manageLinkRequestSchema,
       RegistrationFormDefinition: formDefinitionSchema,
       DocumentRequest: documentRequestSchema,
+      RegistrationDecisions: registrationDecisionsSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);
@@ -495,6 +497,7 @@ describe('OpenAPI document', () => {
       'conferenceId',
       'countries',
       'erased',
+      'pending',
       'registered',
       'waitlisted',
     ]);

@@ -41,7 +41,7 @@ export const eventDescriptions: Record<EventType, string> = {
     'A seat became free and the longest-waiting delegate got it (issued by the waitlist process).',
   RegistrationCancelled:
     'A registration was cancelled, by the delegate or an organizer. `previousStatus` says whether a seat was ' +
-    'freed (registered, checked-in) or a place on the waitlist (waitlisted).',
+    'freed (registered, checked-in), a place on the waitlist (waitlisted), or nothing (pending).',
   DelegateCheckedIn: 'A delegate holding a seat arrived at the venue and was checked in by an organizer.',
   DelegateDetailsChanged:
     "A delegate (until the conference's `editableUntil`) or an organizer corrected the details of a " +
@@ -58,6 +58,20 @@ export const eventDescriptions: Record<EventType, string> = {
     "The registration's personal data was erased (by the delegate, an organizer or the retention period): its " +
     'data key is destroyed with this event, so no `personal` of the registration can be read again. It ' +
     'carries no personal data itself.',
+  RegistrationPending:
+    'A delegate registered in a category the conference moderates (`registrationPolicy`, CONTRACT 5.3): ' +
+    'the registration holds no seat and does not wait for one until an organizer decides. It holds the ' +
+    'address (the email guard) and its limited form options as any registration. Same fields as ' +
+    'DelegateRegistered; it begins the registration, so its data key is made with it.',
+  RegistrationApproved:
+    'An organizer approved a pending registration (POST .../registration-decisions): it took a seat ' +
+    '(`status` registered, with the shard of the seat pool: the seat guard in the same transaction) or, ' +
+    'with every seat held, a waitlist place dated from `approvedAt` (`status` waitlisted).',
+  RegistrationRejected:
+    'An organizer rejected a pending registration (POST .../registration-decisions) for `reasonCode` ' +
+    '(not-eligible, duplicate, capacity, other). The optional message to the delegate, a text or one per ' +
+    "language, travels only inside `personal`, sealed under the registration's data key. The address is " +
+    'free to register again.',
   SessionScheduled:
     'An organizer put a session on the agenda: its slot (day, start, end, room), type, speakers and optional ' +
     'track, abstract and language. Each session is its own stream, `session-<sessionId>`.',

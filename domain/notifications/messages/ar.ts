@@ -33,6 +33,8 @@ export const ar: Catalog = {
   'label.registered': 'مسجَّل',
   'label.waitlisted': 'على قائمة الانتظار',
   'label.cancelled': 'ملغى',
+  'label.pending': 'بانتظار الموافقة',
+  'label.rejected': 'غير مقبول',
   'label.unchanged': 'دون تغيير',
   checkInCode:
     'عند مكتب التسجيل، اعرض رمز الاستجابة السريعة الموجود في هذه الرسالة (أو على شارتك)، أو أعطِ رمز تسجيل الحضور {code}. لا يصلح إلا لتسجيل حضورك؛ فاحتفظ به لنفسك.',

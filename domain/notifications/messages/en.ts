@@ -35,6 +35,8 @@ export const en = {
   'label.registered': 'registered',
   'label.waitlisted': 'waitlisted',
   'label.cancelled': 'cancelled',
+  'label.pending': 'awaiting approval',
+  'label.rejected': 'not accepted',
   'label.unchanged': 'unchanged',
   checkInCode:
     'At the registration desk, show the QR code in this email (or on your badge), or give the check-in code {code}. It checks you in and nothing else; keep it to yourself.',

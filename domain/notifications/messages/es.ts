@@ -34,6 +34,8 @@ export const es: Catalog = {
   'label.registered': 'inscrito/a',
   'label.waitlisted': 'en lista de espera',
   'label.cancelled': 'cancelada',
+  'label.pending': 'pendiente de aprobación',
+  'label.rejected': 'no aceptada',
   'label.unchanged': 'sin cambios',
   checkInCode:
     'En el mostrador de acreditación, muestre el código QR de este correo (o de su gafete) o indique el código {code}. Solo sirve para acreditarle; no lo comparta.',

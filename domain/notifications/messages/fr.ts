@@ -35,6 +35,8 @@ export const fr: Catalog = {
   'label.registered': 'inscrit',
   'label.waitlisted': 'en liste d’attente',
   'label.cancelled': 'annulée',
+  'label.pending': 'en attente d’approbation',
+  'label.rejected': 'non acceptée',
   'label.unchanged': 'inchangé',
   checkInCode:
     'À l’accueil, présentez le code QR de ce courriel (ou de votre badge), ou donnez le code d’accréditation {code}. Il ne sert qu’à vous accréditer ; gardez-le pour vous.',

@@ -33,6 +33,8 @@ export const ru: Catalog = {
   'label.registered': 'зарегистрирован(а)',
   'label.waitlisted': 'в листе ожидания',
   'label.cancelled': 'отменена',
+  'label.pending': 'ожидает одобрения',
+  'label.rejected': 'не принята',
   'label.unchanged': 'без изменений',
   checkInCode:
     'На стойке регистрации покажите QR-код из этого письма (или с вашего бейджа) или назовите код {code}. Он нужен только для регистрации на месте; никому его не сообщайте.',

@@ -32,6 +32,8 @@ export const zh: Catalog = {
   'label.registered': '已注册',
   'label.waitlisted': '候补',
   'label.cancelled': '已取消',
+  'label.pending': '等待审批',
+  'label.rejected': '未被接受',
   'label.unchanged': '未更改',
   checkInCode: '在注册台出示本邮件（或您胸卡上）的二维码，或提供签到码{code}。该码仅用于签到，请勿告诉他人。',
   manage: '如需查看、更正或取消注册，请打开您的注册页面：{link}',

@@ -50,6 +50,7 @@ export const sensitiveAnswersOf = (events: readonly RegistrationEvent[]): Answer
     else if (
       event.type === 'DelegateRegistered' ||
       event.type === 'DelegateWaitlisted' ||
+      event.type === 'RegistrationPending' ||
       (event.type === 'DelegateDetailsChanged' && event.data.formVersion !== undefined)
     )
       answers = isOpenedSensitive(event.data.sensitive) ? event.data.sensitive : undefined;

@@ -1,4 +1,4 @@
-import { languagesOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import { languagesOf, policyOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
   type Invitation,
   type InvitationState,
@@ -118,6 +118,8 @@ export interface NewRegistration {
   singleUse?: { key: string; expiresAt: number };
   /** The invitation whose code the body gave (CONTRACT 5.3): accepted in the same transaction. */
   invitationId?: string;
+  /** Registers without waiting for approval in a moderated category (an invitation's `skipModeration`). */
+  skipModeration?: boolean;
 }
 
 /**
@@ -127,14 +129,6 @@ export interface NewRegistration {
  */
 export const NOT_INVITED =
   'Registration in this category is by invitation: it needs the invitation code sent to this address';
-
-/**
- * The registration policy of a category (CONTRACT 5.3). TEMPORARY until slice M's `policyOf` of
- * domain/conference/decider.ts is merged: the same reading of the setting (a category not named is open).
- */
-const categoryPolicy = (conference: object, category: string): 'open' | 'moderated' | 'invitation' =>
-  (conference as { registrationPolicy?: Partial<Record<string, 'open' | 'moderated' | 'invitation'>> })
-    .registrationPolicy?.[category] ?? 'open';
 
 /** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
 export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits => {
@@ -203,7 +197,7 @@ export const registerDelegate = (registration: NewRegistration) => {
       const { category } = registration.delegate;
       // A code given is checked whatever the category's policy; an invitation category needs one.
       const invited = invitationAccepted(registration, streams.invitation, {
-        required: categoryPolicy(conference, category) === 'invitation',
+        required: policyOf(conference, category) === 'invitation',
       });
       // The shards read found every seat held: wait (the wait's guard checks that every shard still is full).
       if (seats.knownFull) seatAvailable = false;
@@ -235,6 +229,13 @@ export const registerDelegate = (registration: NewRegistration) => {
                 },
               }
             : {}),
+          // A moderated category's registration waits for an organizer (CONTRACT 5.3); `invitation` is
+          // checked before (the invitation code) and registers as `open` here.
+          policy: policyOf(conference, registration.delegate.category) === 'moderated' ? 'moderated' : 'open',
+          // An invitation with `skipModeration` registers at once.
+          ...(registration.skipModeration || invited?.invitation.skipModeration
+            ? { skipModeration: true }
+            : {}),
           now: registration.now,
         },
         streams.registration,
@@ -262,7 +263,7 @@ export const registerDelegate = (registration: NewRegistration) => {
           registration.legacyEmailKey,
           true,
         ),
-        result: events[0]?.type === 'DelegateRegistered' ? ('registered' as const) : ('waitlisted' as const),
+        result: admittedAs(events),
       };
     },
     guardRefused: (guards, error) => {
@@ -277,7 +278,10 @@ export const registerDelegate = (registration: NewRegistration) => {
       if (decided.shard === undefined) seatAvailable = true;
       return 'decide-again';
     },
-    committed: (status) => lastSeenFull.set(conferenceId, status === 'waitlisted'),
+    committed: (status) => {
+      // A pending registration tried no seat: it tells nothing of whether the conference is full.
+      if (status !== 'pending') lastSeenFull.set(conferenceId, status === 'waitlisted');
+    },
   });
 };
 
@@ -324,7 +328,7 @@ export const admitsNow = async (
     (await loadStream(conferenceStream(conferenceId))).state,
     conferenceId,
   );
-  const required = categoryPolicy(conference, category) === 'invitation';
+  const required = policyOf(conference, category) === 'invitation';
   if (!invitationId) {
     if (required) throw forbidden(NOT_INVITED);
     return;
@@ -333,6 +337,14 @@ export const admitsNow = async (
   const { emailKey } = await emailKeys().of(conferenceId, email);
   if (invitationRefusal(state, { conferenceId, category, emailKey, now: new Date().toISOString() }))
     throw forbidden(NOT_INVITED);
+};
+
+/** What a new registration became: a seat, a waitlist place, or (a moderated category) pending. */
+const admittedAs = (events: readonly RegistrationEvent[]): 'registered' | 'waitlisted' | 'pending' => {
+  const first = events[0]?.type;
+  if (first === 'DelegateRegistered') return 'registered';
+  if (first === 'RegistrationPending') return 'pending';
+  return 'waitlisted';
 };
 
 export interface RegistrationChange {

@@ -11,7 +11,24 @@ const RETENTION_SECONDS = 24 * 60 * 60;
 export interface Idempotency {
   /** The record to append with the command's events, so the response is stored in the same transaction. */
   record(response: HttpResponse): IdempotencyWrite | undefined;
+  /**
+   * For a request of many commands each on its own (e.g. bulk decisions): the record of one part, appended
+   * with that part's events, and that part's response as a first run stored it. A retry after a run that
+   * stopped halfway answers the parts done as they were answered, and runs the others.
+   */
+  part(name: string): IdempotentPart;
+  /** Stores the whole response by itself, once every part is done (a request of many transactions). */
+  store(response: HttpResponse): Promise<void>;
+  /** The whole response as a first run stored it (422 for another body under the key), if one did. */
+  stored(): Promise<HttpResponse | undefined>;
 }
+
+export interface IdempotentPart {
+  record(response: HttpResponse): IdempotencyWrite | undefined;
+  stored(): Promise<HttpResponse | undefined>;
+}
+
+const noPart: IdempotentPart = { record: () => undefined, stored: async () => undefined };
 
 /** The purpose of the server's secret that keys stored responses (functions/shared/personal-data/server-secrets.ts). */
 export const IDEMPOTENCY_SECRET_PURPOSE = 'idempotent-responses/v2';
@@ -69,7 +86,13 @@ export const idempotent = async (
   run: (idempotency: Idempotency) => Promise<HttpResponse>,
 ): Promise<HttpResponse> => {
   const key = request.header('idempotency-key');
-  if (key === undefined) return run({ record: () => undefined });
+  if (key === undefined)
+    return run({
+      record: () => undefined,
+      part: () => noPart,
+      store: async () => undefined,
+      stored: async () => undefined,
+    });
   if (key.length < 1 || key.length > 128)
     throw badRequest('The Idempotency-Key header is not valid', [
       { path: 'Idempotency-Key', message: 'must be 1 to 128 characters' },
@@ -93,15 +116,33 @@ export const idempotent = async (
     return { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } };
   };
 
+  const recordUnder = (storage: string, response: HttpResponse): IdempotencyWrite => ({
+    key: storage,
+    requestHash,
+    response: seal(JSON.stringify(response), keys.cipher),
+    expiresAt: nowSeconds() + RETENTION_SECONDS,
+    now: nowSeconds(),
+  });
+  // A part's record is under the request's storage key and the part's name (a registration id, say).
+  const partKey = (name: string) => `${storageKey}#${name}`;
+
   try {
     return await run({
-      record: (response) => ({
-        key: storageKey,
-        requestHash,
-        response: seal(JSON.stringify(response), keys.cipher),
-        expiresAt: nowSeconds() + RETENTION_SECONDS,
-        now: nowSeconds(),
+      record: (response) => recordUnder(storageKey, response),
+      part: (name) => ({
+        record: (response) => recordUnder(partKey(name), response),
+        stored: async () => replay(await storedRecord(partKey(name))),
       }),
+      store: async (response) => {
+        await eventStore().append({
+          streams: [],
+          idempotency: recordUnder(storageKey, response),
+          conferenceId: '',
+          correlationId: '',
+          now: new Date().toISOString(),
+        });
+      },
+      stored: async () => replay(await storedRecord(storageKey)),
     });
   } catch (error) {
     if (error instanceof AppendConflictError && error.idempotency) {
