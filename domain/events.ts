@@ -3,6 +3,7 @@ import { type AgendaEvent, agendaEvents } from './agenda/events.js';
 import { type AwardEvent, awardEvents } from './award/events.js';
 import { type ConferenceEvent, conferenceEvents } from './conference/events.js';
 import { type DelegationEvent, delegationEvents } from './delegation/events.js';
+import { type InvitationEvent, invitationEvents } from './invitation/events.js';
 import { type RegistrationEvent, registrationEvents, upcastAdmittedV1 } from './registration/events.js';
 import { type VisaLetterEvent, visaLetterEvents } from './visa-letter/events.js';
 
@@ -18,6 +19,7 @@ export const eventDataSchemas = {
   ...awardEvents,
   ...visaLetterEvents,
   ...delegationEvents,
+  ...invitationEvents,
 };
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -27,7 +29,8 @@ export type DomainEvent =
   | AgendaEvent
   | AwardEvent
   | VisaLetterEvent
-  | DelegationEvent;
+  | DelegationEvent
+  | InvitationEvent;
 
 /** The schemaVersion an event of each type is written with (1 unless listed). */
 const schemaVersions: Partial<Record<EventType, number>> = {

@@ -113,6 +113,7 @@ export class LearningCitiesStack extends Stack {
       stage,
       eventStore: this.eventStore,
       readModelsTable: this.readModels.table,
+      personalReadModelsTable: this.readModels.personalTable,
       personalData: this.personalData,
       exports: this.exports,
     });

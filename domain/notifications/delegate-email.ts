@@ -71,6 +71,9 @@ export const notifierEventTypes = [
   'VisaLetterDeclined',
   // A delegation's focal point gets its delegation link (domain/notifications/delegation-email.ts).
   'DelegationCreated',
+  // Invitations and their reminders (domain/notifications/invitation-email.ts).
+  'InvitationSent',
+  'InvitationReminded',
 ] as const;
 
 export interface EmailContent {

@@ -44,6 +44,8 @@ export type RegistrationCommand =
       answers?: unknown;
       /** The languages the conference offers and its default (languagesOf); a conference without: English. */
       languages?: ConferenceLanguages;
+      /** The invitation whose code admits it (accepted in the same transaction), and its delegation. */
+      invitation?: { invitationId: string; delegationId?: string };
       /**
        * The category's policy (policyOf; CONTRACT 5.3): `moderated` makes the registration `pending`, holding
        * no seat (`seatAvailable` is then not looked at), unless `skipModeration` (an invitation's) says not to.
@@ -131,6 +133,9 @@ export interface Registration {
   limitedOptions?: string[];
   /** When the sensitive answers' key was destroyed on its own (their retention). */
   sensitiveErasedAt?: string;
+  /** The invitation whose code admitted it, and that invitation's delegation (CONTRACT 5.3). */
+  invitationId?: string;
+  delegationId?: string;
   /** Absent when the events were read sealed (a decision that needs no personal data) or after erasure. */
   secrets?: RegistrationSecrets;
 }
@@ -228,6 +233,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
             : {}),
           personal,
           ...(answered?.fields ?? {}),
+          ...(command.invitation ? { invitationId: command.invitation.invitationId } : {}),
+          ...(command.invitation?.delegationId ? { delegationId: command.invitation.delegationId } : {}),
         };
         if (moderated) return [{ type: 'RegistrationPending', data }];
         return [
@@ -344,6 +351,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
             registrationId: registration.registrationId,
             erasedAt: command.now,
             erasedBy: command.by,
+            // The invitee's data of the invitation it was made from is erased with it (its key destroyed).
+            ...(registration.invitationId ? { invitationId: registration.invitationId } : {}),
           },
         };
         // An active registration is cancelled in the same step: its seat goes to the waitlist as usual. A

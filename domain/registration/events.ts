@@ -186,6 +186,9 @@ const admitted = z.object({
   formVersion: z.number().int().min(1).optional(),
   limitedOptions: limitedOptions.optional(),
   sensitive: sensitivePartSchema.optional(),
+  /** The invitation whose code admitted it (CONTRACT 5.3), and the delegation that invitation was for. */
+  invitationId: z.string().min(1).optional(),
+  delegationId: z.string().min(1).optional(),
 });
 
 export const registrationStatuses = [
@@ -285,6 +288,8 @@ export const registrationEvents = {
     registrationId: z.string(),
     erasedAt: z.iso.datetime(),
     erasedBy: z.enum(erasedByValues),
+    /** The invitation the registration was made from: its invitee's data key is destroyed with it. */
+    invitationId: z.string().min(1).optional(),
   }),
 };
 
@@ -306,7 +311,9 @@ type PersonalEventOfOtherStreams =
   | 'VisaLetterIssued'
   | 'VisaLetterDeclined'
   // A delegation's focal point, sealed under the delegation's own key (domain/delegation/events.ts).
-  | 'DelegationCreated';
+  | 'DelegationCreated'
+  // The invitee's address and names (stream invitation-<invitationId>, under the invitation's own key).
+  | 'InvitationSent';
 
 export const personalFieldSets: Partial<
   Record<keyof typeof registrationEvents | PersonalEventOfOtherStreams, number>
@@ -323,6 +330,7 @@ export const personalFieldSets: Partial<
   DelegateDetailsChanged: 1,
   ManageTokenReplaced: 1,
   DelegationCreated: 1,
+  InvitationSent: 1,
 };
 
 /**

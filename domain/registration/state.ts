@@ -25,6 +25,8 @@ export const registrationStateSchema: z.ZodType<RegistrationState> = z.union([
     formVersion: z.number().int().min(1).optional(),
     limitedOptions: z.array(z.string()).optional(),
     sensitiveErasedAt: z.iso.datetime().optional(),
+    invitationId: z.string().min(1).optional(),
+    delegationId: z.string().min(1).optional(),
     secrets: z.object({ emailGuard: z.string().min(1), manageTokenHash: z.string().min(1) }).optional(),
   }),
 ]);

@@ -1,5 +1,7 @@
 import type { Conference } from '../../domain/conference/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
+import { inviteeOf } from '../../domain/invitation/decider.js';
+import { invitationNoticeOf } from '../../domain/invitation/events.js';
 import {
   agendaChangeEventTypes,
   delegateEmail,
@@ -10,6 +12,7 @@ import {
   seatNotices,
 } from '../../domain/notifications/delegate-email.js';
 import { delegationEmail } from '../../domain/notifications/delegation-email.js';
+import { invitationEmail } from '../../domain/notifications/invitation-email.js';
 import {
   type VisaLetterDecision,
   visaLetterEmail,
@@ -23,11 +26,13 @@ import { visaLetterStreamId } from '../../domain/visa-letter/decider.js';
 import type { VisaLetterEvent } from '../../domain/visa-letter/events.js';
 import { openedVisaLetterOf } from '../../domain/visa-letter/letter.js';
 import { loadConference } from '../shared/commands/conference.js';
+import { loadInvitation, loadInvitationEvents } from '../shared/commands/invitations.js';
 import { visaLetterDocumentOf } from '../shared/commands/visa-letters.js';
 import { documentFonts } from '../shared/documents/fonts.js';
 import type { VisaLetterDocument } from '../shared/documents/visa-letter.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
 import { delegationToken } from '../shared/http/delegation-token.js';
+import { invitationCodeOf } from '../shared/invitations/invitation-code.js';
 import { type Attachment, composeEmail } from '../shared/notifications/mail.js';
 import { notificationChannels, notificationSender } from '../shared/notifications/notification-channels.js';
 import { once } from '../shared/notifications/once.js';
@@ -145,6 +150,61 @@ const notifyPreviousAddress = async (
   logger.info('Delegate notified', { notice: 'previous-address', outcome, registrationId });
 };
 
+/**
+ * The invitee's link: the conference's register page with the code in its query (`invitation=…`, CONTRACT
+ * 5.3), which the page carries into the registration; the same page with `decline=1` to decline. The code
+ * is made again from the invitation's id (a MAC): it is stored nowhere, not even in the event.
+ */
+const invitationLinksOf = async (conferenceId: string, invitationId: string) => {
+  const page = new URL(`conferences/${conferenceId}/register`, publicApiUrl());
+  page.searchParams.set('invitation', await invitationCodeOf(invitationId));
+  const decline = new URL(page);
+  decline.searchParams.set('decline', '1');
+  return { register: page.href, decline: decline.href };
+};
+
+/**
+ * An invitation or its reminder, to the invitee as the invitation now stands: none once its data is
+ * erased, or when it is no longer pending (a reminder delivered after a revocation, say).
+ */
+const notifyInvitee = async (envelope: EventEnvelope, notice: 'invitation' | 'reminder') => {
+  const invitationId = String((envelope.data as { invitationId: string }).invitationId);
+  const invitee = inviteeOf(await loadInvitationEvents(invitationId));
+  if (invitee === undefined || invitee === 'erased') {
+    logger.info('Invitee not notified: personal data erased', { notice, invitationId });
+    return;
+  }
+  const invitation = await loadInvitation(invitationId);
+  if (invitation.status !== 'sent') {
+    logger.info('Invitee not notified: the invitation is no longer pending', { notice, invitationId });
+    return;
+  }
+  const conference = await loadConference(envelope.conferenceId);
+  const message = await composeEmail(
+    invitationEmail(
+      notice,
+      invitee,
+      invitation,
+      conference,
+      delegateLanguage(conference, invitee),
+      await invitationLinksOf(conference.conferenceId, invitationId),
+    ),
+    `${conference.acronym} <${notificationSender()}>`,
+    {
+      name:
+        invitee.givenName !== undefined && invitee.familyName !== undefined
+          ? fullName({ givenName: invitee.givenName, familyName: invitee.familyName })
+          : '',
+      address: invitee.email,
+    },
+    `<${envelope.eventId}@learning-cities>`,
+  );
+  const outcome = await once(`email#${envelope.eventId}`, () =>
+    notificationChannels().sendEmail(envelope.eventId, message),
+  );
+  logger.info('Invitee notified', { notice, outcome, invitationId });
+};
+
 /** The rejection a history ends with, its message opened (the event's sealed personal part). */
 const rejectionOf = (history: readonly RegistrationEvent[]): RejectionNotice | undefined => {
   const last = history.at(-1);
@@ -186,6 +246,8 @@ const notifyFocalPoint = async (envelope: EventEnvelope) => {
 
 export const handler = busConsumer(async (envelope) => {
   if (envelope.type === 'DelegationCreated') return notifyFocalPoint(envelope);
+  const invitationNotice = invitationNoticeOf[envelope.type];
+  if (invitationNotice) return notifyInvitee(envelope, invitationNotice);
   const visaNotice = visaLetterNoticeOf[envelope.type];
   if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
   const notice = delegateNoticeOf(envelope);

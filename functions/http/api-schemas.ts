@@ -9,6 +9,7 @@ import { awardGrantSchema } from '../../domain/award/events.js';
 import { conferenceDetailsSchema, conferenceSettingsChangeSchema } from '../../domain/conference/events.js';
 import { credentialsStatuses, delegationDetailsSchema, quotaSchema } from '../../domain/delegation/events.js';
 import { documentKinds, documentRequestSchema } from '../../domain/documents/documents.js';
+import { invitationStatuses } from '../../domain/invitation/events.js';
 import { registrationDecisionsSchema } from '../../domain/registration/decisions.js';
 import {
   delegateCategories,
@@ -17,7 +18,13 @@ import {
 } from '../../domain/registration/events.js';
 import { fieldSchema, formDefinitionSchema } from '../../domain/registration-form/form.js';
 import { languageSchema } from '../../domain/shared/languages.js';
-import { countryCode, isoDate, text, timeOfDay } from '../../domain/shared/values.js';
+import {
+  countryCode,
+  instant as instantWithOffset,
+  isoDate,
+  text,
+  timeOfDay,
+} from '../../domain/shared/values.js';
 import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 
 /**
@@ -33,6 +40,13 @@ export const answersSchema = z
 export const registrationRequestSchema = delegateSchema.extend({
   consent: z.literal(true, { message: 'must be true: registering needs the delegate’s consent' }),
   answers: answersSchema.optional(),
+  /** The code of the invitation to this address (CONTRACT 5.3): needed in a category by invitation. */
+  invitationCode: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'The code of an invitation to this address (the `invitation=` of its link).' }),
 });
 
 // confirm: registration requests and manage links (CONTRACT 5.1).
@@ -293,6 +307,42 @@ const documentStatus = z.object({
   reason: z.string().optional().meta({ description: 'Why it failed.' }),
 });
 
+// invitations: invitations bound to one address (CONTRACT 5.3).
+/** The body of `POST .../invitations`: whom to invite, in which category, and until when. */
+export const invitationRequestSchema = z
+  .object({
+    email: delegateSchema.shape.email,
+    givenName: delegateSchema.shape.givenName.optional(),
+    familyName: delegateSchema.shape.familyName.optional(),
+    category: delegateSchema.shape.category,
+    delegationId: z.string().min(1).max(100).optional(),
+    expiresAt: instantWithOffset
+      .optional()
+      .meta({ description: 'Until when the code works; default 30 days after sending.' }),
+    skipModeration: z.boolean().optional(),
+    /** The language the invitation is written in (one of the conference's); default its default. */
+    language: languageSchema.optional(),
+  })
+  .strict();
+
+/** The body of `POST /invitations/decline`: the code of the invitation's link. */
+export const invitationDeclineSchema = z.object({ invitationCode: z.string().min(1).max(200) }).strict();
+
+const invitationStatus = z.enum(invitationStatuses);
+const invitationList = z.object({
+  invitations: z.array(
+    z.object({
+      invitationId: id,
+      email: z.string(),
+      category: z.enum(delegateCategories),
+      delegationId: id.optional(),
+      status: invitationStatus,
+      sentAt: instant,
+      remindedAt: instant.optional(),
+    }),
+  ),
+});
+
 /** Request bodies by component name: the schemas the handlers parse their bodies with. */
 // delegations and the List of Participants (CONTRACT 5.3).
 /** The body of `POST .../delegations`: the delegation, its quota and its focal point. */
@@ -370,6 +420,8 @@ export const requestBodies = {
   ManageLinkRequest: manageLinkRequestSchema,
   RegistrationFormDefinition: formDefinitionSchema,
   DocumentRequest: documentRequestSchema,
+  InvitationRequest: invitationRequestSchema,
+  InvitationDecline: invitationDeclineSchema,
   RegistrationDecisions: registrationDecisionsSchema,
   DelegationRequest: delegationRequestSchema,
   HeadOfDelegationRequest: headOfDelegationRequestSchema,
@@ -442,6 +494,9 @@ export const responseBodies = {
   ConfirmationSent: z.object({ status: z.literal('confirmation-sent') }),
   RegistrationConfirmed: registrationCreated.extend({ conferenceId: id }),
   ManageLinkSent: z.object({ status: z.literal('link-sent') }),
+  InvitationSent: z.object({ invitationId: id, status: z.literal('sent') }),
+  InvitationList: invitationList,
+  InvitationChanged: z.object({ invitationId: id, status: invitationStatus }),
   RegistrationDecisionResults: z
     .object({
       results: z.array(

@@ -215,11 +215,20 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
       : {}),
     ...(!post && doc.badRequest ? { 400: problem(doc.badRequest) } : {}),
     ...authFailures[route.access],
+    ...(doc.forbidden ? { 403: problem(doc.forbidden) } : {}),
     ...(hasPathParameters || doc.notFound ? { 404: problem(doc.notFound ?? 'No such resource.') } : {}),
     ...(doc.conflict ? { 409: problem(doc.conflict) } : {}),
     ...(doc.gone ? { 410: problem(doc.gone) } : {}),
     ...(doc.requestBody ? { 415: { $ref: '#/components/responses/UnsupportedMediaType' } } : {}),
     ...(post ? { 422: { $ref: '#/components/responses/IdempotencyKeyReused' } } : {}),
+    ...(doc.tooManyRequests
+      ? {
+          429: {
+            ...problem(doc.tooManyRequests),
+            headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+          },
+        }
+      : {}),
     ...(doc.static ? {} : { 503: { $ref: '#/components/responses/ServiceUnavailable' } }),
   };
   const parameters = [

@@ -7,7 +7,15 @@
 import { delegateCategories } from '../../domain/registration/events.js';
 import type { RequestBodyName, ResponseBodyName } from './api-schemas.js';
 
-export type Tag = 'Conferences' | 'Registrations' | 'VisaLetters' | 'Agenda' | 'Awards' | 'Pages' | 'Service';
+export type Tag =
+  | 'Conferences'
+  | 'Registrations'
+  | 'VisaLetters'
+  | 'Agenda'
+  | 'Awards'
+  | 'Pages'
+  | 'Service'
+  | 'Invitations';
 
 export const tags: Record<Tag, string> = {
   Conferences: 'Conferences and their delegate counts.',
@@ -17,6 +25,8 @@ export const tags: Record<Tag, string> = {
   Awards: 'Awards granted at a conference.',
   Pages: 'The delegate’s pages: HTML that email links open, clients of the routes above.',
   Service: 'Health and this documentation.',
+  Invitations:
+    'Invitations bound to one address: sent, reminded and revoked by organizers, declined by the invitee.',
 };
 
 export interface RouteDoc {
@@ -41,6 +51,10 @@ export interface RouteDoc {
   conflict?: string;
   /** The 410 of a resource whose personal data was erased. */
   gone?: string;
+  /** A 403 of the route's own rules, beyond its access (e.g. a category by invitation). */
+  forbidden?: string;
+  /** A 429 of the route's own rules (e.g. a reminder within 24 hours), with Retry-After. */
+  tooManyRequests?: string;
   /** The 400 beyond an invalid body or Idempotency-Key, e.g. a rule of the domain. */
   badRequest?: string;
   /** Conditional GET: an ETag on the answer, If-None-Match gets 304. */
@@ -208,6 +222,10 @@ export const routeDocs: Record<string, RouteDoc> = {
     requestBody: 'RegistrationRequest',
     success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
     notFound: 'No such conference.',
+    forbidden:
+      'The category is by invitation (`registrationPolicy`) and the body has no `invitationCode` that ' +
+      'admits this address, or a code was given that does not: of another address or category, revoked, ' +
+      'declined, expired or used. One answer for each, never saying whether the address was invited.',
     conflict:
       'This email address already has an active registration for the conference, or registration is ' +
       'not open (before `registrationOpensAt` or after `registrationClosesAt`; `detail` says when), or a ' +
@@ -658,6 +676,62 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: { status: 200, description: 'JavaScript.', mediaType: 'text/javascript' },
     conditional: true,
     static: true,
+  },
+  SendInvitation: {
+    summary: 'Invite one address',
+    description:
+      'The invitee is emailed a link with the invitation’s code (`invitation=…`), in `language` or the ' +
+      'conference’s default; registering with the code accepts it (with `skipModeration`, a moderated ' +
+      'category’s `pending` is skipped). The code works once, for this address and category, until ' +
+      '`expiresAt` (default 30 days).',
+    tag: 'Invitations',
+    requestBody: 'InvitationRequest',
+    success: { status: 201, description: 'Sent.', body: 'InvitationSent' },
+    notFound: 'No such conference.',
+    conflict:
+      'The address already has a pending invitation to the conference, or the delegation’s quota is full.',
+  },
+  ListInvitations: {
+    summary: 'List the invitations of a conference',
+    description:
+      'Oldest sent first. A projection: eventually consistent, exact after a few seconds. The invitees of ' +
+      'erased registrations are not listed.',
+    tag: 'Invitations',
+    query: [
+      {
+        name: 'status',
+        description: 'Only invitations of these statuses, comma-separated.',
+        schema: {
+          type: 'string',
+          pattern: '^(sent|accepted|declined|expired|revoked)(,(sent|accepted|declined|expired|revoked))*$',
+        },
+      },
+    ],
+    badRequest: 'An unknown status in `status`.',
+    success: { status: 200, description: 'The invitations.', body: 'InvitationList' },
+  },
+  RemindInvitation: {
+    summary: 'Remind the invitee',
+    description: 'Emails the invitation’s link again; at most once in 24 hours.',
+    tag: 'Invitations',
+    success: { status: 200, description: 'Reminded.', body: 'InvitationChanged' },
+    conflict: 'The invitation is not pending (accepted, declined, expired or revoked).',
+    tooManyRequests: 'The invitee was reminded in the last 24 hours; Retry-After says when the next may go.',
+  },
+  RevokeInvitation: {
+    summary: 'Revoke an invitation',
+    description: 'Its code admits no one any more; the address may be invited again.',
+    tag: 'Invitations',
+    success: { status: 200, description: 'Revoked.', body: 'InvitationChanged' },
+    conflict: 'The invitation is not pending.',
+  },
+  DeclineInvitation: {
+    summary: 'Decline an invitation',
+    description: 'The invitee declines with the code of the invitation’s link, without registering.',
+    tag: 'Invitations',
+    requestBody: 'InvitationDecline',
+    success: { status: 200, description: 'Declined.', body: 'InvitationChanged' },
+    notFound: 'No pending invitation has this code.',
   },
   DecideRegistrations: {
     summary: 'Approve or reject pending registrations, up to 500 at once',

@@ -4,10 +4,18 @@ import { requiresEmailConfirmation } from '../../domain/conference/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { loadConference } from '../shared/commands/conference.js';
 import { runCommand } from '../shared/commands/pipeline.js';
-import { checkAnswersNow, type NewRegistration, registerDelegate } from '../shared/commands/registrations.js';
+import {
+  admitsNow,
+  checkAnswersNow,
+  type NewRegistration,
+  NOT_INVITED,
+  registerDelegate,
+} from '../shared/commands/registrations.js';
 import { type Idempotency, idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
+import { forbidden } from '../shared/http/errors.js';
 import { type HttpResponse, httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { invitationIdOfCode } from '../shared/invitations/invitation-code.js';
 import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { requestConfirmation } from '../shared/registration-requests/registration-requests.js';
 import { registrationRequestSchema } from './api-schemas.js';
@@ -36,7 +44,8 @@ export const registerBody = async (
   answer: (registered: Registered) => HttpResponse,
   singleUse?: NewRegistration['singleUse'],
 ): Promise<HttpResponse> => {
-  const { consent: _consent, answers, ...delegate } = body;
+  const { consent: _consent, answers, invitationCode, ...delegate } = body;
+  const invitationId = invitationCode === undefined ? undefined : await invitationOfCode(invitationCode);
   const registrationId = randomUUID();
   const manageToken = newManageToken();
   const command = registerDelegate({
@@ -48,6 +57,7 @@ export const registerBody = async (
     ...(answers === undefined ? {} : { answers }),
     now: metadata.now,
     ...(singleUse ? { singleUse } : {}),
+    ...(invitationId ? { invitationId } : {}),
   });
   const respond = (status: Registered['status']) => answer({ registrationId, status, manageToken });
   const status = await runCommand(command, {
@@ -56,6 +66,26 @@ export const registerBody = async (
     idempotency: (result) => idempotency.record(respond(result)),
   });
   return respond(status);
+};
+
+/** The invitation a code is for; a code that is not this server's is the one 403 (CONTRACT 5.3). */
+const invitationOfCode = async (code: string): Promise<string> => {
+  const invitationId = await invitationIdOfCode(code);
+  if (!invitationId) throw forbidden(NOT_INVITED);
+  return invitationId;
+};
+
+/**
+ * Before a confirmation is mailed (CONTRACT 5.1), the request is checked as the registration will be: a
+ * category by invitation without a code admitting this address is the same 403 now, not later by email.
+ */
+const checkInvitationNow = async (conferenceId: string, body: RegistrationBody): Promise<void> => {
+  await admitsNow(
+    conferenceId,
+    body.category,
+    body.email,
+    body.invitationCode === undefined ? undefined : await invitationOfCode(body.invitationCode),
+  );
 };
 
 export const handler = httpRoute('public', (request) =>
@@ -68,6 +98,7 @@ export const handler = httpRoute('public', (request) =>
     if (requiresEmailConfirmation(conference)) {
       // The answers are checked now too (400 before any email); the confirmation checks them again.
       await checkAnswersNow(conferenceId, body.category, body.answers);
+      await checkInvitationNow(conferenceId, body);
       return requestConfirmation(conference, body, idempotency, metadata);
     }
     return registerBody(conferenceId, body, metadata, idempotency, (registered) => ({

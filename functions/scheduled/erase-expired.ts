@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { expireInvitations } from '../shared/invitations/expiry.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
 import { eraseExpiredRegistrations } from '../shared/personal-data/retention.js';
 import { withinBudget } from '../shared/resilience/policy.js';
@@ -34,6 +35,27 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
     failed: result.failed.length,
     stoppedEarly: result.stoppedEarly,
   });
+  // The invitations past their expiresAt expire on the same schedule (CONTRACT 5.3).
+  const invitations = await withinBudget(context, () =>
+    expireInvitations({
+      now: new Date().toISOString(),
+      correlationId: `invitation-expiry-${today}-${context.awsRequestId}`,
+      shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MS,
+    }),
+  );
+  logger.info('Invitations expired', {
+    expired: invitations.expired,
+    failed: invitations.failed.length,
+    stoppedEarly: invitations.stoppedEarly,
+  });
+  for (const failure of invitations.failed) logger.error('Invitation not expired', failure);
+  if (invitations.failed.length > 0 && result.failed.length === 0)
+    throw new Error(
+      `${invitations.failed.length} invitations could not be expired; the next run tries again`,
+      {
+        cause: result,
+      },
+    );
   if (result.failed.length > 0) {
     for (const failure of result.failed) logger.error('Registration not erased', failure);
     // The result rides along, so that what was erased in this run is still reported.

@@ -15,6 +15,8 @@ export interface ScheduledJobsProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
+  /** The read models of plaintext personal data: only the jobs that declare `readsPersonalReadModels`. */
+  personalReadModelsTable: ITable;
   personalData: PersonalData;
   /** Where exports are stored: an erasing job deletes those of the conferences it erases in. */
   exports: ExportsBucket;
@@ -45,6 +47,10 @@ export class ScheduledJobs extends Construct {
     if (definition.writesEvents) props.eventStore.grantAppend(fn);
     else props.eventStore.grantRead(fn);
     props.readModelsTable.grantReadData(fn);
+    if (definition.readsPersonalReadModels) {
+      fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
+      props.personalReadModelsTable.grantReadData(fn);
+    }
     if (definition.personalData) props.personalData.grant(definition.personalData, fn);
     if (definition.deletesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);

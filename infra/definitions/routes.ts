@@ -442,6 +442,53 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read',
   },
+  // Invitations bound to one address (CONTRACT 5.3).
+  {
+    // Makes the invitation's data key (the invitee sealed) and the address's MAC (the guard's key).
+    ...route(
+      'SendInvitation',
+      'POST',
+      '/conferences/{conferenceId}/invitations',
+      'send-invitation',
+      'organizer',
+    ),
+    personalData: 'create',
+  },
+  {
+    ...route(
+      'ListInvitations',
+      'GET',
+      '/conferences/{conferenceId}/invitations',
+      'list-invitations',
+      'organizer',
+    ),
+    tables: 'personal',
+  },
+  {
+    ...route(
+      'RemindInvitation',
+      'POST',
+      '/conferences/{conferenceId}/invitations/{invitationId}/remind',
+      'remind-invitation',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
+  {
+    ...route(
+      'RevokeInvitation',
+      'POST',
+      '/conferences/{conferenceId}/invitations/{invitationId}/revoke',
+      'revoke-invitation',
+      'organizer',
+    ),
+    personalData: 'read',
+  },
+  {
+    // The code is a MAC under the HMAC key: checking it needs that key.
+    ...route('DeclineInvitation', 'POST', '/invitations/decline', 'decline-invitation', 'public'),
+    personalData: 'read-mac',
+  },
   // Delegations and the List of Participants (CONTRACT 5.3).
   {
     // Seals the focal point under the delegation's own data key, made with its first event.

@@ -3,6 +3,7 @@ import { notifierEventTypes } from '../../domain/notifications/delegate-email.js
 import { agendaEventTypes } from '../../domain/projections/agenda.js';
 import { answersSummaryEventTypes } from '../../domain/projections/answers-summary.js';
 import { delegateCountsEventTypes } from '../../domain/projections/delegate-counts.js';
+import { invitationsEventTypes } from '../../domain/projections/invitations.js';
 import { registrantListEventTypes } from '../../domain/projections/registrant-list.js';
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
@@ -166,5 +167,19 @@ export const rules: RuleDefinition[] = [
     // It opens the answers (sensitive ones too) for their tallies; the read model holds counts only.
     personalData: 'read',
     sensitiveData: 'read',
+  },
+  {
+    name: 'InvitationsProjector',
+    description: 'Builds the organizer’s list of invitations (CONTRACT 5.3)',
+    // PersonalDataErased of a registration made from an invitation removes the invitation's row.
+    pattern: ofTypes([...invitationsEventTypes, 'PersonalDataErased']),
+    consumer: 'functions/consumers/invitations-projector.ts',
+    maxReceiveCount: 5,
+    maxConcurrency: 2,
+    writesReadModels: true,
+    personalReadModels: true,
+    writesEvents: false,
+    // It opens the invitee's address for the list.
+    personalData: 'read',
   },
 ];

@@ -19,6 +19,8 @@ export interface ScheduleDefinition {
   personalData?: PersonalDataAccess;
   /** Erases personal data: deletes the stored exports of the conferences it erases in (as a route's). */
   deletesExports?: boolean;
+  /** Reads the read models of plaintext personal data (the invitations' list: which are pending, until when). */
+  readsPersonalReadModels?: boolean;
 }
 
 export const schedules: ScheduleDefinition[] = [
@@ -31,5 +33,7 @@ export const schedules: ScheduleDefinition[] = [
     localPeriodMs: 24 * 60 * 60 * 1000,
     writesEvents: true,
     personalData: 'erase',
+    // It also expires the invitations past their expiresAt (CONTRACT 5.3), found in their list.
+    readsPersonalReadModels: true,
   },
 ];

@@ -98,7 +98,7 @@ export const personalReadModelsTable: TableDefinition = {
  * The projections whose read models hold personal fields in plaintext: kept in `personalReadModelsTable`.
  * A new projection that copies a personal field (CONTRACT 4.1) belongs here.
  */
-export const plaintextProjections: readonly string[] = ['registrant-list', 'visa-letters'];
+export const plaintextProjections: readonly string[] = ['registrant-list', 'visa-letters', 'invitations'];
 
 /** The table (its definition) that holds a projection's read model, pointer and lookups. */
 export const readModelTableOf = (projection: string): TableDefinition =>

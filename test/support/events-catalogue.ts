@@ -112,6 +112,22 @@ export const eventDescriptions: Record<EventType, string> = {
     'A member of the delegation was substituted: the member’s registration was cancelled and the ' +
     'substitute invited (`invitationId`), in the same transaction, the place of the quota passing from one ' +
     'to the other.',
+  InvitationSent:
+    'An organizer (or a delegation’s focal point) invited one address to register in a category, ' +
+    'optionally for a delegation and skipping moderation, until `expiresAt`. The address, the names, the ' +
+    'language and the address’s conference-scoped MAC travel only inside `personal`, sealed under the ' +
+    'invitation’s own data key (destroyed when the registration made from it is erased). The invitee is ' +
+    'emailed the code. It opens the stream `invitation-<invitationId>`.',
+  InvitationReminded:
+    'An organizer reminded the invitee of a pending invitation (at most once in 24 hours); the invitee is ' +
+    'emailed the code again.',
+  InvitationAccepted:
+    'A registration used the invitation’s code: appended in the registration’s own transaction, at the ' +
+    'invitation stream’s expected version, so a code works once even when raced.',
+  InvitationDeclined: 'The invitee declined the invitation with its code (POST /invitations/decline).',
+  InvitationExpired:
+    'The invitation’s `expiresAt` passed while it was pending: marked by the daily retention schedule.',
+  InvitationRevoked: 'An organizer revoked a pending invitation: its code admits no one any more.',
 };
 
 type JsonSchema = {

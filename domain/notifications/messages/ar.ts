@@ -2,6 +2,7 @@ import type { Catalog } from './en.js';
 
 export const ar: Catalog = {
   greeting: 'عزيزي/عزيزتي {name}،',
+  'greeting.invitee': 'مرحبًا،',
   team: 'فريق {acronym}',
   dates: 'من {start, date, long} إلى {end, date, long}',
   date: '{start, date, long}',

@@ -4,6 +4,7 @@
  */
 export const en = {
   greeting: 'Dear {name},',
+  'greeting.invitee': 'Hello,',
   team: 'The {acronym} team',
   dates: '{start, date, long} – {end, date, long}',
   date: '{start, date, long}',

@@ -2,6 +2,7 @@ import type { Catalog } from './en.js';
 
 export const es: Catalog = {
   greeting: 'Estimado/a {name}:',
+  'greeting.invitee': 'Hola:',
   team: 'El equipo de {acronym}',
   dates: '{start, date, long} – {end, date, long}',
   date: '{start, date, long}',

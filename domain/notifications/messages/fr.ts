@@ -2,6 +2,7 @@ import type { Catalog } from './en.js';
 
 export const fr: Catalog = {
   greeting: 'Bonjour {name},',
+  'greeting.invitee': 'Bonjour,',
   team: 'L’équipe {acronym}',
   dates: 'du {start, date, long} au {end, date, long}',
   date: '{start, date, long}',

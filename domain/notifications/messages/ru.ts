@@ -2,6 +2,7 @@ import type { Catalog } from './en.js';
 
 export const ru: Catalog = {
   greeting: 'Уважаемый(ая) {name}!',
+  'greeting.invitee': 'Здравствуйте!',
   team: 'Команда {acronym}',
   dates: '{start, date, long} – {end, date, long}',
   date: '{start, date, long}',

@@ -2,6 +2,7 @@ import type { Catalog } from './en.js';
 
 export const zh: Catalog = {
   greeting: '尊敬的{name}：',
+  'greeting.invitee': '您好：',
   team: '{acronym}团队',
   dates: '{start, date, long}至{end, date, long}',
   date: '{start, date, long}',

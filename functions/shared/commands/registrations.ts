@@ -1,5 +1,12 @@
 import { languagesOf, policyOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
 import {
+  type Invitation,
+  type InvitationState,
+  invitationDecider,
+  invitationRefusal,
+} from '../../../domain/invitation/decider.js';
+import type { InvitationEvent } from '../../../domain/invitation/events.js';
+import {
   type DelegateDetails,
   type Registration,
   type RegistrationCommand,
@@ -22,12 +29,14 @@ import { fold } from '../../../domain/shared/decider.js';
 import { ConflictError, InvalidCommandError } from '../../../domain/shared/errors.js';
 import type { Guard } from '../event-store/event-store.js';
 import { openedEventStore } from '../event-store/stores.js';
-import { notFound } from '../http/errors.js';
+import { forbidden, notFound } from '../http/errors.js';
+import { emailKeys } from '../personal-data/personal-data.js';
 import { toStoreGuards } from './command.js';
 import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
+import { invitedRelease } from './invitations.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
 import { SeatShardChooser } from './seats.js';
-import { conferenceStream, registrationStream } from './streams.js';
+import { conferenceStream, invitationStream, registrationStream } from './streams.js';
 
 /** The registration of a state read, if it belongs to the conference, or 404. */
 export const existingRegistration = (
@@ -107,9 +116,19 @@ export interface NewRegistration {
    * registers once; a claim already there answers 404 (used), before any other refusal.
    */
   singleUse?: { key: string; expiresAt: number };
+  /** The invitation whose code the body gave (CONTRACT 5.3): accepted in the same transaction. */
+  invitationId?: string;
   /** Registers without waiting for approval in a moderated category (an invitation's `skipModeration`). */
   skipModeration?: boolean;
 }
+
+/**
+ * The one answer to a registration an invitation does not admit (CONTRACT 5.3: 403): the same for no
+ * code, a code of another address, a revoked, declined, expired or used one, so that it never tells
+ * whether an address was invited.
+ */
+export const NOT_INVITED =
+  'Registration in this category is by invitation: it needs the invitation code sent to this address';
 
 /** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
 export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits => {
@@ -168,12 +187,18 @@ export const registerDelegate = (registration: NewRegistration) => {
     reads: {
       conference: conferenceStream(conferenceId),
       registration: newStream(registrationStream(registrationId)),
+      invitation: registration.invitationId ? invitationStream(registration.invitationId) : undefined,
     },
     prepare: () => seats.prepare(),
     decide: (streams) => {
       const conference = existingConference(streams.conference, conferenceId);
       const closed = registrationWindowRefusal(conference, registration.now);
       if (closed) throw new ConflictError(closed);
+      const { category } = registration.delegate;
+      // A code given is checked whatever the category's policy; an invitation category needs one.
+      const invited = invitationAccepted(registration, streams.invitation, {
+        required: policyOf(conference, category) === 'invitation',
+      });
       // The shards read found every seat held: wait (the wait's guard checks that every shard still is full).
       if (seats.knownFull) seatAvailable = false;
       const seatShard = seatAvailable ? seats.choose() : undefined;
@@ -194,18 +219,36 @@ export const registerDelegate = (registration: NewRegistration) => {
           ...(form ? { form } : {}),
           ...(registration.answers === undefined ? {} : { answers: registration.answers }),
           languages: languagesOf(conference),
+          ...(invited
+            ? {
+                invitation: {
+                  invitationId: invited.invitation.invitationId,
+                  ...(invited.invitation.delegationId
+                    ? { delegationId: invited.invitation.delegationId }
+                    : {}),
+                },
+              }
+            : {}),
           // A moderated category's registration waits for an organizer (CONTRACT 5.3); `invitation` is
           // checked before (the invitation code) and registers as `open` here.
           policy: policyOf(conference, registration.delegate.category) === 'moderated' ? 'moderated' : 'open',
-          ...(registration.skipModeration ? { skipModeration: true } : {}),
+          // An invitation with `skipModeration` registers at once.
+          ...(registration.skipModeration || invited?.invitation.skipModeration
+            ? { skipModeration: true }
+            : {}),
           now: registration.now,
         },
         streams.registration,
       );
       return {
-        append: [{ to: 'registration', events }],
+        append: [
+          { to: 'registration', events },
+          // At the invitation stream's version as read: a code raced by two registrations works once.
+          { to: 'invitation', events: invited?.events ?? [] },
+        ],
         guards: emailGuarded(
           [
+            ...(invited ? invitedRelease(invited.invitation) : []),
             ...registrationGuards(
               { conferenceId, registrationId },
               stamp,
@@ -240,6 +283,60 @@ export const registerDelegate = (registration: NewRegistration) => {
       if (status !== 'pending') lastSeenFull.set(conferenceId, status === 'waitlisted');
     },
   });
+};
+
+/**
+ * The invitation a registration accepts, with its InvitationAccepted; undefined when it needs none and
+ * gave no code. Any code that does not admit it, or none where the category needs one: the one 403.
+ */
+const invitationAccepted = (
+  registration: NewRegistration,
+  state: InvitationState | undefined,
+  { required }: { required: boolean },
+): { invitation: Invitation; events: InvitationEvent[] } | undefined => {
+  if (!registration.invitationId) {
+    if (required) throw forbidden(NOT_INVITED);
+    return undefined;
+  }
+  const invitation = state ?? invitationDecider.initialState;
+  const admits = {
+    conferenceId: registration.conferenceId,
+    category: registration.delegate.category,
+    emailKey: registration.emailKey,
+    now: registration.now,
+  };
+  if (invitation.status === 'none' || invitationRefusal(invitation, admits) !== undefined)
+    throw forbidden(NOT_INVITED);
+  const events = invitationDecider.decide(
+    { type: 'AcceptInvitation', registrationId: registration.registrationId, ...admits },
+    invitation,
+  );
+  return { invitation, events };
+};
+
+/**
+ * Whether a registration would be admitted by its category's policy and its invitation as they stand now
+ * (the same 403 otherwise): for a request that registers later (CONTRACT 5.1), whose command checks again.
+ */
+export const admitsNow = async (
+  conferenceId: string,
+  category: Delegate['category'],
+  email: string,
+  invitationId: string | undefined,
+): Promise<void> => {
+  const conference = existingConference(
+    (await loadStream(conferenceStream(conferenceId))).state,
+    conferenceId,
+  );
+  const required = policyOf(conference, category) === 'invitation';
+  if (!invitationId) {
+    if (required) throw forbidden(NOT_INVITED);
+    return;
+  }
+  const { state } = await loadStream(invitationStream(invitationId));
+  const { emailKey } = await emailKeys().of(conferenceId, email);
+  if (invitationRefusal(state, { conferenceId, category, emailKey, now: new Date().toISOString() }))
+    throw forbidden(NOT_INVITED);
 };
 
 /** What a new registration became: a seat, a waitlist place, or (a moderated category) pending. */

@@ -21,6 +21,13 @@ import { type DelegationEvent, delegationEventTypes } from '../../../domain/dele
 import { delegationStateSchema } from '../../../domain/delegation/state.js';
 import { type DomainEvent, type EventEnvelope, isEventOf } from '../../../domain/events.js';
 import {
+  type InvitationState,
+  invitationDecider,
+  invitationStreamId,
+} from '../../../domain/invitation/decider.js';
+import { type InvitationEvent, invitationEventTypes } from '../../../domain/invitation/events.js';
+import { invitationStateSchema } from '../../../domain/invitation/state.js';
+import {
   type RegistrationState,
   registrationDecider,
   registrationStreamId,
@@ -134,4 +141,22 @@ export const delegationStreamType: StreamType<DelegationState, DelegationEvent> 
 export const delegationStream = (delegationId: string) => ({
   type: delegationStreamType,
   streamId: delegationStreamId(delegationId),
+});
+
+/**
+ * An invitation (CONTRACT 5.3). Its first event's personal part is sealed under the invitation's own data
+ * key; folded opened, its state keeps the address's MAC, which a registration's MAC is compared with.
+ */
+export const invitationStreamType: StreamType<InvitationState, InvitationEvent> = {
+  snapshot: 'invitation.v1',
+  stateSchema: invitationStateSchema,
+  initialState: invitationDecider.initialState,
+  evolve: invitationDecider.evolve,
+  isEvent: (envelope) => isEventOf(envelope, ...invitationEventTypes),
+  personalData: true,
+};
+
+export const invitationStream = (invitationId: string) => ({
+  type: invitationStreamType,
+  streamId: invitationStreamId(invitationId),
 });

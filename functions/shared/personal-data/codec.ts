@@ -1,6 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { delegationBeginnings } from '../../../domain/delegation/events.js';
 import { type DomainEvent, type EventEnvelope, validateEvent } from '../../../domain/events.js';
+import { invitationKeyHolder } from '../../../domain/invitation/events.js';
 import {
   isOpenedPersonal,
   isOpenedSensitive,
@@ -33,18 +34,18 @@ const sensitiveBinding = (registrationId: string, eventType: string) => ({
 });
 
 /**
- * Whose data key seals an event's personal part: its registration's, or, for a delegation's event (its
- * focal point), the delegation's own key `delegation-<delegationId>`.
+ * Whose data key seals an event's personal part: the registration's, for an invitation's event the
+ * invitation's own (the invitee may never register), for a delegation's (its focal point) the
+ * delegation's own, `delegation-<delegationId>`. Events that begin a key holder make its key.
  */
-export const dataKeySubjectOf = (data: object): string => {
-  const { registrationId, delegationId } = data as { registrationId?: string; delegationId?: string };
-  if (registrationId !== undefined) return registrationId;
-  if (delegationId !== undefined) return `delegation-${delegationId}`;
-  throw new Error('An event with a personal part names no registration or delegation');
+const keyHolderOf = (envelope: EventEnvelope): string => {
+  if (envelope.type === 'InvitationSent') return invitationKeyHolder(envelope.data.invitationId);
+  if (envelope.type === 'DelegationCreated') return `delegation-${envelope.data.delegationId}`;
+  return (envelope.data as WithPersonal).registrationId;
 };
 
-const beginsDataKey = (type: string): boolean =>
-  registrationBeginnings.includes(type) || delegationBeginnings.includes(type);
+const beginsKeyHolder = (type: string): boolean =>
+  registrationBeginnings.includes(type) || type === 'InvitationSent' || delegationBeginnings.includes(type);
 
 const fieldSetOf = (type: string): number | undefined =>
   (personalFieldSets as Record<string, number | undefined>)[type];
@@ -67,11 +68,17 @@ export const personalDataCodec = (options: {
   openSensitive?: boolean | (() => boolean);
 }): EventCodec => ({
   async seal(envelope) {
-    if (envelope.type === 'PersonalDataErased')
+    if (envelope.type === 'PersonalDataErased') {
+      const { registrationId, erasedAt, invitationId } = envelope.data;
+      // The invitation it was made from loses its invitee's data with it (CONTRACT 5.3, 4.1).
       return {
         stored: envelope,
-        writes: options.dataKeys.destroy(envelope.data.registrationId, envelope.data.erasedAt),
+        writes: [
+          ...options.dataKeys.destroy(registrationId, erasedAt),
+          ...(invitationId ? options.dataKeys.destroy(invitationKeyHolder(invitationId), erasedAt) : []),
+        ],
       };
+    }
     if (envelope.type === 'SensitiveAnswersErased')
       return {
         stored: envelope,
@@ -101,19 +108,19 @@ export const personalDataCodec = (options: {
       stored = { ...envelope, data: { ...(envelope.data as object), sensitive: sealed } } as EventEnvelope;
     }
     if (!isOpenedPersonal(data.personal)) return { stored, writes };
-    const subject = dataKeySubjectOf(data);
+    const holder = keyHolderOf(envelope);
     let key: Buffer;
-    if (beginsDataKey(envelope.type)) {
-      const created = await options.dataKeys.create(subject, envelope.occurredAt);
+    if (beginsKeyHolder(envelope.type)) {
+      const created = await options.dataKeys.create(holder, envelope.occurredAt);
       key = created.key;
       writes.push(created.write);
     } else {
-      const found = await options.dataKeys.find(subject);
-      if (found === 'erased') throw new Error(`Registration ${subject} is erased: nothing to seal`);
+      const found = await options.dataKeys.find(holder);
+      if (found === 'erased') throw new Error(`Registration ${holder} is erased: nothing to seal`);
       key = found;
     }
     const sealed = sealFields(key, data.personal, {
-      registrationId: subject,
+      registrationId: holder,
       eventType: envelope.type,
       fieldSet,
     });
@@ -127,12 +134,12 @@ export const personalDataCodec = (options: {
     const envelope = sensitive ? await openSensitive(options.dataKeys, stored) : stored;
     const data = envelope.data as WithPersonal;
     if (typeof data.personal !== 'string') return envelope;
-    const subject = dataKeySubjectOf(data);
-    const key = await options.dataKeys.find(subject);
+    const holder = keyHolderOf(envelope);
+    const key = await options.dataKeys.find(holder);
     if (key === 'erased') return withPersonal(envelope, personalDataErased);
     try {
       const { fields } = openFields(key, data.personal, {
-        registrationId: subject,
+        registrationId: holder,
         eventType: envelope.type,
       });
       // Checked against the event type's own schema of the opened part (a delegate's, a visa letter's).
@@ -145,7 +152,7 @@ export const personalDataCodec = (options: {
     } catch (error) {
       const what = error instanceof SealedFieldsError ? 'does not open' : 'is not valid';
       throw new PersonalDataUnavailableError(
-        `The personal part of event ${envelope.eventId} (registration ${data.registrationId}) ${what}`,
+        `The personal part of event ${envelope.eventId} (registration ${holder}) ${what}`,
         { cause: error },
       );
     }

@@ -13,6 +13,11 @@ import {
   evolveDelegateCountsRow,
 } from '../../../domain/projections/delegate-counts.js';
 import {
+  evolveInvitationRow,
+  type InvitationRow,
+  invitationsEventTypes,
+} from '../../../domain/projections/invitations.js';
+import {
   evolveRegistrantRow,
   indexEntriesOf,
   PARTICIPANTS_DIMENSION,
@@ -124,6 +129,14 @@ export const answersSummaryProjection: StreamProjection<AnswersSummaryRow> = {
   opensPersonalData: true,
 };
 
+/** The organizer's list of invitations (domain/projections/invitations.ts): the invitee's address in plaintext. */
+export const invitationsProjection: StreamProjection<InvitationRow> = {
+  name: 'invitations',
+  handles: invitationsEventTypes,
+  evolveRow: evolveInvitationRow,
+  opensPersonalData: true,
+};
+
 /** Every projection: what `npm run rebuild -- --all` rebuilds. A new projection belongs here. */
 export const projections = [
   delegateCountsProjection,
@@ -132,4 +145,5 @@ export const projections = [
   visaLettersProjection,
   registrantListProjection,
   answersSummaryProjection,
+  invitationsProjection,
 ] as const;

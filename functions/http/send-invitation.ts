@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { conferenceLanguages } from '../../domain/shared/languages.js';
+import { commandMetadata } from '../shared/commands/command.js';
+import { loadConference } from '../shared/commands/conference.js';
+import { sendInvitation } from '../shared/commands/invitations.js';
+import { runCommand } from '../shared/commands/pipeline.js';
+import { idempotent } from '../shared/event-store/idempotency.js';
+import { badRequest } from '../shared/http/errors.js';
+import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
+import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
+import { invitationRequestSchema } from './api-schemas.js';
+
+// Granted the invitee's personal data (infra/definitions): it makes the invitation's data key and the MAC.
+usePersonalData();
+
+/** An invitation without `expiresAt` works this long. */
+export const DEFAULT_INVITATION_DAYS = 30;
+
+/**
+ * CONTRACT 5.3: an organizer invites one address. The invitee is emailed the code by the notifier (once,
+ * on InvitationSent); a second live invitation of the address in the conference is 409.
+ */
+export const handler = httpRoute('organizer', (request) =>
+  idempotent(request, async (idempotency) => {
+    const conferenceId = pathId(request, 'conferenceId');
+    const body = parseBody(request, invitationRequestSchema);
+    const metadata = commandMetadata(request);
+    const conference = await loadConference(conferenceId);
+    const { languages } = conferenceLanguages(conference);
+    if (body.language !== undefined && !languages.includes(body.language))
+      throw badRequest(`The conference does not offer the language ${body.language}`, [
+        { path: 'language', message: `must be one of the conference's languages: ${languages.join(', ')}` },
+      ]);
+    const invitationId = randomUUID();
+    const expiresAt = new Date(
+      body.expiresAt ?? Date.parse(metadata.now) + DEFAULT_INVITATION_DAYS * 86_400_000,
+    ).toISOString();
+    const { emailKey } = await emailKeys().of(conferenceId, body.email);
+    const response = { status: 201, body: { invitationId, status: 'sent' as const } };
+    await runCommand(
+      sendInvitation({
+        conferenceId,
+        invitationId,
+        category: body.category,
+        ...(body.delegationId === undefined ? {} : { delegationId: body.delegationId }),
+        skipModeration: body.skipModeration ?? false,
+        expiresAt,
+        invitee: {
+          email: body.email,
+          givenName: body.givenName,
+          familyName: body.familyName,
+          language: body.language,
+        },
+        emailKey,
+        now: metadata.now,
+      }),
+      { ...metadata, conferenceId, idempotency: () => idempotency.record(response) },
+    );
+    return response;
+  }),
+);

@@ -1,0 +1,62 @@
+import type { InvitationRow } from '../../../domain/projections/invitations.js';
+import { changeInvitation } from '../commands/invitations.js';
+import { runCommand } from '../commands/pipeline.js';
+import { catalogedConferences } from '../event-store/catalog.js';
+import { invitationsProjection } from '../projections/projections.js';
+import { readModelRows } from '../projections/read-model-rows.js';
+
+export interface InvitationExpiryResult {
+  /** Invitations marked expired in this run. */
+  expired: number;
+  /** Ids only (no personal data), for the operators; the next run tries again. */
+  failed: { conferenceId: string; invitationId: string; error: string }[];
+  stoppedEarly: boolean;
+}
+
+/**
+ * Marks `expired` every pending invitation whose `expiresAt` has passed (CONTRACT 5.3), run by the same
+ * daily schedule as the retention. The list's rows say which are due; the command decides on the stream
+ * itself (a row behind the events, e.g. accepted meanwhile, expires nothing). An expiry frees the
+ * address's guard and the delegation's quota place in its own transaction.
+ */
+export const expireInvitations = async (options: {
+  now: string;
+  correlationId: string;
+  shouldStop?: () => boolean;
+}): Promise<InvitationExpiryResult> => {
+  const result: InvitationExpiryResult = { expired: 0, failed: [], stoppedEarly: false };
+  const nowMs = Date.parse(options.now);
+  for (const conference of await catalogedConferences()) {
+    const { conferenceId } = conference;
+    const rows = await readModelRows<InvitationRow | null>(invitationsProjection.name, conferenceId);
+    const due = rows.filter(
+      (row): row is InvitationRow =>
+        row !== null && row.status === 'sent' && Date.parse(row.expiresAt) <= nowMs,
+    );
+    for (const row of due) {
+      if (options.shouldStop?.()) {
+        result.stoppedEarly = true;
+        return result;
+      }
+      try {
+        const { events } = await runCommand(
+          changeInvitation(row.invitationId, { type: 'ExpireInvitation', now: options.now }, conferenceId),
+          {
+            conferenceId,
+            correlationId: options.correlationId,
+            actor: 'process:retention',
+            now: options.now,
+          },
+        );
+        result.expired += events.length;
+      } catch (error) {
+        result.failed.push({
+          conferenceId,
+          invitationId: row.invitationId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+  return result;
+};
