@@ -85,3 +85,16 @@ export const delegationQuotaGuard = (delegationId: string, quota: number): Deleg
 /** The places held as the guard item says (absent: none). */
 export const placesHeldOf = (item: Record<string, unknown> | undefined): number =>
   typeof item?.[PLACES_HELD] === 'number' ? (item[PLACES_HELD] as number) : 0;
+
+/**
+ * The place a member's registration gives back when it leaves (cancelled, erased while active, or a pending
+ * one rejected): none for a registration of no delegation, nor for events that keep it a member.
+ */
+export const memberLeavingGuards = (
+  registration: { delegationId?: string },
+  events: readonly { type: string }[],
+): DelegationPlaceGuard[] =>
+  registration.delegationId !== undefined &&
+  events.some((event) => event.type === 'RegistrationCancelled' || event.type === 'RegistrationRejected')
+    ? delegationPlaceGuards(registration.delegationId, 'release')
+    : [];

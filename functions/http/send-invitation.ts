@@ -5,7 +5,8 @@ import { loadConference } from '../shared/commands/conference.js';
 import { sendInvitation } from '../shared/commands/invitations.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { badRequest } from '../shared/http/errors.js';
+import { authorizeDelegationCaller, delegationActorOf } from '../shared/http/delegation-token.js';
+import { badRequest, forbidden } from '../shared/http/errors.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { invitationRequestSchema } from './api-schemas.js';
@@ -20,11 +21,20 @@ export const DEFAULT_INVITATION_DAYS = 30;
  * CONTRACT 5.3: an organizer invites one address. The invitee is emailed the code by the notifier (once,
  * on InvitationSent); a second live invitation of the address in the conference is 409.
  */
-export const handler = httpRoute('organizer', (request) =>
-  idempotent(request, async (idempotency) => {
-    const conferenceId = pathId(request, 'conferenceId');
-    const body = parseBody(request, invitationRequestSchema);
-    const metadata = commandMetadata(request);
+export const handler = httpRoute('public', async (request) => {
+  const conferenceId = pathId(request, 'conferenceId');
+  // An organizer, or a focal point inviting into their own delegation (CONTRACT 5.3): 403 for another's.
+  const caller = await authorizeDelegationCaller(request, conferenceId);
+  return idempotent(request, async (idempotency) => {
+    const sent = parseBody(request, invitationRequestSchema);
+    if (
+      caller.kind === 'focal-point' &&
+      sent.delegationId !== undefined &&
+      sent.delegationId !== caller.delegationId
+    )
+      throw forbidden('The delegation token is good for its own delegation only');
+    const body = caller.kind === 'focal-point' ? { ...sent, delegationId: caller.delegationId } : sent;
+    const metadata = { ...commandMetadata(request), actor: delegationActorOf(caller) };
     const conference = await loadConference(conferenceId);
     const { languages } = conferenceLanguages(conference);
     if (body.language !== undefined && !languages.includes(body.language))
@@ -57,5 +67,5 @@ export const handler = httpRoute('organizer', (request) =>
       { ...metadata, conferenceId, idempotency: () => idempotency.record(response) },
     );
     return response;
-  }),
-);
+  });
+});

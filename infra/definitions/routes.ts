@@ -445,14 +445,16 @@ export const routes: RouteDefinition[] = [
   // Invitations bound to one address (CONTRACT 5.3).
   {
     // Makes the invitation's data key (the invitee sealed) and the address's MAC (the guard's key).
+    // An organizer or a delegation's focal point (X-Delegation-Token): authorized in the handler.
     ...route(
       'SendInvitation',
       'POST',
       '/conferences/{conferenceId}/invitations',
       'send-invitation',
-      'organizer',
+      'public',
     ),
     personalData: 'create',
+    checksDelegationTokens: true,
   },
   {
     ...route(

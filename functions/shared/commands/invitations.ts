@@ -1,3 +1,4 @@
+import { delegationPlaceGuards } from '../../../domain/delegation/quota.js';
 import {
   type Invitation,
   type InvitationCommand,
@@ -13,8 +14,9 @@ import type { Guard } from '../event-store/event-store.js';
 import { openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { existingConference } from './conference.js';
+import { delegationOf } from './delegations.js';
 import { defineCommand, loadStream, newStream } from './pipeline.js';
-import { conferenceStream, invitationStream } from './streams.js';
+import { conferenceStream, delegationStream, invitationStream } from './streams.js';
 
 /**
  * The guard of "one live invitation per address and conference" (CONTRACT 5.3: 409 already invited): a
@@ -24,16 +26,12 @@ export const invitedGuardKey = (conferenceId: string, emailKey: string) =>
   `guard#invited#${conferenceId}#${emailKey}`;
 
 /**
- * SEAM for slice D (delegations): the guards that take a place of the delegation's quota with an
- * invitation for it, and give it back when the invitation is declined, revoked or expires. The lead wires
- * `delegationPlaceGuards(delegationId, change)` of domain/delegation/quota.ts here at the merge; until
- * then an invitation's delegation is recorded but no quota is held. A refused guard named `delegation…`
- * is the 409 "quota full".
+ * The guards that take a place of the delegation's quota with an invitation for it, and give it back when
+ * the invitation is declined, revoked or expires (domain/delegation/quota.ts). A refused guard named
+ * `delegation…` is the 409 "quota full".
  */
-export const delegationGuards = (
-  _delegationId: string | undefined,
-  _change: 'take' | 'release',
-): Guard[] => [];
+export const delegationGuards = (delegationId: string | undefined, change: 'take' | 'release'): Guard[] =>
+  delegationId === undefined ? [] : delegationPlaceGuards(delegationId, change);
 
 /** The guards that go with an invitation's end (declined, revoked, expired): its address and quota place. */
 const endingGuards = (invitation: Invitation, events: readonly InvitationEvent[]): Guard[] => {
@@ -84,9 +82,14 @@ export const sendInvitation = (invitation: NewInvitation) => {
     reads: {
       conference: conferenceStream(conferenceId),
       invitation: newStream(invitationStream(invitationId)),
+      delegation:
+        invitation.delegationId === undefined ? undefined : delegationStream(invitation.delegationId),
     },
     decide: (streams) => {
       existingConference(streams.conference, conferenceId);
+      // A delegation of this conference (404 otherwise): its quota's guard item takes the place.
+      if (invitation.delegationId !== undefined && streams.delegation !== undefined)
+        delegationOf(streams.delegation, conferenceId, invitation.delegationId);
       const events = invitationDecider.decide({ type: 'SendInvitation', ...invitation }, streams.invitation);
       return {
         append: [{ to: 'invitation', events }],

@@ -1,3 +1,4 @@
+import { memberLeavingGuards } from '../../../domain/delegation/quota.js';
 import {
   type Registration,
   type RegistrationCommand,
@@ -87,7 +88,11 @@ export const decideRegistration = (conferenceId: string, decision: RegistrationD
         approved?.type === 'RegistrationApproved' ? approved.data.status : 'rejected';
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, stamp, events).flatMap(toStoreGuards),
+        guards: [
+          ...registrationGuards(registration, stamp, events).flatMap(toStoreGuards),
+          // A pending member of a delegation rejected gives its place of the quota back (CONTRACT 5.3).
+          ...memberLeavingGuards(registration, events),
+        ],
         result: status,
       };
     },

@@ -1,4 +1,5 @@
 import { languagesOf, policyOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import { memberLeavingGuards } from '../../../domain/delegation/quota.js';
 import {
   type Invitation,
   type InvitationState,
@@ -392,7 +393,11 @@ export const changeRegistration = ({
       decided = stamp === undefined ? undefined : { shard: taken?.data.seatShard, stamp };
       return {
         append: [{ to: 'registration', events }],
-        guards: registrationGuards(registration, stamp, events).flatMap(toStoreGuards),
+        guards: [
+          ...registrationGuards(registration, stamp, events).flatMap(toStoreGuards),
+          // A member leaving its delegation gives its place of the quota back (CONTRACT 5.3).
+          ...memberLeavingGuards(registration, events),
+        ],
         result: events,
       };
     },
