@@ -325,6 +325,17 @@ export const invitationRequestSchema = z
   })
   .strict();
 
+/**
+ * The body of `POST .../delegations/{delegationId}/substitute` (CONTRACT 5.3): the member substituted and
+ * the substitute's invitation (as `POST .../invitations` takes it; its delegation is the route's).
+ */
+export const substitutionRequestSchema = z
+  .object({
+    registrationId: z.string().min(1).max(100),
+    invitation: invitationRequestSchema.omit({ delegationId: true }),
+  })
+  .strict();
+
 /** The body of `POST /invitations/decline`: the code of the invitation's link. */
 export const invitationDeclineSchema = z.object({ invitationCode: z.string().min(1).max(200) }).strict();
 
@@ -426,6 +437,7 @@ export const requestBodies = {
   DelegationRequest: delegationRequestSchema,
   HeadOfDelegationRequest: headOfDelegationRequestSchema,
   DelegationSettingsRequest: delegationSettingsRequestSchema,
+  SubstitutionRequest: substitutionRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name. */

@@ -788,6 +788,18 @@ export const routeDocs: Record<string, RouteDoc> = {
     notFound: 'No such delegation at this conference.',
     conflict: 'The quota is below the places held now (`detail` says how many).',
   },
+  SubstituteDelegationMember: {
+    summary: 'Substitute a member of a delegation',
+    description:
+      'An organizer or the delegation’s focal point (`X-Delegation-Token`): the member’s registration is ' +
+      'cancelled and the substitute invited (the invitation’s email as `POST …/invitations` sends it) in ' +
+      'one transaction; the member’s place of the quota passes to the substitute.',
+    tag: 'Registrations',
+    requestBody: 'SubstitutionRequest',
+    success: { status: 201, description: 'The substitute’s invitation.', body: 'InvitationSent' },
+    notFound: 'No such delegation at this conference.',
+    conflict: 'The registration is not an active member, or the address already has a pending invitation.',
+  },
   GetParticipants: {
     summary: 'The public List of Participants',
     description:

@@ -254,6 +254,12 @@ export class PersonalData extends Construct {
       case 'mac':
         use(this.emailMacKey, 'kms:GenerateMac');
         return;
+      case 'read-create':
+        use(this.dataKey, 'kms:Decrypt');
+        use(this.dataKey, 'kms:GenerateDataKey');
+        use(this.emailMacKey, 'kms:GenerateMac');
+        this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem');
+        return;
       case 'erase':
         use(this.dataKey, 'kms:Decrypt');
         this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');

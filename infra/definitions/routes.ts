@@ -533,6 +533,18 @@ export const routes: RouteDefinition[] = [
     'organizer',
   ),
   {
+    // Cancels the member (its email guard read opened) and seals the substitute's invitation, in one step.
+    ...route(
+      'SubstituteDelegationMember',
+      'POST',
+      '/conferences/{conferenceId}/delegations/{delegationId}/substitute',
+      'substitute-delegation-member',
+      'public',
+    ),
+    personalData: 'read-create',
+    checksDelegationTokens: true,
+  },
+  {
     // The participant entries of the registrant list: only the public fields of consenting seat holders.
     ...route(
       'GetParticipants',

@@ -132,11 +132,13 @@ export const tables = [
  * - `erase`: read, and destroy a registration's data key (a write to the data-keys table);
  * - `read-mac`: read, and make MACs under the HMAC key (GenerateMac): a changed email's guard key, the
  *   check-in codes of seat holders;
+ * - `read-create`: both `read` and `create` (a delegation's substitution cancels a member, whose email
+ *   guard it reads opened, and invites the substitute, whose invitation gets a data key and the MAC);
  * - `mac`: make MACs only, never unwrap a data key: the check-in codes on badges printed from the
  *   registrant list (a read model of plaintext names), which opens no event.
  * A function without it never sees a personal field in plaintext and has no permission on the keys.
  */
-export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac' | 'mac';
+export type PersonalDataAccess = 'create' | 'read' | 'erase' | 'read-mac' | 'mac' | 'read-create';
 /**
  * What a function may do with the sensitive answers' keys (CONTRACT 5.2) beside its personal data access:
  * `read` opens them (it shows them one by one, or counts them), `create` also makes one. Without it, the

@@ -24,6 +24,11 @@ const expected: Record<
   read: { dataKey: ['kms:Decrypt'], macKey: [], table: ['dynamodb:Query'] },
   'read-mac': { dataKey: ['kms:Decrypt'], macKey: ['kms:GenerateMac'], table: ['dynamodb:Query'] },
   mac: { dataKey: [], macKey: ['kms:GenerateMac'], table: [] },
+  'read-create': {
+    dataKey: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    macKey: ['kms:GenerateMac'],
+    table: ['dynamodb:PutItem', 'dynamodb:Query'],
+  },
   erase: {
     dataKey: ['kms:Decrypt'],
     macKey: [],
