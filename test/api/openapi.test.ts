@@ -20,7 +20,12 @@ import { visaLetterRequestSchema } from '../../domain/visa-letter/events.js';
 import {
   checkInRequestSchema,
   confirmRegistrationRequestSchema,
+  delegationRequestSchema,
+  delegationSettingsRequestSchema,
   detailsChangeRequestSchema,
+  headOfDelegationRequestSchema,
+  invitationDeclineSchema,
+  invitationRequestSchema,
   manageLinkRequestSchema,
   type RequestBodyName,
   type ResponseBody,
@@ -28,6 +33,7 @@ import {
   registrationRequestSchema,
   requestBodies,
   responseBodies,
+  substitutionRequestSchema,
   visaLetterDeclineSchema,
 } from '../../functions/http/api-schemas.js';
 import { openApiDocument } from '../../functions/http/openapi-document.js';
@@ -364,7 +370,13 @@ describe('OpenAPI document', () => {
       ManageLinkRequest: manageLinkRequestSchema,
       RegistrationFormDefinition: formDefinitionSchema,
       DocumentRequest: documentRequestSchema,
+      InvitationRequest: invitationRequestSchema,
+      InvitationDecline: invitationDeclineSchema,
       RegistrationDecisions: registrationDecisionsSchema,
+      DelegationRequest: delegationRequestSchema,
+      HeadOfDelegationRequest: headOfDelegationRequestSchema,
+      DelegationSettingsRequest: delegationSettingsRequestSchema,
+      SubstitutionRequest: substitutionRequestSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);
@@ -391,10 +403,12 @@ describe('OpenAPI document', () => {
         'category',
         'city',
         'consent',
+        'consentToPublish',
         'country',
         'email',
         'familyName',
         'givenName',
+        'invitationCode',
         'language',
         'latinName',
         'nameOrder',
@@ -457,7 +471,10 @@ describe('OpenAPI document', () => {
         'checkedInAt',
         'city',
         'conferenceId',
+        'consentToPublish',
         'country',
+        'delegationId',
+        'delegationName',
         'email',
         'familyName',
         'formVersion',
