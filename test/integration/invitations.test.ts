@@ -1,0 +1,110 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invitationStreamId } from '../../domain/invitation/decider.js';
+import { iclc2015 } from '../domain/fixtures.js';
+import {
+  type HandlerEnvironment,
+  importRouteHandlers,
+  prepareHandlerEnvironment,
+  routeCaller,
+} from '../support/handler-environment.js';
+
+/**
+ * CONTRACT 5.3 through the real handlers on DynamoDB Local: a code raced by several registrations works
+ * once (InvitationAccepted at the invitation stream's expected version), invitations of one address raced
+ * give one 201 and 409s (the claim on the address's MAC), and the invitee's address is stored only sealed.
+ */
+let environment: HandlerEnvironment;
+let call: ReturnType<typeof routeCaller>;
+let conferenceId: string;
+let invitationCodeOf: (invitationId: string) => Promise<string>;
+const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
+
+const mayor = (email: string, invitationCode: string) => ({
+  body: {
+    givenName: 'Eeva',
+    familyName: 'Virtanen',
+    email,
+    country: 'FI',
+    city: 'Espoo',
+    category: 'mayor',
+    consent: true,
+    invitationCode,
+  },
+});
+
+const invite = (email: string) =>
+  call('SendInvitation', { conferenceId }, { body: { email, category: 'mayor' }, headers: organizer() });
+
+const scanAll = async (table: string) =>
+  (await environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
+    unmarshall(item),
+  ) ?? [];
+
+beforeAll(async () => {
+  environment = await prepareHandlerEnvironment('invitations', { logLevel: 'SILENT' });
+  call = routeCaller(await importRouteHandlers());
+  ({ invitationCodeOf } = await import('../../functions/shared/invitations/invitation-code.js'));
+  const created = await call(
+    'CreateConference',
+    {},
+    { body: { ...iclc2015, registrationPolicy: { mayor: 'invitation' } }, headers: organizer() },
+  );
+  expect(created.status).toBe(201);
+  conferenceId = created.body.conferenceId;
+}, 60_000);
+
+afterAll(async () => {
+  await environment?.dispose();
+});
+
+describe('invitations on DynamoDB Local', () => {
+  it('a code raced by six registrations of its address: exactly one registers, one InvitationAccepted', async () => {
+    const address = 'eeva.virtanen@example.org';
+    const sent = await invite(address);
+    expect(sent.status).toBe(201);
+    const code = await invitationCodeOf(sent.body.invitationId);
+    const answers = await Promise.all(
+      // The address in other cases too: compared as the email guard compares it.
+      Array.from({ length: 6 }, (_, i) =>
+        call('RegisterDelegate', { conferenceId }, mayor(i % 2 ? address.toUpperCase() : address, code)),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    // The losers met the used code (403) or the address registered meanwhile (409): never a second seat.
+    for (const status of statuses.filter((s) => s !== 201)) expect([403, 409]).toContain(status);
+    const events = (await scanAll(environment.tables.events)).filter(
+      (item) => item.streamId === invitationStreamId(sent.body.invitationId) && item.type,
+    );
+    expect(events.map((event) => event.type).sort()).toEqual(['InvitationAccepted', 'InvitationSent']);
+    const winner = answers.find((answer) => answer.status === 201);
+    const accepted = events.find((event) => event.type === 'InvitationAccepted');
+    expect(JSON.stringify(accepted)).toContain(winner?.body.registrationId);
+  }, 60_000);
+
+  it('another address with a valid code: 403, and the code still works for its own address', async () => {
+    const sent = await invite('bahir.dar@example.org');
+    const code = await invitationCodeOf(sent.body.invitationId);
+    const stranger = await call('RegisterDelegate', { conferenceId }, mayor('stranger@example.org', code));
+    expect(stranger.status).toBe(403);
+    const owner = await call('RegisterDelegate', { conferenceId }, mayor('Bahir.Dar@example.org', code));
+    expect(owner.status).toBe(201);
+  }, 60_000);
+
+  it('six invitations of one address at once: one 201, five 409; the address never stored in plaintext', async () => {
+    const address = 'raced.invitee@example.org';
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => invite(i % 2 ? address.toUpperCase() : address)),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const stored = JSON.stringify([
+      ...(await scanAll(environment.tables.events)),
+      ...(await scanAll(environment.tables.streamState)),
+      ...(await scanAll(environment.tables.dataKeys)),
+    ]).toLowerCase();
+    expect(stored).not.toContain('raced.invitee');
+    expect(stored).not.toContain('eeva.virtanen');
+  }, 60_000);
+});
