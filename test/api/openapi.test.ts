@@ -21,6 +21,8 @@ import {
   checkInRequestSchema,
   confirmRegistrationRequestSchema,
   detailsChangeRequestSchema,
+  invitationDeclineSchema,
+  invitationRequestSchema,
   manageLinkRequestSchema,
   type RequestBodyName,
   type ResponseBody,
@@ -365,6 +367,8 @@ describe('OpenAPI document', () => {
       RegistrationFormDefinition: formDefinitionSchema,
       DocumentRequest: documentRequestSchema,
       RegistrationDecisions: registrationDecisionsSchema,
+      InvitationRequest: invitationRequestSchema,
+      InvitationDecline: invitationDeclineSchema,
     });
     for (const [name, schema] of Object.entries(requestBodies))
       expect(requestBodies[name as RequestBodyName]).toBe(schema);
@@ -395,6 +399,7 @@ describe('OpenAPI document', () => {
         'email',
         'familyName',
         'givenName',
+        'invitationCode',
         'language',
         'latinName',
         'nameOrder',
