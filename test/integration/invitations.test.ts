@@ -82,6 +82,20 @@ describe('invitations on DynamoDB Local', () => {
     const winner = answers.find((answer) => answer.status === 201);
     const accepted = events.find((event) => event.type === 'InvitationAccepted');
     expect(JSON.stringify(accepted)).toContain(winner?.body.registrationId);
+
+    // Erasing the registration destroys the invitation's own data key too: its invitee is unreadable.
+    const keysOf = async () =>
+      (await scanAll(environment.tables.dataKeys))
+        .filter((item) => item.pk === `invitation#${sent.body.invitationId}`)
+        .map((item) => item.sk);
+    expect(await keysOf()).toEqual(['data-key']);
+    const erased = await call(
+      'ErasePersonalData',
+      { conferenceId, registrationId: winner?.body.registrationId },
+      { body: {}, headers: organizer() },
+    );
+    expect(erased.status).toBe(200);
+    expect(await keysOf()).toEqual(['erased']);
   }, 60_000);
 
   it('another address with a valid code: 403, and the code still works for its own address', async () => {
