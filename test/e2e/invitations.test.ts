@@ -62,6 +62,8 @@ beforeAll(async () => {
     {
       ...iclc2015,
       capacity: 10,
+      languages: ['en', 'es'],
+      defaultLanguage: 'en',
       registrationPolicy: { mayor: 'invitation', 'civil-society': 'moderated' },
     },
     organizer(),
@@ -136,6 +138,18 @@ describe('npm start: invitations', () => {
       const ids = (answer.body?.invitations ?? []).map((row: { invitationId: string }) => row.invitationId);
       return ids.includes(sent.body.invitationId) ? undefined : ids;
     });
+  }, 60_000);
+
+  it('the invitation is written in the invitee’s language if given, else the conference’s default', async () => {
+    expect((await invite('alcaldesa@example.org', { language: 'es' })).status).toBe(201);
+    expect((await invite('mayor.melton@example.org')).status).toBe(201);
+    const spanish = await eventually(async () => (await mailsTo('alcaldesa@example.org'))[0]);
+    expect(spanish.mail.subject).toMatch(/Está invitado/);
+    expect(spanish.mail.text).toMatch(/register\?invitation=/);
+    const english = await eventually(async () => (await mailsTo('mayor.melton@example.org'))[0]);
+    expect(english.mail.subject).toMatch(/You are invited/);
+    // A language the conference does not offer: 400.
+    expect((await invite('maire@example.org', { language: 'fr' })).status).toBe(400);
   }, 60_000);
 
   it('the invitee declines with the code (200), then the code is unknown (404) and refused (403)', async () => {
