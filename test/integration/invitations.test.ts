@@ -3,12 +3,15 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitationStreamId } from '../../domain/invitation/decider.js';
 import { iclc2015 } from '../domain/fixtures.js';
+import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
 import {
   type HandlerEnvironment,
+  importHandler,
   importRouteHandlers,
   prepareHandlerEnvironment,
   routeCaller,
 } from '../support/handler-environment.js';
+import { storeWithCodec } from '../support/personal-data.js';
 
 /**
  * CONTRACT 5.3 through the real handlers on DynamoDB Local: a code raced by several registrations works
@@ -120,5 +123,47 @@ describe('invitations on DynamoDB Local', () => {
     ]).toLowerCase();
     expect(stored).not.toContain('raced.invitee');
     expect(stored).not.toContain('eeva.virtanen');
+  }, 60_000);
+
+  it('the retention schedule expires the invitations past expiresAt (read from their list); the address is free again', async () => {
+    const projector = await importHandler<SqsConsumer>('functions/consumers/invitations-projector.ts');
+    const { expireInvitations } = await import('../../functions/shared/invitations/expiry.js');
+    const store = storeWithCodec(environment.tables.client, environment.tables);
+    const project = async (invitationId: string) => {
+      for (const event of await store.load(invitationStreamId(invitationId)))
+        expect(
+          await deliverAlone(projector, event, {
+            queue: 'invitations',
+            functionName: 'InvitationsProjector',
+          }),
+        ).toEqual([]);
+    };
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const address = 'expiring@example.org';
+    const expiring = await call(
+      'SendInvitation',
+      { conferenceId },
+      { body: { email: address, category: 'mayor', expiresAt: soon }, headers: organizer() },
+    );
+    expect(expiring.status).toBe(201);
+    const lasting = await invite('lasting@example.org');
+    await project(expiring.body.invitationId);
+    await project(lasting.body.invitationId);
+    expect((await invite(address)).status).toBe(409);
+
+    const before = await expireInvitations({ now: new Date().toISOString(), correlationId: 'test-expiry' });
+    expect(before.expired).toBe(0);
+    // The run of a minute later (its clock given, as the schedule's event gives it).
+    const after = await expireInvitations({ now: soon, correlationId: 'test-expiry' });
+    expect(after).toMatchObject({ expired: 1, failed: [] });
+    const events = (await store.load(invitationStreamId(expiring.body.invitationId))).map((e) => e.type);
+    expect(events).toEqual(['InvitationSent', 'InvitationExpired']);
+    expect((await store.load(invitationStreamId(lasting.body.invitationId))).map((e) => e.type)).toEqual([
+      'InvitationSent',
+    ]);
+    // Expired, the address's guard is free: it may be invited again; the expired code admits no one.
+    expect((await invite(address)).status).toBe(201);
+    const code = await invitationCodeOf(expiring.body.invitationId);
+    expect((await call('RegisterDelegate', { conferenceId }, mayor(address, code))).status).toBe(403);
   }, 60_000);
 });
