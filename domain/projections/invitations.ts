@@ -55,6 +55,8 @@ export const evolveInvitationRow = (
       return row && { ...row, status: 'expired' };
     case 'InvitationRevoked':
       return row && { ...row, status: 'revoked' };
+    case 'InviteePersonalDataErased':
+      return undefined;
     default:
       return row;
   }

@@ -138,18 +138,36 @@ describe('invitations on DynamoDB Local', () => {
           }),
         ).toEqual([]);
     };
+    // A conference still to come (the suite's own, of 2015, is past its retention: see the next test).
+    const future = await call(
+      'CreateConference',
+      {},
+      {
+        body: {
+          ...iclc2015,
+          startDate: '2099-09-28',
+          endDate: '2099-09-30',
+          registrationPolicy: { mayor: 'invitation' },
+        },
+        headers: organizer(),
+      },
+    );
+    expect(future.status).toBe(201);
+    const at = future.body.conferenceId;
+    const inviteAt = (email: string, extra: Record<string, unknown> = {}) =>
+      call(
+        'SendInvitation',
+        { conferenceId: at },
+        { body: { email, category: 'mayor', ...extra }, headers: organizer() },
+      );
     const soon = new Date(Date.now() + 60_000).toISOString();
     const address = 'expiring@example.org';
-    const expiring = await call(
-      'SendInvitation',
-      { conferenceId },
-      { body: { email: address, category: 'mayor', expiresAt: soon }, headers: organizer() },
-    );
+    const expiring = await inviteAt(address, { expiresAt: soon });
     expect(expiring.status).toBe(201);
-    const lasting = await invite('lasting@example.org');
+    const lasting = await inviteAt('lasting@example.org');
     await project(expiring.body.invitationId);
     await project(lasting.body.invitationId);
-    expect((await invite(address)).status).toBe(409);
+    expect((await inviteAt(address)).status).toBe(409);
 
     const before = await expireInvitations({ now: new Date().toISOString(), correlationId: 'test-expiry' });
     expect(before.expired).toBe(0);
@@ -162,8 +180,41 @@ describe('invitations on DynamoDB Local', () => {
       'InvitationSent',
     ]);
     // Expired, the address's guard is free: it may be invited again; the expired code admits no one.
-    expect((await invite(address)).status).toBe(201);
+    expect((await inviteAt(address)).status).toBe(201);
     const code = await invitationCodeOf(expiring.body.invitationId);
+    expect((await call('RegisterDelegate', { conferenceId: at }, mayor(address, code))).status).toBe(403);
+  }, 60_000);
+
+  it('past the conference’s retention, the schedule erases the invitees still listed: their key destroyed', async () => {
+    const projector = await importHandler<SqsConsumer>('functions/consumers/invitations-projector.ts');
+    const { expireInvitations } = await import('../../functions/shared/invitations/expiry.js');
+    const store = storeWithCodec(environment.tables.client, environment.tables, { open: true });
+    const sealed = storeWithCodec(environment.tables.client, environment.tables);
+    // The suite's conference ended in 2015: with the default retention of 365 days, it is past it.
+    const address = 'never.registered@example.org';
+    const sent = await invite(address);
+    expect(sent.status).toBe(201);
+    for (const event of await sealed.load(invitationStreamId(sent.body.invitationId)))
+      expect(
+        await deliverAlone(projector, event, { queue: 'invitations', functionName: 'InvitationsProjector' }),
+      ).toEqual([]);
+    const result = await expireInvitations({
+      now: new Date().toISOString(),
+      correlationId: 'test-retention',
+    });
+    expect(result.failed).toEqual([]);
+    expect(result.erased).toBeGreaterThanOrEqual(1);
+    const events = await store.load(invitationStreamId(sent.body.invitationId));
+    expect(events.map((event) => event.type)).toEqual(['InvitationSent', 'InviteePersonalDataErased']);
+    // Read opened, the invitee is gone for good; the data key is destroyed.
+    expect((events[0]?.data as { personal: unknown }).personal).toEqual({ unavailable: 'erased' });
+    const keys = (await scanAll(environment.tables.dataKeys))
+      .filter((item) => item.pk === `invitation#${sent.body.invitationId}`)
+      .map((item) => item.sk);
+    expect(keys).toEqual(['erased']);
+    // A pending invitation erased ends: the address may be invited again, the code admits no one.
+    const code = await invitationCodeOf(sent.body.invitationId);
     expect((await call('RegisterDelegate', { conferenceId }, mayor(address, code))).status).toBe(403);
+    expect((await invite(address)).status).toBe(201);
   }, 60_000);
 });

@@ -78,11 +78,12 @@ export const reapplyErasures = async (options: {
     {
       TableName: options.eventsTable,
       ExpressionAttributeNames: { '#kind': 'kind', '#type': 'type' },
-      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive)',
+      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive OR #type = :invitee)',
       ExpressionAttributeValues: {
         ':event': { S: 'event' },
         ':erased': { S: 'PersonalDataErased' },
         ':sensitive': { S: 'SensitiveAnswersErased' },
+        ':invitee': { S: 'InviteePersonalDataErased' },
       },
     },
     options.segments ?? 4,
@@ -93,6 +94,17 @@ export const reapplyErasures = async (options: {
           type: string;
           data: { registrationId: string; erasedAt: string; invitationId?: string };
         };
+        // An invitee erased by the retention (never registered): the invitation's own key.
+        if (type === 'InviteePersonalDataErased') {
+          const { invitationId, erasedAt } = data as unknown as { invitationId: string; erasedAt: string };
+          await options.client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: keys.destroy(invitationKeyHolder(invitationId), erasedAt),
+            }),
+          );
+          progress.erasures++;
+          continue;
+        }
         // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone; the rows stay.
         const sensitiveOnly = type === 'SensitiveAnswersErased';
         if (!sensitiveOnly) erased.add(data.registrationId);
