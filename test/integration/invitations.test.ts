@@ -207,7 +207,9 @@ describe('invitations on DynamoDB Local', () => {
     const events = await store.load(invitationStreamId(sent.body.invitationId));
     expect(events.map((event) => event.type)).toEqual(['InvitationSent', 'InviteePersonalDataErased']);
     // Read opened, the invitee is gone for good; the data key is destroyed.
-    expect((events[0]?.data as { personal: unknown }).personal).toEqual({ unavailable: 'erased' });
+    expect((events[0]?.data as { personal?: unknown } | undefined)?.personal).toEqual({
+      unavailable: 'erased',
+    });
     const keys = (await scanAll(environment.tables.dataKeys))
       .filter((item) => item.pk === `invitation#${sent.body.invitationId}`)
       .map((item) => item.sk);
