@@ -11,6 +11,7 @@ import {
   prepareHandlerEnvironment,
   routeCaller,
 } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
 /**
@@ -218,5 +219,64 @@ describe('invitations on DynamoDB Local', () => {
     const code = await invitationCodeOf(sent.body.invitationId);
     expect((await call('RegisterDelegate', { conferenceId }, mayor(address, code))).status).toBe(403);
     expect((await invite(address)).status).toBe(201);
+  }, 60_000);
+
+  it('with email confirmation the code travels in the confirmation token and is checked again at confirmation', async () => {
+    const { emailConfirmation: _v1, ...v12 } = iclc2015;
+    const created = await call(
+      'CreateConference',
+      {},
+      { body: { ...v12, registrationPolicy: { mayor: 'invitation' } }, headers: organizer() },
+    );
+    const at = created.body.conferenceId;
+    const address = 'confirming.mayor@example.org';
+    const sent = await call(
+      'SendInvitation',
+      { conferenceId: at },
+      { body: { email: address, category: 'mayor' }, headers: organizer() },
+    );
+    const code = await invitationCodeOf(sent.body.invitationId);
+    // No code: the same 403 before anything is mailed.
+    const { invitationCode: _none, ...withoutCode } = mayor(address, code).body;
+    expect((await call('RegisterDelegate', { conferenceId: at }, { body: withoutCode })).status).toBe(403);
+    const requested = await call('RegisterDelegate', { conferenceId: at }, mayor(address, code));
+    expect(requested.status).toBe(202);
+    const tokens = (await outboxMailsTo(environment.outbox, address)).flatMap(({ mail }) => {
+      const match = /\/registrations\/confirm\?token=([A-Za-z0-9_.-]+)/.exec(mail.text ?? '');
+      return match?.[1] ? [match[1]] : [];
+    });
+    expect(tokens).toHaveLength(1);
+    // Revoked meanwhile: the confirmation checks the code again (403); a new invitation's code registers.
+    const revoked = await call(
+      'RevokeInvitation',
+      { conferenceId: at, invitationId: sent.body.invitationId },
+      { body: {}, headers: organizer() },
+    );
+    expect(revoked.status).toBe(200);
+    expect((await call('ConfirmRegistration', {}, { body: { token: tokens[0] } })).status).toBe(403);
+
+    const again = await call(
+      'SendInvitation',
+      { conferenceId: at },
+      { body: { email: address, category: 'mayor' }, headers: organizer() },
+    );
+    expect(again.status).toBe(201);
+    const newCode = await invitationCodeOf(again.body.invitationId);
+    expect((await call('RegisterDelegate', { conferenceId: at }, mayor(address, newCode))).status).toBe(202);
+    const newTokens = (await outboxMailsTo(environment.outbox, address))
+      .flatMap(({ mail }) => {
+        const match = /\/registrations\/confirm\?token=([A-Za-z0-9_.-]+)/.exec(mail.text ?? '');
+        return match?.[1] ? [match[1]] : [];
+      })
+      .filter((token) => token !== tokens[0]);
+    expect(newTokens).toHaveLength(1);
+    const confirmed = await call('ConfirmRegistration', {}, { body: { token: newTokens[0] } });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.status).toBe('registered');
+    const store = storeWithCodec(environment.tables.client, environment.tables);
+    expect((await store.load(invitationStreamId(again.body.invitationId))).map((e) => e.type)).toEqual([
+      'InvitationSent',
+      'InvitationAccepted',
+    ]);
   }, 60_000);
 });
