@@ -41,6 +41,8 @@ export type InvitationCommand =
   | { type: 'RevokeInvitation'; now: string }
   | { type: 'DeclineInvitation'; now: string }
   | { type: 'ExpireInvitation'; now: string }
+  /** The conference's retention erases the invitee's data (its key destroyed with the event). */
+  | { type: 'EraseInvitee'; now: string }
   | {
       type: 'AcceptInvitation';
       registrationId: string;
@@ -68,6 +70,8 @@ export interface Invitation {
   registrationId?: string;
   /** The invitee's address MAC, when the events were read opened (absent sealed or once erased). */
   emailKey?: string;
+  /** When the invitee's personal data was erased (the invitation then admits no one). */
+  erasedAt?: string;
 }
 
 export type InvitationState = { status: 'none' } | Invitation;
@@ -208,6 +212,16 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
           },
         ];
       }
+      case 'EraseInvitee': {
+        const invitation = existing(state);
+        if (invitation.erasedAt) return [];
+        return [
+          {
+            type: 'InviteePersonalDataErased',
+            data: { invitationId: invitation.invitationId, erasedAt: command.now, erasedBy: 'retention' },
+          },
+        ];
+      }
       case 'AcceptInvitation': {
         const refusal = invitationRefusal(state, command);
         if (refusal) throw new ConflictError(`The invitation does not admit this registration (${refusal})`);
@@ -253,6 +267,10 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
         return { ...existing(state), status: 'expired', decidedAt: event.data.expiredAt };
       case 'InvitationRevoked':
         return { ...existing(state), status: 'revoked', decidedAt: event.data.revokedAt };
+      case 'InviteePersonalDataErased': {
+        const { emailKey: _emailKey, ...invitation } = existing(state);
+        return { ...invitation, erasedAt: event.data.erasedAt };
+      }
       default:
         return unreachable(event);
     }

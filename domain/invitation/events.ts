@@ -59,6 +59,16 @@ export const invitationEvents = {
   /** Its `expiresAt` passed while it was still `sent` (the retention schedule's daily run). */
   InvitationExpired: z.object({ invitationId: z.string(), expiredAt: z.iso.datetime() }),
   InvitationRevoked: z.object({ invitationId: z.string(), revokedAt: z.iso.datetime() }),
+  /**
+   * The invitee's personal data was erased: the invitation's data key is destroyed with this event (the
+   * conference's retention, for an invitee who never registered; a registration made from the invitation
+   * destroys it with its own PersonalDataErased instead).
+   */
+  InviteePersonalDataErased: z.object({
+    invitationId: z.string(),
+    erasedAt: z.iso.datetime(),
+    erasedBy: z.enum(['retention']),
+  }),
 };
 
 type DataOf<T extends keyof typeof invitationEvents> = z.infer<(typeof invitationEvents)[T]>;
@@ -74,6 +84,7 @@ export const invitationEventTypes = [
   'InvitationDeclined',
   'InvitationExpired',
   'InvitationRevoked',
+  'InviteePersonalDataErased',
 ] as const satisfies readonly (keyof typeof invitationEvents)[];
 
 /** The events of an invitation the invitee is emailed about (the notifier; once per event). */

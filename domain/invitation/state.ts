@@ -22,5 +22,6 @@ export const invitationStateSchema: z.ZodType<InvitationState> = z.union([
     decidedAt: z.iso.datetime().optional(),
     registrationId: z.string().optional(),
     emailKey: z.string().min(1).optional(),
+    erasedAt: z.iso.datetime().optional(),
   }),
 ]);

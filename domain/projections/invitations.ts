@@ -21,6 +21,8 @@ export interface InvitationRow {
   sentAt: string;
   remindedAt?: string;
   expiresAt: string;
+  /** The registration that accepted it: its erasure (re-applied after a restore too) scrubs this row. */
+  registrationId?: string;
 }
 
 export const invitationsEventTypes = [...invitationEventTypes] as const;
@@ -46,13 +48,15 @@ export const evolveInvitationRow = (
     case 'InvitationReminded':
       return row && { ...row, remindedAt: event.data.remindedAt };
     case 'InvitationAccepted':
-      return row && { ...row, status: 'accepted' };
+      return row && { ...row, status: 'accepted', registrationId: event.data.registrationId };
     case 'InvitationDeclined':
       return row && { ...row, status: 'declined' };
     case 'InvitationExpired':
       return row && { ...row, status: 'expired' };
     case 'InvitationRevoked':
       return row && { ...row, status: 'revoked' };
+    case 'InviteePersonalDataErased':
+      return undefined;
     default:
       return row;
   }

@@ -45,6 +45,7 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
   );
   logger.info('Invitations expired', {
     expired: invitations.expired,
+    inviteesErased: invitations.erased,
     failed: invitations.failed.length,
     stoppedEarly: invitations.stoppedEarly,
   });

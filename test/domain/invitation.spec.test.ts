@@ -166,6 +166,22 @@ describe('invitation decider', () => {
     expect(invitationRefusal(fold(invitationDecider, [sealed]), registration)).toBe('unreadable');
   });
 
+  it('erases the invitee once (the retention): the address MAC is forgotten and nothing is admitted', () => {
+    const erased: InvitationEvent = {
+      type: 'InviteePersonalDataErased',
+      data: { invitationId: 'i1', erasedAt: later(3), erasedBy: 'retention' },
+    };
+    given(sent)
+      .when({ type: 'EraseInvitee', now: later(3) })
+      .then(erased);
+    given(sent, erased)
+      .when({ type: 'EraseInvitee', now: later(4) })
+      .then();
+    const state = fold(invitationDecider, [sent, erased]);
+    expect(state).not.toHaveProperty('emailKey');
+    expect(invitationRefusal(state, registration)).toBe('unreadable');
+  });
+
   it('tells the invitee as the events do, or erased once the key is gone', () => {
     expect(inviteeOf([sent])).toMatchObject({ email: 'Mayor@Espoo.fi', givenName: 'Jukka' });
     const erased = { ...sent, data: { ...sent.data, personal: personalDataErased } } as InvitationEvent;

@@ -128,6 +128,10 @@ export const eventDescriptions: Record<EventType, string> = {
   InvitationExpired:
     'The invitation’s `expiresAt` passed while it was pending: marked by the daily retention schedule.',
   InvitationRevoked: 'An organizer revoked a pending invitation: its code admits no one any more.',
+  InviteePersonalDataErased:
+    'The invitee’s personal data was erased by the conference’s retention (an invitee who never ' +
+    'registered): the invitation’s data key is destroyed with this event, so its `personal` never opens ' +
+    'again, and a pending invitation admits no one. It carries no personal data itself.',
 };
 
 type JsonSchema = {

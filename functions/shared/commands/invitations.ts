@@ -39,7 +39,9 @@ const endingGuards = (invitation: Invitation, events: readonly InvitationEvent[]
     (event) =>
       event.type === 'InvitationDeclined' ||
       event.type === 'InvitationRevoked' ||
-      event.type === 'InvitationExpired',
+      event.type === 'InvitationExpired' ||
+      // A pending invitation whose invitee is erased admits no one any more: it ends too.
+      (event.type === 'InviteePersonalDataErased' && invitation.status === 'sent'),
   );
   if (!ends) return [];
   return [...invitedRelease(invitation), ...delegationGuards(invitation.delegationId, 'release')];

@@ -1,3 +1,4 @@
+import { personalDataExpired } from '../../../domain/conference/decider.js';
 import type { InvitationRow } from '../../../domain/projections/invitations.js';
 import { changeInvitation } from '../commands/invitations.js';
 import { runCommand } from '../commands/pipeline.js';
@@ -8,6 +9,8 @@ import { readModelRows } from '../projections/read-model-rows.js';
 export interface InvitationExpiryResult {
   /** Invitations marked expired in this run. */
   expired: number;
+  /** Invitees erased in this run: of the conferences past their personal-data retention. */
+  erased: number;
   /** Ids only (no personal data), for the operators; the next run tries again. */
   failed: { conferenceId: string; invitationId: string; error: string }[];
   stoppedEarly: boolean;
@@ -24,14 +27,18 @@ export const expireInvitations = async (options: {
   correlationId: string;
   shouldStop?: () => boolean;
 }): Promise<InvitationExpiryResult> => {
-  const result: InvitationExpiryResult = { expired: 0, failed: [], stoppedEarly: false };
+  const result: InvitationExpiryResult = { expired: 0, erased: 0, failed: [], stoppedEarly: false };
+  const today = options.now.slice(0, 10);
   const nowMs = Date.parse(options.now);
   for (const conference of await catalogedConferences()) {
     const { conferenceId } = conference;
     const rows = await readModelRows<InvitationRow | null>(invitationsProjection.name, conferenceId);
+    // Past the conference's retention, every invitee still listed is erased (the registered ones were
+    // erased with their registration); before it, only the pending invitations past expiresAt expire.
+    const retentionOver = personalDataExpired(conference, today);
     const due = rows.filter(
       (row): row is InvitationRow =>
-        row !== null && row.status === 'sent' && Date.parse(row.expiresAt) <= nowMs,
+        row !== null && (retentionOver || (row.status === 'sent' && Date.parse(row.expiresAt) <= nowMs)),
     );
     for (const row of due) {
       if (options.shouldStop?.()) {
@@ -39,8 +46,9 @@ export const expireInvitations = async (options: {
         return result;
       }
       try {
+        const type = retentionOver ? 'EraseInvitee' : 'ExpireInvitation';
         const { events } = await runCommand(
-          changeInvitation(row.invitationId, { type: 'ExpireInvitation', now: options.now }, conferenceId),
+          changeInvitation(row.invitationId, { type, now: options.now }, conferenceId),
           {
             conferenceId,
             correlationId: options.correlationId,
@@ -48,7 +56,8 @@ export const expireInvitations = async (options: {
             now: options.now,
           },
         );
-        result.expired += events.length;
+        if (retentionOver) result.erased += events.length;
+        else result.expired += events.length;
       } catch (error) {
         result.failed.push({
           conferenceId,

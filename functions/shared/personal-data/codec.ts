@@ -79,6 +79,14 @@ export const personalDataCodec = (options: {
         ],
       };
     }
+    if (envelope.type === 'InviteePersonalDataErased')
+      return {
+        stored: envelope,
+        writes: options.dataKeys.destroy(
+          invitationKeyHolder(envelope.data.invitationId),
+          envelope.data.erasedAt,
+        ),
+      };
     if (envelope.type === 'SensitiveAnswersErased')
       return {
         stored: envelope,

@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { invitationKeyHolder } from '../../../domain/invitation/events.js';
 import { registrationIdOfSortKey } from '../../../domain/projections/registrant-list.js';
 import { registrationStreamId } from '../../../domain/registration/decider.js';
 import { parallelScan } from '../event-store/parallel-scan.js';
@@ -77,11 +78,12 @@ export const reapplyErasures = async (options: {
     {
       TableName: options.eventsTable,
       ExpressionAttributeNames: { '#kind': 'kind', '#type': 'type' },
-      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive)',
+      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive OR #type = :invitee)',
       ExpressionAttributeValues: {
         ':event': { S: 'event' },
         ':erased': { S: 'PersonalDataErased' },
         ':sensitive': { S: 'SensitiveAnswersErased' },
+        ':invitee': { S: 'InviteePersonalDataErased' },
       },
     },
     options.segments ?? 4,
@@ -90,14 +92,31 @@ export const reapplyErasures = async (options: {
       for (const item of page.Items ?? []) {
         const { type, data } = unmarshall(item) as {
           type: string;
-          data: { registrationId: string; erasedAt: string };
+          data: { registrationId: string; erasedAt: string; invitationId?: string };
         };
+        // An invitee erased by the retention (never registered): the invitation's own key.
+        if (type === 'InviteePersonalDataErased') {
+          const { invitationId, erasedAt } = data as unknown as { invitationId: string; erasedAt: string };
+          await options.client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: keys.destroy(invitationKeyHolder(invitationId), erasedAt),
+            }),
+          );
+          progress.erasures++;
+          continue;
+        }
         // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone; the rows stay.
         const sensitiveOnly = type === 'SensitiveAnswersErased';
         if (!sensitiveOnly) erased.add(data.registrationId);
         const writes = sensitiveOnly
           ? keys.destroySensitive(data.registrationId, data.erasedAt)
-          : keys.destroy(data.registrationId, data.erasedAt);
+          : [
+              ...keys.destroy(data.registrationId, data.erasedAt),
+              // The invitation the registration was made from loses its invitee's key with it (CONTRACT 5.3).
+              ...(data.invitationId
+                ? keys.destroy(invitationKeyHolder(data.invitationId), data.erasedAt)
+                : []),
+            ];
         await options.client.send(new TransactWriteItemsCommand({ TransactItems: writes }));
         progress.erasures++;
       }
