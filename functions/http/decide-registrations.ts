@@ -82,7 +82,10 @@ export const handler = httpRoute('organizer', (request) =>
       decideOne(conferenceId, decision, metadata, idempotency),
     );
     const response = { status: 200, body: { results } };
-    await idempotency.store(response);
+    // A decision the service could not make now (503: out of time or retries) is not an answer to keep:
+    // a retry under the same key decides it then (the decisions made answer from their own records).
+    const undecided = results.some((result) => 'problem' in result && result.problem.status >= 500);
+    if (!undecided) await idempotency.store(response);
     return response;
   }),
 );
