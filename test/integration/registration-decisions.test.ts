@@ -19,7 +19,8 @@ import {
   prepareProofEnvironment,
   routeNamed,
 } from '../proof/harness.js';
-import { type Handler, importRouteHandlers } from '../support/handler-environment.js';
+import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
+import { type Handler, importHandler, importRouteHandlers } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
 let send: OrganizerCalls['send'];
@@ -28,6 +29,7 @@ let store: EventStore;
 let openedStore: EventStore;
 let handlers: Record<string, Handler>;
 let organizerToken: string;
+let waitlistProcess: SqsConsumer;
 
 beforeAll(async () => {
   const harness = await prepareProofEnvironment('registration-decisions');
@@ -36,6 +38,7 @@ beforeAll(async () => {
   handlers = await importRouteHandlers();
   organizerToken = harness.organizerToken;
   ({ send, call } = organizerCalls(handlers, organizerToken));
+  waitlistProcess = await importHandler<SqsConsumer>('functions/consumers/waitlist-process.ts');
 });
 
 const newConference = async (capacity: number) =>
@@ -276,5 +279,49 @@ describe('Moderated registrations decided in bulk (DynamoDB Local)', () => {
       'PersonalDataErased',
     ]);
     expect(await seatsHeld(conferenceId)).toBe(0);
+  });
+
+  it('puts an approval into the waitlist from its approval on: a delegate who waited before it gets the freed seat first', async () => {
+    const conferenceId = await newConference(1);
+    const seated = await register(conferenceId, 'mayor');
+    // Registered first, but pending: it waits for nothing until approved.
+    const moderated = await register(conferenceId, 'civil-society');
+    const waiting = await register(conferenceId, 'mayor');
+    expect([seated.status, moderated.status, waiting.status]).toEqual([
+      'registered',
+      'pending',
+      'waitlisted',
+    ]);
+    const approval = await decide(conferenceId, [
+      { registrationId: moderated.registrationId, decision: 'approve' },
+    ]);
+    expect(approval.json.results).toEqual([
+      { registrationId: moderated.registrationId, status: 'waitlisted' },
+    ]);
+
+    // The waitlist process hears every event of the three, then the cancellation of the seat.
+    const deliver = async (registrationId: string) => {
+      for (const event of await store.load(registrationStreamId(registrationId)))
+        expect(
+          await deliverAlone(waitlistProcess, event, {
+            queue: 'decisions-waitlist',
+            functionName: 'WaitlistProcess',
+          }),
+        ).toEqual([]);
+    };
+    await deliver(seated.registrationId);
+    await deliver(moderated.registrationId);
+    await deliver(waiting.registrationId);
+    await call('CancelRegistration', { conferenceId, registrationId: seated.registrationId });
+    const cancellation = (await store.load(registrationStreamId(seated.registrationId))).at(-1);
+    if (!cancellation) throw new Error('no cancellation');
+    expect(
+      await deliverAlone(waitlistProcess, cancellation, {
+        queue: 'decisions-waitlist',
+        functionName: 'WaitlistProcess',
+      }),
+    ).toEqual([]);
+    expect(await statusOf(conferenceId, waiting.registrationId)).toBe('registered');
+    expect(await statusOf(conferenceId, moderated.registrationId)).toBe('waitlisted');
   });
 });
