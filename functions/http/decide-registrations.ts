@@ -14,6 +14,7 @@ import { type Idempotency, idempotent } from '../shared/event-store/idempotency.
 import { type HttpResponse, httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { type Problem, toProblem } from '../shared/http/problem.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
+import { withFreshRetries } from '../shared/resilience/policy.js';
 
 // A rejection's message is sealed under the registration's data key; the email guard's key is read opened.
 usePersonalData();
@@ -41,12 +42,16 @@ const decideOne = async (
   try {
     // Each decision is dated when it is made: approvals into the waitlist wait in the order they were made.
     const now = new Date().toISOString();
-    const status = await runCommand(decideRegistration(conferenceId, decision, now), {
-      ...metadata,
-      now,
-      conferenceId,
-      idempotency: (result) => part.record({ status: 200, body: { registrationId, status: result } }),
-    });
+    // Each decision has the retries one request has (its own allowance, as each record of a consumer's
+    // batch), all under the invocation's one deadline: 500 decisions do not share 12 retries.
+    const status = await withFreshRetries(() =>
+      runCommand(decideRegistration(conferenceId, decision, now), {
+        ...metadata,
+        now,
+        conferenceId,
+        idempotency: (result) => part.record({ status: 200, body: { registrationId, status: result } }),
+      }),
+    );
     return { registrationId, status };
   } catch (error) {
     // The retry of a request that stopped halfway: this decision was made then, and is answered as then.
@@ -77,7 +82,10 @@ export const handler = httpRoute('organizer', (request) =>
       decideOne(conferenceId, decision, metadata, idempotency),
     );
     const response = { status: 200, body: { results } };
-    await idempotency.store(response);
+    // A decision the service could not make now (503: out of time or retries) is not an answer to keep:
+    // a retry under the same key decides it then (the decisions made answer from their own records).
+    const undecided = results.some((result) => 'problem' in result && result.problem.status >= 500);
+    if (!undecided) await idempotency.store(response);
     return response;
   }),
 );

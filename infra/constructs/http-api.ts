@@ -185,6 +185,7 @@ export class ConferenceHttpApi extends Construct {
               : {}),
           }
         : {}),
+      ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       environment: {
         [env.userPoolId]: props.auth.userPoolId,
         [env.userPoolClientId]: props.auth.clientId,

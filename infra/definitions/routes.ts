@@ -71,6 +71,11 @@ export interface RouteDefinition {
    * default's share of one, and `timeoutSeconds` where many pages are printed at once.
    */
   prints?: { timeoutSeconds?: number };
+  /**
+   * Instead of the 10 s of an HTTP function: a route that runs many commands in one request (the bulk
+   * decisions of CONTRACT 5.3), within API Gateway's 30 s integration limit.
+   */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -80,6 +85,8 @@ export interface RouteDefinition {
 export const PRINTING_MEMORY_MB = 1769;
 /** All badges of a conference at once: within API Gateway's 30 s integration limit. */
 export const BADGES_TIMEOUT_SECONDS = 28;
+/** Up to 500 decisions at once (`npm run bench:decisions`): within API Gateway's 30 s integration limit. */
+export const DECISIONS_TIMEOUT_SECONDS = 28;
 
 export interface RouteThrottle {
   rateLimit: number;
@@ -441,6 +448,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read',
+    timeoutSeconds: DECISIONS_TIMEOUT_SECONDS,
   },
   // Invitations bound to one address (CONTRACT 5.3).
   {

@@ -170,6 +170,8 @@ describe('Personal data infrastructure', () => {
         'GetCheckInCode',
         // The registration form's answers-summary opens answers for their tallies (CONTRACT 5.2).
         'AnswersSummaryProjector',
+        // CONTRACT 5.3: a rejection's message is sealed, a rejection releases the email guard read opened.
+        'DecideRegistrations',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

@@ -219,7 +219,10 @@ describe('LearningCities stack (dev)', () => {
         const properties = template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties;
         // A route that prints gets a full vCPU; all badges at once, more time (within API Gateway's 30 s).
         expect([properties?.MemorySize, properties?.Timeout], route.name).toEqual(
-          route.prints ? [PRINTING_MEMORY_MB, route.prints.timeoutSeconds ?? 10] : [512, 10],
+          route.prints
+            ? [PRINTING_MEMORY_MB, route.prints.timeoutSeconds ?? 10]
+            : // A route of many commands at once (bulk decisions) has its own timeout too.
+              [512, route.timeoutSeconds ?? 10],
         );
         expect(properties?.Environment.Variables).toMatchObject({
           USER_POOL_ID: { Ref: logicalId(stack.auth.userPool) },
