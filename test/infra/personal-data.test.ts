@@ -165,6 +165,13 @@ describe('Personal data infrastructure', () => {
         'GetCheckInCode',
         // The registration form's answers-summary opens answers for their tallies (CONTRACT 5.2).
         'AnswersSummaryProjector',
+        // Invitations (CONTRACT 5.3): the invitee sealed under the invitation's own key, the address's
+        // MAC for the guard, the code a MAC of the invitation's id; the list shows the addresses.
+        'SendInvitation',
+        'RemindInvitation',
+        'RevokeInvitation',
+        'DeclineInvitation',
+        'InvitationsProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.
