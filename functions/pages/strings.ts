@@ -22,6 +22,8 @@ const en = {
   submit: 'Register',
   sending: 'Sending…',
   checkEmailTitle: 'Check your email',
+  declineInvitation: 'I cannot attend: decline the invitation',
+  invitationDeclined: 'You have declined the invitation. Thank you for letting us know.',
   checkEmail:
     'We have sent a message to the address you gave. Open the link in it to confirm your registration; the link is valid for 24 hours.',
   fixErrors: 'Please correct the fields marked below.',
@@ -94,6 +96,8 @@ const es: PageStrings = {
   submit: 'Inscribirme',
   sending: 'Enviando…',
   checkEmailTitle: 'Revise su correo',
+  declineInvitation: 'No puedo asistir: rechazar la invitación',
+  invitationDeclined: 'Ha rechazado la invitación. Gracias por avisarnos.',
   checkEmail:
     'Le hemos enviado un mensaje a la dirección indicada. Abra el enlace que contiene para confirmar su inscripción; es válido durante 24 horas.',
   fixErrors: 'Corrija los campos señalados abajo.',
@@ -163,6 +167,8 @@ const fr: PageStrings = {
   submit: 'M’inscrire',
   sending: 'Envoi…',
   checkEmailTitle: 'Consultez vos courriels',
+  declineInvitation: 'Je ne peux pas venir : décliner l’invitation',
+  invitationDeclined: 'Vous avez décliné l’invitation. Merci de nous avoir prévenus.',
   checkEmail:
     'Nous avons envoyé un message à l’adresse indiquée. Ouvrez le lien qu’il contient pour confirmer votre inscription ; il est valable 24 heures.',
   fixErrors: 'Veuillez corriger les champs signalés ci-dessous.',
@@ -233,6 +239,8 @@ const ar: PageStrings = {
   submit: 'سجّلني',
   sending: 'جارٍ الإرسال…',
   checkEmailTitle: 'تحقق من بريدك الإلكتروني',
+  declineInvitation: 'لا أستطيع الحضور: رفض الدعوة',
+  invitationDeclined: 'لقد رفضت الدعوة. شكرًا لإعلامنا.',
   checkEmail:
     'أرسلنا رسالة إلى العنوان الذي أدخلته. افتح الرابط الموجود فيها لتأكيد تسجيلك؛ الرابط صالح لمدة 24 ساعة.',
   fixErrors: 'يرجى تصحيح الحقول المشار إليها أدناه.',
@@ -301,6 +309,8 @@ const ru: PageStrings = {
   submit: 'Зарегистрироваться',
   sending: 'Отправка…',
   checkEmailTitle: 'Проверьте почту',
+  declineInvitation: 'Я не смогу приехать: отклонить приглашение',
+  invitationDeclined: 'Вы отклонили приглашение. Спасибо, что сообщили нам.',
   checkEmail:
     'Мы отправили письмо на указанный адрес. Откройте ссылку в нём, чтобы подтвердить регистрацию; ссылка действительна 24 часа.',
   fixErrors: 'Исправьте, пожалуйста, отмеченные ниже поля.',
@@ -370,6 +380,8 @@ const zh: PageStrings = {
   submit: '注册',
   sending: '正在发送…',
   checkEmailTitle: '请查收电子邮件',
+  declineInvitation: '我无法出席：谢绝邀请',
+  invitationDeclined: '您已谢绝邀请。感谢您告知我们。',
   checkEmail: '我们已向您填写的地址发送了一封邮件。请打开其中的链接确认注册；该链接在24小时内有效。',
   fixErrors: '请更正下方标出的字段。',
   confirmTitle: '确认注册',

@@ -172,6 +172,13 @@ describe('Personal data infrastructure', () => {
         'AnswersSummaryProjector',
         // CONTRACT 5.3: a rejection's message is sealed, a rejection releases the email guard read opened.
         'DecideRegistrations',
+        // Invitations (CONTRACT 5.3): the invitee sealed under the invitation's own key, the address's
+        // MAC for the guard, the code a MAC of the invitation's id; the list shows the addresses.
+        'SendInvitation',
+        'RemindInvitation',
+        'RevokeInvitation',
+        'DeclineInvitation',
+        'InvitationsProjector',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

@@ -107,6 +107,11 @@ describe('who may read each table (issue 16 item 2)', () => {
           'VerifyVisaLetter',
           'RegistrantListProjector',
           'VisaLettersProjector',
+          // The invitations' list (its addresses), its projector, and the retention's schedule that
+          // expires and erases invitations found in it (CONTRACT 5.3).
+          'ListInvitations',
+          'InvitationsProjector',
+          'EraseExpiredPersonalData',
           // The background documents print badges, the CSV and the List of Participants from its rows.
           'MakeDocument',
           // A delegation's members (organizer or focal point) and the public List of Participants, whose
@@ -118,7 +123,8 @@ describe('who may read each table (issue 16 item 2)', () => {
       DataKeys: { table: stack.personalData.table, allowed: [...personalDataFunctions, 'BreakGlass'] },
     };
     // The declared list of the personal read models is the routes and rules that say so, nothing more.
-    expect([...personalRoutes, ...personalRules, 'MakeDocument'].sort()).toEqual(
+    const personalSchedules = schedules.filter((s) => s.readsPersonalReadModels).map((s) => s.name);
+    expect([...personalRoutes, ...personalRules, ...personalSchedules, 'MakeDocument'].sort()).toEqual(
       [...(declared.PersonalReadModels?.allowed ?? [])].sort(),
     );
     const report: string[] = [];

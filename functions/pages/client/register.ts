@@ -173,8 +173,39 @@ const bodyOf = (form: HTMLFormElement, questions: readonly FormField[]) => {
 /** A JSON Pointer of the schema validator (`/answers/diet`) as the API's error path (`answers.diet`). */
 const pathOf = (pointer: string) => pointer.replace(/^#?\//, '').replaceAll('/', '.');
 
+/** The invitation's code of the link the invitee was emailed (`?invitation=…`, CONTRACT 5.3), if any. */
+const invitationCode = new URLSearchParams(location.search).get('invitation') ?? undefined;
+
+/** The invitee's way to decline without registering (the email's decline link adds `decline=1`). */
+const declineButton = (code: string) => {
+  const button = el('button', { type: 'button' }, t('declineInvitation'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    announce(t('sending'));
+    const answer = await api<Problem>(
+      'POST',
+      '/invitations/decline',
+      { invitationCode: code },
+      idempotencyKey(),
+    );
+    const main = document.getElementById('main') as HTMLElement;
+    if (answer.status === 200) {
+      const notice = el('p', { class: 'notice', tabindex: '-1' }, t('invitationDeclined'));
+      main.replaceChildren(notice);
+      notice.focus();
+      announce(t('invitationDeclined'));
+      return;
+    }
+    button.disabled = false;
+    announce(answer.body?.detail ?? t('failed'));
+  });
+  return button;
+};
+
 const render = async () => {
   const form = document.getElementById('registration') as HTMLFormElement;
+  if (invitationCode && new URLSearchParams(location.search).get('decline') === '1')
+    form.before(declineButton(invitationCode));
   const summary = document.getElementById('form-errors') as HTMLElement;
   const served = await api<ServedForm>('GET', `/conferences/${data.conferenceId}/registration-form`);
   const questions = served.status === 200 ? served.body.fields : [];
@@ -233,7 +264,7 @@ const render = async () => {
   const validator = schema ? new Validator(schema as never, '2020-12', false) : undefined;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const body = bodyOf(form, questions);
+    const body = { ...bodyOf(form, questions), ...(invitationCode ? { invitationCode } : {}) };
     const verdict = validator?.validate(body);
     if (verdict && !verdict.valid) {
       const errors = verdict.errors
