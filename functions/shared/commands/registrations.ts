@@ -1,4 +1,8 @@
-import { languagesOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import {
+  type ConferenceState,
+  languagesOf,
+  registrationWindowRefusal,
+} from '../../../domain/conference/decider.js';
 import {
   type DelegateDetails,
   type Registration,
@@ -25,7 +29,7 @@ import { openedEventStore } from '../event-store/stores.js';
 import { notFound } from '../http/errors.js';
 import { toStoreGuards } from './command.js';
 import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
-import { defineCommand, loadStream, newStream } from './pipeline.js';
+import { alreadyRead, defineCommand, loadStream, newStream, type StreamRead } from './pipeline.js';
 import { SeatShardChooser } from './seats.js';
 import { conferenceStream, registrationStream } from './streams.js';
 
@@ -107,6 +111,8 @@ export interface NewRegistration {
    * registers once; a claim already there answers 404 (used), before any other refusal.
    */
   singleUse?: { key: string; expiresAt: number };
+  /** The conference as the route read it in this request (loadStream): the first decision takes it as read. */
+  conferenceRead?: StreamRead<ConferenceState>;
 }
 
 /** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
@@ -128,8 +134,11 @@ export const checkAnswersNow = async (
   conferenceId: string,
   category: string,
   answers: unknown,
+  conferenceRead?: StreamRead<ConferenceState>,
 ): Promise<void> => {
-  const form = await loadRegistrationForm(conferenceId);
+  const form = conferenceRead
+    ? registrationFormOf(conferenceRead.state, conferenceId)
+    : await loadRegistrationForm(conferenceId);
   const errors = answerErrors(form, category, answers);
   if (errors.length > 0)
     throw new InvalidCommandError('The answers do not fit the registration form', errors);
@@ -164,7 +173,9 @@ export const registerDelegate = (registration: NewRegistration) => {
   return defineCommand({
     subject: `The seats of conference ${conferenceId}`,
     reads: {
-      conference: conferenceStream(conferenceId),
+      conference: registration.conferenceRead
+        ? alreadyRead(conferenceStream(conferenceId), registration.conferenceRead)
+        : conferenceStream(conferenceId),
       registration: newStream(registrationStream(registrationId)),
     },
     prepare: () => seats.prepare(),
