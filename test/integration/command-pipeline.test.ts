@@ -55,7 +55,10 @@ const tipOf = async (streamId: string) => {
       ConsistentRead: true,
     }),
   );
-  return Item ? unmarshall(Item) : undefined;
+  if (!Item) return undefined;
+  const tip = unmarshall(Item);
+  // The snapshot is stored as JSON text (one string attribute); a tip of old holds it as a map.
+  return typeof tip.snapshot === 'string' ? { ...tip, snapshot: JSON.parse(tip.snapshot) } : tip;
 };
 
 const setSnapshot = (streamId: string, schema: string, snapshot: unknown) =>
@@ -144,6 +147,16 @@ describe('stream tips', () => {
       snapshot: { status: 'registered', registrationId, conferenceId },
     });
 
+    // Stored as JSON text: one string attribute rather than a nested map of the state's every field.
+    const { Item } = await harness.tables.client.send(
+      new GetItemCommand({
+        TableName: harness.tables.streamState,
+        Key: marshall({ pk: registrationStreamId(registrationId), sk: 0 }),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item?.snapshot?.S).toBeTypeOf('string');
+
     sent.length = 0;
     expect((await call('CheckInDelegate', { conferenceId, registrationId })).status).toBe(200);
     expect(sent).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
@@ -177,14 +190,17 @@ describe('stream tips', () => {
     const conferenceId = await newConference();
     const stale = await newRegistration(conferenceId);
     const broken = await newRegistration(conferenceId);
+    const garbled = await newRegistration(conferenceId);
     const tip = await tipOf(registrationStreamId(stale));
     await setSnapshot(registrationStreamId(stale), 'registration.v0', {
       ...tip?.snapshot,
       status: 'checked-in',
     });
     await setSnapshot(registrationStreamId(broken), 'registration.v2', { status: 'no such status' });
+    // Snapshot text that is not JSON at all.
+    await setSnapshot(registrationStreamId(garbled), 'registration.v2', '{"status": "checked-in"');
 
-    for (const registrationId of [stale, broken]) {
+    for (const registrationId of [stale, broken, garbled]) {
       sent.length = 0;
       expect((await call('CheckInDelegate', { conferenceId, registrationId })).status).toBe(200);
       expect(sent).toEqual(['BatchGetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);

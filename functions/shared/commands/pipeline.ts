@@ -157,7 +157,7 @@ const validatedSnapshots = new LRUCache<string, { schema: string; json: string; 
 const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
   const snapshot = tip.snapshot;
   if (!snapshot || snapshot.schema !== type.snapshot || snapshot.version > tip.version) return undefined;
-  const json = JSON.stringify(snapshot.state);
+  const json = snapshot.json ?? JSON.stringify(snapshot.state);
   const known = validatedSnapshots.get(tip.streamId);
   if (known && known.schema === snapshot.schema && known.json === json)
     return { state: known.state, version: snapshot.version };
