@@ -120,12 +120,24 @@ export const benchClient = (endpoint: string) =>
  * step, which runs once per attempt inside the SDK's retry loop.
  */
 export const countRoundTrips = (client: DynamoDBClient) => {
-  const counter = { total: 0, byCommand: new Map<string, number>(), msByCommand: new Map<string, number>() };
+  const counter = {
+    total: 0,
+    byCommand: new Map<string, number>(),
+    msByCommand: new Map<string, number>(),
+    bytesByCommand: new Map<string, number>(),
+    itemsWritten: 0,
+  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       counter.total += 1;
       const name = context.commandName ?? 'unknown';
       counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
+      const body = (args.request as { body?: unknown } | undefined)?.body;
+      const bytes =
+        typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
+      counter.bytesByCommand.set(name, (counter.bytesByCommand.get(name) ?? 0) + bytes);
+      const items = (args.input as { TransactItems?: unknown[] } | undefined)?.TransactItems;
+      counter.itemsWritten += Array.isArray(items) ? items.length : 0;
       const started = performance.now();
       try {
         return await next(args);
@@ -140,6 +152,20 @@ export const countRoundTrips = (client: DynamoDBClient) => {
       counter.total = 0;
       counter.byCommand.clear();
       counter.msByCommand.clear();
+      counter.bytesByCommand.clear();
+      counter.itemsWritten = 0;
+    },
+    /** Milliseconds spent in requests of one command (e.g. `TransactWriteItemsCommand`) since the reset. */
+    msOf(command: string) {
+      return counter.msByCommand.get(command) ?? 0;
+    },
+    /** Bytes of the request bodies of one command since the reset. */
+    bytesOf(command: string) {
+      return counter.bytesByCommand.get(command) ?? 0;
+    },
+    /** Items of the transactions sent since the reset. */
+    get itemsWritten() {
+      return counter.itemsWritten;
     },
     /** Mean milliseconds per request by command, e.g. `Query 4.1 ms, TransactWriteItems 20.3 ms`. */
     latencies() {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
 import { requiresEmailConfirmation } from '../../domain/conference/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
-import { loadConference } from '../shared/commands/conference.js';
-import { runCommand } from '../shared/commands/pipeline.js';
+import { existingConference } from '../shared/commands/conference.js';
+import { loadStream, runCommand } from '../shared/commands/pipeline.js';
 import {
   admitsNow,
   checkAnswersNow,
@@ -11,6 +11,7 @@ import {
   NOT_INVITED,
   registerDelegate,
 } from '../shared/commands/registrations.js';
+import { conferenceStream } from '../shared/commands/streams.js';
 import { type Idempotency, idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { forbidden } from '../shared/http/errors.js';
@@ -43,6 +44,7 @@ export const registerBody = async (
   idempotency: Idempotency,
   answer: (registered: Registered) => HttpResponse,
   singleUse?: NewRegistration['singleUse'],
+  conferenceRead?: NewRegistration['conferenceRead'],
 ): Promise<HttpResponse> => {
   const { consent: _consent, answers, invitationCode, ...delegate } = body;
   const invitationId = invitationCode === undefined ? undefined : await invitationOfCode(invitationCode);
@@ -58,6 +60,7 @@ export const registerBody = async (
     now: metadata.now,
     ...(singleUse ? { singleUse } : {}),
     ...(invitationId ? { invitationId } : {}),
+    ...(conferenceRead ? { conferenceRead } : {}),
   });
   const respond = (status: Registered['status']) => answer({ registrationId, status, manageToken });
   const status = await runCommand(command, {
@@ -93,17 +96,24 @@ export const handler = httpRoute('public', (request) =>
     const conferenceId = pathId(request, 'conferenceId');
     const body = parseBody(request, registrationRequestSchema);
     const metadata = commandMetadata(request);
-    const conference = await loadConference(conferenceId);
+    // Read once: the registration's command decides on this read (no second read of the conference).
+    const conferenceRead = await loadStream(conferenceStream(conferenceId));
+    const conference = existingConference(conferenceRead.state, conferenceId);
     // CONTRACT 5.1: the owner of the address confirms first; nothing is held until then.
     if (requiresEmailConfirmation(conference)) {
       // The answers are checked now too (400 before any email); the confirmation checks them again.
-      await checkAnswersNow(conferenceId, body.category, body.answers);
+      await checkAnswersNow(conferenceId, body.category, body.answers, conferenceRead);
       await checkInvitationNow(conferenceId, body);
       return requestConfirmation(conference, body, idempotency, metadata);
     }
-    return registerBody(conferenceId, body, metadata, idempotency, (registered) => ({
-      status: 201,
-      body: registered,
-    }));
+    return registerBody(
+      conferenceId,
+      body,
+      metadata,
+      idempotency,
+      (registered) => ({ status: 201, body: registered }),
+      undefined,
+      conferenceRead,
+    );
   }),
 );

@@ -55,7 +55,10 @@ const tipOf = async (streamId: string) => {
       ConsistentRead: true,
     }),
   );
-  return Item ? unmarshall(Item) : undefined;
+  if (!Item) return undefined;
+  const tip = unmarshall(Item);
+  // The snapshot is stored as JSON text (one string attribute); a tip of old holds it as a map.
+  return typeof tip.snapshot === 'string' ? { ...tip, snapshot: JSON.parse(tip.snapshot) } : tip;
 };
 
 const setSnapshot = (streamId: string, schema: string, snapshot: unknown) =>
@@ -144,6 +147,16 @@ describe('stream tips', () => {
       snapshot: { status: 'registered', registrationId, conferenceId },
     });
 
+    // Stored as JSON text: one string attribute rather than a nested map of the state's every field.
+    const { Item } = await harness.tables.client.send(
+      new GetItemCommand({
+        TableName: harness.tables.streamState,
+        Key: marshall({ pk: registrationStreamId(registrationId), sk: 0 }),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item?.snapshot?.S).toBeTypeOf('string');
+
     sent.length = 0;
     expect((await call('CheckInDelegate', { conferenceId, registrationId })).status).toBe(200);
     expect(sent).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
@@ -177,14 +190,17 @@ describe('stream tips', () => {
     const conferenceId = await newConference();
     const stale = await newRegistration(conferenceId);
     const broken = await newRegistration(conferenceId);
+    const garbled = await newRegistration(conferenceId);
     const tip = await tipOf(registrationStreamId(stale));
     await setSnapshot(registrationStreamId(stale), 'registration.v0', {
       ...tip?.snapshot,
       status: 'checked-in',
     });
     await setSnapshot(registrationStreamId(broken), 'registration.v2', { status: 'no such status' });
+    // Snapshot text that is not JSON at all.
+    await setSnapshot(registrationStreamId(garbled), 'registration.v2', '{"status": "checked-in"');
 
-    for (const registrationId of [stale, broken]) {
+    for (const registrationId of [stale, broken, garbled]) {
       sent.length = 0;
       expect((await call('CheckInDelegate', { conferenceId, registrationId })).status).toBe(200);
       expect(sent).toEqual(['BatchGetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
@@ -195,6 +211,87 @@ describe('stream tips', () => {
         snapshot: { status: 'checked-in' },
       });
     }
+  });
+});
+
+describe('the conference a registration decides on', () => {
+  it('is read once: the route reads it (for emailConfirmation) and the command decides on that read', async () => {
+    const conferenceId = await newConference();
+    await newRegistration(conferenceId);
+    sent.length = 0;
+    await newRegistration(conferenceId);
+    expect(sent).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+  });
+
+  it('is decided again on a fresh read when the read it was handed is refused', async () => {
+    const conferenceId = await newConference();
+    await newRegistration(conferenceId);
+    // The settings change between the route's read and the transaction: a raise of capacity rewrites the
+    // seat shards' stamp, which refuses a seat taken on the settings as read.
+    const { loadStream } = await import('../../functions/shared/commands/pipeline.js');
+    const { conferenceStream } = await import('../../functions/shared/commands/streams.js');
+    const read = await loadStream(conferenceStream(conferenceId));
+    expect(
+      (await call('ChangeConferenceSettings', { conferenceId }, { capacity: iclc2015.capacity + 10 })).status,
+    ).toBe(200);
+    const { registerDelegate } = await import('../../functions/shared/commands/registrations.js');
+    const { runCommand } = await import('../../functions/shared/commands/pipeline.js');
+    const registrationId = randomUUID();
+    sent.length = 0;
+    const status = await runCommand(
+      registerDelegate({
+        conferenceId,
+        registrationId,
+        delegate: { ...delegate, email: `${randomUUID()}@example.org` },
+        emailKey: randomUUID(),
+        manageTokenHash: hashManageToken(randomUUID()),
+        now: new Date().toISOString(),
+        conferenceRead: read,
+      }),
+      { conferenceId, correlationId: randomUUID(), now: new Date().toISOString() },
+    );
+    expect(status).toBe('registered');
+    // The handed read's decision refused by the stamp, the second decision on the tip read afresh.
+    expect(sent.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(2);
+    expect(sent).toContain('BatchGetItemCommand');
+  });
+
+  it('is parsed and checked again whenever its snapshot differs from the one validated before', async () => {
+    const conferenceId = await newConference();
+    await newRegistration(conferenceId);
+    const streamId = conferenceStreamId(conferenceId);
+    const tip = await tipOf(streamId);
+    // The same version, another snapshot (a window that closed): the decision sees it, not the one before.
+    await setSnapshot(streamId, 'conference.v1', {
+      ...tip?.snapshot,
+      registrationClosesAt: '2015-01-01T00:00:00.000Z',
+    });
+    const closed = await call(
+      'RegisterDelegate',
+      { conferenceId },
+      { ...delegate, email: `${randomUUID()}@example.org`, consent: true },
+    );
+    expect(closed.status, closed.text).toBe(409);
+    expect(String(closed.json.detail)).toContain('closed');
+    // A snapshot that no longer passes its schema is refused as ever: the state is folded from the events.
+    await setSnapshot(streamId, 'conference.v1', { ...tip?.snapshot, capacity: 'many' });
+    sent.length = 0;
+    await newRegistration(conferenceId);
+    expect(sent).toContain('QueryCommand');
+  });
+
+  it('is one frozen state for every read of the same snapshot', async () => {
+    const conferenceId = await newConference();
+    const { loadStream } = await import('../../functions/shared/commands/pipeline.js');
+    const { conferenceStream } = await import('../../functions/shared/commands/streams.js');
+    await newRegistration(conferenceId);
+    const first = await loadStream(conferenceStream(conferenceId));
+    const second = await loadStream(conferenceStream(conferenceId));
+    expect(second.state).toBe(first.state);
+    expect(Object.isFrozen(first.state)).toBe(true);
+    expect(() => {
+      (first.state as { capacity?: number }).capacity = 1;
+    }).toThrow(TypeError);
   });
 });
 

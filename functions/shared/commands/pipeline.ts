@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DomainEvent, EventEnvelope } from '../../../domain/events.js';
 import {
   AppendConflictError,
@@ -17,8 +18,31 @@ export const newStream = <State, Event extends DomainEvent>(
   ref: StreamRef<State, Event>,
 ): NewStream<State, Event> => ({ ...ref, isNew: true });
 
+/** A stream as a read of it found it (loadStream): its state, its version, whether it has a tip there. */
+export interface StreamRead<State> {
+  state: State;
+  version: number;
+  tipped: boolean;
+}
+
+/**
+ * A stream the caller has read already in this request (e.g. the conference a route looked at before
+ * running its command): the command's first decision takes it as read instead of reading it again, so the
+ * request makes one read of it, not two. A decision taken again (a stream moved on, a guard refused)
+ * reads it afresh, as any other stream. It holds what a read of the command's own would: an append to
+ * it, or an `unchanged` check of it, is conditioned on the version as read.
+ */
+export type ReadStreamRef<State, Event extends DomainEvent> = StreamRef<State, Event> & {
+  read: StreamRead<State>;
+};
+
+export const alreadyRead = <State, Event extends DomainEvent>(
+  ref: StreamRef<State, Event>,
+  read: StreamRead<State>,
+): ReadStreamRef<State, Event> => ({ ...ref, read });
+
 // biome-ignore lint/suspicious/noExplicitAny: a command reads streams of any kind; each is typed where it is used.
-type AnyStreamRef = StreamRef<any, any> & { isNew?: true };
+type AnyStreamRef = StreamRef<any, any> & { isNew?: true; read?: StreamRead<unknown> };
 
 /** The streams a command reads, by name; `undefined` for one it does not need this time. */
 export type Reads = Record<string, AnyStreamRef | undefined>;
@@ -110,12 +134,38 @@ const foldEvents = <State, Event extends DomainEvent>(
     return type.evolve(folded, event);
   }, state);
 
+/** Freezes a parsed state through and through: it is shared by every read of the same snapshot. */
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+};
+
+/**
+ * The snapshots this execution environment has validated, by stream: the snapshot as stored (its JSON)
+ * and the state its schema parsed from it. A tip read again with the very same snapshot (the conference a
+ * rush of registrations reads, whose form of 60 fields costs about a millisecond to parse) gives that
+ * state again, frozen; a snapshot that differs in any byte is parsed and checked as the first time.
+ */
+const validatedSnapshots = new LRUCache<string, { schema: string; json: string; state: unknown }>({
+  max: 500,
+});
+
 /** The snapshot of a tip if it is of the stream type's format and passes its schema; else none. */
 const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
   const snapshot = tip.snapshot;
   if (!snapshot || snapshot.schema !== type.snapshot || snapshot.version > tip.version) return undefined;
+  const json = snapshot.json ?? JSON.stringify(snapshot.state);
+  const known = validatedSnapshots.get(tip.streamId);
+  if (known && known.schema === snapshot.schema && known.json === json)
+    return { state: known.state, version: snapshot.version };
   const parsed = type.stateSchema.safeParse(snapshot.state);
-  return parsed.success ? { state: parsed.data, version: snapshot.version } : undefined;
+  if (!parsed.success) return undefined;
+  const state = deepFreeze(parsed.data);
+  validatedSnapshots.set(tip.streamId, { schema: snapshot.schema, json, state });
+  return { state, version: snapshot.version };
 };
 
 /**
@@ -158,21 +208,32 @@ const loadOne = async (ref: AnyStreamRef, tip: Tip | undefined, fold: boolean): 
   };
 };
 
-/** Every stream of `reads` (their tips in one BatchGetItem), by the same names. */
+/**
+ * Every stream of `reads` (their tips in one BatchGetItem), by the same names. `givenReads`: the streams
+ * read already (alreadyRead) are taken as read, not read again (the first decision only).
+ */
 const loadStreams = async <R extends Reads>(
   reads: R,
   fold: ReadonlySet<string>,
   guardKeys: readonly string[] = [],
+  givenReads = false,
 ) => {
   const refs = Object.entries(reads).flatMap(([name, ref]) => (ref ? [[name, ref] as const] : []));
+  const given = (ref: AnyStreamRef) => givenReads && ref.read !== undefined && !ref.isNew;
   const { tips, guards } = await eventStore().readTipsWith(
-    refs.filter(([, ref]) => !ref.isNew).map(([, ref]) => ref.streamId),
+    refs.filter(([, ref]) => !ref.isNew && !given(ref)).map(([, ref]) => ref.streamId),
     guardKeys,
   );
   const loaded = new Map<keyof R, Loaded>();
   await Promise.all(
     refs.map(async ([name, ref]) => {
-      loaded.set(name, await loadOne(ref, tips.get(ref.streamId), fold.has(ref.streamId)));
+      const read = given(ref) ? ref.read : undefined;
+      loaded.set(
+        name,
+        read
+          ? { ref, ...read, assumedNew: false }
+          : await loadOne(ref, tips.get(ref.streamId), fold.has(ref.streamId)),
+      );
     }),
   );
   return { loaded, guards };
@@ -213,9 +274,9 @@ const runDecisions = async <R extends Reads, Result>(
       initialDelayMs: 10,
       maxDelayMs: 500,
     },
-    async () => {
+    async (attempt) => {
       await command.prepare?.();
-      const { loaded, guards } = await loadStreams(command.reads, fold, command.guardReads);
+      const { loaded, guards } = await loadStreams(command.reads, fold, command.guardReads, attempt === 1);
       const assumedNew = [...loaded.values()].filter((stream) => stream.assumedNew);
       /** A decision on a stream taken to be new holds only if it is appended; else read its events first. */
       const verifyAssumptions = () => {
@@ -281,13 +342,16 @@ const runDecisions = async <R extends Reads, Result>(
   return result;
 };
 
-/** The current state of one stream, for a query: from its tip, or folded from its events without one. */
+/**
+ * The current state of one stream, for a query: from its tip, or folded from its events without one. A
+ * command may take it as read (alreadyRead) rather than read it again.
+ */
 export const loadStream = async <State, Event extends DomainEvent>(
   ref: StreamRef<State, Event>,
-): Promise<{ state: State; version: number }> => {
+): Promise<StreamRead<State>> => {
   const tips = await eventStore().readTips([ref.streamId]);
   const loaded = await loadOne(ref, tips.get(ref.streamId), true);
-  return { state: loaded.state, version: loaded.version };
+  return { state: loaded.state, version: loaded.version, tipped: loaded.tipped };
 };
 
 /** Types a command from the streams it reads (the decision's states and appends follow from them). */

@@ -1,4 +1,9 @@
-import { languagesOf, policyOf, registrationWindowRefusal } from '../../../domain/conference/decider.js';
+import {
+  type ConferenceState,
+  languagesOf,
+  policyOf,
+  registrationWindowRefusal,
+} from '../../../domain/conference/decider.js';
 import { memberLeavingGuards } from '../../../domain/delegation/quota.js';
 import {
   type Invitation,
@@ -35,7 +40,7 @@ import { emailKeys } from '../personal-data/personal-data.js';
 import { toStoreGuards } from './command.js';
 import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
 import { invitedRelease } from './invitations.js';
-import { defineCommand, loadStream, newStream } from './pipeline.js';
+import { alreadyRead, defineCommand, loadStream, newStream, type StreamRead } from './pipeline.js';
 import { SeatShardChooser } from './seats.js';
 import { conferenceStream, invitationStream, registrationStream } from './streams.js';
 
@@ -121,6 +126,8 @@ export interface NewRegistration {
   invitationId?: string;
   /** Registers without waiting for approval in a moderated category (an invitation's `skipModeration`). */
   skipModeration?: boolean;
+  /** The conference as the route read it in this request (loadStream): the first decision takes it as read. */
+  conferenceRead?: StreamRead<ConferenceState>;
 }
 
 /**
@@ -150,8 +157,11 @@ export const checkAnswersNow = async (
   conferenceId: string,
   category: string,
   answers: unknown,
+  conferenceRead?: StreamRead<ConferenceState>,
 ): Promise<void> => {
-  const form = await loadRegistrationForm(conferenceId);
+  const form = conferenceRead
+    ? registrationFormOf(conferenceRead.state, conferenceId)
+    : await loadRegistrationForm(conferenceId);
   const errors = answerErrors(form, category, answers);
   if (errors.length > 0)
     throw new InvalidCommandError('The answers do not fit the registration form', errors);
@@ -186,7 +196,9 @@ export const registerDelegate = (registration: NewRegistration) => {
   return defineCommand({
     subject: `The seats of conference ${conferenceId}`,
     reads: {
-      conference: conferenceStream(conferenceId),
+      conference: registration.conferenceRead
+        ? alreadyRead(conferenceStream(conferenceId), registration.conferenceRead)
+        : conferenceStream(conferenceId),
       registration: newStream(registrationStream(registrationId)),
       invitation: registration.invitationId ? invitationStream(registration.invitationId) : undefined,
     },

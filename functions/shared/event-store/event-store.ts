@@ -176,7 +176,8 @@ type ItemRole = AppendConflict | null;
 export interface Tip {
   streamId: string;
   version: number;
-  snapshot?: Snapshot & { version: number };
+  /** `json`: the snapshot's state as stored, the JSON text it was parsed from (absent for a tip of old). */
+  snapshot?: Snapshot & { version: number; json?: string };
 }
 
 /** Event types listed in the sparse `catalog` index: a conference's events, which give the conference list. */
@@ -520,27 +521,40 @@ export class EventStore {
     return this.codec ? this.codec.open(envelope) : envelope;
   }
 
+  /**
+   * A tip as read. Its snapshot is stored as JSON text (one string attribute: DynamoDB and the SDK move
+   * one value instead of a nested map of every field of the state, e.g. a conference's 60-field form);
+   * a tip written before holds the state as a map, read as it is. Text that is not JSON is no snapshot.
+   */
   private async tipOf(streamId: string, item: Record<string, unknown>): Promise<Tip> {
     const version = typeof item.version === 'number' ? item.version : 0;
     const { snapshot, snapshotSchema, snapshotVersion } = item;
     if (snapshot === undefined || typeof snapshotSchema !== 'string' || typeof snapshotVersion !== 'number')
       return { streamId, version };
+    if (typeof snapshot !== 'string')
+      return {
+        streamId,
+        version,
+        snapshot: { schema: snapshotSchema, version: snapshotVersion, state: snapshot },
+      };
+    let state: unknown;
+    try {
+      state = JSON.parse(snapshot);
+    } catch {
+      return { streamId, version };
+    }
     return {
       streamId,
       version,
-      snapshot: {
-        schema: snapshotSchema,
-        version: snapshotVersion,
-        state: snapshot,
-      },
+      snapshot: { schema: snapshotSchema, version: snapshotVersion, state, json: snapshot },
     };
   }
 
   /** Moves the tip to `version`, with the snapshot when it fits an item (else the older one stays). */
   private async tipUpdate(stream: StreamAppend, version: number, tipped: boolean) {
-    const encoded = stream.snapshot?.state;
-    const fits =
-      stream.snapshot !== undefined && Buffer.byteLength(JSON.stringify(encoded)) <= MAX_SNAPSHOT_BYTES;
+    // Stored as JSON text (tipOf): one string attribute, however many fields the state has.
+    const encoded = stream.snapshot === undefined ? undefined : JSON.stringify(stream.snapshot.state);
+    const fits = encoded !== undefined && Buffer.byteLength(encoded) <= MAX_SNAPSHOT_BYTES;
     const names: Record<string, string> = { '#version': 'version', '#kind': 'kind' };
     const values: Record<string, unknown> = { ':version': version, ':kind': 'tip' };
     const sets = ['#version = :version', '#kind = :kind'];

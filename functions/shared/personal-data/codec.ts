@@ -97,36 +97,38 @@ export const personalDataCodec = (options: {
     if (fieldSet === undefined) return { stored: envelope, writes: [] };
     const writes: TransactWriteItem[] = [];
     let stored: EventEnvelope = envelope;
-    if (isOpenedSensitive(data.sensitive)) {
-      // The sensitive answers under the registration's second key, made with its first event that has any.
-      let key: Buffer;
+    const beginning = registrationBeginnings.includes(envelope.type);
+    /** The sensitive answers' key: made with the registration's first event that has any. */
+    const sensitiveKey = async (): Promise<{ key: Buffer; write?: TransactWriteItem }> => {
       // A registration's first event always makes it (create is the same key again on a retried append).
-      if (
-        registrationBeginnings.includes(envelope.type) ||
-        !(await options.dataKeys.hasSensitiveKey(data.registrationId))
-      ) {
-        const created = await options.dataKeys.create(data.registrationId, envelope.occurredAt, 'sensitive');
-        key = created.key;
-        writes.push(created.write);
-      } else key = (await options.dataKeys.find(data.registrationId, 'sensitive')) as Buffer;
-      const sealed = sealFields(key, data.sensitive, {
+      if (beginning || !(await options.dataKeys.hasSensitiveKey(data.registrationId)))
+        return options.dataKeys.create(data.registrationId, envelope.occurredAt, 'sensitive');
+      return { key: (await options.dataKeys.find(data.registrationId, 'sensitive')) as Buffer };
+    };
+    const holder = keyHolderOf(envelope);
+    const personalKey = async (): Promise<{ key: Buffer; write?: TransactWriteItem }> => {
+      if (beginsKeyHolder(envelope.type)) return options.dataKeys.create(holder, envelope.occurredAt);
+      const found = await options.dataKeys.find(holder);
+      if (found === 'erased') throw new Error(`Registration ${holder} is erased: nothing to seal`);
+      return { key: found };
+    };
+    // Both keys asked of the key service at once: in the cloud two KMS calls side by side, not one after
+    // the other (each stays a key of its own, wrapped under its own encryption context).
+    const [sensitive, personal] = await Promise.all([
+      isOpenedSensitive(data.sensitive) ? sensitiveKey() : undefined,
+      isOpenedPersonal(data.personal) ? personalKey() : undefined,
+    ]);
+    if (sensitive) {
+      if (sensitive.write) writes.push(sensitive.write);
+      const sealed = sealFields(sensitive.key, data.sensitive, {
         ...sensitiveBinding(data.registrationId, envelope.type),
         fieldSet,
       });
       stored = { ...envelope, data: { ...(envelope.data as object), sensitive: sealed } } as EventEnvelope;
     }
-    if (!isOpenedPersonal(data.personal)) return { stored, writes };
-    const holder = keyHolderOf(envelope);
-    let key: Buffer;
-    if (beginsKeyHolder(envelope.type)) {
-      const created = await options.dataKeys.create(holder, envelope.occurredAt);
-      key = created.key;
-      writes.push(created.write);
-    } else {
-      const found = await options.dataKeys.find(holder);
-      if (found === 'erased') throw new Error(`Registration ${holder} is erased: nothing to seal`);
-      key = found;
-    }
+    if (!personal) return { stored, writes };
+    if (personal.write) writes.push(personal.write);
+    const key = personal.key;
     const sealed = sealFields(key, data.personal, {
       registrationId: holder,
       eventType: envelope.type,
