@@ -34,6 +34,8 @@ const personal = {
   city: delegate.city,
   organization: delegate.organization,
   language: 'en' as const,
+  // Not named in the public List of Participants unless the delegate said so (CONTRACT 5.3).
+  consentToPublish: false,
   emailKey: 'mac-of-ana',
   manageTokenHash: 'hash',
 };
