@@ -40,7 +40,7 @@ export interface HttpApiProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
-  /** The read models of plaintext personal data: only the routes that declare `tables: 'personal'` read it. */
+  /** The read models of plaintext personal data: only the routes whose `tables` include `personal-read-models` read it. */
   personalReadModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
