@@ -6,6 +6,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import type { LocalLogger } from './log.js';
 import { importFunction } from './repo-modules.js';
+import { outsideRouteGrants } from './table-grants.js';
 
 type DocumentsHandler = (event: SQSEvent) => Promise<void>;
 
@@ -89,7 +90,8 @@ export const localDocumentJobs = (options: {
       if (stopped) throw new Error('The local stack is stopping: no more documents');
       waiting.push(job);
       // After the answer: as Lambda's queue trigger, never within the request that asked.
-      setImmediate(next);
+      // Outside the request's route: the documents function has its own role (local/table-grants.ts).
+      outsideRouteGrants(() => setImmediate(next));
     },
     idle() {
       return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { problemType } from '../functions/shared/http/problem-types.js';
+import { dynamoDb } from '../functions/shared/runtime/config.js';
 import { ANY_ORIGIN, type CorsRequest, corsResponseHeaders, isPreflight } from '../infra/definitions/cors.js';
 import { routes as definedRoutes, type RouteDefinition } from '../infra/definitions/routes.js';
 import { LOCAL_ACCOUNT } from './aws-config.js';
@@ -16,6 +17,7 @@ import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { describePortOwner } from './ports.js';
 import { importFunction, repoRoot } from './repo-modules.js';
+import { checkTableGrants, withTableGrants } from './table-grants.js';
 
 /** A handler may also return a bare string or object, which API Gateway turns into a 200 JSON answer. */
 type HandlerResult = APIGatewayProxyResultV2<Record<string, unknown>>;
@@ -353,7 +355,11 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
     const requestId = event.requestContext.requestId;
     try {
       const handler = await handlerOf(route);
-      const result = await invokeHandler(handler, event, createLambdaContext(route.name, 29_000));
+      // Each route only the tables its definition grants, as its role in the cloud (local/table-grants.ts).
+      checkTableGrants(dynamoDb(), (message) => logger.error(`${route.name}: ${message}`));
+      const result = await withTableGrants(route, () =>
+        invokeHandler(handler, event, createLambdaContext(route.name, 29_000)),
+      );
       writeResult(response, result, requestId);
     } catch (error) {
       logger.error(`${route.name} (${loggedAs.get(request)}, request ${requestId}) failed`, error);

@@ -49,8 +49,13 @@ export class EventStore extends Construct {
    * checks), never updated or deleted; tips, guards and Idempotency-Key records are read and written.
    */
   grantAppend(grantee: IGrantable): void {
+    this.grantAppendEvents(grantee);
+    this.stateTable.grantReadWriteData(grantee);
+  }
+
+  /** The events table's part of an append: reads, and adds (never updates or deletes) events. */
+  grantAppendEvents(grantee: IGrantable): void {
     this.table.grantReadData(grantee);
     this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
-    this.stateTable.grantReadWriteData(grantee);
   }
 }

@@ -11,7 +11,7 @@ import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { corsRules } from '../definitions/cors.js';
 import { type Stage, settingsOf } from '../stage.js';
-import { acknowledge } from './nag.js';
+import { acknowledge, policyHolder } from './nag.js';
 
 /** Where the functions put exports (functions/shared/exports/export-files.ts). */
 export const EXPORTS_PREFIX = 'exports/';
@@ -91,7 +91,7 @@ export class ExportsBucket extends Construct {
     });
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId);
     acknowledge(
-      grantee,
+      policyHolder(grantee),
       `IAM5[Resource::<${bucketId}.Arn>/${EXPORTS_PREFIX}*]`,
       'An erasure deletes every export of the conference: objects under exports/<conferenceId>/ with random keys.',
     );
@@ -110,7 +110,7 @@ export class ExportsBucket extends Construct {
     });
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId);
     acknowledge(
-      grantee,
+      policyHolder(grantee),
       `IAM5[Resource::<${bucketId}.Arn>/${EXPORTS_PREFIX}*]`,
       'Each export is an object under a random key of the exports bucket, unknown until it is written.',
     );

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -13,10 +13,18 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { corsRules } from '../definitions/cors.js';
-import { type Access, PRINTING_MEMORY_MB, type RouteDefinition, routes } from '../definitions/routes.js';
+import {
+  type Access,
+  PRINTING_MEMORY_MB,
+  type RouteDefinition,
+  type RouteGroup,
+  routeGroupOf,
+  routes,
+} from '../definitions/routes.js';
 import { env } from '../definitions/tables.js';
 import { buildPageScripts } from '../page-scripts.js';
 import { type Stage, settingsOf } from '../stage.js';
@@ -32,7 +40,7 @@ export interface HttpApiProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
-  /** The read models of plaintext personal data: only the routes that declare `tables: 'personal'` read it. */
+  /** The read models of plaintext personal data: only the routes whose `tables` include `personal-read-models` read it. */
   personalReadModelsTable: ITable;
   auth: Auth;
   personalData: PersonalData;
@@ -74,10 +82,22 @@ const routeAuthorizationReasons: Record<Exclude<Access, 'organizer'>, string> = 
     '(CONTRACT section 2), which no single API Gateway authorizer can accept; the handler answers 401/403.',
 };
 
+/** `desk-registration` → `DeskRegistration`, for construct ids. */
+const pascal = (group: string): string =>
+  group.replace(/(^|-)(\w)/g, (_whole, _dash: string, letter: string) => letter.toUpperCase());
+
 /**
  * The HTTP API of CONTRACT section 2: one function and one route per entry of `routes`. Organizer
  * routes are guarded by a JWT authorizer on the Cognito pool in front of the handler (which checks
  * the `organizers` group itself); public and delegate routes reach the handler directly.
+ *
+ * The API, its stage, access logs and authorizer are in the parent stack; each route's function, log
+ * group, invoke permission, integration and route are in the nested stack of the route's group
+ * (`routeGroupOf`), about five resources a route, so adding routes never brings the parent stack near
+ * CloudFormation's 500. Each function's role and its policy stay in the parent, beside the tables and
+ * the KMS keys: the key policies of personal data name the roles that may use them, and a role in a
+ * nested stack would make the key and that nested stack depend on each other (the key on the role's ARN,
+ * the nested stack on the key's ARN).
  */
 export class ConferenceHttpApi extends Construct {
   readonly api: HttpApi;
@@ -85,6 +105,8 @@ export class ConferenceHttpApi extends Construct {
   readonly url: string;
   /** The function of each route, by route name. */
   readonly functions: ReadonlyMap<string, LambdaFunction>;
+  /** The nested stack of each group of routes (infra/definitions/routes.ts `group`). */
+  readonly routeStacks: ReadonlyMap<RouteGroup, NestedStack>;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -128,9 +150,18 @@ export class ConferenceHttpApi extends Construct {
 
     const functions = new Map<string, LambdaFunction>();
     const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const groups = new Map<RouteGroup, NestedStack>();
     for (const route of props.routes ?? routes) {
-      const fn = this.routeFunction(route, props);
-      const httpRoute = new HttpRoute(this, `${route.name}Route`, {
+      const group = routeGroupOf(route);
+      let nested = groups.get(group);
+      if (!nested) {
+        nested = new NestedStack(this, `${pascal(group)}Routes`, {
+          description: `Learning Cities conference API (${props.stage}): the ${group} routes`,
+        });
+        groups.set(group, nested);
+      }
+      const fn = this.routeFunction(nested, route, props);
+      const httpRoute = new HttpRoute(nested, `${route.name}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
@@ -150,6 +181,7 @@ export class ConferenceHttpApi extends Construct {
       }
     }
     this.functions = functions;
+    this.routeStacks = groups;
     if (Object.keys(throttled).length > 0)
       (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
 
@@ -169,8 +201,15 @@ export class ConferenceHttpApi extends Construct {
     }
   }
 
-  private routeFunction(route: RouteDefinition, props: HttpApiProps): LambdaFunction {
-    const fn = new LambdaFunction(this, `${route.name}Function`, {
+  private routeFunction(scope: NestedStack, route: RouteDefinition, props: HttpApiProps): LambdaFunction {
+    // In the parent stack, beside the key policies that may name it (see the class's comment).
+    const role = new Role(this, `${route.name}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `The function of ${route.method} ${route.path}`,
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    const fn = new LambdaFunction(scope, `${route.name}Function`, {
+      role,
       stage: props.stage,
       entry: route.entry,
       kind: 'http',
@@ -191,26 +230,31 @@ export class ConferenceHttpApi extends Construct {
         [env.userPoolClientId]: props.auth.clientId,
       },
     });
-    // Only the tables it uses (route.tables): none for those that read nothing (health, docs, openapi).
-    const tables = route.tables ?? 'plain';
-    if (tables !== 'none') {
+    // Only the tables it uses (route.tables): none unless declared (health, docs, openapi, page scripts).
+    const uses = new Set(route.tables ?? []);
+    if (uses.has('events')) {
       fn.addEnvironment(env.eventsTable, props.eventStore.table.tableName);
+      if (route.writes) props.eventStore.grantAppendEvents(fn);
+      else props.eventStore.table.grantReadData(fn);
+    }
+    if (uses.has('stream-state')) {
       fn.addEnvironment(env.streamStateTable, props.eventStore.stateTable.tableName);
       if (route.writes) {
-        props.eventStore.grantAppend(fn);
+        props.eventStore.stateTable.grantReadWriteData(fn);
         // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret.
         props.personalData.grantIdempotency(fn);
       } else {
-        props.eventStore.grantRead(fn);
-        // A focal point's delegation token is an HMAC under the same server secret.
-        if (route.checksDelegationTokens) props.personalData.grantIdempotency(fn);
+        props.eventStore.stateTable.grantReadData(fn);
       }
     }
-    if (tables === 'plain') {
+    // A focal point's delegation token is an HMAC under the server's secret, as the idempotency keys are.
+    if (route.checksDelegationTokens && !(route.writes && uses.has('stream-state')))
+      props.personalData.grantIdempotency(fn);
+    if (uses.has('read-models')) {
       fn.addEnvironment(env.readModelsTable, props.readModelsTable.tableName);
       props.readModelsTable.grantReadData(fn);
     }
-    if (tables === 'personal') {
+    if (uses.has('personal-read-models')) {
       fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
       props.personalReadModelsTable.grantReadData(fn);
     }
@@ -223,7 +267,7 @@ export class ConferenceHttpApi extends Construct {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantDeleteConferences(fn);
     }
-    if (fn.role && tables !== 'none') {
+    if (fn.role && uses.has('events')) {
       acknowledge(
         fn.role,
         tableIndexesFinding(props.eventStore.table),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -89,6 +90,11 @@ export interface LambdaFunctionProps {
   memorySize?: number;
   /** Instead of the kind's timeout. */
   timeout?: Duration;
+  /**
+   * Its execution role, made by the caller with AWSLambdaBasicExecutionRole (e.g. in another stack than
+   * the function); default: a new role beside the function.
+   */
+  role?: IRole;
 }
 
 const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
@@ -127,6 +133,7 @@ export class LambdaFunction extends NodejsFunction {
       timeout: props.timeout ?? functionTimeouts[props.kind],
       tracing: Tracing.ACTIVE,
       logGroup,
+      ...(props.role ? { role: props.role } : {}),
       ...(props.description ? { description: props.description } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,6 +1,7 @@
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IConstruct } from 'constructs';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
 
 /**
  * Acknowledges a cdk-nag (v3) finding on one construct and its children, with the reason it is
@@ -16,3 +17,10 @@ export const tableIndexesFinding = (table: ITable): string => {
   const logicalId = Stack.of(table).resolve(cfnTable.logicalId) as string;
   return `IAM5[Resource::<${logicalId}.Arn>/index/*]`;
 };
+
+/**
+ * Where a grant to `grantee` lands: its principal (a function's role), which may live in another stack
+ * than the function (infra/constructs/http-api.ts keeps the routes' roles in the parent stack).
+ */
+export const policyHolder = (grantee: IGrantable & IConstruct): IConstruct =>
+  Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal : grantee;

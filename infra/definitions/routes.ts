@@ -4,12 +4,45 @@
  */
 import { PAGE_SCRIPTS, pageScriptFile } from '../../functions/pages/scripts.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
+import type { TableUse } from './table-access.js';
 import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 
 export type Access = 'public' | 'organizer' | 'delegate';
 
-/** Which tables a route's function may use (RouteDefinition.tables). */
-export type RouteTables = 'plain' | 'personal' | 'none';
+/**
+ * The concern a route belongs to: its function, log group, invoke permission, integration and route are
+ * deployed in the nested stack of that group (infra/constructs/http-api.ts), so the parent stack stays far
+ * below CloudFormation's 500 resources however many routes there are. The group follows from the path
+ * (`routeGroupRules`, first match), so a new route needs no decision; `group` overrides it.
+ */
+export const routeGroups = [
+  'site',
+  'visa-letters',
+  'documents',
+  'programme',
+  'registration',
+  'conference',
+] as const;
+
+export type RouteGroup = (typeof routeGroups)[number];
+
+/** Path patterns of each group, first match wins; what matches none is in `conference`. */
+export const routeGroupRules: ReadonlyArray<readonly [RegExp, RouteGroup]> = [
+  // What serves the API's own pages and description: the docs, the scripts, the delegate's pages.
+  [/^\/(health|openapi\.json|docs|pages)(\/|$)/, 'site'],
+  [/^\/conferences\/\{conferenceId\}\/register$|\/manage$/, 'site'],
+  [/visa-letter/, 'visa-letters'],
+  [/^\/conferences\/\{conferenceId\}\/(documents|badges\.pdf)(\/|$)/, 'documents'],
+  [
+    /^\/conferences\/\{conferenceId\}\/(sessions|awards|agenda|schedule|translations|delegate-counts)/,
+    'programme',
+  ],
+  [/\/registrations\b|\/check-ins$|\/manage-link$/, 'registration'],
+];
+
+/** The group of a route's nested stack: its own `group`, else the first rule its path matches. */
+export const routeGroupOf = (route: Pick<RouteDefinition, 'group' | 'path'>): RouteGroup =>
+  route.group ?? routeGroupRules.find(([pattern]) => pattern.test(route.path))?.[1] ?? 'conference';
 
 export interface RouteDefinition {
   /** PascalCase, used for the function's logical id. */
@@ -24,6 +57,8 @@ export interface RouteDefinition {
    * manage token or an organizer JWT and so are checked in the handler only. Handlers always check.
    */
   access: Access;
+  /** The nested stack it is deployed in (`routeGroups`), instead of the one its path gives (`routeGroupOf`). */
+  group?: RouteGroup;
   /** Needs write access to the event store. */
   writes: boolean;
   /**
@@ -36,11 +71,13 @@ export interface RouteDefinition {
   /** What it may do with the sensitive answers' keys (CONTRACT 5.2); without it, it is denied them. */
   sensitiveData?: SensitiveDataAccess;
   /**
-   * The tables it reads besides what `writes` says of the event store: `plain` (default) the event store
-   * and the read models without personal data; `personal` the event store and the read models of
-   * plaintext personal data (the registrant list, the visa letters) only; `none` no table at all.
+   * The tables its handler uses (infra/definitions/table-access.ts): `events`, `stream-state` (both for a
+   * command: `writes` appends to them), `read-models`, `personal-read-models` (the registrant list, the
+   * visa letters). Its role gets exactly these (the data keys follow from `personalData`); absent: no table
+   * at all. The local runtime refuses a handler any other table (local/table-grants.ts), so a missing one
+   * fails the route's end-to-end tests.
    */
-  tables?: RouteTables;
+  tables?: readonly TableUse[];
   /**
    * Route-level throttling of the API Gateway stage (requests per second, burst) instead of the stage's
    * default: for a public route whose answers must not be enumerated.
@@ -113,39 +150,57 @@ const route = (
 ): RouteDefinition => ({ name, method, path, entry: `functions/http/${file}.ts`, access, writes });
 
 export const routes: RouteDefinition[] = [
-  { ...route('Health', 'GET', '/health', 'health', 'public'), tables: 'none' },
-  route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'),
-  route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
-  route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
-  route(
-    'ChangeConferenceSettings',
-    'POST',
-    '/conferences/{conferenceId}/settings',
-    'change-conference-settings',
-    'organizer',
-  ),
+  route('Health', 'GET', '/health', 'health', 'public'),
+  { ...route('ListConferences', 'GET', '/conferences', 'list-conferences', 'public'), tables: ['events'] },
+  {
+    ...route('CreateConference', 'POST', '/conferences', 'create-conference', 'organizer'),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route('GetConference', 'GET', '/conferences/{conferenceId}', 'get-conference', 'public'),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'ChangeConferenceSettings',
+      'POST',
+      '/conferences/{conferenceId}/settings',
+      'change-conference-settings',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
   // registration-form: the organizer's registration form (CONTRACT 5.2).
-  route(
-    'PutRegistrationForm',
-    'PUT',
-    '/conferences/{conferenceId}/registration-form',
-    'put-registration-form',
-    'organizer',
-  ),
-  route(
-    'GetRegistrationForm',
-    'GET',
-    '/conferences/{conferenceId}/registration-form',
-    'get-registration-form',
-    'public',
-  ),
-  route(
-    'GetAnswersSummary',
-    'GET',
-    '/conferences/{conferenceId}/answers-summary',
-    'get-answers-summary',
-    'organizer',
-  ),
+  {
+    ...route(
+      'PutRegistrationForm',
+      'PUT',
+      '/conferences/{conferenceId}/registration-form',
+      'put-registration-form',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'GetRegistrationForm',
+      'GET',
+      '/conferences/{conferenceId}/registration-form',
+      'get-registration-form',
+      'public',
+    ),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'GetAnswersSummary',
+      'GET',
+      '/conferences/{conferenceId}/answers-summary',
+      'get-answers-summary',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
   {
     ...route(
       'RegisterDelegate',
@@ -157,6 +212,7 @@ export const routes: RouteDefinition[] = [
     personalData: 'create',
     sendsEmail: true,
     sensitiveData: 'create',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -168,6 +224,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read',
     sensitiveData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     // The manage token's hash and the email guard's key are in the personal part.
@@ -179,6 +236,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -190,6 +248,7 @@ export const routes: RouteDefinition[] = [
     ),
     deletesExports: true,
     personalData: 'erase',
+    tables: ['events', 'stream-state'],
   },
   // Visa invitation letters (CONTRACT 4.4): the command side; every field of a request is personal data.
   {
@@ -201,6 +260,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -211,6 +271,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -221,6 +282,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -233,6 +295,7 @@ export const routes: RouteDefinition[] = [
     personalData: 'read',
     files: Object.values(FONT_FILES),
     prints: {},
+    tables: ['events', 'stream-state'],
   },
   // The registration desk (CONTRACT 4.3): the registrant list and its CSV export.
   {
@@ -243,7 +306,7 @@ export const routes: RouteDefinition[] = [
       'list-registrations',
       'organizer',
     ),
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
   {
     ...route(
@@ -254,15 +317,18 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     publishesExports: true,
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
-  route(
-    'CheckInDelegate',
-    'POST',
-    '/conferences/{conferenceId}/registrations/{registrationId}/check-in',
-    'check-in-delegate',
-    'organizer',
-  ),
+  {
+    ...route(
+      'CheckInDelegate',
+      'POST',
+      '/conferences/{conferenceId}/registrations/{registrationId}/check-in',
+      'check-in-delegate',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
   // desk-registration: corrections, check-in by code, badges (CONTRACT 4.3).
   {
     // The current details are read opened; a new email's guard key is a MAC under the HMAC key.
@@ -275,6 +341,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read-mac',
     sensitiveData: 'create',
+    tables: ['events', 'stream-state'],
   },
   {
     // Verifies the code's MAC under the HMAC key and tells the desk who arrived.
@@ -286,6 +353,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read-mac',
+    tables: ['events', 'stream-state'],
   },
   {
     // The delegate's page shows it as a QR code (CONTRACT 5.6): a MAC of the id, as the badge prints it.
@@ -297,6 +365,7 @@ export const routes: RouteDefinition[] = [
       'delegate',
     ),
     personalData: 'read-mac',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -310,6 +379,7 @@ export const routes: RouteDefinition[] = [
     files: Object.values(FONT_FILES),
     publishesExports: true,
     prints: {},
+    tables: ['events', 'stream-state'],
   },
   {
     // Reads the registrant list (plaintext read model); the check-in codes are MACs under the HMAC key.
@@ -318,58 +388,100 @@ export const routes: RouteDefinition[] = [
     files: Object.values(FONT_FILES),
     publishesExports: true,
     prints: { timeoutSeconds: BADGES_TIMEOUT_SECONDS },
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
   // Documents for a whole conference, made in the background (CONTRACT 5.5): infra/constructs/documents.ts
   // lets StartDocument send to the documents queue.
-  route('StartDocument', 'POST', '/conferences/{conferenceId}/documents', 'start-document', 'organizer'),
-  route(
-    'GetDocument',
-    'GET',
-    '/conferences/{conferenceId}/documents/{documentId}',
-    'get-document',
-    'organizer',
-  ),
-  route('ScheduleSession', 'POST', '/conferences/{conferenceId}/sessions', 'schedule-session', 'organizer'),
-  route(
-    'RescheduleSession',
-    'POST',
-    '/conferences/{conferenceId}/sessions/{sessionId}/reschedule',
-    'reschedule-session',
-    'organizer',
-  ),
-  route(
-    'CancelSession',
-    'POST',
-    '/conferences/{conferenceId}/sessions/{sessionId}/cancel',
-    'cancel-session',
-    'organizer',
-  ),
-  route('GrantAward', 'POST', '/conferences/{conferenceId}/awards', 'grant-award', 'organizer'),
-  route('ListAwards', 'GET', '/conferences/{conferenceId}/awards', 'list-awards', 'public'),
-  route('GetAgenda', 'GET', '/conferences/{conferenceId}/agenda', 'get-agenda', 'public'),
-  route(
-    'GetAgendaCalendar',
-    'GET',
-    '/conferences/{conferenceId}/agenda.ics',
-    'get-agenda-calendar',
-    'public',
-  ),
-  route('GetSchedule', 'GET', '/conferences/{conferenceId}/schedule.json', 'get-schedule', 'public'),
-  route(
-    'GetMissingTranslations',
-    'GET',
-    '/conferences/{conferenceId}/translations/missing',
-    'get-missing-translations',
-    'organizer',
-  ),
-  route(
-    'GetDelegateCounts',
-    'GET',
-    '/conferences/{conferenceId}/delegate-counts',
-    'get-delegate-counts',
-    'public',
-  ),
+  {
+    ...route('StartDocument', 'POST', '/conferences/{conferenceId}/documents', 'start-document', 'organizer'),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'GetDocument',
+      'GET',
+      '/conferences/{conferenceId}/documents/{documentId}',
+      'get-document',
+      'organizer',
+    ),
+    tables: ['stream-state'],
+  },
+  {
+    ...route(
+      'ScheduleSession',
+      'POST',
+      '/conferences/{conferenceId}/sessions',
+      'schedule-session',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'RescheduleSession',
+      'POST',
+      '/conferences/{conferenceId}/sessions/{sessionId}/reschedule',
+      'reschedule-session',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route(
+      'CancelSession',
+      'POST',
+      '/conferences/{conferenceId}/sessions/{sessionId}/cancel',
+      'cancel-session',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route('GrantAward', 'POST', '/conferences/{conferenceId}/awards', 'grant-award', 'organizer'),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route('ListAwards', 'GET', '/conferences/{conferenceId}/awards', 'list-awards', 'public'),
+    tables: ['events', 'stream-state'],
+  },
+  {
+    ...route('GetAgenda', 'GET', '/conferences/{conferenceId}/agenda', 'get-agenda', 'public'),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
+  {
+    ...route(
+      'GetAgendaCalendar',
+      'GET',
+      '/conferences/{conferenceId}/agenda.ics',
+      'get-agenda-calendar',
+      'public',
+    ),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
+  {
+    ...route('GetSchedule', 'GET', '/conferences/{conferenceId}/schedule.json', 'get-schedule', 'public'),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
+  {
+    ...route(
+      'GetMissingTranslations',
+      'GET',
+      '/conferences/{conferenceId}/translations/missing',
+      'get-missing-translations',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
+  {
+    ...route(
+      'GetDelegateCounts',
+      'GET',
+      '/conferences/{conferenceId}/delegate-counts',
+      'get-delegate-counts',
+      'public',
+    ),
+    tables: ['events', 'stream-state', 'read-models'],
+  },
   // Visa letters read side (CONTRACT 4.4): the organizer's review list and the consulates' verification.
   {
     ...route(
@@ -379,11 +491,11 @@ export const routes: RouteDefinition[] = [
       'list-visa-letters',
       'organizer',
     ),
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
   {
     ...route('VerifyVisaLetter', 'GET', '/visa-letters/{verificationCode}', 'verify-visa-letter', 'public'),
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
   // The owner of an address confirms it (CONTRACT 5.1).
   {
@@ -392,6 +504,7 @@ export const routes: RouteDefinition[] = [
     personalData: 'create',
     // It creates the registration, and with it the key of its sensitive answers (CONTRACT 5.2).
     sensitiveData: 'create',
+    tables: ['events', 'stream-state'],
   },
   {
     // The email guard's MAC finds the registration; its new token's hash is sealed under its data key.
@@ -404,38 +517,44 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read-mac',
     sendsEmail: true,
+    tables: ['events', 'stream-state'],
   },
-  { ...route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'), tables: 'none' },
+  route('GetOpenApi', 'GET', '/openapi.json', 'get-openapi', 'public'),
   // The delegate's pages (CONTRACT 5.6): HTML served by the API, each a client of the routes above.
-  route(
-    'GetRegistrationPage',
-    'GET',
-    '/conferences/{conferenceId}/register',
-    'get-registration-page',
-    'public',
-  ),
+  {
+    ...route(
+      'GetRegistrationPage',
+      'GET',
+      '/conferences/{conferenceId}/register',
+      'get-registration-page',
+      'public',
+    ),
+    tables: ['events', 'stream-state'],
+  },
   {
     // Opens the request its link carries (a MAC-derived key) to show what is being confirmed.
     ...route('GetConfirmationPage', 'GET', '/registrations/confirm', 'get-confirmation-page', 'public'),
     personalData: 'mac',
+    tables: ['events', 'stream-state'],
   },
-  route(
-    'GetManagePage',
-    'GET',
-    '/conferences/{conferenceId}/registrations/{registrationId}/manage',
-    'get-manage-page',
-    'public',
-  ),
+  {
+    ...route(
+      'GetManagePage',
+      'GET',
+      '/conferences/{conferenceId}/registrations/{registrationId}/manage',
+      'get-manage-page',
+      'public',
+    ),
+    tables: ['events', 'stream-state'],
+  },
   {
     ...route('GetPageScript', 'GET', '/pages/{script}', 'get-page-script', 'public'),
     files: PAGE_SCRIPTS.map(pageScriptFile),
-    tables: 'none',
   },
-  { ...route('GetDocs', 'GET', '/docs', 'get-docs', 'public'), tables: 'none' },
+  route('GetDocs', 'GET', '/docs', 'get-docs', 'public'),
   {
     ...route('GetDocsAsset', 'GET', '/docs/assets/api-reference.js', 'get-docs-asset', 'public'),
     files: [DOCS_SCRIPT],
-    tables: 'none',
   },
   {
     // Approves or rejects pending registrations (CONTRACT 5.3): a rejection's message is sealed under the
@@ -449,6 +568,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read',
     timeoutSeconds: DECISIONS_TIMEOUT_SECONDS,
+    tables: ['events', 'stream-state'],
   },
   // Invitations bound to one address (CONTRACT 5.3).
   {
@@ -463,6 +583,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'create',
     checksDelegationTokens: true,
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -472,7 +593,7 @@ export const routes: RouteDefinition[] = [
       'list-invitations',
       'organizer',
     ),
-    tables: 'personal',
+    tables: ['personal-read-models'],
   },
   {
     ...route(
@@ -483,6 +604,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     ...route(
@@ -493,11 +615,13 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'read',
+    tables: ['events', 'stream-state'],
   },
   {
     // The code is a MAC under the HMAC key: checking it needs that key.
     ...route('DeclineInvitation', 'POST', '/invitations/decline', 'decline-invitation', 'public'),
     personalData: 'read-mac',
+    tables: ['events', 'stream-state'],
   },
   // Delegations and the List of Participants (CONTRACT 5.3).
   {
@@ -510,6 +634,7 @@ export const routes: RouteDefinition[] = [
       'organizer',
     ),
     personalData: 'create',
+    tables: ['events', 'stream-state'],
   },
   {
     // An organizer or the focal point (X-Delegation-Token), checked in the handler; members from the list.
@@ -520,7 +645,7 @@ export const routes: RouteDefinition[] = [
       'get-delegation',
       'public',
     ),
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
     checksDelegationTokens: true,
   },
   {
@@ -532,14 +657,18 @@ export const routes: RouteDefinition[] = [
       'public',
     ),
     checksDelegationTokens: true,
+    tables: ['events', 'stream-state'],
   },
-  route(
-    'ChangeDelegationCredentials',
-    'POST',
-    '/conferences/{conferenceId}/delegations/{delegationId}/credentials',
-    'change-delegation-credentials',
-    'organizer',
-  ),
+  {
+    ...route(
+      'ChangeDelegationCredentials',
+      'POST',
+      '/conferences/{conferenceId}/delegations/{delegationId}/credentials',
+      'change-delegation-credentials',
+      'organizer',
+    ),
+    tables: ['events', 'stream-state'],
+  },
   {
     // Cancels the member (its email guard read opened) and seals the substitute's invitation, in one step.
     ...route(
@@ -551,6 +680,7 @@ export const routes: RouteDefinition[] = [
     ),
     personalData: 'read-create',
     checksDelegationTokens: true,
+    tables: ['events', 'stream-state'],
   },
   {
     // The participant entries of the registrant list: only the public fields of consenting seat holders.
@@ -561,6 +691,6 @@ export const routes: RouteDefinition[] = [
       'get-participants',
       'public',
     ),
-    tables: 'personal',
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
 ];

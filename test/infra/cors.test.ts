@@ -1,7 +1,7 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corsRules } from '../../infra/definitions/cors.js';
-import { buildStack, logicalId, unacknowledgedFindings } from './template.js';
+import { buildStack, logicalId, templateOf, unacknowledgedFindings } from './template.js';
 
 const ORIGINS = ['https://conference.example.org', 'https://organizers.example.org'];
 
@@ -10,7 +10,7 @@ describe('CORS of the HTTP API and the exports bucket (context allowedOrigins)',
   let stack: ReturnType<typeof buildStack>;
   beforeAll(() => {
     stack = buildStack('prod', { allowedOrigins: ORIGINS });
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
   });
 
   it('has API Gateway answer preflights for exactly those origins, with the headers the API takes', () => {
@@ -43,7 +43,7 @@ describe('CORS of the HTTP API and the exports bucket (context allowedOrigins)',
 
   it('has no CORS at all without the setting: no origin is allowed by default in the cloud', () => {
     const plain = buildStack('dev');
-    const bare = Template.fromStack(plain);
+    const bare = templateOf(plain);
     expect(
       bare.findResources('AWS::ApiGatewayV2::Api')[logicalId(plain.httpApi.api)]?.Properties
         .CorsConfiguration,

@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../infra/definitions/rules.js';
 import { env } from '../../infra/definitions/tables.js';
 import { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import type { Stage } from '../../infra/stage.js';
-import { buildStack, logicalId } from './template.js';
+import { buildStack, logicalId, templateOf } from './template.js';
 
 /** The findings of a review of the synthesized templates, each pinned by the template it led to. */
 
@@ -17,7 +17,7 @@ const withoutSender = (stage: Stage): LearningCitiesStack =>
 
 describe('the Cognito app client', () => {
   it('has OAuth switched off unless callbacks are configured (CDK would allow implicit grants to example.com)', () => {
-    const template = Template.fromStack(buildStack('dev'));
+    const template = templateOf(buildStack('dev'));
     const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
     expect(clients).toHaveLength(1);
     const client = clients[0]?.Properties ?? {};
@@ -30,7 +30,7 @@ describe('the Cognito app client', () => {
 
   it('with configured callbacks, allows only the code grant, narrow scopes and exactly those URLs', () => {
     const callback = 'https://organizers.example.org/signed-in';
-    const template = Template.fromStack(buildStack('dev', { oAuthCallbackUrls: [callback] }));
+    const template = templateOf(buildStack('dev', { oAuthCallbackUrls: [callback] }));
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['code'],
@@ -56,7 +56,7 @@ describe('the notification sender', () => {
 
   it('dev synthesizes without one, says so, and grants and configures no email sending', () => {
     const stack = withoutSender('dev');
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     const warnings = Annotations.fromStack(stack).findWarning(
       '*',
       Match.stringLikeRegexp('notificationSender'),
@@ -81,7 +81,7 @@ describe('the notification sender', () => {
 
 describe.each(['dev', 'prod'] as const)('the %s stack', (stage) => {
   const stack = buildStack(stage);
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
 
   it('caps every SQS event source mapping, the waitlist process lowest', () => {
     const byRule = new Map<string, number>();

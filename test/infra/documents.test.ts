@@ -1,8 +1,15 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentsFunction } from '../../infra/definitions/documents.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { arnOf, buildStack, logicalId, statementsOf, unacknowledgedFindings } from './template.js';
+import {
+  arnOf,
+  buildStack,
+  logicalId,
+  statementsOf,
+  templateOf,
+  unacknowledgedFindings,
+} from './template.js';
 
 /** CONTRACT 5.5: the documents made in the background, their queue, function and grants. */
 describe('documents', () => {
@@ -25,7 +32,7 @@ describe('documents', () => {
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
   });
 
   it('runs one document per invocation for up to 15 minutes on a full vCPU, from an encrypted queue', () => {

@@ -1,17 +1,16 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { Template } from 'aws-cdk-lib/assertions';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { toEnvelopes } from '../../functions/pipe/enrich.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import { buildStack } from './template.js';
+import { buildStack, templateOf } from './template.js';
 
 /**
  * The Pipe keeps event items by their new image alone: whether Pipes can filter DynamoDB stream records on
  * `eventName` is not clearly documented, and a filter that matches nothing drops every event silently.
  */
 describe('event pipe filter', () => {
-  const pipe = Object.values(Template.fromStack(buildStack('dev')).findResources('AWS::Pipes::Pipe'))[0];
+  const pipe = Object.values(templateOf(buildStack('dev')).findResources('AWS::Pipes::Pipe'))[0];
   const filters = pipe?.Properties.SourceParameters.FilterCriteria.Filters as { Pattern: string }[];
 
   it('filters only on the new image: kind "event"', () => {

@@ -1,8 +1,15 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { arnOf, buildStack, logicalId, statementsOf, unacknowledgedFindings } from './template.js';
+import {
+  arnOf,
+  buildStack,
+  logicalId,
+  statementsOf,
+  templateOf,
+  unacknowledgedFindings,
+} from './template.js';
 
 /** CONTRACT 4.3: large exports go through a private S3 bucket and presigned URLs. */
 describe('exports bucket', () => {
@@ -11,7 +18,7 @@ describe('exports bucket', () => {
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
   });
 
   it('is encrypted, private, TLS only, and keeps objects one day', () => {

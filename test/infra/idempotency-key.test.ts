@@ -1,9 +1,9 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
 import { env } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { actionsOn, arnOf, buildStack, logicalId, statementsOf } from './template.js';
+import { actionsOn, arnOf, buildStack, logicalId, statementsOf, templateOf } from './template.js';
 
 /**
  * Issue 16, 4(b): stored Idempotency-Key responses are keyed with a secret only the server holds, a MAC
@@ -16,7 +16,7 @@ describe('The key of stored Idempotency-Key responses', () => {
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
   });
 
   it('is an HMAC key', () => {

@@ -1,11 +1,19 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
 import { env, SES_SEND_RATE } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { actionsOn, buildStack, logicalId, SENDER, type Statement, statementsOf } from './template.js';
+import {
+  actionsOn,
+  buildStack,
+  logicalId,
+  SENDER,
+  type Statement,
+  statementsOf,
+  templateOf,
+} from './template.js';
 
 /** The logical ids of the roles with a statement that allows one of the actions (prefix match with `*`). */
 const rolesAllowing = (template: Template, wanted: (action: string) => boolean): string[] =>
@@ -26,7 +34,7 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
     const notifier = stack.consumers.consumers.get('Notifier')?.function;
     if (!notifier?.role) throw new Error('no Notifier function');
     notifierRole = logicalId(notifier.role);
@@ -156,7 +164,7 @@ describe('notifications (the Notifier rule declares send-email and publish-agend
 
   it('sends through an identity that is verified already when one is named, creating none', () => {
     const named = buildStack('dev', { notificationIdentity: 'example.org' });
-    const namedTemplate = Template.fromStack(named);
+    const namedTemplate = templateOf(named);
     namedTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
     const notifier = named.consumers.consumers.get('Notifier')?.function;
     if (!notifier?.role) throw new Error('no Notifier function');

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmThresholds, FUNCTION_ALARM_GROUP_SIZE } from '../../infra/constructs/observability.js';
 import { metricNames } from '../../infra/definitions/metrics.js';
@@ -6,7 +6,7 @@ import { routes } from '../../infra/definitions/routes.js';
 import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { arnOf, buildStack, logicalId } from './template.js';
+import { arnOf, buildStack, logicalId, templateOf } from './template.js';
 
 type Dimension = { Name: string; Value: unknown };
 type AlarmProperties = {
@@ -59,7 +59,7 @@ describe('observability', () => {
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
     alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (alarm) => alarm.Properties as AlarmProperties,
     );
@@ -213,7 +213,7 @@ describe('observability', () => {
 
   it('subscribes an ops address to the alarms topic when given', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
-    const withEmail = Template.fromStack(buildStack('dev', { alarmEmail: 'ops@example.org' }));
+    const withEmail = templateOf(buildStack('dev', { alarmEmail: 'ops@example.org' }));
     withEmail.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.org',

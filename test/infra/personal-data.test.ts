@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,15 @@ import { rules } from '../../infra/definitions/rules.js';
 import { schedules } from '../../infra/definitions/schedules.js';
 import type { PersonalDataAccess } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
-import { actionsOn, arnOf, buildStack, logicalId, statementsOf, unacknowledgedFindings } from './template.js';
+import {
+  actionsOn,
+  arnOf,
+  buildStack,
+  logicalId,
+  statementsOf,
+  templateOf,
+  unacknowledgedFindings,
+} from './template.js';
 
 /** What each access level may do on the wrapping key, the HMAC key and the data-keys table: exactly. */
 const expected: Record<
@@ -48,7 +56,7 @@ describe('Personal data infrastructure', () => {
 
   beforeAll(() => {
     stack = buildStack('dev');
-    template = Template.fromStack(stack);
+    template = templateOf(stack);
   });
 
   it('keeps the wrapped data keys in their own table, with point-in-time recovery at its minimum', () => {

@@ -1,8 +1,8 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RouteDefinition, type RouteThrottle, routes } from '../../infra/definitions/routes.js';
 import { settingsOf } from '../../infra/stage.js';
-import { buildStack } from './template.js';
+import { buildStack, templateOf } from './template.js';
 
 const VERIFICATION_PATH = '/visa-letters/{verificationCode}';
 /** A path of no route of the API's, for a probe route that declares a throttle. */
@@ -28,7 +28,7 @@ const stageOf = (template: Template) => {
 describe('route-level throttling of the HTTP API stage', () => {
   let template: Template;
   beforeAll(() => {
-    template = Template.fromStack(
+    template = templateOf(
       buildStack('prod', {
         notificationSender: 'no-reply@example.org',
         routes: [...routes, verificationProbe],
@@ -62,7 +62,7 @@ describe('route-level throttling of the HTTP API stage', () => {
   });
 
   it('is on the stage of the API as defined for exactly the routes that declare one', () => {
-    const [, stage] = stageOf(Template.fromStack(buildStack('dev')));
+    const [, stage] = stageOf(templateOf(buildStack('dev')));
     const throttled = routes.filter((route) => route.throttle);
     expect(Object.keys((stage.Properties.RouteSettings as object | undefined) ?? {}).sort()).toEqual(
       throttled.map((route) => `${route.method} ${route.path}`).sort(),
@@ -70,9 +70,7 @@ describe('route-level throttling of the HTTP API stage', () => {
   });
 
   it('leaves the visa-letter verification route at the stage default: no shared limit one client could hold', () => {
-    const [, stage] = stageOf(
-      Template.fromStack(buildStack('prod', { notificationSender: 'no-reply@example.org' })),
-    );
+    const [, stage] = stageOf(templateOf(buildStack('prod', { notificationSender: 'no-reply@example.org' })));
     const verification = routes.filter((r) => r.path === VERIFICATION_PATH);
     expect(verification).toHaveLength(1);
     for (const route of verification) expect(route.throttle).toBeUndefined();

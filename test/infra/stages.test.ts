@@ -1,10 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { type Stage, stageSettings, stages } from '../../infra/stage.js';
-import { buildStack, logicalId, unacknowledgedFindings } from './template.js';
+import { buildStack, logicalId, templateOf, unacknowledgedFindings } from './template.js';
 
 const deletionPolicies: Partial<Record<RemovalPolicy, string>> = {
   [RemovalPolicy.DESTROY]: 'Delete',
@@ -45,7 +44,7 @@ describe('stage settings', () => {
 describe.each(stages)('the %s stack', (stage: Stage) => {
   const settings = stageSettings[stage];
   const stack = buildStack(stage);
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
   const expectedDeletion = deletionPolicies[settings.removalPolicy];
 
   it('always retains and protects the event store', () => {
