@@ -593,7 +593,7 @@ export const routes: RouteDefinition[] = [
       'list-invitations',
       'organizer',
     ),
-    tables: ['personal-read-models'],
+    tables: ['events', 'stream-state', 'personal-read-models'],
   },
   {
     ...route(
