@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
-import { requiresEmailConfirmation } from '../../domain/conference/decider.js';
+import { type Conference, policyOf, requiresEmailConfirmation } from '../../domain/conference/decider.js';
+import { invitationRefusal } from '../../domain/invitation/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { existingConference } from '../shared/commands/conference.js';
 import { loadStream, runCommand } from '../shared/commands/pipeline.js';
 import {
-  admitsNow,
   checkAnswersNow,
   type NewRegistration,
   NOT_INVITED,
   registerDelegate,
 } from '../shared/commands/registrations.js';
-import { conferenceStream } from '../shared/commands/streams.js';
+import { conferenceStream, invitationStream } from '../shared/commands/streams.js';
 import { type Idempotency, idempotent } from '../shared/event-store/idempotency.js';
 import { hashManageToken, newManageToken } from '../shared/http/auth.js';
 import { forbidden } from '../shared/http/errors.js';
@@ -82,13 +82,22 @@ const invitationOfCode = async (code: string): Promise<string> => {
  * Before a confirmation is mailed (CONTRACT 5.1), the request is checked as the registration will be: a
  * category by invitation without a code admitting this address is the same 403 now, not later by email.
  */
-const checkInvitationNow = async (conferenceId: string, body: RegistrationBody): Promise<void> => {
-  await admitsNow(
-    conferenceId,
-    body.category,
-    body.email,
-    body.invitationCode === undefined ? undefined : await invitationOfCode(body.invitationCode),
-  );
+const checkInvitationNow = async (
+  conference: Conference,
+  conferenceId: string,
+  body: RegistrationBody,
+): Promise<void> => {
+  const required = policyOf(conference, body.category) === 'invitation';
+  if (body.invitationCode === undefined) {
+    if (required) throw forbidden(NOT_INVITED);
+    return;
+  }
+  const invitationId = await invitationOfCode(body.invitationCode);
+  const { state } = await loadStream(invitationStream(invitationId));
+  const { emailKey } = await emailKeys().of(conferenceId, body.email);
+  const now = new Date().toISOString();
+  if (invitationRefusal(state, { conferenceId, category: body.category, emailKey, now }))
+    throw forbidden(NOT_INVITED);
 };
 
 export const handler = httpRoute('public', (request) =>
@@ -103,7 +112,7 @@ export const handler = httpRoute('public', (request) =>
     if (requiresEmailConfirmation(conference)) {
       // The answers are checked now too (400 before any email); the confirmation checks them again.
       await checkAnswersNow(conferenceId, body.category, body.answers, conferenceRead);
-      await checkInvitationNow(conferenceId, body);
+      await checkInvitationNow(conference, conferenceId, body);
       return requestConfirmation(conference, body, idempotency, metadata);
     }
     return registerBody(

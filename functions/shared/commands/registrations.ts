@@ -36,7 +36,6 @@ import { ConflictError, InvalidCommandError } from '../../../domain/shared/error
 import type { Guard } from '../event-store/event-store.js';
 import { openedEventStore } from '../event-store/stores.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { emailKeys } from '../personal-data/personal-data.js';
 import { toStoreGuards } from './command.js';
 import { existingConference, loadRegistrationForm, registrationFormOf } from './conference.js';
 import { invitedRelease } from './invitations.js';
@@ -325,31 +324,6 @@ const invitationAccepted = (
     invitation,
   );
   return { invitation, events };
-};
-
-/**
- * Whether a registration would be admitted by its category's policy and its invitation as they stand now
- * (the same 403 otherwise): for a request that registers later (CONTRACT 5.1), whose command checks again.
- */
-export const admitsNow = async (
-  conferenceId: string,
-  category: Delegate['category'],
-  email: string,
-  invitationId: string | undefined,
-): Promise<void> => {
-  const conference = existingConference(
-    (await loadStream(conferenceStream(conferenceId))).state,
-    conferenceId,
-  );
-  const required = policyOf(conference, category) === 'invitation';
-  if (!invitationId) {
-    if (required) throw forbidden(NOT_INVITED);
-    return;
-  }
-  const { state } = await loadStream(invitationStream(invitationId));
-  const { emailKey } = await emailKeys().of(conferenceId, email);
-  if (invitationRefusal(state, { conferenceId, category, emailKey, now: new Date().toISOString() }))
-    throw forbidden(NOT_INVITED);
 };
 
 /** What a new registration became: a seat, a waitlist place, or (a moderated category) pending. */
