@@ -175,7 +175,7 @@ export const rules: RuleDefinition[] = [
     pattern: ofTypes([...invitationsEventTypes, 'PersonalDataErased']),
     consumer: 'functions/consumers/invitations-projector.ts',
     maxReceiveCount: 5,
-    maxConcurrency: 2,
+    maxConcurrency: 5,
     writesReadModels: true,
     personalReadModels: true,
     writesEvents: false,

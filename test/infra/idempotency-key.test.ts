@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
 import { env } from '../../infra/definitions/tables.js';
 import type { LearningCitiesStack } from '../../infra/learning-cities-stack.js';
 import { actionsOn, arnOf, buildStack, logicalId, statementsOf, templateOf } from './template.js';
@@ -34,7 +35,8 @@ describe('The key of stored Idempotency-Key responses', () => {
       if (!fn?.role) throw new Error(`no function for ${route.name}`);
       const roleId = logicalId(fn.role);
       const variables = functions[logicalId(fn)]?.Properties.Environment?.Variables ?? {};
-      if (route.writes) {
+      // Commands key their stored responses with it; a focal point's delegation token is a MAC under it too.
+      if (route.writes || route.checksDelegationTokens) {
         expect(actionsOn(template, roleId, keyArn), route.name).toEqual(['kms:GenerateMac']);
         expect(variables[env.idempotencyKeyId], route.name).toEqual(keyArn);
         allowed.add(roleId);
@@ -42,6 +44,13 @@ describe('The key of stored Idempotency-Key responses', () => {
         expect(actionsOn(template, roleId, keyArn), route.name).toEqual([]);
         expect(variables[env.idempotencyKeyId], route.name).toBeUndefined();
       }
+    }
+    // The notifier mails the focal point a delegation token: a MAC under the same key.
+    for (const rule of rules.filter((definition) => definition.serverSecrets)) {
+      const role = stack.consumers.consumers.get(rule.name)?.function.role;
+      if (!role) throw new Error(`no function for ${rule.name}`);
+      expect(actionsOn(template, logicalId(role), keyArn), rule.name).toEqual(['kms:GenerateMac']);
+      allowed.add(logicalId(role));
     }
     expect(allowed.size).toBeGreaterThan(0);
     for (const [roleId, statements] of statementsOf(template)) {

@@ -8,9 +8,10 @@ import { buildStack, nestedStacksOf, templatesOf } from './template.js';
 const CLOUDFORMATION_LIMIT = 500;
 /**
  * What the parent may use: its own resources and two (a role and its policy) for each route, with room for
- * 100 more routes before the limit; each route's other five resources are in its group's nested stack.
+ * 90 more routes before the limit (100 when the routes moved, 12 of them since taken by issue 18's routes
+ * and its consumer); each route's other five resources are in its group's nested stack.
  */
-const PARENT_BUDGET = CLOUDFORMATION_LIMIT - 2 * 100;
+const PARENT_BUDGET = CLOUDFORMATION_LIMIT - 2 * 90;
 
 describe('the HTTP routes in nested stacks, one per group', () => {
   let stack: LearningCitiesStack;
