@@ -187,6 +187,10 @@ describe('Personal data infrastructure', () => {
         'RevokeInvitation',
         'DeclineInvitation',
         'InvitationsProjector',
+        // Delegations (CONTRACT 5.3): the focal point sealed under the delegation's own key; a substitution
+        // cancels the member (its email guard read opened) and seals the substitute's invitation.
+        'CreateDelegation',
+        'SubstituteDelegationMember',
       ].sort(),
     );
     // No other role of the stack names the keys or the table in any statement.

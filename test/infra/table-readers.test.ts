@@ -112,6 +112,19 @@ describe('who may read each table (issue 16 item 2)', () => {
     'GetRegistrationPage',
     'GetConfirmationPage',
     'GetManagePage',
+    // Issue 18: decisions, invitations, delegations and the List of Participants (delegation names).
+    'DecideRegistrations',
+    'SendInvitation',
+    'ListInvitations',
+    'RemindInvitation',
+    'RevokeInvitation',
+    'DeclineInvitation',
+    'CreateDelegation',
+    'GetDelegation',
+    'NameHeadOfDelegation',
+    'ChangeDelegationCredentials',
+    'SubstituteDelegationMember',
+    'GetParticipants',
   ];
   /** The conference list reads the events' catalog index only; a document's status is in the stream state only. */
   const eventsRoutes = [...eventStoreRoutes, 'ListConferences'];
