@@ -63,7 +63,42 @@ export const lagOf = (
  * The batch's retries stop at one deadline taken from the Lambda context; each record has its own
  * allowance of retries.
  */
-export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown>) => {
+export interface BusConsumerOptions {
+  /**
+   * Handles the whole batch at once (e.g. a projection's rows in one or a few transactions,
+   * ProjectionRunner.applyBatch), tried first; it must leave every event as `handle` would (exactly once
+   * per stream, in version order). Should it fail, the batch is handled again record by record by
+   * `handle`, which skips what the whole batch already applied, and a failed record is reported alone.
+   */
+  batch?: (envelopes: EventEnvelope[]) => Promise<unknown>;
+}
+
+export const busConsumer = (
+  handle: (envelope: EventEnvelope) => Promise<unknown>,
+  options: BusConsumerOptions = {},
+) => {
+  /** The whole batch by `options.batch`: true when every record was handled. */
+  const handleWhole = async (event: SQSEvent, context: Context): Promise<boolean> => {
+    const whole = options.batch;
+    if (!whole || event.Records.length < 2) return false;
+    try {
+      const busEvents = event.Records.map(busEventOf);
+      const envelopes = busEvents.map((busEvent) => parseEnvelope(busEvent.detail));
+      await withinBudget(context, () => withFreshRetries(() => whole(envelopes)));
+      const now = Date.now();
+      event.Records.forEach((record, index) => {
+        const lag = lagOf(busEvents[index] as BusEvent, record, now);
+        if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
+      });
+      return true;
+    } catch (error) {
+      logger.info('Batch handed to record-by-record handling', {
+        records: event.Records.length,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+  };
   const handleRecord = async (record: SQSRecord) => {
     const busEvent = busEventOf(record);
     const envelope = parseEnvelope(busEvent.detail);
@@ -83,9 +118,13 @@ export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown
       logger.removeKeys(['correlationId', 'eventId']);
     }
   };
-  const handleBatch = async (event: SQSEvent, context: Context) => {
+  const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     let failed = event.Records.length;
     try {
+      if (await handleWhole(event, context)) {
+        failed = 0;
+        return { batchItemFailures: [] };
+      }
       // One processor per invocation: it holds the batch's state, which concurrent invocations (locally,
       // or with AWS_LAMBDA_MAX_CONCURRENCY) must not share.
       const processor = new BatchProcessor(EventType.SQS);
