@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
+import { env } from '../../../infra/definitions/tables.js';
 import { withFreshRetries, withinBudget } from '../resilience/policy.js';
 import { logger, metricNames, metrics } from './observability.js';
 
@@ -80,7 +81,7 @@ export const busConsumer = (
   /** The whole batch by `options.batch`: true when every record was handled. */
   const handleWhole = async (event: SQSEvent, context: Context): Promise<boolean> => {
     const whole = options.batch;
-    if (!whole || event.Records.length < 2) return false;
+    if (!whole || event.Records.length < 2 || process.env[env.consumerBatches] === 'off') return false;
     try {
       const busEvents = event.Records.map(busEventOf);
       const envelopes = busEvents.map((busEvent) => parseEnvelope(busEvent.detail));
