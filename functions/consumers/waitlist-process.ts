@@ -88,8 +88,19 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   return promoted;
 };
 
-export const handler = busConsumer(async (envelope) => {
-  for (const generation of await liveGenerations(waitlistProjection.name))
-    await runner.apply(envelope, generation);
-  if (mayFreeASeat(envelope)) await fillFreeSeats(envelope);
-});
+export const handler = busConsumer(
+  async (envelope) => {
+    for (const generation of await liveGenerations(waitlistProjection.name))
+      await runner.apply(envelope, generation);
+    if (mayFreeASeat(envelope)) await fillFreeSeats(envelope);
+  },
+  {
+    // The batch's waitlist rows at once, then the seats freed by any of its events filled, in order: with
+    // every row of the batch applied first, the waitlist is only more complete when the seats are filled.
+    batch: async (envelopes) => {
+      for (const generation of await liveGenerations(waitlistProjection.name))
+        await runner.applyBatch(envelopes, generation);
+      for (const envelope of envelopes) if (mayFreeASeat(envelope)) await fillFreeSeats(envelope);
+    },
+  },
+);
