@@ -284,6 +284,56 @@ describe('busConsumer', () => {
     expect(logLines().filter((line) => line.level === 'ERROR')).toEqual([]);
   });
 
+  it('hands a whole batch to `batch` first, and record by record to the handler only when that fails', async () => {
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
+    const wholes: string[][] = [];
+    const singles: string[] = [];
+    let wholeFails = false;
+    const handler = busConsumer(
+      async (envelope: EventEnvelope) => {
+        singles.push(envelope.metadata.correlationId);
+        if (envelope.metadata.correlationId === 'corr-bad') throw new Error('not this one');
+      },
+      {
+        batch: async (envelopes) => {
+          wholes.push(envelopes.map((envelope) => envelope.metadata.correlationId));
+          if (wholeFails) throw new Error('one of them fails');
+        },
+      },
+    );
+    const now = new Date().toISOString();
+    const batchOf = (...ids: string[]) =>
+      sqsEvent({ busTime: now, sentAt: Date.now() }, ...ids.map((id) => conferenceEnvelope(id, now)));
+
+    const whole = (await handler(
+      batchOf('corr-a', 'corr-b', 'corr-c'),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+    expect(whole.batchItemFailures).toEqual([]);
+    expect(wholes).toEqual([['corr-a', 'corr-b', 'corr-c']]);
+    expect(singles).toEqual([]);
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.projectionLag)).toHaveLength(3);
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.eventsHandled)).toEqual([
+      [metricNames.eventsHandled, 'Count', 3],
+    ]);
+
+    wholeFails = true;
+    const split = (await handler(
+      batchOf('corr-d', 'corr-bad', 'corr-e'),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+    expect(wholes).toHaveLength(2);
+    expect(singles).toEqual(['corr-d', 'corr-bad', 'corr-e']);
+    expect(split.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(
+      logLines().find((line) => line.message === 'Batch handed to record-by-record handling'),
+    ).toMatchObject({
+      level: 'INFO',
+      records: 3,
+      reason: 'one of them fails',
+    });
+  });
+
   it('measures an archive replay apart: ReplayLag since the replay queued it, and no ProjectionLag', async () => {
     const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
     const handler = busConsumer(async () => undefined);
