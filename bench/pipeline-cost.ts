@@ -162,6 +162,7 @@ for (const [index, [, , environment]] of configurations.entries()) {
   results.push(result);
 }
 const base = results[0];
+const signed = (n: number) => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(1)}`;
 const figures = table(
   [
     'configuration',
@@ -175,8 +176,8 @@ const figures = table(
   results.map((r) => [
     r.label,
     String(r.refused),
-    `${r.requests.toFixed(1)}${base && r !== base ? ` (+${(r.requests - base.requests).toFixed(1)})` : ''}`,
-    `${r.items.toFixed(1)}${base && r !== base ? ` (+${(r.items - base.items).toFixed(1)})` : ''}`,
+    `${r.requests.toFixed(1)}${base && r !== base ? ` (${signed(r.requests - base.requests)})` : ''}`,
+    `${r.items.toFixed(1)}${base && r !== base ? ` (${signed(r.items - base.items)})` : ''}`,
     r.nodeMs.toFixed(1),
     r.jvmMs.toFixed(1),
     r.detail,
