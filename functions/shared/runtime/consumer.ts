@@ -56,14 +56,6 @@ export const lagOf = (
   };
 };
 
-/**
- * The middy chain of every bus consumer: records are handled one after another (fewer gaps to fill) and
- * a failed record is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
- * Each record's log lines carry the correlation id of the command that caused its event; each handled
- * event records its lag (reached the bus → handled, see `lagOf`), and each batch how many events it handled.
- * The batch's retries stop at one deadline taken from the Lambda context; each record has its own
- * allowance of retries.
- */
 export interface BusConsumerOptions {
   /**
    * Handles the whole batch at once (e.g. a projection's rows in one or a few transactions,
@@ -74,6 +66,15 @@ export interface BusConsumerOptions {
   batch?: (envelopes: EventEnvelope[]) => Promise<unknown>;
 }
 
+/**
+ * The middy chain of every bus consumer: records are handled one after another (fewer gaps to fill), or
+ * first the whole batch at once when the consumer gives `options.batch` (a projector), and a failed record
+ * is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
+ * Each record's log lines carry the correlation id of the command that caused its event; each handled
+ * event records its lag (reached the bus → handled, see `lagOf`), and each batch how many events it handled.
+ * The batch's retries stop at one deadline taken from the Lambda context; each record has its own
+ * allowance of retries.
+ */
 export const busConsumer = (
   handle: (envelope: EventEnvelope) => Promise<unknown>,
   options: BusConsumerOptions = {},
