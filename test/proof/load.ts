@@ -413,9 +413,22 @@ const main = async () => {
       c.waitlisted === DELEGATES - CAPACITY &&
       c.cancelled === 0 &&
       c.checkedIn === 0;
+    // Exact is what the API answered: the 201s by status (a 5xx, counted apart below, added nothing), so
+    // the time until exact is measured even in a run where the machine made some requests fail.
+    const answeredRegistered = answers.filter(
+      (a) => a.status === 201 && a.registrationStatus === 'registered',
+    ).length;
+    const answeredWaitlisted = answers.filter(
+      (a) => a.status === 201 && a.registrationStatus === 'waitlisted',
+    ).length;
+    const asAnswered = (c: Record<string, unknown>) =>
+      c.registered === answeredRegistered &&
+      c.waitlisted === answeredWaitlisted &&
+      c.cancelled === 0 &&
+      c.checkedIn === 0;
     while (performance.now() - lastResponseAt < exactLimitMs) {
       counts = (await readCounts(stack, conferenceId)).body;
-      if (expectCounts(counts)) {
+      if (asAnswered(counts)) {
         exactAt = performance.now();
         break;
       }
@@ -542,7 +555,7 @@ const main = async () => {
         met: expectCounts(finalCounts) && byCountry === CAPACITY && byCategory === CAPACITY,
       },
       {
-        what: 'counts exact after the last response',
+        what: 'counts exact (equal to the 201 answers by status) after the last response',
         figure: seconds(exactDelay),
         baseline: 'stream poller idle interval 0.25 s',
         goal: `≤ ${seconds(EXACT_WITHIN_MS, 0)}`,
