@@ -675,12 +675,13 @@ const main = async () => {
       ...(checks.find((check) => check.what.startsWith('counts exact'))?.met === false
         ? [
             '**Why the counts took longer than 5 s.** The local bus hands each rule up to four batches (of up to 10',
-            'events) at a time, as Lambda scales out on an SQS queue, and the delegate counts projector applies each',
-            'event with two DynamoDB requests (read the row and the summary, then write row, counters and `asOf` in',
-            'one transaction), while the rush, the other three consumers and the stream poller use the',
-            `same DynamoDB Local on 2 cores: here it worked through ${(DELEGATES / ((run.ms + exactDelay) / 1000)).toFixed(0)} events/s`,
-            `(${DELEGATES} events from the first POST until exact). The counts were exact, every figure equal to the`,
-            'event store: it is the delay, not the result, that misses.',
+            'events) at a time, as Lambda scales out on an SQS queue, and the delegate counts projector applies a',
+            'batch in one transaction (rows, summed counters and `asOf`), while the rush, the other consumers and',
+            'the stream poller use the same DynamoDB Local on 2 cores, with whatever else the machine runs (the load',
+            Number.isFinite(exactDelay)
+              ? `average above): here it worked through ${(DELEGATES / ((run.ms + exactDelay) / 1000)).toFixed(0)} events/s (${DELEGATES} events from the first POST until exact).`
+              : `average above): here the counts did not equal the 201 answers within ${seconds(exactLimitMs, 0)} of the last one.`,
+            'Whether the counts ended equal to the event store is the check "delegate counts" above.',
             '',
           ]
         : []),
