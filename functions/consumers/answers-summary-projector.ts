@@ -17,8 +17,19 @@ const runner = new ProjectionRunner(answersSummaryProjection, {
   store: openedEventStore(),
 });
 
-export const handler = busConsumer(async (envelope) => {
-  const opened = await eventCodec(true).open(envelope);
-  for (const generation of await liveGenerations(answersSummaryProjection.name))
-    await runner.apply(opened, generation);
-});
+export const handler = busConsumer(
+  async (envelope) => {
+    const opened = await eventCodec(true).open(envelope);
+    for (const generation of await liveGenerations(answersSummaryProjection.name))
+      await runner.apply(opened, generation);
+  },
+  {
+    // A batch's rows and the counters they change, summed, in one transaction.
+    batch: async (envelopes) => {
+      const codec = eventCodec(true);
+      const opened = await Promise.all(envelopes.map((envelope) => codec.open(envelope)));
+      for (const generation of await liveGenerations(answersSummaryProjection.name))
+        await runner.applyBatch(opened, generation);
+    },
+  },
+);

@@ -11,7 +11,16 @@ const runner = new ProjectionRunner(delegateCountsProjection, {
   store: eventStore(),
 });
 
-export const handler = busConsumer(async (envelope) => {
-  for (const generation of await liveGenerations(delegateCountsProjection.name))
-    await runner.apply(envelope, generation);
-});
+export const handler = busConsumer(
+  async (envelope) => {
+    for (const generation of await liveGenerations(delegateCountsProjection.name))
+      await runner.apply(envelope, generation);
+  },
+  {
+    // A batch of registrations is one transaction: their rows and the summary's counters summed.
+    batch: async (envelopes) => {
+      for (const generation of await liveGenerations(delegateCountsProjection.name))
+        await runner.applyBatch(envelopes, generation);
+    },
+  },
+);

@@ -244,63 +244,68 @@ const notifyFocalPoint = async (envelope: EventEnvelope) => {
   logger.info('Focal point notified', { outcome, delegationId });
 };
 
-export const handler = busConsumer(async (envelope) => {
-  if (envelope.type === 'DelegationCreated') return notifyFocalPoint(envelope);
-  const invitationNotice = invitationNoticeOf[envelope.type];
-  if (invitationNotice) return notifyInvitee(envelope, invitationNotice);
-  const visaNotice = visaLetterNoticeOf[envelope.type];
-  if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
-  const notice = delegateNoticeOf(envelope);
-  if (notice) {
-    const registrationId = String((envelope.data as { registrationId: string }).registrationId);
-    // The whole stream, opened: an erased registration gets no email, however late or often its events
-    // are delivered; the registration as it was right after this event tells what happened then.
-    const stream = (await openedEventStore().load(
-      registrationStreamId(registrationId),
-    )) as RegistrationEvent[];
-    const history = stream.slice(0, envelope.version);
-    if (history.length < envelope.version) throw new Error(`Registration ${registrationId} not found`);
-    const now = personalDataOf(stream);
-    const then = personalDataOf(history);
-    if (now === 'erased' || then === 'erased' || then === undefined) {
-      logger.info('Delegate not notified: personal data erased', { notice, registrationId });
+export const handler = busConsumer(
+  async (envelope) => {
+    if (envelope.type === 'DelegationCreated') return notifyFocalPoint(envelope);
+    const invitationNotice = invitationNoticeOf[envelope.type];
+    if (invitationNotice) return notifyInvitee(envelope, invitationNotice);
+    const visaNotice = visaLetterNoticeOf[envelope.type];
+    if (visaNotice) return notifyVisaLetterDecision(envelope, visaNotice);
+    const notice = delegateNoticeOf(envelope);
+    if (notice) {
+      const registrationId = String((envelope.data as { registrationId: string }).registrationId);
+      // The whole stream, opened: an erased registration gets no email, however late or often its events
+      // are delivered; the registration as it was right after this event tells what happened then.
+      const stream = (await openedEventStore().load(
+        registrationStreamId(registrationId),
+      )) as RegistrationEvent[];
+      const history = stream.slice(0, envelope.version);
+      if (history.length < envelope.version) throw new Error(`Registration ${registrationId} not found`);
+      const now = personalDataOf(stream);
+      const then = personalDataOf(history);
+      if (now === 'erased' || then === 'erased' || then === undefined) {
+        logger.info('Delegate not notified: personal data erased', { notice, registrationId });
+        return;
+      }
+      const conference = await loadConference(envelope.conferenceId);
+      if (notice === 'details-changed')
+        await notifyPreviousAddress(envelope, registrationId, history, conference);
+      const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
+      const message = await composeEmail(
+        delegateEmail(
+          notice,
+          { registrationId, ...then },
+          conference,
+          {
+            language: delegateLanguage(conference, then),
+            managePage: managePageOf(conference.conferenceId, registrationId),
+          },
+          checkInCode,
+          notice === 'rejected' ? rejectionOf(history) : undefined,
+        ),
+        `${conference.acronym} <${notificationSender()}>`,
+        { name: fullName(then), address: then.email },
+        `<${envelope.eventId}@learning-cities>`,
+      );
+      const outcome = await once(`email#${envelope.eventId}`, () =>
+        notificationChannels().sendEmail(envelope.eventId, message),
+      );
+      logger.info('Delegate notified', { notice, outcome, registrationId });
       return;
     }
-    const conference = await loadConference(envelope.conferenceId);
-    if (notice === 'details-changed')
-      await notifyPreviousAddress(envelope, registrationId, history, conference);
-    const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;
-    const message = await composeEmail(
-      delegateEmail(
-        notice,
-        { registrationId, ...then },
-        conference,
-        {
-          language: delegateLanguage(conference, then),
-          managePage: managePageOf(conference.conferenceId, registrationId),
-        },
-        checkInCode,
-        notice === 'rejected' ? rejectionOf(history) : undefined,
-      ),
-      `${conference.acronym} <${notificationSender()}>`,
-      { name: fullName(then), address: then.email },
-      `<${envelope.eventId}@learning-cities>`,
-    );
-    const outcome = await once(`email#${envelope.eventId}`, () =>
-      notificationChannels().sendEmail(envelope.eventId, message),
-    );
-    logger.info('Delegate notified', { notice, outcome, registrationId });
-    return;
-  }
-  if (agendaChanges.has(envelope.type)) {
-    await once(`agenda-change#${envelope.eventId}`, () =>
-      notificationChannels().publishAgendaChange({
-        type: envelope.type,
-        eventId: envelope.eventId,
-        conferenceId: envelope.conferenceId,
-        occurredAt: envelope.occurredAt,
-        ...(envelope.data as object),
-      }),
-    );
-  }
-});
+    if (agendaChanges.has(envelope.type)) {
+      await once(`agenda-change#${envelope.eventId}`, () =>
+        notificationChannels().publishAgendaChange({
+          type: envelope.type,
+          eventId: envelope.eventId,
+          conferenceId: envelope.conferenceId,
+          occurredAt: envelope.occurredAt,
+          ...(envelope.data as object),
+        }),
+      );
+    }
+  },
+  // Emails of different streams do not wait for one another: a batch's reads and claims overlap (each
+  // stream's own emails still in order); the pacing is shared, so the rate holds.
+  { concurrentStreams: 5 },
+);

@@ -19,11 +19,25 @@ const runner = new ProjectionRunner(registrantListProjection, {
   store: openedEventStore(),
 });
 
-export const handler = busConsumer(async (envelope) => {
-  // The bus carries the personal part sealed; once erased it opens as the erased marker (no row).
-  const opened = await eventCodec(true).open(envelope);
-  const generations = await liveGenerations(registrantListProjection.name);
-  for (const generation of generations) await runner.apply(opened, generation);
-  if (opened.type === 'PersonalDataErased')
-    await scrubOlderGenerations(opened.conferenceId, opened.streamId, generations);
-});
+export const handler = busConsumer(
+  async (envelope) => {
+    // The bus carries the personal part sealed; once erased it opens as the erased marker (no row).
+    const opened = await eventCodec(true).open(envelope);
+    const generations = await liveGenerations(registrantListProjection.name);
+    for (const generation of generations) await runner.apply(opened, generation);
+    if (opened.type === 'PersonalDataErased')
+      await scrubOlderGenerations(opened.conferenceId, opened.streamId, generations);
+  },
+  {
+    // A batch's rows and index entries in as few transactions as fit (up to 100 items each).
+    batch: async (envelopes) => {
+      const codec = eventCodec(true);
+      const opened = await Promise.all(envelopes.map((envelope) => codec.open(envelope)));
+      const generations = await liveGenerations(registrantListProjection.name);
+      for (const generation of generations) await runner.applyBatch(opened, generation);
+      for (const event of opened)
+        if (event.type === 'PersonalDataErased')
+          await scrubOlderGenerations(event.conferenceId, event.streamId, generations);
+    },
+  },
+);

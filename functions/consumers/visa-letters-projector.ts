@@ -16,12 +16,35 @@ const runner = new ProjectionRunner(visaLettersProjection, {
   store: openedEventStore(),
 });
 
-export const handler = busConsumer(async (sealed) => {
-  const envelope = await eventCodec(true).open(sealed);
-  for (const generation of await liveGenerations(visaLettersProjection.name)) {
-    await runner.apply(envelope, generation);
-    // The letter is in a stream of its own: its row goes with the registration's personal data.
-    if (envelope.type === 'PersonalDataErased')
-      await runner.close(visaLetterStreamId(envelope.data.registrationId), envelope.conferenceId, generation);
-  }
-});
+export const handler = busConsumer(
+  async (sealed) => {
+    const envelope = await eventCodec(true).open(sealed);
+    for (const generation of await liveGenerations(visaLettersProjection.name)) {
+      await runner.apply(envelope, generation);
+      // The letter is in a stream of its own: its row goes with the registration's personal data.
+      if (envelope.type === 'PersonalDataErased')
+        await runner.close(
+          visaLetterStreamId(envelope.data.registrationId),
+          envelope.conferenceId,
+          generation,
+        );
+    }
+  },
+  {
+    // A batch's rows (and their lookups) in as few transactions as fit; then the erased ones' letters closed.
+    batch: async (sealed) => {
+      const codec = eventCodec(true);
+      const envelopes = await Promise.all(sealed.map((envelope) => codec.open(envelope)));
+      for (const generation of await liveGenerations(visaLettersProjection.name)) {
+        await runner.applyBatch(envelopes, generation);
+        for (const envelope of envelopes)
+          if (envelope.type === 'PersonalDataErased')
+            await runner.close(
+              visaLetterStreamId(envelope.data.registrationId),
+              envelope.conferenceId,
+              generation,
+            );
+      }
+    },
+  },
+);

@@ -88,8 +88,24 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   return promoted;
 };
 
-export const handler = busConsumer(async (envelope) => {
-  for (const generation of await liveGenerations(waitlistProjection.name))
-    await runner.apply(envelope, generation);
-  if (mayFreeASeat(envelope)) await fillFreeSeats(envelope);
-});
+export const handler = busConsumer(
+  async (envelope) => {
+    for (const generation of await liveGenerations(waitlistProjection.name))
+      await runner.apply(envelope, generation);
+    if (mayFreeASeat(envelope)) await fillFreeSeats(envelope);
+  },
+  {
+    // The batch's waitlist rows at once, then the free seats of each conference it may have freed seats in
+    // filled once: fillFreeSeats reads the seats and the waitlist as they are now, so one call, after every
+    // row of the batch, does what one per trigger would (its last trigger is the promotions' cause). A
+    // rush's waitlistings each "may free a seat": one check per batch instead of one per waitlisting.
+    batch: async (envelopes) => {
+      for (const generation of await liveGenerations(waitlistProjection.name))
+        await runner.applyBatch(envelopes, generation);
+      const lastTrigger = new Map<string, EventEnvelope>();
+      for (const envelope of envelopes)
+        if (mayFreeASeat(envelope)) lastTrigger.set(envelope.conferenceId, envelope);
+      for (const trigger of lastTrigger.values()) await fillFreeSeats(trigger);
+    },
+  },
+);

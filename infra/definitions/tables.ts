@@ -178,6 +178,11 @@ export const env = {
    * SES's sending rate shared among the notifier's concurrent instances; default SES_SEND_RATE.
    */
   emailSendRate: 'EMAIL_SEND_RATE',
+  /**
+   * `off`: the projectors apply a batch of events one by one instead of at once (functions/shared/runtime/
+   * consumer.ts). Never set in the cloud; for comparing the two in bench/pipeline-cost.ts and proof:load.
+   */
+  consumerBatches: 'CONSUMER_BATCHES',
 } as const;
 
 /**

@@ -284,6 +284,138 @@ describe('busConsumer', () => {
     expect(logLines().filter((line) => line.level === 'ERROR')).toEqual([]);
   });
 
+  it('hands a whole batch to `batch` first, and record by record to the handler only when that fails', async () => {
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
+    const wholes: string[][] = [];
+    const singles: string[] = [];
+    let wholeFails = false;
+    const handler = busConsumer(
+      async (envelope: EventEnvelope) => {
+        singles.push(envelope.metadata.correlationId);
+        if (envelope.metadata.correlationId === 'corr-bad') throw new Error('not this one');
+      },
+      {
+        batch: async (envelopes) => {
+          wholes.push(envelopes.map((envelope) => envelope.metadata.correlationId));
+          if (wholeFails) throw new Error('one of them fails');
+        },
+      },
+    );
+    const now = new Date().toISOString();
+    const batchOf = (...ids: string[]) =>
+      sqsEvent({ busTime: now, sentAt: Date.now() }, ...ids.map((id) => conferenceEnvelope(id, now)));
+
+    const whole = (await handler(
+      batchOf('corr-a', 'corr-b', 'corr-c'),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+    expect(whole.batchItemFailures).toEqual([]);
+    expect(wholes).toEqual([['corr-a', 'corr-b', 'corr-c']]);
+    expect(singles).toEqual([]);
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.projectionLag)).toHaveLength(3);
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.eventsHandled)).toEqual([
+      [metricNames.eventsHandled, 'Count', 3],
+    ]);
+
+    wholeFails = true;
+    const split = (await handler(
+      batchOf('corr-d', 'corr-bad', 'corr-e'),
+      lambdaContext('consumer'),
+    )) as SQSBatchResponse;
+    expect(wholes).toHaveLength(2);
+    expect(singles).toEqual(['corr-d', 'corr-bad', 'corr-e']);
+    expect(split.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(
+      logLines().find((line) => line.message === 'Batch handed to record-by-record handling'),
+    ).toMatchObject({
+      level: 'INFO',
+      records: 3,
+      reason: 'one of them fails',
+    });
+  });
+
+  it('with concurrentStreams, handles streams at the same time, each stream in order, and fails what follows a failure in its stream', async () => {
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
+    const now = new Date().toISOString();
+    const inStream = (streamId: string, version: number) => ({
+      ...conferenceEnvelope(`${streamId}-v${version}`, now),
+      streamId,
+      version,
+    });
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    let running = 0;
+    let mostRunning = 0;
+    const handler = busConsumer(
+      async (envelope: EventEnvelope) => {
+        const id = envelope.metadata.correlationId;
+        started.push(id);
+        running += 1;
+        mostRunning = Math.max(mostRunning, running);
+        // Each record waits until the test lets it go: only a concurrent handler gets past the first.
+        await new Promise<void>((resolve) => release.set(id, resolve));
+        running -= 1;
+        if (id === 's2-v1') throw new Error('not this one');
+      },
+      { concurrentStreams: 3 },
+    );
+    const answer = handler(
+      sqsEvent(
+        { busTime: now, sentAt: Date.now() },
+        inStream('s1', 1),
+        inStream('s2', 1),
+        inStream('s1', 2),
+        inStream('s2', 2),
+        inStream('s3', 1),
+      ),
+      lambdaContext('consumer'),
+    ) as Promise<SQSBatchResponse>;
+    await vi.waitFor(() => expect(started).toHaveLength(3));
+    // The first record of every stream at once, none of a stream's second before its first is done.
+    expect(started).toEqual(['s1-v1', 's2-v1', 's3-v1']);
+    for (const id of ['s3-v1', 's2-v1', 's1-v1']) release.get(id)?.();
+    await vi.waitFor(() => expect(started).toContain('s1-v2'));
+    release.get('s1-v2')?.();
+    const response = await answer;
+    expect(mostRunning).toBe(3);
+    // s2's second event is not handled before its first, which failed: both go back to the queue.
+    expect(started).not.toContain('s2-v2');
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m1', 'm3']);
+    expect(logLines().find((line) => line.message === 'Event not handled')).toMatchObject({
+      correlationId: 's2-v1',
+      streamId: 's2',
+    });
+    expect(addMetric.mock.calls.filter(([name]) => name === metricNames.eventsHandled)).toEqual([
+      [metricNames.eventsHandled, 'Count', 3],
+    ]);
+  });
+
+  it('with concurrentStreams, throws when every record failed, as the one-after-another processor does', async () => {
+    const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
+    const { FullBatchFailureError } = await import('@aws-lambda-powertools/batch');
+    const now = new Date().toISOString();
+    const handler = busConsumer(
+      async () => {
+        throw new Error('none of them');
+      },
+      { concurrentStreams: 4 },
+    );
+    const thrown = await handler(
+      sqsEvent(
+        { busTime: now, sentAt: Date.now() },
+        { ...conferenceEnvelope('a', now), streamId: 's1' },
+        { ...conferenceEnvelope('b', now), streamId: 's2' },
+        { ...conferenceEnvelope('c', now), streamId: 's1', version: 2 },
+      ),
+      lambdaContext('consumer'),
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown).toBeInstanceOf(FullBatchFailureError);
+    expect((thrown as InstanceType<typeof FullBatchFailureError>).recordErrors).toHaveLength(3);
+  });
+
   it('measures an archive replay apart: ReplayLag since the replay queued it, and no ProjectionLag', async () => {
     const { busConsumer } = await import('../../functions/shared/runtime/consumer.js');
     const handler = busConsumer(async () => undefined);

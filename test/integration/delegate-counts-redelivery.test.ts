@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
@@ -15,6 +15,7 @@ import type { EventStore } from '../../functions/shared/event-store/event-store.
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
+import { localClientConfig } from '../../local/aws-config.js';
 import { delegate } from '../domain/fixtures.js';
 import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { threeTimesShuffled } from '../support/redeliveries.js';
@@ -130,6 +131,64 @@ describe('Delegate counts projection under redelivery (DynamoDB Local)', () => {
     });
     expect(inOrder.registered).toBeGreaterThan(10);
     expect(inOrder.cancelled).toBeGreaterThan(3);
+  });
+
+  it('gives the same counts and asOf when the redeliveries come in batches of 10, four at a time (applyBatch)', async () => {
+    for (const event of history) await runner.apply(event, 4);
+    const inOrder = await summary(4);
+    const deliveries = threeTimesShuffled(history, 2026);
+    const batches: EventEnvelope[][] = [];
+    for (let i = 0; i < deliveries.length; i += 10) batches.push(deliveries.slice(i, i + 10));
+    let handled = 0;
+    for (let i = 0; i < batches.length; i += 4)
+      for (const outcome of await Promise.all(
+        batches.slice(i, i + 4).map((batch) => runner.applyBatch(batch, 5)),
+      ))
+        handled += outcome.applied + outcome.duplicate + outcome.ignored;
+    expect(handled).toBe(deliveries.length);
+    expect(await summary(5)).toEqual(inOrder);
+    expect(inOrder.registered).toBeGreaterThan(10);
+  });
+
+  it('applies a batch of new registrations in one request, rows, counters and asOf together', async () => {
+    const client = new DynamoDBClient(localClientConfig(tables.endpoint));
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'requestCounter' },
+    );
+    const counting = new ProjectionRunner(delegateCountsProjection as never, {
+      client,
+      tableName: tables.readModels,
+      store,
+    });
+    const firsts = history.filter(
+      (event) => event.type === 'DelegateRegistered' || event.type === 'DelegateWaitlisted',
+    );
+    const batch = firsts.slice(0, 10);
+    expect(batch).toHaveLength(10);
+    expect(await counting.applyBatch(batch, 6)).toEqual({ applied: 10, duplicate: 0, ignored: 0 });
+    expect(sent).toEqual(['TransactWriteItemsCommand']);
+    const counts = await summary(6);
+    expect(counts.registered + counts.waitlisted).toBe(10);
+    expect(counts.asOf).toBe(
+      batch
+        .map((event) => event.occurredAt)
+        .sort()
+        .at(-1),
+    );
+    // The same batch again: every event a duplicate, nothing written but a read.
+    sent.length = 0;
+    expect(await counting.applyBatch([...batch].reverse(), 6)).toEqual({
+      applied: 0,
+      duplicate: 10,
+      ignored: 0,
+    });
+    expect(await summary(6)).toEqual(counts);
+    client.destroy();
   });
 
   it('fills a gap from the event store when a later event arrives first', async () => {

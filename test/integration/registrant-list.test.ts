@@ -258,6 +258,31 @@ describe('Registrant list projection (DynamoDB Local)', () => {
     expect(await generationItems(7)).toEqual(inOrder);
   });
 
+  it('is the same, item for item, when the redeliveries come in batches of 10, four batches at a time (applyBatch)', async () => {
+    const events = await deliveries();
+    const shuffled = threeTimesShuffled(events, 2026);
+    const batches: EventEnvelope[][] = [];
+    for (let i = 0; i < shuffled.length; i += 10) batches.push(shuffled.slice(i, i + 10));
+    const outcomes = { applied: 0, duplicate: 0, ignored: 0 };
+    for (let i = 0; i < batches.length; i += 4)
+      for (const outcome of await Promise.all(
+        batches
+          .slice(i, i + 4)
+          .map(async (batch) =>
+            runner.applyBatch(await Promise.all(batch.map((event) => codec.open(event))), 8),
+          ),
+      )) {
+        outcomes.applied += outcome.applied;
+        outcomes.duplicate += outcome.duplicate;
+        outcomes.ignored += outcome.ignored;
+      }
+    expect(outcomes.applied + outcomes.duplicate + outcomes.ignored).toBe(shuffled.length);
+    expect(outcomes.duplicate).toBeGreaterThan(events.length);
+    const inOrder = await generationItems(1);
+    expect(inOrder.size).toBeGreaterThan(48 * 10);
+    expect(await generationItems(8)).toEqual(inOrder);
+  });
+
   it('keeps nothing of an erased registration but its checkpoint, in no item', async () => {
     const erasedStreams: string[] = [];
     for (const streamId of streams) {

@@ -114,6 +114,21 @@ const call = async (stack: LocalStack, method: string, path: string, body?: unkn
   };
 };
 
+/**
+ * GET the delegate counts, tried again (up to 10 times, 200 ms apart) when the connection fails: on a
+ * machine loaded enough the local server may reset one, and a poll is not the answer under test.
+ */
+const readCounts = async (stack: LocalStack, conferenceId: string) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`);
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+};
+
 const register = async (stack: LocalStack, conferenceId: string, body: unknown): Promise<Answer> => {
   const started = performance.now();
   // A connection the server dropped is an answer too (none): counted under "any other answer".
@@ -186,6 +201,37 @@ const storedEventsByType = async (
     emailsOpened,
     unopened,
     duplicateEmails: [...emails.values()].filter((n) => n > 1).length,
+  };
+};
+
+/**
+ * Samples the delegate counts every second until stopped: how many registrations answered 201 so far
+ * they do not count yet, and the age of their newest event (now − asOf). One GET at a time, as a desk would.
+ */
+const lagSampler = (stack: LocalStack, conferenceId: string, accepted: { count: number }) => {
+  const samples: { behind: number; ageMs: number }[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (stopped) break;
+      const answered = accepted.count;
+      const counts = await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`).catch(
+        () => undefined,
+      );
+      if (counts?.status !== 200) continue;
+      const counted = Number(counts.body.registered ?? 0) + Number(counts.body.waitlisted ?? 0);
+      const asOf = typeof counts.body.asOf === 'string' ? Date.parse(counts.body.asOf) : Number.NaN;
+      if (answered === 0 || !Number.isFinite(asOf)) continue;
+      samples.push({ behind: Math.max(0, answered - counted), ageMs: Math.max(0, Date.now() - asOf) });
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return samples;
+    },
   };
 };
 
@@ -341,16 +387,25 @@ const main = async () => {
     // The warm-up's emails are all out (settled): only the rush's count from here.
     const emailsBefore = new Set(await readdir(stack.paths.outbox).catch(() => [] as string[]));
     const sent = rush('load');
+    // The pipeline's lag while the rush lasts: every second, how far the delegate counts are behind the
+    // registrations answered 201 so far (in registrations) and how old their newest event is (now − asOf).
+    const accepted = { count: 0 };
+    const lag = lagSampler(stack, conferenceId, accepted);
     const run = await timed(() =>
-      pool(sent, CONCURRENCY, (item) => register(stack as LocalStack, conferenceId, item.body)),
+      pool(sent, CONCURRENCY, async (item) => {
+        const answer = await register(stack as LocalStack, conferenceId, item.body);
+        if (answer.status === 201) accepted.count += 1;
+        return answer;
+      }),
     );
+    const lagSamples = await lag.stop();
     const answers = run.result;
     const lastResponseAt = Math.max(...answers.map((answer) => answer.finishedAt));
     console.log(`${sent.length} registrations over HTTP: ${seconds(run.ms)}`);
 
     // How long after the last response the counts are exact (polled every 20 ms, given up after 30 s, or
-    // a second per 100 delegates in a larger run).
-    const exactLimitMs = Math.max(30_000, DELEGATES * 10);
+    // 5 s per 100 delegates in a larger run).
+    const exactLimitMs = Math.max(30_000, DELEGATES * 50);
     let exactAt = Number.NaN;
     let counts: Record<string, unknown> = {};
     const expectCounts = (c: Record<string, unknown>) =>
@@ -358,9 +413,22 @@ const main = async () => {
       c.waitlisted === DELEGATES - CAPACITY &&
       c.cancelled === 0 &&
       c.checkedIn === 0;
+    // Exact is what the API answered: the 201s by status (a 5xx, counted apart below, added nothing), so
+    // the time until exact is measured even in a run where the machine made some requests fail.
+    const answeredRegistered = answers.filter(
+      (a) => a.status === 201 && a.registrationStatus === 'registered',
+    ).length;
+    const answeredWaitlisted = answers.filter(
+      (a) => a.status === 201 && a.registrationStatus === 'waitlisted',
+    ).length;
+    const asAnswered = (c: Record<string, unknown>) =>
+      c.registered === answeredRegistered &&
+      c.waitlisted === answeredWaitlisted &&
+      c.cancelled === 0 &&
+      c.checkedIn === 0;
     while (performance.now() - lastResponseAt < exactLimitMs) {
-      counts = (await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`)).body;
-      if (expectCounts(counts)) {
+      counts = (await readCounts(stack, conferenceId)).body;
+      if (asAnswered(counts)) {
         exactAt = performance.now();
         break;
       }
@@ -394,7 +462,7 @@ const main = async () => {
       );
       seatsHeld += seats.Item ? Number(unmarshall(seats.Item).held ?? 0) : 0;
     }
-    const finalCounts = (await call(stack, 'GET', `/conferences/${conferenceId}/delegate-counts`)).body;
+    const finalCounts = (await readCounts(stack, conferenceId)).body;
 
     const status = (predicate: (answer: Answer) => boolean) => answers.filter(predicate).length;
     const registered = status((a) => a.status === 201 && a.registrationStatus === 'registered');
@@ -487,7 +555,7 @@ const main = async () => {
         met: expectCounts(finalCounts) && byCountry === CAPACITY && byCategory === CAPACITY,
       },
       {
-        what: 'counts exact after the last response',
+        what: 'counts exact (equal to the 201 answers by status) after the last response',
         figure: seconds(exactDelay),
         baseline: 'stream poller idle interval 0.25 s',
         goal: `≤ ${seconds(EXACT_WITHIN_MS, 0)}`,
@@ -556,6 +624,24 @@ const main = async () => {
             '—',
           ],
           [
+            'lag of the delegate counts during the rush, sampled every second: registrations answered 201 and not yet counted, max / median',
+            lagSamples.length
+              ? `${Math.max(...lagSamples.map((s) => s.behind))} / ${median(lagSamples.map((s) => s.behind)).toFixed(0)} (${lagSamples.length} samples)`
+              : 'n/a',
+            '—',
+            '— (for information)',
+            '—',
+          ],
+          [
+            'lag of the delegate counts during the rush: age of the newest event counted (now − asOf), max / median',
+            lagSamples.length
+              ? `${seconds(Math.max(...lagSamples.map((s) => s.ageMs)))} / ${seconds(median(lagSamples.map((s) => s.ageMs)))}`
+              : 'n/a',
+            '—',
+            '— (for information)',
+            '—',
+          ],
+          [
             'event pipeline drained (every rule queue empty) after the last response',
             seconds(drainedDelay),
             '—',
@@ -589,12 +675,13 @@ const main = async () => {
       ...(checks.find((check) => check.what.startsWith('counts exact'))?.met === false
         ? [
             '**Why the counts took longer than 5 s.** The local bus hands each rule up to four batches (of up to 10',
-            'events) at a time, as Lambda scales out on an SQS queue, and the delegate counts projector applies each',
-            'event with two DynamoDB requests (read the row and the summary, then write row, counters and `asOf` in',
-            'one transaction), while the rush, the other three consumers and the stream poller use the',
-            `same DynamoDB Local on 2 cores: here it worked through ${(DELEGATES / ((run.ms + exactDelay) / 1000)).toFixed(0)} events/s`,
-            `(${DELEGATES} events from the first POST until exact). The counts were exact, every figure equal to the`,
-            'event store: it is the delay, not the result, that misses.',
+            'events) at a time, as Lambda scales out on an SQS queue, and the delegate counts projector applies a',
+            'batch in one transaction (rows, summed counters and `asOf`), while the rush, the other consumers and',
+            'the stream poller use the same DynamoDB Local on 2 cores, with whatever else the machine runs (the load',
+            Number.isFinite(exactDelay)
+              ? `average above): here it worked through ${(DELEGATES / ((run.ms + exactDelay) / 1000)).toFixed(0)} events/s (${DELEGATES} events from the first POST until exact).`
+              : `average above): here the counts did not equal the 201 answers within ${seconds(exactLimitMs, 0)} of the last one.`,
+            'Whether the counts ended equal to the event store is the check "delegate counts" above.',
             '',
           ]
         : []),

@@ -217,6 +217,37 @@ export class ProjectionRunner<Row> {
   }
 
   /**
+   * Applies a batch of delivered events (an SQS batch: any streams, any order, a duplicate possible) with
+   * the outcome of apply() for each, in far fewer requests: per stream its events in version order make one
+   * run of applyRuns, so a batch of new registrations is one transaction (or a few, for a projection with
+   * side items) instead of a read and a transaction per event. Streams are independent rows, so their order
+   * within the batch does not matter; within a stream the version order and the gap filling of apply() hold.
+   */
+  async applyBatch(events: readonly EventEnvelope[], generation: number): Promise<RunsOutcome> {
+    const streams = new Map<string, Map<number, EventEnvelope>>();
+    const twice = { duplicate: 0, ignored: 0 };
+    for (const event of events) {
+      const stream = streams.get(event.streamId) ?? new Map<number, EventEnvelope>();
+      if (stream.has(event.version))
+        twice[this.projection.handles.includes(event.type) ? 'duplicate' : 'ignored'] += 1;
+      stream.set(event.version, event);
+      streams.set(event.streamId, stream);
+    }
+    const runs = [...streams.values()].map((stream) =>
+      [...stream.values()].sort((a, b) => a.version - b.version),
+    );
+    // A run with a hole between its events (an event of its stream not delivered in this batch) is not
+    // consecutive: applyRuns sends it through apply(), which reads the missing events from the event store.
+    const outcome = await this.applyRuns(runs, generation);
+    // An event delivered twice in the one batch is applied once: the other delivery is a duplicate.
+    return {
+      applied: outcome.applied,
+      duplicate: outcome.duplicate + twice.duplicate,
+      ignored: outcome.ignored + twice.ignored,
+    };
+  }
+
+  /**
    * Applies runs of consecutive events, each run of one stream in version order (as a scan of the event
    * store yields them), with the outcome of apply() for every event but in far fewer requests, for
    * rebuilds: the rows are read in batches (or taken to be absent for a run that begins its stream,
@@ -253,6 +284,8 @@ export class ProjectionRunner<Row> {
         if (newest > (asOf.get(pk) ?? '')) asOf.set(pk, newest);
       }
     }
+    // The asOf each summary was given in a transaction of this call (with the rows it counts).
+    const written = new Map<string, string>();
     let attempt = 0;
     if (todo.length > 0)
       await retrying(this.concurrentUpdates(), async () => {
@@ -289,7 +322,11 @@ export class ProjectionRunner<Row> {
         }
         todo = [];
         for (const chunk of transactionChunks(writes, (write) => this.lookupCount(write))) {
-          if (await this.writeRows(chunk, generation)) {
+          const chunkAsOf = this.projection.tracksAsOf ? newestApplied(chunk) : new Map<string, string>();
+          const asOfWritten = await this.writeRows(chunk, generation, chunkAsOf);
+          if (asOfWritten) {
+            for (const [pk, occurredAt] of asOfWritten)
+              if (occurredAt > (written.get(pk) ?? '')) written.set(pk, occurredAt);
             for (const write of chunk) {
               outcome.applied += write.applying;
               outcome.duplicate += write.run.handled.length - write.applying;
@@ -300,7 +337,10 @@ export class ProjectionRunner<Row> {
         }
         if (todo.length > 0) throw new RowMoved();
       });
-    for (const [pk, occurredAt] of asOf) await this.advanceAsOf(pk, occurredAt);
+    // Left for an update of its own: a summary whose newest event was a duplicate here (as apply() does
+    // for a summary left behind), or whose asOf a transaction left out because it was already newer.
+    for (const [pk, occurredAt] of asOf)
+      if ((written.get(pk) ?? '') < occurredAt) await this.advanceAsOf(pk, occurredAt);
     return outcome;
   }
 
@@ -324,8 +364,17 @@ export class ProjectionRunner<Row> {
     return lookupsOf ? new Set([...lookupsOf(write.before), ...lookupsOf(write.after)]).size : 0;
   }
 
-  /** One transaction: the rows and, per summary item, the sum of their changes; false when refused. */
-  private async writeRows(writes: readonly RowWrite<Row>[], generation: number): Promise<boolean> {
+  /**
+   * One transaction: the rows and, per summary item, the sum of their changes and the asOf of `asOf` (on
+   * the condition that it is newer, as apply() sets it); false when refused. Resolves to the asOf values
+   * written: when only an asOf condition refused (a newer event was applied meanwhile), the rows are
+   * written again without asOf, which stays.
+   */
+  private async writeRows(
+    writes: readonly RowWrite<Row>[],
+    generation: number,
+    asOf: ReadonlyMap<string, string> = new Map(),
+  ): Promise<Map<string, string> | false> {
     const TableName = this.options.tableName;
     const items: TransactWriteItem[] = writes.flatMap((write) => [
       {
@@ -350,11 +399,15 @@ export class ProjectionRunner<Row> {
       Object.assign(sum.set, change.set);
       changes.set(write.run.pk, sum);
     }
+    for (const pk of asOf.keys()) if (!changes.has(pk)) changes.set(pk, { add: {}, set: {} });
     const summaries: string[] = [];
+    /** The positions of the summary updates conditioned on their asOf. */
+    const asOfPositions = new Set<number>();
     for (const [pk, change] of changes) {
       const add = Object.fromEntries(Object.entries(change.add).filter(([, delta]) => delta !== 0));
-      const update = toSummaryUpdate(TableName, pk, { add, set: change.set });
+      const update = toSummaryUpdate(TableName, pk, { add, set: change.set }, asOf.get(pk));
       if (!update) continue;
+      if (asOf.has(pk)) asOfPositions.add(items.length);
       items.push({ Update: update });
       summaries.push(pk);
     }
@@ -362,10 +415,18 @@ export class ProjectionRunner<Row> {
       await this.oneAtATime(summaries, () =>
         this.options.client.send(new TransactWriteItemsCommand({ TransactItems: items })),
       );
-      return true;
+      return new Map(asOf);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      const onlyAsOf =
+        asOfPositions.size > 0 &&
+        codes.some((code) => code === 'ConditionalCheckFailed') &&
+        codes.every(
+          (code, position) =>
+            code === 'None' || (code === 'ConditionalCheckFailed' && asOfPositions.has(position)),
+        );
+      if (onlyAsOf) return this.writeRows(writes, generation);
       if (codes.every((code) => RETRIED_CANCELLATIONS.has(code))) return false;
       throw error;
     }
@@ -509,6 +570,16 @@ const RETRIED_CANCELLATIONS = new Set([
   'ThrottlingError',
   'ProvisionedThroughputExceeded',
 ]);
+
+/** Per summary partition, the time of the newest handled event a chunk of row writes applies. */
+const newestApplied = <Row>(writes: readonly RowWrite<Row>[]): Map<string, string> => {
+  const newest = new Map<string, string>();
+  for (const write of writes)
+    for (const event of write.run.handled)
+      if (event.version > write.checkpoint && event.occurredAt > (newest.get(write.run.pk) ?? ''))
+        newest.set(write.run.pk, event.occurredAt);
+  return newest;
+};
 
 /** The events past the checkpoint begin right after it, without a gap. */
 const isContinuation = (events: readonly EventEnvelope[], checkpoint: number): boolean =>

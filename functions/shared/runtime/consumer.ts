@@ -1,10 +1,16 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  BatchProcessor,
+  EventType,
+  FullBatchFailureError,
+  processPartialResponse,
+} from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type EventEnvelope, parseEnvelope } from '../../../domain/events.js';
+import { env } from '../../../infra/definitions/tables.js';
 import { withFreshRetries, withinBudget } from '../resilience/policy.js';
 import { logger, metricNames, metrics } from './observability.js';
 
@@ -55,37 +61,136 @@ export const lagOf = (
   };
 };
 
+export interface BusConsumerOptions {
+  /**
+   * Handles the whole batch at once (e.g. a projection's rows in one or a few transactions,
+   * ProjectionRunner.applyBatch), tried first; it must leave every event as `handle` would (exactly once
+   * per stream, in version order). Should it fail, the batch is handled again record by record by
+   * `handle`, which skips what the whole batch already applied, and a failed record is reported alone.
+   */
+  batch?: (envelopes: EventEnvelope[]) => Promise<unknown>;
+  /**
+   * Records of different streams handled at the same time, up to this many streams (each stream's records
+   * still one after another, in the batch's order, and those after a failed one failed with it), for a
+   * consumer whose records of different streams do not depend on each other (the notifier: an email per
+   * event). Their waits on DynamoDB overlap, so a batch is not the sum of ten records' waits. Log lines
+   * then carry the correlation id as a field of their own, not as the logger's key shared by the batch.
+   */
+  concurrentStreams?: number;
+}
+
 /**
- * The middy chain of every bus consumer: records are handled one after another (fewer gaps to fill) and
- * a failed record is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
+ * The middy chain of every bus consumer: records are handled one after another (fewer gaps to fill), or
+ * first the whole batch at once when the consumer gives `options.batch` (a projector), and a failed record
+ * is reported alone, so SQS redelivers only it and, after the last try, dead-letters it.
  * Each record's log lines carry the correlation id of the command that caused its event; each handled
  * event records its lag (reached the bus → handled, see `lagOf`), and each batch how many events it handled.
  * The batch's retries stop at one deadline taken from the Lambda context; each record has its own
  * allowance of retries.
  */
-export const busConsumer = (handle: (envelope: EventEnvelope) => Promise<unknown>) => {
-  const handleRecord = async (record: SQSRecord) => {
+export const busConsumer = (
+  handle: (envelope: EventEnvelope) => Promise<unknown>,
+  options: BusConsumerOptions = {},
+) => {
+  /** The whole batch by `options.batch`: true when every record was handled. */
+  const handleWhole = async (event: SQSEvent, context: Context): Promise<boolean> => {
+    const whole = options.batch;
+    if (!whole || event.Records.length < 2 || process.env[env.consumerBatches] === 'off') return false;
+    try {
+      const busEvents = event.Records.map(busEventOf);
+      const envelopes = busEvents.map((busEvent) => parseEnvelope(busEvent.detail));
+      await withinBudget(context, () => withFreshRetries(() => whole(envelopes)));
+      const now = Date.now();
+      event.Records.forEach((record, index) => {
+        const lag = lagOf(busEvents[index] as BusEvent, record, now);
+        if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
+      });
+      return true;
+    } catch (error) {
+      logger.info('Batch handed to record-by-record handling', {
+        records: event.Records.length,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+  };
+  const handleRecord = async (record: SQSRecord, { concurrent = false } = {}) => {
     const busEvent = busEventOf(record);
     const envelope = parseEnvelope(busEvent.detail);
-    logger.appendKeys({ correlationId: envelope.metadata.correlationId, eventId: envelope.eventId });
+    const keys = { correlationId: envelope.metadata.correlationId, eventId: envelope.eventId };
+    if (!concurrent) logger.appendKeys(keys);
     try {
       const result = await withFreshRetries(() => handle(envelope));
       const lag = lagOf(busEvent, record, Date.now());
       if (lag) metrics.addMetric(lag.metric, MetricUnit.Milliseconds, lag.milliseconds);
       return result;
     } catch (error) {
-      const fields = { type: envelope.type, streamId: envelope.streamId };
+      const fields = { type: envelope.type, streamId: envelope.streamId, ...(concurrent ? keys : {}) };
       if (error instanceof DeliverAgainLater)
         logger.info('Event handed back to be delivered again', { ...fields, reason: error.message });
       else logger.error('Event not handled', { error, ...fields });
       throw error;
     } finally {
-      logger.removeKeys(['correlationId', 'eventId']);
+      if (!concurrent) logger.removeKeys(['correlationId', 'eventId']);
     }
   };
-  const handleBatch = async (event: SQSEvent, context: Context) => {
+  /**
+   * The records by stream, up to `streams` streams at a time; the ids of the records that failed. When
+   * every record failed, throws as Powertools' processor does (FullBatchFailureError, with their errors).
+   */
+  const handleStreamsConcurrently = async (records: SQSRecord[], streams: number): Promise<string[]> => {
+    const byStream = new Map<string, SQSRecord[]>();
+    for (const record of records) {
+      let streamId = `unparsed#${record.messageId}`;
+      try {
+        streamId = envelopeOf(record).streamId;
+      } catch {
+        // handled alone below, where it fails as it would one after another
+      }
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), record]);
+    }
+    const queue = [...byStream.values()];
+    const failed: string[] = [];
+    const errors: Error[] = [];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        let broken = false;
+        for (const record of next) {
+          if (broken) {
+            failed.push(record.messageId); // an earlier event of its stream failed: not before it
+            errors.push(
+              new Error(`Record ${record.messageId} not handled: an earlier event of its stream failed`),
+            );
+            continue;
+          }
+          try {
+            await handleRecord(record, { concurrent: true });
+          } catch (error) {
+            broken = true;
+            failed.push(record.messageId);
+            errors.push(error instanceof Error ? error : new Error(String(error)));
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(streams, queue.length) }, worker));
+    if (failed.length === records.length) throw new FullBatchFailureError(errors);
+    return failed;
+  };
+  const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     let failed = event.Records.length;
     try {
+      if (await handleWhole(event, context)) {
+        failed = 0;
+        return { batchItemFailures: [] };
+      }
+      if ((options.concurrentStreams ?? 1) > 1 && event.Records.length > 1) {
+        const failures = await withinBudget(context, () =>
+          handleStreamsConcurrently(event.Records, options.concurrentStreams ?? 1),
+        );
+        failed = failures.length;
+        return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+      }
       // One processor per invocation: it holds the batch's state, which concurrent invocations (locally,
       // or with AWS_LAMBDA_MAX_CONCURRENCY) must not share.
       const processor = new BatchProcessor(EventType.SQS);
