@@ -32,6 +32,53 @@ export class OutboxLinks {
     return mail;
   }
 
+  /** The emails listed so far by `firstLinkTo`, oldest first, and the files they came from. */
+  private readonly listed = new Set<string>();
+  private readonly mails: Array<{ to: string[]; text: string }> = [];
+  private listing: Promise<void> | undefined;
+
+  /**
+   * The first link matching `pattern` (a global RegExp) in the emails to `address` (the oldest email's
+   * first), or undefined when the outbox has none. Made for many callers at once, as the demo reads each
+   * delegate's link as soon as their request is answered: the outbox is listed again only when the address
+   * has no link yet, one listing serves every caller waiting meanwhile, and each file is parsed once.
+   */
+  async firstLinkTo(address: string, pattern: RegExp): Promise<string | undefined> {
+    const wanted = address.toLowerCase();
+    const known = () => {
+      for (const mail of this.mails) {
+        if (!mail.to.includes(wanted)) continue;
+        const link = mail.text.match(pattern)?.[0];
+        if (link) return link;
+      }
+      return undefined;
+    };
+    let link = known();
+    if (link) return link;
+    // A listing that began before this call may have missed the email: let it end, then list again.
+    await this.listing?.catch(() => {});
+    link = known();
+    if (link) return link;
+    this.listing ??= this.listNew().finally(() => {
+      this.listing = undefined;
+    });
+    await this.listing;
+    return known();
+  }
+
+  private async listNew() {
+    const names = (await readdir(this.outbox)).filter(
+      (file) => file.endsWith('.eml') && !this.listed.has(file),
+    );
+    const written = await Promise.all(
+      names.map(async (file) => ({ file, at: (await stat(join(this.outbox, file))).mtimeMs })),
+    );
+    const files = written.sort((a, b) => a.at - b.at).map(({ file }) => file);
+    const mails = await Promise.all(files.map((file) => this.parse(file)));
+    for (const file of files) this.listed.add(file);
+    this.mails.push(...mails);
+  }
+
   /**
    * Every link matching `pattern` (a global RegExp) in the emails to each address, by lower-cased address,
    * the oldest email's first.

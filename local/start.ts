@@ -106,6 +106,7 @@ const main = async () => {
     token: await stack.organizerToken(),
     outbox: stack.paths.outbox,
     signal: stopDemo.signal,
+    settled: () => stack.settled(),
   });
   if (stoppingSince === undefined) await printBanner(stack, demoLines);
   // The daily retention of personal data (the cloud's schedule rule): once now, then every day.
