@@ -704,6 +704,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     // Everything the requests started has gone through the pipeline: every projection shows the demo.
     if (options.settled) {
       const settled = options.settled;
+      log(`All ${total} requests answered in ${seconds(answeredMs)}; the event pipeline is catching up...`);
       await timed('pipeline settling', async () => {
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<boolean>((resolve) => {

@@ -259,7 +259,7 @@ describe('loadDemoIfEmpty', () => {
     const before = delegates().filter((delegate) => delegate.category === target).length;
     expect(corrected?.category).not.toBe(target);
     expect(desk.byCategory[target]).toBe(before + 1);
-  }, 300_000);
+  }, 600_000);
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {
     const { conferences } = await getJson<{ conferences: Array<{ conferenceId: string }> }>('/conferences');
