@@ -290,10 +290,14 @@ type Api = ReturnType<typeof createClient>;
 
 /** How long the waits on the pipeline's projections may take in all (a busy machine's pipeline lags). */
 const PROJECTION_WAIT_MS = 120_000;
-/** Between two reads of a projection: short, as the pipeline usually catches up within a poll or two. */
-const POLL_MS = 100;
+/**
+ * Between two reads of a projection: 100 ms at first, as an idle pipeline catches up within a poll or
+ * two, then doubling up to 500 ms, so that a pipeline far behind (a busy machine) is not also kept busy
+ * answering the polls.
+ */
+const POLL_MS = { first: 100, most: 500 };
 
-/** Reads `path` until `done` says so (every POLL_MS, until `deadline`); returns the last answer. */
+/** Reads `path` until `done` says so (or `deadline` passes); returns the last answer. */
 const pollUntil = async <T>(
   api: Api,
   path: string,
@@ -301,10 +305,10 @@ const pollUntil = async <T>(
   deadline: number,
   signal?: AbortSignal,
 ): Promise<T> => {
-  for (;;) {
+  for (let pause = POLL_MS.first; ; pause = Math.min(POLL_MS.most, 2 * pause)) {
     const answer = await api.get<T>(path);
     if (done(answer) || performance.now() >= deadline) return answer;
-    await sleep(POLL_MS, signal);
+    await sleep(pause, signal);
   }
 };
 
