@@ -92,7 +92,8 @@ interface ConferenceSummary {
   acronym: string;
 }
 
-const RETRIES = 3;
+/** Attempts of a request refused as busy or lost (a machine under load), 250 ms, 0.5, 1, 2 s apart. */
+const RETRIES = 5;
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -204,7 +205,7 @@ const createClient = ({
       } catch (error) {
         if (signal?.aborted) throw error;
         if (attempt < RETRIES) {
-          await sleep(200 * attempt, signal);
+          await sleep(125 * 2 ** attempt, signal);
           continue;
         }
         const cause = error instanceof Error ? (error.cause ?? error) : error;
@@ -215,7 +216,7 @@ const createClient = ({
       if (response.status === expected) return response.json();
       if (RETRYABLE.has(response.status) && attempt < RETRIES) {
         await response.body?.cancel();
-        await sleep(200 * attempt, signal);
+        await sleep(125 * 2 ** attempt, signal);
         continue;
       }
       throw new DemoLoadError(`${what} failed: ${await describeFailure(response)}`);
@@ -613,7 +614,7 @@ export const demoParts: readonly DemoPart[] = [
  */
 const runParts = async (
   parts: readonly DemoPart[],
-  state: Omit<DemoState, 'partDone'>,
+  state: DemoState,
   timed: (name: string, work: () => Promise<void>) => Promise<void>,
 ): Promise<void> => {
   const ends = new Map<string, Promise<void>>();
@@ -623,13 +624,11 @@ const runParts = async (
         throw new DemoLoadError(
           `The demo part "${part.name}" comes after "${name}", which is not listed before it`,
         );
-  const shared: DemoState = {
-    ...state,
-    partDone: (name) => ends.get(name) ?? Promise.reject(new DemoLoadError(`No demo part "${name}"`)),
-  };
+  // The parts write what they made into `state` itself: the caller reads it when they are done.
+  state.partDone = (name) => ends.get(name) ?? Promise.reject(new DemoLoadError(`No demo part "${name}"`));
   for (const part of parts) {
     const before = part.after.map((name) => ends.get(name) as Promise<void>);
-    const end = Promise.all(before).then(() => timed(part.name, () => part.run(shared)));
+    const end = Promise.all(before).then(() => timed(part.name, () => part.run(state)));
     // Awaited below; a part's failure is also seen by the parts after it (and by `partDone`).
     end.catch(() => {});
     ends.set(part.name, end);
@@ -666,8 +665,11 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
   options.signal?.addEventListener('abort', abortAll, { once: true });
   // All parts together keep at most `concurrency` requests in flight.
   const api = createClient({ ...options, signal: stopAll.signal, inFlight: concurrency });
-  const state: Omit<DemoState, 'partDone' | 'progress'> = {
+  const state: DemoState = {
     api,
+    // Set below, once the parts have said how many requests they send.
+    progress: { tick() {}, stop() {} },
+    partDone: () => Promise.reject(new DemoLoadError('The demo parts are not running')),
     signal: stopAll.signal,
     concurrency,
     outbox: options.outbox,
@@ -680,9 +682,10 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     waitlisted: [],
   };
   const parts = options.parts ?? demoParts;
-  const total = parts.reduce((sum, part) => sum + part.requests(state as DemoState), 0);
+  const total = parts.reduce((sum, part) => sum + part.requests(state), 0);
   const progress =
     options.progress?.(total) ?? createProgress({ total, label: `Loading demo ${DEMO_ACRONYM}`, log });
+  state.progress = progress;
   // At once, not when the aborted request rejects: a process exiting right after must not leave the bar half drawn.
   const stopProgress = () => progress.stop();
   options.signal?.addEventListener('abort', stopProgress, { once: true });
@@ -702,7 +705,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
   };
 
   try {
-    await runParts(parts, { ...state, progress }, timed);
+    await runParts(parts, state, timed);
     progress.stop();
     const answeredMs = performance.now() - started;
     // Everything the requests started has gone through the pipeline: every projection shows the demo.
@@ -724,7 +727,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
           );
       });
     }
-    const { conferenceId, raise } = state as DemoState;
+    const { conferenceId, raise } = state;
 
     const elapsedMs = performance.now() - started;
     log(
