@@ -16,6 +16,7 @@ export const benchmarkSections = [
   'badges',
   'documents',
   'decisions',
+  'demo',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 
