@@ -365,8 +365,12 @@ describe('endless UnprocessedKeys', () => {
     // its bounded retries, and hands the batch to record-by-record handling, whose read of that record
     // gives up too; only that record is a failed batch item.
     expect(
-      (await consumer({ Records: [sqsRecord(registered, 'm0', { queue: 'proof' })] }, shortContext(rule.name)))
-        .batchItemFailures,
+      (
+        await consumer(
+          { Records: [sqsRecord(registered, 'm0', { queue: 'proof' })] },
+          shortContext(rule.name),
+        )
+      ).batchItemFailures,
     ).toEqual([]);
     expect((await call('CheckInDelegate', { conferenceId, registrationId })).status).toBeLessThan(300);
     const checkedIn = (await store.load(registrationStreamId(registrationId))).find(

@@ -81,7 +81,10 @@ let real: DynamoDBClient;
 let mock: AwsClientStub<DynamoDBClient>;
 let store: EventStore;
 const calls: Call[] = [];
-const plans = new Map<CommandName, { steps: Step[]; rest: Step; used: number }>();
+const plans = new Map<
+  CommandName,
+  { steps: Step[]; rest: Step; used: number; only?: (input: Record<string, unknown>) => boolean }
+>();
 
 const installPassThrough = () => {
   mock.reset();
@@ -92,30 +95,43 @@ const installPassThrough = () => {
   >) {
     mock.on(Command as never).callsFake(async (input: Record<string, unknown>) => {
       const plan = plans.get(name);
-      const step: Step = plan ? (plan.steps[plan.used++] ?? plan.rest) : 'pass';
+      const aimed = plan && (!plan.only || plan.only(input));
+      const step: Step = plan && aimed ? (plan.steps[plan.used++] ?? plan.rest) : 'pass';
       if (step !== 'pass' && 'fail' in step) {
         calls.push({ command: name, input, outcome: 'injected' });
         throw step.fail(input);
       }
+      let output: unknown;
       try {
-        const output = await real.send(new (Command as unknown as new (input: unknown) => never)(input));
-        if (step !== 'pass') {
-          calls.push({ command: name, input, outcome: 'committed-then-injected' });
-          throw step.commitThenFail(input);
-        }
-        calls.push({ command: name, input, outcome: 'ok' });
-        return output;
+        output = await real.send(new (Command as unknown as new (input: unknown) => never)(input));
       } catch (error) {
-        if (step === 'pass') calls.push({ command: name, input, outcome: 'refused' });
+        calls.push({ command: name, input, outcome: 'refused' });
+        // Refused by DynamoDB (e.g. a condition): nothing was committed, so a fault planned for after a
+        // commit waits for the next call it is aimed at.
+        if (step !== 'pass' && plan) plan.used--;
         throw error;
       }
+      if (step !== 'pass') {
+        calls.push({ command: name, input, outcome: 'committed-then-injected' });
+        throw step.commitThenFail(input);
+      }
+      calls.push({ command: name, input, outcome: 'ok' });
+      return output;
     });
   }
 };
 
-/** From now on `command` answers `steps` in turn, then `rest`. */
-const plan = (command: CommandName, steps: Step[], rest: Step = 'pass') => {
-  plans.set(command, { steps, rest, used: 0 });
+/**
+ * From now on `command` answers `steps` in turn, then `rest`; with `only`, just the calls it picks do
+ * (the others pass through and use no step).
+ */
+const plan = (
+  command: CommandName,
+  steps: Step[],
+  rest: Step = 'pass',
+  only?: (input: Record<string, unknown>) => boolean,
+) => {
+  plans.set(command, { steps, rest, used: 0, only });
 };
 
 const callsOf = (command: CommandName, outcome?: Call['outcome']) =>
@@ -766,6 +782,14 @@ interface ConsumerCase {
   read: CommandName;
   /** Writes of one delivery while every transaction is cancelled: the consumer's bounded retries. */
   attemptsWhenCancelled: number;
+  /**
+   * With a batch path (busConsumer's `batch`, tried before record by record): the write it applies the
+   * batch with, and its attempts of it while every transaction is cancelled.
+   */
+  batchWrite?: CommandName;
+  batchAttemptsWhenCancelled?: number;
+  /** Which calls a fault is aimed at: those naming the event's stream or id (default), or any. */
+  aim?: 'event' | 'any';
   prepare: (deliver: Deliver) => Promise<Prepared>;
   /** The effect of the event, read from DynamoDB Local (or the outbox): from `none` to `once` on success. */
   effect: (prepared: Prepared) => Promise<unknown>;
@@ -816,6 +840,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const row = await readModelItem(
@@ -833,6 +859,8 @@ const consumerCases: ConsumerCase[] = [
     // The row and the summary's asOf, in one request.
     read: 'BatchGetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const summary = await readModelItem(
@@ -874,6 +902,10 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'QueryCommand',
     attemptsWhenCancelled: APPEND_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    // The records of its batch are of one stream (the cancelled registration's): its reads name none.
+    aim: 'any',
     // One seat: A holds it, B waits (and the process has seen both); A cancels: B must be promoted once.
     prepare: async (deliver) => {
       const conferenceId = await newConference(1);
@@ -906,6 +938,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'PutItemCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: 1,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const row = await readModelItem(
@@ -939,6 +973,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: async (deliver) => {
       const conferenceId = await newConference();
       expect((await call('PutRegistrationForm', { conferenceId }, formWithVisit)).status).toBe(200);
@@ -1012,6 +1048,10 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     ids = [randomUUID(), randomUUID()];
     expect(await consumer.effect(prepared)).toEqual(consumer.none);
     calls.length = 0;
+    const { logger } = await import('../../functions/shared/runtime/observability.js');
+    const info = vi.spyOn(logger, 'info');
+    fellBack = () =>
+      info.mock.calls.some(([message]) => message === 'Batch handed to record-by-record handling');
   });
 
   /** SQS delivers the failed record again until the consumer reports success, at most maxReceiveCount times. */
@@ -1024,19 +1064,53 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     throw new Error(`not done after ${rule.maxReceiveCount} receives`);
   };
 
+  /**
+   * What changed with batches: a projector and the waitlist process first apply a delivered batch at once
+   * (busConsumer's `batch`, ProjectionRunner.applyBatch: the rows in TransactWriteItems) and, should that
+   * fail, handle the batch again record by record; the notifier handles up to five streams at once. So a
+   * fault is aimed at the calls that concern the event under test (its stream or its id), not at whichever
+   * call comes first, and each guarantee is proved for both paths: a fault met in the batch path is absorbed
+   * by the record-by-record fallback (every record applied exactly once, none twice, even when DynamoDB had
+   * committed the batch's write); a fault met in the record path as well leaves exactly that record as a
+   * batch item failure while the other is handled; the redelivery applies it once; and delivering the batch
+   * yet again (at least once delivery) changes nothing. Attempts stay bounded in each path.
+   */
+  const aimed = (input: Record<string, unknown>) => {
+    if (consumer.aim === 'any') return true;
+    const text = JSON.stringify(input);
+    return text.includes(prepared.envelope.streamId) || text.includes(prepared.envelope.eventId);
+  };
+  /** Calls that got an injected fault. */
+  const faultsMet = (command?: CommandName) =>
+    calls.filter(
+      (c) =>
+        (!command || c.command === command) &&
+        (c.outcome === 'injected' || c.outcome === 'committed-then-injected'),
+    );
+  /** Whether the consumer's batch path failed and handed the batch to record-by-record handling. */
+  let fellBack: () => boolean = () => false;
+
   it.each([
     ...transientWriteFaults.map(([name, make]) => [`${name} on the write`, 'write', { fail: make }] as const),
     ...transientWriteFaults.map(([name, make]) => [`${name} on the read`, 'read', { fail: make }] as const),
     ['a timeout after DynamoDB committed the write', 'write', { commitThenFail: fault.timeout }] as const,
   ])(
-    '%s: that record alone is a batch item failure, then applied exactly once on redelivery',
+    '%s in the record path: that record alone is a batch item failure, then applied exactly once on redelivery',
     async (_, where, step) => {
       const command = where === 'write' ? consumer.write : consumer.read;
-      plan(command, [step as Step]);
+      // With a batch path: its write fails first (once), so the batch is handled record by record, where
+      // the planned fault is met.
+      const batchFault: Step = { fail: fault.throttling };
+      if (consumer.batchWrite === command) plan(command, [batchFault, step as Step], 'pass', aimed);
+      else {
+        if (consumer.batchWrite) plan(consumer.batchWrite, [batchFault], 'pass', aimed);
+        plan(command, [step as Step], 'pass', aimed);
+      }
       const first = await deliverBatch();
+      expect(fellBack()).toBe(consumer.batchWrite !== undefined);
       expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
-      // The fault was met once; nothing went on past it within this delivery.
-      expect(callsOf(command).filter((c) => c.outcome !== 'ok' && c.outcome !== 'refused')).toHaveLength(1);
+      // Each fault was met once; nothing went on past it within this delivery.
+      expect(faultsMet()).toHaveLength(consumer.batchWrite ? 2 : 1);
 
       expect(await redeliverUntilDone()).toBe(2);
       expect(await consumer.effect(prepared)).toEqual(consumer.once);
@@ -1046,15 +1120,39 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     },
   );
 
+  if (consumer.batchWrite)
+    it.each([
+      ...transientWriteFaults.map(([name, make]) => [name, { fail: make }] as const),
+      ['a timeout after DynamoDB committed it', { commitThenFail: fault.timeout }] as const,
+    ])(
+      "%s on the batch path's write: handed to record-by-record handling, every record applied exactly once",
+      async (_, step) => {
+        const command = consumer.batchWrite as CommandName;
+        plan(command, [step as Step], 'pass', aimed);
+        const first = await deliverBatch();
+        expect(faultsMet(command)).toHaveLength(1);
+        expect(fellBack()).toBe(true);
+        expect(first.batchItemFailures).toEqual([]);
+        expect(await consumer.effect(prepared)).toEqual(consumer.once);
+        // Delivered yet again (at least once delivery): nothing changes.
+        expect((await deliverBatch()).batchItemFailures).toEqual([]);
+        expect(await consumer.effect(prepared)).toEqual(consumer.once);
+      },
+    );
+
   if (consumer.write === 'TransactWriteItemsCommand')
     it.each(cancellationReasons)(
-      'transactions cancelled for %s every time: bounded attempts, then a batch item failure; applied once later',
+      'transactions cancelled for %s every time: bounded attempts in each path, then a batch item failure; applied once later',
       async (code) => {
         withoutBackoffWaits();
-        plan(consumer.write, [], { fail: cancelled(code) });
+        plan(consumer.write, [], { fail: cancelled(code) }, aimed);
         const first = await deliverBatch();
         expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
-        expect(callsOf(consumer.write)).toHaveLength(consumer.attemptsWhenCancelled);
+        expect(fellBack()).toBe(consumer.batchWrite !== undefined);
+        // The batch path's bounded attempts (when it has one), then the record path's.
+        expect(faultsMet(consumer.write)).toHaveLength(
+          (consumer.batchAttemptsWhenCancelled ?? 0) + consumer.attemptsWhenCancelled,
+        );
         expect(await consumer.effect(prepared)).toEqual(consumer.none);
 
         plans.clear();
