@@ -31,6 +31,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
+import { invitationStreamId } from '../../domain/invitation/decider.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { SEAT_SHARDS, seatShardKey, seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
@@ -240,8 +241,9 @@ const eventItemCount = async (): Promise<number> => {
 const readModelItem = async (pk: string, sk: string) => {
   const { Item } = await real.send(
     new GetItemCommand({
-      // The projection's own table: the registrant list and the visa letters are in the personal one.
-      TableName: /^(registrant-list|visa-letters)#/.test(pk)
+      // The projection's own table: the registrant list, the visa letters and the invitations are in the
+      // personal one.
+      TableName: /^(registrant-list|visa-letters|invitations)#/.test(pk)
         ? harness.tables.personalReadModels
         : harness.tables.readModels,
       Key: marshall({ pk, sk }),
@@ -1217,6 +1219,33 @@ const consumerCases: ConsumerCase[] = [
     },
     none: { centro: 1, answered: 1 },
     once: { centro: 2, answered: 2 },
+  },
+  {
+    // An invitation's row of the organizer's list (CONTRACT 5.3): its status and the invitee's address.
+    rule: 'InvitationsProjector',
+    write: 'PutItemCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: 1,
+    prepare: async (deliver) => {
+      const conferenceId = await invitationConference();
+      const { invitationId } = await sentInvitation(conferenceId);
+      const other = await sentInvitation(conferenceId);
+      const companion = await eventOf(invitationStreamId(other.invitationId), 'InvitationSent');
+      expect((await deliver(companion)).batchItemFailures).toEqual([]);
+      return { envelope: await eventOf(invitationStreamId(invitationId), 'InvitationSent'), companion };
+    },
+    effect: async ({ envelope }) => {
+      const row = await readModelItem(
+        readModelPartition('invitations', 1, envelope.conferenceId),
+        rowKey(envelope.streamId),
+      );
+      return {
+        version: row?.version ?? 0,
+        status: (row?.state as { status?: string } | undefined)?.status ?? 'none',
+      };
+    },
+    none: { version: 0, status: 'none' },
+    once: { version: 1, status: 'sent' },
   },
 ];
 
