@@ -2,7 +2,7 @@ import { commandMetadata } from '../shared/commands/command.js';
 import { changeInvitation, loadInvitation } from '../shared/commands/invitations.js';
 import { runCommand } from '../shared/commands/pipeline.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { notFound } from '../shared/http/errors.js';
+import { HttpProblem, notFound } from '../shared/http/errors.js';
 import { httpRoute, parseBody } from '../shared/http/http.js';
 import { invitationIdOfCode } from '../shared/invitations/invitation-code.js';
 import { usePersonalData } from '../shared/personal-data/personal-data.js';
@@ -20,8 +20,9 @@ export const handler = httpRoute('public', (request) =>
     const { invitationCode } = parseBody(request, invitationDeclineSchema);
     const invitationId = await invitationIdOfCode(invitationCode);
     if (!invitationId) throw notFound(NO_PENDING_INVITATION);
-    const { conferenceId } = await loadInvitation(invitationId).catch(() => {
-      throw notFound(NO_PENDING_INVITATION);
+    // Only its absence is the one answer: a read that failed (DynamoDB busy) stays a 503 to try again.
+    const { conferenceId } = await loadInvitation(invitationId).catch((error: unknown) => {
+      throw error instanceof HttpProblem && error.status === 404 ? notFound(NO_PENDING_INVITATION) : error;
     });
     const metadata = commandMetadata(request);
     const response = { status: 200, body: { invitationId, status: 'declined' as const } };

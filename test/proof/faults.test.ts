@@ -31,6 +31,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStreamId } from '../../domain/agenda/decider.js';
 import type { EventEnvelope } from '../../domain/events.js';
+import { invitationStreamId } from '../../domain/invitation/decider.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import { SEAT_SHARDS, seatShardKey, seatsGuardKey } from '../../domain/registration/invariants.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
@@ -81,7 +82,10 @@ let real: DynamoDBClient;
 let mock: AwsClientStub<DynamoDBClient>;
 let store: EventStore;
 const calls: Call[] = [];
-const plans = new Map<CommandName, { steps: Step[]; rest: Step; used: number }>();
+const plans = new Map<
+  CommandName,
+  { steps: Step[]; rest: Step; used: number; only?: (input: Record<string, unknown>) => boolean }
+>();
 
 const installPassThrough = () => {
   mock.reset();
@@ -92,30 +96,43 @@ const installPassThrough = () => {
   >) {
     mock.on(Command as never).callsFake(async (input: Record<string, unknown>) => {
       const plan = plans.get(name);
-      const step: Step = plan ? (plan.steps[plan.used++] ?? plan.rest) : 'pass';
+      const aimed = plan && (!plan.only || plan.only(input));
+      const step: Step = plan && aimed ? (plan.steps[plan.used++] ?? plan.rest) : 'pass';
       if (step !== 'pass' && 'fail' in step) {
         calls.push({ command: name, input, outcome: 'injected' });
         throw step.fail(input);
       }
+      let output: unknown;
       try {
-        const output = await real.send(new (Command as unknown as new (input: unknown) => never)(input));
-        if (step !== 'pass') {
-          calls.push({ command: name, input, outcome: 'committed-then-injected' });
-          throw step.commitThenFail(input);
-        }
-        calls.push({ command: name, input, outcome: 'ok' });
-        return output;
+        output = await real.send(new (Command as unknown as new (input: unknown) => never)(input));
       } catch (error) {
-        if (step === 'pass') calls.push({ command: name, input, outcome: 'refused' });
+        calls.push({ command: name, input, outcome: 'refused' });
+        // Refused by DynamoDB (e.g. a condition): nothing was committed, so a fault planned for after a
+        // commit waits for the next call it is aimed at.
+        if (step !== 'pass' && plan) plan.used--;
         throw error;
       }
+      if (step !== 'pass') {
+        calls.push({ command: name, input, outcome: 'committed-then-injected' });
+        throw step.commitThenFail(input);
+      }
+      calls.push({ command: name, input, outcome: 'ok' });
+      return output;
     });
   }
 };
 
-/** From now on `command` answers `steps` in turn, then `rest`. */
-const plan = (command: CommandName, steps: Step[], rest: Step = 'pass') => {
-  plans.set(command, { steps, rest, used: 0 });
+/**
+ * From now on `command` answers `steps` in turn, then `rest`; with `only`, just the calls it picks do
+ * (the others pass through and use no step).
+ */
+const plan = (
+  command: CommandName,
+  steps: Step[],
+  rest: Step = 'pass',
+  only?: (input: Record<string, unknown>) => boolean,
+) => {
+  plans.set(command, { steps, rest, used: 0, only });
 };
 
 const callsOf = (command: CommandName, outcome?: Call['outcome']) =>
@@ -224,8 +241,9 @@ const eventItemCount = async (): Promise<number> => {
 const readModelItem = async (pk: string, sk: string) => {
   const { Item } = await real.send(
     new GetItemCommand({
-      // The projection's own table: the registrant list and the visa letters are in the personal one.
-      TableName: /^(registrant-list|visa-letters)#/.test(pk)
+      // The projection's own table: the registrant list, the visa letters and the invitations are in the
+      // personal one.
+      TableName: /^(registrant-list|visa-letters|invitations)#/.test(pk)
         ? harness.tables.personalReadModels
         : harness.tables.readModels,
       Key: marshall({ pk, sk }),
@@ -336,6 +354,63 @@ const requestedConfirmation = async () => {
   return token as string;
 };
 
+/** A conference whose mayors come by invitation (CONTRACT 5.3). */
+const invitationConference = async () =>
+  created(
+    await call('CreateConference', {}, { ...iclc2015, registrationPolicy: { mayor: 'invitation' } }),
+    'conferenceId',
+  );
+
+const sentInvitation = async (conferenceId: string, extra: Record<string, unknown> = {}) => {
+  const email = `${randomUUID()}@example.org`;
+  const invitationId = created(
+    await call('SendInvitation', { conferenceId }, { email, category: 'mayor', ...extra }),
+    'invitationId',
+  );
+  return { invitationId, email };
+};
+
+const invitationCode = async (invitationId: string): Promise<string> => {
+  const { invitationCodeOf } = await import('../../functions/shared/invitations/invitation-code.js');
+  return invitationCodeOf(invitationId);
+};
+
+const newDelegation = async (conferenceId: string) =>
+  created(
+    await call(
+      'CreateDelegation',
+      { conferenceId },
+      {
+        name: `Delegation ${randomUUID().slice(0, 8)}`,
+        quota: 3,
+        focalPoint: { email: `${randomUUID()}@example.org`, givenName: 'Focal', familyName: 'Point' },
+      },
+    ),
+    'delegationId',
+  );
+
+/** A registration made from an invitation of a delegation: a member of it. */
+const delegationMember = async () => {
+  const conferenceId = await invitationConference();
+  const delegationId = await newDelegation(conferenceId);
+  const { invitationId, email } = await sentInvitation(conferenceId, { delegationId });
+  const registrationId = created(
+    await call(
+      'RegisterDelegate',
+      { conferenceId },
+      {
+        ...delegateFixture,
+        email,
+        category: 'mayor',
+        consent: true,
+        invitationCode: await invitationCode(invitationId),
+      },
+    ),
+    'registrationId',
+  );
+  return { conferenceId, delegationId, registrationId };
+};
+
 interface CommandCase {
   route: string;
   /** Makes what the command needs and returns its request; called with every call passing through. */
@@ -344,6 +419,8 @@ interface CommandCase {
   events: number;
   /** Whether the command reads the event store before appending (its streams' tips, in one BatchGetItem). */
   reads: boolean;
+  /** Answers 200 with a result per item of its batch (here one): a fault is that item's problem. */
+  perItem?: boolean;
 }
 
 const commandCases: CommandCase[] = [
@@ -513,6 +590,123 @@ const commandCases: CommandCase[] = [
     events: 1,
     reads: true,
   },
+  // Issue 18 (CONTRACT 5.3): decisions on pending registrations, invitations, delegations.
+  {
+    route: 'DecideRegistrations',
+    prepare: async () => {
+      const conferenceId = created(
+        await call(
+          'CreateConference',
+          {},
+          { ...iclc2015, registrationPolicy: { 'civil-society': 'moderated' } },
+        ),
+        'conferenceId',
+      );
+      const registrationId = created(
+        await call(
+          'RegisterDelegate',
+          { conferenceId },
+          {
+            ...delegateFixture,
+            category: 'civil-society',
+            email: `${randomUUID()}@example.org`,
+            consent: true,
+          },
+        ),
+        'registrationId',
+      );
+      return { params: { conferenceId }, body: { decisions: [{ registrationId, decision: 'approve' }] } };
+    },
+    events: 1,
+    reads: true,
+    perItem: true,
+  },
+  {
+    route: 'SendInvitation',
+    prepare: async () => ({
+      params: { conferenceId: await invitationConference() },
+      body: { email: `${randomUUID()}@example.org`, category: 'mayor' },
+    }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'RemindInvitation',
+    prepare: async () => {
+      const conferenceId = await invitationConference();
+      const { invitationId } = await sentInvitation(conferenceId);
+      return { params: { conferenceId, invitationId } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'RevokeInvitation',
+    prepare: async () => {
+      const conferenceId = await invitationConference();
+      const { invitationId } = await sentInvitation(conferenceId);
+      return { params: { conferenceId, invitationId } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'DeclineInvitation',
+    prepare: async () => {
+      const { invitationId } = await sentInvitation(await invitationConference());
+      return { params: {}, body: { invitationCode: await invitationCode(invitationId) } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'CreateDelegation',
+    prepare: async () => ({
+      params: { conferenceId: await invitationConference() },
+      body: {
+        name: 'Mexico City',
+        country: 'MX',
+        quota: 3,
+        focalPoint: { email: `${randomUUID()}@example.org`, givenName: 'Focal', familyName: 'Point' },
+      },
+    }),
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'NameHeadOfDelegation',
+    prepare: async () => {
+      const { conferenceId, delegationId, registrationId } = await delegationMember();
+      return { params: { conferenceId, delegationId }, body: { registrationId } };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    route: 'ChangeDelegationCredentials',
+    prepare: async () => {
+      const conferenceId = await invitationConference();
+      return {
+        params: { conferenceId, delegationId: await newDelegation(conferenceId) },
+        body: { status: 'verified' },
+      };
+    },
+    events: 1,
+    reads: true,
+  },
+  {
+    // Cancels the member and invites the substitute, in one step.
+    route: 'SubstituteDelegationMember',
+    prepare: async () => {
+      const { conferenceId, delegationId, registrationId } = await delegationMember();
+      return {
+        params: { conferenceId, delegationId },
+        body: { registrationId, invitation: { email: `${randomUUID()}@example.org`, category: 'mayor' } },
+      };
+    },
+    events: 3,
+    reads: true,
+  },
 ];
 
 /**
@@ -578,6 +772,27 @@ const expectServiceUnavailable = (answer: Answer) => {
 };
 
 describe.each(commandCases)('command $route under DynamoDB faults', (command) => {
+  /**
+   * The outcome of the one command sent. A command that answers each item of a batch on its own (200 with
+   * a result per item, CONTRACT 5.3's decisions) reports a fault in its item: a 503 problem there.
+   */
+  const unavailable = (answer: Answer) => {
+    // A fault before the items (the conference's read) is the request's own 503.
+    if (!command.perItem || answer.status === 503) return expectServiceUnavailable(answer);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.results, answer.text).toEqual([
+      expect.objectContaining({
+        problem: expect.objectContaining({ status: 503, title: 'Service Unavailable' }),
+      }),
+    ]);
+  };
+  const succeeded = (answer: Answer) => {
+    expect(answer.status, answer.text).toBeLessThan(300);
+    if (command.perItem)
+      expect(answer.json.results, answer.text).toEqual([
+        expect.not.objectContaining({ problem: expect.anything() }),
+      ]);
+  };
   let request: { params: Record<string, string>; body?: unknown };
   let before: number;
   const send = (idempotencyKey?: string) =>
@@ -600,13 +815,13 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
     async (_, make) => {
       const key = `retry-${randomUUID()}`;
       plan('TransactWriteItemsCommand', [{ fail: make }]);
-      expectServiceUnavailable(await send(key));
+      unavailable(await send(key));
       expect(callsOf('TransactWriteItemsCommand')).toHaveLength(1);
       expect(await eventItemCount()).toBe(before);
 
       // The client's retry (same Idempotency-Key) goes through: stored exactly once.
       const retried = await send(key);
-      expect(retried.status, retried.text).toBeLessThan(300);
+      succeeded(retried);
       expect(await eventItemCount()).toBe(before + command.events);
     },
   );
@@ -614,7 +829,7 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
   if (command.reads)
     it.each(transientWriteFaults)('%s on the read: 503 + Retry-After, nothing appended', async (_, make) => {
       plan(COMMAND_READ, [], { fail: make });
-      expectServiceUnavailable(await send());
+      unavailable(await send());
       expect(callsOf(COMMAND_READ, 'injected')).toHaveLength(1);
       expect(callsOf('TransactWriteItemsCommand')).toHaveLength(0);
       expect(await eventItemCount()).toBe(before);
@@ -625,7 +840,7 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
     async (code) => {
       plan('TransactWriteItemsCommand', [{ fail: cancelled(code) }, { fail: cancelled(code) }]);
       const answer = await send();
-      expect(answer.status, answer.text).toBeLessThan(300);
+      succeeded(answer);
       const attempts = callsOf('TransactWriteItemsCommand');
       expect(attempts.map((attempt) => attempt.outcome)).toEqual(['injected', 'injected', 'ok']);
       // The same events (same ids, versions) in every attempt, and exactly one attempt committed them.
@@ -641,7 +856,7 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
     async (code) => {
       withoutBackoffWaits();
       plan('TransactWriteItemsCommand', [], { fail: cancelled(code) });
-      expectServiceUnavailable(await send());
+      unavailable(await send());
       expect(callsOf('TransactWriteItemsCommand')).toHaveLength(APPEND_ATTEMPTS);
       expect(await eventItemCount()).toBe(before);
     },
@@ -650,7 +865,12 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
   it('a timeout after DynamoDB committed: 503; the retry with the same Idempotency-Key answers what was stored, storing nothing twice', async () => {
     const key = `retry-${randomUUID()}`;
     plan('TransactWriteItemsCommand', [{ commitThenFail: fault.timeout }]);
-    expectServiceUnavailable(await send(key));
+    const first = await send(key);
+    // A command answering per item reads the item again after the timeout and finds its decision stored:
+    // that item then succeeds; either way the events are stored once.
+    const items = first.json.results as Array<{ problem?: unknown }> | undefined;
+    if (command.perItem && first.status === 200 && !items?.[0]?.problem) succeeded(first);
+    else unavailable(first);
     expect(await eventItemCount()).toBe(before + command.events);
 
     const committed = JSON.stringify(
@@ -661,9 +881,13 @@ describe.each(commandCases)('command $route under DynamoDB faults', (command) =>
       ),
     );
     const retried = await send(key);
-    expect(retried.status, retried.text).toBeLessThan(300);
+    succeeded(retried);
     expect(await eventItemCount()).toBe(before + command.events);
-    expect(callsOf('TransactWriteItemsCommand', 'ok')).toHaveLength(0);
+    // No event written again (a command answering per item records its batch's answer in a transaction
+    // of its own, after the item found its decision stored).
+    if (command.perItem)
+      expect(callsOf('TransactWriteItemsCommand', 'ok').flatMap((c) => eventsIn(c.input))).toEqual([]);
+    else expect(callsOf('TransactWriteItemsCommand', 'ok')).toHaveLength(0);
     // The answer names what the first attempt stored (not a second, unstored id).
     for (const field of ['conferenceId', 'registrationId', 'sessionId', 'awardId'])
       if (typeof retried.json[field] === 'string') expect(committed).toContain(retried.json[field]);
@@ -766,6 +990,14 @@ interface ConsumerCase {
   read: CommandName;
   /** Writes of one delivery while every transaction is cancelled: the consumer's bounded retries. */
   attemptsWhenCancelled: number;
+  /**
+   * With a batch path (busConsumer's `batch`, tried before record by record): the write it applies the
+   * batch with, and its attempts of it while every transaction is cancelled.
+   */
+  batchWrite?: CommandName;
+  batchAttemptsWhenCancelled?: number;
+  /** Which calls a fault is aimed at: those naming the event's stream or id (default), or any. */
+  aim?: 'event' | 'any';
   prepare: (deliver: Deliver) => Promise<Prepared>;
   /** The effect of the event, read from DynamoDB Local (or the outbox): from `none` to `once` on success. */
   effect: (prepared: Prepared) => Promise<unknown>;
@@ -816,6 +1048,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const row = await readModelItem(
@@ -833,6 +1067,8 @@ const consumerCases: ConsumerCase[] = [
     // The row and the summary's asOf, in one request.
     read: 'BatchGetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const summary = await readModelItem(
@@ -874,6 +1110,10 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'QueryCommand',
     attemptsWhenCancelled: APPEND_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    // The records of its batch are of one stream (the cancelled registration's): its reads name none.
+    aim: 'any',
     // One seat: A holds it, B waits (and the process has seen both); A cancels: B must be promoted once.
     prepare: async (deliver) => {
       const conferenceId = await newConference(1);
@@ -906,6 +1146,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'PutItemCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: 1,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: twoRegistrations,
     effect: async ({ envelope }) => {
       const row = await readModelItem(
@@ -939,6 +1181,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'TransactWriteItemsCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: PROJECTION_ATTEMPTS,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: async (deliver) => {
       const conferenceId = await newConference();
       expect((await call('PutRegistrationForm', { conferenceId }, formWithVisit)).status).toBe(200);
@@ -976,6 +1220,33 @@ const consumerCases: ConsumerCase[] = [
     none: { centro: 1, answered: 1 },
     once: { centro: 2, answered: 2 },
   },
+  {
+    // An invitation's row of the organizer's list (CONTRACT 5.3): its status and the invitee's address.
+    rule: 'InvitationsProjector',
+    write: 'PutItemCommand',
+    read: 'GetItemCommand',
+    attemptsWhenCancelled: 1,
+    prepare: async (deliver) => {
+      const conferenceId = await invitationConference();
+      const { invitationId } = await sentInvitation(conferenceId);
+      const other = await sentInvitation(conferenceId);
+      const companion = await eventOf(invitationStreamId(other.invitationId), 'InvitationSent');
+      expect((await deliver(companion)).batchItemFailures).toEqual([]);
+      return { envelope: await eventOf(invitationStreamId(invitationId), 'InvitationSent'), companion };
+    },
+    effect: async ({ envelope }) => {
+      const row = await readModelItem(
+        readModelPartition('invitations', 1, envelope.conferenceId),
+        rowKey(envelope.streamId),
+      );
+      return {
+        version: row?.version ?? 0,
+        status: (row?.state as { status?: string } | undefined)?.status ?? 'none',
+      };
+    },
+    none: { version: 0, status: 'none' },
+    once: { version: 1, status: 'sent' },
+  },
 ];
 
 it('covers every rule of infra/definitions/rules.ts', () => {
@@ -1012,6 +1283,10 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     ids = [randomUUID(), randomUUID()];
     expect(await consumer.effect(prepared)).toEqual(consumer.none);
     calls.length = 0;
+    const { logger } = await import('../../functions/shared/runtime/observability.js');
+    const info = vi.spyOn(logger, 'info');
+    fellBack = () =>
+      info.mock.calls.some(([message]) => message === 'Batch handed to record-by-record handling');
   });
 
   /** SQS delivers the failed record again until the consumer reports success, at most maxReceiveCount times. */
@@ -1024,19 +1299,53 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     throw new Error(`not done after ${rule.maxReceiveCount} receives`);
   };
 
+  /**
+   * What changed with batches: a projector and the waitlist process first apply a delivered batch at once
+   * (busConsumer's `batch`, ProjectionRunner.applyBatch: the rows in TransactWriteItems) and, should that
+   * fail, handle the batch again record by record; the notifier handles up to five streams at once. So a
+   * fault is aimed at the calls that concern the event under test (its stream or its id), not at whichever
+   * call comes first, and each guarantee is proved for both paths: a fault met in the batch path is absorbed
+   * by the record-by-record fallback (every record applied exactly once, none twice, even when DynamoDB had
+   * committed the batch's write); a fault met in the record path as well leaves exactly that record as a
+   * batch item failure while the other is handled; the redelivery applies it once; and delivering the batch
+   * yet again (at least once delivery) changes nothing. Attempts stay bounded in each path.
+   */
+  const aimed = (input: Record<string, unknown>) => {
+    if (consumer.aim === 'any') return true;
+    const text = JSON.stringify(input);
+    return text.includes(prepared.envelope.streamId) || text.includes(prepared.envelope.eventId);
+  };
+  /** Calls that got an injected fault. */
+  const faultsMet = (command?: CommandName) =>
+    calls.filter(
+      (c) =>
+        (!command || c.command === command) &&
+        (c.outcome === 'injected' || c.outcome === 'committed-then-injected'),
+    );
+  /** Whether the consumer's batch path failed and handed the batch to record-by-record handling. */
+  let fellBack: () => boolean = () => false;
+
   it.each([
     ...transientWriteFaults.map(([name, make]) => [`${name} on the write`, 'write', { fail: make }] as const),
     ...transientWriteFaults.map(([name, make]) => [`${name} on the read`, 'read', { fail: make }] as const),
     ['a timeout after DynamoDB committed the write', 'write', { commitThenFail: fault.timeout }] as const,
   ])(
-    '%s: that record alone is a batch item failure, then applied exactly once on redelivery',
+    '%s in the record path: that record alone is a batch item failure, then applied exactly once on redelivery',
     async (_, where, step) => {
       const command = where === 'write' ? consumer.write : consumer.read;
-      plan(command, [step as Step]);
+      // With a batch path: its write fails first (once), so the batch is handled record by record, where
+      // the planned fault is met.
+      const batchFault: Step = { fail: fault.throttling };
+      if (consumer.batchWrite === command) plan(command, [batchFault, step as Step], 'pass', aimed);
+      else {
+        if (consumer.batchWrite) plan(consumer.batchWrite, [batchFault], 'pass', aimed);
+        plan(command, [step as Step], 'pass', aimed);
+      }
       const first = await deliverBatch();
+      expect(fellBack()).toBe(consumer.batchWrite !== undefined);
       expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
-      // The fault was met once; nothing went on past it within this delivery.
-      expect(callsOf(command).filter((c) => c.outcome !== 'ok' && c.outcome !== 'refused')).toHaveLength(1);
+      // Each fault was met once; nothing went on past it within this delivery.
+      expect(faultsMet()).toHaveLength(consumer.batchWrite ? 2 : 1);
 
       expect(await redeliverUntilDone()).toBe(2);
       expect(await consumer.effect(prepared)).toEqual(consumer.once);
@@ -1046,15 +1355,39 @@ describe.each(consumerCases)('consumer $rule under DynamoDB faults', (consumer) 
     },
   );
 
+  if (consumer.batchWrite)
+    it.each([
+      ...transientWriteFaults.map(([name, make]) => [name, { fail: make }] as const),
+      ['a timeout after DynamoDB committed it', { commitThenFail: fault.timeout }] as const,
+    ])(
+      "%s on the batch path's write: handed to record-by-record handling, every record applied exactly once",
+      async (_, step) => {
+        const command = consumer.batchWrite as CommandName;
+        plan(command, [step as Step], 'pass', aimed);
+        const first = await deliverBatch();
+        expect(faultsMet(command)).toHaveLength(1);
+        expect(fellBack()).toBe(true);
+        expect(first.batchItemFailures).toEqual([]);
+        expect(await consumer.effect(prepared)).toEqual(consumer.once);
+        // Delivered yet again (at least once delivery): nothing changes.
+        expect((await deliverBatch()).batchItemFailures).toEqual([]);
+        expect(await consumer.effect(prepared)).toEqual(consumer.once);
+      },
+    );
+
   if (consumer.write === 'TransactWriteItemsCommand')
     it.each(cancellationReasons)(
-      'transactions cancelled for %s every time: bounded attempts, then a batch item failure; applied once later',
+      'transactions cancelled for %s every time: bounded attempts in each path, then a batch item failure; applied once later',
       async (code) => {
         withoutBackoffWaits();
-        plan(consumer.write, [], { fail: cancelled(code) });
+        plan(consumer.write, [], { fail: cancelled(code) }, aimed);
         const first = await deliverBatch();
         expect(first.batchItemFailures).toEqual([{ itemIdentifier: ids[0] }]);
-        expect(callsOf(consumer.write)).toHaveLength(consumer.attemptsWhenCancelled);
+        expect(fellBack()).toBe(consumer.batchWrite !== undefined);
+        // The batch path's bounded attempts (when it has one), then the record path's.
+        expect(faultsMet(consumer.write)).toHaveLength(
+          (consumer.batchAttemptsWhenCancelled ?? 0) + consumer.attemptsWhenCancelled,
+        );
         expect(await consumer.effect(prepared)).toEqual(consumer.none);
 
         plans.clear();
