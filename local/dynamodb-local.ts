@@ -14,7 +14,16 @@ export interface DynamoDbLocalOptions {
   path?: string;
   /** How long to wait for the first `ListTables` answer. */
   startTimeoutMs?: number;
+  /** Options for its JVM (given to the `java` launcher as JDK_JAVA_OPTIONS), e.g. LIGHT_JVM_OPTIONS. */
+  jvmOptions?: readonly string[];
 }
+
+/**
+ * A JVM for a machine of few cores that DynamoDB Local shares with Node: the quick compiler only (C2's
+ * compilations cost more CPU than they save over a session of minutes on a local stack, measured by
+ * `npm run bench:demo`) and one garbage-collector thread instead of G1's concurrent ones.
+ */
+export const LIGHT_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'] as const;
 
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>` */
@@ -81,6 +90,22 @@ const forget = (child: ChildProcess) => {
   if (running.size === 0) uninstallProcessHooks();
 };
 
+/**
+ * Runs `start` (a spawn, which copies the environment at once) with JDK_JAVA_OPTIONS holding `options`
+ * besides the user's own, then puts the variable back: the package's spawn takes no environment of its own.
+ */
+const withJvmOptions = <T>(options: readonly string[] | undefined, start: () => T): T => {
+  if (!options?.length) return start();
+  const before = process.env.JDK_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = [...options, ...(before ? [before] : [])].join(' ');
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = before;
+  }
+};
+
 const tail = (text: string, max = 4000) => (text.length > max ? text.slice(-max) : text);
 
 /**
@@ -103,7 +128,9 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   // A process group of its own: a terminal's Ctrl-C goes to the foreground group (npm, node) and would
   // otherwise stop Java at once, under the event bus still delivering; the owner stops it last, and the
   // exit hook below still kills it whatever way this process ends.
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true });
+  const child = withJvmOptions(options.jvmOptions, () =>
+    spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true }),
+  );
   running.add(child);
   installProcessHooks();
 

@@ -40,7 +40,7 @@ export interface LocalStackOptions {
    * `{endpoint}` uses one that is already running (tests), which stop() leaves running.
    * Default `{port: 8000}`.
    */
-  dynamoDb?: { port: number; inMemory?: boolean } | { endpoint: string };
+  dynamoDb?: { port: number; inMemory?: boolean; jvmOptions?: readonly string[] } | { endpoint: string };
   /** Put in front of the table names, so that several stacks can share one DynamoDB Local. */
   tablePrefix?: string;
   /** For tests; default: the definitions in infra/definitions. */
@@ -174,6 +174,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       const dynamoDb = await startDynamoDbLocal({
         port: dynamoDbOption.port,
         path: dynamoDbOption.inMemory ? undefined : paths.dynamoDb,
+        jvmOptions: dynamoDbOption.jvmOptions,
       });
       stops.push({ name: 'DynamoDB Local', stop: dynamoDb.stop });
       dynamoDbEndpoint = dynamoDb.endpoint;

@@ -7,6 +7,7 @@
 import { relative } from 'node:path';
 import { dataDirFromEnv } from './data-dir.js';
 import { startupDemo } from './demo/start-demo.js';
+import { LIGHT_JVM_OPTIONS } from './dynamodb-local.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
 import { consoleLogger } from './log.js';
 import { watchAncestors } from './parent-watch.js';
@@ -62,7 +63,7 @@ const main = async () => {
   const stack = await startLocalStack({
     dataDir: dataDirFromEnv(),
     port,
-    dynamoDb: { port: dynamoDbPort },
+    dynamoDb: { port: dynamoDbPort, jvmOptions: LIGHT_JVM_OPTIONS },
     logger: demo.logger,
   });
 
@@ -106,6 +107,7 @@ const main = async () => {
     token: await stack.organizerToken(),
     outbox: stack.paths.outbox,
     signal: stopDemo.signal,
+    settled: () => stack.settled(),
   });
   if (stoppingSince === undefined) await printBanner(stack, demoLines);
   // The daily retention of personal data (the cloud's schedule rule): once now, then every day.

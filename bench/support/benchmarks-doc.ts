@@ -15,6 +15,7 @@ export const benchmarkSections = [
   'forms',
   'badges',
   'documents',
+  'demo',
 ] as const;
 export type BenchmarkSection = (typeof benchmarkSections)[number];
 

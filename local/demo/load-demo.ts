@@ -3,6 +3,7 @@
  * delegates would: the conference, its agenda, the awards, then the registrations. Every POST carries a
  * deterministic Idempotency-Key, so a rerun after an interruption repeats nothing.
  */
+import type { SessionDetails } from '../../domain/agenda/events.js';
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { CONFIRMATION_LINK, OutboxLinks } from '../outbox-links.js';
 import {
@@ -13,6 +14,7 @@ import {
   DEMO_ACRONYM,
   DEMO_CHECK_INS,
   type DemoRegistration,
+  type DemoVisaLetter,
   delegates,
   demoAnswers,
   deskCorrection,
@@ -43,6 +45,14 @@ export interface LoadDemoOptions {
    * (CONTRACT 5.1: the demo conference confirms each address, as its owner would).
    */
   outbox: string;
+  /**
+   * Resolves once everything stored so far has gone through the event pipeline (the local stack's
+   * `settled`). Given, the load ends only when every projection shows the whole demo, and its time says
+   * so; without it, it ends when the last request is answered and the counts show the promotions.
+   */
+  settled?: () => Promise<void>;
+  /** The parts to load; default `demoParts` (a benchmark passes them rearranged). */
+  parts?: readonly DemoPart[];
 }
 
 export interface DemoResult {
@@ -54,8 +64,11 @@ export interface DemoResult {
   counts?: { sessions: number; awards: number; delegates: number; visaLetters: number; requests: number };
   /** How long the load took, when loaded. */
   elapsedMs?: number;
-  /** The wall time of each part of the load, when loaded (parts run side by side, so they overlap). */
-  phases?: Array<{ name: string; ms: number }>;
+  /**
+   * Each part of the load, when loaded: when it started (ms after the load began) and its wall time
+   * (parts run side by side, so they overlap).
+   */
+  phases?: Array<{ name: string; ms: number; startedMs: number }>;
   /** The capacity raised once after the registrations, and the waitlisted delegates it promoted. */
   capacityRaise?: CapacityRaiseResult;
 }
@@ -79,7 +92,8 @@ interface ConferenceSummary {
   acronym: string;
 }
 
-const RETRIES = 3;
+/** Attempts of a request refused as busy or lost (a machine under load), 250 ms, 0.5, 1, 2 s apart. */
+const RETRIES = 5;
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -138,11 +152,15 @@ const forEachConcurrently = async <T>(
  * At most `limit` of the calls given to it run at once; the others wait their turn in order. The load's
  * parts run side by side, and this keeps their requests together within what the server handles well.
  */
-const limiter = (limit: number) => {
+const limiter = (limit: number, onQueued: (ms: number) => void = () => {}) => {
   let running = 0;
   const waiting: Array<() => void> = [];
   return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (running >= limit) {
+      const queued = performance.now();
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      onQueued(performance.now() - queued);
+    }
     running++;
     try {
       return await work();
@@ -160,7 +178,11 @@ const createClient = ({
   inFlight = Number.POSITIVE_INFINITY,
 }: Pick<LoadDemoOptions, 'apiUrl' | 'token' | 'signal'> & { inFlight?: number }) => {
   const base = apiUrl.replace(/\/+$/, '');
-  const limited = limiter(inFlight);
+  /** Where the requests' time went: answered requests, their time in flight, their time queued here. */
+  const spent = { requests: 0, inFlightMs: 0, queuedMs: 0, retries: 0 };
+  const limited = limiter(inFlight, (ms) => {
+    spent.queuedMs += ms;
+  });
 
   /** Sends a request; retries network failures and 429/502/503/504 (safe: POSTs carry an Idempotency-Key). */
   const send = (what: string, path: string, init: RequestInit, expected: number): Promise<unknown> =>
@@ -174,12 +196,16 @@ const createClient = ({
   ): Promise<unknown> => {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      const sent = performance.now();
+      if (attempt > 1) spent.retries++;
       try {
         response = await fetch(`${base}${path}`, { ...init, signal });
+        spent.requests++;
+        spent.inFlightMs += performance.now() - sent;
       } catch (error) {
         if (signal?.aborted) throw error;
         if (attempt < RETRIES) {
-          await sleep(200 * attempt, signal);
+          await sleep(125 * 2 ** attempt, signal);
           continue;
         }
         const cause = error instanceof Error ? (error.cause ?? error) : error;
@@ -190,7 +216,7 @@ const createClient = ({
       if (response.status === expected) return response.json();
       if (RETRYABLE.has(response.status) && attempt < RETRIES) {
         await response.body?.cancel();
-        await sleep(200 * attempt, signal);
+        await sleep(125 * 2 ** attempt, signal);
         continue;
       }
       throw new DemoLoadError(`${what} failed: ${await describeFailure(response)}`);
@@ -198,6 +224,11 @@ const createClient = ({
   };
 
   return {
+    /** One line on where the requests' time went. */
+    stats: () =>
+      `${spent.requests} requests (${spent.retries} retried) at most ${inFlight} at a time: ` +
+      `${(spent.inFlightMs / Math.max(1, spent.requests)).toFixed(0)} ms each in the API on average, ` +
+      `${(spent.queuedMs / Math.max(1, spent.requests)).toFixed(0)} ms each queued in the loader`,
     get: <T>(path: string): Promise<T> =>
       send(`GET ${path}`, path, { headers: { accept: 'application/json' } }, 200) as Promise<T>,
     /** A PUT as an organizer (idempotent by itself: the same body again changes nothing). */
@@ -256,55 +287,359 @@ const createClient = ({
   };
 };
 
+type Api = ReturnType<typeof createClient>;
+
+/** How long the waits on the pipeline's projections may take in all (a busy machine's pipeline lags). */
+const PROJECTION_WAIT_MS = 120_000;
 /**
- * Once the delegate counts show every registration, raises the conference's capacity to
- * `capacityRaise.raisedTo` (POST .../settings) and waits until the counts show the waitlisted delegates
- * promoted by the waitlist process (two minutes at most for both waits: the event pipeline of a busy
- * machine may still be working through the registrations' events).
+ * Between two reads of a projection: 100 ms at first, as an idle pipeline catches up within a poll or
+ * two, then doubling up to 500 ms, so that a pipeline far behind (a busy machine) is not also kept busy
+ * answering the polls.
  */
-const raiseCapacity = async (
-  api: ReturnType<typeof createClient>,
-  base: string,
+const POLL_MS = { first: 100, most: 500 };
+
+/** Reads `path` until `done` says so (or `deadline` passes); returns the last answer. */
+const pollUntil = async <T>(
+  api: Api,
+  path: string,
+  done: (answer: T) => boolean,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<T> => {
+  for (let pause = POLL_MS.first; ; pause = Math.min(POLL_MS.most, 2 * pause)) {
+    const answer = await api.get<T>(path);
+    if (done(answer) || performance.now() >= deadline) return answer;
+    await sleep(pause, signal);
+  }
+};
+
+/** A delegate's registration, as the confirmation answered it. */
+interface Registered {
+  registrationId: string;
+  manageToken: string;
+  status: string;
+}
+
+/** What the parts of the load share: what earlier parts made, for the later parts that use it. */
+export interface DemoState {
+  api: Api;
+  progress: Progress;
+  signal: AbortSignal;
+  concurrency: number;
+  outbox: string;
+  log: (line: string) => void;
+  registrations: DemoRegistration[];
+  letters: DemoVisaLetter[];
+  checkIns: DemoRegistration[];
+  /** The seats registration opens with; raised after the registrations (`capacityRaise`). */
+  openingCapacity: number;
+  /** Set by the part `conference`. */
+  conferenceId?: string;
+  /** By email, set by the part `registrations`. */
+  registered: Map<string, Registered>;
+  /** The registrations answered `waitlisted`, in the order they were answered. */
+  waitlisted: string[];
+  /** Set by the part that raises the capacity. */
+  raise?: CapacityRaiseResult;
+  /** Resolves once the part named has ended (for a step that needs one item of a part not listed in `after`). */
+  partDone(name: string): Promise<void>;
+}
+
+const conferencePath = (state: DemoState) => {
+  if (state.conferenceId === undefined) throw new DemoLoadError('The demo conference was not created');
+  return `/conferences/${state.conferenceId}`;
+};
+
+const registeredOf = (state: DemoState, email: string): Registered => {
+  const delegate = state.registered.get(email);
+  if (!delegate) throw new DemoLoadError(`The demo has no registration of ${email}`);
+  return delegate;
+};
+
+/**
+ * One part of the load. A part starts as soon as the parts it names in `after` have ended (they made what
+ * it uses), so independent parts run side by side, their requests sharing the load's `concurrency`. A new
+ * part of the demo is one more entry in `demoParts`.
+ */
+export interface DemoPart {
+  name: string;
+  after: readonly string[];
+  /** How many requests it sends (its share of the progress bar); polls of a projection are not counted. */
+  requests(state: DemoState): number;
+  run(state: DemoState): Promise<void>;
+}
+
+const CAPACITY_RAISE = 'capacity raise, waiting for the counts and promotions';
+
+/** The demo, part by part; each part's comment says why it waits for the parts it names. */
+export const demoParts: readonly DemoPart[] = [
   {
-    from,
-    seatsWanted,
-    waitlisted,
-    signal,
-  }: { from: number; seatsWanted: number; waitlisted: string[]; signal?: AbortSignal },
-): Promise<CapacityRaiseResult> => {
-  const to = capacityRaise.raisedTo;
-  const deadline = performance.now() + 120_000;
-  // Raised once every registration is counted, as an organizer watching the counts would.
-  while (performance.now() < deadline) {
-    const counts = await api.get<{ registered: number; waitlisted: number }>(`${base}/delegate-counts`);
-    if (counts.registered + counts.waitlisted >= seatsWanted) break;
-    await sleep(200, signal);
+    name: 'conference',
+    after: [],
+    requests: () => 1,
+    async run(state) {
+      const { conferenceId } = await state.api.post<{ conferenceId: string }>(
+        '/conferences',
+        { ...conference, capacity: state.openingCapacity },
+        { key: idempotencyKeys.conference(), label: `conference ${DEMO_ACRONYM}` },
+      );
+      state.conferenceId = conferenceId;
+      state.progress.tick('agenda');
+    },
+  },
+  {
+    // The questions of 2015 (CONTRACT 5.2), asked before anyone registers.
+    name: 'registration form',
+    after: ['conference'],
+    requests: () => 1,
+    async run(state) {
+      await state.api.put(
+        `${conferencePath(state)}/registration-form`,
+        registrationForm,
+        `registration form of ${DEMO_ACRONYM}`,
+      );
+      state.progress.tick('registrations');
+    },
+  },
+  {
+    // Sessions are streams of their own: several at once (rooms' days are guards the append checks). The
+    // awards share one stream: one after the other, from the moment the ceremony they are presented in exists.
+    name: 'agenda and awards',
+    after: ['conference'],
+    requests: () => sessions.length + awards.length,
+    async run(state) {
+      const base = conferencePath(state);
+      const schedule = (session: SessionDetails) =>
+        state.api.post<{ sessionId: string }>(`${base}/sessions`, session, {
+          key: idempotencyKeys.session(session),
+          label: `session "${session.title}", ${session.date} ${session.start}–${session.end} in ${session.room}`,
+        });
+      const grantAwards = async () => {
+        const { sessionId } = await schedule(awardCeremony);
+        state.progress.tick('agenda');
+        for (const grant of awards) {
+          await state.api.post(
+            `${base}/awards`,
+            { ...grant, sessionId },
+            {
+              key: idempotencyKeys.award(grant),
+              label: `${grant.award} ${grant.year} for ${grant.city} (${grant.country})`,
+            },
+          );
+          state.progress.tick('awards');
+        }
+      };
+      const others = sessions.filter((session) => session !== awardCeremony);
+      if (others.length === sessions.length) throw new DemoLoadError('The demo agenda has no award ceremony');
+      await Promise.all([
+        grantAwards(),
+        forEachConcurrently(others, state.concurrency, async (session) => {
+          await schedule(session);
+          state.progress.tick('agenda');
+        }),
+      ]);
+    },
+  },
+  {
+    // Each delegate asks, finds the confirmation link in their mailbox and confirms with it (CONTRACT 5.1),
+    // one delegate after the other on each of `concurrency` lanes: the confirmations (and the pipeline's
+    // work on the registrations they make) begin with the first answer, not after the last request.
+    name: 'registrations',
+    after: ['registration form'],
+    requests: (state) => 2 * state.registrations.length,
+    async run(state) {
+      const base = conferencePath(state);
+      const answersOf = demoAnswers(state.registrations);
+      const mailbox = new OutboxLinks(state.outbox);
+      await forEachConcurrently(state.registrations, state.concurrency, async (registration) => {
+        await state.api.post(
+          `${base}/registrations`,
+          { ...registration, answers: answersOf.get(registration) },
+          {
+            key: idempotencyKeys.registration(registration),
+            label: `registration of ${registration.email}`,
+            asOrganizer: false,
+            expected: 202,
+          },
+        );
+        state.progress.tick('registrations');
+        // The handler mails the link before it answers: it is in the outbox now.
+        const link = await mailbox.firstLinkTo(registration.email, CONFIRMATION_LINK);
+        if (!link) throw new DemoLoadError(`No confirmation link in the outbox for ${registration.email}`);
+        const answer = await state.api.post<Registered>(
+          '/registrations/confirm',
+          { token: new URL(link).searchParams.get('token') },
+          {
+            key: idempotencyKeys.confirmation(registration),
+            label: `confirmation of ${registration.email}`,
+            asOrganizer: false,
+          },
+        );
+        state.registered.set(registration.email, answer);
+        if (answer.status === 'waitlisted') state.waitlisted.push(answer.registrationId);
+        state.progress.tick('registrations');
+      });
+    },
+  },
+  {
+    // desk-registration: the first morning at the desk. An organizer corrects a registration, then the
+    // first delegates to arrive are checked in by the code of their badge (computed as the badge prints it,
+    // standing in for the desk's scanner). Both read the registrations' streams, not a projection.
+    name: 'desk (correction, check-ins)',
+    after: ['registrations'],
+    requests: (state) => 1 + state.checkIns.length,
+    async run(state) {
+      const base = conferencePath(state);
+      const corrected = state.registrations[deskCorrection.delegateIndex];
+      if (corrected) {
+        const { registrationId } = registeredOf(state, corrected.email);
+        await state.api.post(`${base}/registrations/${registrationId}/details`, deskCorrection.changes, {
+          key: idempotencyKeys.correction(corrected),
+          label: `correction of ${corrected.email}`,
+          expected: 200,
+        });
+      }
+      state.progress.tick('desk');
+      await forEachConcurrently(state.checkIns, state.concurrency, async (registration) => {
+        const code = await checkInCodeOf(registeredOf(state, registration.email).registrationId);
+        await state.api.post(
+          `${base}/check-ins`,
+          { code },
+          {
+            key: idempotencyKeys.checkIn(registration),
+            label: `check-in of ${registration.email}`,
+            expected: 200,
+          },
+        );
+        state.progress.tick('desk');
+      });
+    },
+  },
+  {
+    // Once every registration is decided the capacity is raised, as an organizer watching the counts
+    // would, and the waitlist process promotes the waitlisted delegates. The raise waits for the counts:
+    // the waitlist process hands a raise back until it has seen every waitlisting, and a raise handed back
+    // too often ends among the dead letters. Then it waits until the counts show the promotions.
+    name: CAPACITY_RAISE,
+    after: ['registrations'],
+    requests: () => 1,
+    async run(state) {
+      const base = conferencePath(state);
+      const seatsWanted = state.registrations.length;
+      const from = state.openingCapacity;
+      const to = capacityRaise.raisedTo;
+      const deadline = performance.now() + PROJECTION_WAIT_MS;
+      type Counts = { registered: number; waitlisted: number };
+      await pollUntil<Counts>(
+        state.api,
+        `${base}/delegate-counts`,
+        (counts) => counts.registered + counts.waitlisted >= seatsWanted,
+        deadline,
+        state.signal,
+      );
+      if (to > from)
+        await state.api.post(
+          `${base}/settings`,
+          { capacity: to },
+          {
+            key: capacityRaise.idempotencyKey,
+            label: `capacity raised from ${from} to ${to}`,
+            expected: 200,
+          },
+        );
+      state.progress.tick('capacity');
+      const seated = Math.min(seatsWanted, to);
+      const seatedBefore = seatsWanted - state.waitlisted.length;
+      const { registered } = await pollUntil<Counts>(
+        state.api,
+        `${base}/delegate-counts`,
+        (counts) => counts.registered >= seated,
+        deadline,
+        state.signal,
+      );
+      state.raise = {
+        from,
+        to,
+        waitlisted: state.waitlisted,
+        promoted: Math.max(0, Math.min(registered, seated) - seatedBefore),
+      };
+      state.log(
+        `Capacity of ${DEMO_ACRONYM} raised from ${from} to ${to} seats: ` +
+          `${state.raise.promoted} of the ${state.waitlisted.length} waitlisted delegates promoted`,
+      );
+    },
+  },
+  {
+    // Visa letters: the delegates ask (with their manage token), then the organizers decide on some. Each
+    // letter is a stream of its own: several at once. Only seat holders may ask: a delegate who was
+    // waitlisted asks once the raise has promoted them, the others at once.
+    name: 'visa letters',
+    after: ['registrations'],
+    requests: (state) =>
+      state.letters.length + state.letters.filter((letter) => letter.decision !== 'wait').length,
+    async run(state) {
+      const base = conferencePath(state);
+      await forEachConcurrently(state.letters, state.concurrency, async (letter) => {
+        const delegate = registeredOf(state, letter.email);
+        if (delegate.status === 'waitlisted') await state.partDone(CAPACITY_RAISE);
+        const path = `${base}/registrations/${delegate.registrationId}/visa-letter`;
+        await state.api.post(path, letter.request, {
+          key: idempotencyKeys.visaLetter(letter, 'request'),
+          label: `visa letter request of ${letter.email}`,
+          asOrganizer: false,
+          headers: { 'x-manage-token': delegate.manageToken },
+          expected: 202,
+        });
+        state.progress.tick('visa letters');
+        if (letter.decision === 'wait') return;
+        await state.api.post(
+          `${path}/${letter.decision}`,
+          letter.decision === 'decline' ? { reason: letter.reason } : {},
+          {
+            key: idempotencyKeys.visaLetter(letter, letter.decision),
+            label: `visa letter ${letter.decision} for ${letter.email}`,
+            expected: 200,
+          },
+        );
+        state.progress.tick('visa letters');
+      });
+    },
+  },
+];
+
+/**
+ * Runs the parts, each once the parts it names in `after` have ended; `timed` wraps each run. Rejects
+ * with the first failure (the caller stops the others); a part naming an unknown or a later part is a
+ * mistake in `demoParts`, refused before anything is sent.
+ */
+const runParts = async (
+  parts: readonly DemoPart[],
+  state: DemoState,
+  timed: (name: string, work: () => Promise<void>) => Promise<void>,
+): Promise<void> => {
+  const ends = new Map<string, Promise<void>>();
+  for (const part of parts)
+    for (const name of part.after)
+      if (!parts.slice(0, parts.indexOf(part)).some((earlier) => earlier.name === name))
+        throw new DemoLoadError(
+          `The demo part "${part.name}" comes after "${name}", which is not listed before it`,
+        );
+  // The parts write what they made into `state` itself: the caller reads it when they are done.
+  state.partDone = (name) => ends.get(name) ?? Promise.reject(new DemoLoadError(`No demo part "${name}"`));
+  for (const part of parts) {
+    const before = part.after.map((name) => ends.get(name) as Promise<void>);
+    const end = Promise.all(before).then(() => timed(part.name, () => part.run(state)));
+    // Awaited below; a part's failure is also seen by the parts after it (and by `partDone`).
+    end.catch(() => {});
+    ends.set(part.name, end);
   }
-  if (to > from)
-    await api.post(
-      `${base}/settings`,
-      { capacity: to },
-      {
-        key: capacityRaise.idempotencyKey,
-        label: `capacity raised from ${from} to ${to}`,
-        expected: 200,
-      },
-    );
-  const seated = Math.min(seatsWanted, to);
-  const seatedBefore = seatsWanted - waitlisted.length;
-  let registered = seatedBefore;
-  while (performance.now() < deadline) {
-    ({ registered } = await api.get<{ registered: number }>(`${base}/delegate-counts`));
-    if (registered >= seated) break;
-    await sleep(200, signal);
-  }
-  return { from, to, waitlisted, promoted: Math.max(0, Math.min(registered, seated) - seatedBefore) };
+  await Promise.all(ends.values());
 };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const describePhases = (phases: ReadonlyArray<{ name: string; ms: number }>) =>
-  phases.map((phase) => `${phase.name} ${seconds(phase.ms)}`).join(', ');
+const describePhases = (phases: ReadonlyArray<{ name: string; ms: number; startedMs: number }>) =>
+  phases.map((phase) => `${phase.name} ${seconds(phase.ms)} (from ${seconds(phase.startedMs)})`).join(', ');
 
 const findDemo = (conferences: readonly ConferenceSummary[]) =>
   conferences.find((listed) => listed.acronym === DEMO_ACRONYM)?.conferenceId;
@@ -324,225 +659,85 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
 
   const started = performance.now();
   const registrations: DemoRegistration[] = delegates(options.delegateCount);
-  const letters = visaLetters(registrations);
-  const decided = letters.filter((letter) => letter.decision !== 'wait');
-  const checkIns = registrations.slice(0, DEMO_CHECK_INS);
-  const total =
-    1 +
-    sessions.length +
-    awards.length +
-    // Each registration is requested, then confirmed with the link from the outbox.
-    2 * registrations.length +
-    letters.length +
-    decided.length +
-    1 +
-    checkIns.length;
+  // One failure stops the other parts too: they share this signal, which follows the caller's.
+  const stopAll = new AbortController();
+  const abortAll = () => stopAll.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', abortAll, { once: true });
+  // All parts together keep at most `concurrency` requests in flight.
+  const api = createClient({ ...options, signal: stopAll.signal, inFlight: concurrency });
+  const state: DemoState = {
+    api,
+    // Set below, once the parts have said how many requests they send.
+    progress: { tick() {}, stop() {} },
+    partDone: () => Promise.reject(new DemoLoadError('The demo parts are not running')),
+    signal: stopAll.signal,
+    concurrency,
+    outbox: options.outbox,
+    log,
+    registrations,
+    letters: visaLetters(registrations),
+    checkIns: registrations.slice(0, DEMO_CHECK_INS),
+    openingCapacity: Math.min(capacityRaise.openingCapacity, conference.capacity),
+    registered: new Map(),
+    waitlisted: [],
+  };
+  const parts = options.parts ?? demoParts;
+  const total = parts.reduce((sum, part) => sum + part.requests(state), 0);
   const progress =
     options.progress?.(total) ?? createProgress({ total, label: `Loading demo ${DEMO_ACRONYM}`, log });
+  state.progress = progress;
   // At once, not when the aborted request rejects: a process exiting right after must not leave the bar half drawn.
   const stopProgress = () => progress.stop();
   options.signal?.addEventListener('abort', stopProgress, { once: true });
 
-  // One failure stops the other branches too: they share this signal, which follows the caller's.
-  const stopAll = new AbortController();
-  const abortAll = () => stopAll.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', abortAll, { once: true });
-  // All parts together keep at most `concurrency` requests in flight, as the registrations alone did.
-  const api = createClient({ ...options, signal: stopAll.signal, inFlight: concurrency });
-  /** Where the load's time goes: each part's wall time (the parts overlap), printed with the total. */
-  const phases: Array<{ name: string; ms: number }> = [];
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  /** Where the load's time goes: when each part started and how long it took (parts overlap). */
+  const phases: Array<{ name: string; ms: number; startedMs: number }> = [];
+  const timed = async (name: string, work: () => Promise<void>) => {
     const phaseStarted = performance.now();
     try {
-      return await work();
+      await work();
     } catch (error) {
       stopAll.abort(error);
       throw error;
     } finally {
-      phases.push({ name, ms: performance.now() - phaseStarted });
+      phases.push({ name, ms: performance.now() - phaseStarted, startedMs: phaseStarted - started });
     }
   };
 
   try {
-    const openingCapacity = Math.min(capacityRaise.openingCapacity, conference.capacity);
-    const { conferenceId } = await timed('conference', () =>
-      api.post<{ conferenceId: string }>(
-        '/conferences',
-        { ...conference, capacity: openingCapacity },
-        {
-          key: idempotencyKeys.conference(),
-          label: `conference ${DEMO_ACRONYM}`,
-        },
-      ),
-    );
-    progress.tick('agenda');
-    const base = `/conferences/${conferenceId}`;
-    // The questions of 2015 (CONTRACT 5.2), asked before anyone registers.
-    await api.put(`${base}/registration-form`, registrationForm, `registration form of ${DEMO_ACRONYM}`);
-    const answersOf = demoAnswers(registrations);
-
-    // What is independent loads at the same time: the agenda (sessions, then the awards presented in
-    // one of them) beside the delegates (registrations, then the capacity raise and the visa letters
-    // beside the desk). Each request waits on its own work only, not on every request before it.
-    const agenda = timed('agenda and awards', async () => {
-      // Sessions are streams of their own: a few at once. Rooms' days are guards the append checks.
-      let ceremonyId: string | undefined;
-      await forEachConcurrently(sessions, concurrency, async (session) => {
-        const { sessionId } = await api.post<{ sessionId: string }>(`${base}/sessions`, session, {
-          key: idempotencyKeys.session(session),
-          label: `session "${session.title}", ${session.date} ${session.start}–${session.end} in ${session.room}`,
-        });
-        if (session === awardCeremony) ceremonyId = sessionId;
-        progress.tick('agenda');
-      });
-      if (ceremonyId === undefined) throw new DemoLoadError('The demo agenda has no award ceremony');
-
-      // The awards share one stream: one after the other, as contention would only make them retry.
-      for (const grant of awards) {
-        await api.post(
-          `${base}/awards`,
-          { ...grant, sessionId: ceremonyId },
-          {
-            key: idempotencyKeys.award(grant),
-            label: `${grant.award} ${grant.year} for ${grant.city} (${grant.country})`,
-          },
-        );
-        progress.tick('awards');
-      }
-    });
-
-    const delegatesLoaded = (async () => {
-      const registered = new Map<string, { registrationId: string; manageToken: string }>();
-      const registrationIds = new Map<DemoRegistration, string>();
-      const waitlisted: string[] = [];
-      await timed('registrations', async () => {
-        // Each delegate asks, gets a confirmation link by email, and confirms with it (email confirmation).
-        await forEachConcurrently(registrations, concurrency, async (registration) => {
-          await api.post(
-            `${base}/registrations`,
-            { ...registration, answers: answersOf.get(registration) },
-            {
-              key: idempotencyKeys.registration(registration),
-              label: `registration of ${registration.email}`,
-              asOrganizer: false,
-              expected: 202,
-            },
-          );
-          progress.tick('registrations');
-        });
-        // The handler mails the link before it answers: every link is in the outbox now.
-        const links = await new OutboxLinks(options.outbox).linksByAddress(CONFIRMATION_LINK);
-        await forEachConcurrently(registrations, concurrency, async (registration) => {
-          const link = links.get(registration.email.toLowerCase())?.[0];
-          if (!link) throw new DemoLoadError(`No confirmation link in the outbox for ${registration.email}`);
-          const token = new URL(link).searchParams.get('token');
-          const answer = await api.post<{ registrationId: string; manageToken: string; status: string }>(
-            '/registrations/confirm',
-            { token },
-            {
-              key: idempotencyKeys.confirmation(registration),
-              label: `confirmation of ${registration.email}`,
-              asOrganizer: false,
-            },
-          );
-          registered.set(registration.email, answer);
-          registrationIds.set(registration, answer.registrationId);
-          if (answer.status === 'waitlisted') waitlisted.push(answer.registrationId);
-          progress.tick('registrations');
-        });
-      });
-
-      // Only seat holders may ask for a visa letter: the capacity is raised first, so all of them hold one.
-      const lettersDone = (async () => {
-        const raised = await timed('capacity raise, waiting for the counts and promotions', () =>
-          raiseCapacity(api, base, {
-            from: openingCapacity,
-            seatsWanted: registrations.length,
-            waitlisted,
-            signal: stopAll.signal,
-          }),
-        );
-        log(
-          `Capacity of ${DEMO_ACRONYM} raised from ${raised.from} to ${raised.to} seats: ` +
-            `${raised.promoted} of the ${raised.waitlisted.length} waitlisted delegates promoted`,
-        );
-        // Visa letters: the delegates ask (with their manage token), then the organizers decide on some.
-        // Each letter is a stream of its own: several at once.
-        await timed('visa letters', () =>
-          forEachConcurrently(letters, concurrency, async (letter) => {
-            const delegate = registered.get(letter.email);
-            if (!delegate) throw new DemoLoadError(`The demo has no registration of ${letter.email}`);
-            const path = `${base}/registrations/${delegate.registrationId}/visa-letter`;
-            await api.post(path, letter.request, {
-              key: idempotencyKeys.visaLetter(letter, 'request'),
-              label: `visa letter request of ${letter.email}`,
-              asOrganizer: false,
-              headers: { 'x-manage-token': delegate.manageToken },
-              expected: 202,
-            });
-            progress.tick('visa letters');
-            if (letter.decision === 'wait') return;
-            await api.post(
-              `${path}/${letter.decision}`,
-              letter.decision === 'decline' ? { reason: letter.reason } : {},
-              {
-                key: idempotencyKeys.visaLetter(letter, letter.decision),
-                label: `visa letter ${letter.decision} for ${letter.email}`,
-                expected: 200,
-              },
-            );
-            progress.tick('visa letters');
-          }),
-        );
-        return raised;
-      })();
-
-      // desk-registration: the first morning at the desk. An organizer corrects a registration, then the
-      // first delegates to arrive are checked in by the code of their badge (computed as the badge prints
-      // it, standing in for the desk's scanner). They hold seats from the start: no need to wait for the raise.
-      const deskDone = timed('desk (correction, check-ins)', async () => {
-        const corrected = registrations[deskCorrection.delegateIndex];
-        if (corrected) {
-          await api.post(
-            `${base}/registrations/${registrationIds.get(corrected)}/details`,
-            deskCorrection.changes,
-            {
-              key: idempotencyKeys.correction(corrected),
-              label: `correction of ${corrected.email}`,
-              expected: 200,
-            },
-          );
-        }
-        progress.tick('desk');
-        await forEachConcurrently(checkIns, concurrency, async (registration) => {
-          const code = await checkInCodeOf(String(registrationIds.get(registration)));
-          await api.post(
-            `${base}/check-ins`,
-            { code },
-            {
-              key: idempotencyKeys.checkIn(registration),
-              label: `check-in of ${registration.email}`,
-              expected: 200,
-            },
-          );
-          progress.tick('desk');
-        });
-      });
-      const [raise] = await Promise.all([lettersDone, deskDone]);
-      return raise;
-    })();
-
-    const [, raise] = await Promise.all([agenda, delegatesLoaded]);
+    await runParts(parts, state, timed);
     progress.stop();
+    const answeredMs = performance.now() - started;
+    // Everything the requests started has gone through the pipeline: every projection shows the demo.
+    if (options.settled) {
+      const settled = options.settled;
+      log(`All ${total} requests answered in ${seconds(answeredMs)}; the event pipeline is catching up...`);
+      await timed('pipeline settling', async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), PROJECTION_WAIT_MS);
+        });
+        const inTime = await Promise.race([settled().then(() => true), late]).finally(() =>
+          clearTimeout(timer),
+        );
+        if (!inTime)
+          log(
+            `The event pipeline was still busy ${seconds(PROJECTION_WAIT_MS)} after the last request: ` +
+              'the projections catch up in the background',
+          );
+      });
+    }
+    const { conferenceId, raise } = state;
 
     const elapsedMs = performance.now() - started;
     log(
       `Demo conference ${DEMO_ACRONYM} loaded in ${seconds(elapsedMs)}: ${sessions.length} sessions, ` +
-        `${awards.length} awards, ${registrations.length} delegates, ${letters.length} visa letter requests, ` +
-        `${checkIns.length} checked in at the desk ` +
-        `(${total} requests)`,
+        `${awards.length} awards, ${registrations.length} delegates, ${state.letters.length} visa letter requests, ` +
+        `${state.checkIns.length} checked in at the desk (${total} requests` +
+        `${options.settled ? `, all answered in ${seconds(answeredMs)}, then the pipeline settled` : ''})`,
     );
     log(`  where the time went (wall time of each part; parts overlap): ${describePhases(phases)}`);
+    log(`  ${api.stats()}`);
     return {
       conferenceId,
       loaded: true,
@@ -550,7 +745,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         sessions: sessions.length,
         awards: awards.length,
         delegates: registrations.length,
-        visaLetters: letters.length,
+        visaLetters: state.letters.length,
         requests: total + 1,
       },
       elapsedMs,

@@ -14,7 +14,14 @@ export interface StartupDemo {
    * Loads the demo on an empty store (or finds it) and returns the banner lines about it. Never throws:
    * a failed load is a warning on stderr, and the API keeps serving.
    */
-  load(options: { apiUrl: string; token: string; outbox: string; signal?: AbortSignal }): Promise<string[]>;
+  load(options: {
+    apiUrl: string;
+    token: string;
+    outbox: string;
+    signal?: AbortSignal;
+    /** The stack's `settled`: the load ends when the pipeline has caught up, and its time says so. */
+    settled?: () => Promise<void>;
+  }): Promise<string[]>;
 }
 
 export const startupDemo = (enabled = demoEnabled()): StartupDemo => {
@@ -26,7 +33,7 @@ export const startupDemo = (enabled = demoEnabled()): StartupDemo => {
       // One line per request would tear the progress bar apart; failures are still logged.
       return { ...base, info: (message) => (loading ? undefined : base.info(message)) };
     },
-    async load({ apiUrl, token, outbox, signal }) {
+    async load({ apiUrl, token, outbox, signal, settled }) {
       if (!enabled) return [];
       loading = true;
       try {
@@ -35,6 +42,7 @@ export const startupDemo = (enabled = demoEnabled()): StartupDemo => {
           token,
           outbox,
           signal,
+          settled,
           log: (line) => process.stdout.write(`${line}\n`),
         });
         if (result.conferenceId === undefined)
