@@ -595,38 +595,51 @@ export const demoParts: readonly DemoPart[] = [
     async run(state) {
       const { approved, rejected } = moderation.of(state.registrations);
       const emailOf = new Map<string, string>();
-      const decision = (registration: DemoRegistration) => {
+      const idOf = (registration: DemoRegistration) => {
         const { registrationId } = registeredOf(state, registration.email);
         emailOf.set(registrationId, registration.email);
         return registrationId;
       };
-      const { results } = await state.api.post<{
-        results: Array<{ registrationId: string; status?: string; problem?: { detail?: string } }>;
-      }>(
-        `${conferencePath(state)}/registration-decisions`,
-        {
-          decisions: [
-            ...approved.map((registration) => ({
-              registrationId: decision(registration),
-              decision: 'approve',
-            })),
-            { registrationId: decision(rejected), decision: 'reject', ...moderation.rejection },
-          ],
-        },
-        {
-          key: idempotencyKeys.decisions(),
-          label: `${approved.length} approvals and a rejection`,
-          expected: 200,
-        },
-      );
-      for (const result of results) {
-        const email = emailOf.get(result.registrationId) ?? '';
-        if (result.status === undefined)
-          throw new DemoLoadError(
-            `The decision on ${email} failed: ${result.problem?.detail ?? JSON.stringify(result.problem)}`,
-          );
-        state.registered.set(email, { ...registeredOf(state, email), status: result.status });
-        if (result.status === 'waitlisted') state.waitlisted.push(result.registrationId);
+      type Decision = { registrationId: string; decision: string };
+      let undecided: Decision[] = [
+        ...approved.map((registration) => ({ registrationId: idOf(registration), decision: 'approve' })),
+        { registrationId: idOf(rejected), decision: 'reject', ...moderation.rejection },
+      ];
+      // Each decision is on its own (CONTRACT 5.3): those answered busy (many approvals at once contend for
+      // the seats) are sent again in a request of their own, as a secretariat would.
+      for (let attempt = 1; undecided.length > 0; attempt++) {
+        const { results } = await state.api.post<{
+          results: Array<{
+            registrationId: string;
+            status?: string;
+            problem?: { status?: number; detail?: string };
+          }>;
+        }>(
+          `${conferencePath(state)}/registration-decisions`,
+          { decisions: undecided },
+          {
+            key: idempotencyKeys.decisions(attempt),
+            label: `${undecided.length} decisions on the civil society`,
+            expected: 200,
+          },
+        );
+        const busy = new Set<string>();
+        for (const result of results) {
+          const email = emailOf.get(result.registrationId) ?? '';
+          if (result.status === undefined) {
+            if (RETRYABLE.has(result.problem?.status ?? 0) && attempt < RETRIES) {
+              busy.add(result.registrationId);
+              continue;
+            }
+            throw new DemoLoadError(
+              `The decision on ${email} failed: ${result.problem?.detail ?? JSON.stringify(result.problem)}`,
+            );
+          }
+          state.registered.set(email, { ...registeredOf(state, email), status: result.status });
+          if (result.status === 'waitlisted') state.waitlisted.push(result.registrationId);
+        }
+        undecided = undecided.filter((item) => busy.has(item.registrationId));
+        if (undecided.length > 0) await sleep(125 * 2 ** attempt, state.signal);
       }
       state.progress.tick('moderation');
     },
