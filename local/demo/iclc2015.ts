@@ -1318,8 +1318,7 @@ export const idempotencyKeys = {
   // Who may register (CONTRACT 5.3): invitations, the moderation's decisions, the delegations.
   invitation: (invitee: Pick<Delegate, 'email'>) =>
     `${DEMO_ACRONYM}-demo/invitation/${invitee.email.toLowerCase()}`,
-  /** The moderation's decisions; those answered busy are sent again, a new request each attempt. */
-  decisions: (attempt: number) => `${DEMO_ACRONYM}-demo/registration-decisions/${attempt}`,
+  decisions: () => `${DEMO_ACRONYM}-demo/registration-decisions`,
   delegation: (delegation: Pick<DemoDelegation, 'key'>, step: 'create' | 'head' | 'credentials') =>
     `${DEMO_ACRONYM}-demo/delegation/${delegation.key}/${step}`,
   substitution: (delegation: Pick<DemoDelegation, 'key'>, member: Pick<Delegate, 'email'>) =>

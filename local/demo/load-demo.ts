@@ -601,46 +601,65 @@ export const demoParts: readonly DemoPart[] = [
         return registrationId;
       };
       type Decision = { registrationId: string; decision: string };
-      let undecided: Decision[] = [
+      type Result = {
+        registrationId: string;
+        status?: string;
+        problem?: { status?: number; detail?: string };
+      };
+      const decide = (decisions: Decision[], key: string, label: string) =>
+        state.api.post<{ results: Result[] }>(
+          `${conferencePath(state)}/registration-decisions`,
+          { decisions },
+          { key, label, expected: 200 },
+        );
+      /** The decided registration's new status; undefined for a decision answered busy. */
+      const statusOf = (result: Result, retry: boolean): string | undefined => {
+        if (result.status !== undefined) return result.status;
+        if (retry && RETRYABLE.has(result.problem?.status ?? 0)) return undefined;
+        throw new DemoLoadError(
+          `The decision on ${emailOf.get(result.registrationId)} failed: ` +
+            (result.problem?.detail ?? JSON.stringify(result.problem)),
+        );
+      };
+      const decided = (result: Result, status: string) => {
+        const email = emailOf.get(result.registrationId) ?? '';
+        state.registered.set(email, { ...registeredOf(state, email), status });
+        if (status === 'waitlisted') state.waitlisted.push(result.registrationId);
+      };
+      const decisions: Decision[] = [
         ...approved.map((registration) => ({ registrationId: idOf(registration), decision: 'approve' })),
         { registrationId: idOf(rejected), decision: 'reject', ...moderation.rejection },
       ];
       // Each decision is on its own (CONTRACT 5.3): those answered busy (many approvals at once contend for
-      // the seats) are sent again in a request of their own, as a secretariat would.
-      for (let attempt = 1; undecided.length > 0; attempt++) {
-        const { results } = await state.api.post<{
-          results: Array<{
-            registrationId: string;
-            status?: string;
-            problem?: { status?: number; detail?: string };
-          }>;
-        }>(
-          `${conferencePath(state)}/registration-decisions`,
-          { decisions: undecided },
-          {
-            key: idempotencyKeys.decisions(attempt),
-            label: `${undecided.length} decisions on the civil society`,
-            expected: 200,
-          },
-        );
-        const busy = new Set<string>();
-        for (const result of results) {
-          const email = emailOf.get(result.registrationId) ?? '';
-          if (result.status === undefined) {
-            if (RETRYABLE.has(result.problem?.status ?? 0) && attempt < RETRIES) {
-              busy.add(result.registrationId);
-              continue;
-            }
-            throw new DemoLoadError(
-              `The decision on ${email} failed: ${result.problem?.detail ?? JSON.stringify(result.problem)}`,
-            );
-          }
-          state.registered.set(email, { ...registeredOf(state, email), status: result.status });
-          if (result.status === 'waitlisted') state.waitlisted.push(result.registrationId);
-        }
-        undecided = undecided.filter((item) => busy.has(item.registrationId));
-        if (undecided.length > 0) await sleep(125 * 2 ** attempt, state.signal);
+      // the seats and the waitlist) are sent again one by one, as a secretariat would.
+      const { results } = await decide(
+        decisions,
+        idempotencyKeys.decisions(),
+        `${approved.length} approvals and a rejection`,
+      );
+      const busy: Decision[] = [];
+      for (const result of results) {
+        const status = statusOf(result, true);
+        if (status === undefined)
+          busy.push(decisions.find((item) => item.registrationId === result.registrationId) as Decision);
+        else decided(result, status);
       }
+      for (const item of busy)
+        for (let attempt = 1; ; attempt++) {
+          const [result] = (
+            await decide(
+              [item],
+              `${idempotencyKeys.decisions()}/${item.registrationId}/${attempt}`,
+              `the decision on ${emailOf.get(item.registrationId)} again`,
+            )
+          ).results;
+          const status = result && statusOf(result, attempt < RETRIES);
+          if (result && status !== undefined) {
+            decided(result, status);
+            break;
+          }
+          await sleep(125 * 2 ** attempt, state.signal);
+        }
       state.progress.tick('moderation');
     },
   },
