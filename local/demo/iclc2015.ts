@@ -1286,8 +1286,9 @@ export const delegates = (count = DEMO_DELEGATE_COUNT): DemoRegistration[] => {
       city,
       category,
       consent: true,
-      // Most consent to the List of Participants (CONTRACT 5.3); one in eight does not.
-      consentToPublish: index % 8 !== 5,
+      // Most delegates agree to be named in the List of Participants (CONTRACT 5.3); one in seven does not.
+      // Decided by position, not by a draw, so the demo's other choices stay as they were.
+      consentToPublish: index % 7 !== 3,
     };
     if (organization !== undefined) registration.organization = organization;
     const language = languageOfCountry[home.code];

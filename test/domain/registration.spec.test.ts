@@ -26,6 +26,8 @@ const personal = {
   organization: delegate.organization,
   // The conference's default language, as none was given (English for a conference that names none).
   language: 'en' as const,
+  // Not named in the public List of Participants unless the delegate said so (CONTRACT 5.3).
+  consentToPublish: false,
   emailKey: 'mac-of-ana',
   manageTokenHash: 'hash',
 };

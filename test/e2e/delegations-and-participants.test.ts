@@ -5,6 +5,7 @@ import { iclc2015 } from '../domain/fixtures.js';
 import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
 import { outboxMailsTo } from '../support/outbox.js';
+import { pdfPagesText } from '../support/pdf-reader.js';
 
 /**
  * CONTRACT 5.3, delegations and the List of Participants, over HTTP against `npm start`: the focal point's
@@ -348,6 +349,19 @@ describe('npm start: the List of Participants', () => {
     ]);
   });
 
+  it('the organizer’s participants-list document prints the same people by delegation', async () => {
+    const text = await participantsDocument();
+    expect(text).toContain('Mexico City');
+    expect(text).toContain('Other participants');
+    // Family names in capitals, as the official list prints them.
+    const order = ['Mexico City', 'ÁLVAREZ', 'ZAMORA', 'Other participants', 'OUTSIDER'].map((word) =>
+      text.indexOf(word),
+    );
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).not.toContain('MÉNDEZ');
+  }, 60_000);
+
   it('a withdrawn consent and an erasure remove the person within seconds', async () => {
     const [first, second] = answersOfMexico();
     const ana = members[first ?? ''];
@@ -375,6 +389,10 @@ describe('npm start: the List of Participants', () => {
       return list.length === 1 ? list : undefined;
     });
     expect(left).toEqual([{ givenName: 'Olaf', familyName: 'Outsider', organization: null, country: 'DE' }]);
+    const text = await participantsDocument();
+    expect(text).toContain('OUTSIDER');
+    expect(text).not.toContain('ZAMORA');
+    expect(text).not.toContain('ÁLVAREZ');
     // The erased member's place of the quota was given back with its cancellation.
     const read = await call('GET', path(`/delegations/${mexico.delegationId}`), undefined, organizer());
     expect(read.body.placesHeld).toBe(2);
@@ -384,6 +402,18 @@ describe('npm start: the List of Participants', () => {
     expect((await call('GET', '/conferences/no-such-conference/participants')).status).toBe(404);
   });
 });
+
+/** A participants-list document made now, its pages' text read back by an independent PDF parser. */
+async function participantsDocument(): Promise<string> {
+  const started = await call('POST', path('/documents'), { kind: 'participants-list' }, organizer());
+  expect(started.status).toBe(202);
+  const status = await eventually(async () => {
+    const answer = await call('GET', path(`/documents/${started.body.documentId}`), undefined, organizer());
+    return answer.body?.status === 'done' ? answer.body : undefined;
+  }, 30_000);
+  const file = await fetch(status.location);
+  return (await pdfPagesText(new Uint8Array(await file.arrayBuffer()))).join('\n');
+}
 
 /** The addresses of the three invitations into Mexico City's delegation that were sent (of the eight raced). */
 let invitedOfMexico: string[] | undefined;

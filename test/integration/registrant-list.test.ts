@@ -148,6 +148,8 @@ const readBack = async (): Promise<RegistrantRow[]> => {
       language: personal.language ?? 'en',
       latinName: personal.latinName ?? null,
       nameOrder: nameOrderOf(personal),
+      consentToPublish: personal.consentToPublish === true,
+      ...(state.delegationId ? { delegationId: state.delegationId } : {}),
       ...(state.checkedInAt ? { checkedInAt: state.checkedInAt } : {}),
       ...(state.cancelledAt ? { cancelledAt: state.cancelledAt } : {}),
     });
