@@ -11,8 +11,10 @@
  *   defaults, as the demo loaded before its parts were run side by side.
  * CPU: the seconds of processor time DynamoDB Local's Java process and this Node process (HTTP handlers,
  * pipeline, consumers, the loader) used during the load, which the machine's other work changes far less
- * than the wall time. Writes the `demo` section of docs/benchmarks.md.
+ * than the wall time. Each row runs in a process of its own, as `npm start` does (the handlers keep their
+ * DynamoDB client for the life of the process). Writes the `demo` section of docs/benchmarks.md.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +60,7 @@ const processCpuSeconds = async (pid: number): Promise<number> => {
 
 interface Measured {
   variant: Variant;
-  result: DemoResult;
+  result: Pick<DemoResult, 'elapsedMs' | 'phases'>;
   javaCpuS: number;
   nodeCpuS: number;
   load: number;
@@ -112,14 +114,45 @@ const measure = async (variant: Variant): Promise<Measured> => {
   }
 };
 
-const phasesOf = (result: DemoResult) =>
+const phasesOf = (result: Measured['result']) =>
   (result.phases ?? [])
     .map((phase) => `${phase.name} ${seconds(phase.startedMs, 1)}→${seconds(phase.startedMs + phase.ms, 1)}`)
     .join('; ');
 
+/** Measures the row `index` in a new Node process (this script with BENCH_DEMO_ROW set) and reads its result. */
+const measureApart = (index: number): Promise<Measured> =>
+  new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, process.argv[1] ?? 'bench/demo.ts'],
+      { env: { ...process.env, BENCH_DEMO_ROW: String(index) }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`row ${index} failed: ${error.message}\n${stderr}`));
+        const line = stdout.split('\n').find((candidate) => candidate.startsWith(RESULT));
+        if (!line) return reject(new Error(`row ${index} printed no result:\n${stdout}\n${stderr}`));
+        const { result, javaCpuS, nodeCpuS, load, log } = JSON.parse(line.slice(RESULT.length)) as Measured;
+        process.stdout.write(
+          stdout
+            .split('\n')
+            .filter((text) => !text.startsWith(RESULT))
+            .join('\n'),
+        );
+        resolve({ variant: variants[index] as Variant, result, javaCpuS, nodeCpuS, load, log });
+      },
+    );
+  });
+
+const RESULT = 'bench-demo-result ';
+
 const main = async () => {
+  const row = process.env.BENCH_DEMO_ROW;
+  if (row !== undefined) {
+    const { variant: _variant, ...measured } = await measure(variants[Number(row)] as Variant);
+    process.stdout.write(`${RESULT}${JSON.stringify(measured)}\n`);
+    return;
+  }
   const measured: Measured[] = [];
-  for (const variant of variants) measured.push(await measure(variant));
+  for (const index of variants.keys()) measured.push(await measureApart(index));
   const [ours, , baseline] = measured as [Measured, Measured, Measured];
   const wall = (m: Measured) => m.result.elapsedMs ?? Number.NaN;
   const met = wall(ours) < GOAL_MS;
