@@ -6,6 +6,10 @@ import { simpleParser } from 'mailparser';
 export const CONFIRMATION_LINK = /https?:\/\/\S+?\/registrations\/confirm\?token=[A-Za-z0-9_.-]+/g;
 /** A manage link of CONTRACT 5.1: the new manage token in the fragment. */
 export const MANAGE_LINK = /https?:\/\/\S+?\/registrations\/[^/\s]+\/manage#token=[A-Za-z0-9_-]+/g;
+/** An invitation's link of CONTRACT 5.3: the conference's register page with the code as `invitation=…`. */
+export const INVITATION_LINK = /https?:\/\/\S+?\/register\?invitation=[A-Za-z0-9_.-]+/g;
+/** A focal point's delegation link of CONTRACT 5.3: the delegation token in the fragment as `delegation=…`. */
+export const DELEGATION_LINK = /https?:\/\/\S+?#delegation=[A-Za-z0-9_.-]+/g;
 
 /**
  * The links in the local outbox's emails (DATA_DIR/outbox, one .eml per email), by recipient: what a

@@ -12,7 +12,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { SessionDetails } from '../../domain/agenda/events.js';
 import type { AwardGrant } from '../../domain/award/events.js';
 import type { ConferenceDetails } from '../../domain/conference/events.js';
-import type { Delegate, DelegateCategory } from '../../domain/registration/events.js';
+import type { Delegate, DelegateCategory, RejectionReasonCode } from '../../domain/registration/events.js';
 import type { FormDefinition } from '../../domain/registration-form/form.js';
 import type { VisaLetterRequest } from '../../domain/visa-letter/events.js';
 
@@ -1316,6 +1316,261 @@ export const idempotencyKeys = {
     `${DEMO_ACRONYM}-demo/details/${registration.email.toLowerCase()}`,
   checkIn: (registration: Pick<Delegate, 'email'>) =>
     `${DEMO_ACRONYM}-demo/check-in/${registration.email.toLowerCase()}`,
+  // Who may register (CONTRACT 5.3): invitations, the moderation's decisions, the delegations.
+  invitation: (invitee: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/invitation/${invitee.email.toLowerCase()}`,
+  decisions: () => `${DEMO_ACRONYM}-demo/registration-decisions`,
+  delegation: (delegation: Pick<DemoDelegation, 'key'>, step: 'create' | 'head' | 'credentials') =>
+    `${DEMO_ACRONYM}-demo/delegation/${delegation.key}/${step}`,
+  substitution: (delegation: Pick<DemoDelegation, 'key'>, member: Pick<Delegate, 'email'>) =>
+    `${DEMO_ACRONYM}-demo/delegation/${delegation.key}/substitute/${member.email.toLowerCase()}`,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Who may register (CONTRACT 5.3): mayors by invitation only, civil society moderated, everyone else open.
+
+export const registrationPolicy = {
+  mayor: 'invitation',
+  'civil-society': 'moderated',
+} as const satisfies NonNullable<ConferenceDetails['registrationPolicy']>;
+
+const policyOf = (category: DelegateCategory): 'open' | 'moderated' | 'invitation' =>
+  (registrationPolicy as Partial<Record<DelegateCategory, 'moderated' | 'invitation'>>)[category] ?? 'open';
+
+/** Whether a delegate of this category registers as anyone may (no invitation, no approval). */
+export const isOpen = (registration: Pick<Delegate, 'category'>): boolean =>
+  policyOf(registration.category) === 'open';
+
+/** Whether a delegate of this category needs an invitation's code to register. */
+export const needsInvitation = (registration: Pick<Delegate, 'category'>): boolean =>
+  policyOf(registration.category) === 'invitation';
+
+const mayorOf = (
+  city: string,
+  country: string,
+  givenName: string,
+  familyName: string,
+  language: Delegate['language'],
+  latinName?: { givenName: string; familyName: string },
+): DemoRegistration => ({
+  givenName,
+  familyName,
+  ...(latinName ? { latinName } : {}),
+  email: `mayor.${asciiSlug(city)}@example.org`,
+  country,
+  city,
+  category: 'mayor',
+  organization: `City of ${city}`,
+  consent: true,
+  consentToPublish: true,
+  ...(language ? { language } : {}),
+});
+
+/**
+ * The mayors of the twelve award cities, each invited by the organizers (category `mayor`, by invitation
+ * only). Mexico City's is its real mayor of 2015, a speaker of the opening; the others are made up.
+ */
+export const awardCityMayors: DemoRegistration[] = [
+  mayorOf('Melton', 'AU', 'Sophie', 'Turner', 'en'),
+  mayorOf('Sorocaba', 'BR', 'Rafael', 'Costa', undefined),
+  mayorOf('Beijing', 'CN', '建国', '陈', 'zh', { givenName: 'Jianguo', familyName: 'Chen' }),
+  mayorOf('Bahir Dar', 'ET', 'ጌታቸው', 'አለሙ', undefined, { givenName: 'Getachew', familyName: 'Alemu' }),
+  mayorOf('Espoo', 'FI', 'Mikko', 'Lahtinen', 'en'),
+  mayorOf('Cork', 'IE', 'Deirdre', 'O’Sullivan', 'en'),
+  mayorOf('Amman', 'JO', 'سامي', 'العلي', 'ar', { givenName: 'Sami', familyName: 'Al-Ali' }),
+  mayorOf('Mexico City', 'MX', 'Miguel Ángel', 'Mancera', 'es'),
+  mayorOf('Ybycuí', 'PY', 'Hugo', 'Giménez', 'es'),
+  mayorOf('Balanga', 'PH', 'Antonio', 'Santos', 'en'),
+  mayorOf('Namyangju', 'KR', '민석', '한', undefined, { givenName: 'Min-seok', familyName: 'Han' }),
+  mayorOf('Swansea', 'GB', 'Gareth', 'Davies', 'en'),
+];
+
+/** Everyone the organizers invite: the award cities' mayors, and every generated delegate who is a mayor. */
+export const invitees = (registrations: readonly DemoRegistration[] = delegates()): DemoRegistration[] => [
+  ...awardCityMayors,
+  ...registrations.filter(needsInvitation),
+];
+
+/**
+ * The moderated civil society: the secretariat approves them in one request, but for the last few, still
+ * pending, and the first, rejected (its organization is no civil society organization).
+ */
+export const moderation = {
+  leftPending: 5,
+  rejection: {
+    reasonCode: 'not-eligible' as RejectionReasonCode,
+    message:
+      'The civil society places are for non-governmental organizations; please register in the category of your institution.',
+  },
+  /** Who is approved, rejected and left pending, among the demo's delegates in their order. */
+  of(registrations: readonly DemoRegistration[] = delegates()) {
+    const moderated = registrations.filter((registration) => policyOf(registration.category) === 'moderated');
+    const pending = moderated.slice(moderated.length - this.leftPending);
+    const [rejected, ...approved] = moderated.slice(0, moderated.length - this.leftPending);
+    if (!rejected) throw new Error('The demo has too few civil society delegates');
+    return { approved, rejected, pending };
+  },
+};
+
+/** A delegation of the demo: its focal point invites the members, names the head, substitutes one. */
+export interface DemoDelegation {
+  /** For the Idempotency-Keys. */
+  key: string;
+  request: {
+    name: string;
+    country: string;
+    organization: string;
+    quota: number;
+    focalPoint: { email: string; givenName: string; familyName: string; language?: Delegate['language'] };
+  };
+  credentials: 'pending' | 'received' | 'verified';
+  /** In the order the focal point invites them; the first is the head of delegation. */
+  members: DemoRegistration[];
+  /** A member who cannot come after all, and who comes instead (once every seat is known: after the raise). */
+  substitution?: { member: string; substitute: DemoRegistration };
+}
+
+const member = (
+  delegation: string,
+  country: string,
+  city: string,
+  givenName: string,
+  familyName: string,
+  category: DelegateCategory,
+  organization: string,
+  consentToPublish = true,
+): DemoRegistration => ({
+  givenName,
+  familyName,
+  email: `${asciiSlug(givenName)}.${asciiSlug(familyName)}@${delegation}.example.org`,
+  country,
+  city,
+  category,
+  organization,
+  consent: true,
+  consentToPublish,
+});
+
+/** Two delegations: Mexico City's (the host city's) and the Republic of Korea's. */
+export const delegations: DemoDelegation[] = [
+  {
+    key: 'mexico-city',
+    request: {
+      name: 'Mexico City',
+      country: 'MX',
+      organization: 'Government of Mexico City',
+      quota: 5,
+      focalPoint: {
+        email: 'focal.point@cdmx.example.org',
+        givenName: 'Mariana',
+        familyName: 'Quiroga',
+        language: 'es',
+      },
+    },
+    credentials: 'verified',
+    members: [
+      member(
+        'cdmx',
+        'MX',
+        'Mexico City',
+        'Gabriela',
+        'Ortega Ruiz',
+        'political-leader',
+        'Ministry of Education of Mexico City',
+      ),
+      member(
+        'cdmx',
+        'MX',
+        'Mexico City',
+        'Fernando',
+        'Aguilar',
+        'education-executive',
+        'Mexico City Department of Education',
+      ),
+      member(
+        'cdmx',
+        'MX',
+        'Mexico City',
+        'Lucía',
+        'Herrera',
+        'academic',
+        'Universidad Autónoma de la Ciudad de México',
+      ),
+      member(
+        'cdmx',
+        'MX',
+        'Mexico City',
+        'Diego',
+        'Salinas',
+        'education-executive',
+        'Mexico City Public Library Service',
+        false,
+      ),
+    ],
+  },
+  {
+    key: 'republic-of-korea',
+    request: {
+      name: 'Republic of Korea',
+      country: 'KR',
+      organization: 'Ministry of Education',
+      quota: 4,
+      focalPoint: {
+        email: 'focal.point@korea.example.org',
+        givenName: 'Ha-eun',
+        familyName: 'Yoon',
+        language: 'en',
+      },
+    },
+    credentials: 'received',
+    members: [
+      member('korea', 'KR', 'Sejong', 'Min-jung', 'Choi', 'political-leader', 'Ministry of Education'),
+      member(
+        'korea',
+        'KR',
+        'Seoul',
+        'Jae-hyun',
+        'Park',
+        'education-executive',
+        'National Institute for Lifelong Education',
+      ),
+      member('korea', 'KR', 'Suwon', 'Dong-hyun', 'Kang', 'academic', 'Korea National Open University'),
+      member(
+        'korea',
+        'KR',
+        'Seoul',
+        'Eun-ji',
+        'Lee',
+        'education-executive',
+        'Seoul Metropolitan Office of Education',
+      ),
+    ],
+    substitution: {
+      member: 'eun-ji.lee@korea.example.org',
+      substitute: member(
+        'korea',
+        'KR',
+        'Seoul',
+        'Seo-yeon',
+        'Jung',
+        'education-executive',
+        'Seoul Metropolitan Office of Education',
+      ),
+    },
+  },
+];
+
+/**
+ * The answers of someone invited (not among the generated delegates, whose answers `demoAnswers` draws):
+ * no particular diet, interpretation by their language, their position where the form asks it.
+ */
+export const invitedAnswers = (registration: DemoRegistration): Record<string, unknown> => {
+  const position = POSITIONS[registration.category];
+  return {
+    diet: 'none',
+    interpretation: INTERPRETATION_BY_COUNTRY[registration.country] ?? 'none',
+    ...(position ? { position: `${position}, ${registration.city}` } : {}),
+  };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -1337,7 +1592,10 @@ const VISA_DECISIONS: VisaLetterDecision[] = ['issue', 'issue', 'issue', 'declin
 
 /** Six requests by delegates from abroad (every sixty-ninth delegate not from Mexico), deterministic. */
 export const visaLetters = (registrations: readonly DemoRegistration[] = delegates()): DemoVisaLetter[] => {
-  const abroad = registrations.filter((registration) => registration.country !== conference.country);
+  // Delegates of an open category: the invited mayors and the moderated civil society register later.
+  const abroad = registrations.filter(
+    (registration) => registration.country !== conference.country && isOpen(registration),
+  );
   return VISA_DECISIONS.map((decision, n) => {
     const delegate = abroad[(n * 69 + 7) % abroad.length] as DemoRegistration;
     return {

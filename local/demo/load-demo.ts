@@ -5,7 +5,7 @@
  */
 import type { SessionDetails } from '../../domain/agenda/events.js';
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
-import { CONFIRMATION_LINK, OutboxLinks } from '../outbox-links.js';
+import { CONFIRMATION_LINK, DELEGATION_LINK, INVITATION_LINK, OutboxLinks } from '../outbox-links.js';
 import {
   awardCeremony,
   awards,
@@ -13,13 +13,21 @@ import {
   conference,
   DEMO_ACRONYM,
   DEMO_CHECK_INS,
+  type DemoDelegation,
   type DemoRegistration,
   type DemoVisaLetter,
   delegates,
+  delegations,
   demoAnswers,
   deskCorrection,
   idempotencyKeys,
+  invitedAnswers,
+  invitees,
+  isOpen,
+  moderation,
+  needsInvitation,
   registrationForm,
+  registrationPolicy,
   sessions,
   visaLetters,
 } from './iclc2015.js';
@@ -61,7 +69,16 @@ export interface DemoResult {
   /** Whether this call loaded it. */
   loaded: boolean;
   /** What was sent, when loaded. */
-  counts?: { sessions: number; awards: number; delegates: number; visaLetters: number; requests: number };
+  counts?: {
+    sessions: number;
+    awards: number;
+    delegates: number;
+    visaLetters: number;
+    requests: number;
+    /** Who may register (CONTRACT 5.3): the invitations sent by the organizers, and the delegations. */
+    invitations?: number;
+    delegations?: number;
+  };
   /** How long the load took, when loaded. */
   elapsedMs?: number;
   /**
@@ -71,6 +88,8 @@ export interface DemoResult {
   phases?: Array<{ name: string; ms: number; startedMs: number }>;
   /** The capacity raised once after the registrations, and the waitlisted delegates it promoted. */
   capacityRaise?: CapacityRaiseResult;
+  /** The delegations made, when loaded: their ids by name (CONTRACT 5.3 lists no delegations). */
+  delegations?: Record<string, string>;
 }
 
 export interface CapacityRaiseResult {
@@ -329,13 +348,22 @@ export interface DemoState {
   outbox: string;
   log: (line: string) => void;
   registrations: DemoRegistration[];
+  /** Each generated delegate's answers to the form. */
+  answers: Map<DemoRegistration, Record<string, unknown>>;
+  /** Whom the organizers invite (CONTRACT 5.3): the award cities' mayors and the generated mayors. */
+  invitees: DemoRegistration[];
+  delegations: DemoDelegation[];
+  /** The delegations made by the part `delegations`, by `key`: their id and the focal point's token. */
+  delegationsMade: Map<string, { delegationId: string; token: string }>;
+  /** Where the delegates read the links mailed to them (one reader for all parts). */
+  mailbox: OutboxLinks;
   letters: DemoVisaLetter[];
   checkIns: DemoRegistration[];
   /** The seats registration opens with; raised after the registrations (`capacityRaise`). */
   openingCapacity: number;
   /** Set by the part `conference`. */
   conferenceId?: string;
-  /** By email, set by the part `registrations`. */
+  /** By email, set by the parts that register someone (and updated by the moderation's decisions). */
   registered: Map<string, Registered>;
   /** The registrations answered `waitlisted`, in the order they were answered. */
   waitlisted: string[];
@@ -355,6 +383,75 @@ const registeredOf = (state: DemoState, email: string): Registered => {
   if (!delegate) throw new DemoLoadError(`The demo has no registration of ${email}`);
   return delegate;
 };
+
+/** The first link matching `pattern` in the emails to `address`, read again until the email is there. */
+const linkMailedTo = async (state: DemoState, address: string, pattern: RegExp): Promise<URL> => {
+  const deadline = performance.now() + PROJECTION_WAIT_MS;
+  for (let pause = POLL_MS.first; ; pause = Math.min(POLL_MS.most, 2 * pause)) {
+    const link = await state.mailbox.firstLinkTo(address, pattern);
+    if (link) return new URL(link);
+    if (performance.now() >= deadline)
+      throw new DemoLoadError(`No email to ${address} with a link like ${pattern.source} in the outbox`);
+    await sleep(pause, state.signal);
+  }
+};
+
+/** The code of the invitation mailed to `address` (by the notifier, so through the event pipeline). */
+const invitationCodeMailedTo = async (state: DemoState, address: string): Promise<string> =>
+  (await linkMailedTo(state, address, INVITATION_LINK)).searchParams.get('invitation') ?? '';
+
+/** An invitation's body for someone of the demo (only what an invitation takes). */
+const invitationOf = (invitee: DemoRegistration, delegationId?: string) => ({
+  email: invitee.email,
+  givenName: invitee.givenName,
+  familyName: invitee.familyName,
+  category: invitee.category,
+  ...(invitee.language ? { language: invitee.language } : {}),
+  ...(delegationId ? { delegationId } : {}),
+});
+
+/**
+ * A delegate asks to register (with an invitation's code, if invited), finds the confirmation link in
+ * their mailbox and confirms with it (CONTRACT 5.1): what they are then (registered, waitlisted, pending)
+ * is kept in `state.registered`.
+ */
+const registerAndConfirm = async (
+  state: DemoState,
+  registration: DemoRegistration,
+  answers: Record<string, unknown> | undefined,
+  invitationCode?: string,
+): Promise<Registered> => {
+  await state.api.post(
+    `${conferencePath(state)}/registrations`,
+    { ...registration, answers, ...(invitationCode ? { invitationCode } : {}) },
+    {
+      key: idempotencyKeys.registration(registration),
+      label: `registration of ${registration.email}`,
+      asOrganizer: false,
+      expected: 202,
+    },
+  );
+  state.progress.tick('registrations');
+  // The handler mails the link before it answers: it is in the outbox now.
+  const link = await state.mailbox.firstLinkTo(registration.email, CONFIRMATION_LINK);
+  if (!link) throw new DemoLoadError(`No confirmation link in the outbox for ${registration.email}`);
+  const answer = await state.api.post<Registered>(
+    '/registrations/confirm',
+    { token: new URL(link).searchParams.get('token') },
+    {
+      key: idempotencyKeys.confirmation(registration),
+      label: `confirmation of ${registration.email}`,
+      asOrganizer: false,
+    },
+  );
+  state.registered.set(registration.email, answer);
+  if (answer.status === 'waitlisted') state.waitlisted.push(answer.registrationId);
+  state.progress.tick('registrations');
+  return answer;
+};
+
+/** The requests of one delegation: its creation, each member's invitation and registration, head, credentials. */
+const delegationRequests = (delegation: DemoDelegation) => 1 + 3 * delegation.members.length + 2;
 
 /**
  * One part of the load. A part starts as soon as the parts it names in `after` have ended (they made what
@@ -380,7 +477,7 @@ export const demoParts: readonly DemoPart[] = [
     async run(state) {
       const { conferenceId } = await state.api.post<{ conferenceId: string }>(
         '/conferences',
-        { ...conference, capacity: state.openingCapacity },
+        { ...conference, capacity: state.openingCapacity, registrationPolicy },
         { key: idempotencyKeys.conference(), label: `conference ${DEMO_ACRONYM}` },
       );
       state.conferenceId = conferenceId;
@@ -444,41 +541,186 @@ export const demoParts: readonly DemoPart[] = [
     // Each delegate asks, finds the confirmation link in their mailbox and confirms with it (CONTRACT 5.1),
     // one delegate after the other on each of `concurrency` lanes: the confirmations (and the pipeline's
     // work on the registrations they make) begin with the first answer, not after the last request.
+    // The mayors (by invitation only) register in the part `invited registrations`; the civil society's
+    // registrations are pending until the part `moderation` decides them.
     name: 'registrations',
     after: ['registration form'],
-    requests: (state) => 2 * state.registrations.length,
+    requests: (state) =>
+      2 * state.registrations.filter((registration) => !needsInvitation(registration)).length,
+    async run(state) {
+      const uninvited = state.registrations.filter((registration) => !needsInvitation(registration));
+      await forEachConcurrently(uninvited, state.concurrency, async (registration) => {
+        await registerAndConfirm(state, registration, state.answers.get(registration));
+      });
+    },
+  },
+  {
+    // CONTRACT 5.3: the organizers invite every mayor (category `mayor` is by invitation only), the award
+    // cities' mayors first. Each invitation is a stream of its own: several at once.
+    name: 'invitations',
+    after: ['conference'],
+    requests: (state) => state.invitees.length,
     async run(state) {
       const base = conferencePath(state);
-      const answersOf = demoAnswers(state.registrations);
-      const mailbox = new OutboxLinks(state.outbox);
-      await forEachConcurrently(state.registrations, state.concurrency, async (registration) => {
-        await state.api.post(
-          `${base}/registrations`,
-          { ...registration, answers: answersOf.get(registration) },
-          {
-            key: idempotencyKeys.registration(registration),
-            label: `registration of ${registration.email}`,
-            asOrganizer: false,
-            expected: 202,
-          },
-        );
-        state.progress.tick('registrations');
-        // The handler mails the link before it answers: it is in the outbox now.
-        const link = await mailbox.firstLinkTo(registration.email, CONFIRMATION_LINK);
-        if (!link) throw new DemoLoadError(`No confirmation link in the outbox for ${registration.email}`);
-        const answer = await state.api.post<Registered>(
-          '/registrations/confirm',
-          { token: new URL(link).searchParams.get('token') },
-          {
-            key: idempotencyKeys.confirmation(registration),
-            label: `confirmation of ${registration.email}`,
-            asOrganizer: false,
-          },
-        );
-        state.registered.set(registration.email, answer);
-        if (answer.status === 'waitlisted') state.waitlisted.push(answer.registrationId);
-        state.progress.tick('registrations');
+      await forEachConcurrently(state.invitees, state.concurrency, async (invitee) => {
+        await state.api.post(`${base}/invitations`, invitationOf(invitee), {
+          key: idempotencyKeys.invitation(invitee),
+          label: `invitation of ${invitee.email}`,
+        });
+        state.progress.tick('invitations');
       });
+    },
+  },
+  {
+    // Each invitee registers with the code of the link mailed to them (the notifier mails it, once the
+    // pipeline has carried the invitation), then confirms as everyone does. The waits for the emails hold
+    // no request: the lanes may outnumber the requests in flight.
+    name: 'invited registrations',
+    after: ['registration form', 'invitations'],
+    requests: (state) => 2 * state.invitees.length,
+    async run(state) {
+      await forEachConcurrently(state.invitees, 2 * state.concurrency, async (invitee) => {
+        const code = await invitationCodeMailedTo(state, invitee.email);
+        await registerAndConfirm(state, invitee, state.answers.get(invitee) ?? invitedAnswers(invitee), code);
+      });
+    },
+  },
+  {
+    // The secretariat decides the pending civil society in one request (CONTRACT 5.3), once they have
+    // all registered: approves them, but for one rejected and a few left pending. Each approval takes a
+    // seat or a waitlist place as a registration would.
+    name: 'moderation',
+    after: ['registrations'],
+    requests: () => 1,
+    async run(state) {
+      const { approved, rejected } = moderation.of(state.registrations);
+      const emailOf = new Map<string, string>();
+      const idOf = (registration: DemoRegistration) => {
+        const { registrationId } = registeredOf(state, registration.email);
+        emailOf.set(registrationId, registration.email);
+        return registrationId;
+      };
+      type Decision = { registrationId: string; decision: string };
+      type Result = {
+        registrationId: string;
+        status?: string;
+        problem?: { status?: number; detail?: string };
+      };
+      const decide = (decisions: Decision[], key: string, label: string) =>
+        state.api.post<{ results: Result[] }>(
+          `${conferencePath(state)}/registration-decisions`,
+          { decisions },
+          { key, label, expected: 200 },
+        );
+      /** The decided registration's new status; undefined for a decision answered busy. */
+      const statusOf = (result: Result, retry: boolean): string | undefined => {
+        if (result.status !== undefined) return result.status;
+        if (retry && RETRYABLE.has(result.problem?.status ?? 0)) return undefined;
+        throw new DemoLoadError(
+          `The decision on ${emailOf.get(result.registrationId)} failed: ` +
+            (result.problem?.detail ?? JSON.stringify(result.problem)),
+        );
+      };
+      const decided = (result: Result, status: string) => {
+        const email = emailOf.get(result.registrationId) ?? '';
+        state.registered.set(email, { ...registeredOf(state, email), status });
+        if (status === 'waitlisted') state.waitlisted.push(result.registrationId);
+      };
+      const decisions: Decision[] = [
+        ...approved.map((registration) => ({ registrationId: idOf(registration), decision: 'approve' })),
+        { registrationId: idOf(rejected), decision: 'reject', ...moderation.rejection },
+      ];
+      // Each decision is on its own (CONTRACT 5.3): those answered busy (many approvals at once contend for
+      // the seats and the waitlist) are sent again one by one, as a secretariat would.
+      const { results } = await decide(
+        decisions,
+        idempotencyKeys.decisions(),
+        `${approved.length} approvals and a rejection`,
+      );
+      const busy: Decision[] = [];
+      for (const result of results) {
+        const status = statusOf(result, true);
+        if (status === undefined)
+          busy.push(decisions.find((item) => item.registrationId === result.registrationId) as Decision);
+        else decided(result, status);
+      }
+      for (const item of busy)
+        for (let attempt = 1; ; attempt++) {
+          const [result] = (
+            await decide(
+              [item],
+              `${idempotencyKeys.decisions()}/${item.registrationId}/${attempt}`,
+              `the decision on ${emailOf.get(item.registrationId)} again`,
+            )
+          ).results;
+          const status = result && statusOf(result, attempt < RETRIES);
+          if (result && status !== undefined) {
+            decided(result, status);
+            break;
+          }
+          await sleep(125 * 2 ** attempt, state.signal);
+        }
+      state.progress.tick('moderation');
+    },
+  },
+  {
+    // CONTRACT 5.3: the two delegations, side by side. The organizers make each; its focal point reads the
+    // delegation token mailed to them, invites the members (within the quota), who register with their
+    // codes; then names the head, and the organizers set the credentials' status.
+    name: 'delegations',
+    after: ['registration form'],
+    requests: (state) =>
+      state.delegations.reduce((sum, delegation) => sum + delegationRequests(delegation), 0),
+    async run(state) {
+      const base = conferencePath(state);
+      await Promise.all(
+        state.delegations.map(async (delegation) => {
+          const { name, focalPoint } = delegation.request;
+          const { delegationId } = await state.api.post<{ delegationId: string }>(
+            `${base}/delegations`,
+            delegation.request,
+            { key: idempotencyKeys.delegation(delegation, 'create'), label: `delegation ${name}` },
+          );
+          state.progress.tick('delegations');
+          const link = await linkMailedTo(state, focalPoint.email, DELEGATION_LINK);
+          const token = link.hash.replace(/^#delegation=/, '');
+          state.delegationsMade.set(delegation.key, { delegationId, token });
+          const asFocalPoint = { asOrganizer: false, headers: { 'x-delegation-token': token } };
+          await forEachConcurrently(delegation.members, state.concurrency, async (member) => {
+            await state.api.post(`${base}/invitations`, invitationOf(member, delegationId), {
+              key: idempotencyKeys.invitation(member),
+              label: `invitation of ${member.email} into the delegation ${name}`,
+              ...asFocalPoint,
+            });
+            state.progress.tick('delegations');
+            const code = await invitationCodeMailedTo(state, member.email);
+            await registerAndConfirm(state, member, invitedAnswers(member), code);
+          });
+          const head = delegation.members[0];
+          if (!head) throw new DemoLoadError(`The delegation ${name} has no members`);
+          await state.api.post(
+            `${base}/delegations/${delegationId}/head`,
+            { registrationId: registeredOf(state, head.email).registrationId },
+            {
+              key: idempotencyKeys.delegation(delegation, 'head'),
+              label: `${head.email} head of the delegation ${name}`,
+              expected: 200,
+              ...asFocalPoint,
+            },
+          );
+          state.progress.tick('delegations');
+          await state.api.post(
+            `${base}/delegations/${delegationId}/credentials`,
+            { status: delegation.credentials },
+            {
+              key: idempotencyKeys.delegation(delegation, 'credentials'),
+              label: `credentials of the delegation ${name} ${delegation.credentials}`,
+              expected: 200,
+            },
+          );
+          state.progress.tick('delegations');
+        }),
+      );
     },
   },
   {
@@ -521,11 +763,14 @@ export const demoParts: readonly DemoPart[] = [
     // the waitlist process hands a raise back until it has seen every waitlisting, and a raise handed back
     // too often ends among the dead letters. Then it waits until the counts show the promotions.
     name: CAPACITY_RAISE,
-    after: ['registrations'],
+    after: ['registrations', 'invited registrations', 'moderation', 'delegations'],
     requests: () => 1,
     async run(state) {
       const base = conferencePath(state);
-      const seatsWanted = state.registrations.length;
+      // Everyone who took a seat or a waitlist place (not the pending, nor the rejected).
+      const seatsWanted = [...state.registered.values()].filter(
+        (registered) => registered.status === 'registered' || registered.status === 'waitlisted',
+      ).length;
       const from = state.openingCapacity;
       const to = capacityRaise.raisedTo;
       const deadline = performance.now() + PROJECTION_WAIT_MS;
@@ -605,6 +850,41 @@ export const demoParts: readonly DemoPart[] = [
       });
     },
   },
+  {
+    // A member who cannot come after all: the focal point substitutes them (their cancellation and the
+    // substitute's invitation in one step, CONTRACT 5.3), and the substitute registers with the code. After
+    // the raise, when every seat is known, so that the seat given back changes no count the raise waits for.
+    name: 'substitution',
+    after: ['delegations', CAPACITY_RAISE],
+    requests: (state) => 3 * state.delegations.filter((delegation) => delegation.substitution).length,
+    async run(state) {
+      const base = conferencePath(state);
+      await Promise.all(
+        state.delegations.map(async (delegation) => {
+          const { substitution } = delegation;
+          const made = state.delegationsMade.get(delegation.key);
+          if (!substitution) return;
+          if (!made) throw new DemoLoadError(`The delegation ${delegation.request.name} was not made`);
+          const member = registeredOf(state, substitution.member);
+          const { substitute } = substitution;
+          await state.api.post(
+            `${base}/delegations/${made.delegationId}/substitute`,
+            { registrationId: member.registrationId, invitation: invitationOf(substitute) },
+            {
+              key: idempotencyKeys.substitution(delegation, substitute),
+              label: `substitution of ${substitution.member} by ${substitute.email}`,
+              asOrganizer: false,
+              headers: { 'x-delegation-token': made.token },
+            },
+          );
+          state.registered.set(substitution.member, { ...member, status: 'cancelled' });
+          state.progress.tick('substitution');
+          const code = await invitationCodeMailedTo(state, substitute.email);
+          await registerAndConfirm(state, substitute, invitedAnswers(substitute), code);
+        }),
+      );
+    },
+  },
 ];
 
 /**
@@ -675,8 +955,14 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     outbox: options.outbox,
     log,
     registrations,
+    answers: demoAnswers(registrations),
+    invitees: invitees(registrations),
+    delegations,
+    delegationsMade: new Map(),
+    mailbox: new OutboxLinks(options.outbox),
     letters: visaLetters(registrations),
-    checkIns: registrations.slice(0, DEMO_CHECK_INS),
+    // The first to arrive of those who registered as anyone may (the others register later).
+    checkIns: registrations.filter(isOpen).slice(0, DEMO_CHECK_INS),
     openingCapacity: Math.min(capacityRaise.openingCapacity, conference.capacity),
     registered: new Map(),
     waitlisted: [],
@@ -733,7 +1019,9 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     log(
       `Demo conference ${DEMO_ACRONYM} loaded in ${seconds(elapsedMs)}: ${sessions.length} sessions, ` +
         `${awards.length} awards, ${registrations.length} delegates, ${state.letters.length} visa letter requests, ` +
-        `${state.checkIns.length} checked in at the desk (${total} requests` +
+        `${state.checkIns.length} checked in at the desk, ${state.invitees.length} invited mayors, ` +
+        `${moderation.of(registrations).pending.length} civil society registrations pending, ` +
+        `${delegations.length} delegations (${total} requests` +
         `${options.settled ? `, all answered in ${seconds(answeredMs)}, then the pipeline settled` : ''})`,
     );
     log(`  where the time went (wall time of each part; parts overlap): ${describePhases(phases)}`);
@@ -747,10 +1035,18 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
         delegates: registrations.length,
         visaLetters: state.letters.length,
         requests: total + 1,
+        invitations: state.invitees.length,
+        delegations: delegations.length,
       },
       elapsedMs,
       phases,
       capacityRaise: raise,
+      delegations: Object.fromEntries(
+        delegations.flatMap((delegation) => {
+          const made = state.delegationsMade.get(delegation.key);
+          return made ? [[delegation.request.name, made.delegationId]] : [];
+        }),
+      ),
     };
   } finally {
     options.signal?.removeEventListener('abort', stopProgress);

@@ -8,13 +8,17 @@ import { message } from '../../domain/notifications/messages/index.js';
 import { delegateCategories } from '../../domain/registration/events.js';
 import { LANGUAGES } from '../../domain/shared/languages.js';
 import {
+  awardCityMayors,
   awards,
   capacityRaise,
   conference,
   DEMO_ACRONYM,
   DEMO_CHECK_INS,
   delegates,
+  delegations,
   deskCorrection,
+  invitees,
+  moderation,
   sessions,
   visaLetters,
 } from '../../local/demo/iclc2015.js';
@@ -46,10 +50,30 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const getJson = async <T>(path: string): Promise<T> => {
-  const response = await fetch(`${stack.apiUrl}${path}`);
+const getJson = async <T>(path: string, asOrganizer = false): Promise<T> => {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    headers: asOrganizer ? { authorization: `Bearer ${token}` } : {},
+  });
   expect(response.status, `GET ${path}`).toBe(200);
   return (await response.json()) as T;
+};
+
+/**
+ * Who holds a seat or a waitlist place once the demo is loaded (CONTRACT 5.3): the generated delegates but
+ * the civil society left pending and the one rejected, the award cities' mayors, every delegation's members
+ * (a substitute in the place of the member substituted).
+ */
+const seatHolders = () => {
+  const { pending, rejected } = moderation.of(delegates());
+  const left = new Set([...pending, rejected].map((delegate) => delegate.email));
+  return [
+    ...delegates().filter((delegate) => !left.has(delegate.email)),
+    ...awardCityMayors,
+    ...delegations.flatMap((delegation) => [
+      ...delegation.members.filter((member) => member.email !== delegation.substitution?.member),
+      ...(delegation.substitution ? [delegation.substitution.substitute] : []),
+    ]),
+  ];
 };
 
 describe('the demo data', () => {
@@ -180,7 +204,7 @@ describe('loadDemoIfEmpty', () => {
     const counts = await getJson<{ registered: number; waitlisted: number; countries: number }>(
       `/conferences/${conferenceId}/delegate-counts`,
     );
-    expect(counts.registered + counts.waitlisted).toBe(delegates().length);
+    expect(counts.registered + counts.waitlisted).toBe(seatHolders().length);
     expect(counts.countries).toBeGreaterThanOrEqual(60);
 
     // The questions of 2015 (CONTRACT 5.2): one version of the form, the field visits limited.
@@ -198,7 +222,7 @@ describe('loadDemoIfEmpty', () => {
     ]);
 
     // The capacity raised once: the delegates waitlisted at the opening capacity were promoted.
-    const waitlistedAtOpening = delegates().length - capacityRaise.openingCapacity;
+    const waitlistedAtOpening = seatHolders().length - capacityRaise.openingCapacity;
     expect(result.capacityRaise).toEqual({
       from: capacityRaise.openingCapacity,
       to: conference.capacity,
@@ -210,7 +234,11 @@ describe('loadDemoIfEmpty', () => {
       `Capacity of ${DEMO_ACRONYM} raised from ${capacityRaise.openingCapacity} to ${conference.capacity} seats: ` +
         `${waitlistedAtOpening} of the ${waitlistedAtOpening} waitlisted delegates promoted`,
     );
-    expect(counts).toMatchObject({ registered: delegates().length, waitlisted: 0 });
+    expect(counts).toMatchObject({
+      registered: seatHolders().length,
+      waitlisted: 0,
+      pending: moderation.leftPending,
+    });
     expect((await getJson<{ capacity: number }>(`/conferences/${conferenceId}`)).capacity).toBe(
       conference.capacity,
     );
@@ -253,12 +281,115 @@ describe('loadDemoIfEmpty', () => {
       `/conferences/${conferenceId}/delegate-counts`,
     );
     expect(desk.checkedIn).toBe(DEMO_CHECK_INS);
-    // The correction moved one seat holder into the category the organizer gave (all 420 hold a seat).
+    // The correction moved one seat holder into the category the organizer gave (all of it hold a seat).
     const corrected = delegates()[deskCorrection.delegateIndex];
     const target = deskCorrection.changes.category;
     const before = delegates().filter((delegate) => delegate.category === target).length;
     expect(corrected?.category).not.toBe(target);
     expect(desk.byCategory[target]).toBe(before + 1);
+
+    // Who may register (CONTRACT 5.3). The civil society is moderated: a few left pending, one rejected.
+    const { pending, rejected } = moderation.of(delegates());
+    type Row = { email: string; status: string; registrationId: string };
+    const listedWith = async (query: string) =>
+      (await getJson<{ registrations: Row[] }>(`/conferences/${conferenceId}/registrations?${query}`, true))
+        .registrations;
+    const emails = (rows: Row[]) => rows.map((row) => row.email).sort();
+    expect(emails(await listedWith('status=pending'))).toEqual(
+      pending.map((delegate) => delegate.email).sort(),
+    );
+    expect(emails(await listedWith('status=rejected'))).toEqual([rejected.email]);
+    // Every mayor was invited (by invitation only) and accepted: none left open.
+    const invitations = async (status: string) =>
+      (
+        await getJson<{ invitations: Array<{ email: string; category: string }> }>(
+          `/conferences/${conferenceId}/invitations?status=${status}`,
+          true,
+        )
+      ).invitations;
+    const accepted = await invitations('accepted');
+    const invitedByOrganizers = invitees(delegates());
+    const invitedByFocalPoints = delegations.flatMap((delegation) => [
+      ...delegation.members,
+      ...(delegation.substitution ? [delegation.substitution.substitute] : []),
+    ]);
+    expect(accepted.map((invitation) => invitation.email.toLowerCase()).sort()).toEqual(
+      [...invitedByOrganizers, ...invitedByFocalPoints].map((invitee) => invitee.email.toLowerCase()).sort(),
+    );
+    expect(await invitations('sent')).toEqual([]);
+    expect(invitedByOrganizers.map((invitee) => invitee.category)).toEqual(
+      invitedByOrganizers.map(() => 'mayor'),
+    );
+    for (const mayor of awardCityMayors)
+      expect(accepted.some((invitation) => invitation.email === mayor.email)).toBe(true);
+    expect(pairs(awardCityMayors)).toEqual(pairs(awards));
+    // The two delegations: their members, the head named, the credentials, one member substituted.
+    expect(Object.keys(result.delegations ?? {}).sort()).toEqual(['Mexico City', 'Republic of Korea']);
+    for (const delegation of delegations) {
+      const delegationId = result.delegations?.[delegation.request.name] ?? '';
+      const read = await getJson<{
+        members: Array<{ registrationId: string; familyName: string; status: string }>;
+        headOfDelegation?: string;
+        credentials: string;
+        quota: number;
+      }>(`/conferences/${conferenceId}/delegations/${delegationId}`, true);
+      const active = read.members.filter((member) => member.status === 'registered');
+      const expected = [
+        ...delegation.members.filter((member) => member.email !== delegation.substitution?.member),
+        ...(delegation.substitution ? [delegation.substitution.substitute] : []),
+      ];
+      expect(active.map((member) => member.familyName).sort()).toEqual(
+        expected.map((member) => member.familyName).sort(),
+      );
+      const head = read.members.find((member) => member.registrationId === read.headOfDelegation);
+      expect(head?.familyName).toBe(delegation.members[0]?.familyName);
+      expect(read.credentials).toBe(delegation.credentials);
+      const rows = await listedWith(`delegationId=${delegationId}`);
+      if (delegation.substitution) {
+        const substituted = rows.find((row) => row.email === delegation.substitution?.member);
+        expect(substituted?.status).toBe('cancelled');
+      }
+    }
+    expect(delegations.some((delegation) => delegation.substitution)).toBe(true);
+    // The List of Participants: the consenting seat holders (most of them), by delegation then family name.
+    const { participants } = await getJson<{ participants: Array<Record<string, string>> }>(
+      `/conferences/${conferenceId}/participants`,
+    );
+    const consenting = seatHolders().filter((delegate) => delegate.consentToPublish);
+    expect(consenting.length).toBeGreaterThan(seatHolders().length / 2);
+    expect(participants).toHaveLength(consenting.length);
+    for (const participant of participants)
+      expect(
+        Object.keys(participant).every((key) =>
+          ['givenName', 'familyName', 'organization', 'country', 'delegation'].includes(key),
+        ),
+      ).toBe(true);
+    const collator = new Intl.Collator('en', { sensitivity: 'base' });
+    const inOrder = delegations
+      .map((delegation) => delegation.request.name)
+      .sort(collator.compare)
+      .flatMap((name) => {
+        const delegation = delegations.find((candidate) => candidate.request.name === name);
+        const expected = [
+          ...(delegation?.members ?? []).filter(
+            (member) => member.email !== delegation?.substitution?.member,
+          ),
+          ...(delegation?.substitution ? [delegation.substitution.substitute] : []),
+        ];
+        return expected
+          .filter((member) => member.consentToPublish)
+          .map((member) => `${name}: ${member.familyName}`)
+          .sort(collator.compare);
+      });
+    // The delegations' members first, delegation by delegation, each by family name; those of none after.
+    expect(
+      participants
+        .slice(0, inOrder.length)
+        .map((participant) => `${participant.delegation}: ${participant.familyName}`),
+    ).toEqual(inOrder);
+    expect(
+      participants.slice(inOrder.length).every((participant) => participant.delegation === undefined),
+    ).toBe(true);
   }, 600_000);
 
   it('loads nothing when the store has a conference, and finds the demo', async () => {
