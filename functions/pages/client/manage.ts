@@ -32,6 +32,7 @@ interface Registration {
   category: string;
   language?: string;
   answers?: Record<string, unknown>;
+  consentToPublish?: boolean;
 }
 
 const data = pageData<ManageData>();
@@ -93,6 +94,7 @@ const detailRows = (registration: Registration): [string, string][] => [
   [t('city'), registration.city],
   [t('organization'), registration.organization ?? '—'],
   [t('category'), registration.category],
+  [t('listOfParticipants'), registration.consentToPublish ? t('published') : t('notPublished')],
 ];
 
 const definitionList = (rows: [string, string][]) =>
@@ -109,6 +111,18 @@ const correctionForm = (registration: Registration, refresh: () => Promise<void>
       value: registration.organization ?? '',
       autocomplete: 'organization',
     }),
+    // Given or withdrawn here; ticked as the read back says it is now.
+    el(
+      'label',
+      { for: 'field-consentToPublish' },
+      el('input', {
+        id: 'field-consentToPublish',
+        type: 'checkbox',
+        name: 'consentToPublish',
+        checked: registration.consentToPublish === true,
+      }),
+      t('consentToPublish'),
+    ),
     el('button', { type: 'submit' }, t('save')),
   );
   const summary = el('p', { class: 'error', hidden: true, tabindex: '-1' });

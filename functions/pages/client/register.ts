@@ -232,6 +232,13 @@ const render = async () => {
         ]
       : []),
     ...questions.map(questionOf),
+    // Optional, unticked by default: a seat holder is listed publicly only if they ask (CONTRACT 5.3).
+    el(
+      'label',
+      { for: 'field-consentToPublish' },
+      el('input', { id: 'field-consentToPublish', type: 'checkbox', name: 'consentToPublish' }),
+      t('consentToPublish'),
+    ),
     el(
       'label',
       { for: 'field-consent' },
