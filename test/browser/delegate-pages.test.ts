@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageStrings as strings } from '../../functions/pages/strings.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { httpClient } from '../support/http-client.js';
 import { eventually, type RunningServer, startServer } from '../support/local-server.js';
@@ -32,6 +33,10 @@ const accessibilityViolations = async (page: Page) => {
     nodes: violation.nodes.map((node) => node.html),
   }));
 };
+
+/** The registration's id in a manage page's path (`/registrations/<id>/manage`). */
+const registrationIdOf = (url: string) =>
+  new URL(url).pathname.match(/\/registrations\/([^/]+)\/manage/)?.[1];
 
 const shoot = async (page: Page, name: string) => {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -99,6 +104,8 @@ const delegateJourney = async (language: 'en' | 'ar', email: string) => {
   await page.locator('button[type=submit]').click();
   await expect.poll(() => page.locator('[name=consent][aria-invalid=true]').count()).toBe(1);
   await page.locator('[name=consent]').check();
+  // Publication is asked for apart, by its own labelled checkbox (reachable as a checkbox by its name).
+  await page.getByRole('checkbox', { name: strings[language].consentToPublish }).check();
   await page.locator('button[type=submit]').click();
   await expect.poll(() => page.locator('h1').textContent()).not.toContain('Learning');
   expect(await accessibilityViolations(page)).toEqual([]);
@@ -115,13 +122,33 @@ const delegateJourney = async (language: 'en' | 'ar', email: string) => {
   await page.waitForURL(/\/manage\?lang=\w+#token=/);
   await expect.poll(() => page.locator('dl').count()).toBeGreaterThan(0);
   expect(new URL(page.url()).search).not.toContain('token');
+  // The read back (the API's own, with the page's token) says what the page shows: published.
+  const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('token') ?? '';
+  const readBack = async () => {
+    const answer = await httpClient(server.apiUrl)(
+      'GET',
+      `/conferences/${conferenceId}/registrations/${registrationIdOf(page.url())}`,
+      undefined,
+      { 'x-manage-token': token },
+    );
+    expect(answer.status).toBe(200);
+    return answer.body as { city: string; consentToPublish: boolean };
+  };
+  expect((await readBack()).consentToPublish).toBe(true);
+  expect(await page.locator('[name=consentToPublish]').isChecked()).toBe(true);
+  expect(await page.locator('dd', { hasText: strings[language].published }).count()).toBe(1);
   expect(await accessibilityViolations(page)).toEqual([]);
   await shoot(page, `${language}-4-manage`);
 
   const city = language === 'ar' ? 'الزرقاء' : 'Guadalajara';
   await page.locator('[name=city]').fill(city);
+  // Withdrawn in the same correction: the read back then says false, and the page shows it unticked.
+  await page.getByRole('checkbox', { name: strings[language].consentToPublish }).uncheck();
   await page.locator('form:has([name=city]) button[type=submit]').click();
   await expect.poll(() => page.locator('dd', { hasText: city }).count()).toBe(1);
+  expect(await readBack()).toMatchObject({ city, consentToPublish: false });
+  expect(await page.locator('[name=consentToPublish]').isChecked()).toBe(false);
+  expect(await page.locator('dd', { hasText: strings[language].notPublished }).count()).toBe(1);
 
   const download = page.waitForEvent('download');
   await page.locator('button', { hasText: 'PDF' }).first().click();
