@@ -170,7 +170,7 @@ const fr: PageStrings = {
   organization: 'Organisation',
   category: 'Catégorie',
   consent: 'J’accepte que mes données personnelles soient traitées pour l’organisation de cette conférence.',
-  consentToPublish: 'Publier mes nom, organisation et pays dans la Liste des participants.',
+  consentToPublish: 'Publier mon nom, mon organisation et mon pays dans la Liste des participants.',
   listOfParticipants: 'Liste des participants',
   published: 'Publié',
   notPublished: 'Non publié',
