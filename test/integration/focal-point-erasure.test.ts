@@ -3,12 +3,15 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegationStreamId } from '../../domain/delegation/decider.js';
 import { iclc2015 } from '../domain/fixtures.js';
+import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
 import {
   type HandlerEnvironment,
+  importHandler,
   importRouteHandlers,
   prepareHandlerEnvironment,
   routeCaller,
 } from '../support/handler-environment.js';
+import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
 
 /**
@@ -46,22 +49,34 @@ describe('a delegation’s focal point past the conference’s retention', () =>
     const { expireInvitations } = await import('../../functions/shared/invitations/expiry.js');
     const { delegationToken } = await import('../../functions/shared/http/delegation-token.js');
     const { reapplyErasures } = await import('../../functions/shared/personal-data/reapply.js');
+    const notifier = await importHandler<SqsConsumer>('functions/consumers/notifier.ts');
     const store = storeWithCodec(environment.tables.client, environment.tables, { open: true });
-    const created = await call(
-      'CreateDelegation',
-      { conferenceId },
-      {
-        body: {
-          name: 'Mexico City',
-          country: 'MX',
-          quota: 3,
-          focalPoint: { email: 'rosa.icela@cdmx.example.org', givenName: 'Rosa', familyName: 'Icela' },
+    const sealed = storeWithCodec(environment.tables.client, environment.tables);
+    const createDelegation = async (name: string, email: string) => {
+      const created = await call(
+        'CreateDelegation',
+        { conferenceId },
+        {
+          body: { name, quota: 3, focalPoint: { email, givenName: 'Rosa', familyName: 'Icela' } },
+          headers: organizer(),
         },
-        headers: organizer(),
-      },
-    );
-    expect(created.status).toBe(201);
-    const delegationId = created.body.delegationId as string;
+      );
+      expect(created.status).toBe(201);
+      return created.body.delegationId as string;
+    };
+    const notify = async (delegationId: string) => {
+      const [event] = await sealed.load(delegationStreamId(delegationId));
+      if (!event) throw new Error('no DelegationCreated');
+      expect(await deliverAlone(notifier, event, { queue: 'Notifier', functionName: 'Notifier' })).toEqual(
+        [],
+      );
+    };
+    const delegationId = await createDelegation('Mexico City', 'rosa.icela@cdmx.example.org');
+    // Its DelegationCreated not yet delivered to the notifier when the retention runs.
+    const lateId = await createDelegation('Guadalajara', 'late.focal@gdl.example.org');
+    // The positive control: a focal point not erased is mailed its link.
+    await notify(delegationId);
+    expect(await outboxMailsTo(environment.outbox, 'rosa.icela@cdmx.example.org')).toHaveLength(1);
     // The positive control: before the retention the focal point opens, under a live key.
     const before = await store.load(delegationStreamId(delegationId));
     expect((before[0]?.data as { personal?: { email?: string } } | undefined)?.personal?.email).toBe(
@@ -77,7 +92,10 @@ describe('a delegation’s focal point past the conference’s retention', () =>
       correlationId: 'test-retention',
     });
     expect(result.failed).toEqual([]);
-    expect(result.focalPointsErased).toBe(1);
+    expect(result.focalPointsErased).toBe(2);
+    // The notifier never mails an erased focal point (its event delivered late, after the erasure).
+    await notify(lateId);
+    expect(await outboxMailsTo(environment.outbox, 'late.focal@gdl.example.org')).toEqual([]);
     // Read by a store that never cached the key (as a new execution environment would).
     const fresh = storeWithCodec(environment.tables.client, environment.tables, { open: true });
     const events = await fresh.load(delegationStreamId(delegationId));
