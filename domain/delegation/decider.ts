@@ -28,7 +28,9 @@ export type DelegationCommand =
       invitationId: string;
       member: boolean;
       now: string;
-    };
+    }
+  /** The conference's retention erases the focal point's data (the delegation's key destroyed with it). */
+  | { type: 'EraseFocalPoint'; now: string };
 
 export interface Delegation {
   status: 'active';
@@ -42,6 +44,8 @@ export interface Delegation {
   headOfDelegation?: string;
   credentials: CredentialsStatus;
   substitutions: number;
+  /** When the focal point's personal data was erased (its key destroyed); the delegation keeps working. */
+  focalPointErasedAt?: string;
 }
 
 export type DelegationState = { status: 'none' } | Delegation;
@@ -145,6 +149,17 @@ export const delegationDecider: Decider<DelegationCommand, DelegationEvent, Dele
           },
         ];
       }
+      case 'EraseFocalPoint': {
+        const delegation = existing(state);
+        // Erased once: a second run of the retention has nothing left to erase.
+        if (delegation.focalPointErasedAt !== undefined) return [];
+        return [
+          {
+            type: 'FocalPointPersonalDataErased',
+            data: { delegationId: delegation.delegationId, erasedAt: command.now, erasedBy: 'retention' },
+          },
+        ];
+      }
       default:
         return unreachable(command);
     }
@@ -174,6 +189,8 @@ export const delegationDecider: Decider<DelegationCommand, DelegationEvent, Dele
           substitutions: delegation.substitutions + 1,
         };
       }
+      case 'FocalPointPersonalDataErased':
+        return { ...existing(state), focalPointErasedAt: event.data.erasedAt };
       default:
         return unreachable(event);
     }

@@ -87,6 +87,15 @@ export const delegationEvents = {
     invitationId: z.string(),
     substitutedAt: z.iso.datetime(),
   }),
+  /**
+   * The focal point's personal data was erased (the conference's retention): the delegation's data key is
+   * destroyed with this event. The delegation itself (a group, not a person) stays.
+   */
+  FocalPointPersonalDataErased: z.object({
+    delegationId: z.string(),
+    erasedAt: z.iso.datetime(),
+    erasedBy: z.enum(['retention']),
+  }),
 };
 
 /**
@@ -108,4 +117,5 @@ export const delegationEventTypes = [
   'HeadOfDelegationNamed',
   'DelegationCredentialsChanged',
   'DelegationMemberSubstituted',
+  'FocalPointPersonalDataErased',
 ] as const satisfies readonly (keyof typeof delegationEvents)[];

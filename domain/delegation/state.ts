@@ -18,5 +18,6 @@ export const delegationStateSchema: z.ZodType<DelegationState> = z.union([
     headOfDelegation: z.string().optional(),
     credentials: z.enum(credentialsStatuses),
     substitutions: z.number().int().min(0),
+    focalPointErasedAt: z.iso.datetime().optional(),
   }),
 ]);

@@ -46,6 +46,7 @@ const eraseExpired = async (event: ScheduledEvent, context: Context) => {
   logger.info('Invitations expired', {
     expired: invitations.expired,
     inviteesErased: invitations.erased,
+    focalPointsErased: invitations.focalPointsErased,
     failed: invitations.failed.length,
     stoppedEarly: invitations.stoppedEarly,
   });

@@ -112,6 +112,11 @@ export const eventDescriptions: Record<EventType, string> = {
     'A member of the delegation was substituted: the member’s registration was cancelled and the ' +
     'substitute invited (`invitationId`), in the same transaction, the place of the quota passing from one ' +
     'to the other.',
+  FocalPointPersonalDataErased:
+    'The focal point’s personal data (email, names, language) was erased by the conference’s retention: ' +
+    'the delegation’s data key is destroyed with this event, so the `personal` of its DelegationCreated ' +
+    'never opens again. The delegation stays for the organizer, and its token routes keep checking by ' +
+    'MAC. It carries no personal data itself.',
   InvitationSent:
     'An organizer (or a delegation’s focal point) invited one address to register in a category, ' +
     'optionally for a delegation and skipping moderation, until `expiresAt`. The address, the names, the ' +

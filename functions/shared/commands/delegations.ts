@@ -174,6 +174,21 @@ export const nameHeadOfDelegation = (
     },
   });
 
+/**
+ * Erases the focal point's personal data (the conference's retention): FocalPointPersonalDataErased, whose
+ * seal destroys the delegation's data key in the same transaction. Nothing once already erased.
+ */
+export const eraseFocalPoint = (conferenceId: string, delegationId: string, now: string) =>
+  defineCommand({
+    subject: `The delegation ${delegationId}`,
+    reads: { delegation: delegationStream(delegationId) },
+    decide: (streams) => {
+      delegationOf(streams.delegation, conferenceId, delegationId);
+      const events = delegationDecider.decide({ type: 'EraseFocalPoint', now }, streams.delegation);
+      return { append: [{ to: 'delegation', events }], result: { events } };
+    },
+  });
+
 /** A delegation of the conference as it stands (404 when none). */
 export const loadDelegation = async (conferenceId: string, delegationId: string): Promise<Delegation> =>
   delegationOf((await loadStream(delegationStream(delegationId))).state, conferenceId, delegationId);

@@ -500,7 +500,12 @@ export class EventStore {
     sideWrites: TransactWriteItem[],
   ): Promise<Record<string, unknown>> {
     // An erasure destroys the data key with the event, which only the codec can write.
-    if (!this.codec && (carriesPlainPersonalData(envelope) || envelope.type === 'PersonalDataErased'))
+    if (
+      !this.codec &&
+      (carriesPlainPersonalData(envelope) ||
+        envelope.type === 'PersonalDataErased' ||
+        envelope.type === 'FocalPointPersonalDataErased')
+    )
       throw new Error(`A ${envelope.type} event needs the personal-data codec: this store has no codec`);
     const { stored, writes } = this.codec
       ? await this.codec.seal(envelope)

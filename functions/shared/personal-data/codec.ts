@@ -87,6 +87,12 @@ export const personalDataCodec = (options: {
           envelope.data.erasedAt,
         ),
       };
+    // The focal point's erasure destroys the delegation's own key (keyHolderOf).
+    if (envelope.type === 'FocalPointPersonalDataErased')
+      return {
+        stored: envelope,
+        writes: options.dataKeys.destroy(`delegation-${envelope.data.delegationId}`, envelope.data.erasedAt),
+      };
     if (envelope.type === 'SensitiveAnswersErased')
       return {
         stored: envelope,

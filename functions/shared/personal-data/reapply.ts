@@ -78,12 +78,14 @@ export const reapplyErasures = async (options: {
     {
       TableName: options.eventsTable,
       ExpressionAttributeNames: { '#kind': 'kind', '#type': 'type' },
-      FilterExpression: '#kind = :event AND (#type = :erased OR #type = :sensitive OR #type = :invitee)',
+      FilterExpression:
+        '#kind = :event AND (#type = :erased OR #type = :sensitive OR #type = :invitee OR #type = :focal)',
       ExpressionAttributeValues: {
         ':event': { S: 'event' },
         ':erased': { S: 'PersonalDataErased' },
         ':sensitive': { S: 'SensitiveAnswersErased' },
         ':invitee': { S: 'InviteePersonalDataErased' },
+        ':focal': { S: 'FocalPointPersonalDataErased' },
       },
     },
     options.segments ?? 4,
@@ -100,6 +102,17 @@ export const reapplyErasures = async (options: {
           await options.client.send(
             new TransactWriteItemsCommand({
               TransactItems: keys.destroy(invitationKeyHolder(invitationId), erasedAt),
+            }),
+          );
+          progress.erasures++;
+          continue;
+        }
+        // A delegation's focal point erased by the retention: the delegation's own key.
+        if (type === 'FocalPointPersonalDataErased') {
+          const { delegationId, erasedAt } = data as unknown as { delegationId: string; erasedAt: string };
+          await options.client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: keys.destroy(`delegation-${delegationId}`, erasedAt),
             }),
           );
           progress.erasures++;
