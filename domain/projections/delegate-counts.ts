@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '../events.js';
 import { type RegistrationStatus, registrationEventTypes } from '../registration/events.js';
+import type { Language } from '../shared/languages.js';
 
 /**
  * The delegate counts of a conference (CONTRACT section 2), built from one row per stream. A row holds
@@ -8,7 +9,23 @@ import { type RegistrationStatus, registrationEventTypes } from '../registration
  */
 export type DelegateCountsRow =
   | { kind: 'conference'; capacity: number }
-  | { kind: 'registration'; status: RegistrationStatus; country: string; category: string };
+  | {
+      kind: 'registration';
+      status: RegistrationStatus;
+      country: string;
+      category: string;
+      /**
+       * A rejection's message to the delegate, by the languages it has its own text in (never the text:
+       * it is personal data, sealed in the event): what `translations/missing` lists. Gone with erasure.
+       */
+      rejectionMessage?: RejectionMessage;
+    };
+
+/** A rejection's message as the read models know it: whose, and in which languages it was written. */
+export interface RejectionMessage {
+  registrationId: string;
+  languages: Language[];
+}
 
 export type Counters = Record<string, number>;
 
@@ -53,7 +70,21 @@ export const evolveDelegateCountsRow = (
     case 'RegistrationApproved':
       return row?.kind === 'registration' ? { ...row, status: event.data.status } : row;
     case 'RegistrationRejected':
-      return row?.kind === 'registration' ? { ...row, status: 'rejected' } : row;
+      return row?.kind === 'registration'
+        ? {
+            ...row,
+            status: 'rejected',
+            // Events written before messageLanguages existed have none: their message is not listed.
+            ...(event.data.messageLanguages === undefined
+              ? {}
+              : {
+                  rejectionMessage: {
+                    registrationId: event.data.registrationId,
+                    languages: event.data.messageLanguages,
+                  },
+                }),
+          }
+        : row;
     case 'DelegateCheckedIn':
       return row?.kind === 'registration' ? { ...row, status: 'checked-in' } : row;
     case 'DelegateDetailsChanged':
@@ -66,12 +97,20 @@ export const evolveDelegateCountsRow = (
         : row;
     case 'RegistrationCancelled':
       return row?.kind === 'registration' && row.status !== 'erased' ? { ...row, status: 'cancelled' } : row;
-    case 'PersonalDataErased':
-      return row?.kind === 'registration' ? { ...row, status: 'erased' } : row;
+    case 'PersonalDataErased': {
+      if (row?.kind !== 'registration') return row;
+      // The message was sealed under the registration's data key, destroyed now: nothing left to translate.
+      const { rejectionMessage: _destroyed, ...kept } = row;
+      return { ...kept, status: 'erased' };
+    }
     default:
       return row;
   }
 };
+
+/** The rejection message a row lists as a text to translate, if any (a rejected registration's, until erased). */
+export const rejectionMessageOf = (row: DelegateCountsRow | undefined): RejectionMessage | undefined =>
+  row?.kind === 'registration' && row.status === 'rejected' ? row.rejectionMessage : undefined;
 
 const countryCounter = (country: string) => `country:${country}`;
 const categoryCounter = (category: string) => `category:${category}`;

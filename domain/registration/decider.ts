@@ -9,7 +9,7 @@ import type { RegistrationForm } from '../registration-form/form.js';
 import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { ConflictError, GoneError, InvalidCommandError, NotFoundError } from '../shared/errors.js';
-import type { Language, Translatable } from '../shared/languages.js';
+import { type Language, ownLanguages, type Translatable } from '../shared/languages.js';
 import { normalizeEmail } from '../shared/values.js';
 import {
   type ChangedPersonal,
@@ -57,7 +57,14 @@ export type RegistrationCommand =
   /** An organizer approves a pending registration: a seat if one is free (the seat guard), else the waitlist. */
   | { type: 'ApproveRegistration'; seatAvailable: boolean; seatShard?: number; now: string }
   /** An organizer rejects a pending registration, with a reason and an optional message to the delegate. */
-  | { type: 'RejectRegistration'; reasonCode: RejectionReasonCode; message?: Translatable; now: string }
+  | {
+      type: 'RejectRegistration';
+      reasonCode: RejectionReasonCode;
+      message?: Translatable;
+      /** The conference's default language now: the language of a message given as a plain string. */
+      defaultLanguage: Language;
+      now: string;
+    }
   | { type: 'CancelRegistration'; by: 'delegate' | 'organizer'; now: string }
   | { type: 'CheckInDelegate'; now: string }
   | {
@@ -267,6 +274,9 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
               rejectedAt: command.now,
               reasonCode: command.reasonCode,
               personal: command.message === undefined ? {} : { message: command.message },
+              ...(command.message === undefined
+                ? {}
+                : { messageLanguages: ownLanguages(command.message, command.defaultLanguage) }),
             },
           },
         ];

@@ -236,6 +236,12 @@ export const registrationEvents = {
       z.object({ unavailable: z.literal('erased') }),
       rejectionPersonalSchema,
     ]),
+    /**
+     * The languages the message has its own text in (a map's keys; a plain string is the conference's
+     * default language then), in plaintext: no personal data, so `translations/missing` can list the
+     * message without opening it. Absent without a message, and in events written before it existed.
+     */
+    messageLanguages: z.array(languageSchema).min(1).optional(),
   }),
   WaitlistedDelegatePromoted: z.object({
     registrationId: z.string(),

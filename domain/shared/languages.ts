@@ -80,3 +80,25 @@ export const missingTranslations = (
       value === undefined || hasTextIn(value, language, defaultLanguage) ? [] : [{ path, language }],
     ),
   );
+
+/**
+ * The languages `value` has its own text in, in the order of LANGUAGES: a map's keys; a plain string is
+ * the text of `defaultLanguage` (the conference's default when the text was written).
+ */
+export const ownLanguages = (value: Translatable, defaultLanguage: Language): Language[] =>
+  typeof value === 'string'
+    ? [defaultLanguage]
+    : LANGUAGES.filter((language) => value[language] !== undefined);
+
+/**
+ * As missingTranslations, for texts known only by the languages they have (path → languages): a text
+ * sealed as personal data, of which a read model keeps its languages and never the text (a rejection's
+ * message). Each lacks every conference language not among its own.
+ */
+export const missingLanguages = (
+  texts: ReadonlyArray<readonly [string, readonly Language[]]>,
+  { languages }: ConferenceLanguages,
+): MissingTranslation[] =>
+  languages.flatMap((language) =>
+    texts.flatMap(([path, own]) => (own.includes(language) ? [] : [{ path, language }])),
+  );

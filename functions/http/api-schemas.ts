@@ -89,7 +89,8 @@ const missingTranslations = z.object({
   missing: z.partialRecord(languageSchema, z.array(z.string())).meta({
     description:
       'Per language of the conference, where each text without its own translation is (`name`, ' +
-      '`sessions.<sessionId>.title`, `awards.<awardId>.citation`, ...); reads fall back to the default language.',
+      '`sessions.<sessionId>.title`, `awards.<awardId>.citation`, `rejections.<registrationId>.message`, ...); ' +
+      'reads fall back to the default language.',
   }),
 });
 

@@ -1399,8 +1399,11 @@ export const moderation = {
   leftPending: 5,
   rejection: {
     reasonCode: 'not-eligible' as RejectionReasonCode,
-    message:
-      'The civil society places are for non-governmental organizations; please register in the category of your institution.',
+    // In the host city's language and the working language: translations/missing lists it for the four others.
+    message: {
+      es: 'Las plazas de la sociedad civil son para organizaciones no gubernamentales; inscríbase en la categoría de su institución.',
+      en: 'The civil society places are for non-governmental organizations; please register in the category of your institution.',
+    },
   },
   /** Who is approved, rejected and left pending, among the demo's delegates in their order. */
   of(registrations: readonly DemoRegistration[] = delegates()) {

@@ -6,8 +6,10 @@ import {
   type DelegateCountsRow,
   delegateCountsChange,
   evolveDelegateCountsRow,
+  rejectionMessageOf,
   toDelegateCounts,
 } from '../../domain/projections/delegate-counts.js';
+import { missingLanguages, ownLanguages } from '../../domain/shared/languages.js';
 
 const at = (minute: number) => new Date(Date.UTC(2015, 8, 1, 10, minute)).toISOString();
 
@@ -204,5 +206,60 @@ describe('Delegate counts projection', () => {
         expect(counts.countries).toBe(Object.keys(byCountry).length);
       }),
     );
+  });
+});
+
+describe('Rejection messages in the delegate counts (translations/missing)', () => {
+  const pending = envelope('RegistrationPending', admitted('MX', 'civil-society'), 1);
+  const rejected = (extra: object) =>
+    envelope(
+      'RegistrationRejected',
+      { registrationId: 'r1', rejectedAt: at(2), reasonCode: 'other', personal: 'pd1.1.sealed', ...extra },
+      2,
+    );
+  const rowOf = (events: EventEnvelope[]) =>
+    events.reduce<DelegateCountsRow | undefined>(evolveDelegateCountsRow, undefined);
+
+  it("keeps a rejection's message by its languages, never its text, and counts the rejection as before", () => {
+    const row = rowOf([pending, rejected({ messageLanguages: ['en', 'fr'] })]);
+    expect(rejectionMessageOf(row)).toEqual({ registrationId: 'r1', languages: ['en', 'fr'] });
+    expect(JSON.stringify(row)).not.toContain('sealed');
+    expect(delegateCountsChange(rowOf([pending]), row).add).toEqual({ pending: -1 });
+  });
+
+  it('has none for a rejection without a message, nor for one written before messageLanguages existed', () => {
+    expect(rejectionMessageOf(rowOf([pending, rejected({})]))).toBeUndefined();
+    expect(rejectionMessageOf(rowOf([pending]))).toBeUndefined();
+  });
+
+  it('loses the message with erasure: its text was destroyed with the data key', () => {
+    const erased = envelope(
+      'PersonalDataErased',
+      { registrationId: 'r1', erasedAt: at(3), erasedBy: 'organizer' },
+      3,
+    );
+    const row = rowOf([pending, rejected({ messageLanguages: ['en'] }), erased]);
+    expect(row).toMatchObject({ kind: 'registration', status: 'erased' });
+    expect(row).not.toHaveProperty('rejectionMessage');
+    expect(rejectionMessageOf(row)).toBeUndefined();
+  });
+
+  it('lists a text known by its languages under each conference language it lacks', () => {
+    const conference = { languages: ['en', 'fr', 'es'] as const, defaultLanguage: 'en' as const };
+    expect(ownLanguages('Only cities.', 'es')).toEqual(['es']);
+    expect(ownLanguages({ fr: 'Villes', ar: 'مدن', en: 'Cities' }, 'es')).toEqual(['ar', 'en', 'fr']);
+    expect(
+      missingLanguages(
+        [
+          ['rejections.a.message', ['en']],
+          ['rejections.b.message', ['en', 'fr', 'ru']],
+        ],
+        conference,
+      ),
+    ).toEqual([
+      { path: 'rejections.a.message', language: 'fr' },
+      { path: 'rejections.a.message', language: 'es' },
+      { path: 'rejections.b.message', language: 'es' },
+    ]);
   });
 });

@@ -20,7 +20,7 @@ import { type RegistrationEvent, rejectionReasonCodes } from '../../domain/regis
 import { registrationGuards, SEAT_SHARDS, seatsGuardKey } from '../../domain/registration/invariants.js';
 import { fold } from '../../domain/shared/decider.js';
 import { ConflictError } from '../../domain/shared/errors.js';
-import { LANGUAGES } from '../../domain/shared/languages.js';
+import { LANGUAGES, type Language, type Translatable } from '../../domain/shared/languages.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { delegate, iclc2015 } from './fixtures.js';
 
@@ -80,6 +80,8 @@ const rejected = (message?: string): RegistrationEvent => ({
     rejectedAt: later,
     reasonCode: 'not-eligible',
     personal: message === undefined ? {} : { message },
+    // A plain string is the text of the conference's default language (English in these commands).
+    ...(message === undefined ? {} : { messageLanguages: ['en' as const] }),
   },
 });
 
@@ -202,7 +204,7 @@ describe('A moderated registration', () => {
         .when(approve(true))
         .thenThrows(ConflictError, /not pending/);
       given(pending, approved('waitlisted'))
-        .when({ type: 'RejectRegistration', reasonCode: 'other', now: later })
+        .when({ type: 'RejectRegistration', reasonCode: 'other', defaultLanguage: 'en', now: later })
         .thenThrows(ConflictError, /not pending \(status: waitlisted\)/);
     });
     it('is refused for a registration of an open category (registered already)', () => {
@@ -215,11 +217,37 @@ describe('A moderated registration', () => {
   describe('rejected', () => {
     it('carries the reason and the message in its personal part', () => {
       given(pending)
-        .when({ type: 'RejectRegistration', reasonCode: 'not-eligible', message: 'Only cities.', now: later })
+        .when({
+          type: 'RejectRegistration',
+          reasonCode: 'not-eligible',
+          message: 'Only cities.',
+          defaultLanguage: 'en',
+          now: later,
+        })
         .then(rejected('Only cities.'));
       given(pending)
-        .when({ type: 'RejectRegistration', reasonCode: 'not-eligible', now: later })
+        .when({ type: 'RejectRegistration', reasonCode: 'not-eligible', defaultLanguage: 'en', now: later })
         .then(rejected());
+    });
+    it("names the message's languages in plaintext: a map's keys, a plain string the default language", () => {
+      const reject = (message: Translatable, defaultLanguage: Language) =>
+        registrationDecider.decide(
+          { type: 'RejectRegistration', reasonCode: 'other', message, defaultLanguage, now: later },
+          fold(registrationDecider, [pending]),
+        );
+      const [plain] = reject('Solo ciudades.', 'es');
+      expect(plain?.data).toMatchObject({
+        personal: { message: 'Solo ciudades.' },
+        messageLanguages: ['es'],
+      });
+      const [map] = reject({ fr: 'Seulement des villes.', en: 'Only cities.' }, 'es');
+      // In the order of the six languages, whatever the map's order.
+      expect(map?.data).toMatchObject({ messageLanguages: ['en', 'fr'] });
+      const [none] = registrationDecider.decide(
+        { type: 'RejectRegistration', reasonCode: 'other', defaultLanguage: 'fr', now: later },
+        fold(registrationDecider, [pending]),
+      );
+      expect(none?.data).not.toHaveProperty('messageLanguages');
     });
     it('releases the address and its limited places, and frees no seat', () => {
       const state = fold(registrationDecider, [

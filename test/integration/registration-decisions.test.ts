@@ -135,6 +135,46 @@ describe('Moderated registrations decided in bulk (DynamoDB Local)', () => {
     expect(opened.at(-1)?.data).toMatchObject({ personal: { message: { en: 'Cities only.' } } });
   });
 
+  it("names a message's languages in plaintext: a plain string in the conference's default language, a map its keys", async () => {
+    const conferenceId = String(
+      (
+        await call(
+          'CreateConference',
+          {},
+          {
+            ...iclc2015,
+            capacity: 10,
+            languages: ['en', 'fr', 'es'],
+            defaultLanguage: 'es',
+            registrationPolicy: { 'civil-society': 'moderated' },
+          },
+        )
+      ).conferenceId,
+    );
+    const [plain, map, none] = [
+      await register(conferenceId, 'civil-society'),
+      await register(conferenceId, 'civil-society'),
+      await register(conferenceId, 'civil-society'),
+    ].map((registration) => registration.registrationId) as [string, string, string];
+    const answer = await decide(conferenceId, [
+      { registrationId: plain, decision: 'reject', reasonCode: 'other', message: 'Solo ciudades.' },
+      {
+        registrationId: map,
+        decision: 'reject',
+        reasonCode: 'other',
+        message: { fr: 'Seulement des villes.', en: 'Cities only.' },
+      },
+      { registrationId: none, decision: 'reject', reasonCode: 'other' },
+    ]);
+    expect(answer.status, answer.text).toBe(200);
+    const rejection = async (registrationId: string) =>
+      (await store.load(registrationStreamId(registrationId))).at(-1)?.data as Record<string, unknown>;
+    expect((await rejection(plain)).messageLanguages).toEqual(['es']);
+    expect((await rejection(map)).messageLanguages).toEqual(['en', 'fr']);
+    expect(await rejection(none)).not.toHaveProperty('messageLanguages');
+    expect(JSON.stringify(await rejection(plain))).not.toContain('Solo ciudades.');
+  });
+
   it('gives the last seat to one of two approvals racing for it; the other waits from its approval', async () => {
     for (let round = 0; round < 3; round++) {
       const conferenceId = await newConference(2);

@@ -71,7 +71,10 @@ export const eventDescriptions: Record<EventType, string> = {
     'An organizer rejected a pending registration (POST .../registration-decisions) for `reasonCode` ' +
     '(not-eligible, duplicate, capacity, other). The optional message to the delegate, a text or one per ' +
     "language, travels only inside `personal`, sealed under the registration's data key. The address is " +
-    'free to register again.',
+    'free to register again. `messageLanguages`, in plaintext, names the languages the message has its ' +
+    "own text in (a map's keys; a plain string is the conference's default language then), so that " +
+    '`translations/missing` lists it without opening it; absent without a message and in events written ' +
+    'before it existed (their message is not listed).',
   SessionScheduled:
     'An organizer put a session on the agenda: its slot (day, start, end, room), type, speakers and optional ' +
     'track, abstract and language. Each session is its own stream, `session-<sessionId>`.',

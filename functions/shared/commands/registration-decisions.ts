@@ -11,7 +11,7 @@ import {
   seatRuleApplies,
   seatRuleStamp,
 } from '../../../domain/registration/invariants.js';
-import type { Translatable } from '../../../domain/shared/languages.js';
+import { conferenceLanguages, type Translatable } from '../../../domain/shared/languages.js';
 import { toStoreGuards } from './command.js';
 import { existingConference } from './conference.js';
 import { defineCommand } from './pipeline.js';
@@ -69,6 +69,9 @@ export const decideRegistration = (conferenceId: string, decision: RegistrationD
           type: 'RejectRegistration',
           reasonCode: decision.reasonCode,
           ...(decision.message === undefined ? {} : { message: decision.message }),
+          // A plain-string message is in the conference's default language as it is now.
+          defaultLanguage: conferenceLanguages(existingConference(streams.conference, conferenceId))
+            .defaultLanguage,
           now,
         };
       const events = registrationDecider.decide(command, registration);

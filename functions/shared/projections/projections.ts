@@ -11,6 +11,7 @@ import {
   delegateCountsChange,
   delegateCountsEventTypes,
   evolveDelegateCountsRow,
+  rejectionMessageOf,
 } from '../../../domain/projections/delegate-counts.js';
 import {
   evolveInvitationRow,
@@ -38,12 +39,27 @@ import {
 } from '../../../domain/projections/waitlist.js';
 import type { StreamProjection } from './projection-runner.js';
 
+/** The partition, beside the delegate counts' rows, of the rejections' messages (their languages only). */
+export const rejectionMessagesPartition = (rowsPartition: string) => `${rowsPartition}#rejection-messages`;
+
+/**
+ * The delegate counts (domain/projections/delegate-counts.ts), and as side items the rejections that carry
+ * a message, each with the languages it was written in (`l`), sort key its registrationId: what
+ * `translations/missing` lists (no personal data: the message itself stays sealed in its event). Erasure
+ * takes the row's message away, and with it the item, in the row's transaction.
+ */
 export const delegateCountsProjection: StreamProjection<DelegateCountsRow> = {
   name: 'delegate-counts',
   handles: delegateCountsEventTypes,
   evolveRow: evolveDelegateCountsRow,
   summaryChange: delegateCountsChange,
   tracksAsOf: true,
+  sideItems: (pk, row) => {
+    const message = rejectionMessageOf(row);
+    return message
+      ? [{ pk: rejectionMessagesPartition(pk), sk: message.registrationId, l: message.languages }]
+      : [];
+  },
 };
 
 export const waitlistProjection: StreamProjection<WaitlistRow> = {
