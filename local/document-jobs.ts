@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import type { DocumentJob, DocumentJobs } from '../functions/shared/runtime/adapters.js';
-import { documentsFunction } from '../infra/definitions/documents.js';
+import { documentsAccess, documentsFunction } from '../infra/definitions/documents.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import type { LocalLogger } from './log.js';
 import { importFunction } from './repo-modules.js';
-import { outsideRouteGrants } from './table-grants.js';
+import { outsideRouteGrants, runWithTableGrants } from './table-grants.js';
 
 type DocumentsHandler = (event: SQSEvent) => Promise<void>;
 
@@ -73,7 +73,12 @@ export const localDocumentJobs = (options: {
       const run = (async () => {
         const handle = await handler;
         const context = createLambdaContext(documentsFunction.name, documentsFunction.timeoutSeconds * 1000);
-        await invokeHandler(handle as never, eventOf(job), context);
+        // Held to the tables and actions of its definition, as its role in the cloud (local/table-grants.ts).
+        await runWithTableGrants(
+          documentsAccess,
+          () => invokeHandler(handle as never, eventOf(job), context),
+          (message) => options.logger.error(`${documentsFunction.name}: ${message}`),
+        );
       })()
         .catch((error: unknown) => options.logger.error(`document ${job.documentId} failed`, error))
         .finally(() => {

@@ -9,6 +9,7 @@ import { matchesPattern } from './event-pattern.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
 import { importFunction, repoRoot } from './repo-modules.js';
+import { runWithTableGrants } from './table-grants.js';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
 
@@ -204,7 +205,12 @@ class RuleQueue {
     let error = 'reported in batchItemFailures';
     try {
       const handler = await this.loadConsumer();
-      const response = await invokeHandler(handler, event, createLambdaContext(this.rule.name));
+      // Held to the tables and actions its rule declares, as its role in the cloud (local/table-grants.ts).
+      const response = await runWithTableGrants(
+        this.rule,
+        () => invokeHandler(handler, event, createLambdaContext(this.rule.name)),
+        (message) => this.options.logger.error(`${this.rule.name}: ${message}`),
+      );
       failed = failedMessageIds(batch, response ?? undefined);
     } catch (thrown) {
       failed = new Set(batch.map((message) => message.messageId));

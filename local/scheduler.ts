@@ -6,6 +6,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-config.js';
 import { createLambdaContext, invokeHandler } from './lambda-context.js';
 import type { LocalLogger } from './log.js';
 import { importFunction } from './repo-modules.js';
+import { runWithTableGrants } from './table-grants.js';
 
 type ScheduledHandler = (
   event: ScheduledEvent,
@@ -60,7 +61,12 @@ export const startScheduler = (options: {
       try {
         const handler = await importFunction<ScheduledHandler>(definition.entry);
         const context = createLambdaContext(definition.name, 15 * 60_000);
-        const result = await invokeHandler(handler, scheduledEvent(definition), context);
+        // Held to the tables and actions its definition declares, as its role in the cloud.
+        const result = await runWithTableGrants(
+          definition,
+          () => invokeHandler(handler, scheduledEvent(definition), context),
+          (message) => options.logger.error(`${definition.name}: ${message}`),
+        );
         for (const line of summaries[definition.name]?.(result) ?? []) options.logger.info(line);
       } catch (error) {
         // A run that failed in part tells what it did all the same (the error's cause is its result).

@@ -23,6 +23,7 @@ import { matchesPattern } from './event-pattern.js';
 import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
 import { importFunction, repoRoot } from './repo-modules.js';
 import { toLambdaStreamRecord } from './stream-records.js';
+import { runWithTableGrants } from './table-grants.js';
 
 /** What the enrichment returns per event; the poller needs only its type (the bus event's detail-type). */
 export interface EnrichedEnvelope {
@@ -203,7 +204,9 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts && !stopped(); attempt += 1) {
       try {
-        return await (await loadEnrich())(batch);
+        const run = await loadEnrich();
+        // Held to the enrichment's grants (none: it reads no table), as its role in the cloud.
+        return await runWithTableGrants(pipeDefinition.enrichmentAccess, async () => run(batch));
       } catch (error) {
         lastError = error;
         if (attempt === 1) logger.error(`enrichment of ${batch.length} records failed; retrying`, error);

@@ -1,24 +1,28 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tableNames } from '../functions/shared/runtime/config.js';
+import { dynamoDb, tableNames } from '../functions/shared/runtime/config.js';
 import { type TableAccessDefinition, tableActionsOf } from '../infra/definitions/table-access.js';
 import { tables } from '../infra/definitions/tables.js';
 
 /**
- * The cloud gives each route's function a role with only the tables and actions its definition declares
- * (infra/definitions/table-access.ts); locally one process with one DynamoDB client runs every handler.
- * This holds each route's handler to its role all the same: every DynamoDB call made while a route's
- * handler runs is checked against the actions its definition grants, and one its role would not allow
- * fails as AWS refuses it (AccessDeniedException), so a route that forgets a table fails every local run
- * and end-to-end test that uses it, not only the cloud. With TABLE_ACCESS_LOG=<file>, each call is also
- * appended there as a JSON line (route, table, action), to audit what the handlers use.
+ * The cloud gives each function a role with only the tables and actions its definition declares
+ * (infra/definitions/table-access.ts): a route's, a rule's consumer's, a schedule's, the documents
+ * function's, the pipe's enrichment's. Locally one process with one DynamoDB client runs every handler.
+ * This holds each handler to its role all the same: every DynamoDB call made while a function's handler
+ * runs is checked against the actions its definition grants, and one its role would not allow fails as
+ * AWS refuses it (AccessDeniedException), so a definition that forgets a table fails every local run and
+ * end-to-end test that uses it, not only the cloud. With TABLE_ACCESS_LOG=<file>, each call is also
+ * appended there as a JSON line (route, table, action; `route` is the function's name), to audit what
+ * the handlers use.
  */
 export const TABLE_ACCESS_LOG_ENV = 'TABLE_ACCESS_LOG';
 
 interface RouteScope {
   name: string;
   allowed: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Hears of its refusals instead of the client's `report` (checkTableGrants). */
+  report?: (message: string) => void;
 }
 
 const scope = new AsyncLocalStorage<RouteScope>();
@@ -107,9 +111,10 @@ export const checkTableGrants = (client: DynamoDBClient, report?: (message: stri
           if (!route.allowed.get(table)?.has(call.action)) {
             const denied = new LocalAccessDenied(
               `User: local/${route.name} is not authorized to perform: ${call.action} on resource: table/${table} ` +
-                `(its route does not grant it: declare the table in infra/definitions/routes.ts \`tables\`)`,
+                '(its definition does not grant it: declare the table in its `tables` or `writesTo`, ' +
+                'infra/definitions/)',
             );
-            reportDenial(`${denied.name}: ${denied.message}`);
+            (route.report ?? reportDenial)(`${denied.name}: ${denied.message}`);
             throw denied;
           }
         }
@@ -120,11 +125,28 @@ export const checkTableGrants = (client: DynamoDBClient, report?: (message: stri
   );
 };
 
-/** Runs a route's handler held to the tables and actions its definition grants. */
+/** Runs a function's handler held to the tables and actions its definition grants. */
 export const withTableGrants = <R>(
   route: TableAccessDefinition & { name: string },
   run: () => Promise<R>,
 ): Promise<R> => scope.run({ name: route.name, allowed: tableActionsOf(route) }, run);
+
+/**
+ * Runs the handler of a function other than a route (a consumer, a schedule, the documents function, the
+ * enrichment) on the handlers' shared client, held to its definition's grants as a route's is; `report`
+ * hears of each refusal.
+ */
+export const runWithTableGrants = <R>(
+  definition: TableAccessDefinition & { name: string },
+  run: () => Promise<R>,
+  report?: (message: string) => void,
+): Promise<R> => {
+  checkTableGrants(dynamoDb());
+  return scope.run(
+    { name: definition.name, allowed: tableActionsOf(definition), ...(report ? { report } : {}) },
+    run,
+  );
+};
 
 /**
  * Runs `work` outside any route: what a request hands to another function (the documents queue's) runs

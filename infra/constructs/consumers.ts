@@ -15,9 +15,9 @@ import { env, SES_SEND_RATE } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { EventStore } from './event-store.js';
 import { functionTimeouts, LambdaFunction } from './lambda-function.js';
-import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { Notifications } from './notifications.js';
 import type { PersonalData } from './personal-data.js';
+import { grantTableAccess } from './table-grants.js';
 
 /** The top-level fields of an EventBridge pattern, by their name in CDK's `EventPattern`. */
 const patternFields = {
@@ -53,7 +53,7 @@ export interface ConsumersProps {
   bus: IEventBus;
   eventStore: EventStore;
   readModelsTable: ITable;
-  /** The read models of plaintext personal data: only the rules that declare `personalReadModels` use it. */
+  /** The read models of plaintext personal data: only the rules that declare `personal-read-models` use it. */
   personalReadModelsTable: ITable;
   /** Grants the side effects a rule declares (`effects`). */
   notifications: Notifications;
@@ -98,35 +98,17 @@ export class Consumers extends Construct {
       serviceName: kebab(name),
       description: definition.description,
       environment: {
-        [env.eventsTable]: props.eventStore.table.tableName,
-        [env.streamStateTable]: props.eventStore.stateTable.tableName,
         [env.publicApiUrl]: props.apiUrl,
       },
       ...(definition.files ? { files: definition.files } : {}),
     });
-    if (definition.writesEvents) {
-      props.eventStore.grantAppend(fn);
-    } else {
-      props.eventStore.grantRead(fn);
-    }
-    const readModels = definition.personalReadModels ? props.personalReadModelsTable : props.readModelsTable;
-    fn.addEnvironment(
-      definition.personalReadModels ? env.personalReadModelsTable : env.readModelsTable,
-      readModels.tableName,
-    );
-    if (definition.writesReadModels) {
-      readModels.grantReadWriteData(fn);
-    } else {
-      readModels.grantReadData(fn);
-    }
-    if (fn.role) {
-      acknowledge(
-        fn.role,
-        tableIndexesFinding(props.eventStore.table),
-        'Granted by eventsTable.grant*Data: queries on the events table indexes; the wildcard covers only ' +
-          'indexes of that one table.',
-      );
-    }
+    // Exactly the tables and actions its rule declares (`tables`, `writes`, `writesTo`).
+    grantTableAccess(fn, definition, {
+      events: props.eventStore.table,
+      streamState: props.eventStore.stateTable,
+      readModels: props.readModelsTable,
+      personalReadModels: props.personalReadModelsTable,
+    });
     for (const effect of definition.effects ?? []) props.notifications.grantEffect(effect, fn);
     // SES's sending rate shared among the instances that may run at once: each throttles itself to its share.
     if (definition.effects?.includes('send-email'))

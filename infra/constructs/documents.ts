@@ -3,14 +3,14 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { documentsFunction } from '../definitions/documents.js';
+import { documentsAccess, documentsFunction } from '../definitions/documents.js';
 import { env } from '../definitions/tables.js';
 import { type Stage, settingsOf } from '../stage.js';
 import type { EventStore } from './event-store.js';
 import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
-import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
+import { grantTableAccess } from './table-grants.js';
 
 export interface DocumentsProps {
   stage: Stage;
@@ -52,27 +52,19 @@ export class Documents extends Construct {
       memorySize: documentsFunction.memoryMb,
       timeout: Duration.seconds(documentsFunction.timeoutSeconds),
       environment: {
-        [env.eventsTable]: props.eventStore.table.tableName,
-        [env.streamStateTable]: props.eventStore.stateTable.tableName,
-        [env.readModelsTable]: props.readModelsTable.tableName,
-        [env.personalReadModelsTable]: props.personalReadModelsTable.tableName,
         [env.exportsBucket]: props.exports.bucket.bucketName,
       },
     });
-    props.eventStore.grantRead(fn);
-    // The document's status item: progress, then done or failed.
-    props.eventStore.stateTable.grant(fn, 'dynamodb:UpdateItem');
-    props.readModelsTable.grantReadData(fn);
-    props.personalReadModelsTable.grantReadData(fn);
+    // Exactly the tables and actions its definition declares: the document's status item is updated as
+    // it goes (progress, then done or failed).
+    grantTableAccess(fn, documentsAccess, {
+      events: props.eventStore.table,
+      streamState: props.eventStore.stateTable,
+      readModels: props.readModelsTable,
+      personalReadModels: props.personalReadModelsTable,
+    });
     props.personalData.grant(documentsFunction.personalData, fn);
     props.exports.grantPublish(fn, { multipart: true });
-    if (fn.role)
-      acknowledge(
-        fn.role,
-        tableIndexesFinding(props.eventStore.table),
-        'Granted by eventsTable.grant*Data: queries on the events table indexes; the wildcard covers only ' +
-          'indexes of that one table.',
-      );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

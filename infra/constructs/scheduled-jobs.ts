@@ -8,14 +8,14 @@ import type { Stage } from '../stage.js';
 import type { EventStore } from './event-store.js';
 import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
-import { acknowledge, tableIndexesFinding } from './nag.js';
 import type { PersonalData } from './personal-data.js';
+import { grantTableAccess } from './table-grants.js';
 
 export interface ScheduledJobsProps {
   stage: Stage;
   eventStore: EventStore;
   readModelsTable: ITable;
-  /** The read models of plaintext personal data: only the jobs that declare `readsPersonalReadModels`. */
+  /** The read models of plaintext personal data: only the jobs that declare `personal-read-models`. */
   personalReadModelsTable: ITable;
   personalData: PersonalData;
   /** Where exports are stored: an erasing job deletes those of the conferences it erases in. */
@@ -38,31 +38,19 @@ export class ScheduledJobs extends Construct {
       kind: 'scheduled',
       serviceName: 'scheduled-jobs',
       description: definition.description,
-      environment: {
-        [env.eventsTable]: props.eventStore.table.tableName,
-        [env.streamStateTable]: props.eventStore.stateTable.tableName,
-        [env.readModelsTable]: props.readModelsTable.tableName,
-      },
     });
-    if (definition.writesEvents) props.eventStore.grantAppend(fn);
-    else props.eventStore.grantRead(fn);
-    props.readModelsTable.grantReadData(fn);
-    if (definition.readsPersonalReadModels) {
-      fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
-      props.personalReadModelsTable.grantReadData(fn);
-    }
+    // Exactly the tables and actions its definition declares (`tables`, `writes`, `writesTo`).
+    grantTableAccess(fn, definition, {
+      events: props.eventStore.table,
+      streamState: props.eventStore.stateTable,
+      readModels: props.readModelsTable,
+      personalReadModels: props.personalReadModelsTable,
+    });
     if (definition.personalData) props.personalData.grant(definition.personalData, fn);
     if (definition.deletesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantDeleteConferences(fn);
     }
-    if (fn.role)
-      acknowledge(
-        fn.role,
-        tableIndexesFinding(props.eventStore.table),
-        'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
-          'the conferences); the wildcard covers only indexes of that one table.',
-      );
     new Rule(this, `${definition.name}Schedule`, {
       description: definition.description,
       schedule: Schedule.cron({ ...definition.cron }),

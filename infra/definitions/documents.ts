@@ -1,4 +1,5 @@
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
+import type { TableAccessDefinition } from './table-access.js';
 import type { PersonalDataAccess } from './tables.js';
 
 /**
@@ -19,7 +20,18 @@ export const documentsFunction = {
   memoryMb: 1769,
   /** Reads the registrant list and makes the check-in codes (MACs), as the synchronous badges route. */
   personalData: 'mac' satisfies PersonalDataAccess,
+  /**
+   * Its tables (infra/definitions/table-access.ts), granted in the cloud and held to locally
+   * (local/table-grants.ts): the conference and its form from the event store, the document's status
+   * item (read, then updated as it goes; never put: the route that starts it does), the registrant list.
+   */
+  writes: false,
+  tables: ['events', 'stream-state', 'personal-read-models'],
+  writesTo: { 'stream-state': ['dynamodb:UpdateItem'] },
 } as const;
+
+/** Its grants are read as any function's (infra/constructs/table-grants.ts, local/table-grants.ts). */
+export const documentsAccess: TableAccessDefinition & { name: string } = documentsFunction;
 
 /**
  * A document still `running` past its deadline has failed (its function timed out or died): it must

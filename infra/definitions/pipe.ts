@@ -1,4 +1,15 @@
 import { EVENT_SOURCE } from './rules.js';
+import type { TableAccessDefinition } from './table-access.js';
+
+/**
+ * What the pipe's enrichment function may do on the tables (infra/definitions/table-access.ts): nothing,
+ * it only reshapes the records the pipe hands it. Locally the stream poller runs it held to that.
+ */
+const enrichmentAccess: TableAccessDefinition & { name: string } = {
+  name: 'EventPipeEnrichment',
+  writes: false,
+  tables: [],
+};
 
 /**
  * DynamoDB stream → bus. In the cloud an EventBridge Pipe with this filter and the enrichment function
@@ -14,6 +25,7 @@ export const pipeDefinition = {
    */
   filterPattern: { dynamodb: { NewImage: { kind: { S: ['event'] } } } },
   enrichment: 'functions/pipe/enrich.ts',
+  enrichmentAccess,
   source: EVENT_SOURCE,
   /** Pipe target parameter: the detail-type is taken from the enriched envelope. */
   detailTypePath: '$.type',

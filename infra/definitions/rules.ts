@@ -8,6 +8,7 @@ import { registrantListEventTypes } from '../../domain/projections/registrant-li
 import { visaLettersEventTypes } from '../../domain/projections/visa-letters.js';
 import { waitlistProcessEventTypes } from '../../domain/projections/waitlist.js';
 import { FONT_FILES } from '../../functions/shared/documents/font-files.js';
+import type { TableAccessDefinition } from './table-access.js';
 import type { PersonalDataAccess, SensitiveDataAccess } from './tables.js';
 /**
  * The event bus and its rules, declared once. CDK makes an EventBridge rule with an SQS queue (+ DLQ)
@@ -29,7 +30,7 @@ export type RuleEffect = (typeof ruleEffects)[number];
 /** The subset of EventBridge's event pattern language that these rules use (exact values, nested). */
 export type EventPattern = { [key: string]: string[] | EventPattern };
 
-export interface RuleDefinition {
+export interface RuleDefinition extends TableAccessDefinition {
   /** PascalCase, used for logical ids. */
   name: string;
   description: string;
@@ -44,15 +45,14 @@ export interface RuleDefinition {
    * `defaultMaxConcurrency`.
    */
   maxConcurrency?: number;
-  /** Read access to the event store (gap filling) and write access to the read models. */
-  writesReadModels: boolean;
   /**
-   * Its read model holds personal fields in plaintext (infra/definitions/tables.ts, `plaintextProjections`):
-   * it reads and writes the personal read models table, and no other read model.
+   * Issues commands: appends to the event store (`events`, `stream-state` in `tables`). The tables its
+   * consumer reads (`tables`) and the writes of its read model (`writesTo`) are declared as a route's
+   * (infra/definitions/table-access.ts): its role gets exactly these, and the local bus holds its consumer
+   * to them (local/table-grants.ts). A projector of plaintext personal data (`plaintextProjections`) uses
+   * the personal read models table, and no other read model.
    */
-  personalReadModels?: boolean;
-  /** Issues commands: write access to the event store. */
-  writesEvents: boolean;
+  writes: boolean;
   /** Side effects beyond the tables; none when absent. */
   effects?: RuleEffect[];
   /** What it may do with personal data; without it, nothing (it sees the personal part sealed). */
@@ -82,8 +82,10 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     // Every event of a conference adds to its one summary item: more writers only conflict.
     maxConcurrency: 5,
-    writesReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Gaps filled from the events; its rows and the conference's summary (counters, asOf) updated.
+    tables: ['events', 'read-models'],
+    writesTo: { 'read-models': ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   },
   {
     name: 'AgendaProjector',
@@ -92,8 +94,10 @@ export const rules: RuleDefinition[] = [
     consumer: 'functions/consumers/agenda-projector.ts',
     maxReceiveCount: 5,
     maxConcurrency: 5,
-    writesReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Gaps filled from the events; a row put per stream (no summary, no lookups).
+    tables: ['events', 'read-models'],
+    writesTo: { 'read-models': ['dynamodb:PutItem'] },
   },
   {
     name: 'WaitlistProcess',
@@ -104,8 +108,10 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     // The least Lambda allows: promotions contend for the same seats, so more would only retry.
     maxConcurrency: 2,
-    writesReadModels: true,
-    writesEvents: true,
+    // Promotes (commands), and keeps its own rows of the waitlist, read back to choose whom to promote.
+    writes: true,
+    tables: ['events', 'stream-state', 'read-models'],
+    writesTo: { 'read-models': ['dynamodb:PutItem'] },
   },
   {
     name: 'VisaLettersProjector',
@@ -115,9 +121,10 @@ export const rules: RuleDefinition[] = [
     consumer: 'functions/consumers/visa-letters-projector.ts',
     maxReceiveCount: 5,
     maxConcurrency: 5,
-    writesReadModels: true,
-    personalReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Its rows and their verification lookups (put and deleted in the row's transaction).
+    tables: ['events', 'personal-read-models'],
+    writesTo: { 'personal-read-models': ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
     personalData: 'read',
   },
   {
@@ -128,8 +135,11 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     // Within SES's default sending rate.
     maxConcurrency: 5,
-    writesReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Reads the conference, invitations and letters from the event store; claims each email once
+    // (functions/shared/notifications/once.ts: a conditional put, withdrawn by a delete), reads no read model.
+    tables: ['events', 'stream-state'],
+    writesTo: { 'read-models': ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
     effects: ['send-email', 'publish-agenda-changes'],
     // The delegation link of a focal point's email carries a token made from the server's secret.
     serverSecrets: true,
@@ -146,9 +156,13 @@ export const rules: RuleDefinition[] = [
     consumer: 'functions/consumers/registrant-list-projector.ts',
     maxReceiveCount: 5,
     maxConcurrency: 5,
-    writesReadModels: true,
-    personalReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Its rows and index entries (transactions), and the erased registrant's rows of older generations
+    // scrubbed in batches.
+    tables: ['events', 'personal-read-models'],
+    writesTo: {
+      'personal-read-models': ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    },
     // It opens every registration event: the list holds the delegates' names and addresses.
     personalData: 'read',
     // And keeps the sensitive answers apart, shown by the list and the CSV to `sensitive-data` only.
@@ -162,8 +176,10 @@ export const rules: RuleDefinition[] = [
     maxReceiveCount: 5,
     // Every answer of a conference adds to its one summary item: more writers only conflict.
     maxConcurrency: 5,
-    writesReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // Its rows and the conference's summary of counts.
+    tables: ['events', 'read-models'],
+    writesTo: { 'read-models': ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     // It opens the answers (sensitive ones too) for their tallies; the read model holds counts only.
     personalData: 'read',
     sensitiveData: 'read',
@@ -176,9 +192,10 @@ export const rules: RuleDefinition[] = [
     consumer: 'functions/consumers/invitations-projector.ts',
     maxReceiveCount: 5,
     maxConcurrency: 5,
-    writesReadModels: true,
-    personalReadModels: true,
-    writesEvents: false,
+    writes: false,
+    // A row put per invitation (no lookups, no summary).
+    tables: ['events', 'personal-read-models'],
+    writesTo: { 'personal-read-models': ['dynamodb:PutItem'] },
     // It opens the invitee's address for the list.
     personalData: 'read',
   },

@@ -53,6 +53,9 @@ export const WRITE_DATA_ACTIONS = [
 ] as const;
 export const APPEND_EVENT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] as const;
 
+/** A write beside a command's appends (`writesTo`): one of WRITE_DATA_ACTIONS. */
+export type WriteAction = (typeof WRITE_DATA_ACTIONS)[number];
+
 /** The actions on the data keys' table of each personal data access (infra/constructs/personal-data.ts). */
 export const dataKeyActions: Readonly<Record<PersonalDataAccess, readonly string[]>> = {
   create: ['dynamodb:PutItem'],
@@ -64,15 +67,24 @@ export const dataKeyActions: Readonly<Record<PersonalDataAccess, readonly string
 };
 
 export interface TableAccessDefinition {
+  /** A command's writes: appends to the event store's tables it declares (`events`, `stream-state`). */
   writes: boolean;
+  /** The tables it reads: the read actions on each; none when absent. */
   tables?: readonly TableUse[];
+  /**
+   * Writes that are not a command's appends, by table, exactly these actions (a projector's puts of its
+   * read model's rows, the documents function's updates of a document's status); a table written only
+   * here is not read unless `tables` declares it too.
+   */
+  writesTo?: Readonly<Partial<Record<TableUse, readonly WriteAction[]>>>;
   personalData?: PersonalDataAccess;
   sensitiveData?: SensitiveDataAccess;
 }
 
 /**
  * The DynamoDB actions a function may perform, by table id: what its role's policy grants. A table that
- * is not declared gets nothing; `writes` adds the writes of the event store's tables it declares.
+ * is not declared gets nothing; `writes` adds the writes of the event store's tables it declares, and
+ * `writesTo` the writes it lists.
  */
 export const tableActionsOf = (
   definition: TableAccessDefinition,
@@ -92,6 +104,8 @@ export const tableActionsOf = (
     if (use === 'events') add(table, APPEND_EVENT_ACTIONS);
     if (use === 'stream-state') add(table, WRITE_DATA_ACTIONS);
   }
+  for (const [use, list] of Object.entries(definition.writesTo ?? {}) as Array<[TableUse, WriteAction[]]>)
+    add(tableOfUse[use], list);
   if (definition.personalData) add(dataKeysTable.id, dataKeyActions[definition.personalData]);
   if (definition.sensitiveData === 'create') add(dataKeysTable.id, ['dynamodb:PutItem']);
   return actions;

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZERS_GROUP } from '../../infra/constructs/auth.js';
+import { documentsAccess } from '../../infra/definitions/documents.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { BADGES_TIMEOUT_SECONDS, PRINTING_MEMORY_MB, routes } from '../../infra/definitions/routes.js';
 import { EVENT_SOURCE, rules } from '../../infra/definitions/rules.js';
@@ -79,12 +80,7 @@ describe('LearningCities stack (dev)', () => {
           .filter((route) => route.tables?.includes('events'))
           .map((route) => [route.writes, stack.httpApi.functions.get(route.name), route.tables] as const),
         ...rules.map(
-          (rule) =>
-            [
-              rule.writesEvents,
-              stack.consumers.consumers.get(rule.name)?.function,
-              ['stream-state'],
-            ] as const,
+          (rule) => [rule.writes, stack.consumers.consumers.get(rule.name)?.function, rule.tables] as const,
         ),
       ];
       // Routes that use neither table of the event store (health, docs, openapi...) get nothing on either.
@@ -400,31 +396,46 @@ describe('LearningCities stack (dev)', () => {
       }
     });
 
-    it('grants each consumer what its rule declares', () => {
-      for (const rule of rules) {
-        const consumer = stack.consumers.consumers.get(rule.name);
-        if (!consumer?.function.role) throw new Error(`no consumer role for ${rule.name}`);
-        const role = logicalId(consumer.function.role);
-        expect(consumer.function.node.tryFindChild('Resource')).toBeDefined();
+    it('grants each consumer, schedule, the documents function and the enrichment exactly what its definition declares', () => {
+      // As the routes' (above): the tables and actions of `tables`, `writes` and `writesTo`
+      // (infra/definitions/table-access.ts), the variable that names each granted table, nothing else.
+      const functions = [
+        ...rules.map((rule) => [rule, stack.consumers.consumers.get(rule.name)?.function] as const),
+        ...schedules.map((job) => [job, stack.scheduledJobs.functions.get(job.name)] as const),
+        [documentsAccess, stack.documents.function] as const,
+        [pipeDefinition.enrichmentAccess, stack.eventPipe.enrichment] as const,
+      ];
+      const tableOf: Array<[string, ITable, string]> = [
+        ['Events', stack.eventStore.table, 'EVENTS_TABLE'],
+        ['StreamState', stack.eventStore.stateTable, 'STREAM_STATE_TABLE'],
+        ['ReadModels', stack.readModels.table, 'READ_MODELS_TABLE'],
+        ['PersonalReadModels', stack.readModels.personalTable, 'PERSONAL_READ_MODELS_TABLE'],
+        ['DataKeys', stack.personalData.table, 'DATA_KEYS_TABLE'],
+      ];
+      for (const [definition, fn] of functions) {
+        if (!fn?.role) throw new Error(`no role for ${definition.name}`);
+        const role = logicalId(fn.role);
         const variables =
-          template.findResources('AWS::Lambda::Function')[logicalId(consumer.function)]?.Properties
-            .Environment.Variables;
-        // A projector of plaintext personal data uses the personal read models, and no other read model.
-        const own = rule.personalReadModels ? stack.readModels.personalTable : stack.readModels.table;
-        const other = rule.personalReadModels ? stack.readModels.table : stack.readModels.personalTable;
-        expect(variables).toMatchObject({
-          EVENTS_TABLE: { Ref: logicalId(stack.eventStore.table) },
-          [rule.personalReadModels ? 'PERSONAL_READ_MODELS_TABLE' : 'READ_MODELS_TABLE']: {
-            Ref: logicalId(own),
-          },
-        });
-        expect(actionsOn(template, role, arnOf(other)), rule.name).toEqual([]);
-        const onEvents = actionsOn(template, role, arnOf(stack.eventStore.table));
-        const onReadModels = actionsOn(template, role, arnOf(own));
-        expect(onEvents).toContain('dynamodb:Query');
-        expect(onEvents.includes('dynamodb:PutItem'), rule.name).toBe(rule.writesEvents);
-        expect(onReadModels).toContain('dynamodb:GetItem');
-        expect(onReadModels.includes('dynamodb:PutItem'), rule.name).toBe(rule.writesReadModels);
+          template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties.Environment?.Variables ??
+          {};
+        const granted = tableActionsOf(definition);
+        for (const [id, table, variable] of tableOf) {
+          const expected = [...(granted.get(id) ?? [])].sort();
+          expect(actionsOn(template, role, arnOf(table)), `${definition.name} on ${id}`).toEqual(expected);
+          const isNamed = id === 'DataKeys' ? definition.personalData !== undefined : expected.length > 0;
+          if (isNamed)
+            expect(variables[variable], `${definition.name} ${variable}`).toEqual({ Ref: logicalId(table) });
+          else expect(variables[variable], `${definition.name} ${variable}`).toBeUndefined();
+        }
+      }
+      // A projector writes its own read model only, with the actions its writes need: never the events.
+      for (const rule of rules.filter((r) => !r.writes)) {
+        const consumer = stack.consumers.consumers.get(rule.name)?.function;
+        if (!consumer?.role) throw new Error(`no consumer role for ${rule.name}`);
+        expect(
+          actionsOn(template, logicalId(consumer.role), arnOf(stack.eventStore.table)),
+          rule.name,
+        ).not.toContain('dynamodb:PutItem');
       }
     });
   });

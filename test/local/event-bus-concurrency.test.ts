@@ -20,8 +20,7 @@ const rule: RuleDefinition = {
   pattern: { source: [EVENT_SOURCE], 'detail-type': ['DelegateRegistered'] },
   consumer: 'unused: loadConsumer is given',
   maxReceiveCount: 3,
-  writesReadModels: false,
-  writesEvents: false,
+  writes: false,
 };
 
 let sequence = 0;

@@ -30,8 +30,7 @@ beforeAll(async () => {
         pattern: { source: [EVENT_SOURCE], 'detail-type': ['ConferenceCreated'] },
         consumer: 'unused: loadConsumer is given',
         maxReceiveCount: 2,
-        writesReadModels: false,
-        writesEvents: false,
+        writes: false,
       },
     ],
     loadConsumer: async () => async (event) => {

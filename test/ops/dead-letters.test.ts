@@ -36,8 +36,7 @@ const rule: RuleDefinition = {
   pattern: { source: [EVENT_SOURCE], 'detail-type': ['ConferenceCreated'] },
   consumer: 'unused: loadConsumer is given',
   maxReceiveCount: 3,
-  writesReadModels: false,
-  writesEvents: false,
+  writes: false,
 };
 
 const poison = new Set<string>();

@@ -11,6 +11,7 @@ import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { checkInCodeOf } from '../../functions/shared/personal-data/check-in-code.js';
 import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { pendingHandovers, readDeadLetters, redriveFolder } from '../../local/dead-letters.js';
 import type { SqsHandler } from '../../local/event-bus.js';
@@ -20,6 +21,7 @@ import { findFreePort } from '../../local/ports.js';
 import { redriveLocal } from '../../local/redrive.js';
 import { importFunction, repoRoot } from '../../local/repo-modules.js';
 import type { Enrich, EnrichedEnvelope } from '../../local/stream-poller.js';
+import { runWithTableGrants } from '../../local/table-grants.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { dataKeyItemsOf } from '../support/data-keys.js';
 import { httpClient } from '../support/http-client.js';
@@ -532,13 +534,23 @@ export const runPrivacyProof = async (options: {
       keysAfterHttp.every((items) => !items.dataKey && items.erased),
       `${keysAfterHttp.filter((items) => items.dataKey).length} of 2 data keys left`,
     );
+    const retentionSchedule = schedules.find((job) => job.name === 'EraseExpiredPersonalData');
+    if (!retentionSchedule) throw new Error('no EraseExpiredPersonalData schedule');
     const retention = await importFunction<(event: unknown, context: unknown) => Promise<{ erased: number }>>(
-      'functions/scheduled/erase-expired.ts',
+      retentionSchedule.entry,
     );
-    const result = await invokeHandler(
-      retention,
-      { time: new Date().toISOString(), 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
-      createLambdaContext('EraseExpiredPersonalData', 15 * 60_000),
+    // Held to its schedule's declared tables, as the local scheduler runs it (local/table-grants.ts).
+    const result = await runWithTableGrants(retentionSchedule, () =>
+      invokeHandler(
+        retention,
+        {
+          time: new Date().toISOString(),
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          detail: {},
+        },
+        createLambdaContext('EraseExpiredPersonalData', 15 * 60_000),
+      ),
     );
     check(
       'the retention run erases every other registration',

@@ -16,8 +16,7 @@ export const testRule = (
   pattern: { source: [EVENT_SOURCE], 'detail-type': types },
   consumer: 'unused: loadConsumer is given',
   maxReceiveCount: 3,
-  writesReadModels: false,
-  writesEvents: false,
+  writes: false,
   ...overrides,
 });
 

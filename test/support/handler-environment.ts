@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { documentsAccess, documentsFunction } from '../../infra/definitions/documents.js';
+import { pipeDefinition } from '../../infra/definitions/pipe.js';
 import { routes } from '../../infra/definitions/routes.js';
+import { rules } from '../../infra/definitions/rules.js';
+import { schedules } from '../../infra/definitions/schedules.js';
+import type { TableAccessDefinition } from '../../infra/definitions/table-access.js';
 import { supplyLocalAdapters } from '../../local/adapters.js';
 import { localKeyService } from '../../local/personal-data-keys.js';
 import { localServerSecrets } from '../../local/server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from '../../local/signing-key.js';
+import { runWithTableGrants } from '../../local/table-grants.js';
 import { httpEvent, lambdaContext } from './api-gateway.js';
 import { createTestTables, type TestTables } from './tables.js';
 
@@ -89,9 +95,25 @@ export const prepareHandlerEnvironment = async (
 };
 
 /** The handler of a module, by its entry (a path from the repository root, as in infra/definitions). */
+/** The definition of the function whose handler module is `entry`: a route's, rule's, schedule's... */
+const definitionOf = (entry: string): (TableAccessDefinition & { name: string }) | undefined =>
+  routes.find((route) => route.entry === entry) ??
+  rules.find((rule) => rule.consumer === entry) ??
+  schedules.find((job) => job.entry === entry) ??
+  (entry === documentsFunction.entry ? documentsAccess : undefined) ??
+  (entry === pipeDefinition.enrichment ? pipeDefinition.enrichmentAccess : undefined);
+
+/**
+ * The handler of `entry`, held to the tables and actions its function's definition declares, as the local
+ * runtime runs it (local/table-grants.ts): a call it makes outside them fails with AccessDeniedException,
+ * so the integration tests prove the declarations too. What a test does itself around it is not held.
+ */
 export const importHandler = async <H = Handler>(entry: string): Promise<H> => {
   const module = (await import(pathToFileURL(resolve(repoRoot, entry)).href)) as { handler: H };
-  return module.handler;
+  const definition = definitionOf(entry);
+  if (!definition) return module.handler;
+  const handler = module.handler as unknown as (...args: unknown[]) => Promise<unknown>;
+  return ((...args: unknown[]) => runWithTableGrants(definition, async () => handler(...args))) as H;
 };
 
 /** Every route's handler, by route name. */
