@@ -560,7 +560,11 @@ export class EventStore {
         version,
         snapshot: { schema: snapshotSchema, version: snapshotVersion, state: snapshot },
       };
-    return { streamId, version, snapshot: { schema: snapshotSchema, version: snapshotVersion, json: snapshot } };
+    return {
+      streamId,
+      version,
+      snapshot: { schema: snapshotSchema, version: snapshotVersion, json: snapshot },
+    };
   }
 
   /** Moves the tip to `version`, with the snapshot when it fits an item (else the older one stays). */
