@@ -4,6 +4,8 @@ import {
   AppendConflictError,
   type Guard,
   type IdempotencyWrite,
+  NOT_JSON,
+  snapshotState,
   type Tip,
 } from '../event-store/event-store.js';
 import { eventStore, openedEventStore, personalDataCodecSupplied } from '../event-store/stores.js';
@@ -159,9 +161,12 @@ const usableSnapshot = (type: StreamType<unknown, DomainEvent>, tip: Tip) => {
   if (!snapshot || snapshot.schema !== type.snapshot || snapshot.version > tip.version) return undefined;
   const json = snapshot.json ?? JSON.stringify(snapshot.state);
   const known = validatedSnapshots.get(tip.streamId);
+  // The very same text as validated before: its state, without parsing the text again.
   if (known && known.schema === snapshot.schema && known.json === json)
     return { state: known.state, version: snapshot.version };
-  const parsed = type.stateSchema.safeParse(snapshot.state);
+  const stored = snapshotState(snapshot);
+  if (stored === NOT_JSON) return undefined;
+  const parsed = type.stateSchema.safeParse(stored);
   if (!parsed.success) return undefined;
   const state = deepFreeze(parsed.data);
   validatedSnapshots.set(tip.streamId, { schema: snapshot.schema, json, state });

@@ -176,9 +176,26 @@ type ItemRole = AppendConflict | null;
 export interface Tip {
   streamId: string;
   version: number;
-  /** `json`: the snapshot's state as stored, the JSON text it was parsed from (absent for a tip of old). */
-  snapshot?: Snapshot & { version: number; json?: string };
+  /**
+   * As stored: `json`, the state's JSON text, not parsed yet (snapshotState parses it, so that a reader
+   * that validated the very same text before uses its state without parsing it again); or, for a tip of
+   * old, the state as a map.
+   */
+  snapshot?: { schema: string; version: number } & ({ json: string } | { state: unknown; json?: undefined });
 }
+
+/** A tip's snapshot text was not JSON: no snapshot (the stream is folded from its events). */
+export const NOT_JSON = Symbol('not JSON');
+
+/** The state of a tip's snapshot (its JSON text parsed), or NOT_JSON. */
+export const snapshotState = (snapshot: NonNullable<Tip['snapshot']>): unknown => {
+  if (snapshot.json === undefined) return snapshot.state;
+  try {
+    return JSON.parse(snapshot.json);
+  } catch {
+    return NOT_JSON;
+  }
+};
 
 /** Event types listed in the sparse `catalog` index: a conference's events, which give the conference list. */
 const catalogued: Partial<Record<DomainEvent['type'], string>> = {
@@ -528,8 +545,9 @@ export class EventStore {
 
   /**
    * A tip as read. Its snapshot is stored as JSON text (one string attribute: DynamoDB and the SDK move
-   * one value instead of a nested map of every field of the state, e.g. a conference's 60-field form);
-   * a tip written before holds the state as a map, read as it is. Text that is not JSON is no snapshot.
+   * one value instead of a nested map of every field of the state, e.g. a conference's 60-field form),
+   * handed on as text: snapshotState parses it when it is used (text that is not JSON is no snapshot). A
+   * tip written before holds the state as a map, read as it is.
    */
   private async tipOf(streamId: string, item: Record<string, unknown>): Promise<Tip> {
     const version = typeof item.version === 'number' ? item.version : 0;
@@ -542,16 +560,10 @@ export class EventStore {
         version,
         snapshot: { schema: snapshotSchema, version: snapshotVersion, state: snapshot },
       };
-    let state: unknown;
-    try {
-      state = JSON.parse(snapshot);
-    } catch {
-      return { streamId, version };
-    }
     return {
       streamId,
       version,
-      snapshot: { schema: snapshotSchema, version: snapshotVersion, state, json: snapshot },
+      snapshot: { schema: snapshotSchema, version: snapshotVersion, json: snapshot },
     };
   }
 
