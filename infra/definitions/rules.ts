@@ -83,9 +83,10 @@ export const rules: RuleDefinition[] = [
     // Every event of a conference adds to its one summary item: more writers only conflict.
     maxConcurrency: 5,
     writes: false,
-    // Gaps filled from the events; its rows and the conference's summary (counters, asOf) updated.
+    // Gaps filled from the events; its rows and the conference's summary (counters, asOf) updated, the
+    // rejection messages' side items (for translations/missing) deleted when a registration is erased.
     tables: ['events', 'read-models'],
-    writesTo: { 'read-models': ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    writesTo: { 'read-models': ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
   },
   {
     name: 'AgendaProjector',
