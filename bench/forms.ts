@@ -329,7 +329,7 @@ const main = () =>
         "command (before, the route's check for email confirmation and the command each read it: 3 round trips);",
         'tips store their snapshot as JSON text (one string attribute, not a nested map of every field, for DynamoDB',
         'and the SDK to move), and a snapshot validated once is kept with that text, so the same snapshot is not',
-        'parsed by zod again (about 0.2 ms hot, more under load; any changed byte is parsed and checked as before); the two data keys of',
+        'JSON-parsed or checked by zod again (about 0.2 ms hot, more under load; any changed byte is parsed and checked as before); the two data keys of',
         'a registration with sensitive answers are asked of the key service at once (two KMS calls side by side in',
         'the cloud). What stays, as the issue wants it: the answers checked by the evaluator (the last row), sealed',
         'under two keys, the sensitive key as its own item (its own erasure stays a plain Delete, which re-applying',
