@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
@@ -17,17 +18,48 @@ const read = async (png: Buffer) => {
   };
 };
 
+/** The PNG's chunks (length, type, data), read by hand from the format (RFC 2083), not by pngjs. */
+const chunks = (png: Buffer) => {
+  const found: { type: string; data: Buffer }[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    found.push({
+      type: png.subarray(at + 4, at + 8).toString('latin1'),
+      data: png.subarray(at + 8, at + 8 + length),
+    });
+    at += 12 + length;
+  }
+  return found;
+};
+
 describe('the QR code PNG (emails, visa letters)', () => {
-  it('reads back as the text it encodes, grey, at 8 pixels a module with a quiet zone of 4', async () => {
+  it('reads back as the text it encodes, at 8 pixels a module with a quiet zone of 4', async () => {
     const text = 'https://conference.example/verify/LC1-7Q2M-XK4P-93TD';
     const png = await qrCodePng(text);
-    // IHDR: colour type 0 (grey) at byte 25, width at bytes 16–19.
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(png[25]).toBe(0);
-    const { width, text: read1 } = await read(png);
-    expect(read1).toBe(text);
-    expect(png.readUInt32BE(16)).toBe(width);
+    const { width, text: decoded } = await read(png);
+    expect(decoded).toBe(text);
     // These 52 bytes need a version-4 code (33 modules) at error correction M: (33 + 2 × 4) × 8 pixels.
     expect(width).toBe((33 + 8) * 8);
+  });
+
+  it('filters every row with Paeth alone (not all five filters tried on each row)', async () => {
+    const png = await qrCodePng('LC1-7Q2M-XK4P-93TD');
+    const [header] = chunks(png);
+    expect(header?.type).toBe('IHDR');
+    const width = header?.data.readUInt32BE(0) ?? 0;
+    const height = header?.data.readUInt32BE(4) ?? 0;
+    // 8 bits a sample, RGBA: 4 bytes a pixel, and one filter byte before each row.
+    expect([header?.data[8], header?.data[9]]).toEqual([8, 6]);
+    const pixels = inflateSync(
+      Buffer.concat(
+        chunks(png)
+          .filter((chunk) => chunk.type === 'IDAT')
+          .map((chunk) => chunk.data),
+      ),
+    );
+    const stride = 1 + 4 * width;
+    expect(pixels.length).toBe(stride * height);
+    const filters = new Set(Array.from({ length: height }, (_, row) => pixels[row * stride]));
+    expect([...filters]).toEqual([4]);
   });
 });
