@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
  * How pngjs writes the image (qrcode hands these on; its types name only the deflate settings): every row
  * filtered with Paeth, instead of each row tried with all five filters to keep the best (pngjs's default).
  * The same pixels in about the same bytes, for half the CPU; every emailed check-in code and every visa
- * letter renders one (the demo's notifier spent ~4 s of its 20 in pngjs).
+ * letter renders one (pngjs was ~4 s of the demo load's CPU in a profile of `npm run bench:demo`).
  */
 const rendererOpts = { deflateLevel: 9, filterType: 4 };
 
