@@ -51,16 +51,30 @@ const localTokenVerifier = (jwksFile: string): TokenVerifier => {
   };
 };
 
+/**
+ * Writes a file of the outbox, making the outbox first only when it is missing (a system call less for
+ * every email of a demo's thousand than making it before each).
+ */
+const intoOutbox = async (outbox: string, write: () => Promise<void>): Promise<void> => {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(outbox, { recursive: true });
+    await write();
+  }
+};
+
 /** Notifications as files: one .eml per email, one JSON line per agenda change. */
 const outboxChannels = (outbox: string): NotificationChannels => ({
   async sendEmail(eventId, message) {
-    await mkdir(outbox, { recursive: true });
     // 'wx' refuses to overwrite: one file per event, whatever happens.
-    await writeFile(join(outbox, `${eventId}.eml`), message, { flag: 'wx' });
+    await intoOutbox(outbox, () => writeFile(join(outbox, `${eventId}.eml`), message, { flag: 'wx' }));
   },
   async publishAgendaChange(change) {
-    await mkdir(outbox, { recursive: true });
-    await appendFile(join(outbox, 'agenda-changes.jsonl'), `${JSON.stringify(change)}\n`);
+    await intoOutbox(outbox, () =>
+      appendFile(join(outbox, 'agenda-changes.jsonl'), `${JSON.stringify(change)}\n`),
+    );
   },
 });
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeyService } from '../functions/shared/personal-data/key-service.js';
 import type { ServerSecrets } from '../functions/shared/runtime/adapters.js';
+import { dynamoDb } from '../functions/shared/runtime/config.js';
 import { ALLOWED_ORIGINS_ENV, ANY_ORIGIN, parseAllowedOrigins } from '../infra/definitions/cors.js';
 import type { RouteDefinition } from '../infra/definitions/routes.js';
 import type { RuleDefinition } from '../infra/definitions/rules.js';
@@ -29,6 +30,7 @@ import { describePortOwner, isPortFree } from './ports.js';
 import { localServerSecrets } from './server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
+import { unsignedForDynamoDbLocal } from './unsigned-requests.js';
 
 export interface LocalStackOptions {
   /** DynamoDB Local's files, the signing key, the outbox, dead letters, pipeline state. */
@@ -123,6 +125,8 @@ export const configureHandlerEnvironment = (values: {
   Object.assign(process.env, handlerEnvironment);
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  // DynamoDB Local checks no signature: the handlers' client sends its requests unsigned (the CPU of one thread).
+  unsignedForDynamoDbLocal(dynamoDb());
   // One process serves every handler, several at a time: Powertools keeps each invocation's state in
   // its own invoke context (see invokeHandler), as in a Lambda environment with this setting.
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';

@@ -365,6 +365,8 @@ export interface DemoState {
   conferenceId?: string;
   /** By email, set by the parts that register someone (and updated by the moderation's decisions). */
   registered: Map<string, Registered>;
+  /** By email, each registration as its confirmation answered it, awaited by `confirmedBy`. */
+  confirmations: Map<string, Confirmation>;
   /** The registrations answered `waitlisted`, in the order they were answered. */
   waitlisted: string[];
   /** Set by the part that raises the capacity. */
@@ -383,6 +385,36 @@ const registeredOf = (state: DemoState, email: string): Registered => {
   if (!delegate) throw new DemoLoadError(`The demo has no registration of ${email}`);
   return delegate;
 };
+
+/** A registration to come: resolved by `registerAndConfirm` once it is confirmed. */
+interface Confirmation {
+  promise: Promise<Registered>;
+  resolve: (registered: Registered) => void;
+}
+
+const confirmationOf = (state: DemoState, email: string): Confirmation => {
+  let confirmation = state.confirmations.get(email);
+  if (!confirmation) {
+    let resolve: (registered: Registered) => void = () => {};
+    const promise = new Promise<Registered>((resolved) => {
+      resolve = resolved;
+    });
+    confirmation = { promise, resolve };
+    state.confirmations.set(email, confirmation);
+  }
+  return confirmation;
+};
+
+/**
+ * A registration of the part `registrations` as soon as it is confirmed: a part that needs a few of them
+ * (the desk, the moderation, the visa letters) starts on each when it is there, not once the last of the
+ * 420 is. Rejects as that part does when it fails, and names the delegate if it ended without them.
+ */
+const confirmedBy = (state: DemoState, email: string): Promise<Registered> =>
+  Promise.race([
+    confirmationOf(state, email).promise,
+    state.partDone(REGISTRATIONS).then(() => registeredOf(state, email)),
+  ]);
 
 /** The first link matching `pattern` in the emails to `address`, read again until the email is there. */
 const linkMailedTo = async (state: DemoState, address: string, pattern: RegExp): Promise<URL> => {
@@ -446,6 +478,7 @@ const registerAndConfirm = async (
   );
   state.registered.set(registration.email, answer);
   if (answer.status === 'waitlisted') state.waitlisted.push(answer.registrationId);
+  confirmationOf(state, registration.email).resolve(answer);
   state.progress.tick('registrations');
   return answer;
 };
@@ -467,6 +500,7 @@ export interface DemoPart {
 }
 
 const CAPACITY_RAISE = 'capacity raise, waiting for the counts and promotions';
+const REGISTRATIONS = 'registrations';
 
 /** The demo, part by part; each part's comment says why it waits for the parts it names. */
 export const demoParts: readonly DemoPart[] = [
@@ -543,7 +577,7 @@ export const demoParts: readonly DemoPart[] = [
     // work on the registrations they make) begin with the first answer, not after the last request.
     // The mayors (by invitation only) register in the part `invited registrations`; the civil society's
     // registrations are pending until the part `moderation` decides them.
-    name: 'registrations',
+    name: REGISTRATIONS,
     after: ['registration form'],
     requests: (state) =>
       2 * state.registrations.filter((registration) => !needsInvitation(registration)).length,
@@ -586,14 +620,17 @@ export const demoParts: readonly DemoPart[] = [
     },
   },
   {
-    // The secretariat decides the pending civil society in one request (CONTRACT 5.3), once they have
-    // all registered: approves them, but for one rejected and a few left pending. Each approval takes a
-    // seat or a waitlist place as a registration would.
+    // The secretariat decides the pending civil society in one request (CONTRACT 5.3), once those it
+    // decides have registered (while the others are still registering): approves them, but for one
+    // rejected and a few left pending. Each approval takes a seat or a waitlist place as a registration would.
     name: 'moderation',
-    after: ['registrations'],
+    after: ['registration form'],
     requests: () => 1,
     async run(state) {
       const { approved, rejected } = moderation.of(state.registrations);
+      await Promise.all(
+        [...approved, rejected].map((registration) => confirmedBy(state, registration.email)),
+      );
       const emailOf = new Map<string, string>();
       const idOf = (registration: DemoRegistration) => {
         const { registrationId } = registeredOf(state, registration.email);
@@ -726,15 +763,16 @@ export const demoParts: readonly DemoPart[] = [
   {
     // desk-registration: the first morning at the desk. An organizer corrects a registration, then the
     // first delegates to arrive are checked in by the code of their badge (computed as the badge prints it,
-    // standing in for the desk's scanner). Both read the registrations' streams, not a projection.
+    // standing in for the desk's scanner). Both read the registrations' streams, not a projection: each
+    // goes as soon as its registration is confirmed.
     name: 'desk (correction, check-ins)',
-    after: ['registrations'],
+    after: ['registration form'],
     requests: (state) => 1 + state.checkIns.length,
     async run(state) {
       const base = conferencePath(state);
       const corrected = state.registrations[deskCorrection.delegateIndex];
       if (corrected) {
-        const { registrationId } = registeredOf(state, corrected.email);
+        const { registrationId } = await confirmedBy(state, corrected.email);
         await state.api.post(`${base}/registrations/${registrationId}/details`, deskCorrection.changes, {
           key: idempotencyKeys.correction(corrected),
           label: `correction of ${corrected.email}`,
@@ -743,7 +781,7 @@ export const demoParts: readonly DemoPart[] = [
       }
       state.progress.tick('desk');
       await forEachConcurrently(state.checkIns, state.concurrency, async (registration) => {
-        const code = await checkInCodeOf(registeredOf(state, registration.email).registrationId);
+        const code = await checkInCodeOf((await confirmedBy(state, registration.email)).registrationId);
         await state.api.post(
           `${base}/check-ins`,
           { code },
@@ -815,17 +853,17 @@ export const demoParts: readonly DemoPart[] = [
     },
   },
   {
-    // Visa letters: the delegates ask (with their manage token), then the organizers decide on some. Each
-    // letter is a stream of its own: several at once. Only seat holders may ask: a delegate who was
-    // waitlisted asks once the raise has promoted them, the others at once.
+    // Visa letters: the delegates ask (with their manage token) once registered, then the organizers decide
+    // on some. Each letter is a stream of its own: several at once. Only seat holders may ask: a delegate
+    // who was waitlisted asks once the raise has promoted them, the others at once.
     name: 'visa letters',
-    after: ['registrations'],
+    after: ['registration form'],
     requests: (state) =>
       state.letters.length + state.letters.filter((letter) => letter.decision !== 'wait').length,
     async run(state) {
       const base = conferencePath(state);
       await forEachConcurrently(state.letters, state.concurrency, async (letter) => {
-        const delegate = registeredOf(state, letter.email);
+        const delegate = await confirmedBy(state, letter.email);
         if (delegate.status === 'waitlisted') await state.partDone(CAPACITY_RAISE);
         const path = `${base}/registrations/${delegate.registrationId}/visa-letter`;
         await state.api.post(path, letter.request, {
@@ -965,6 +1003,7 @@ export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoRes
     checkIns: registrations.filter(isOpen).slice(0, DEMO_CHECK_INS),
     openingCapacity: Math.min(capacityRaise.openingCapacity, conference.capacity),
     registered: new Map(),
+    confirmations: new Map(),
     waitlisted: [],
   };
   const parts = options.parts ?? demoParts;

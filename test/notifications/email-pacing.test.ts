@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SES_SEND_RATE } from '../../infra/definitions/tables.js';
 
 /**
@@ -57,5 +57,62 @@ describe('emails to SES', () => {
       /MessageRejected/,
     );
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+});
+
+/**
+ * The local runtime's outbox (files, no SES behind them): not paced unless EMAIL_SEND_RATE is set
+ * explicitly, then paced as SES is. The bucket's clock is vitest's fake one: what counts is how many
+ * emails have left when the clock has moved, not how long anything took.
+ */
+describe('emails to a channel a runtime supplies (the local outbox)', () => {
+  const sendFive = async () => {
+    vi.resetModules();
+    const { supplyAdapters } = await import('../../functions/shared/runtime/adapters.js');
+    const sent: string[] = [];
+    supplyAdapters({
+      notificationChannels: {
+        async sendEmail(eventId) {
+          sent.push(eventId);
+        },
+        async publishAgendaChange() {},
+      },
+    });
+    const { notificationChannels } = await import(
+      '../../functions/shared/notifications/notification-channels.js'
+    );
+    const all = Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => notificationChannels().sendEmail(id, Buffer.from('x'))),
+    );
+    return { sent, all };
+  };
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    delete process.env.EMAIL_SEND_RATE;
+  });
+
+  it('sends every email at once when EMAIL_SEND_RATE is not set', async () => {
+    delete process.env.EMAIL_SEND_RATE;
+    const { sent, all } = await sendFive();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await all;
+  });
+
+  it('paces them to a tenth below EMAIL_SEND_RATE when it is set', async () => {
+    // 0.9 × 10/9 = one email a second.
+    process.env.EMAIL_SEND_RATE = String(10 / 9);
+    const { sent, all } = await sendFive();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual(['a']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sent).toEqual(['a', 'b']);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(sent).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await all;
   });
 });

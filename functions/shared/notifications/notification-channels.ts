@@ -4,7 +4,7 @@ import { RateLimiter } from 'limiter';
 import { env, SES_SEND_RATE } from '../../../infra/definitions/tables.js';
 import { awsClientSettings } from '../resilience/aws-clients.js';
 import { timeLeft } from '../resilience/policy.js';
-import { adapter, type NotificationChannels } from '../runtime/adapters.js';
+import { type NotificationChannels, suppliedAdapter } from '../runtime/adapters.js';
 import { DeliverAgainLater } from '../runtime/consumer.js';
 import { logger } from '../runtime/observability.js';
 
@@ -66,11 +66,14 @@ const cloudChannels = (): NotificationChannels => {
   };
 };
 
-/** Emails a second this process may send: EMAIL_SEND_RATE when set, else all of SES's rate. */
-export const emailSendRate = (): number => {
+/** The rate EMAIL_SEND_RATE sets (a positive number of emails a second), if it sets one. */
+const rateSet = (): number | undefined => {
   const set = Number(process.env[env.emailSendRate]);
-  return Number.isFinite(set) && set > 0 ? set : SES_SEND_RATE;
+  return Number.isFinite(set) && set > 0 ? set : undefined;
 };
+
+/** Emails a second this process may send: EMAIL_SEND_RATE when set, else all of SES's rate. */
+export const emailSendRate = (): number => rateSet() ?? SES_SEND_RATE;
 
 /** The share of the sending rate the token bucket paces to. */
 const PACE = 0.9;
@@ -126,11 +129,17 @@ const paced = (channels: NotificationChannels, rate: number): NotificationChanne
 let channels: NotificationChannels | undefined;
 
 /**
- * Amazon SES v2 and SNS in the cloud; the local runtime supplies files under DATA_DIR/outbox. Either way
- * emails leave at most at `emailSendRate()` a second.
+ * Amazon SES v2 and SNS in the cloud, whose emails leave at most at `emailSendRate()` a second. The local
+ * runtime supplies files under DATA_DIR/outbox: no SES is behind them, so they are paced only when
+ * EMAIL_SEND_RATE is set explicitly (the load proof sets it to SES's rate, to prove the pacing on them).
  */
 export const notificationChannels = (): NotificationChannels => {
-  channels ??= paced(adapter('notificationChannels', cloudChannels), emailSendRate());
+  if (!channels) {
+    const supplied = suppliedAdapter('notificationChannels');
+    const rate = rateSet();
+    channels =
+      supplied && rate === undefined ? supplied : paced(supplied ?? cloudChannels(), rate ?? SES_SEND_RATE);
+  }
   return channels;
 };
 
