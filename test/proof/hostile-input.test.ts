@@ -677,6 +677,10 @@ describe('over HTTP (local/http-server.ts)', () => {
 
 beforeAll(async () => {
   harness = await prepareProofEnvironment('proof-hostile');
+  // What is proven here is each answer's soundness, not its delay: manage-link's answer floor (a second, so
+  // that an owner's answer leaves when a stranger's does; test/handlers/answer-floor.test.ts) would make its
+  // 300 fuzzed requests take minutes.
+  process.env.MANAGE_LINK_ANSWER_FLOOR_MS = '0';
   // The delegate's pages' scripts, bundled as CDK and the local runtime bundle them (infra/page-scripts.ts):
   // GET /pages/{script} serves them.
   buildPageScripts();
