@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb } from '../runtime/config.js';
 import { generationPointer, readModelPartition, readModelTable, rowKey } from './read-models.js';
@@ -10,6 +10,27 @@ import { generationPointer, readModelPartition, readModelTable, rowKey } from '.
 export const MAX_ROW_PAGES = 64;
 
 /**
+ * Every item a Query of a read model's partition gives, unmarshalled, a page at a time and at most
+ * MAX_ROW_PAGES pages (`what` names the read in the error past them).
+ */
+export const queryAllPages = async (
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  what: string,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
+  for (let page = 1; ; page++) {
+    if (page > MAX_ROW_PAGES) throw new Error(`${what}: more than ${MAX_ROW_PAGES} Query pages`);
+    const result = await dynamoDb().send(
+      new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey }),
+    );
+    for (const item of result.Items ?? []) items.push(unmarshall(item));
+    exclusiveStartKey = result.LastEvaluatedKey;
+    if (!exclusiveStartKey) return items;
+  }
+};
+
+/**
  * The states of every stream row of a conference in the served generation of a projection (or only of
  * the streams whose ids begin with `streamIdPrefix`).
  */
@@ -19,28 +40,17 @@ export const readModelRows = async <Row>(
   streamIdPrefix = '',
 ): Promise<Row[]> => {
   const { active } = await generationPointer(projection);
-  const rows: Row[] = [];
-  let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
-  for (let page = 1; ; page++) {
-    if (page > MAX_ROW_PAGES)
-      throw new Error(`Read model ${projection} of ${conferenceId} has more than ${MAX_ROW_PAGES} pages`);
-    const result = await dynamoDb().send(
-      new QueryCommand({
-        TableName: readModelTable(projection),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rows)',
-        ExpressionAttributeValues: marshall({
-          ':pk': readModelPartition(projection, active, conferenceId),
-          ':rows': rowKey(streamIdPrefix),
-        }),
-        ConsistentRead: true,
-        ExclusiveStartKey: exclusiveStartKey,
+  const items = await queryAllPages(
+    {
+      TableName: readModelTable(projection),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rows)',
+      ExpressionAttributeValues: marshall({
+        ':pk': readModelPartition(projection, active, conferenceId),
+        ':rows': rowKey(streamIdPrefix),
       }),
-    );
-    for (const item of result.Items ?? []) {
-      const { state } = unmarshall(item);
-      if (state) rows.push(state as Row);
-    }
-    exclusiveStartKey = result.LastEvaluatedKey;
-    if (!exclusiveStartKey) return rows;
-  }
+      ConsistentRead: true,
+    },
+    `Read model ${projection} of ${conferenceId}`,
+  );
+  return items.flatMap(({ state }) => (state ? [state as Row] : []));
 };

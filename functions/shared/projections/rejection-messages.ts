@@ -1,10 +1,8 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RejectionMessage } from '../../../domain/projections/delegate-counts.js';
 import { LANGUAGES, type Language } from '../../../domain/shared/languages.js';
-import { dynamoDb } from '../runtime/config.js';
 import { delegateCountsProjection, rejectionMessagesPartition } from './projections.js';
-import { MAX_ROW_PAGES } from './read-model-rows.js';
+import { queryAllPages } from './read-model-rows.js';
 import { generationPointer, readModelPartition, readModelTable } from './read-models.js';
 
 const isLanguage = (value: unknown): value is Language => LANGUAGES.includes(value as Language);
@@ -17,27 +15,20 @@ const isLanguage = (value: unknown): value is Language => LANGUAGES.includes(val
 export const readRejectionMessages = async (conferenceId: string): Promise<RejectionMessage[]> => {
   const projection = delegateCountsProjection.name;
   const { active } = await generationPointer(projection);
-  const partition = rejectionMessagesPartition(readModelPartition(projection, active, conferenceId));
-  const messages: RejectionMessage[] = [];
-  let exclusiveStartKey: QueryCommandOutput['LastEvaluatedKey'];
-  for (let page = 1; ; page++) {
-    if (page > MAX_ROW_PAGES)
-      throw new Error(`Rejection messages of ${conferenceId} have more than ${MAX_ROW_PAGES} pages`);
-    const result = await dynamoDb().send(
-      new QueryCommand({
-        TableName: readModelTable(projection),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': partition }),
-        ProjectionExpression: 'sk, l',
-        ExclusiveStartKey: exclusiveStartKey,
+  const items = await queryAllPages(
+    {
+      TableName: readModelTable(projection),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({
+        ':pk': rejectionMessagesPartition(readModelPartition(projection, active, conferenceId)),
       }),
-    );
-    for (const item of result.Items ?? []) {
-      const { sk, l } = unmarshall(item);
-      if (typeof sk === 'string' && Array.isArray(l))
-        messages.push({ registrationId: sk, languages: l.filter(isLanguage) });
-    }
-    exclusiveStartKey = result.LastEvaluatedKey;
-    if (!exclusiveStartKey) return messages;
-  }
+      ProjectionExpression: 'sk, l',
+    },
+    `The rejection messages of ${conferenceId}`,
+  );
+  return items.flatMap(({ sk, l }) =>
+    typeof sk === 'string' && Array.isArray(l)
+      ? [{ registrationId: sk, languages: l.filter(isLanguage) }]
+      : [],
+  );
 };
