@@ -262,7 +262,14 @@ export class PersonalData extends Construct {
         return;
       case 'erase':
         use(this.dataKey, 'kms:Decrypt');
-        this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+        // UpdateItem: the sensitive answers' own erasure removes their wrapped key from a data-key item.
+        this.table.grant(
+          grantee,
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:UpdateItem',
+        );
         return;
     }
   }

@@ -40,7 +40,7 @@ const expected: Record<
   erase: {
     dataKey: ['kms:Decrypt'],
     macKey: [],
-    table: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    table: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   },
   none: { dataKey: [], macKey: [], table: [] },
 };

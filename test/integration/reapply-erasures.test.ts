@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { readModelItemFate, reapplyErasures } from '../../functions/shared/personal-data/reapply.js';
+import { eraseSensitiveForRetention } from '../../functions/shared/personal-data/retention.js';
 import { ProjectionRunner } from '../../functions/shared/projections/projection-runner.js';
 import {
   registrantListProjection,
@@ -140,6 +146,138 @@ describe('reapply-erasures on DynamoDB Local', () => {
       personalReadModelsTable: environment.tables.personalReadModels,
     });
     expect(again.readModelItems).toBe(0);
+  });
+});
+
+describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () => {
+  it('after a restore, removes it again from the keys of registrations whose sensitive answers were erased, and leaves no key of one erased whole', async () => {
+    const created = await call('CreateConference', {}, { body: iclc2015, headers: organizer() });
+    expect(created.status).toBe(201);
+    const conferenceId = created.body.conferenceId as string;
+    const form = await call(
+      'PutRegistrationForm',
+      { conferenceId },
+      {
+        body: { fields: [{ fieldId: 'diet', type: 'text', label: 'Dietary needs', sensitive: true }] },
+        headers: organizer(),
+      },
+    );
+    expect(form.status).toBe(200);
+    const registerAnswering = async (familyName: string) => {
+      const response = await call(
+        'RegisterDelegate',
+        { conferenceId },
+        {
+          body: {
+            givenName: 'Ana',
+            familyName,
+            email: `${familyName.toLowerCase()}@example.org`,
+            country: 'MX',
+            city: 'Puebla',
+            category: 'mayor',
+            consent: true,
+            answers: { diet: `Diet of ${familyName}` },
+          },
+        },
+      );
+      expect(response.status).toBe(201);
+      return response.body.registrationId as string;
+    };
+    const sensitiveErased = await registerAnswering(`Sensitive${randomUUID().slice(0, 8)}`);
+    const wholeErased = await registerAnswering(`Whole${randomUUID().slice(0, 8)}`);
+    const kept = await registerAnswering(`Kept${randomUUID().slice(0, 8)}`);
+    const keyItems = async (registrationId: string) =>
+      (
+        await environment.tables.client.send(
+          new QueryCommand({
+            TableName: environment.tables.dataKeys,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': registrationId }),
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    // The backup a point-in-time restore brings back: each key item as it was before the erasures.
+    const backup = new Map<string, Record<string, AttributeValue>[]>();
+    for (const id of [sensitiveErased, wholeErased, kept]) {
+      const items = await keyItems(id);
+      expect(items.map((item) => unmarshall(item).sk)).toEqual(['data-key']);
+      expect(unmarshall(items[0] ?? {}).sensitiveWrappedKey).toBeDefined();
+      backup.set(id, items);
+    }
+
+    expect(await eraseSensitiveForRetention(conferenceId, sensitiveErased, 'test-retention')).toBe('erased');
+    const erased = await call(
+      'ErasePersonalData',
+      { conferenceId, registrationId: wholeErased },
+      { headers: organizer() },
+    );
+    expect(erased.status).toBe(200);
+
+    // The restore: the data-keys table back at the backup (its markers and deletions gone).
+    for (const id of [sensitiveErased, wholeErased]) {
+      for (const item of await keyItems(id))
+        await environment.tables.client.send(
+          new DeleteItemCommand({
+            TableName: environment.tables.dataKeys,
+            Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+          }),
+        );
+      for (const item of backup.get(id) ?? [])
+        await environment.tables.client.send(
+          new PutItemCommand({ TableName: environment.tables.dataKeys, Item: item }),
+        );
+    }
+    // Readable again, as the restore left them.
+    expect(unmarshall((await keyItems(sensitiveErased))[0] ?? {}).sensitiveWrappedKey).toBeDefined();
+
+    const result = await reapplyErasures({
+      client: environment.tables.client,
+      eventsTable: environment.tables.events,
+      dataKeysTable: environment.tables.dataKeys,
+    });
+    expect(result.erasures).toBeGreaterThanOrEqual(2);
+
+    const sorted = async (id: string) =>
+      (await keyItems(id))
+        .map((item) => unmarshall(item))
+        .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+    // Its data key stays; the sensitive key's wrapped form is gone again, and its marker is back.
+    const afterSensitive = await sorted(sensitiveErased);
+    expect(afterSensitive.map((item) => item.sk)).toEqual(['data-key', 'sensitive-erased']);
+    expect(afterSensitive[0]).toMatchObject({ wrappedKey: expect.anything() });
+    expect(afterSensitive[0]).not.toHaveProperty('sensitiveWrappedKey');
+    expect(afterSensitive[0]).not.toHaveProperty('sensitiveMasterKeyId');
+    // Erased whole: only the marker, no key material and no item left behind.
+    expect((await sorted(wholeErased)).map((item) => Object.keys(item).sort())).toEqual([
+      ['erasedAt', 'pk', 'sk'],
+    ]);
+    // The positive control: the kept registration's two keys are untouched.
+    expect(await keyItems(kept)).toEqual(backup.get(kept));
+
+    // Read with the sensitive key asked for (a new environment: nothing cached), the sensitive answers are
+    // erased and the rest opens; the kept registration's sensitive answers open.
+    const fresh = storeWithCodec(environment.tables.client, environment.tables, {
+      open: true,
+      openSensitive: true,
+    });
+    const [first] = await fresh.load(registrationStreamId(sensitiveErased));
+    expect(first?.data).toMatchObject({ sensitive: { unavailable: 'erased' }, personal: { city: 'Puebla' } });
+    const [keptFirst] = await fresh.load(registrationStreamId(kept));
+    expect(keptFirst?.data).toMatchObject({ sensitive: { diet: expect.stringMatching(/^Diet of Kept/) } });
+    const [wholeFirst] = await fresh.load(registrationStreamId(wholeErased));
+    expect(wholeFirst?.data).toMatchObject({
+      sensitive: { unavailable: 'erased' },
+      personal: { unavailable: 'erased' },
+    });
+
+    // Idempotent: a second run leaves the same items.
+    await reapplyErasures({
+      client: environment.tables.client,
+      eventsTable: environment.tables.events,
+      dataKeysTable: environment.tables.dataKeys,
+    });
+    expect(await sorted(sensitiveErased)).toEqual(afterSensitive);
   });
 });
 

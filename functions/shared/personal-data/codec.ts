@@ -119,11 +119,22 @@ export const personalDataCodec = (options: {
       return { key: found };
     };
     // Both keys asked of the key service at once: in the cloud two KMS calls side by side, not one after
-    // the other (each stays a key of its own, wrapped under its own encryption context).
-    const [sensitive, personal] = await Promise.all([
-      isOpenedSensitive(data.sensitive) ? sensitiveKey() : undefined,
-      isOpenedPersonal(data.personal) ? personalKey() : undefined,
-    ]);
+    // the other (each stays a key of its own, wrapped under its own encryption context). A registration's
+    // first event with sensitive answers writes both on one item (DataKeys.createWithSensitive).
+    const both =
+      beginning &&
+      holder === data.registrationId &&
+      isOpenedSensitive(data.sensitive) &&
+      isOpenedPersonal(data.personal);
+    const made = both
+      ? await options.dataKeys.createWithSensitive(data.registrationId, envelope.occurredAt)
+      : undefined;
+    const [sensitive, personal] = made
+      ? [{ key: made.sensitive, write: made.write }, { key: made.personal }]
+      : await Promise.all([
+          isOpenedSensitive(data.sensitive) ? sensitiveKey() : undefined,
+          isOpenedPersonal(data.personal) ? personalKey() : undefined,
+        ]);
     if (sensitive) {
       if (sensitive.write) writes.push(sensitive.write);
       const sealed = sealFields(sensitive.key, data.sensitive, {

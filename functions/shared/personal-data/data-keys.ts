@@ -15,6 +15,14 @@ const SENSITIVE_ERASED = 'sensitive-erased';
 /** Which of a registration's two keys: its personal data's, or its sensitive answers'. */
 export type DataKeyKind = 'personal' | 'sensitive';
 
+/**
+ * A registration whose first event has sensitive answers keeps their key, wrapped, on its data-key item
+ * beside the personal data's (one item written instead of two; each key still wrapped under its own
+ * context). The sensitive answers' own erasure removes these attributes; the registration's deletes the item.
+ */
+const SENSITIVE_WRAPPED = 'sensitiveWrappedKey';
+const SENSITIVE_MASTER = 'sensitiveMasterKeyId';
+
 const skOf = (kind: DataKeyKind) => (kind === 'personal' ? DATA_KEY : SENSITIVE_KEY);
 const cacheKey = (registrationId: string, kind: DataKeyKind) =>
   kind === 'personal' ? registrationId : `${registrationId}#sensitive`;
@@ -59,16 +67,7 @@ export class DataKeys {
     now: string,
     kind: DataKeyKind = 'personal',
   ): Promise<{ key: Buffer; write: TransactWriteItem }> {
-    const id = cacheKey(registrationId, kind);
-    let pending = this.pending.get(id);
-    if (!pending) {
-      pending = this.options.keyService().generateDataKey(contextOf(registrationId, kind));
-      this.pending.set(id, pending);
-      pending.catch(() => this.pending.delete(id));
-    }
-    const generated = await pending;
-    const key = Buffer.from(generated.plaintext);
-    this.cache.set(id, key);
+    const { key, generated } = await this.generate(registrationId, kind);
     return {
       key,
       write: {
@@ -86,6 +85,64 @@ export class DataKeys {
         },
       },
     };
+  }
+
+  /**
+   * A new registration's two keys, asked of the key service at once, and the one write that stores both
+   * (its data-key item, the sensitive key's wrapped form beside the other). As `create`, asked again for
+   * the same registration (a retried append) it gives the same keys and the same write.
+   */
+  async createWithSensitive(
+    registrationId: string,
+    now: string,
+  ): Promise<{ personal: Buffer; sensitive: Buffer; write: TransactWriteItem }> {
+    const [personal, sensitive] = await Promise.all([
+      this.generate(registrationId, 'personal'),
+      this.generate(registrationId, 'sensitive'),
+    ]);
+    return {
+      personal: personal.key,
+      sensitive: sensitive.key,
+      write: {
+        Put: {
+          TableName: this.options.tableName,
+          Item: marshall({
+            pk: registrationId,
+            sk: DATA_KEY,
+            wrappedKey: personal.generated.wrapped,
+            masterKeyId: personal.generated.masterKeyId,
+            [SENSITIVE_WRAPPED]: sensitive.generated.wrapped,
+            [SENSITIVE_MASTER]: sensitive.generated.masterKeyId,
+            createdAt: now,
+          }),
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (wrappedKey = :wrapped AND #sensitive = :sensitive)',
+          ExpressionAttributeNames: { '#sensitive': SENSITIVE_WRAPPED },
+          ExpressionAttributeValues: marshall({
+            ':wrapped': personal.generated.wrapped,
+            ':sensitive': sensitive.generated.wrapped,
+          }),
+        },
+      },
+    };
+  }
+
+  /** A key made by the key service (the same one while an append that may be retried is pending). */
+  private async generate(
+    registrationId: string,
+    kind: DataKeyKind,
+  ): Promise<{ key: Buffer; generated: GeneratedDataKey }> {
+    const id = cacheKey(registrationId, kind);
+    let pending = this.pending.get(id);
+    if (!pending) {
+      pending = this.options.keyService().generateDataKey(contextOf(registrationId, kind));
+      this.pending.set(id, pending);
+      pending.catch(() => this.pending.delete(id));
+    }
+    const generated = await pending;
+    const key = Buffer.from(generated.plaintext);
+    this.cache.set(id, key);
+    return { key, generated };
   }
 
   /** Keys made for appends that may be retried, by registration (concurrent asks share one). */
@@ -109,8 +166,12 @@ export class DataKeys {
     if (items.some((item) => item.sk === ERASED || (kind === 'sensitive' && item.sk === SENSITIVE_ERASED)))
       found = 'erased';
     else {
-      const stored = items.find((item) => item.sk === skOf(kind));
-      if (!stored?.wrappedKey)
+      const own = items.find((item) => item.sk === skOf(kind))?.wrappedKey;
+      // The sensitive key of a registration that had sensitive answers from its first event: on its data-key item.
+      const wrapped =
+        own ??
+        (kind === 'sensitive' ? items.find((item) => item.sk === DATA_KEY)?.[SENSITIVE_WRAPPED] : undefined);
+      if (!wrapped)
         throw new PersonalDataUnavailableError(
           `The ${kind === 'personal' ? 'data' : 'sensitive'} key of registration ${registrationId} is missing`,
         );
@@ -118,7 +179,7 @@ export class DataKeys {
         found = Buffer.from(
           await this.options
             .keyService()
-            .decryptDataKey(stored.wrappedKey as Uint8Array, contextOf(registrationId, kind)),
+            .decryptDataKey(wrapped as Uint8Array, contextOf(registrationId, kind)),
         );
       } catch (error) {
         throw new PersonalDataUnavailableError(
@@ -141,7 +202,11 @@ export class DataKeys {
     }
   }
 
-  /** The writes that destroy the sensitive key alone (its own retention), the rest of the registration kept. */
+  /**
+   * The writes that destroy the sensitive key alone (its own retention), the rest of the registration kept:
+   * its own item (made by a correction) deleted, its wrapped form removed from the data-key item (made with
+   * the registration), and the marker put. For a registration whose data-key item is there (one not erased).
+   */
   destroySensitive(registrationId: string, erasedAt: string): TransactWriteItem[] {
     const id = cacheKey(registrationId, 'sensitive');
     this.cache.delete(id);
@@ -151,6 +216,14 @@ export class DataKeys {
         Delete: {
           TableName: this.options.tableName,
           Key: marshall({ pk: registrationId, sk: SENSITIVE_KEY }),
+        },
+      },
+      {
+        Update: {
+          TableName: this.options.tableName,
+          Key: marshall({ pk: registrationId, sk: DATA_KEY }),
+          UpdateExpression: 'REMOVE #wrapped, #master',
+          ExpressionAttributeNames: { '#wrapped': SENSITIVE_WRAPPED, '#master': SENSITIVE_MASTER },
         },
       },
       {
@@ -172,8 +245,9 @@ export class DataKeys {
       this.pending.delete(cacheKey(registrationId, kind));
     }
     return [
+      // With it the sensitive answers' key when made with the registration (on the same item)...
       { Delete: { TableName: this.options.tableName, Key: marshall({ pk: registrationId, sk: DATA_KEY }) } },
-      // The sensitive answers' key goes with the rest (CONTRACT 5.2: erased with the registration).
+      // ... or as its own item: it goes with the rest (CONTRACT 5.2: erased with the registration).
       {
         Delete: {
           TableName: this.options.tableName,

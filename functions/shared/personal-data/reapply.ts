@@ -73,6 +73,7 @@ export const reapplyErasures = async (options: {
   });
   const progress = { scannedItems: 0, erasures: 0, readModelItems: 0 };
   const erased = new Set<string>();
+  const sensitiveOnly: { registrationId: string; erasedAt: string }[] = [];
   await parallelScan(
     options.client,
     {
@@ -118,18 +119,18 @@ export const reapplyErasures = async (options: {
           progress.erasures++;
           continue;
         }
-        // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone; the rows stay.
-        const sensitiveOnly = type === 'SensitiveAnswersErased';
-        if (!sensitiveOnly) erased.add(data.registrationId);
-        const writes = sensitiveOnly
-          ? keys.destroySensitive(data.registrationId, data.erasedAt)
-          : [
-              ...keys.destroy(data.registrationId, data.erasedAt),
-              // The invitation the registration was made from loses its invitee's key with it (CONTRACT 5.3).
-              ...(data.invitationId
-                ? keys.destroy(invitationKeyHolder(data.invitationId), data.erasedAt)
-                : []),
-            ];
+        // The sensitive answers' own erasure (CONTRACT 5.2) destroys their key alone; the rows stay. Applied
+        // after the scan, to the registrations not erased whole (whose erasure destroyed that key too).
+        if (type === 'SensitiveAnswersErased') {
+          sensitiveOnly.push(data);
+          continue;
+        }
+        erased.add(data.registrationId);
+        const writes = [
+          ...keys.destroy(data.registrationId, data.erasedAt),
+          // The invitation the registration was made from loses its invitee's key with it (CONTRACT 5.3).
+          ...(data.invitationId ? keys.destroy(invitationKeyHolder(data.invitationId), data.erasedAt) : []),
+        ];
         await options.client.send(new TransactWriteItemsCommand({ TransactItems: writes }));
         progress.erasures++;
       }
@@ -137,6 +138,15 @@ export const reapplyErasures = async (options: {
     },
     options.signal,
   );
+  // The sensitive key's wrapped form is removed from a data-key item that is there (keys.destroySensitive).
+  for (const { registrationId, erasedAt } of sensitiveOnly) {
+    if (!erased.has(registrationId))
+      await options.client.send(
+        new TransactWriteItemsCommand({ TransactItems: keys.destroySensitive(registrationId, erasedAt) }),
+      );
+    progress.erasures++;
+  }
+  if (sensitiveOnly.length > 0) options.onProgress?.({ ...progress });
   if (options.personalReadModelsTable && erased.size > 0)
     await scrubReadModels(options, options.personalReadModelsTable, erased, progress);
   return progress;
