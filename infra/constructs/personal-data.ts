@@ -12,6 +12,7 @@ import {
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { dataKeyActions } from '../definitions/table-access.js';
 import {
   dataKeysTable,
   env,
@@ -236,20 +237,19 @@ export class PersonalData extends Construct {
       key.grant(grantee, action);
       this.allowUse(key, action, role);
     };
+    const tableActions = dataKeyActions[access];
+    if (tableActions.length > 0) this.table.grant(grantee, ...tableActions);
     switch (access) {
       case 'create':
         use(this.dataKey, 'kms:GenerateDataKey');
         use(this.emailMacKey, 'kms:GenerateMac');
-        this.table.grant(grantee, 'dynamodb:PutItem');
         return;
       case 'read':
         use(this.dataKey, 'kms:Decrypt');
-        this.table.grant(grantee, 'dynamodb:Query');
         return;
       case 'read-mac':
         use(this.dataKey, 'kms:Decrypt');
         use(this.emailMacKey, 'kms:GenerateMac');
-        this.table.grant(grantee, 'dynamodb:Query');
         return;
       case 'mac':
         use(this.emailMacKey, 'kms:GenerateMac');
@@ -258,18 +258,9 @@ export class PersonalData extends Construct {
         use(this.dataKey, 'kms:Decrypt');
         use(this.dataKey, 'kms:GenerateDataKey');
         use(this.emailMacKey, 'kms:GenerateMac');
-        this.table.grant(grantee, 'dynamodb:Query', 'dynamodb:PutItem');
         return;
       case 'erase':
         use(this.dataKey, 'kms:Decrypt');
-        // UpdateItem: the sensitive answers' own erasure removes their wrapped key from a data-key item.
-        this.table.grant(
-          grantee,
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:UpdateItem',
-        );
         return;
     }
   }

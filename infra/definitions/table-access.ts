@@ -63,7 +63,8 @@ export const dataKeyActions: Readonly<Record<PersonalDataAccess, readonly string
   'read-mac': ['dynamodb:Query'],
   'read-create': ['dynamodb:Query', 'dynamodb:PutItem'],
   mac: [],
-  erase: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  // UpdateItem: the sensitive answers' own erasure removes their wrapped key from a data-key item.
+  erase: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
 };
 
 export interface TableAccessDefinition {
