@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EncryptionContext, KeyService } from '../functions/shared/personal-data/key-service.js';
@@ -52,25 +52,28 @@ export const localKeyService = async (dataDir = dataDirFromEnv()): Promise<KeySe
   if (!master?.keyId || wrappingKey.length !== 32 || macKey.length !== 32)
     throw new Error(`The local master key ${file} is not valid`);
   const keyId = master.keyId;
+  // KeyObjects: node:crypto checks a raw Buffer key anew on every cipher or HMAC it makes.
+  const wrapping = createSecretKey(wrappingKey);
+  const macing = createSecretKey(macKey);
 
   return {
     async generateDataKey(context) {
       const plaintext = randomBytes(32);
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', wrappingKey, iv);
+      const cipher = createCipheriv('aes-256-gcm', wrapping, iv);
       cipher.setAAD(contextBytes(context));
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return { plaintext, wrapped: Buffer.concat([iv, cipher.getAuthTag(), body]), masterKeyId: keyId };
     },
     async decryptDataKey(wrapped, context) {
       const bytes = Buffer.from(wrapped);
-      const decipher = createDecipheriv('aes-256-gcm', wrappingKey, bytes.subarray(0, IV_BYTES));
+      const decipher = createDecipheriv('aes-256-gcm', wrapping, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(contextBytes(context));
       decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
     },
     async mac(message) {
-      return createHmac('sha256', macKey).update(message).digest();
+      return createHmac('sha256', macing).update(message).digest();
     },
   };
 };

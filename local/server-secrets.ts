@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ServerSecrets } from '../functions/shared/runtime/adapters.js';
@@ -28,9 +28,10 @@ export const localServerSecrets = async (dataDir = dataDirFromEnv()): Promise<Se
   }
   const key = Buffer.from(stored?.key ?? '', 'base64');
   if (key.length !== 32) throw new Error(`The local server secret ${file} is not valid`);
+  const keyObject = createSecretKey(key);
   return {
     async secret(purpose) {
-      return createHmac('sha256', key).update(`server-secret\0${purpose}`, 'utf8').digest();
+      return createHmac('sha256', keyObject).update(`server-secret\0${purpose}`, 'utf8').digest();
     },
   };
 };

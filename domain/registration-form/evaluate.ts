@@ -33,6 +33,9 @@ const lengthOf = (value: string): number => {
   return length;
 };
 
+/** Whether a text has at most `max` code points; never more code points than UTF-16 units, so most need no count. */
+const withinLength = (value: string, max: number): boolean => value.length <= max || lengthOf(value) <= max;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -47,9 +50,8 @@ export const answerProblem = (field: FormField, value: unknown): string | undefi
     case 'textarea': {
       if (typeof value !== 'string') return 'must be text';
       const max = field.maxLength ?? DEFAULT_MAX_LENGTH[field.type] ?? 500;
-      const length = lengthOf(value);
-      if (length < 1) return 'must not be empty';
-      if (length > max) return `must be at most ${max} characters`;
+      if (value.length === 0) return 'must not be empty';
+      if (!withinLength(value, max)) return `must be at most ${max} characters`;
       return textRe.test(value) ? undefined : 'must not contain control characters';
     }
     case 'number':
@@ -64,7 +66,7 @@ export const answerProblem = (field: FormField, value: unknown): string | undefi
     case 'date':
       return typeof value === 'string' && dateRe.test(value) ? undefined : 'must be a date YYYY-MM-DD';
     case 'email':
-      return typeof value === 'string' && lengthOf(value) <= EMAIL_MAX_LENGTH && emailRe.test(value)
+      return typeof value === 'string' && withinLength(value, EMAIL_MAX_LENGTH) && emailRe.test(value)
         ? undefined
         : 'must be an email address';
     case 'phone':

@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { DomainError } from '../../../domain/shared/errors.js';
 import { badRequest, HttpProblem } from '../http/errors.js';
 import type { HttpRequest, HttpResponse } from '../http/http.js';
@@ -51,22 +60,23 @@ export const idempotencyKeys = (secret: Uint8Array, idempotencyKey: string, scop
   const scopeHash = createHash('sha256').update(scope, 'utf8').digest('hex');
   const derive = (purpose: string) =>
     Buffer.from(hkdfSync('sha256', idempotencyKey, secret, `${purpose}\n${scopeHash}`, 32));
-  const hashKey = derive('idempotent-request-hash');
+  // KeyObjects: node:crypto checks a raw Buffer key anew on every cipher or HMAC it makes.
+  const hashKey = createSecretKey(derive('idempotent-request-hash'));
   return {
     storageKey: `idempotency#${derive('idempotent-storage-key').toString('hex')}`,
     requestHash: (body: string) => createHmac('sha256', hashKey).update(body, 'utf8').digest('hex'),
-    cipher: derive('idempotent-response'),
+    cipher: createSecretKey(derive('idempotent-response')),
   };
 };
 
-const seal = (plain: string, key: Buffer): string => {
+const seal = (plain: string, key: KeyObject): string => {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
 };
 
-const open = (sealed: string, key: Buffer): string => {
+const open = (sealed: string, key: KeyObject): string => {
   const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
   if (!iv || !tag || !body) throw new Error('Malformed stored response');
   const decipher = createDecipheriv('aes-256-gcm', key, iv);

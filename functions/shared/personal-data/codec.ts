@@ -11,7 +11,7 @@ import {
   registrationBeginnings,
   type SensitivePart,
 } from '../../../domain/registration/events.js';
-import type { DataKeys } from './data-keys.js';
+import type { DataKey, DataKeys } from './data-keys.js';
 import { PersonalDataUnavailableError } from './errors.js';
 import { openFields, SealedFieldsError, sealFields } from './fields.js';
 
@@ -105,14 +105,14 @@ export const personalDataCodec = (options: {
     let stored: EventEnvelope = envelope;
     const beginning = registrationBeginnings.includes(envelope.type);
     /** The sensitive answers' key: made with the registration's first event that has any. */
-    const sensitiveKey = async (): Promise<{ key: Buffer; write?: TransactWriteItem }> => {
+    const sensitiveKey = async (): Promise<{ key: DataKey; write?: TransactWriteItem }> => {
       // A registration's first event always makes it (create is the same key again on a retried append).
       if (beginning || !(await options.dataKeys.hasSensitiveKey(data.registrationId)))
         return options.dataKeys.create(data.registrationId, envelope.occurredAt, 'sensitive');
-      return { key: (await options.dataKeys.find(data.registrationId, 'sensitive')) as Buffer };
+      return { key: (await options.dataKeys.find(data.registrationId, 'sensitive')) as DataKey };
     };
     const holder = keyHolderOf(envelope);
-    const personalKey = async (): Promise<{ key: Buffer; write?: TransactWriteItem }> => {
+    const personalKey = async (): Promise<{ key: DataKey; write?: TransactWriteItem }> => {
       if (beginsKeyHolder(envelope.type)) return options.dataKeys.create(holder, envelope.occurredAt);
       const found = await options.dataKeys.find(holder);
       if (found === 'erased') throw new Error(`Registration ${holder} is erased: nothing to seal`);

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type DynamoDBClient, QueryCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LRUCache } from 'lru-cache';
@@ -27,7 +28,13 @@ const skOf = (kind: DataKeyKind) => (kind === 'personal' ? DATA_KEY : SENSITIVE_
 const cacheKey = (registrationId: string, kind: DataKeyKind) =>
   kind === 'personal' ? registrationId : `${registrationId}#sensitive`;
 
-export type DataKeyLookup = Buffer | 'erased';
+/**
+ * An unwrapped data key, as a KeyObject: node:crypto checks a raw Buffer key anew on every cipher it makes
+ * (about 10 µs each, measured on Node 24), a KeyObject once.
+ */
+export type DataKey = KeyObject;
+
+export type DataKeyLookup = DataKey | 'erased';
 
 export interface DataKeysOptions {
   client: DynamoDBClient;
@@ -66,7 +73,7 @@ export class DataKeys {
     registrationId: string,
     now: string,
     kind: DataKeyKind = 'personal',
-  ): Promise<{ key: Buffer; write: TransactWriteItem }> {
+  ): Promise<{ key: DataKey; write: TransactWriteItem }> {
     const { key, generated } = await this.generate(registrationId, kind);
     return {
       key,
@@ -95,7 +102,7 @@ export class DataKeys {
   async createWithSensitive(
     registrationId: string,
     now: string,
-  ): Promise<{ personal: Buffer; sensitive: Buffer; write: TransactWriteItem }> {
+  ): Promise<{ personal: DataKey; sensitive: DataKey; write: TransactWriteItem }> {
     const [personal, sensitive] = await Promise.all([
       this.generate(registrationId, 'personal'),
       this.generate(registrationId, 'sensitive'),
@@ -131,7 +138,7 @@ export class DataKeys {
   private async generate(
     registrationId: string,
     kind: DataKeyKind,
-  ): Promise<{ key: Buffer; generated: GeneratedDataKey }> {
+  ): Promise<{ key: DataKey; generated: GeneratedDataKey }> {
     const id = cacheKey(registrationId, kind);
     let pending = this.pending.get(id);
     if (!pending) {
@@ -140,7 +147,7 @@ export class DataKeys {
       pending.catch(() => this.pending.delete(id));
     }
     const generated = await pending;
-    const key = Buffer.from(generated.plaintext);
+    const key = createSecretKey(Buffer.from(generated.plaintext));
     this.cache.set(id, key);
     return { key, generated };
   }
@@ -176,10 +183,12 @@ export class DataKeys {
           `The ${kind === 'personal' ? 'data' : 'sensitive'} key of registration ${registrationId} is missing`,
         );
       try {
-        found = Buffer.from(
-          await this.options
-            .keyService()
-            .decryptDataKey(wrapped as Uint8Array, contextOf(registrationId, kind)),
+        found = createSecretKey(
+          Buffer.from(
+            await this.options
+              .keyService()
+              .decryptDataKey(wrapped as Uint8Array, contextOf(registrationId, kind)),
+          ),
         );
       } catch (error) {
         throw new PersonalDataUnavailableError(

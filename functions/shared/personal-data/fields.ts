@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type CipherKey, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** What a sealed personal part is bound to: it opens only for the same registration and field set. */
 export interface SealBinding {
@@ -15,7 +15,7 @@ const aad = ({ registrationId, eventType, fieldSet }: SealBinding) =>
   Buffer.from(`learning-cities/personal-data|${registrationId}|${eventType}|${fieldSet}`, 'utf8');
 
 /** AES-256-GCM of the JSON of `fields` under `key`: `pd1.<fieldSet>.<iv>.<tag>.<ciphertext>` (base64url). */
-export const sealFields = (key: Buffer, fields: unknown, binding: SealBinding): string => {
+export const sealFields = (key: CipherKey, fields: unknown, binding: SealBinding): string => {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(binding));
@@ -31,7 +31,7 @@ export class SealedFieldsError extends Error {}
 
 /** The fields back; throws SealedFieldsError when the text was not sealed under this key and binding. */
 export const openFields = (
-  key: Buffer,
+  key: CipherKey,
   sealed: string,
   binding: Omit<SealBinding, 'fieldSet'>,
 ): { fields: unknown; fieldSet: number } => {
