@@ -32,9 +32,10 @@ import type { Auth } from './auth.js';
 import type { EventStore } from './event-store.js';
 import type { ExportsBucket } from './exports-bucket.js';
 import { LambdaFunction } from './lambda-function.js';
-import { acknowledge, tableIndexesFinding } from './nag.js';
+import { acknowledge } from './nag.js';
 import type { Notifications } from './notifications.js';
 import type { PersonalData } from './personal-data.js';
+import { grantTableAccess } from './table-grants.js';
 
 export interface HttpApiProps {
   stage: Stage;
@@ -230,34 +231,18 @@ export class ConferenceHttpApi extends Construct {
         [env.userPoolClientId]: props.auth.clientId,
       },
     });
-    // Only the tables it uses (route.tables): none unless declared (health, docs, openapi, page scripts).
-    const uses = new Set(route.tables ?? []);
-    if (uses.has('events')) {
-      fn.addEnvironment(env.eventsTable, props.eventStore.table.tableName);
-      if (route.writes) props.eventStore.grantAppendEvents(fn);
-      else props.eventStore.table.grantReadData(fn);
-    }
-    if (uses.has('stream-state')) {
-      fn.addEnvironment(env.streamStateTable, props.eventStore.stateTable.tableName);
-      if (route.writes) {
-        props.eventStore.stateTable.grantReadWriteData(fn);
-        // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret.
-        props.personalData.grantIdempotency(fn);
-      } else {
-        props.eventStore.stateTable.grantReadData(fn);
-      }
-    }
-    // A focal point's delegation token is an HMAC under the server's secret, as the idempotency keys are.
-    if (route.checksDelegationTokens && !(route.writes && uses.has('stream-state')))
+    // Exactly the tables and actions it declares (route.tables, route.writes): none unless declared (health,
+    // docs, openapi, page scripts); the same actions npm start holds it to (local/table-grants.ts).
+    grantTableAccess(fn, route, {
+      events: props.eventStore.table,
+      streamState: props.eventStore.stateTable,
+      readModels: props.readModelsTable,
+      personalReadModels: props.personalReadModelsTable,
+    });
+    // Commands take an Idempotency-Key: their stored responses are keyed with the server's secret; a focal
+    // point's delegation token is an HMAC under the same secret.
+    if ((route.writes && route.tables?.includes('stream-state')) || route.checksDelegationTokens)
       props.personalData.grantIdempotency(fn);
-    if (uses.has('read-models')) {
-      fn.addEnvironment(env.readModelsTable, props.readModelsTable.tableName);
-      props.readModelsTable.grantReadData(fn);
-    }
-    if (uses.has('personal-read-models')) {
-      fn.addEnvironment(env.personalReadModelsTable, props.personalReadModelsTable.tableName);
-      props.personalReadModelsTable.grantReadData(fn);
-    }
     if (route.personalData) props.personalData.grant(route.personalData, fn, route.sensitiveData);
     if (route.publishesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
@@ -266,14 +251,6 @@ export class ConferenceHttpApi extends Construct {
     if (route.deletesExports) {
       fn.addEnvironment(env.exportsBucket, props.exports.bucket.bucketName);
       props.exports.grantDeleteConferences(fn);
-    }
-    if (fn.role && uses.has('events')) {
-      acknowledge(
-        fn.role,
-        tableIndexesFinding(props.eventStore.table),
-        'Granted by eventsTable.grant*Data: queries on the events table indexes (the catalog index lists ' +
-          'the conferences); the wildcard covers only indexes of that one table.',
-      );
     }
     return fn;
   }
