@@ -25,7 +25,7 @@ import {
   routeCaller,
 } from '../support/handler-environment.js';
 import { searchTables } from '../support/marker-search.js';
-import { storeWithCodec } from '../support/personal-data.js';
+import { dataKeyItems, storeWithCodec } from '../support/personal-data.js';
 
 /**
  * `npm run reapply-erasures` after a restore: the read models of plaintext personal data were filled while
@@ -48,7 +48,7 @@ afterAll(async () => {
   await environment?.dispose();
 });
 
-const register = async (conferenceId: string, familyName: string) => {
+const register = async (conferenceId: string, familyName: string, answers?: Record<string, unknown>) => {
   const response = await call(
     'RegisterDelegate',
     { conferenceId },
@@ -61,6 +61,7 @@ const register = async (conferenceId: string, familyName: string) => {
         city: 'Puebla',
         category: 'mayor',
         consent: true,
+        ...(answers ? { answers } : {}),
       },
     },
   );
@@ -163,40 +164,13 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
       },
     );
     expect(form.status).toBe(200);
-    const registerAnswering = async (familyName: string) => {
-      const response = await call(
-        'RegisterDelegate',
-        { conferenceId },
-        {
-          body: {
-            givenName: 'Ana',
-            familyName,
-            email: `${familyName.toLowerCase()}@example.org`,
-            country: 'MX',
-            city: 'Puebla',
-            category: 'mayor',
-            consent: true,
-            answers: { diet: `Diet of ${familyName}` },
-          },
-        },
-      );
-      expect(response.status).toBe(201);
-      return response.body.registrationId as string;
-    };
+    const registerAnswering = (familyName: string) =>
+      register(conferenceId, familyName, { diet: `Diet of ${familyName}` });
     const sensitiveErased = await registerAnswering(`Sensitive${randomUUID().slice(0, 8)}`);
     const wholeErased = await registerAnswering(`Whole${randomUUID().slice(0, 8)}`);
     const kept = await registerAnswering(`Kept${randomUUID().slice(0, 8)}`);
-    const keyItems = async (registrationId: string) =>
-      (
-        await environment.tables.client.send(
-          new QueryCommand({
-            TableName: environment.tables.dataKeys,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': registrationId }),
-            ConsistentRead: true,
-          }),
-        )
-      ).Items ?? [];
+    const keyItems = (registrationId: string) =>
+      dataKeyItems(environment.tables.client, environment.tables.dataKeys, registrationId);
     // The backup a point-in-time restore brings back: each key item as it was before the erasures.
     const backup = new Map<string, Record<string, AttributeValue>[]>();
     for (const id of [sensitiveErased, wholeErased, kept]) {

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ import {
   prepareHandlerEnvironment,
   routeCaller,
 } from '../support/handler-environment.js';
-import { storeWithCodec } from '../support/personal-data.js';
+import { dataKeyItems, storeWithCodec } from '../support/personal-data.js';
 import { threeTimesShuffled } from '../support/redeliveries.js';
 
 /**
@@ -252,16 +252,9 @@ describe('registering with answers', () => {
 
     // The sensitive key, wrapped on the registration's data-key item: destroyed with the registration's erasure.
     const keyItems = async () =>
-      (
-        await environment.tables.client.send(
-          new QueryCommand({
-            TableName: environment.tables.dataKeys,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': registrationId }),
-            ConsistentRead: true,
-          }),
-        )
-      ).Items?.map((item) => unmarshall(item)) ?? [];
+      (await dataKeyItems(environment.tables.client, environment.tables.dataKeys, registrationId)).map(
+        (item) => unmarshall(item),
+      );
     expect((await keyItems()).find((item) => item.sk === 'data-key')?.sensitiveWrappedKey).toBeDefined();
     expect(
       (await call('ErasePersonalData', { conferenceId, registrationId }, { headers: organizer() })).status,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { personalDataCodec } from '../../functions/shared/personal-data/codec.js';
 import { DataKeys } from '../../functions/shared/personal-data/data-keys.js';
@@ -69,3 +70,20 @@ export const provideTestKeyService = async (): Promise<void> => {
     serverSecrets: await localServerSecrets(dataDir),
   });
 };
+
+/** The items of a registration's data keys' partition (its keys and markers), as stored. */
+export const dataKeyItems = async (
+  client: DynamoDBClient,
+  tableName: string,
+  registrationId: string,
+): Promise<Record<string, AttributeValue>[]> =>
+  (
+    await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': registrationId }),
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
