@@ -36,8 +36,11 @@ const COST_GOAL = 1.1;
 const TRIPS_GOAL = 2;
 const VALIDATE_GOAL_MS = 1;
 
-/** 40 plain fields of every type, then 20 that depend on earlier ones. */
-const benchForm = (): RegistrationForm => {
+/**
+ * 40 plain fields of every type, then 20 that depend on earlier ones. `limited`: every option of q3 (a
+ * required question every body answers) has a limit, so every registration takes a guard.
+ */
+const benchForm = (limited = true): RegistrationForm => {
   const types = [
     'text',
     'number',
@@ -58,8 +61,7 @@ const benchForm = (): RegistrationForm => {
       field.options = ['a', 'b', 'c', 'd'].map((id) => ({
         optionId: id,
         label: `Option ${id}`,
-        // Every option of q3 (a required question every body answers) is limited: every registration takes a guard.
-        ...(i === 3 ? { limit: 1_000_000 } : {}),
+        ...(limited && i === 3 ? { limit: 1_000_000 } : {}),
       }));
     if (type === 'number') Object.assign(field, { min: 0, max: 100 });
     if (i % 7 === 0) field.sensitive = !field.options?.some((option) => option.limit);
@@ -172,6 +174,9 @@ const main = () =>
       const plain = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
       const withForm = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
       await put.call({ conferenceId: withForm }, { fields: form.fields });
+      // The same form with no limit: what the limited option's guard costs, apart from the rest.
+      const withoutLimits = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
+      await put.call({ conferenceId: withoutLimits }, { fields: benchForm(false).fields });
       const body = (n: number) => ({ ...delegate, email: `${randomUUID()}@example.org`, consent: true, n });
       const registerOnce = async (conferenceId: string, n: number, answered: boolean) => {
         const { n: _n, ...rest } = body(n);
@@ -197,9 +202,11 @@ const main = () =>
       for (let i = 0; i < 5; i++) {
         await registerOnce(plain, i, false);
         await registerOnce(withForm, i, true);
+        await registerOnce(withoutLimits, i, true);
       }
       const without: number[] = [];
       const withAnswers: number[] = [];
+      const unlimited: number[] = [];
       const cpuWithout: number[] = [];
       const cpuWith: number[] = [];
       type Run = Awaited<ReturnType<typeof registerOnce>>;
@@ -208,23 +215,37 @@ const main = () =>
       let tripsWith = { trips: 0, described: '' };
       const roundRatios: number[] = [];
       for (let i = 0; i < REGISTRATIONS * ROUNDS; i++) {
-        // Interleaved, the order alternating: both see the same machine.
-        const first = i % 2 === 0;
-        const a = first ? await registerOnce(plain, i, false) : undefined;
-        const b = await registerOnce(withForm, i, true);
-        const c = first ? undefined : await registerOnce(plain, i, false);
-        without.push((a ?? c)?.ms ?? 0);
+        // Interleaved, the order rotating: all three see the same machine, none always first.
+        type Kind = 'plain' | 'form' | 'unlimited';
+        const order: Kind[][] = [
+          ['plain', 'form', 'unlimited'],
+          ['form', 'unlimited', 'plain'],
+          ['unlimited', 'plain', 'form'],
+        ];
+        const runs = new Map<Kind, Run>();
+        for (const kind of order[i % 3] ?? []) {
+          const conference = kind === 'plain' ? plain : kind === 'form' ? withForm : withoutLimits;
+          runs.set(kind, await registerOnce(conference, i, kind !== 'plain'));
+        }
+        const plainRun = runs.get('plain') as Run;
+        const b = runs.get('form') as Run;
+        unlimited.push((runs.get('unlimited') as Run).ms);
+        without.push(plainRun.ms);
         withAnswers.push(b.ms);
-        cpuWithout.push((a ?? c)?.cpuMs ?? 0);
+        cpuWithout.push(plainRun.cpuMs);
         cpuWith.push(b.cpuMs);
-        const plainRun = a ?? c;
-        if (plainRun) runsWithout.push(plainRun);
+        runsWithout.push(plainRun);
         runsWith.push(b);
         if (b.trips > tripsWith.trips) tripsWith = b;
         if ((i + 1) % REGISTRATIONS === 0)
           roundRatios.push(median(withAnswers.slice(-REGISTRATIONS)) / median(without.slice(-REGISTRATIONS)));
       }
       const costRatio = median(roundRatios);
+      const unlimitedRatios = roundRatios.map(
+        (_, round) =>
+          median(unlimited.slice(round * REGISTRATIONS, (round + 1) * REGISTRATIONS)) /
+          median(without.slice(round * REGISTRATIONS, (round + 1) * REGISTRATIONS)),
+      );
 
       // Validating one body: the evaluator alone, and the zod parse of the body without answers (baseline).
       const bodies = Array.from({ length: 20 }, (_, n) => answersFor(form, n % 2 ? 'mayor' : 'media', n));
@@ -253,6 +274,14 @@ const main = () =>
           `${costRatio.toFixed(2)}× (${roundRatios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
           `≤ ${COST_GOAL}×`,
           verdict(costMet),
+        ],
+        [
+          'the same form with no limit on q3 (no guard taken), in the same rounds',
+          `${ms(median(unlimited), 1)} (${spread(unlimited)})`,
+          `${ms(median(without), 1)} without a form`,
+          `${median(unlimitedRatios).toFixed(2)}× (${unlimitedRatios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
+          '— (for information)',
+          '—',
         ],
         [
           'time in DynamoDB Local per registration (median): its transaction',
@@ -316,7 +345,8 @@ const main = () =>
         `A form of ${form.fields.length} fields with ${conditions} conditions (equals, in, all, any over earlier`,
         'fields; categories; sensitive fields sealed under the second key; an option with a limit, so every',
         'registration takes its guard) against the same registration on a conference without a form, through the',
-        'RegisterDelegate handler on DynamoDB Local, the two interleaved in the same run. Round trips counted by a',
+        'RegisterDelegate handler on DynamoDB Local, interleaved in the same run (with a third series: the same form',
+        'with no limit, so no guard). Round trips counted by a',
         "middleware on the handlers' DynamoDB client. Validation: domain/registration-form/evaluate.ts on valid",
         'bodies that answer every field shown to their category.',
         '',
@@ -339,7 +369,7 @@ const main = () =>
         "more in the transaction), and the bigger event (the sealed answers and the answers-summary's tallies: the KB",
         'more in the transaction). Where the rest of the time goes is in the rows above: the time in DynamoDB',
         "Local's transaction and read against this process's own CPU time. On a shared machine the times are",
-        "noisy: each round's ratio is of the medians of its interleaved pairs, and the verdict is on the median round.",
+        "noisy: each round's ratio is of the medians of its interleaved series, and the verdict is on the median round.",
         '',
         machineLine(),
       ].join('\n');
