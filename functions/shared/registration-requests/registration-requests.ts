@@ -43,11 +43,13 @@ export const recordAnswer = async (
  */
 export const activeRegistrationOf = async (conferenceId: string, address: string) => {
   const { emailKey, legacyEmailKey } = await emailKeys().of(conferenceId, address);
-  const [current, legacy] = await Promise.all([
-    eventStore().guardOwner(emailGuardKey(conferenceId, emailKey)),
-    eventStore().guardOwner(emailGuardKey(conferenceId, legacyEmailKey)),
-  ]);
-  return { emailKey, registrationId: current ?? legacy };
+  const [current, legacy] = [
+    emailGuardKey(conferenceId, emailKey),
+    emailGuardKey(conferenceId, legacyEmailKey),
+  ];
+  // Both in one read (a round trip fewer for every registration request).
+  const owners = await eventStore().guardOwners([current, legacy]);
+  return { emailKey, registrationId: owners.get(current) ?? owners.get(legacy) };
 };
 
 /**
