@@ -53,7 +53,9 @@ describe('oncePerBatch', () => {
     const deliver = async (event: SQSEvent) =>
       ((await handler(event, lambdaContext('consumer'))) as SQSBatchResponse).batchItemFailures;
 
-    expect(await deliver(batch(envelope('s1', 'c1'), envelope('s2', 'c1'), envelope('s3', 'c2')))).toEqual([]);
+    expect(await deliver(batch(envelope('s1', 'c1'), envelope('s2', 'c1'), envelope('s3', 'c2')))).toEqual(
+      [],
+    );
     expect(reads.sort()).toEqual(['c1', 'c2']);
     expect(seen.sort()).toEqual(['state of c1', 'state of c1', 'state of c2']);
 
