@@ -79,6 +79,12 @@ describe('startDynamoDbLocal', () => {
     await first.stop();
     expect(pragma('journal_mode')).toBe('wal');
     expect(pragma('page_size')).toBe(4096);
+    // The very file DynamoDB Local keeps its tables in (one SQLite table per DynamoDB table).
+    const file = new DatabaseSync(join(dir, SHARED_DB_FILE));
+    expect(
+      file.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'wal-Events'").all(),
+    ).toHaveLength(1);
+    file.close();
 
     // A database made before (SQLite's rollback journal, as DynamoDB Local leaves it): converted, data kept.
     const db = new DatabaseSync(join(dir, SHARED_DB_FILE));
