@@ -153,3 +153,6 @@ export const runWithTableGrants = <R>(
  * with that function's grants, never with the route's that asked.
  */
 export const outsideRouteGrants = <R>(work: () => R): R => scope.exit(work);
+
+/** The name of the function whose grants hold the calls made here (a route, a consumer...), if any. */
+export const grantedFunctionName = (): string | undefined => scope.getStore()?.name;

@@ -39,10 +39,13 @@ import { once } from '../shared/notifications/once.js';
 import { checkInCodeOf } from '../shared/personal-data/check-in-code.js';
 import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
 import { publicApiUrl } from '../shared/runtime/config.js';
-import { busConsumer } from '../shared/runtime/consumer.js';
+import { busConsumer, oncePerBatch } from '../shared/runtime/consumer.js';
 import { logger } from '../shared/runtime/observability.js';
 
 const agendaChanges = new Set<string>(agendaChangeEventTypes);
+
+/** The conference as it is now, read once for all the emails of a batch (most are of one conference). */
+const conferenceNow = oncePerBatch(loadConference);
 
 /** The language a delegate is written to in: theirs (CONTRACT 5.4), else the conference's default. */
 const delegateLanguage = (conference: Conference, delegate: { language?: string | undefined }): Language => {
@@ -84,7 +87,7 @@ const notifyVisaLetterDecision = async (envelope: EventEnvelope, notice: 'issued
     logger.info('Delegate not notified: personal data erased', { notice, registrationId });
     return;
   }
-  const conference = await loadConference(envelope.conferenceId);
+  const conference = await conferenceNow(envelope.conferenceId);
   let decision: VisaLetterDecision;
   const attachments: Attachment[] = [];
   if (notice === 'issued') {
@@ -179,7 +182,7 @@ const notifyInvitee = async (envelope: EventEnvelope, notice: 'invitation' | 're
     logger.info('Invitee not notified: the invitation is no longer pending', { notice, invitationId });
     return;
   }
-  const conference = await loadConference(envelope.conferenceId);
+  const conference = await conferenceNow(envelope.conferenceId);
   const message = await composeEmail(
     invitationEmail(
       notice,
@@ -226,7 +229,7 @@ const notifyFocalPoint = async (envelope: EventEnvelope) => {
     logger.info('Focal point not notified: personal data erased', { delegationId });
     return;
   }
-  const conference = await loadConference(envelope.conferenceId);
+  const conference = await conferenceNow(envelope.conferenceId);
   const token = await delegationToken(envelope.conferenceId, delegationId);
   const link = new URL(
     `conferences/${envelope.conferenceId}/delegations/${delegationId}#delegation=${token}`,
@@ -267,7 +270,7 @@ export const handler = busConsumer(
         logger.info('Delegate not notified: personal data erased', { notice, registrationId });
         return;
       }
-      const conference = await loadConference(envelope.conferenceId);
+      const conference = await conferenceNow(envelope.conferenceId);
       if (notice === 'details-changed')
         await notifyPreviousAddress(envelope, registrationId, history, conference);
       const checkInCode = seatNotices.includes(notice) ? await checkInCodeOf(registrationId) : undefined;

@@ -4,7 +4,7 @@ import { type Conference, policyOf, requiresEmailConfirmation } from '../../doma
 import { invitationRefusal } from '../../domain/invitation/decider.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { existingConference } from '../shared/commands/conference.js';
-import { loadStream, runCommand } from '../shared/commands/pipeline.js';
+import { loadStream, loadStreamWith, runCommand } from '../shared/commands/pipeline.js';
 import {
   checkAnswersNow,
   type NewRegistration,
@@ -18,7 +18,10 @@ import { forbidden } from '../shared/http/errors.js';
 import { type HttpResponse, httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { invitationIdOfCode } from '../shared/invitations/invitation-code.js';
 import { emailKeys, usePersonalData } from '../shared/personal-data/personal-data.js';
-import { requestConfirmation } from '../shared/registration-requests/registration-requests.js';
+import {
+  emailGuardKeysOf,
+  requestConfirmation,
+} from '../shared/registration-requests/registration-requests.js';
 import { registrationRequestSchema } from './api-schemas.js';
 
 // Granted this registration's personal data (infra/definitions): its event store seals and opens it.
@@ -106,14 +109,19 @@ export const handler = httpRoute('public', (request) =>
     const body = parseBody(request, registrationRequestSchema);
     const metadata = commandMetadata(request);
     // Read once: the registration's command decides on this read (no second read of the conference).
-    const conferenceRead = await loadStream(conferenceStream(conferenceId));
+    // With it, in the same round trip, the address's email guards, which a request to confirm checks next.
+    const { current, legacy } = await emailGuardKeysOf(conferenceId, body.email);
+    const { read: conferenceRead, guards } = await loadStreamWith(conferenceStream(conferenceId), [
+      current,
+      legacy,
+    ]);
     const conference = existingConference(conferenceRead.state, conferenceId);
     // CONTRACT 5.1: the owner of the address confirms first; nothing is held until then.
     if (requiresEmailConfirmation(conference)) {
       // The answers are checked now too (400 before any email); the confirmation checks them again.
       await checkAnswersNow(conferenceId, body.category, body.answers, conferenceRead);
       await checkInvitationNow(conference, conferenceId, body);
-      return requestConfirmation(conference, body, idempotency, metadata);
+      return requestConfirmation(conference, body, idempotency, metadata, guards);
     }
     return registerBody(
       conferenceId,

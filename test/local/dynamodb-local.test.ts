@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../infra/definitions/tables.js';
 import { localClientConfig } from '../../local/aws-config.js';
 import { createTables } from '../../local/create-tables.js';
-import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { SHARED_DB_FILE, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { findFreePort } from '../../local/ports.js';
 import { repoRoot } from '../../local/repo-modules.js';
 import { dynamoDbLocalProcesses } from '../support/processes.js';
@@ -58,6 +59,44 @@ describe('startDynamoDbLocal', () => {
     }
     expect(dynamoDbLocalProcesses(port)).toEqual([]);
     // Two starts of Java and every table created on disk twice: slow on a loaded machine.
+  }, 90_000);
+
+  it('keeps its file in write-ahead-log mode, a database of before included, and its data with it', async () => {
+    const port = await findFreePort();
+    const dir = join(dataDir, 'wal');
+    const pragma = (name: string) => {
+      const db = new DatabaseSync(join(dir, SHARED_DB_FILE));
+      try {
+        return Object.values(db.prepare(`PRAGMA ${name}`).get() ?? {})[0];
+      } finally {
+        db.close();
+      }
+    };
+    const first = await startDynamoDbLocal({ port, path: dir });
+    const client = new DynamoDBClient(localClientConfig(first.endpoint));
+    await createTables(client, { prefix: 'wal-' });
+    client.destroy();
+    await first.stop();
+    expect(pragma('journal_mode')).toBe('wal');
+    expect(pragma('page_size')).toBe(4096);
+    // The very file DynamoDB Local keeps its tables in (one SQLite table per DynamoDB table).
+    const file = new DatabaseSync(join(dir, SHARED_DB_FILE));
+    expect(
+      file.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'wal-Events'").all(),
+    ).toHaveLength(1);
+    file.close();
+
+    // A database made before (SQLite's rollback journal, as DynamoDB Local leaves it): converted, data kept.
+    const db = new DatabaseSync(join(dir, SHARED_DB_FILE));
+    expect(Object.values(db.prepare('PRAGMA journal_mode = DELETE').get() ?? {})[0]).toBe('delete');
+    db.close();
+    const second = await startDynamoDbLocal({ port, path: dir });
+    try {
+      expect(await listTables(second.endpoint)).toEqual(tables.map((table) => `wal-${table.id}`).sort());
+    } finally {
+      await second.stop();
+    }
+    expect(pragma('journal_mode')).toBe('wal');
   }, 90_000);
 
   it('refuses a port that is taken and names the process holding it', async () => {

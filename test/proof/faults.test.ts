@@ -1085,6 +1085,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'PutItemCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: 1,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: async (deliver) => {
       const conferenceId = await newConference();
       const companion = await eventOf(`conference-${conferenceId}`, 'ConferenceCreated');
@@ -1226,6 +1228,8 @@ const consumerCases: ConsumerCase[] = [
     write: 'PutItemCommand',
     read: 'GetItemCommand',
     attemptsWhenCancelled: 1,
+    batchWrite: 'TransactWriteItemsCommand',
+    batchAttemptsWhenCancelled: PROJECTION_ATTEMPTS,
     prepare: async (deliver) => {
       const conferenceId = await invitationConference();
       const { invitationId } = await sentInvitation(conferenceId);

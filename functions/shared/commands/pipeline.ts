@@ -359,6 +359,19 @@ export const loadStream = async <State, Event extends DomainEvent>(
   return { state: loaded.state, version: loaded.version, tipped: loaded.tipped };
 };
 
+/**
+ * loadStream, with guard items (by key) read in the same consistent round trip: e.g. the guards a request
+ * checks right after reading the stream. A guard not written is absent.
+ */
+export const loadStreamWith = async <State, Event extends DomainEvent>(
+  ref: StreamRef<State, Event>,
+  guardKeys: readonly string[],
+): Promise<{ read: StreamRead<State>; guards: ReadonlyMap<string, Record<string, unknown>> }> => {
+  const { tips, guards } = await eventStore().readTipsWith([ref.streamId], guardKeys);
+  const loaded = await loadOne(ref, tips.get(ref.streamId), true);
+  return { read: { state: loaded.state, version: loaded.version, tipped: loaded.tipped }, guards };
+};
+
 /** Types a command from the streams it reads (the decision's states and appends follow from them). */
 export const defineCommand = <R extends Reads, Result>(command: Command<R, Result>): Command<R, Result> =>
   command;

@@ -37,17 +37,37 @@ export const recordAnswer = async (
 };
 
 /**
- * The registration holding the address at the conference now (its email guard's owner), if any: under the
- * guard's key, or under the key of old that a registration made before the keys covered the conference
- * still holds. `emailKey` keys the address's email rate.
+ * The keys of an address's email guards at a conference: under its email key, and under the key of old
+ * that a registration made before the keys covered the conference still holds.
  */
-export const activeRegistrationOf = async (conferenceId: string, address: string) => {
+export const emailGuardKeysOf = async (conferenceId: string, address: string) => {
   const { emailKey, legacyEmailKey } = await emailKeys().of(conferenceId, address);
-  const [current, legacy] = await Promise.all([
-    eventStore().guardOwner(emailGuardKey(conferenceId, emailKey)),
-    eventStore().guardOwner(emailGuardKey(conferenceId, legacyEmailKey)),
-  ]);
-  return { emailKey, registrationId: current ?? legacy };
+  return {
+    emailKey,
+    current: emailGuardKey(conferenceId, emailKey),
+    legacy: emailGuardKey(conferenceId, legacyEmailKey),
+  };
+};
+
+const ownerOf = (item: Record<string, unknown> | undefined) =>
+  typeof item?.owner === 'string' ? item.owner : undefined;
+
+/**
+ * The registration holding the address at the conference now (its email guard's owner), if any: under the
+ * guard's key, or under the key of old (emailGuardKeysOf). `emailKey` keys the address's email rate.
+ * `guards`: the guard items as the caller read them already (with the conference, in one round trip);
+ * else both are read here, in one.
+ */
+export const activeRegistrationOf = async (
+  conferenceId: string,
+  address: string,
+  guards?: ReadonlyMap<string, Record<string, unknown>>,
+) => {
+  const { emailKey, current, legacy } = await emailGuardKeysOf(conferenceId, address);
+  if (guards)
+    return { emailKey, registrationId: ownerOf(guards.get(current)) ?? ownerOf(guards.get(legacy)) };
+  const owners = await eventStore().guardOwners([current, legacy]);
+  return { emailKey, registrationId: owners.get(current) ?? owners.get(legacy) };
 };
 
 /**
@@ -61,12 +81,18 @@ export const requestConfirmation = async (
   body: { email: string; givenName: string; familyName: string } & Record<string, unknown>,
   idempotency: Idempotency,
   context: { correlationId: string; now: string },
+  /** The address's email guards (emailGuardKeysOf) as read with the conference; else read here. */
+  guards?: ReadonlyMap<string, Record<string, unknown>>,
 ) => {
   const now = new Date(context.now);
   const refusal = registrationWindowRefusal(conference, context.now);
   if (refusal) throw new ConflictError(refusal);
   await recordAnswer(idempotency, CONFIRMATION_SENT, { ...context, conferenceId: conference.conferenceId });
-  const { emailKey, registrationId } = await activeRegistrationOf(conference.conferenceId, body.email);
+  const { emailKey, registrationId } = await activeRegistrationOf(
+    conference.conferenceId,
+    body.email,
+    guards,
+  );
   const expiresAt = requestExpiresAt(now.toISOString());
   const token = await sealRequest({ conferenceId: conference.conferenceId, body, expiresAt }, now);
   const kind = requestEmailFor(registrationId !== undefined);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   BatchProcessor,
   EventType,
@@ -31,6 +32,33 @@ interface BusEvent {
 export class DeliverAgainLater extends Error {
   override name = 'DeliverAgainLater';
 }
+
+/** The reads shared by the records of the batch being handled (oncePerBatch), by reader. */
+const batchReads = new AsyncLocalStorage<Map<object, Map<string, Promise<unknown>>>>();
+
+/**
+ * `read` shared by the records of one delivered batch: the first record that asks for a key reads it, the
+ * others of the same batch take that read (e.g. the conference, which ten emails of one batch would
+ * otherwise each read again, a round trip apiece). A read that fails is forgotten, so a retry reads again;
+ * the next batch reads afresh. Outside a batch's handling, it is `read` itself.
+ */
+export const oncePerBatch = <T>(read: (key: string) => Promise<T>): ((key: string) => Promise<T>) => {
+  const reader = {};
+  return (key) => {
+    const reads = batchReads.getStore();
+    if (!reads) return read(key);
+    const byKey = reads.get(reader) ?? new Map<string, Promise<unknown>>();
+    reads.set(reader, byKey);
+    const known = byKey.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const reading = read(key);
+    byKey.set(key, reading);
+    reading.catch(() => {
+      if (byKey.get(key) === reading) byKey.delete(key);
+    });
+    return reading;
+  };
+};
 
 const busEventOf = (record: SQSRecord): BusEvent => JSON.parse(record.body) as BusEvent;
 
@@ -206,5 +234,5 @@ export const busConsumer = (
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(handleBatch);
+    .handler((event, context) => batchReads.run(new Map(), () => handleBatch(event, context)));
 };
