@@ -42,7 +42,7 @@ export interface LoadDemoOptions {
   log: (line: string) => void;
   /** Stops the load (requests in flight are aborted); the promise then rejects. */
   signal?: AbortSignal;
-  /** Requests in flight at the same time, all parts of the load together; default 8. */
+  /** Requests in flight at the same time, all parts of the load together; default 16. */
   concurrency?: number;
   /** Default: a bar on a terminal (stderr), plain lines through `log` otherwise. */
   progress?: (total: number) => Progress;
@@ -968,7 +968,7 @@ const findDemo = (conferences: readonly ConferenceSummary[]) =>
  * that failed.
  */
 export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoResult> => {
-  const { log, concurrency = 8 } = options;
+  const { log, concurrency = 16 } = options;
 
   const { conferences } = await createClient(options).get<{ conferences: ConferenceSummary[] }>(
     '/conferences',
