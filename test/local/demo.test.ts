@@ -158,7 +158,7 @@ describe('loadDemoIfEmpty', () => {
     );
     // Where the requests' time went: in the API, or queued in the loader.
     expect(logged).toContainEqual(
-      expect.stringMatching(/^ {2}\d+ requests \(\d+ retried\) at most 8 at a time: \d+ ms each in the API/),
+      expect.stringMatching(/^ {2}\d+ requests \(\d+ retried\) at most 16 at a time: \d+ ms each in the API/),
     );
     await stack.settled();
     const conferenceId = result.conferenceId as string;
