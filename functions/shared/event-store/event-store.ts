@@ -361,25 +361,6 @@ export class EventStore {
     return typeof owner === 'string' ? owner : undefined;
   }
 
-  /**
-   * The owners of several guards (e.g. an address's email guard under its key and under the key of old),
-   * read consistently in one BatchGetItem: one round trip, not one per guard. A guard without one is absent.
-   */
-  async guardOwners(keys: readonly string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(keys)];
-    const owners = new Map<string, string>();
-    if (unique.length === 0) return owners;
-    const items = await batchGetAll(
-      this.client,
-      this.stateTable,
-      unique.map((key) => marshall({ pk: key, sk: 0 })),
-      'Reading guard owners',
-      { ProjectionExpression: '#pk, #owner', ExpressionAttributeNames: { '#pk': 'pk', '#owner': 'owner' } },
-    );
-    for (const item of items) if (typeof item.owner === 'string') owners.set(String(item.pk), item.owner);
-    return owners;
-  }
-
   /** Guard items (e.g. the shards of a seat pool), read consistently in one BatchGetItem; absent when none. */
   async guardItems(keys: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
     const unique = [...new Set(keys)];

@@ -64,10 +64,8 @@ export const activeRegistrationOf = async (
   guards?: ReadonlyMap<string, Record<string, unknown>>,
 ) => {
   const { emailKey, current, legacy } = await emailGuardKeysOf(conferenceId, address);
-  if (guards)
-    return { emailKey, registrationId: ownerOf(guards.get(current)) ?? ownerOf(guards.get(legacy)) };
-  const owners = await eventStore().guardOwners([current, legacy]);
-  return { emailKey, registrationId: owners.get(current) ?? owners.get(legacy) };
+  const read = guards ?? (await eventStore().guardItems([current, legacy]));
+  return { emailKey, registrationId: ownerOf(read.get(current)) ?? ownerOf(read.get(legacy)) };
 };
 
 /**
