@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import {
@@ -13,22 +13,15 @@ import { iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { sqsRecord } from '../support/bus-events.js';
 import { readEmail } from '../support/email-reader.js';
-import {
-  type HandlerEnvironment,
-  importHandler,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
+import { importHandler } from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /** Check-in by code through the real handlers and event store on DynamoDB Local. */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('check-in-code', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let notifier: (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse>;
 let store: EventStore;
-
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const createConference = async () => {
   const created = await call(
@@ -64,15 +57,9 @@ const checkIn = (conferenceId: string, code: unknown) =>
   call('CheckInByCode', { conferenceId }, { body: { code }, headers: organizer() });
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('check-in-code', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
   notifier = await importHandler<typeof notifier>('functions/consumers/notifier.ts');
-  store = storeWithCodec(environment.tables.client, environment.tables);
+  store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('Check-in codes', () => {
   it('name their registration, verify by MAC, and refuse forgeries and malformed text', async () => {
@@ -188,8 +175,10 @@ describe('The registration email carries the check-in code', () => {
       lambdaContext(),
     );
     expect(response.batchItemFailures).toEqual([]);
-    const file = readdirSync(environment.outbox).find((name) => name === `${registered.eventId}.eml`);
-    const email = await readEmail(readFileSync(join(environment.outbox, file ?? 'missing')));
+    const file = readdirSync(handlers.environment.outbox).find(
+      (name) => name === `${registered.eventId}.eml`,
+    );
+    const email = await readEmail(readFileSync(join(handlers.environment.outbox, file ?? 'missing')));
     const code = await checkInCodeOf(delegate.registrationId);
     expect(email.text).toContain(code);
     expect(email.qrCodes).toEqual([{ contentId: 'check-in-code@learning-cities', text: code }]);

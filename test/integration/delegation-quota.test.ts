@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { delegationQuotaKey } from '../../domain/delegation/quota.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * CONTRACT 5.3, the delegation's quota through the real handlers on DynamoDB Local: invitations into a
@@ -15,10 +10,9 @@ import {
  * below the places held is 409 naming how many, and a lowering raced with invitations never leaves more
  * places held than the quota.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('delegation-quota', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let conferenceId: string;
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 /** The guard item of a delegation's quota, read from the stream-state table (what the guards write). */
 const quotaItem = async (delegationId: string) => {
@@ -55,16 +49,10 @@ const invite = (delegationId: string, email: string) =>
   );
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('delegation-quota', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
   const created = await call('CreateConference', {}, { body: iclc2015, headers: organizer() });
   expect(created.status).toBe(201);
   conferenceId = created.body.conferenceId;
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('a delegation’s quota on DynamoDB Local', () => {
   it('twelve invitations raced against a quota of 4: exactly 4 sent, 8 refused 409; a revocation frees one', async () => {

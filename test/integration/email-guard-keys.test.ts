@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailGuardKey } from '../../domain/registration/invariants.js';
 import { normalizeEmail } from '../../domain/shared/values.js';
 import { runCommand } from '../../functions/shared/commands/pipeline.js';
@@ -10,22 +10,15 @@ import { hashManageToken, newManageToken } from '../../functions/shared/http/aut
 import { keyService } from '../../functions/shared/personal-data/key-service.js';
 import { emailKeys } from '../../functions/shared/personal-data/personal-data.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * The email guard's MAC covers a purpose and the conference (issue 16 item 5); registrations made before,
  * whose guard is the MAC of the address alone, keep blocking a second active registration of the address
  * and release it on cancel. Through the real handlers, key service and guards on DynamoDB Local.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
-
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
+const handlers = useRouteHandlers('email-guard', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 
 const body = (email: string) => ({
   givenName: 'Ana',
@@ -80,24 +73,15 @@ const registerAsBefore = async (conferenceId: string, email: string) => {
 };
 
 const guardExists = async (key: string) => {
-  const { Item } = await environment.tables.client.send(
+  const { Item } = await handlers.environment.tables.client.send(
     new GetItemCommand({
-      TableName: environment.tables.streamState,
+      TableName: handlers.environment.tables.streamState,
       Key: marshall({ pk: key, sk: 0 }),
       ConsistentRead: true,
     }),
   );
   return Item !== undefined;
 };
-
-beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('email-guard', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
-}, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('email guard keys on DynamoDB Local', () => {
   it('gives one address unrelated guards in two conferences, each blocking a second registration in its own', async () => {

@@ -8,35 +8,25 @@ import { waitlistProjection } from '../../functions/shared/projections/projectio
 import { supplyAdapters } from '../../functions/shared/runtime/adapters.js';
 import { EXPORTS_PATH, localExportFiles } from '../../local/export-files.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * Exports and badge PDFs stored for a 303 hold names: an erasure of a registration of their conference
  * deletes them (issue 16 item 4d), through the erase route and the retention job both. The local store
  * (files under DATA_DIR/exports) and the real handlers on DynamoDB Local.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('erasure-exports', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let exportsDir: string;
 
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
-
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('erasure-exports', { logLevel: 'SILENT' });
   exportsDir = await mkdtemp(join(tmpdir(), 'erasure-exports-'));
   supplyAdapters({ exportFiles: localExportFiles(exportsDir) });
-  call = routeCaller(await importRouteHandlers());
 }, 60_000);
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await environment?.dispose();
 });
 
 const conferenceWithDelegate = async (familyName: string) => {
@@ -109,10 +99,10 @@ describe('exports of a conference when one of its registrations is erased', () =
 
     // The retention job erases the second conference's registrations (its retention is long over); it
     // finds them in the waitlist read model, projected here as its projector would.
-    const store = storeWithCodec(environment.tables.client, environment.tables);
+    const store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
     const runner = new ProjectionRunner(waitlistProjection, {
-      client: environment.tables.client,
-      tableName: environment.tables.readModels,
+      client: handlers.environment.tables.client,
+      tableName: handlers.environment.tables.readModels,
       store,
     });
     for (const event of await store.load(registrationStreamId(second.registrationId)))

@@ -1,18 +1,13 @@
 import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { delegationStreamId } from '../../domain/delegation/decider.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
-import {
-  type HandlerEnvironment,
-  importHandler,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
+import { importHandler } from '../support/handler-environment.js';
 import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * Issue 18 on DynamoDB Local: the retention schedule erases the focal points of the delegations of a
@@ -20,29 +15,24 @@ import { storeWithCodec } from '../support/personal-data.js';
  * it), the delegation stays readable by the organizer and by its token, and reapply-erasures destroys the
  * key again after a restore brought it back.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('focal-point-erasure', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let conferenceId: string;
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const scanAll = async (table: string) =>
-  (await environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
+  (await handlers.environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
     unmarshall(item),
   ) ?? [];
 const keyItemsOf = async (delegationId: string) =>
-  (await scanAll(environment.tables.dataKeys)).filter((item) => item.pk === `delegation-${delegationId}`);
+  (await scanAll(handlers.environment.tables.dataKeys)).filter(
+    (item) => item.pk === `delegation-${delegationId}`,
+  );
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('focal-point-erasure', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
   const created = await call('CreateConference', {}, { body: iclc2015, headers: organizer() });
   expect(created.status).toBe(201);
   conferenceId = created.body.conferenceId;
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('a delegation’s focal point past the conference’s retention', () => {
   it('is erased by the schedule: its key destroyed, the event opened as erased, the delegation kept', async () => {
@@ -50,8 +40,10 @@ describe('a delegation’s focal point past the conference’s retention', () =>
     const { delegationToken } = await import('../../functions/shared/http/delegation-token.js');
     const { reapplyErasures } = await import('../../functions/shared/personal-data/reapply.js');
     const notifier = await importHandler<SqsConsumer>('functions/consumers/notifier.ts');
-    const store = storeWithCodec(environment.tables.client, environment.tables, { open: true });
-    const sealed = storeWithCodec(environment.tables.client, environment.tables);
+    const store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
+      open: true,
+    });
+    const sealed = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
     const createDelegation = async (name: string, email: string) => {
       const created = await call(
         'CreateDelegation',
@@ -76,7 +68,7 @@ describe('a delegation’s focal point past the conference’s retention', () =>
     const lateId = await createDelegation('Guadalajara', 'late.focal@gdl.example.org');
     // The positive control: a focal point not erased is mailed its link.
     await notify(delegationId);
-    expect(await outboxMailsTo(environment.outbox, 'rosa.icela@cdmx.example.org')).toHaveLength(1);
+    expect(await outboxMailsTo(handlers.environment.outbox, 'rosa.icela@cdmx.example.org')).toHaveLength(1);
     // The positive control: before the retention the focal point opens, under a live key.
     const before = await store.load(delegationStreamId(delegationId));
     expect((before[0]?.data as { personal?: { email?: string } } | undefined)?.personal?.email).toBe(
@@ -95,9 +87,11 @@ describe('a delegation’s focal point past the conference’s retention', () =>
     expect(result.focalPointsErased).toBe(2);
     // The notifier never mails an erased focal point (its event delivered late, after the erasure).
     await notify(lateId);
-    expect(await outboxMailsTo(environment.outbox, 'late.focal@gdl.example.org')).toEqual([]);
+    expect(await outboxMailsTo(handlers.environment.outbox, 'late.focal@gdl.example.org')).toEqual([]);
     // Read by a store that never cached the key (as a new execution environment would).
-    const fresh = storeWithCodec(environment.tables.client, environment.tables, { open: true });
+    const fresh = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
+      open: true,
+    });
     const events = await fresh.load(delegationStreamId(delegationId));
     expect(events.map((event) => event.type)).toEqual(['DelegationCreated', 'FocalPointPersonalDataErased']);
     expect((events[0]?.data as { personal?: unknown } | undefined)?.personal).toEqual({
@@ -105,7 +99,7 @@ describe('a delegation’s focal point past the conference’s retention', () =>
     });
     expect((await keyItemsOf(delegationId)).map((item) => item.sk)).toEqual(['erased']);
     // Nothing of the focal point is left in the events table in clear.
-    expect(JSON.stringify(await scanAll(environment.tables.events))).not.toContain('rosa.icela');
+    expect(JSON.stringify(await scanAll(handlers.environment.tables.events))).not.toContain('rosa.icela');
 
     // A second run erases nothing more.
     const again = await expireInvitations({
@@ -128,20 +122,20 @@ describe('a delegation’s focal point past the conference’s retention', () =>
 
     // A restore of the data keys brings the key back; reapply-erasures destroys it again.
     for (const item of liveKeys)
-      await environment.tables.client.send(
-        new PutItemCommand({ TableName: environment.tables.dataKeys, Item: marshall(item) }),
+      await handlers.environment.tables.client.send(
+        new PutItemCommand({ TableName: handlers.environment.tables.dataKeys, Item: marshall(item) }),
       );
-    await environment.tables.client.send(
+    await handlers.environment.tables.client.send(
       new DeleteItemCommand({
-        TableName: environment.tables.dataKeys,
+        TableName: handlers.environment.tables.dataKeys,
         Key: marshall({ pk: `delegation-${delegationId}`, sk: 'erased' }),
       }),
     );
     expect((await keyItemsOf(delegationId)).map((item) => item.sk)).not.toContain('erased');
     const reapplied = await reapplyErasures({
-      client: environment.tables.client,
-      eventsTable: environment.tables.events,
-      dataKeysTable: environment.tables.dataKeys,
+      client: handlers.environment.tables.client,
+      eventsTable: handlers.environment.tables.events,
+      dataKeysTable: handlers.environment.tables.dataKeys,
     });
     expect(reapplied.erasures).toBeGreaterThanOrEqual(1);
     expect((await keyItemsOf(delegationId)).map((item) => item.sk)).toEqual(['erased']);

@@ -1,29 +1,23 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { invitationStreamId } from '../../domain/invitation/decider.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { deliverAlone, type SqsConsumer } from '../support/bus-events.js';
-import {
-  type HandlerEnvironment,
-  importHandler,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
+import { importHandler } from '../support/handler-environment.js';
 import { outboxMailsTo } from '../support/outbox.js';
 import { storeWithCodec } from '../support/personal-data.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * CONTRACT 5.3 through the real handlers on DynamoDB Local: a code raced by several registrations works
  * once (InvitationAccepted at the invitation stream's expected version), invitations of one address raced
  * give one 201 and 409s (the claim on the address's MAC), and the invitee's address is stored only sealed.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('invitations', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let conferenceId: string;
 let invitationCodeOf: (invitationId: string) => Promise<string>;
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const mayor = (email: string, invitationCode: string) => ({
   body: {
@@ -42,13 +36,11 @@ const invite = (email: string) =>
   call('SendInvitation', { conferenceId }, { body: { email, category: 'mayor' }, headers: organizer() });
 
 const scanAll = async (table: string) =>
-  (await environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
+  (await handlers.environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
     unmarshall(item),
   ) ?? [];
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('invitations', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
   ({ invitationCodeOf } = await import('../../functions/shared/invitations/invitation-code.js'));
   const created = await call(
     'CreateConference',
@@ -58,10 +50,6 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   conferenceId = created.body.conferenceId;
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('invitations on DynamoDB Local', () => {
   it('a code raced by six registrations of its address: exactly one registers, one InvitationAccepted', async () => {
@@ -79,7 +67,7 @@ describe('invitations on DynamoDB Local', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     // The losers met the used code (403) or the address registered meanwhile (409): never a second seat.
     for (const status of statuses.filter((s) => s !== 201)) expect([403, 409]).toContain(status);
-    const events = (await scanAll(environment.tables.events)).filter(
+    const events = (await scanAll(handlers.environment.tables.events)).filter(
       (item) => item.streamId === invitationStreamId(sent.body.invitationId) && item.type,
     );
     expect(events.map((event) => event.type).sort()).toEqual(['InvitationAccepted', 'InvitationSent']);
@@ -89,7 +77,7 @@ describe('invitations on DynamoDB Local', () => {
 
     // Erasing the registration destroys the invitation's own data key too: its invitee is unreadable.
     const keysOf = async () =>
-      (await scanAll(environment.tables.dataKeys))
+      (await scanAll(handlers.environment.tables.dataKeys))
         .filter((item) => item.pk === `invitation#${sent.body.invitationId}`)
         .map((item) => item.sk);
     expect(await keysOf()).toEqual(['data-key']);
@@ -118,9 +106,9 @@ describe('invitations on DynamoDB Local', () => {
     );
     expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
     const stored = JSON.stringify([
-      ...(await scanAll(environment.tables.events)),
-      ...(await scanAll(environment.tables.streamState)),
-      ...(await scanAll(environment.tables.dataKeys)),
+      ...(await scanAll(handlers.environment.tables.events)),
+      ...(await scanAll(handlers.environment.tables.streamState)),
+      ...(await scanAll(handlers.environment.tables.dataKeys)),
     ]).toLowerCase();
     expect(stored).not.toContain('raced.invitee');
     expect(stored).not.toContain('eeva.virtanen');
@@ -129,7 +117,7 @@ describe('invitations on DynamoDB Local', () => {
   it('the retention schedule expires the invitations past expiresAt (read from their list); the address is free again', async () => {
     const projector = await importHandler<SqsConsumer>('functions/consumers/invitations-projector.ts');
     const { expireInvitations } = await import('../../functions/shared/invitations/expiry.js');
-    const store = storeWithCodec(environment.tables.client, environment.tables);
+    const store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
     const project = async (invitationId: string) => {
       for (const event of await store.load(invitationStreamId(invitationId)))
         expect(
@@ -189,8 +177,10 @@ describe('invitations on DynamoDB Local', () => {
   it('past the conference’s retention, the schedule erases the invitees still listed: their key destroyed', async () => {
     const projector = await importHandler<SqsConsumer>('functions/consumers/invitations-projector.ts');
     const { expireInvitations } = await import('../../functions/shared/invitations/expiry.js');
-    const store = storeWithCodec(environment.tables.client, environment.tables, { open: true });
-    const sealed = storeWithCodec(environment.tables.client, environment.tables);
+    const store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
+      open: true,
+    });
+    const sealed = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
     // The suite's conference ended in 2015: with the default retention of 365 days, it is past it.
     const address = 'never.registered@example.org';
     const sent = await invite(address);
@@ -211,7 +201,7 @@ describe('invitations on DynamoDB Local', () => {
     expect((events[0]?.data as { personal?: unknown } | undefined)?.personal).toEqual({
       unavailable: 'erased',
     });
-    const keys = (await scanAll(environment.tables.dataKeys))
+    const keys = (await scanAll(handlers.environment.tables.dataKeys))
       .filter((item) => item.pk === `invitation#${sent.body.invitationId}`)
       .map((item) => item.sk);
     expect(keys).toEqual(['erased']);
@@ -241,7 +231,7 @@ describe('invitations on DynamoDB Local', () => {
     expect((await call('RegisterDelegate', { conferenceId: at }, { body: withoutCode })).status).toBe(403);
     const requested = await call('RegisterDelegate', { conferenceId: at }, mayor(address, code));
     expect(requested.status).toBe(202);
-    const tokens = (await outboxMailsTo(environment.outbox, address)).flatMap(({ mail }) => {
+    const tokens = (await outboxMailsTo(handlers.environment.outbox, address)).flatMap(({ mail }) => {
       const match = /\/registrations\/confirm\?token=([A-Za-z0-9_.-]+)/.exec(mail.text ?? '');
       return match?.[1] ? [match[1]] : [];
     });
@@ -263,7 +253,7 @@ describe('invitations on DynamoDB Local', () => {
     expect(again.status).toBe(201);
     const newCode = await invitationCodeOf(again.body.invitationId);
     expect((await call('RegisterDelegate', { conferenceId: at }, mayor(address, newCode))).status).toBe(202);
-    const newTokens = (await outboxMailsTo(environment.outbox, address))
+    const newTokens = (await outboxMailsTo(handlers.environment.outbox, address))
       .flatMap(({ mail }) => {
         const match = /\/registrations\/confirm\?token=([A-Za-z0-9_.-]+)/.exec(mail.text ?? '');
         return match?.[1] ? [match[1]] : [];
@@ -273,7 +263,7 @@ describe('invitations on DynamoDB Local', () => {
     const confirmed = await call('ConfirmRegistration', {}, { body: { token: newTokens[0] } });
     expect(confirmed.status).toBe(201);
     expect(confirmed.body.status).toBe('registered');
-    const store = storeWithCodec(environment.tables.client, environment.tables);
+    const store = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
     expect((await store.load(invitationStreamId(again.body.invitationId))).map((e) => e.type)).toEqual([
       'InvitationSent',
       'InvitationAccepted',

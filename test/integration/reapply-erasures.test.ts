@@ -6,7 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registrationStreamId } from '../../domain/registration/decider.js';
 import type { EventStore } from '../../functions/shared/event-store/event-store.js';
 import { readModelItemFate, reapplyErasures } from '../../functions/shared/personal-data/reapply.js';
@@ -18,35 +18,22 @@ import {
 } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, rowKey } from '../../functions/shared/projections/read-models.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
 import { searchTables } from '../support/marker-search.js';
 import { dataKeyItems, storeWithCodec } from '../support/personal-data.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * `npm run reapply-erasures` after a restore: the read models of plaintext personal data were filled while
  * an erased registration's key was readable again (a rebuild after a restore of the data keys); re-applying
  * the erasures empties its rows and deletes its index entries there, and leaves everyone else's.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('reapply', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let opened: EventStore;
 
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
-
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('reapply', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
-  opened = storeWithCodec(environment.tables.client, environment.tables, { open: true });
+  opened = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, { open: true });
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 const register = async (conferenceId: string, familyName: string, answers?: Record<string, unknown>) => {
   const response = await call(
@@ -70,9 +57,9 @@ const register = async (conferenceId: string, familyName: string, answers?: Reco
 };
 
 const partitionItems = async (pk: string) => {
-  const { Items } = await environment.tables.client.send(
+  const { Items } = await handlers.environment.tables.client.send(
     new QueryCommand({
-      TableName: environment.tables.personalReadModels,
+      TableName: handlers.environment.tables.personalReadModels,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: marshall({ ':pk': pk }),
       ConsistentRead: true,
@@ -94,17 +81,17 @@ describe('reapply-erasures on DynamoDB Local', () => {
     // The read models as a rebuild fills them while the key is readable: both registrations in plaintext.
     for (const projection of [registrantListProjection, visaLettersProjection]) {
       const runner = new ProjectionRunner<unknown>(projection as never, {
-        client: environment.tables.client,
-        tableName: environment.tables.personalReadModels,
+        client: handlers.environment.tables.client,
+        tableName: handlers.environment.tables.personalReadModels,
         store: opened,
       });
       for (const id of [erasedId, keptId])
         for (const event of await opened.load(registrationStreamId(id))) await runner.apply(event, 1);
     }
-    const personal = [environment.tables.personalReadModels];
-    expect((await searchTables(environment.tables.client, [erasedMarker], personal)).length).toBeGreaterThan(
-      0,
-    );
+    const personal = [handlers.environment.tables.personalReadModels];
+    expect(
+      (await searchTables(handlers.environment.tables.client, [erasedMarker], personal)).length,
+    ).toBeGreaterThan(0);
     const rowsPk = readModelPartition(registrantListProjection.name, 1, conferenceId);
     const before = await partitionItems(rowsPk);
     expect(before.find((item) => item.sk === rowKey(registrationStreamId(erasedId)))?.state).toBeTruthy();
@@ -118,17 +105,19 @@ describe('reapply-erasures on DynamoDB Local', () => {
     expect(erased.status).toBe(200);
 
     const result = await reapplyErasures({
-      client: environment.tables.client,
-      eventsTable: environment.tables.events,
-      dataKeysTable: environment.tables.dataKeys,
-      personalReadModelsTable: environment.tables.personalReadModels,
+      client: handlers.environment.tables.client,
+      eventsTable: handlers.environment.tables.events,
+      dataKeysTable: handlers.environment.tables.dataKeys,
+      personalReadModelsTable: handlers.environment.tables.personalReadModels,
     });
     expect(result.erasures).toBe(1);
     expect(result.readModelItems).toBeGreaterThan(2); // two rows and the index entries of one
 
-    expect(await searchTables(environment.tables.client, [erasedMarker], personal)).toEqual([]);
+    expect(await searchTables(handlers.environment.tables.client, [erasedMarker], personal)).toEqual([]);
     // The positive control: the other registration is untouched, in rows and index entries.
-    expect((await searchTables(environment.tables.client, [keptMarker], personal)).length).toBeGreaterThan(0);
+    expect(
+      (await searchTables(handlers.environment.tables.client, [keptMarker], personal)).length,
+    ).toBeGreaterThan(0);
     const after = await partitionItems(rowsPk);
     const erasedRow = after.find((item) => item.sk === rowKey(registrationStreamId(erasedId)));
     // Its row keeps the checkpoint (a late delivery is still skipped), with no state.
@@ -141,10 +130,10 @@ describe('reapply-erasures on DynamoDB Local', () => {
 
     // Idempotent: a second run finds nothing more to do.
     const again = await reapplyErasures({
-      client: environment.tables.client,
-      eventsTable: environment.tables.events,
-      dataKeysTable: environment.tables.dataKeys,
-      personalReadModelsTable: environment.tables.personalReadModels,
+      client: handlers.environment.tables.client,
+      eventsTable: handlers.environment.tables.events,
+      dataKeysTable: handlers.environment.tables.dataKeys,
+      personalReadModelsTable: handlers.environment.tables.personalReadModels,
     });
     expect(again.readModelItems).toBe(0);
   });
@@ -170,7 +159,7 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
     const wholeErased = await registerAnswering(`Whole${randomUUID().slice(0, 8)}`);
     const kept = await registerAnswering(`Kept${randomUUID().slice(0, 8)}`);
     const keyItems = (registrationId: string) =>
-      dataKeyItems(environment.tables.client, environment.tables.dataKeys, registrationId);
+      dataKeyItems(handlers.environment.tables.client, handlers.environment.tables.dataKeys, registrationId);
     // The backup a point-in-time restore brings back: each key item as it was before the erasures.
     const backup = new Map<string, Record<string, AttributeValue>[]>();
     for (const id of [sensitiveErased, wholeErased, kept]) {
@@ -191,24 +180,24 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
     // The restore: the data-keys table back at the backup (its markers and deletions gone).
     for (const id of [sensitiveErased, wholeErased]) {
       for (const item of await keyItems(id))
-        await environment.tables.client.send(
+        await handlers.environment.tables.client.send(
           new DeleteItemCommand({
-            TableName: environment.tables.dataKeys,
+            TableName: handlers.environment.tables.dataKeys,
             Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
           }),
         );
       for (const item of backup.get(id) ?? [])
-        await environment.tables.client.send(
-          new PutItemCommand({ TableName: environment.tables.dataKeys, Item: item }),
+        await handlers.environment.tables.client.send(
+          new PutItemCommand({ TableName: handlers.environment.tables.dataKeys, Item: item }),
         );
     }
     // Readable again, as the restore left them.
     expect(unmarshall((await keyItems(sensitiveErased))[0] ?? {}).sensitiveWrappedKey).toBeDefined();
 
     const result = await reapplyErasures({
-      client: environment.tables.client,
-      eventsTable: environment.tables.events,
-      dataKeysTable: environment.tables.dataKeys,
+      client: handlers.environment.tables.client,
+      eventsTable: handlers.environment.tables.events,
+      dataKeysTable: handlers.environment.tables.dataKeys,
     });
     expect(result.erasures).toBeGreaterThanOrEqual(2);
 
@@ -231,7 +220,7 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
 
     // Read with the sensitive key asked for (a new environment: nothing cached), the sensitive answers are
     // erased and the rest opens; the kept registration's sensitive answers open.
-    const fresh = storeWithCodec(environment.tables.client, environment.tables, {
+    const fresh = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
       open: true,
       openSensitive: true,
     });
@@ -247,9 +236,9 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
 
     // Idempotent: a second run leaves the same items.
     await reapplyErasures({
-      client: environment.tables.client,
-      eventsTable: environment.tables.events,
-      dataKeysTable: environment.tables.dataKeys,
+      client: handlers.environment.tables.client,
+      eventsTable: handlers.environment.tables.events,
+      dataKeysTable: handlers.environment.tables.dataKeys,
     });
     expect(await sorted(sensitiveErased)).toEqual(afterSensitive);
   });

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
 import { toDelegateCounts } from '../../domain/projections/delegate-counts.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
@@ -9,22 +9,15 @@ import { ProjectionRunner } from '../../functions/shared/projections/projection-
 import { delegateCountsProjection } from '../../functions/shared/projections/projections.js';
 import { readModelPartition, SUMMARY } from '../../functions/shared/projections/read-models.js';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
 import { storeWithCodec } from '../support/personal-data.js';
 import { threeTimesShuffled } from '../support/redeliveries.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /** Correcting registrations through the real handlers, event store and guards on DynamoDB Local. */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('details', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let sealed: EventStore;
 let opened: EventStore;
-
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 
 const createConference = async (extra: Record<string, unknown> = {}) => {
   const created = await call(
@@ -72,15 +65,9 @@ const details = (
 const eventsOf = (registrationId: string, store = sealed) => store.load(registrationStreamId(registrationId));
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('details', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
-  sealed = storeWithCodec(environment.tables.client, environment.tables);
-  opened = storeWithCodec(environment.tables.client, environment.tables, { open: true });
+  sealed = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
+  opened = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, { open: true });
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('POST .../details on DynamoDB Local', () => {
   let conferenceId: string;
@@ -219,16 +206,16 @@ describe('Delegate counts follow country and category changes, exactly under red
       ...(await Promise.all(people.map((person) => eventsOf(person.registrationId)))).flat(),
     ];
     const runner = new ProjectionRunner(delegateCountsProjection as never, {
-      client: environment.tables.client,
-      tableName: environment.tables.readModels,
+      client: handlers.environment.tables.client,
+      tableName: handlers.environment.tables.readModels,
       store: sealed,
     });
     const deliveries = threeTimesShuffled(history, 11);
     for (let i = 0; i < deliveries.length; i += 4)
       await Promise.all(deliveries.slice(i, i + 4).map((event) => runner.apply(event, 7)));
-    const { Item } = await environment.tables.client.send(
+    const { Item } = await handlers.environment.tables.client.send(
       new GetItemCommand({
-        TableName: environment.tables.readModels,
+        TableName: handlers.environment.tables.readModels,
         Key: marshall({ pk: readModelPartition('delegate-counts', 7, conferenceId), sk: SUMMARY }),
         ConsistentRead: true,
       }),

@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sensitiveDataExpired } from '../../domain/conference/decider.js';
 import { toAnswersSummary } from '../../domain/projections/answers-summary.js';
 import { registrationStreamId } from '../../domain/registration/decider.js';
@@ -20,26 +20,20 @@ import { readModelPartition, SUMMARY } from '../../functions/shared/projections/
 import { signOrganizerToken } from '../../local/signing-key.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { httpEvent, lambdaContext } from '../support/api-gateway.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
 import { dataKeyItems, storeWithCodec } from '../support/personal-data.js';
 import { threeTimesShuffled } from '../support/redeliveries.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * The organizer's registration form (CONTRACT 5.2) through the real handlers, event store, guards and data
  * keys on DynamoDB Local: forms refused by their path, answers checked, a limited option raced, sensitive
  * answers sealed under their own key and shown only to `sensitive-data` and the delegate, the caterer's totals.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('form', { logLevel: 'SILENT' });
+const { call, organizer } = handlers;
 let sealed: EventStore;
 let sensitiveToken: string;
 
-const organizer = () => ({ authorization: `Bearer ${environment.organizerToken}` });
 const sensitiveOrganizer = () => ({ authorization: `Bearer ${sensitiveToken}` });
 
 const MARKER = 'MARKER-sensitive-7f3a';
@@ -129,18 +123,12 @@ const register = async (conferenceId: string, email: string, answers?: unknown, 
 };
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('form', { logLevel: 'SILENT' });
-  call = routeCaller(await importRouteHandlers());
-  sealed = storeWithCodec(environment.tables.client, environment.tables);
+  sealed = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables);
   sensitiveToken = await signOrganizerToken({
-    dataDir: environment.dataDir,
+    dataDir: handlers.environment.dataDir,
     groups: ['organizers', 'sensitive-data'],
   });
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 describe('PUT and GET .../registration-form', () => {
   it('refuses a form naming an unknown field, a later field (a loop) or repeating an id: 400 naming it', async () => {
@@ -252,9 +240,13 @@ describe('registering with answers', () => {
 
     // The sensitive key, wrapped on the registration's data-key item: destroyed with the registration's erasure.
     const keyItems = async () =>
-      (await dataKeyItems(environment.tables.client, environment.tables.dataKeys, registrationId)).map(
-        (item) => unmarshall(item),
-      );
+      (
+        await dataKeyItems(
+          handlers.environment.tables.client,
+          handlers.environment.tables.dataKeys,
+          registrationId,
+        )
+      ).map((item) => unmarshall(item));
     expect((await keyItems()).find((item) => item.sk === 'data-key')?.sensitiveWrappedKey).toBeDefined();
     expect(
       (await call('ErasePersonalData', { conferenceId, registrationId }, { headers: organizer() })).status,
@@ -344,22 +336,22 @@ describe('answers-summary', () => {
       { conferenceId, registrationId: ids[4] as string },
       { headers: organizer() },
     );
-    const opened = storeWithCodec(environment.tables.client, environment.tables, {
+    const opened = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
       open: true,
       openSensitive: true,
     });
     const history = (await Promise.all(ids.map((id) => opened.load(registrationStreamId(id))))).flat();
     const runner = new ProjectionRunner(answersSummaryProjection as never, {
-      client: environment.tables.client,
-      tableName: environment.tables.readModels,
+      client: handlers.environment.tables.client,
+      tableName: handlers.environment.tables.readModels,
       store: opened,
     });
     const deliveries = threeTimesShuffled(history, 17);
     for (let i = 0; i < deliveries.length; i += 4)
       await Promise.all(deliveries.slice(i, i + 4).map((event) => runner.apply(event, 3)));
-    const { Item } = await environment.tables.client.send(
+    const { Item } = await handlers.environment.tables.client.send(
       new GetItemCommand({
-        TableName: environment.tables.readModels,
+        TableName: handlers.environment.tables.readModels,
         Key: marshall({ pk: readModelPartition('answers-summary', 3, conferenceId), sk: SUMMARY }),
         ConsistentRead: true,
       }),
@@ -400,13 +392,13 @@ describe('the sensitive answers’ own retention', () => {
     const { registrationId, manageToken } = created.body;
     const withoutSensitive = await register(conferenceId, 'plain@example.org', { diet: 'none' });
     // The answers-summary rows say who still has sensitive answers: the retention visits only those.
-    const opened = storeWithCodec(environment.tables.client, environment.tables, {
+    const opened = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
       open: true,
       openSensitive: true,
     });
     const runner = new ProjectionRunner(answersSummaryProjection as never, {
-      client: environment.tables.client,
-      tableName: environment.tables.readModels,
+      client: handlers.environment.tables.client,
+      tableName: handlers.environment.tables.readModels,
       store: opened,
     });
     const project = async (id: string) => {
@@ -439,9 +431,9 @@ describe('the sensitive answers’ own retention', () => {
     expect(JSON.stringify(read.body)).not.toContain(MARKER);
     const keys = async (sk: string) =>
       (
-        await environment.tables.client.send(
+        await handlers.environment.tables.client.send(
           new GetItemCommand({
-            TableName: environment.tables.dataKeys,
+            TableName: handlers.environment.tables.dataKeys,
             Key: marshall({ pk: registrationId, sk }),
             ConsistentRead: true,
           }),
@@ -455,7 +447,7 @@ describe('the sensitive answers’ own retention', () => {
     expect(await keys('data-key')).not.toHaveProperty('sensitiveMasterKeyId');
     // Read with the sensitive key asked for (a new environment: no key cached), the stored events open
     // as erased: nothing is left to read.
-    const fresh = storeWithCodec(environment.tables.client, environment.tables, {
+    const fresh = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
       open: true,
       openSensitive: true,
     });
@@ -483,14 +475,14 @@ describe('the registrant list and its CSV', () => {
       guests: 2,
     });
     expect(created.status).toBe(201);
-    const opened = storeWithCodec(environment.tables.client, environment.tables, {
+    const opened = storeWithCodec(handlers.environment.tables.client, handlers.environment.tables, {
       open: true,
       openSensitive: true,
     });
     // The registrant list holds plaintext personal data: its read models are in their own table.
     const runner = new ProjectionRunner(registrantListProjection as never, {
-      client: environment.tables.client,
-      tableName: environment.tables.personalReadModels,
+      client: handlers.environment.tables.client,
+      tableName: handlers.environment.tables.personalReadModels,
       store: opened,
     });
     for (const event of await opened.load(registrationStreamId(created.body.registrationId)))

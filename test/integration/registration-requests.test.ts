@@ -1,22 +1,20 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { iclc2015 } from '../domain/fixtures.js';
-import {
-  type HandlerEnvironment,
-  importRouteHandlers,
-  prepareHandlerEnvironment,
-  routeCaller,
-} from '../support/handler-environment.js';
 import { outboxMailsTo } from '../support/outbox.js';
+import { useRouteHandlers } from '../support/route-handlers.js';
 
 /**
  * CONTRACT 5.1 through the real handlers on DynamoDB Local: the exact email rate under concurrency, the
  * single use of a confirmation token under concurrency, its expiry (the clock injected), and that nothing
  * of a request is stored. Emails are read back from the local outbox by mailparser.
  */
-let environment: HandlerEnvironment;
-let call: ReturnType<typeof routeCaller>;
+const handlers = useRouteHandlers('requests', {
+  logLevel: 'SILENT',
+  env: { PUBLIC_API_URL: 'https://api.example.org/' },
+});
+const { call } = handlers;
 let conferenceId: string;
 const { emailConfirmation: _v1, ...v12 } = iclc2015;
 
@@ -35,7 +33,7 @@ const body = (email: string, extra: Record<string, unknown> = {}) => ({
 const request = (email: string, at = conferenceId) =>
   call('RegisterDelegate', { conferenceId: at }, { body: body(email) });
 
-const mailsTo = (address: string) => outboxMailsTo(environment.outbox, address);
+const mailsTo = (address: string) => outboxMailsTo(handlers.environment.outbox, address);
 
 /** The token of each confirmation link mailed to the address, oldest first is not promised. */
 const tokensMailedTo = async (address: string) =>
@@ -45,28 +43,19 @@ const tokensMailedTo = async (address: string) =>
   });
 
 const scanAll = async (table: string) =>
-  (await environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
+  (await handlers.environment.tables.client.send(new ScanCommand({ TableName: table }))).Items?.map((item) =>
     unmarshall(item),
   ) ?? [];
 
 beforeAll(async () => {
-  environment = await prepareHandlerEnvironment('requests', {
-    logLevel: 'SILENT',
-    env: { PUBLIC_API_URL: 'https://api.example.org/' },
-  });
-  call = routeCaller(await importRouteHandlers());
   const created = await call(
     'CreateConference',
     {},
-    { body: v12, headers: { authorization: `Bearer ${environment.organizerToken}` } },
+    { body: v12, headers: { authorization: `Bearer ${handlers.environment.organizerToken}` } },
   );
   expect(created.status).toBe(201);
   conferenceId = created.body.conferenceId;
 }, 60_000);
-
-afterAll(async () => {
-  await environment?.dispose();
-});
 
 afterEach(() => {
   vi.useRealTimers();
@@ -84,15 +73,15 @@ describe('registration requests on DynamoDB Local', () => {
     expect(await tokensMailedTo(address)).toHaveLength(3);
     // No event, no guard: a request holds nothing; no table holds the address or the name.
     const stored = JSON.stringify([
-      ...(await scanAll(environment.tables.events)),
-      ...(await scanAll(environment.tables.streamState)),
-      ...(await scanAll(environment.tables.dataKeys)),
+      ...(await scanAll(handlers.environment.tables.events)),
+      ...(await scanAll(handlers.environment.tables.streamState)),
+      ...(await scanAll(handlers.environment.tables.dataKeys)),
     ]);
     expect(stored).not.toContain('racing');
     expect(stored).not.toContain('Pérez');
     expect(stored).toContain('email-rate');
     expect(
-      (await scanAll(environment.tables.events)).filter((item) => item.type !== 'ConferenceCreated'),
+      (await scanAll(handlers.environment.tables.events)).filter((item) => item.type !== 'ConferenceCreated'),
     ).toEqual([]);
   });
 
@@ -116,7 +105,7 @@ describe('registration requests on DynamoDB Local', () => {
     expect(created?.body).toMatchObject({ conferenceId, status: 'registered' });
     expect((await call('ConfirmRegistration', {}, { body: { token } })).status).toBe(404);
     // The claim that made it single-use holds a hash of the token, not the token, and expires.
-    const claims = (await scanAll(environment.tables.streamState)).filter((item) =>
+    const claims = (await scanAll(handlers.environment.tables.streamState)).filter((item) =>
       String(item.pk).startsWith('guard#registration-request#'),
     );
     expect(claims.length).toBeGreaterThanOrEqual(1);
@@ -211,7 +200,7 @@ describe('registration requests on DynamoDB Local', () => {
       {},
       {
         body: { ...v12, acronym: 'CLOSING' },
-        headers: { authorization: `Bearer ${environment.organizerToken}` },
+        headers: { authorization: `Bearer ${handlers.environment.organizerToken}` },
       },
     );
     const closing = created.body.conferenceId as string;
@@ -222,7 +211,7 @@ describe('registration requests on DynamoDB Local', () => {
       { conferenceId: closing },
       {
         body: { registrationClosesAt: new Date(Date.now() - 60_000).toISOString() },
-        headers: { authorization: `Bearer ${environment.organizerToken}` },
+        headers: { authorization: `Bearer ${handlers.environment.organizerToken}` },
       },
     );
     expect(closed.status).toBe(200);
