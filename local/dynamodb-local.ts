@@ -40,10 +40,19 @@ export const SHARED_DB_FILE = 'shared-local-instance.db';
  */
 export const useWriteAheadLog = async (dir: string): Promise<string | undefined> => {
   let sqlite: typeof import('node:sqlite');
+  // Node 22 calls node:sqlite experimental and says so on stderr at `npm start`; that one warning only
+  // is left out (the module is used for these two pragmas, not relied on), every other goes on as before.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
+    if (String(warning).startsWith('SQLite is an experimental feature')) return;
+    emitWarning.call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
   try {
     sqlite = await import('node:sqlite');
   } catch {
     return undefined;
+  } finally {
+    process.emitWarning = emitWarning;
   }
   try {
     const db = new sqlite.DatabaseSync(join(dir, SHARED_DB_FILE));
