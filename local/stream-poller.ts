@@ -45,7 +45,10 @@ export interface StreamPollerOptions {
   checkpointFile?: string;
   /** Default: `toEnvelopes` of `pipeDefinition.enrichment`, imported from the repository root. */
   enrich?: Enrich;
-  /** Pause between passes over the shards: `busyMs` after records came, `idleMs` when none did. */
+  /**
+   * Pause between passes over the shards: `busyMs` after records came, `idleMs` when none did (cut short
+   * when someone waits for a pass: `caughtUp`).
+   */
   intervals?: { busyMs: number; idleMs: number };
   /** First delay between enrichment attempts (doubling, at most 2 s). */
   retryBaseMs?: number;
@@ -163,13 +166,18 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
 
   const abort = new AbortController();
   const stopped = () => abort.signal.aborted;
-  const pause = async (ms: number) => {
+  const pause = async (ms: number, wake?: AbortSignal) => {
     try {
-      await sleep(ms, undefined, { signal: abort.signal });
+      await sleep(ms, undefined, { signal: wake ? AbortSignal.any([abort.signal, wake]) : abort.signal });
     } catch {
-      // stopped
+      // stopped, or woken
     }
   };
+  /**
+   * Ends the pause after a quiet pass when someone waits for a pass (caughtUp): the pass they wait for
+   * begins now instead of up to `idleMs` later (the settling of `npm start`'s demo load waits for two).
+   */
+  let idlePause: AbortController | undefined;
 
   const shards = new Map<string, ShardState>();
   let refreshShards = true;
@@ -331,7 +339,12 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         await pause(1_000);
       }
       idlePasses = received > 0 ? 0 : idlePasses + 1;
-      await pause(received > 0 ? intervals.busyMs : intervals.idleMs);
+      if (received > 0) await pause(intervals.busyMs);
+      else if (waiters.length === 0) {
+        idlePause = new AbortController();
+        await pause(intervals.idleMs, idlePause.signal);
+        idlePause = undefined;
+      }
     }
   };
 
@@ -342,9 +355,11 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
     streamArn,
     caughtUp() {
       if (stopped()) return Promise.reject(new Error('The stream poller is stopped'));
-      return new Promise((resolve, reject) =>
+      const caught = new Promise<void>((resolve, reject) =>
         waiters.push({ afterPass: passesStarted + 1, resolve, reject }),
       );
+      idlePause?.abort();
+      return caught;
     },
     stop() {
       stopping ??= (async () => {

@@ -311,11 +311,12 @@ type Api = ReturnType<typeof createClient>;
 /** How long the waits on the pipeline's projections may take in all (a busy machine's pipeline lags). */
 const PROJECTION_WAIT_MS = 120_000;
 /**
- * Between two reads of a projection: 100 ms at first, as an idle pipeline catches up within a poll or
- * two, then doubling up to 500 ms, so that a pipeline far behind (a busy machine) is not also kept busy
- * answering the polls.
+ * Between two reads of a projection (or of the outbox): 100 ms at first, as an idle pipeline catches up
+ * within a poll or two, then 200 ms. A read of the counts is two DynamoDB reads, of the outbox a listing
+ * of new files: a pipeline far behind (a busy machine) is not kept busy by them, and a wait ends at most
+ * 200 ms after what it waits for (the capacity raise waits twice on the counts: up to 500 ms each before).
  */
-const POLL_MS = { first: 100, most: 500 };
+const POLL_MS = { first: 100, most: 200 };
 
 /** Reads `path` until `done` says so (or `deadline` passes); returns the last answer. */
 const pollUntil = async <T>(

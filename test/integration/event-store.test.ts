@@ -191,6 +191,44 @@ describe('Event store on DynamoDB Local', () => {
       expect((result.reason as AppendConflictError).guard('seats')).toBe(true);
   });
 
+  it('writes one item alone as a single conditional write, refused as a transaction of it would be', async () => {
+    // An Idempotency-Key record stored by itself: one item, sent as a PutItem (event-store.ts sendSingleWrite).
+    const key = `idempotency#${randomUUID()}`;
+    const record = (requestHash: string, now: number) => ({
+      key,
+      requestHash,
+      response: `response of ${requestHash}`,
+      expiresAt: now + 60,
+      now,
+    });
+    const storeAlone = (idempotency: ReturnType<typeof record>) =>
+      store.append({ ...context, streams: [], idempotency });
+    await storeAlone(record('first', 1_000));
+    const used = await conflictOf(storeAlone(record('second', 1_000)));
+    expect(used.idempotency?.stored).toMatchObject({ pk: key, requestHash: 'first', expiresAt: 1_060 });
+    expect(await store.idempotencyRecord(key)).toMatchObject({ requestHash: 'first' });
+    // Past its expiry the record may be overwritten, as the transaction's condition allowed.
+    await storeAlone(record('third', 2_000));
+    expect(await store.idempotencyRecord(key)).toMatchObject({ requestHash: 'third', expiresAt: 2_060 });
+
+    // One guard written alone: refused with the item as it was, for the command to decide again.
+    const seats: Guard = {
+      op: 'increment',
+      name: 'seats',
+      key: `guard#seats#${randomUUID()}`,
+      counter: 'held',
+      by: 1,
+      below: 2,
+    };
+    await store.writeGuards([seats]);
+    await store.writeGuards([seats]);
+    const full = await conflictOf(store.writeGuards([seats]));
+    expect(full.refusedGuards('seats')).toEqual([
+      { reason: 'guard', name: 'seats', key: seats.key, stored: expect.objectContaining({ held: 2 }) },
+    ]);
+    expect(await store.guardCounters(seats.key, ['held'])).toEqual({ held: 2 });
+  });
+
   it('validates events when writing: invalid data is refused before anything is written', async () => {
     const stream = `registration-${randomUUID()}`;
     const invalid = registered('r1');

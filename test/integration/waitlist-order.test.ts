@@ -128,4 +128,41 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
     for (const registrationId of waiting)
       expect(await statusOf(conferenceId, registrationId)).toBe('registered');
   });
+
+  it('a raise gives seats to who waited longest when too few for all, and promotes everyone when all fit', async () => {
+    const conferenceId = String(
+      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
+    );
+    const seated = await register(conferenceId);
+    const waiting: string[] = [];
+    for (let index = 0; index < 12; index += 1) waiting.push(await register(conferenceId));
+    expect(await deliver(await eventOf(seated, 'DelegateRegistered'))).toEqual([]);
+    for (const registrationId of waiting)
+      expect(await deliver(await eventOf(registrationId, 'DelegateWaitlisted'))).toEqual([]);
+    const raiseTo = async (capacity: number) => {
+      await call('ChangeConferenceSettings', { conferenceId }, { capacity });
+      const raises = (await store.load(conferenceStreamId(conferenceId))).filter(
+        (event) => event.type === 'ConferenceSettingsChanged',
+      );
+      expect(await deliver(raises[raises.length - 1] as EventEnvelope)).toEqual([]);
+    };
+    const statuses = async () =>
+      Promise.all(waiting.map((registrationId) => statusOf(conferenceId, registrationId)));
+
+    // Three seats for twelve waiting: the three who waited longest, in order.
+    await raiseTo(4);
+    expect(await statuses()).toEqual([
+      ...Array.from({ length: 3 }, () => 'registered'),
+      ...Array.from({ length: 9 }, () => 'waitlisted'),
+    ]);
+    // Seats for all nine left (and more): promoted several at once, each exactly once.
+    await raiseTo(20);
+    expect(await statuses()).toEqual(Array.from({ length: 12 }, () => 'registered'));
+    for (const registrationId of waiting)
+      expect(
+        (await store.load(registrationStreamId(registrationId))).filter(
+          (event) => event.type === 'WaitlistedDelegatePromoted',
+        ),
+      ).toHaveLength(1);
+  });
 });

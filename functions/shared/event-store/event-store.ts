@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CancellationReason,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OccupancyUpdate } from '../../../domain/agenda/occupancy.js';
@@ -744,11 +748,27 @@ export class EventStore {
     }
   }
 
+  /** One item's write on its own (sendSingleWrite); a refused condition is an AppendConflictError. */
+  private async writeOne(item: TransactWriteItem, roles: ItemRole[]): Promise<void> {
+    try {
+      await sendSingleWrite(this.client, item);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const conflicts = conflictsOf([{ Code: 'ConditionalCheckFailed', Item: error.Item }], roles);
+      if (conflicts.length === 0) throw error;
+      const conflict = new AppendConflictError(conflicts);
+      this.onConflict(conflict);
+      throw conflict;
+    }
+  }
+
   /**
    * One transaction, sent again (same items) while DynamoDB cancels it for contention alone; a refused
    * condition is an AppendConflictError naming the streams and guards that clashed.
    */
   private async transact(items: TransactWriteItem[], roles: ItemRole[]): Promise<void> {
+    const [only] = items;
+    if (items.length === 1 && only && !only.ConditionCheck) return this.writeOne(only, roles);
     try {
       await retrying(
         {
@@ -769,6 +789,20 @@ export class EventStore {
     }
   }
 }
+
+/**
+ * A transaction of one Put, Update or Delete (e.g. a request's Idempotency-Key record stored by itself) as
+ * that single conditional write: DynamoDB applies one item's write and its condition atomically either way,
+ * and the single write costs DynamoDB less than a transaction (bench:demo: 441 records of the demo's
+ * registrations). A refused condition is the same AppendConflictError, with the item as it was when the
+ * write asked for it (ReturnValuesOnConditionCheckFailure); the SDK retries throttling as for any call.
+ */
+const sendSingleWrite = async (client: DynamoDBClient, item: TransactWriteItem): Promise<void> => {
+  if (item.Put) await client.send(new PutItemCommand(item.Put));
+  else if (item.Update) await client.send(new UpdateItemCommand(item.Update));
+  else if (item.Delete) await client.send(new DeleteItemCommand(item.Delete));
+  else throw new Error('A single write is a Put, an Update or a Delete');
+};
 
 /**
  * The condition of a counting guard: the counter below or at least a bound (a number, or an attribute of
