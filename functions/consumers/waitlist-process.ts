@@ -40,9 +40,6 @@ const waitlistBehind = (conferenceId: string, joined: number) =>
  */
 export const PROMOTION_RESERVE_MS = 3_000;
 
-/** Promotions under way at once when every waiting delegate has a free seat (fillFreeSeats). */
-const PROMOTIONS_AT_ONCE = 8;
-
 /**
  * Gives each free seat to the longest-waiting delegate, by issuing PromoteWaitlistedDelegate commands.
  * Each promotion takes a seat through the seat guard in its own append, so however often or
@@ -57,57 +54,35 @@ const fillFreeSeats = async (trigger: EventEnvelope): Promise<number> => {
   if (!knowsEveryWaitlisting(rows, waitlistJoined))
     throw waitlistBehind(trigger.conferenceId, waitlistJoined);
   const waiting = waitingInOrder(rows);
-  // Every waiting delegate has a seat now: each is promoted, so several go at once (the demo's raise
-  // promotes 34, one after the other 1.2 s of its load). With fewer seats than waiting delegates, one
-  // after the other in waiting order, so that the seats go to who waited longest.
-  const atOnce = free >= waiting.length ? PROMOTIONS_AT_ONCE : 1;
-  let next = 0;
   let promoted = 0;
-  let stop: 'seats' | 'time' | undefined;
-  let failure: { error: unknown } | undefined;
-  const promoteInTurn = async () => {
-    for (;;) {
-      if (stop || failure || free <= 0) return;
-      const candidate = waiting[next];
-      if (!candidate) return;
-      if (timeLeft() < PROMOTION_RESERVE_MS) {
-        stop = 'time';
-        return;
-      }
-      next += 1;
-      const now = new Date().toISOString();
-      const command = changeRegistration({
+  for (const candidate of waiting) {
+    if (free <= 0) break;
+    if (timeLeft() < PROMOTION_RESERVE_MS)
+      throw new DeliverAgainLater(
+        `Out of time after ${promoted} promotions in conference ${trigger.conferenceId}; ${free} seats still free`,
+      );
+    const now = new Date().toISOString();
+    const command = changeRegistration({
+      conferenceId: trigger.conferenceId,
+      registrationId: candidate.registrationId,
+      command: { type: 'PromoteWaitlistedDelegate', now },
+    });
+    try {
+      await runCommand(command, {
         conferenceId: trigger.conferenceId,
-        registrationId: candidate.registrationId,
-        command: { type: 'PromoteWaitlistedDelegate', now },
+        correlationId: trigger.metadata.correlationId,
+        causationId: trigger.eventId,
+        actor: 'process:waitlist',
+        now,
       });
-      try {
-        await runCommand(command, {
-          conferenceId: trigger.conferenceId,
-          correlationId: trigger.metadata.correlationId,
-          causationId: trigger.eventId,
-          actor: 'process:waitlist',
-          now,
-        });
-        promoted++;
-        free--;
-      } catch (error) {
-        if (error instanceof ConflictError || error instanceof GoneError) continue; // promoted, cancelled or erased meanwhile
-        if (error instanceof AppendConflictError && error.guard('seats')) {
-          stop = 'seats'; // the seat went to someone else
-          return;
-        }
-        failure ??= { error };
-        return;
-      }
+      promoted++;
+      free--;
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof GoneError) continue; // promoted, cancelled or erased meanwhile
+      if (error instanceof AppendConflictError && error.guard('seats')) break; // the seat went to someone else
+      throw error;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(atOnce, waiting.length) }, promoteInTurn));
-  if (failure) throw failure.error;
-  if (stop === 'time')
-    throw new DeliverAgainLater(
-      `Out of time after ${promoted} promotions in conference ${trigger.conferenceId}; ${free} seats still free`,
-    );
+  }
   if (promoted > 0)
     logger.info('Promoted waitlisted delegates', { conferenceId: trigger.conferenceId, promoted });
   return promoted;
