@@ -9,6 +9,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   TransactionCanceledException,
+  TransactionConflictException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -751,7 +752,16 @@ export class EventStore {
   /** One item's write on its own (sendSingleWrite); a refused condition is an AppendConflictError. */
   private async writeOne(item: TransactWriteItem, roles: ItemRole[]): Promise<void> {
     try {
-      await sendSingleWrite(this.client, item);
+      // A transaction in flight on the same item refuses a single write (TransactionConflictException,
+      // which the SDK does not retry): sent again as a transaction cancelled for contention would be.
+      await retrying(
+        {
+          exhausted: 'DynamoDB is busy: write retries exhausted',
+          attempts: TRANSACTION_ATTEMPTS,
+          retryOn: (error) => error instanceof TransactionConflictException,
+        },
+        (_attempt, abortSignal) => sendSingleWrite(this.client, item, abortSignal),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const conflicts = conflictsOf([{ Code: 'ConditionalCheckFailed', Item: error.Item }], roles);
@@ -797,10 +807,14 @@ export class EventStore {
  * registrations). A refused condition is the same AppendConflictError, with the item as it was when the
  * write asked for it (ReturnValuesOnConditionCheckFailure); the SDK retries throttling as for any call.
  */
-const sendSingleWrite = async (client: DynamoDBClient, item: TransactWriteItem): Promise<void> => {
-  if (item.Put) await client.send(new PutItemCommand(item.Put));
-  else if (item.Update) await client.send(new UpdateItemCommand(item.Update));
-  else if (item.Delete) await client.send(new DeleteItemCommand(item.Delete));
+const sendSingleWrite = async (
+  client: DynamoDBClient,
+  item: TransactWriteItem,
+  abortSignal: AbortSignal,
+): Promise<void> => {
+  if (item.Put) await client.send(new PutItemCommand(item.Put), { abortSignal });
+  else if (item.Update) await client.send(new UpdateItemCommand(item.Update), { abortSignal });
+  else if (item.Delete) await client.send(new DeleteItemCommand(item.Delete), { abortSignal });
   else throw new Error('A single write is a Put, an Update or a Delete');
 };
 
