@@ -58,6 +58,16 @@ const checkedIn = (registrationId: string): RegistrationEvent => ({
 });
 const context = { conferenceId: 'c1', correlationId: 'test', now: '2015-09-01T10:00:00.000Z' };
 
+/** A seat guard of its own (a new key) that takes a seat while fewer than `below` are held. */
+const seatsBelow = (below: number): Guard => ({
+  op: 'increment',
+  name: 'seats',
+  key: `guard#seats#${randomUUID()}`,
+  counter: 'held',
+  by: 1,
+  below,
+});
+
 const appendTo = (
   streamId: string,
   expectedVersion: number,
@@ -173,14 +183,7 @@ describe('Event store on DynamoDB Local', () => {
   });
 
   it('never lets more appends take a seat than the capacity, under concurrency', async () => {
-    const seats: Guard = {
-      op: 'increment',
-      name: 'seats',
-      key: `guard#seats#${randomUUID()}`,
-      counter: 'held',
-      by: 1,
-      below: 5,
-    };
+    const seats = seatsBelow(5);
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
         appendTo(`registration-${randomUUID()}`, 0, [registered('r')], [seats]),
@@ -212,14 +215,7 @@ describe('Event store on DynamoDB Local', () => {
     expect(await store.idempotencyRecord(key)).toMatchObject({ requestHash: 'third', expiresAt: 2_060 });
 
     // One guard written alone: refused with the item as it was, for the command to decide again.
-    const seats: Guard = {
-      op: 'increment',
-      name: 'seats',
-      key: `guard#seats#${randomUUID()}`,
-      counter: 'held',
-      by: 1,
-      below: 2,
-    };
+    const seats = seatsBelow(2);
     await store.writeGuards([seats]);
     await store.writeGuards([seats]);
     const full = await conflictOf(store.writeGuards([seats]));
