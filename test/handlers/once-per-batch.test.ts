@@ -4,9 +4,10 @@ import type { EventEnvelope } from '../../domain/events.js';
 import { busConsumer, oncePerBatch } from '../../functions/shared/runtime/consumer.js';
 import { iclc2015 } from '../domain/fixtures.js';
 import { lambdaContext } from '../support/api-gateway.js';
+import { sqsRecord } from '../support/bus-events.js';
 
 /** An event of conference `conferenceId`'s own stream `streamId`. */
-const envelope = (streamId: string, conferenceId: string) => ({
+const envelope = (streamId: string, conferenceId: string): EventEnvelope => ({
   eventId: `e-${streamId}`,
   type: 'ConferenceCreated',
   streamId,
@@ -17,23 +18,9 @@ const envelope = (streamId: string, conferenceId: string) => ({
   metadata: { correlationId: `corr-${streamId}`, schemaVersion: 1 },
 });
 
-const batch = (...envelopes: object[]): SQSEvent => ({
-  Records: envelopes.map((detail, index) => ({
-    messageId: `m${index}`,
-    receiptHandle: `r${index}`,
-    body: JSON.stringify({ source: 'learning-cities.conference', 'detail-type': 'x', detail }),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:queue',
-    awsRegion: 'local',
-  })),
+/** One delivered batch of these events, their messages m0, m1, ... */
+const batch = (...envelopes: EventEnvelope[]): SQSEvent => ({
+  Records: envelopes.map((envelope, index) => sqsRecord(envelope, `m${index}`, { queue: 'queue' })),
 });
 
 describe('oncePerBatch', () => {
