@@ -749,49 +749,29 @@ export class EventStore {
     }
   }
 
-  /** One item's write on its own (sendSingleWrite); a refused condition is an AppendConflictError. */
-  private async writeOne(item: TransactWriteItem, roles: ItemRole[]): Promise<void> {
-    try {
-      // A transaction in flight on the same item refuses a single write (TransactionConflictException,
-      // which the SDK does not retry): sent again as a transaction cancelled for contention would be.
-      await retrying(
-        {
-          exhausted: 'DynamoDB is busy: write retries exhausted',
-          attempts: TRANSACTION_ATTEMPTS,
-          retryOn: (error) => error instanceof TransactionConflictException,
-        },
-        (_attempt, abortSignal) => sendSingleWrite(this.client, item, abortSignal),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const conflicts = conflictsOf([{ Code: 'ConditionalCheckFailed', Item: error.Item }], roles);
-      if (conflicts.length === 0) throw error;
-      const conflict = new AppendConflictError(conflicts);
-      this.onConflict(conflict);
-      throw conflict;
-    }
-  }
-
   /**
    * One transaction, sent again (same items) while DynamoDB cancels it for contention alone; a refused
-   * condition is an AppendConflictError naming the streams and guards that clashed.
+   * condition is an AppendConflictError naming the streams and guards that clashed. A transaction of one
+   * Put, Update or Delete goes as that single write (sendSingleWrite), sent again while a transaction in
+   * flight on its item refuses it (TransactionConflictException, which the SDK does not retry).
    */
   private async transact(items: TransactWriteItem[], roles: ItemRole[]): Promise<void> {
     const [only] = items;
-    if (items.length === 1 && only && !only.ConditionCheck) return this.writeOne(only, roles);
+    const single = items.length === 1 && only && !only.ConditionCheck ? only : undefined;
     try {
       await retrying(
         {
-          exhausted: 'DynamoDB is busy: transaction retries exhausted',
+          exhausted: `DynamoDB is busy: ${single ? 'write' : 'transaction'} retries exhausted`,
           attempts: TRANSACTION_ATTEMPTS,
-          retryOn: isContention,
+          retryOn: single ? (error) => error instanceof TransactionConflictException : isContention,
         },
-        (_attempt, abortSignal) =>
-          this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal }),
+        async (_attempt, abortSignal) => {
+          if (single) await sendSingleWrite(this.client, single, abortSignal);
+          else await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal });
+        },
       );
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const conflicts = conflictsOf(error.CancellationReasons ?? [], roles);
+      const conflicts = conflictsOf(refusalsOf(error), roles);
       if (conflicts.length === 0) throw error;
       const conflict = new AppendConflictError(conflicts);
       this.onConflict(conflict);
@@ -799,6 +779,14 @@ export class EventStore {
     }
   }
 }
+
+/** The items a write's conditions refused, as a cancelled transaction tells them (none for other errors). */
+const refusalsOf = (error: unknown): CancellationReason[] => {
+  if (error instanceof TransactionCanceledException) return error.CancellationReasons ?? [];
+  if (error instanceof ConditionalCheckFailedException)
+    return [{ Code: 'ConditionalCheckFailed', Item: error.Item }];
+  return [];
+};
 
 /**
  * A transaction of one Put, Update or Delete (e.g. a request's Idempotency-Key record stored by itself) as
