@@ -213,7 +213,6 @@ const main = () =>
       const runsWithout: Run[] = [];
       const runsWith: Run[] = [];
       let tripsWith = { trips: 0, described: '' };
-      const roundRatios: number[] = [];
       for (let i = 0; i < REGISTRATIONS * ROUNDS; i++) {
         // Interleaved, the order rotating: all three see the same machine, none always first.
         type Kind = 'plain' | 'form' | 'unlimited';
@@ -237,15 +236,17 @@ const main = () =>
         runsWithout.push(plainRun);
         runsWith.push(b);
         if (b.trips > tripsWith.trips) tripsWith = b;
-        if ((i + 1) % REGISTRATIONS === 0)
-          roundRatios.push(median(withAnswers.slice(-REGISTRATIONS)) / median(without.slice(-REGISTRATIONS)));
       }
+      /** Each round's ratio of a series' median to the median without a form. */
+      const ratiosByRound = (series: readonly number[]) =>
+        Array.from({ length: ROUNDS }, (_, round) => {
+          const inRound = (values: readonly number[]) =>
+            values.slice(round * REGISTRATIONS, (round + 1) * REGISTRATIONS);
+          return median(inRound(series)) / median(inRound(without));
+        });
+      const roundRatios = ratiosByRound(withAnswers);
       const costRatio = median(roundRatios);
-      const unlimitedRatios = roundRatios.map(
-        (_, round) =>
-          median(unlimited.slice(round * REGISTRATIONS, (round + 1) * REGISTRATIONS)) /
-          median(without.slice(round * REGISTRATIONS, (round + 1) * REGISTRATIONS)),
-      );
+      const unlimitedRatios = ratiosByRound(unlimited);
 
       // Validating one body: the evaluator alone, and the zod parse of the body without answers (baseline).
       const bodies = Array.from({ length: 20 }, (_, n) => answersFor(form, n % 2 ? 'mayor' : 'media', n));
