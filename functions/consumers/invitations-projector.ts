@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '../../domain/events.js';
 import { invitationStreamId } from '../../domain/invitation/decider.js';
 import { openedEventStore } from '../shared/event-store/stores.js';
 import { eventCodec, usePersonalData } from '../shared/personal-data/personal-data.js';
@@ -16,21 +17,18 @@ const runner = new ProjectionRunner(invitationsProjection, {
   store: openedEventStore(),
 });
 
+/** The erasure of a registration made from an invitation erases the invitee's data: its row goes too. */
+const closeInvitationOfErased = async (envelope: EventEnvelope, generation: number) => {
+  if (envelope.type === 'PersonalDataErased' && envelope.data.invitationId)
+    await runner.close(invitationStreamId(envelope.data.invitationId), envelope.conferenceId, generation);
+};
+
 export const handler = busConsumer(
   async (sealed) => {
     const envelope = await eventCodec(true).open(sealed);
     for (const generation of await liveGenerations(invitationsProjection.name)) {
-      // The erasure of a registration made from an invitation erases the invitee's data: its row goes too.
-      if (envelope.type === 'PersonalDataErased') {
-        if (envelope.data.invitationId)
-          await runner.close(
-            invitationStreamId(envelope.data.invitationId),
-            envelope.conferenceId,
-            generation,
-          );
-        continue;
-      }
-      await runner.apply(envelope, generation);
+      if (envelope.type === 'PersonalDataErased') await closeInvitationOfErased(envelope, generation);
+      else await runner.apply(envelope, generation);
     }
   },
   {
@@ -42,13 +40,7 @@ export const handler = busConsumer(
       const applied = envelopes.filter((envelope) => envelope.type !== 'PersonalDataErased');
       for (const generation of await liveGenerations(invitationsProjection.name)) {
         await runner.applyBatch(applied, generation);
-        for (const envelope of envelopes)
-          if (envelope.type === 'PersonalDataErased' && envelope.data.invitationId)
-            await runner.close(
-              invitationStreamId(envelope.data.invitationId),
-              envelope.conferenceId,
-              generation,
-            );
+        for (const envelope of envelopes) await closeInvitationOfErased(envelope, generation);
       }
     },
   },
