@@ -1,22 +1,9 @@
-/**
- * `npm run bench:demo-calls`: how many DynamoDB calls the demo load (bench/demo.ts's first row, as `npm start`
- * loads it) makes, by command and by caller: each route, consumer, schedule or the documents function (the
- * grants it runs under, local/table-grants.ts), the stream poller (its own clients), and anything else. Counts
- * also the calls of the pipeline while it is idle, for a few seconds after the load. Writes nothing: it prints
- * its tables, to find where the work per request goes (issue 21 item 5).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { loadDemoIfEmpty } from '../local/demo/load-demo.js';
-import { LIGHT_JVM_OPTIONS, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { startLocalStack } from '../local/local-stack.js';
-import { silentLogger } from '../local/log.js';
-import { findFreePort } from '../local/ports.js';
+import { LIGHT_JVM_OPTIONS } from '../local/dynamodb-local.js';
 import { grantedFunctionName } from '../local/table-grants.js';
+import { withDemoStack } from './support/demo-stack.js';
 import { table } from './support/report.js';
 
 const IDLE_MS = 5_000;
@@ -54,29 +41,10 @@ count(DynamoDBStreamsClient.prototype as never, 'streams');
 const sorted = (counts: Counts) => [...counts.entries()].sort((a, b) => b[1] - a[1]);
 const total = (counts: Counts) => [...counts.values()].reduce((sum, n) => sum + n, 0);
 
-const main = async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-demo-calls-'));
-  const dynamoDb = await startDynamoDbLocal({
-    port: await findFreePort(),
-    path: join(dataDir, 'dynamodb'),
-    jvmOptions: LIGHT_JVM_OPTIONS,
-  });
-  const stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    dynamoDb: { endpoint: dynamoDb.endpoint },
-    logger: () => silentLogger,
-  });
-  try {
+const main = () =>
+  withDemoStack(LIGHT_JVM_OPTIONS, async ({ loadDemo }) => {
     phase = 'load';
-    const result = await loadDemoIfEmpty({
-      apiUrl: stack.apiUrl,
-      token: await stack.organizerToken(),
-      outbox: stack.paths.outbox,
-      settled: () => stack.settled(),
-      log: () => {},
-      progress: () => ({ tick() {}, stop() {} }),
-    });
+    const result = await loadDemo({ log: () => {} });
     phase = 'idle';
     await sleep(IDLE_MS);
     const load = byCaller.load;
@@ -102,12 +70,7 @@ const main = async () => {
         sorted(byCommand.idle).map(([k, v]) => [k, String(v)]),
       )}\n`,
     );
-  } finally {
-    await stack.stop();
-    await dynamoDb.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 main().then(
   () => process.exit(0),

@@ -16,15 +16,12 @@
  * DynamoDB client for the life of the process). Writes the `demo` section of docs/benchmarks.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DemoPart, type DemoResult, demoParts, loadDemoIfEmpty } from '../local/demo/load-demo.js';
-import { LIGHT_JVM_OPTIONS, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { startLocalStack } from '../local/local-stack.js';
-import { silentLogger } from '../local/log.js';
-import { findFreePort } from '../local/ports.js';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { type DemoPart, type DemoResult, demoParts } from '../local/demo/load-demo.js';
+import { LIGHT_JVM_OPTIONS } from '../local/dynamodb-local.js';
 import { writeBenchmarkSection } from './support/benchmarks-doc.js';
+import { withDemoStack } from './support/demo-stack.js';
 import { machineLine, table } from './support/report.js';
 import { ratio, seconds, verdict } from './support/stats.js';
 
@@ -68,32 +65,12 @@ interface Measured {
   log: string[];
 }
 
-const measure = async (variant: Variant): Promise<Measured> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-demo-'));
-  const dynamoDb = await startDynamoDbLocal({
-    port: await findFreePort(),
-    path: join(dataDir, 'dynamodb'),
-    jvmOptions: variant.jvmOptions,
-  });
-  const stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    dynamoDb: { endpoint: dynamoDb.endpoint },
-    logger: () => silentLogger,
-  });
-  const log: string[] = [];
-  try {
+const measure = (variant: Variant): Promise<Measured> =>
+  withDemoStack(variant.jvmOptions, async ({ dynamoDb, loadDemo }) => {
+    const log: string[] = [];
     const javaBefore = await processCpuSeconds(dynamoDb.pid);
     const nodeBefore = process.cpuUsage();
-    const result = await loadDemoIfEmpty({
-      apiUrl: stack.apiUrl,
-      token: await stack.organizerToken(),
-      outbox: stack.paths.outbox,
-      settled: () => stack.settled(),
-      parts: variant.parts,
-      log: (line) => log.push(line),
-      progress: () => ({ tick() {}, stop() {} }),
-    });
+    const result = await loadDemo({ parts: variant.parts, log: (line) => log.push(line) });
     const node = process.cpuUsage(nodeBefore);
     const measured = {
       variant,
@@ -108,12 +85,7 @@ const measure = async (variant: Variant): Promise<Measured> => {
         `node ${measured.nodeCpuS.toFixed(1)} s, load ${measured.load.toFixed(1)}\n${log.map((line) => `  ${line}`).join('\n')}\n`,
     );
     return measured;
-  } finally {
-    await stack.stop();
-    await dynamoDb.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 const phasesOf = (result: Measured['result']) =>
   (result.phases ?? [])
