@@ -56,6 +56,17 @@ const register = async (conferenceId: string, familyName: string, answers?: Reco
   return response.body.registrationId as string;
 };
 
+/** `npm run reapply-erasures` on this file's tables; with `readModels`, the personal read models scrubbed too. */
+const reapply = ({ readModels }: { readModels: boolean }) => {
+  const { tables } = handlers.environment;
+  return reapplyErasures({
+    client: tables.client,
+    eventsTable: tables.events,
+    dataKeysTable: tables.dataKeys,
+    ...(readModels ? { personalReadModelsTable: tables.personalReadModels } : {}),
+  });
+};
+
 const partitionItems = async (pk: string) => {
   const { Items } = await handlers.environment.tables.client.send(
     new QueryCommand({
@@ -104,12 +115,7 @@ describe('reapply-erasures on DynamoDB Local', () => {
     );
     expect(erased.status).toBe(200);
 
-    const result = await reapplyErasures({
-      client: handlers.environment.tables.client,
-      eventsTable: handlers.environment.tables.events,
-      dataKeysTable: handlers.environment.tables.dataKeys,
-      personalReadModelsTable: handlers.environment.tables.personalReadModels,
-    });
+    const result = await reapply({ readModels: true });
     expect(result.erasures).toBe(1);
     expect(result.readModelItems).toBeGreaterThan(2); // two rows and the index entries of one
 
@@ -129,12 +135,7 @@ describe('reapply-erasures on DynamoDB Local', () => {
     expect(entries.some((entry) => String(entry.sk).endsWith(`|${erasedId}`))).toBe(false);
 
     // Idempotent: a second run finds nothing more to do.
-    const again = await reapplyErasures({
-      client: handlers.environment.tables.client,
-      eventsTable: handlers.environment.tables.events,
-      dataKeysTable: handlers.environment.tables.dataKeys,
-      personalReadModelsTable: handlers.environment.tables.personalReadModels,
-    });
+    const again = await reapply({ readModels: true });
     expect(again.readModelItems).toBe(0);
   });
 });
@@ -194,11 +195,7 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
     // Readable again, as the restore left them.
     expect(unmarshall((await keyItems(sensitiveErased))[0] ?? {}).sensitiveWrappedKey).toBeDefined();
 
-    const result = await reapplyErasures({
-      client: handlers.environment.tables.client,
-      eventsTable: handlers.environment.tables.events,
-      dataKeysTable: handlers.environment.tables.dataKeys,
-    });
+    const result = await reapply({ readModels: false });
     expect(result.erasures).toBeGreaterThanOrEqual(2);
 
     const sorted = async (id: string) =>
@@ -235,11 +232,7 @@ describe('reapply-erasures and the sensitive answers’ key (CONTRACT 5.2)', () 
     });
 
     // Idempotent: a second run leaves the same items.
-    await reapplyErasures({
-      client: handlers.environment.tables.client,
-      eventsTable: handlers.environment.tables.events,
-      dataKeysTable: handlers.environment.tables.dataKeys,
-    });
+    await reapply({ readModels: false });
     expect(await sorted(sensitiveErased)).toEqual(afterSensitive);
   });
 });
