@@ -767,7 +767,8 @@ export class EventStore {
         },
         async (_attempt, abortSignal) => {
           if (single) await sendSingleWrite(this.client, single, abortSignal);
-          else await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal });
+          else
+            await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal });
         },
       );
     } catch (error) {
