@@ -318,6 +318,9 @@ const PROJECTION_WAIT_MS = 120_000;
  */
 const POLL_MS = { first: 100, most: 200 };
 
+/** What the demo reads of the delegate counts (CONTRACT 2). */
+type DelegateCounts = { registered: number; waitlisted: number };
+
 /** Reads `path` until `done` says so (or `deadline` passes); returns the last answer. */
 const pollUntil = async <T>(
   api: Api,
@@ -372,6 +375,8 @@ export interface DemoState {
   waitlisted: string[];
   /** Set by the part that raises the capacity. */
   raise?: CapacityRaiseResult;
+  /** Set by the part that raises the capacity: how many waitlisted delegates its new seats do not reach. */
+  stillWaitlisted?: number;
   /** Resolves once the part named has ended (for a step that needs one item of a part not listed in `after`). */
   partDone(name: string): Promise<void>;
 }
@@ -500,7 +505,8 @@ export interface DemoPart {
   run(state: DemoState): Promise<void>;
 }
 
-const CAPACITY_RAISE = 'capacity raise, waiting for the counts and promotions';
+const CAPACITY_RAISE = 'capacity raise, once the counts show every registration';
+const PROMOTIONS = 'promotions, until the counts show them';
 const REGISTRATIONS = 'registrations';
 
 /** The demo, part by part; each part's comment says why it waits for the parts it names. */
@@ -800,7 +806,7 @@ export const demoParts: readonly DemoPart[] = [
     // Once every registration is decided the capacity is raised, as an organizer watching the counts
     // would, and the waitlist process promotes the waitlisted delegates. The raise waits for the counts:
     // the waitlist process hands a raise back until it has seen every waitlisting, and a raise handed back
-    // too often ends among the dead letters. Then it waits until the counts show the promotions.
+    // too often ends among the dead letters.
     name: CAPACITY_RAISE,
     after: ['registrations', 'invited registrations', 'moderation', 'delegations'],
     requests: () => 1,
@@ -812,13 +818,11 @@ export const demoParts: readonly DemoPart[] = [
       ).length;
       const from = state.openingCapacity;
       const to = capacityRaise.raisedTo;
-      const deadline = performance.now() + PROJECTION_WAIT_MS;
-      type Counts = { registered: number; waitlisted: number };
-      await pollUntil<Counts>(
+      await pollUntil<DelegateCounts>(
         state.api,
         `${base}/delegate-counts`,
         (counts) => counts.registered + counts.waitlisted >= seatsWanted,
-        deadline,
+        performance.now() + PROJECTION_WAIT_MS,
         state.signal,
       );
       if (to > from)
@@ -827,29 +831,38 @@ export const demoParts: readonly DemoPart[] = [
           { capacity: to },
           {
             key: capacityRaise.idempotencyKey,
-            label: `capacity raised from ${from} to ${to}`,
+            label: `capacity raised from ${from} to ${to} seats`,
             expected: 200,
           },
         );
       state.progress.tick('capacity');
-      const seated = Math.min(seatsWanted, to);
-      const seatedBefore = seatsWanted - state.waitlisted.length;
-      const { registered } = await pollUntil<Counts>(
+      state.raise = { from, to, waitlisted: state.waitlisted, promoted: 0 };
+      state.stillWaitlisted = Math.max(0, seatsWanted - Math.max(from, to));
+    },
+  },
+  {
+    // The promotions, as the counts show them: the delegates still waitlisted are those the new seats do
+    // not reach. Counted on the waitlist, which the substitution (a seat holder leaving, another taking a
+    // seat) running meanwhile leaves as it is while seats are left.
+    name: PROMOTIONS,
+    after: [CAPACITY_RAISE],
+    requests: () => 0,
+    async run(state) {
+      const raise = state.raise;
+      if (!raise) throw new DemoLoadError('The capacity was not raised');
+      const waitlisted = raise.waitlisted.length;
+      const stillWaiting = state.stillWaitlisted ?? 0;
+      const counts = await pollUntil<DelegateCounts>(
         state.api,
-        `${base}/delegate-counts`,
-        (counts) => counts.registered >= seated,
-        deadline,
+        `${conferencePath(state)}/delegate-counts`,
+        (answer) => answer.waitlisted <= stillWaiting,
+        performance.now() + PROJECTION_WAIT_MS,
         state.signal,
       );
-      state.raise = {
-        from,
-        to,
-        waitlisted: state.waitlisted,
-        promoted: Math.max(0, Math.min(registered, seated) - seatedBefore),
-      };
+      raise.promoted = Math.max(0, waitlisted - counts.waitlisted);
       state.log(
-        `Capacity of ${DEMO_ACRONYM} raised from ${from} to ${to} seats: ` +
-          `${state.raise.promoted} of the ${state.waitlisted.length} waitlisted delegates promoted`,
+        `Capacity of ${DEMO_ACRONYM} raised from ${raise.from} to ${raise.to} seats: ` +
+          `${raise.promoted} of the ${waitlisted} waitlisted delegates promoted`,
       );
     },
   },
@@ -865,7 +878,7 @@ export const demoParts: readonly DemoPart[] = [
       const base = conferencePath(state);
       await forEachConcurrently(state.letters, state.concurrency, async (letter) => {
         const delegate = await confirmedBy(state, letter.email);
-        if (delegate.status === 'waitlisted') await state.partDone(CAPACITY_RAISE);
+        if (delegate.status === 'waitlisted') await state.partDone(PROMOTIONS);
         const path = `${base}/registrations/${delegate.registrationId}/visa-letter`;
         await state.api.post(path, letter.request, {
           key: idempotencyKeys.visaLetter(letter, 'request'),
@@ -892,7 +905,7 @@ export const demoParts: readonly DemoPart[] = [
   {
     // A member who cannot come after all: the focal point substitutes them (their cancellation and the
     // substitute's invitation in one step, CONTRACT 5.3), and the substitute registers with the code. After
-    // the raise, when every seat is known, so that the seat given back changes no count the raise waits for.
+    // the raise, so that the seat given back changes no count the raise waits for; beside the promotions.
     name: 'substitution',
     after: ['delegations', CAPACITY_RAISE],
     requests: (state) => 3 * state.delegations.filter((delegation) => delegation.substitution).length,

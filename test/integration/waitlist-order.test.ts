@@ -165,4 +165,91 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
         ),
       ).toHaveLength(1);
   });
+
+  describe('a promotion on what its process read before (a promotion is then one round trip)', () => {
+    const readNow = async (conferenceId: string, registrationId: string) => {
+      const { loadStream } = await import('../../functions/shared/commands/pipeline.js');
+      const { conferenceStream, registrationStream } = await import(
+        '../../functions/shared/commands/streams.js'
+      );
+      const { seatGuardCounts } = await import('../../functions/shared/commands/seats.js');
+      return {
+        conference: await loadStream(conferenceStream(conferenceId)),
+        registration: await loadStream(registrationStream(registrationId)),
+        shards: (await seatGuardCounts(conferenceId)).shards,
+      };
+    };
+    /** The promotion of `registrationId` on these reads, run as the waitlist process runs it. */
+    const promoteOn = async (
+      conferenceId: string,
+      registrationId: string,
+      read: {
+        conferenceBefore?: Awaited<ReturnType<typeof readNow>>['conference'];
+        freeSeatShards: number[];
+      },
+    ) => {
+      const { changeRegistration } = await import('../../functions/shared/commands/registrations.js');
+      const { runCommand } = await import('../../functions/shared/commands/pipeline.js');
+      const now = new Date().toISOString();
+      const fresh = await readNow(conferenceId, registrationId);
+      return runCommand(
+        changeRegistration({
+          conferenceId,
+          registrationId,
+          command: { type: 'PromoteWaitlistedDelegate', now },
+          known: {
+            registration: fresh.registration,
+            conference: read.conferenceBefore ?? fresh.conference,
+            freeSeatShards: read.freeSeatShards,
+          },
+        }),
+        { conferenceId, correlationId: randomUUID(), actor: 'process:waitlist', now },
+      );
+    };
+    const seatShardOf = async (registrationId: string, type: string) =>
+      Number(((await eventOf(registrationId, type)).data as { seatShard?: number }).seatShard);
+
+    it('a shard read as free but full since: the shards are read again and the seat left is taken', async () => {
+      const conferenceId = String(
+        (await call('CreateConference', {}, { ...iclc2015, capacity: 2 })).conferenceId,
+      );
+      const leaving = await register(conferenceId);
+      const staying = await register(conferenceId);
+      const waiting = await register(conferenceId);
+      expect(await statusOf(conferenceId, waiting)).toBe('waitlisted');
+      await call('CancelRegistration', { conferenceId, registrationId: leaving });
+      const stayingShard = await seatShardOf(staying, 'DelegateRegistered');
+
+      const events = await promoteOn(conferenceId, waiting, { freeSeatShards: [stayingShard] });
+      expect(events.map((event) => event.type)).toEqual(['WaitlistedDelegatePromoted']);
+      expect(await statusOf(conferenceId, waiting)).toBe('registered');
+      // The seat given back, not the full shard it was told of.
+      expect(await seatShardOf(waiting, 'WaitlistedDelegatePromoted')).toBe(
+        await seatShardOf(leaving, 'DelegateRegistered'),
+      );
+      const { shards } = await readNow(conferenceId, waiting);
+      for (const shard of shards) expect(shard.held).toBeLessThanOrEqual(shard.share);
+      expect(shards.reduce((sum, shard) => sum + shard.held, 0)).toBe(2);
+    });
+
+    it('the settings read before a raise: the conference and the shards are read again', async () => {
+      const conferenceId = String(
+        (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
+      );
+      const seated = await register(conferenceId);
+      const waiting = await register(conferenceId);
+      const before = await readNow(conferenceId, waiting);
+      await call('ChangeConferenceSettings', { conferenceId }, { capacity: 2 });
+      // Told of the seated delegate's shard (full) under the settings before the raise.
+      const events = await promoteOn(conferenceId, waiting, {
+        conferenceBefore: before.conference,
+        freeSeatShards: [await seatShardOf(seated, 'DelegateRegistered')],
+      });
+      expect(events.map((event) => event.type)).toEqual(['WaitlistedDelegatePromoted']);
+      expect(await statusOf(conferenceId, waiting)).toBe('registered');
+      const { shards } = await readNow(conferenceId, waiting);
+      for (const shard of shards) expect(shard.held).toBeLessThanOrEqual(shard.share);
+      expect(shards.reduce((sum, shard) => sum + shard.held, 0)).toBe(2);
+    });
+  });
 });

@@ -340,6 +340,15 @@ export interface RegistrationChange {
   command: RegistrationCommand;
   /** Checked against the registration before deciding (e.g. the manage token). */
   authorize?: (registration: Registration) => void;
+  /**
+   * What the caller read already: the first decision takes the streams as read and chooses a seat among
+   * these shards (read as having one left) instead of reading them again; a decision taken again reads all.
+   */
+  known?: {
+    registration: StreamRead<RegistrationState>;
+    conference: StreamRead<ConferenceState>;
+    freeSeatShards: readonly number[];
+  };
 }
 
 /**
@@ -352,14 +361,23 @@ export const changeRegistration = ({
   registrationId,
   command,
   authorize,
+  known,
 }: RegistrationChange) => {
   const seats = new SeatShardChooser(conferenceId, {
     readFirst: command.type === 'PromoteWaitlistedDelegate',
+    ...(known ? { free: known.freeSeatShards } : {}),
   });
   let decided: { shard: number | undefined; stamp: string } | undefined;
+  const registration = registrationStream(registrationId);
+  const conference = conferenceStream(conferenceId);
   return defineCommand({
     subject: `Registration ${registrationId}`,
-    reads: { registration: registrationStream(registrationId), conference: conferenceStream(conferenceId) },
+    reads: known
+      ? {
+          registration: alreadyRead(registration, known.registration),
+          conference: alreadyRead(conference, known.conference),
+        }
+      : { registration, conference },
     prepare: () => seats.prepare(),
     decide: (streams) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);

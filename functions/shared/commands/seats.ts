@@ -35,16 +35,17 @@ export const readSeatShards = async (conferenceId: string): Promise<SeatShard[]>
 
 /**
  * The seats held at a conference now (the sum over its shards), and how many registrations ever joined
- * its waitlist, as the seat guards count them (read consistently).
+ * its waitlist, as the seat guards count them (read consistently), with the shards they were summed from.
  */
 export const seatGuardCounts = async (
   conferenceId: string,
-): Promise<{ seatsHeld: number; waitlistJoined: number }> => {
+): Promise<{ seatsHeld: number; waitlistJoined: number; shards: SeatShard[] }> => {
   const pool = seatsGuardKey(conferenceId);
   const [shards, items] = await Promise.all([readSeatShards(conferenceId), eventStore().guardItems([pool])]);
   return {
     seatsHeld: shards.reduce((sum, shard) => sum + shard.held, 0),
     waitlistJoined: counter(items.get(pool), WAITLIST_JOINED),
+    shards,
   };
 };
 
@@ -65,13 +66,19 @@ export class SeatShardChooser {
 
   /**
    * `readFirst`: read the shards before the first choice too (a promotion: it follows a seat freed, when
-   * seats are few, and a guess at random would mostly meet full shards).
+   * seats are few, and a guess at random would mostly meet full shards). `free`: the shards the caller
+   * read as having a seat left, taken as this chooser's own first read (no read before the first choice).
    */
   constructor(
     private readonly conferenceId: string,
-    { readFirst = false, random = Math.random }: { readFirst?: boolean; random?: () => number } = {},
+    {
+      readFirst = false,
+      free,
+      random = Math.random,
+    }: { readFirst?: boolean; free?: readonly number[]; random?: () => number } = {},
   ) {
-    this.readBeforeNext = readFirst;
+    this.readBeforeNext = readFirst && free === undefined;
+    this.free = free === undefined ? undefined : [...free];
     this.random = random;
   }
 
