@@ -30,7 +30,7 @@ import { describePortOwner, isPortFree } from './ports.js';
 import { localServerSecrets } from './server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
-import { unsignedForDynamoDbLocal, withoutUserAgentForDynamoDbLocal } from './unsigned-requests.js';
+import { leanForDynamoDbLocal } from './unsigned-requests.js';
 
 export interface LocalStackOptions {
   /** DynamoDB Local's files, the signing key, the outbox, dead letters, pipeline state. */
@@ -125,10 +125,8 @@ export const configureHandlerEnvironment = (values: {
   Object.assign(process.env, handlerEnvironment);
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  // DynamoDB Local checks no signature: the handlers' client sends its requests unsigned (the CPU of one thread).
-  unsignedForDynamoDbLocal(dynamoDb());
-  // ...and without the SDK's user agent, which DynamoDB Local does not read.
-  withoutUserAgentForDynamoDbLocal(dynamoDb());
+  // DynamoDB Local checks no signature and reads no user agent: the handlers' client sends neither (the CPU of one thread).
+  leanForDynamoDbLocal(dynamoDb());
   // One process serves every handler, several at a time: Powertools keeps each invocation's state in
   // its own invoke context (see invokeHandler), as in a Lambda environment with this setting.
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';

@@ -24,7 +24,7 @@ import { consoleLogger, errorMessage, type LocalLogger } from './log.js';
 import { importFunction, repoRoot } from './repo-modules.js';
 import { toLambdaStreamRecord } from './stream-records.js';
 import { runWithTableGrants } from './table-grants.js';
-import { unsignedForDynamoDbLocal, withoutUserAgentForDynamoDbLocal } from './unsigned-requests.js';
+import { leanForDynamoDbLocal } from './unsigned-requests.js';
 
 /** What the enrichment returns per event; the poller needs only its type (the bus event's detail-type). */
 export interface EnrichedEnvelope {
@@ -135,11 +135,9 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
   } = options;
   const dynamoDb = new DynamoDBClient(localClientConfig(endpoint));
   const streams = new DynamoDBStreamsClient(localClientConfig(endpoint));
-  // Polled every 100–250 ms while the stack runs: unsigned, as the handlers' client (DynamoDB Local checks none).
-  unsignedForDynamoDbLocal(dynamoDb);
-  unsignedForDynamoDbLocal(streams);
-  withoutUserAgentForDynamoDbLocal(dynamoDb);
-  withoutUserAgentForDynamoDbLocal(streams);
+  // Polled every 100–250 ms while the stack runs: lean, as the handlers' client (DynamoDB Local checks neither).
+  leanForDynamoDbLocal(dynamoDb);
+  leanForDynamoDbLocal(streams);
 
   const destroyClients = () => {
     dynamoDb.destroy();

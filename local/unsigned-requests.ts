@@ -12,21 +12,24 @@ const ANY_SIGNATURE = {
     `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
 };
 
-const unsigned = new WeakSet<object>();
+const lean = new WeakSet<object>();
 
 /**
- * A client of DynamoDB Local sends its requests without signing them (SigV4): the signature costs this
- * process about a quarter of a millisecond of CPU a call, a third of what the SDK spends on one, and
- * DynamoDB Local never checks it. One process runs every handler on one thread: over the demo's ~9,000
- * calls that is about 2 s of it. The handlers' client (functions/shared/runtime/config.ts) is made as
- * in Lambda; the local runtime takes only its signing step away, as it takes SES away for the outbox.
+ * A client of DynamoDB Local sends its requests without signing them (SigV4) and without the SDK's user
+ * agent: the signature costs this process about a quarter of a millisecond of CPU a call, a third of what
+ * the SDK spends on one, and the user agent (its `user-agent` and `x-amz-user-agent` headers, a dozen
+ * name/version pairs escaped again on every call) about 0.02 ms more. DynamoDB Local checks neither. One
+ * process runs every handler on one thread: over the demo's ~6,000 calls that is seconds of it. The
+ * handlers' client (functions/shared/runtime/config.ts) is made as in Lambda and keeps both there; the
+ * local runtime takes these two steps away, as it takes SES away for the outbox.
  */
-export const unsignedForDynamoDbLocal = <Input extends object, Output extends object>(client: {
+export const leanForDynamoDbLocal = <Input extends object, Output extends object>(client: {
   middlewareStack: MiddlewareStack<Input, Output>;
 }): void => {
-  if (unsigned.has(client)) return;
-  unsigned.add(client);
+  if (lean.has(client)) return;
+  lean.add(client);
   client.middlewareStack.remove('httpSigningMiddleware');
+  client.middlewareStack.remove('getUserAgentMiddleware');
   const withAnySignature: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
     const request = args.request as { headers?: Record<string, string> };
     if (request.headers) Object.assign(request.headers, ANY_SIGNATURE);
@@ -37,21 +40,4 @@ export const unsignedForDynamoDbLocal = <Input extends object, Output extends ob
     name: 'localUnsignedRequest',
     override: true,
   });
-};
-
-const withoutAgent = new WeakSet<object>();
-
-/**
- * A client of DynamoDB Local sends no user agent of the SDK (its `user-agent` and `x-amz-user-agent`
- * headers): in the cloud they tell AWS the SDK's version and features, DynamoDB Local reads neither, and
- * the SDK builds them again on every call (escaping a dozen name/version pairs, about 0.02 ms of this
- * thread's CPU a call). The handlers' client keeps its user agent in Lambda: only the local runtime
- * takes this step away, as it takes the signature away.
- */
-export const withoutUserAgentForDynamoDbLocal = <Input extends object, Output extends object>(client: {
-  middlewareStack: MiddlewareStack<Input, Output>;
-}): void => {
-  if (withoutAgent.has(client)) return;
-  withoutAgent.add(client);
-  client.middlewareStack.remove('getUserAgentMiddleware');
 };
