@@ -368,16 +368,16 @@ export const changeRegistration = ({
     ...(known ? { free: known.freeSeatShards } : {}),
   });
   let decided: { shard: number | undefined; stamp: string } | undefined;
-  const registration = registrationStream(registrationId);
-  const conference = conferenceStream(conferenceId);
+  const registrationRef = registrationStream(registrationId);
+  const conferenceRef = conferenceStream(conferenceId);
   return defineCommand({
     subject: `Registration ${registrationId}`,
     reads: known
       ? {
-          registration: alreadyRead(registration, known.registration),
-          conference: alreadyRead(conference, known.conference),
+          registration: alreadyRead(registrationRef, known.registration),
+          conference: alreadyRead(conferenceRef, known.conference),
         }
-      : { registration, conference },
+      : { registration: registrationRef, conference: conferenceRef },
     prepare: () => seats.prepare(),
     decide: (streams) => {
       const registration = existingRegistration(streams.registration, conferenceId, registrationId);
