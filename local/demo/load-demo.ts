@@ -97,7 +97,7 @@ export interface CapacityRaiseResult {
   to: number;
   /** The registrations answered `waitlisted`, which the raise promotes (all, if the new seats suffice). */
   waitlisted: string[];
-  /** How many of them hold a seat in the delegate counts once the promotions were seen (or time ran out). */
+  /** How many of them the delegate counts no longer show waitlisted once the promotions were seen (or time ran out). */
   promoted: number;
 }
 
