@@ -30,6 +30,9 @@ beforeAll(async () => {
   ));
 });
 
+const newConference = async (capacity: number) =>
+  String((await call('CreateConference', {}, { ...iclc2015, capacity })).conferenceId);
+
 const register = async (conferenceId: string) =>
   String(
     (
@@ -60,9 +63,7 @@ const statusOf = async (conferenceId: string, registrationId: string) =>
 
 describe('Waitlist process with events out of order (DynamoDB Local)', () => {
   it('holds a freed seat back until every waitlisting has arrived, then gives it to who waited longest', async () => {
-    const conferenceId = String(
-      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
-    );
+    const conferenceId = await newConference(1);
     const seated = await register(conferenceId);
     const first = await register(conferenceId);
     const second = await register(conferenceId);
@@ -86,9 +87,7 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
   });
 
   it('stops promoting before the invocation runs out of time and hands the trigger back; the next one goes on', async () => {
-    const conferenceId = String(
-      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
-    );
+    const conferenceId = await newConference(1);
     const seated = await register(conferenceId);
     const waiting = [
       await register(conferenceId),
@@ -130,9 +129,7 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
   });
 
   it('a raise gives seats to who waited longest when too few for all, and promotes everyone when all fit', async () => {
-    const conferenceId = String(
-      (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
-    );
+    const conferenceId = await newConference(1);
     const seated = await register(conferenceId);
     const waiting: string[] = [];
     for (let index = 0; index < 12; index += 1) waiting.push(await register(conferenceId));
@@ -210,9 +207,7 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
       Number(((await eventOf(registrationId, type)).data as { seatShard?: number }).seatShard);
 
     it('a shard read as free but full since: the shards are read again and the seat left is taken', async () => {
-      const conferenceId = String(
-        (await call('CreateConference', {}, { ...iclc2015, capacity: 2 })).conferenceId,
-      );
+      const conferenceId = await newConference(2);
       const leaving = await register(conferenceId);
       const staying = await register(conferenceId);
       const waiting = await register(conferenceId);
@@ -233,9 +228,7 @@ describe('Waitlist process with events out of order (DynamoDB Local)', () => {
     });
 
     it('the settings read before a raise: the conference and the shards are read again', async () => {
-      const conferenceId = String(
-        (await call('CreateConference', {}, { ...iclc2015, capacity: 1 })).conferenceId,
-      );
+      const conferenceId = await newConference(1);
       const seated = await register(conferenceId);
       const waiting = await register(conferenceId);
       const before = await readNow(conferenceId, waiting);
