@@ -19,7 +19,7 @@ const lean = new WeakSet<object>();
  * agent: the signature costs this process about a quarter of a millisecond of CPU a call, a third of what
  * the SDK spends on one, and the user agent (its `user-agent` and `x-amz-user-agent` headers, a dozen
  * name/version pairs escaped again on every call) about 0.02 ms more. DynamoDB Local checks neither. One
- * process runs every handler on one thread: over the demo's ~6,000 calls that is seconds of it. The
+ * process runs every handler on one thread: over the demo's ~6,000 calls that is about 1.6 s of it. The
  * handlers' client (functions/shared/runtime/config.ts) is made as in Lambda and keeps both there; the
  * local runtime takes these two steps away, as it takes SES away for the outbox.
  */
