@@ -982,7 +982,7 @@ const findDemo = (conferences: readonly ConferenceSummary[]) =>
  * that failed.
  */
 export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoResult> => {
-  const { log, concurrency = 16 } = options;
+  const { log, concurrency = 32 } = options;
 
   const { conferences } = await createClient(options).get<{ conferences: ConferenceSummary[] }>(
     '/conferences',
