@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
@@ -18,6 +19,8 @@ export interface CreateTablesOptions {
   definitions?: readonly TableDefinition[];
   /** Put in front of each definition id, so that test files can have their own copies. */
   prefix?: string;
+  /** Recreate a `rebuildable` table that no longer fits its definition, and say so here (see createTables). */
+  onRecreated?: (definition: TableDefinition, problems: readonly string[]) => void;
 }
 
 /** Table name (`Events`, `ReadModels`, or with a prefix) by definition id. */
@@ -34,6 +37,7 @@ const attributeDefinitions = (definition: TableDefinition): AttributeDefinition[
   const byName = new Map<string, KeyAttribute>();
   const keys = [definition.partitionKey, definition.sortKey];
   for (const index of definition.globalSecondaryIndexes) keys.push(index.partitionKey, index.sortKey);
+  for (const index of definition.localSecondaryIndexes ?? []) keys.push(index.sortKey);
   for (const key of keys) {
     const known = byName.get(key.name);
     if (known && known.type !== key.type) {
@@ -70,6 +74,18 @@ const mismatches = (definition: TableDefinition, table: TableDescription): strin
     if (!actual) problems.push(`index ${index.indexName} is missing`);
     else if (!sameKeys(actual.KeySchema, keySchema(index.partitionKey, index.sortKey))) {
       problems.push(`index ${index.indexName} has another key schema`);
+    }
+  }
+  for (const index of definition.localSecondaryIndexes ?? []) {
+    const actual = table.LocalSecondaryIndexes?.find((lsi) => lsi.IndexName === index.indexName);
+    if (!actual) problems.push(`local index ${index.indexName} is missing`);
+    else if (!sameKeys(actual.KeySchema, keySchema(definition.partitionKey, index.sortKey))) {
+      problems.push(`local index ${index.indexName} has another key schema`);
+    } else if (
+      [...(actual.Projection?.NonKeyAttributes ?? [])].sort().join() !==
+      [...index.projectedAttributes].sort().join()
+    ) {
+      problems.push(`local index ${index.indexName} projects other attributes`);
     }
   }
   if (definition.stream && table.StreamSpecification?.StreamViewType !== definition.stream) {
@@ -122,6 +138,13 @@ const createTable = async (client: DynamoDBClient, definition: TableDefinition, 
               Projection: { ProjectionType: 'ALL' },
             }))
           : undefined,
+        LocalSecondaryIndexes: definition.localSecondaryIndexes?.length
+          ? definition.localSecondaryIndexes.map((index) => ({
+              IndexName: index.indexName,
+              KeySchema: keySchema(definition.partitionKey, index.sortKey),
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: index.projectedAttributes },
+            }))
+          : undefined,
         StreamSpecification: definition.stream
           ? { StreamEnabled: true, StreamViewType: definition.stream }
           : undefined,
@@ -135,12 +158,14 @@ const createTable = async (client: DynamoDBClient, definition: TableDefinition, 
 
 /**
  * Creates the tables of infra/definitions/tables.ts in DynamoDB Local unless they exist (same keys,
- * indexes, NEW_IMAGE stream, on-demand billing, time to live). Safe to run on every start; an existing
- * table that no longer fits its definition is an error that says how to start afresh.
+ * indexes, NEW_IMAGE stream, on-demand billing, time to live). Safe to run on every start. An existing
+ * table that no longer fits its definition is an error that says how to start afresh, unless it holds
+ * only read models (`rebuildable`) and `onRecreated` is given: then it is deleted and created anew,
+ * empty, and `onRecreated` is told, for its read models to be rebuilt from the events.
  */
 export const createTables = async (
   client: DynamoDBClient,
-  { definitions = tables, prefix = '' }: CreateTablesOptions = {},
+  { definitions = tables, prefix = '', onRecreated }: CreateTablesOptions = {},
 ): Promise<TableNames> => {
   const names: TableNames = {};
   for (const definition of definitions) {
@@ -148,7 +173,11 @@ export const createTables = async (
     const existing = await describe(client, name);
     if (existing) {
       const problems = mismatches(definition, existing);
-      if (problems.length) {
+      if (problems.length && definition.rebuildable && onRecreated) {
+        await client.send(new DeleteTableCommand({ TableName: name }));
+        await createTable(client, definition, name);
+        onRecreated(definition, problems);
+      } else if (problems.length) {
         throw new Error(
           `Table ${name} in DynamoDB Local does not match infra/definitions/tables.ts (${problems.join('; ')}). ` +
             'Delete the DynamoDB Local data (DATA_DIR/dynamodb) to recreate it.',

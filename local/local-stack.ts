@@ -14,6 +14,7 @@ import {
   personalReadModelsTable,
   readModelsTable,
   streamStateTable,
+  type TableDefinition,
 } from '../infra/definitions/tables.js';
 import { buildPageScripts } from '../infra/page-scripts.js';
 import { supplyLocalAdapters } from './adapters.js';
@@ -27,6 +28,7 @@ import { type HttpHandler, startHttpServer } from './http-server.js';
 import { consoleLogger, type LocalLogger } from './log.js';
 import { localKeyService } from './personal-data-keys.js';
 import { describePortOwner, isPortFree } from './ports.js';
+import { rebuildRecreatedReadModels } from './rebuild-recreated.js';
 import { localServerSecrets } from './server-secrets.js';
 import { loadSigningKey, signOrganizerToken } from './signing-key.js';
 import { type Enrich, type StreamPoller, startStreamPoller } from './stream-poller.js';
@@ -185,9 +187,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }
 
     const client = new DynamoDBClient(localClientConfig(dynamoDbEndpoint));
+    const recreated: TableDefinition[] = [];
     let names: Record<string, string>;
     try {
-      names = await createTables(client, { prefix: options.tablePrefix });
+      names = await createTables(client, {
+        prefix: options.tablePrefix,
+        onRecreated: (definition, problems) => {
+          logger('stack').warn(
+            `${definition.id} no longer fitted its definition (${problems.join('; ')}): recreated it, ` +
+              'its read models are rebuilt from the events',
+          );
+          recreated.push(definition);
+        },
+      });
     } finally {
       client.destroy();
     }
@@ -211,6 +223,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       serverSecrets: await localServerSecrets(paths.dataDir),
       documentJobs: documents,
     });
+    if (recreated.length > 0) {
+      const rebuildClient = new DynamoDBClient(localClientConfig(dynamoDbEndpoint));
+      try {
+        await rebuildRecreatedReadModels({
+          client: rebuildClient,
+          tables,
+          recreated,
+          log: (line) => logger('stack').info(line),
+        });
+      } finally {
+        rebuildClient.destroy();
+      }
+    }
 
     const bus = await startEventBus({
       rules: options.rules,

@@ -213,13 +213,14 @@ export const evolveRegistrantRow = (
 // Index entries: a page of the list is one Query of one index partition in sort-key order.
 
 /**
- * A registration is listed under several index partitions ("dimensions"), each holding its entries in
- * both sort orders: `all`, its status, its country, its category, and the first two letters of each of
- * its search terms, so that a filter or a search reads only the registrations that can match.
+ * A registration is listed under several index partitions ("dimensions"): `all`, its status, its country,
+ * its category, and the first two letters of each of its search terms, so that a filter or a search reads
+ * only the registrations that can match. One entry per dimension holds its key in both orders: the
+ * registeredAt key is the table's sort key, the familyName key that of a local secondary index.
  */
 export interface IndexEntry {
   dimension: string;
-  sortKey: string;
+  sortKeys: Record<RegistrantSort, string>;
   /** What the filters not answered by the dimension look at. */
   status: ListedStatus;
   country: string;
@@ -238,8 +239,8 @@ export const sortTag: Record<RegistrantSort, string> = { registeredAt: 'r|', fam
 
 /**
  * At most this many two-letter prefixes are indexed per registration (so that every change of a row
- * fits one DynamoDB transaction of up to 100 items: (5 + 16) entries x 2 orders, old and new, + the
- * participant entry old and new (participantEntryOf) + the row: 87).
+ * fits one DynamoDB transaction of up to 100 items: (5 + 16) entries, old and new, + the participant
+ * entry old and new (participantEntryOf) + the row: 45).
  * Names, organization and email of real delegates have far fewer; prefixes beyond it come from the
  * organization's later words, which then are found by a search with another word of the delegate.
  */
@@ -261,6 +262,18 @@ export const sortKeyOf = (row: RegistrantRow, sort: RegistrantSort): string =>
 /** The registration id at the end of a sort key. */
 export const registrationIdOfSortKey = (sortKey: string): string =>
   sortKey.slice(sortKey.lastIndexOf('|') + 1);
+
+/**
+ * The registeredAt key of the entry a familyName key belongs to (its time and id follow the last
+ * U+0001): a page read in familyName order starts after an entry named by both keys. None for a text
+ * that is no familyName key.
+ */
+export const registeredAtKeyOfFamilyNameKey = (familyNameKey: string): string | undefined => {
+  const at = familyNameKey.lastIndexOf('\u0001');
+  return familyNameKey.startsWith(sortTag.familyName) && at >= 0
+    ? `${sortTag.registeredAt}${familyNameKey.slice(at + 1)}`
+    : undefined;
+};
 
 export const indexedPrefixesOf = (terms: readonly string[]): string[] => {
   const prefixes = new Set<string>();
@@ -289,17 +302,16 @@ export const indexEntriesOf = (row: RegistrantRow | undefined): IndexEntry[] => 
     ...(row.delegationId === undefined ? [] : [`delegation:${row.delegationId}`]),
     ...indexedPrefixesOf(orderedTerms(row)).map((prefix) => `q:${prefix}`),
   ];
-  return dimensions.flatMap((dimension) =>
-    registrantSorts.map((sort) => ({
-      dimension,
-      sortKey: sortKeyOf(row, sort),
-      status: row.status,
-      country: row.country,
-      category: row.category,
-      terms,
-      ...(row.delegationId === undefined ? {} : { delegationId: row.delegationId }),
-    })),
-  );
+  const sortKeys = { registeredAt: sortKeyOf(row, 'registeredAt'), familyName: sortKeyOf(row, 'familyName') };
+  return dimensions.map((dimension) => ({
+    dimension,
+    sortKeys,
+    status: row.status,
+    country: row.country,
+    category: row.category,
+    terms,
+    ...(row.delegationId === undefined ? {} : { delegationId: row.delegationId }),
+  }));
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -501,7 +513,7 @@ export const planRegistrantQuery = (filters: RegistrantFilters, sort: Registrant
 /** Whether an index entry passes the filters of a plan (what the FilterExpression tests). */
 export const entryMatchesPlan = (entry: IndexEntry, plan: RegistrantPlan): boolean =>
   entry.dimension === plan.dimension &&
-  entry.sortKey.startsWith(plan.sortPrefix) &&
+  registrantSorts.some((sort) => entry.sortKeys[sort].startsWith(plan.sortPrefix)) &&
   (plan.statuses === undefined || plan.statuses.includes(entry.status)) &&
   (plan.country === undefined || entry.country === plan.country) &&
   (plan.category === undefined || entry.category === plan.category) &&

@@ -12,6 +12,13 @@ export interface AccessibleTables {
   personalReadModels: ITable;
 }
 
+/** What a grant's `<table arn>/index/*` is for, on the tables that have indexes. */
+const indexesGranted: Readonly<Record<string, string>> = {
+  [tableOfUse.events]: 'queries on the events table indexes (the catalog index lists the conferences)',
+  [tableOfUse['personal-read-models']]:
+    'queries on its local index (the registrant list in family-name order: familyNameOrderIndex)',
+};
+
 /**
  * Grants `fn` exactly the DynamoDB actions its definition declares (`tableActionsOf`, which the local
  * runtime enforces too: local/table-grants.ts), table by table, and names each granted table to it in
@@ -38,12 +45,12 @@ export const grantTableAccess = (
     if (!target) throw new Error(`${fn.node.path}: no table ${id} to grant`);
     fn.addEnvironment(target.variable, target.table.tableName);
     target.table.grant(fn, ...[...actions].sort());
-    if (id === tableOfUse.events && fn.role)
+    const indexes = indexesGranted[id];
+    if (indexes && fn.role)
       acknowledge(
         fn.role,
-        tableIndexesFinding(tables.events),
-        'Granted by the events table grant: queries on the events table indexes (the catalog index lists ' +
-          'the conferences); the wildcard covers only indexes of that one table.',
+        tableIndexesFinding(target.table),
+        `Granted by the ${id} table grant: ${indexes}; the wildcard covers only indexes of that one table.`,
       );
   }
 };

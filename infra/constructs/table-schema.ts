@@ -1,4 +1,10 @@
-import { AttributeType, StreamViewType, type Table, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  ProjectionType,
+  StreamViewType,
+  type Table,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { KeyAttribute, TableDefinition } from '../definitions/tables.js';
 
 const attribute = (key: KeyAttribute) => ({
@@ -18,13 +24,21 @@ export const keySchema = (
   ...(definition.stream ? { stream: streamViewTypes[definition.stream] } : {}),
 });
 
-/** Adds the declared global secondary indexes (all attributes projected). */
+/** Adds the declared global secondary indexes (all attributes projected) and local ones (keys and the attributes named). */
 export const addIndexes = (table: Table, definition: TableDefinition): void => {
   for (const index of definition.globalSecondaryIndexes) {
     table.addGlobalSecondaryIndex({
       indexName: index.indexName,
       partitionKey: attribute(index.partitionKey),
       sortKey: attribute(index.sortKey),
+    });
+  }
+  for (const index of definition.localSecondaryIndexes ?? []) {
+    table.addLocalSecondaryIndex({
+      indexName: index.indexName,
+      sortKey: attribute(index.sortKey),
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: index.projectedAttributes,
     });
   }
 };

@@ -15,6 +15,13 @@ export interface IndexDefinition {
   sortKey: KeyAttribute;
 }
 
+/** A local secondary index: the table's partition key with another sort key; its keys and these attributes. */
+export interface LocalIndexDefinition {
+  indexName: string;
+  sortKey: KeyAttribute;
+  projectedAttributes: string[];
+}
+
 export interface TableDefinition {
   /** Used for the CloudFormation logical id and the local table name. */
   id: string;
@@ -23,6 +30,9 @@ export interface TableDefinition {
   stream?: 'NEW_IMAGE';
   timeToLiveAttribute?: string;
   globalSecondaryIndexes: IndexDefinition[];
+  localSecondaryIndexes?: LocalIndexDefinition[];
+  /** Holds only projections' read models, rebuilt from the events (`npm run rebuild`), never restored. */
+  rebuildable?: true;
 }
 
 /**
@@ -82,16 +92,31 @@ export const readModelsTable: TableDefinition = {
 };
 
 /**
+ * The registrant list's index entries in familyName order (domain/projections/registrant-list.ts): the
+ * table's sort key orders them by registeredAt, this local index by `familyNameKey`, so one item serves
+ * both orders of the list. It holds what a page's filters test (status, country, category, terms,
+ * delegation: functions/shared/projections/registrant-list.ts); the rows are read by the ids in the keys.
+ */
+export const familyNameOrderIndex: LocalIndexDefinition = {
+  indexName: 'familyNameOrder',
+  sortKey: { name: 'familyNameKey', type: 'S' },
+  projectedAttributes: ['s', 'c', 'k', 't', 'd'],
+};
+
+/**
  * Read models that hold personal fields in plaintext (CONTRACT 4.1: deletable, rebuildable), apart from
  * the others so that only the functions that serve or project them may read them: the registrant list and
  * the visa letters (`plaintextProjections`). Same layout as `readModelsTable`, pointers included.
+ * Its local index orders the registrant list's index entries by family name (familyNameOrderIndex).
  */
 export const personalReadModelsTable: TableDefinition = {
   id: 'PersonalReadModels',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
+  rebuildable: true,
   globalSecondaryIndexes: [],
+  localSecondaryIndexes: [familyNameOrderIndex],
 };
 
 /**

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  QueryCommand,
+  ScanCommand,
+  type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events.js';
@@ -33,6 +38,9 @@ import {
   type RegistrantListSource,
   registrantPage,
 } from '../../functions/shared/projections/registrant-list.js';
+import { personalReadModelsTable, type TableDefinition } from '../../infra/definitions/tables.js';
+import { createTables } from '../../local/create-tables.js';
+import { rebuildRecreatedReadModels } from '../../local/rebuild-recreated.js';
 import { storeWithCodec, testEmailKey } from '../support/personal-data.js';
 import { threeTimesShuffled } from '../support/redeliveries.js';
 import { appendConference } from '../support/seed.js';
@@ -429,6 +437,44 @@ describe('Registrant list projection (DynamoDB Local)', () => {
         },
       }),
     );
-    expect(Count).toBe((await readBack()).length * 2);
+    // One entry per registration serves both orders (the familyName one through the local index).
+    expect(Count).toBe((await readBack()).length);
+  });
+
+  // Last: it replaces the table the tests above read.
+  it('is rebuilt into its table recreated at start, when the table of before lacks the local index', async () => {
+    const { client, prefix } = tables;
+    await client.send(new DeleteTableCommand({ TableName: tables.personalReadModels }));
+    const before = { ...personalReadModelsTable, localSecondaryIndexes: [] };
+    await createTables(client, { prefix, definitions: [before] });
+    await expect(createTables(client, { prefix, definitions: [personalReadModelsTable] })).rejects.toThrow(
+      /local index familyNameOrder is missing/,
+    );
+
+    const recreated: TableDefinition[] = [];
+    const reasons: string[] = [];
+    await createTables(client, {
+      prefix,
+      definitions: [personalReadModelsTable],
+      onRecreated: (definition, problems) => {
+        recreated.push(definition);
+        reasons.push(...problems);
+      },
+    });
+    expect(recreated).toEqual([personalReadModelsTable]);
+    expect(reasons).toEqual(['local index familyNameOrder is missing']);
+    const lines: string[] = [];
+    const result = await rebuildRecreatedReadModels({
+      client,
+      tables,
+      recreated,
+      log: (line) => lines.push(line),
+    });
+    expect(lines.at(-1)).toMatch(/^Rebuilt visa-letters, registrant-list, invitations: \d+ events/);
+
+    const want = expected(await readBack(), {}, 'familyName');
+    const rebuilt = result?.changes.find((change) => change.projection === registrantListProjection.name);
+    const got = await everyPage(rebuilt?.generation ?? 0, {}, 'familyName', 5);
+    expect(got.map((row) => row.registrationId)).toEqual(want.map((row) => row.registrationId));
   });
 });

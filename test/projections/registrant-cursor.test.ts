@@ -45,6 +45,7 @@ describe('registrant list cursor', () => {
       json({ v: 1, p: good.p, a: 'r|2015|x' }), // a sort key of the other order
       json({ v: 1, p: good.p, a: `f|${'a'.repeat(1100)}` }),
       json({ v: 1, p: good.p, a: 'f|a\u0000' }),
+      json({ v: 1, p: good.p, a: 'f|perez ana 2015|r1' }), // no time and id after a U+0001: no table key
       json({ v: 1, p: 'forged', a: after }),
     ])
       expect(() => decodeCursor(plan, bad), bad.slice(0, 40)).toThrow(InvalidCursorError);

@@ -37,6 +37,7 @@ import {
   type WaitlistRow,
   waitlistEventTypes,
 } from '../../../domain/projections/waitlist.js';
+import { familyNameOrderIndex } from '../../../infra/definitions/tables.js';
 import type { StreamProjection } from './projection-runner.js';
 
 /** The partition, beside the delegate counts' rows, of the rejections' messages (their languages only). */
@@ -106,7 +107,8 @@ export const registrantListProjection: StreamProjection<RegistrantRow> = {
     return [
       ...indexEntriesOf(row).map((entry) => ({
         pk: registrantIndexPartition(pk, entry.dimension),
-        sk: entry.sortKey,
+        sk: entry.sortKeys.registeredAt,
+        [familyNameOrderIndex.sortKey.name]: entry.sortKeys.familyName,
         s: entry.status,
         c: entry.country,
         k: entry.category,

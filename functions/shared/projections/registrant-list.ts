@@ -16,9 +16,12 @@ import {
   type RegistrantQuery,
   type RegistrantRow,
   type RegistrantSort,
+  registeredAtKeyOfFamilyNameKey,
   registrationIdOfSortKey,
+  sortTag,
 } from '../../../domain/projections/registrant-list.js';
 import { registrationStreamId } from '../../../domain/registration/decider.js';
+import { familyNameOrderIndex } from '../../../infra/definitions/tables.js';
 import { batchGetAll } from '../event-store/batch-get.js';
 import { dynamoDb } from '../runtime/config.js';
 import { registrantIndexPartition, registrantListProjection } from './projections.js';
@@ -82,13 +85,33 @@ export const decodeCursor = (plan: RegistrantPlan, cursor: string): string => {
     throw new InvalidCursorError('belongs to another query: send the same filters and sort with it');
   if (!a.startsWith(plan.sortPrefix) || a.length > MAX_SORT_KEY_LENGTH || a.includes('\u0000'))
     throw new InvalidCursorError('is not a cursor of this list');
+  if (plan.sortPrefix === sortTag.familyName && registeredAtKeyOfFamilyNameKey(a) === undefined)
+    throw new InvalidCursorError('is not a cursor of this list');
   return a;
 };
+
+/**
+ * Where a plan's order is read: the table's sort key (registeredAt), or the local index of the familyName
+ * order (familyNameOrderIndex), whose pages start after a key given with the table's keys too.
+ */
+const orderOf = (plan: RegistrantPlan) =>
+  plan.sortPrefix === sortTag.familyName
+    ? {
+        attribute: familyNameOrderIndex.sortKey.name,
+        index: { IndexName: familyNameOrderIndex.indexName },
+        startAfter: (pk: string, key: string) => ({
+          pk,
+          sk: registeredAtKeyOfFamilyNameKey(key),
+          [familyNameOrderIndex.sortKey.name]: key,
+        }),
+      }
+    : { attribute: 'sk', index: {}, startAfter: (pk: string, key: string) => ({ pk, sk: key }) };
 
 /** The index Query of a plan: key condition on the dimension and order, FilterExpression for the rest. */
 const indexQuery = (source: RegistrantListSource, conferenceId: string, plan: RegistrantPlan) => {
   const rows = readModelPartition(registrantListProjection.name, source.generation, conferenceId);
-  const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk' };
+  const order = orderOf(plan);
+  const names: Record<string, string> = { '#pk': 'pk', '#sk': order.attribute };
   const values: Record<string, unknown> = {
     ':pk': registrantIndexPartition(rows, plan.dimension),
     ':order': plan.sortPrefix,
@@ -124,8 +147,10 @@ const indexQuery = (source: RegistrantListSource, conferenceId: string, plan: Re
   });
   return {
     rows,
+    order,
     input: {
       TableName: source.tableName,
+      ...order.index,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :order)',
       ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
       ProjectionExpression: '#sk',
@@ -136,6 +161,10 @@ const indexQuery = (source: RegistrantListSource, conferenceId: string, plan: Re
     filtered: conditions.length > 0,
   };
 };
+
+/** The keys in the order read of a Query's entries (each ends with its registration's id). */
+const orderKeysOf = (page: QueryCommandOutput, attribute: string): string[] =>
+  (page.Items ?? []).flatMap((item) => item[attribute]?.S ?? []);
 
 /** The rows of these registrations, in this order (a row erased meanwhile is left out). */
 const rowsOf = async (
@@ -219,25 +248,27 @@ const pageOf = async (
 ): Promise<RegistrantPage> => {
   const plan = planRegistrantQuery(query.filters, query.sort);
   const after = query.cursor === undefined ? undefined : decodeCursor(plan, query.cursor);
-  const { rows, input, filtered } = indexQuery(from, conferenceId, plan);
+  const { rows, input, filtered, order } = indexQuery(from, conferenceId, plan);
   const keys: string[] = [];
   let startKey: QueryCommandOutput['LastEvaluatedKey'] =
-    after === undefined ? undefined : marshall({ pk: input.ExpressionAttributeValues[':pk']?.S, sk: after });
+    after === undefined
+      ? undefined
+      : marshall(order.startAfter(input.ExpressionAttributeValues[':pk']?.S ?? '', after));
   let more = true;
   const reads = filtered ? filteredReads(query.limit) : [query.limit + 1];
   for (let queries = 0; queries < reads.length && keys.length <= query.limit && more; queries++) {
     const page: QueryCommandOutput = await from.client.send(
       new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: reads[queries] }),
     );
-    for (const item of page.Items ?? []) if (item.sk?.S) keys.push(item.sk.S);
+    keys.push(...orderKeysOf(page, order.attribute));
     startKey = page.LastEvaluatedKey;
     more = startKey !== undefined;
   }
   const given = keys.slice(0, query.limit);
   const last = given.at(-1);
   // A next page when more matched than fit, or when the reads stopped before the partition's end.
-  const continues = keys.length > query.limit || (more && startKey?.sk?.S !== undefined);
-  const resumeAt = keys.length > query.limit ? last : (startKey?.sk?.S ?? last);
+  const continues = keys.length > query.limit || (more && startKey?.[order.attribute]?.S !== undefined);
+  const resumeAt = keys.length > query.limit ? last : (startKey?.[order.attribute]?.S ?? last);
   const registrations = await rowsOf(from, rows, given.map(registrationIdOfSortKey));
   return {
     registrations,
@@ -260,7 +291,7 @@ export async function* allRegistrants(
 ): AsyncGenerator<RegistrantRow> {
   const from = options.source ?? (await defaultSource());
   const plan = planRegistrantQuery(filters, options.sort ?? 'registeredAt');
-  const { rows, input } = indexQuery(from, conferenceId, plan);
+  const { rows, input, order } = indexQuery(from, conferenceId, plan);
   let startKey: Record<string, AttributeValue> | undefined;
   let pending: string[] = [];
   const flush = async function* (all: boolean) {
@@ -274,7 +305,7 @@ export async function* allRegistrants(
     const page: QueryCommandOutput = await from.client.send(
       new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) if (item.sk?.S) pending.push(registrationIdOfSortKey(item.sk.S));
+    pending.push(...orderKeysOf(page, order.attribute).map(registrationIdOfSortKey));
     startKey = page.LastEvaluatedKey;
     yield* flush(false);
   } while (startKey);
@@ -338,14 +369,14 @@ export const matchingRegistrationIds = async (
   source: RegistrantListSource,
 ): Promise<string[]> => {
   const plan = planRegistrantQuery(filters, sort);
-  const { input } = indexQuery(source, conferenceId, plan);
+  const { input, order } = indexQuery(source, conferenceId, plan);
   const ids: string[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page: QueryCommandOutput = await source.client.send(
       new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) if (item.sk?.S) ids.push(registrationIdOfSortKey(item.sk.S));
+    ids.push(...orderKeysOf(page, order.attribute).map(registrationIdOfSortKey));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return ids;
