@@ -42,7 +42,7 @@ export interface LoadDemoOptions {
   log: (line: string) => void;
   /** Stops the load (requests in flight are aborted); the promise then rejects. */
   signal?: AbortSignal;
-  /** Requests in flight at the same time, all parts of the load together; default 16. */
+  /** Requests in flight at the same time, all parts of the load together; default DEMO_CONCURRENCY. */
   concurrency?: number;
   /** Default: a bar on a terminal (stderr), plain lines through `log` otherwise. */
   progress?: (total: number) => Progress;
@@ -144,6 +144,9 @@ const describeFailure = async (response: Response): Promise<string> => {
     return `${response.status} ${response.statusText}: ${text.slice(0, 300) || '(empty body)'}`;
   }
 };
+
+/** The demo's requests in flight: 16 left the cores idle more than 32 did (docs/architecture.md). */
+export const DEMO_CONCURRENCY = 32;
 
 /** Runs `work` on every item, `concurrency` at a time; after the first failure starts no more, then throws it. */
 const forEachConcurrently = async <T>(
@@ -982,7 +985,7 @@ const findDemo = (conferences: readonly ConferenceSummary[]) =>
  * that failed.
  */
 export const loadDemoIfEmpty = async (options: LoadDemoOptions): Promise<DemoResult> => {
-  const { log, concurrency = 32 } = options;
+  const { log, concurrency = DEMO_CONCURRENCY } = options;
 
   const { conferences } = await createClient(options).get<{ conferences: ConferenceSummary[] }>(
     '/conferences',

@@ -22,7 +22,7 @@ import {
   sessions,
   visaLetters,
 } from '../../local/demo/iclc2015.js';
-import { DemoLoadError, demoParts, loadDemoIfEmpty } from '../../local/demo/load-demo.js';
+import { DEMO_CONCURRENCY, DemoLoadError, demoParts, loadDemoIfEmpty } from '../../local/demo/load-demo.js';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.js';
 import { silentLogger } from '../../local/log.js';
 
@@ -159,7 +159,11 @@ describe('loadDemoIfEmpty', () => {
     );
     // Where the requests' time went: in the API, or queued in the loader.
     expect(logged).toContainEqual(
-      expect.stringMatching(/^ {2}\d+ requests \(\d+ retried\) at most 16 at a time: \d+ ms each in the API/),
+      expect.stringMatching(
+        new RegExp(
+          `^ {2}\\d+ requests \\(\\d+ retried\\) at most ${DEMO_CONCURRENCY} at a time: \\d+ ms each in the API`,
+        ),
+      ),
     );
     await stack.settled();
     const conferenceId = result.conferenceId as string;
