@@ -6,7 +6,7 @@
  * `useWriteAheadLog`), its own JVM); the load ends when the pipeline has settled, so every projection shows the demo.
  * Rows, each measured in this run:
  * - ours: the demo's parts side by side as they depend on each other, DynamoDB Local's JVM as `npm start`
- *   runs it (LIGHT_JVM_OPTIONS);
+ *   runs it (LIGHT_JVM_OPTIONS); run three times (RUN_ORDER), the goal judged on every run;
  * - the same with the JVM's defaults: what the JVM options give;
  * - baseline: the same parts one after the other (each waits for every part before it) with the JVM's
  *   defaults, as the demo loaded before its parts were run side by side.
@@ -27,6 +27,12 @@ import { ratio, seconds, verdict } from './support/stats.js';
 
 /** The issue's goal: the demo loads in under 20 s on a quiet 2-core machine. */
 const GOAL_MS = 20_000;
+/**
+ * The rows (indexes of `variants`) in the order they run: ours first, between the others and last, so its
+ * runs see the machine as the others do. The goal holds only if every run of ours is under it.
+ */
+const RUN_ORDER = [0, 1, 0, 2, 0];
+const OUR_RUNS = RUN_ORDER.filter((index) => index === 0).length;
 
 interface Variant {
   name: string;
@@ -124,28 +130,37 @@ const main = async () => {
     process.stdout.write(`${RESULT}${JSON.stringify(measured)}\n`);
     return;
   }
-  const measured: Measured[] = [];
-  for (const index of variants.keys()) measured.push(await measureApart(index));
-  const [ours, , baseline] = measured as [Measured, Measured, Measured];
+  const runs: Measured[] = [];
+  for (const index of RUN_ORDER) runs.push(await measureApart(index));
   const wall = (m: Measured) => m.result.elapsedMs ?? Number.NaN;
-  const met = wall(ours) < GOAL_MS;
-  const busiest = Math.max(...measured.map((m) => m.load));
+  const ourRuns = runs.filter((m) => m.variant === variants[0]);
+  const byWall = [...ourRuns].sort((a, b) => wall(a) - wall(b));
+  const ours = byWall[Math.floor(byWall.length / 2)] as Measured;
+  const slowest = byWall.at(-1) as Measured;
+  const measured = [ours, ...variants.slice(1).map((v) => runs.find((m) => m.variant === v) as Measured)];
+  const baseline = measured[2] as Measured;
+  const met = ourRuns.every((m) => wall(m) < GOAL_MS);
+  const busiest = Math.max(...runs.map((m) => m.load));
+  const runsOf = (m: Measured) =>
+    m === ours
+      ? ` (median of ${ourRuns.length}: ${ourRuns.map((run) => seconds(wall(run), 1)).join(', ')})`
+      : '';
   const rows = measured.map((m) => [
-    m.variant.name,
+    `${m.variant.name}${runsOf(m)}`,
     seconds(wall(m), 1),
     ratio(wall(m), wall(baseline)),
     `${m.javaCpuS.toFixed(1)} s + ${m.nodeCpuS.toFixed(1)} s`,
     m.load.toFixed(1),
-    m === ours ? '< 20 s on a quiet 2-core machine' : '—',
+    m === ours ? '< 20 s on a quiet 2-core machine, every run' : '—',
     m === ours ? verdict(met) : '—',
   ]);
-  const cpuSeconds = ours.javaCpuS + ours.nodeCpuS;
+  const cpuSeconds = slowest.javaCpuS + slowest.nodeCpuS;
   const reason = met
     ? ''
-    : ` The load needs ${cpuSeconds.toFixed(1)} processor seconds (DynamoDB Local's Java and this Node ` +
+    : ` Its slowest run needed ${cpuSeconds.toFixed(1)} processor seconds (DynamoDB Local's Java and this Node ` +
       `process): on ${cpus().length} cores it cannot take less than ` +
       `${seconds((cpuSeconds / cpus().length) * 1000, 1)}, and the cores were busy ` +
-      `${Math.round((100 * cpuSeconds) / cpus().length / (wall(ours) / 1000))} % of its ${seconds(wall(ours), 1)}. ` +
+      `${Math.round((100 * cpuSeconds) / cpus().length / (wall(slowest) / 1000))} % of its ${seconds(wall(slowest), 1)}. ` +
       'Under 20 s needs less work per request (the CPU) more than fewer waits (the rest). ' +
       `The machine's load average reached ${busiest.toFixed(1)} during the run.`;
   const content = [
@@ -155,8 +170,10 @@ const main = async () => {
     'form, 41 sessions and 12 awards, 420 delegates each requesting, confirming from the link in the outbox',
     'and being decided, the desk, the capacity raise and its promotions, visa letters), until the event',
     'pipeline has settled and every projection shows it. Each row is a fresh stack as `npm start` makes it',
-    '(DynamoDB Local on disk in a new DATA_DIR in write-ahead-log mode, a new JVM), one after the other in this run. CPU is the',
-    "processor time of DynamoDB Local's Java process + this Node process (handlers, pipeline, loader).",
+    '(DynamoDB Local on disk in a new DATA_DIR in write-ahead-log mode, a new JVM), one after the other in this run;',
+    `ours runs ${OUR_RUNS} times (first, between the others, last): its row is the median run, and the goal holds`,
+    "only if every run met it. CPU is the processor time of DynamoDB Local's Java process + this Node process",
+    '(handlers, pipeline, loader).',
     '',
     table(
       ['load', 'wall time', '× baseline', 'CPU: java + node', 'load average (1 min)', 'goal', 'result'],
@@ -165,7 +182,7 @@ const main = async () => {
     '',
     ...measured.map((m) => `- ${m.variant.name}: ${phasesOf(m.result)}.`),
     '',
-    `Goal: under 20 s; ours ${seconds(wall(ours), 1)}: ${verdict(met)}.${reason}`,
+    `Goal: under 20 s in every run; ours ${ourRuns.map((run) => seconds(wall(run), 1)).join(', ')}: ${verdict(met)}.${reason}`,
     '',
     machineLine(),
   ].join('\n');
