@@ -510,10 +510,12 @@ export const planRegistrantQuery = (filters: RegistrantFilters, sort: Registrant
   };
 };
 
-/** Whether an index entry passes the filters of a plan (what the FilterExpression tests). */
+/**
+ * Whether an index entry passes the filters of a plan (what the FilterExpression tests). Every entry is
+ * read in either order (its `sortKeys`), so the plan's order selects none.
+ */
 export const entryMatchesPlan = (entry: IndexEntry, plan: RegistrantPlan): boolean =>
   entry.dimension === plan.dimension &&
-  registrantSorts.some((sort) => entry.sortKeys[sort].startsWith(plan.sortPrefix)) &&
   (plan.statuses === undefined || plan.statuses.includes(entry.status)) &&
   (plan.country === undefined || entry.country === plan.country) &&
   (plan.category === undefined || entry.category === plan.category) &&
