@@ -342,6 +342,8 @@ describe('Registrant list projection (DynamoDB Local)', () => {
     [{ q: "o'b" }, 'registeredAt', 3],
     [{ q: 'ana pé' }, 'registeredAt', 2],
     [{ q: 'e' }, 'familyName', 4],
+    // The delegation is a filter here (the search picks the dimension), read through the family-name index.
+    [{ q: 'mü', delegationId: 'no-such-delegation' }, 'familyName', 5],
     [{ statuses: ['waitlisted'] }, 'registeredAt', 2],
     [{ statuses: ['registered', 'checked-in'] }, 'familyName', 6],
     [{ country: 'MX', statuses: ['cancelled', 'checked-in'] }, 'registeredAt', 1],
