@@ -42,14 +42,14 @@ describe('the QR code PNG (emails, visa letters)', () => {
     expect(width).toBe((33 + 8) * 8);
   });
 
-  it('filters every row with Paeth alone (not all five filters tried on each row)', async () => {
+  it('is 8-bit grayscale with every row filtered by Up (not RGBA, not all five filters tried on each row)', async () => {
     const png = await qrCodePng('LC1-7Q2M-XK4P-93TD');
     const [header] = chunks(png);
     expect(header?.type).toBe('IHDR');
     const width = header?.data.readUInt32BE(0) ?? 0;
     const height = header?.data.readUInt32BE(4) ?? 0;
-    // 8 bits a sample, RGBA: 4 bytes a pixel, and one filter byte before each row.
-    expect([header?.data[8], header?.data[9]]).toEqual([8, 6]);
+    // 8 bits a sample, grayscale: 1 byte a pixel, and one filter byte before each row.
+    expect([header?.data[8], header?.data[9]]).toEqual([8, 0]);
     const pixels = inflateSync(
       Buffer.concat(
         chunks(png)
@@ -57,9 +57,9 @@ describe('the QR code PNG (emails, visa letters)', () => {
           .map((chunk) => chunk.data),
       ),
     );
-    const stride = 1 + 4 * width;
+    const stride = 1 + width;
     expect(pixels.length).toBe(stride * height);
     const filters = new Set(Array.from({ length: height }, (_, row) => pixels[row * stride]));
-    expect([...filters]).toEqual([4]);
+    expect([...filters]).toEqual([2]);
   });
 });
