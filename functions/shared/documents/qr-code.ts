@@ -8,11 +8,12 @@ const LIGHT = 255;
 
 /**
  * A QR code as a PNG, large enough to scan from print (error correction M, quiet zone of 4 modules).
- * qrcode makes the symbol; pngjs writes it as 8-bit grayscale with every row filtered by Up. qrcode's own
- * PNG writer paints RGBA (four times the bytes to filter and deflate) and cannot be told otherwise: this
- * way an image takes about 1 ms instead of 4.7 and 1.5 KB instead of 2.5 (bench/_scratch measurements on
- * this project's 2-core machine; every emailed check-in code and every visa letter renders one). Up
- * makes each pixel row that repeats the one above all zeros, which is 7 rows of every 8 here.
+ * qrcode makes the symbol; pngjs (the major qrcode itself uses, so one copy in a bundle) writes it as
+ * 8-bit grayscale with every row filtered by Up. qrcode's own PNG writer paints RGBA (four times the
+ * bytes to filter and deflate) and cannot be told otherwise: this way an image takes about 1 ms instead
+ * of 4.7, and 1.5 KB instead of 2.5 (measured on this project's 2-core machine; every emailed check-in
+ * code and every visa letter renders one). Up makes each pixel row that repeats the one above all
+ * zeros, which is 7 rows of every 8 here.
  */
 export const qrCodePng = async (text: string): Promise<Buffer> => {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
