@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { FontKey } from './font-files.js';
+import { QUIET_ZONE_MODULES, qrSymbol } from './qr-code.js';
 
 /**
  * The TrueType fonts a document may embed (subsets of them), read when first needed: DejaVu for Latin,
@@ -126,8 +126,8 @@ export const fittingSize = (pdf: Pdf, font: string, text: string, width: number,
  * runs as one rectangle: sharp at any print size, and far lighter to write and to embed than a PNG.
  */
 export const drawQrCode = (pdf: Pdf, text: string, x: number, y: number, size: number): void => {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const quiet = 4;
+  const modules = qrSymbol(text);
+  const quiet = QUIET_ZONE_MODULES;
   const module = size / (modules.size + 2 * quiet);
   pdf.save();
   pdf.rect(x, y, size, size).fill('#ffffff');

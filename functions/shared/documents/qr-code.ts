@@ -1,10 +1,14 @@
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 
+/** The light margin around every QR code this project draws or writes, in modules (the standard's 4). */
+export const QUIET_ZONE_MODULES = 4;
 const MODULE_PIXELS = 8;
-const QUIET_ZONE_MODULES = 4;
 const DARK = 0;
 const LIGHT = 255;
+
+/** The QR symbol of `text` (error correction M) as qrcode makes it: the PNG and the badges draw it. */
+export const qrSymbol = (text: string) => QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
 
 /**
  * A QR code as a PNG, large enough to scan from print (error correction M, quiet zone of 4 modules).
@@ -16,7 +20,7 @@ const LIGHT = 255;
  * zeros, which is 7 rows of every 8 here.
  */
 export const qrCodePng = async (text: string): Promise<Buffer> => {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const modules = qrSymbol(text);
   const side = (modules.size + 2 * QUIET_ZONE_MODULES) * MODULE_PIXELS;
   const pixels = Buffer.alloc(side * side, LIGHT);
   for (let row = 0; row < modules.size; row++)
