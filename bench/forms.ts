@@ -38,9 +38,10 @@ const VALIDATE_GOAL_MS = 1;
 
 /**
  * 40 plain fields of every type, then 20 that depend on earlier ones. `limited`: every option of q3 (a
- * required question every body answers) has a limit, so every registration takes a guard.
+ * required question every body answers) has a limit, so every registration takes a guard. `sensitive`:
+ * every seventh field without a limit is sensitive, so every registration has a second key.
  */
-const benchForm = (limited = true): RegistrationForm => {
+const benchForm = ({ limited = true, sensitive = true } = {}): RegistrationForm => {
   const types = [
     'text',
     'number',
@@ -64,7 +65,7 @@ const benchForm = (limited = true): RegistrationForm => {
         ...(limited && i === 3 ? { limit: 1_000_000 } : {}),
       }));
     if (type === 'number') Object.assign(field, { min: 0, max: 100 });
-    if (i % 7 === 0) field.sensitive = !field.options?.some((option) => option.limit);
+    if (sensitive && i % 7 === 0) field.sensitive = !field.options?.some((option) => option.limit);
     if (i % 11 === 0) field.categories = ['mayor', 'academic', 'political-leader'];
     fields.push(field);
   }
@@ -176,7 +177,14 @@ const main = () =>
       await put.call({ conferenceId: withForm }, { fields: form.fields });
       // The same form with no limit: what the limited option's guard costs, apart from the rest.
       const withoutLimits = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
-      await put.call({ conferenceId: withoutLimits }, { fields: benchForm(false).fields });
+      await put.call({ conferenceId: withoutLimits }, { fields: benchForm({ limited: false }).fields });
+      // The form as the speed clause names it, 60 fields with 20 conditions, with neither a limit nor a
+      // sensitive field: what the guard and the second key cost, apart from the rest.
+      const plainForm = String((await create.call({}, { ...iclc2015, capacity: 100_000 })).conferenceId);
+      await put.call(
+        { conferenceId: plainForm },
+        { fields: benchForm({ limited: false, sensitive: false }).fields },
+      );
       const body = (n: number) => ({ ...delegate, email: `${randomUUID()}@example.org`, consent: true, n });
       const registerOnce = async (conferenceId: string, n: number, answered: boolean) => {
         const { n: _n, ...rest } = body(n);
@@ -203,10 +211,12 @@ const main = () =>
         await registerOnce(plain, i, false);
         await registerOnce(withForm, i, true);
         await registerOnce(withoutLimits, i, true);
+        await registerOnce(plainForm, i, true);
       }
       const without: number[] = [];
       const withAnswers: number[] = [];
       const unlimited: number[] = [];
+      const neither: number[] = [];
       const cpuWithout: number[] = [];
       const cpuWith: number[] = [];
       type Run = Awaited<ReturnType<typeof registerOnce>>;
@@ -214,21 +224,18 @@ const main = () =>
       const runsWith: Run[] = [];
       let tripsWith = { trips: 0, described: '' };
       for (let i = 0; i < REGISTRATIONS * ROUNDS; i++) {
-        // Interleaved, the order rotating: all three see the same machine, none always first.
-        type Kind = 'plain' | 'form' | 'unlimited';
-        const order: Kind[][] = [
-          ['plain', 'form', 'unlimited'],
-          ['form', 'unlimited', 'plain'],
-          ['unlimited', 'plain', 'form'],
-        ];
-        const runs = new Map<Kind, Run>();
-        for (const kind of order[i % 3] ?? []) {
-          const conference = kind === 'plain' ? plain : kind === 'form' ? withForm : withoutLimits;
-          runs.set(kind, await registerOnce(conference, i, kind !== 'plain'));
+        // Interleaved, the order rotating: all four see the same machine, none always first.
+        const kinds = ['plain', 'form', 'unlimited', 'neither'] as const;
+        const conferences = { plain, form: withForm, unlimited: withoutLimits, neither: plainForm };
+        const runs = new Map<(typeof kinds)[number], Run>();
+        for (let k = 0; k < kinds.length; k++) {
+          const kind = kinds[(i + k) % kinds.length] ?? 'plain';
+          runs.set(kind, await registerOnce(conferences[kind], i, kind !== 'plain'));
         }
         const plainRun = runs.get('plain') as Run;
         const b = runs.get('form') as Run;
         unlimited.push((runs.get('unlimited') as Run).ms);
+        neither.push((runs.get('neither') as Run).ms);
         without.push(plainRun.ms);
         withAnswers.push(b.ms);
         cpuWithout.push(plainRun.cpuMs);
@@ -247,6 +254,7 @@ const main = () =>
       const roundRatios = ratiosByRound(withAnswers);
       const costRatio = median(roundRatios);
       const unlimitedRatios = ratiosByRound(unlimited);
+      const neitherRatios = ratiosByRound(neither);
 
       // Validating one body: the evaluator alone, and the zod parse of the body without answers (baseline).
       const bodies = Array.from({ length: 20 }, (_, n) => answersFor(form, n % 2 ? 'mayor' : 'media', n));
@@ -281,6 +289,14 @@ const main = () =>
           `${ms(median(unlimited), 1)} (${spread(unlimited)})`,
           `${ms(median(without), 1)} without a form`,
           `${median(unlimitedRatios).toFixed(2)}× (${unlimitedRatios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
+          '— (for information)',
+          '—',
+        ],
+        [
+          'the same form with neither a limit nor a sensitive field (no guard, no second key), in the same rounds',
+          `${ms(median(neither), 1)} (${spread(neither)})`,
+          `${ms(median(without), 1)} without a form`,
+          `${median(neitherRatios).toFixed(2)}× (${neitherRatios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
           '— (for information)',
           '—',
         ],
@@ -346,8 +362,9 @@ const main = () =>
         `A form of ${form.fields.length} fields with ${conditions} conditions (equals, in, all, any over earlier`,
         'fields; categories; sensitive fields sealed under the second key; an option with a limit, so every',
         'registration takes its guard) against the same registration on a conference without a form, through the',
-        'RegisterDelegate handler on DynamoDB Local, interleaved in the same run (with a third series: the same form',
-        'with no limit, so no guard). Round trips counted by a',
+        'RegisterDelegate handler on DynamoDB Local, interleaved in the same run (with two more series: the same',
+        'form with no limit, so no guard; and with neither a limit nor a sensitive field, so no guard and no second',
+        'key). Round trips counted by a',
         "middleware on the handlers' DynamoDB client. Validation: domain/registration-form/evaluate.ts on valid",
         'bodies that answer every field shown to their category.',
         '',
