@@ -144,7 +144,8 @@ const writeCsv = async (run: Run, ids: readonly string[], upload: ExportUpload):
   written.catch(() => {});
   let done = 0;
   for await (const rows of inChunks(ids, run, run.status.conferenceId)) {
-    for (const row of rows) {
+    // The delegation's name beside its id, as in the CSV route's rows (CONTRACT 5.5: "as 4.3's CSV").
+    for (const row of await withDelegationNames(run.status.conferenceId, rows as DocumentRow[])) {
       if (!csv.write(csvRecordOf(row, columns))) await once(csv, 'drain');
       done += 1;
     }

@@ -197,6 +197,12 @@ describe('npm start: delegations', () => {
     const rows = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.delegationName)).toEqual(['Mexico City', 'Mexico City', 'Mexico City']);
     expect(rows.map((row) => row.consentToPublish).sort()).toEqual(['false', 'true', 'true']);
+    // The CSV made in the background is the same CSV (CONTRACT 5.5), delegation names included.
+    const made = parse(await csvDocument({ delegationId: mexico.delegationId }), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(made).toEqual(rows);
     // Another delegation's filter lists none of them.
     const none = await call(
       'GET',
@@ -413,6 +419,17 @@ async function participantsDocument(): Promise<string> {
   }, 30_000);
   const file = await fetch(status.location);
   return (await pdfPagesText(new Uint8Array(await file.arrayBuffer()))).join('\n');
+}
+
+/** A registrations-csv document made now with `filter`, its text as fetched from its location. */
+async function csvDocument(filter: Record<string, string>): Promise<string> {
+  const started = await call('POST', path('/documents'), { kind: 'registrations-csv', filter }, organizer());
+  expect(started.status).toBe(202);
+  const status = await eventually(async () => {
+    const answer = await call('GET', path(`/documents/${started.body.documentId}`), undefined, organizer());
+    return answer.body?.status === 'done' ? answer.body : undefined;
+  }, 30_000);
+  return (await fetch(status.location)).text();
 }
 
 /** The addresses of the three invitations into Mexico City's delegation that were sent (of the eight raced). */
