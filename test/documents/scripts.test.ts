@@ -200,6 +200,7 @@ describe('names in every script on badges (issue 19.4)', () => {
     for (const passportName of ['李明', 'عمر الخطيب', 'ተስፋዬ ገብረ', 'Ольга Смирнова']) {
       const pdf = await visaLetterPdf(
         {
+          language: 'en',
           conference: { ...conference, venue: 'Palacio de Minería', country: 'MX' },
           delegate: {
             passportName,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { documentFonts } from '../../functions/shared/documents/fonts.js';
 import { type VisaLetterDocument, visaLetterPdf } from '../../functions/shared/documents/visa-letter.js';
-import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
+import { decodeQrOnPage, type PdfGlyph, pdfGlyphs, pdfPagesText } from '../support/pdf-reader.js';
 
 const letter: VisaLetterDocument = {
+  language: 'en',
   conference: {
     name: '2nd International Conference on Learning Cities',
     acronym: 'ICLC2015',
@@ -35,12 +36,12 @@ describe('visa invitation letter PDF', () => {
       letter.conference.name,
       'Palacio de Bellas Artes',
       'Mexico City',
-      '2015-09-28',
-      '2015-09-30',
+      'September 28, 2015',
+      'September 30, 2015',
       letter.delegate.passportName,
       letter.delegate.passportNumber,
       'Ethiopia',
-      letter.delegate.dateOfBirth,
+      'March 14, 1971',
       'as a registered delegate',
       letter.signatory.name,
       letter.signatory.title,
@@ -55,4 +56,49 @@ describe('visa invitation letter PDF', () => {
       letter.verificationUrl,
     );
   });
+});
+
+/**
+ * Glyphs that are the font's .notdef (U+0000 in pdfkit's ToUnicode maps) or that pdf.js found missing; a
+ * space (French puts a no-break one before a colon) has no outline to find.
+ */
+const missing = (glyphs: PdfGlyph[]) =>
+  glyphs.filter(
+    (glyph) =>
+      glyph.unicode === '\u0000' || glyph.unicode === '' || (!glyph.inFont && !/^\s$/u.test(glyph.unicode)),
+  );
+/** Text compared without spaces and format characters (pdf.js joins and splits runs its own way). */
+const comparable = (text: string) => text.replace(/[\p{Cf}\s]/gu, '');
+
+describe('the letter in the conference’s default language (CONTRACT 5.4)', () => {
+  // Arabic: words pdf.js reads back whole; it reads some joined letters of others as their dotless skeleton
+  // (ق as ف), though the page shows them right (rendered by pdftoppm and looked at).
+  const languages = [
+    {
+      language: 'es',
+      says: ['Carta de invitación', 'Nombre según el pasaporte', 'Etiopía', '28 de septiembre de 2015'],
+    },
+    { language: 'fr', says: ['Lettre d’invitation', 'Nationalité', 'Éthiopie', '28 septembre 2015'] },
+    { language: 'ru', says: ['Письмо-приглашение', 'Номер паспорта', 'Эфиопия', 'сентября 2015'] },
+    { language: 'zh', says: ['邀请函', '护照号码', '埃塞俄比亚', '2015年9月28日'] },
+    { language: 'ar', says: ['خطاب دعوة', 'إثيوبيا', 'الموظف'] },
+    { language: 'en', says: ['Letter of invitation', 'Passport number', 'Ethiopia', 'September 28, 2015'] },
+  ] as const;
+
+  it.each(languages)(
+    'prints the letter in $language, every glyph a real one, on one page',
+    async ({ language, says }) => {
+      const pdf = await visaLetterPdf({ ...letter, language }, documentFonts());
+      const pages = await pdfPagesText(pdf);
+      expect(pages).toHaveLength(1);
+      const page = comparable(pages[0] ?? '');
+      for (const text of [...says, letter.delegate.passportName, letter.verificationCode])
+        expect(page, text).toContain(comparable(text));
+      // No character fell back to the replacement character; the English text is only in the English letter.
+      expect(page).not.toContain('\uFFFD');
+      if (language !== 'en') expect(page).not.toContain(comparable('Letter of invitation'));
+      for (const glyphs of await pdfGlyphs(pdf)) expect(missing(glyphs)).toEqual([]);
+      expect(await decodeQrOnPage(pdf, 1)).toBe(letter.verificationUrl);
+    },
+  );
 });

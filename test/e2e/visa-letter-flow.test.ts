@@ -6,6 +6,7 @@ import { iclc2015 } from '../domain/fixtures.js';
 import { httpClient } from '../support/http-client.js';
 import { type RunningServer, startServer } from '../support/local-server.js';
 import { decodeQrOnPage, pdfPagesText } from '../support/pdf-reader.js';
+import { longDate } from '../support/visa-letter-fields.js';
 
 /**
  * CONTRACT 4.4 over HTTP on `npm start`: a delegate requests a visa letter, an organizer issues it, the PDF
@@ -161,12 +162,12 @@ describe('npm start: a visa letter from request to PDF', () => {
         iclc2015.name,
         iclc2015.venue,
         iclc2015.city,
-        iclc2015.startDate,
-        iclc2015.endDate,
+        longDate(iclc2015.startDate),
+        longDate(iclc2015.endDate),
         `Name as in passport: ${passport.passportName}`,
         `Passport number: ${passport.passportNumber}`,
         'Nationality: Ethiopia (ET)',
-        `Date of birth: ${passport.dateOfBirth}`,
+        `Date of birth: ${longDate(passport.dateOfBirth)}`,
         `Place of issue: ${passport.placeOfIssue}`,
         'as a registered delegate',
         signatory.name,
@@ -183,6 +184,32 @@ describe('npm start: a visa letter from request to PDF', () => {
     expect(await decodeQrOnPage(new Uint8Array(pdf.bytes), 1)).toBe(
       `${server.apiUrl}/visa-letters/${verificationCode}`,
     );
+  });
+
+  it('prints the letter in the conference’s default language (CONTRACT 5.4), the passport name as given', async () => {
+    const settings = `/conferences/${conferenceId}/settings`;
+    const spanish = await call(
+      'POST',
+      settings,
+      { languages: ['en', 'es'], defaultLanguage: 'es' },
+      organizer(),
+    );
+    expect(spanish.status, spanish.text).toBe(200);
+    try {
+      const pdf = await getPdf(delegates.kebede.registrationId, asDelegate(delegates.kebede));
+      const text = (await pdfPagesText(new Uint8Array(pdf.bytes))).join(' ');
+      for (const field of [
+        'Carta de invitación',
+        `Nombre según el pasaporte: ${passport.passportName}`,
+        'Nacionalidad: Etiopía (ET)',
+        '28 de septiembre de 2015',
+      ])
+        expect(text).toContain(field);
+      expect(text).not.toContain('Letter of invitation');
+    } finally {
+      const english = await call('POST', settings, { languages: ['en'], defaultLanguage: 'en' }, organizer());
+      expect(english.status, english.text).toBe(200);
+    }
   });
 });
 

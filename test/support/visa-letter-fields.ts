@@ -1,5 +1,9 @@
 import type { VisaLetterRequest } from '../../domain/visa-letter/events.js';
 
+/** A calendar date as an English letter prints it ("September 28, 2015"), by Intl itself. */
+export const longDate = (date: string) =>
+  new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+
 /**
  * What the text of an issued visa letter shows, read back from its PDF: the conference, the passport data
  * as requested (`nationality` as printed, e.g. `Ethiopia (ET)`), the signatory and the verification code.
@@ -14,12 +18,12 @@ export const visaLetterFields = (letter: {
   letter.conference.name,
   letter.conference.venue,
   letter.conference.city,
-  letter.conference.startDate,
-  letter.conference.endDate,
+  longDate(letter.conference.startDate),
+  longDate(letter.conference.endDate),
   letter.request.passportName,
   letter.request.passportNumber,
   letter.nationality,
-  letter.request.dateOfBirth,
+  longDate(letter.request.dateOfBirth),
   letter.signatory.name,
   letter.signatory.title,
   letter.verificationCode,

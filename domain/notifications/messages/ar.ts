@@ -81,4 +81,19 @@ export const ar: Catalog = {
   'delegation.body':
     'أنت جهة الاتصال لوفد {delegation} إلى {conference}: يمكنك دعوة أعضائه (حتى {quota, plural, zero {# شخص} one {شخص واحد} two {شخصين} few {# أشخاص} many {# شخصًا} other {# شخص}})، وتسمية رئيس الوفد، واستبدال أحد الأعضاء، من هنا: {link}',
   'delegation.keep': 'احتفظ بهذا الرابط لنفسك: فهو يتصرف باسم وفدك.',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': 'خطاب دعوة',
+  'letter.date': 'التاريخ: {issued, date, long}',
+  'letter.to': 'إلى الموظف القنصلي المختص:',
+  'letter.place': '{venue}، {city}، {country}',
+  'letter.invite':
+    'يسرّنا أن ندعو الشخص المذكور أدناه إلى حضور {conference} ({acronym}) بصفته مندوبًا مسجلًا، وذلك في {venue}، {city}، {country}، من {start, date, long} إلى {end, date, long}.',
+  'letter.passportName': 'الاسم كما في جواز السفر:',
+  'letter.passportNumber': 'رقم جواز السفر:',
+  'letter.nationality': 'الجنسية:',
+  'letter.dateOfBirth': 'تاريخ الميلاد:',
+  'letter.placeOfIssue': 'مكان الإصدار:',
+  'letter.noObligation':
+    'لا يُلزم هذا الخطاب المنظمين بأي التزام مالي تجاه نفقات السفر أو الإقامة أو غيرها. ويمكن التحقق من صحته على العنوان أدناه.',
+  'letter.closing': 'وتفضلوا بقبول فائق الاحترام،',
 };

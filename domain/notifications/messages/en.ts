@@ -89,6 +89,21 @@ export const en = {
   'delegation.body':
     'You are the focal point of the delegation {delegation} to {conference}: you may invite its members (up to {quota, plural, one {# person} other {# people}}), name its head and substitute a member, here: {link}',
   'delegation.keep': 'Keep this link to yourself: it acts for your delegation.',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': 'Letter of invitation',
+  'letter.date': 'Date: {issued, date, long}',
+  'letter.to': 'To the consular officer concerned:',
+  'letter.place': '{venue}, {city}, {country}',
+  'letter.invite':
+    'We are pleased to invite the person named below to attend the {conference} ({acronym}), held at {venue}, {city}, {country}, from {start, date, long} to {end, date, long}, as a registered delegate.',
+  'letter.passportName': 'Name as in passport:',
+  'letter.passportNumber': 'Passport number:',
+  'letter.nationality': 'Nationality:',
+  'letter.dateOfBirth': 'Date of birth:',
+  'letter.placeOfIssue': 'Place of issue:',
+  'letter.noObligation':
+    'This letter does not commit the organizers to any financial obligation for travel, accommodation or other expenses. Its authenticity can be confirmed at the address below.',
+  'letter.closing': 'Yours faithfully,',
 } as const;
 
 export type MessageId = keyof typeof en;

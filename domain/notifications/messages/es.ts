@@ -87,4 +87,19 @@ export const es: Catalog = {
   'delegation.body':
     'Usted es el punto focal de la delegación {delegation} en {conference}: puede invitar a sus miembros (hasta {quota, plural, one {# persona} other {# personas}}), designar a su jefe o jefa y sustituir a un miembro, aquí: {link}',
   'delegation.keep': 'No comparta este enlace: actúa en nombre de su delegación.',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': 'Carta de invitación',
+  'letter.date': 'Fecha: {issued, date, long}',
+  'letter.to': 'A la autoridad consular competente:',
+  'letter.place': '{venue}, {city}, {country}',
+  'letter.invite':
+    'Nos complace invitar a la persona que se indica a continuación a asistir a {conference} ({acronym}), que tendrá lugar en {venue}, {city}, {country}, del {start, date, long} al {end, date, long}, en calidad de delegado/a inscrito/a.',
+  'letter.passportName': 'Nombre según el pasaporte:',
+  'letter.passportNumber': 'Número de pasaporte:',
+  'letter.nationality': 'Nacionalidad:',
+  'letter.dateOfBirth': 'Fecha de nacimiento:',
+  'letter.placeOfIssue': 'Lugar de expedición:',
+  'letter.noObligation':
+    'Esta carta no compromete a los organizadores a ninguna obligación financiera por gastos de viaje, alojamiento u otros. Su autenticidad puede confirmarse en la dirección que figura abajo.',
+  'letter.closing': 'Atentamente,',
 };

@@ -90,4 +90,19 @@ export const fr: Catalog = {
   'delegation.body':
     'Vous êtes le point focal de la délégation {delegation} à « {conference} » : vous pouvez inviter ses membres (jusqu’à {quota, plural, one {# personne} other {# personnes}}), désigner son chef et remplacer un membre, ici : {link}',
   'delegation.keep': 'Gardez ce lien pour vous : il agit au nom de votre délégation.',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': 'Lettre d’invitation',
+  'letter.date': 'Date : {issued, date, long}',
+  'letter.to': 'À l’attention des services consulaires concernés :',
+  'letter.place': '{venue}, {city}, {country}',
+  'letter.invite':
+    'Nous avons le plaisir d’inviter la personne désignée ci-dessous à participer, en qualité de délégué inscrit, à « {conference} » ({acronym}), qui se tiendra à {venue}, {city}, {country}, du {start, date, long} au {end, date, long}.',
+  'letter.passportName': 'Nom figurant sur le passeport :',
+  'letter.passportNumber': 'Numéro de passeport :',
+  'letter.nationality': 'Nationalité :',
+  'letter.dateOfBirth': 'Date de naissance :',
+  'letter.placeOfIssue': 'Lieu de délivrance :',
+  'letter.noObligation':
+    'Cette lettre n’engage les organisateurs à aucune obligation financière au titre des frais de voyage, d’hébergement ou autres. Son authenticité peut être vérifiée à l’adresse ci-dessous.',
+  'letter.closing': 'Veuillez agréer l’expression de notre haute considération.',
 };

@@ -86,4 +86,19 @@ export const ru: Catalog = {
   'delegation.body':
     'Вы — координатор делегации {delegation} на конференции «{conference}»: вы можете приглашать её членов (не более {quota, plural, one {# человека} few {# человек} many {# человек} other {# человека}}), назначить главу делегации и заменить члена делегации здесь: {link}',
   'delegation.keep': 'Никому не передавайте эту ссылку: она действует от имени вашей делегации.',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': 'Письмо-приглашение',
+  'letter.date': 'Дата: {issued, date, long}',
+  'letter.to': 'В консульское учреждение:',
+  'letter.place': '{venue}, {city}, {country}',
+  'letter.invite':
+    'Мы рады пригласить указанное ниже лицо принять участие в конференции «{conference}» ({acronym}) в качестве зарегистрированного делегата. Конференция пройдёт по адресу: {venue}, {city}, {country}, с {start, date, long} по {end, date, long}.',
+  'letter.passportName': 'Имя, как в паспорте:',
+  'letter.passportNumber': 'Номер паспорта:',
+  'letter.nationality': 'Гражданство:',
+  'letter.dateOfBirth': 'Дата рождения:',
+  'letter.placeOfIssue': 'Место выдачи:',
+  'letter.noObligation':
+    'Настоящее письмо не налагает на организаторов никаких финансовых обязательств по оплате проезда, проживания или иных расходов. Его подлинность можно проверить по указанному ниже адресу.',
+  'letter.closing': 'С уважением,',
 };

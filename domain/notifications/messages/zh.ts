@@ -75,4 +75,19 @@ export const zh: Catalog = {
   'delegation.body':
     '您是{delegation}出席{conference}代表团的联络人：您可以在此邀请其成员（最多{quota, plural, other {#人}}）、指定团长并替换成员：{link}',
   'delegation.keep': '请妥善保管此链接：它代表您的代表团行事。',
+  // The letter of invitation for a visa (a PDF, in the conference's default language).
+  'letter.title': '邀请函',
+  'letter.date': '日期：{issued, date, long}',
+  'letter.to': '致相关领事官员：',
+  'letter.place': '{venue}，{city}，{country}',
+  'letter.invite':
+    '我们谨邀请下列人员作为注册代表出席{conference}（{acronym}）。会议将于{start, date, long}至{end, date, long}在{venue}（{city}，{country}）举行。',
+  'letter.passportName': '护照姓名：',
+  'letter.passportNumber': '护照号码：',
+  'letter.nationality': '国籍：',
+  'letter.dateOfBirth': '出生日期：',
+  'letter.placeOfIssue': '签发地点：',
+  'letter.noObligation':
+    '本函不使主办方承担任何差旅、住宿或其他费用方面的经济义务。本函的真实性可通过下方地址核实。',
+  'letter.closing': '此致敬礼',
 };

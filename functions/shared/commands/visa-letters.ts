@@ -1,6 +1,7 @@
 import { type Conference, conferenceNameIn } from '../../../domain/conference/decider.js';
 import type { Registration } from '../../../domain/registration/decider.js';
 import { GoneError } from '../../../domain/shared/errors.js';
+import { conferenceLanguages } from '../../../domain/shared/languages.js';
 import {
   type VisaLetterCommand,
   type VisaLetterContext,
@@ -124,6 +125,8 @@ export const visaLetterDocumentOf = (
     throw new Error(`The issued visa letter of registration ${letter.registrationId} is incomplete`);
   const { passportName, passportNumber, nationality, dateOfBirth, placeOfIssue } = letter.request;
   return {
+    // CONTRACT 5.4: the letter's text in the conference's default language (its name too).
+    language: conferenceLanguages(conference).defaultLanguage,
     conference: {
       name: conferenceNameIn(conference),
       acronym: conference.acronym,

@@ -76,7 +76,8 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
     covered = false;
     return { character: REPLACEMENT, font: weight };
   });
-  // A neutral character takes the font before it, else the one after it, if that font has it.
+  // A neutral character takes the font before it, else the one after it, else the text's own, else that of
+  // any script that has it (a full-width comma after a Latin name, in a Chinese text).
   const fits = (font: FontKey | undefined, character: string): font is FontKey =>
     font !== undefined && fonts.hasGlyph(font, character.codePointAt(0) ?? 0);
   for (let index = 0; index < placed.length; index++) {
@@ -86,9 +87,13 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
     const after = placed
       .slice(index + 1)
       .find((next) => next.font !== undefined && !NEUTRAL.test(next.character))?.font;
-    if (fits(before, entry.character)) entry.font = before;
-    else if (fits(after, entry.character)) entry.font = after;
-    else if (fits(weight, entry.character)) entry.font = weight;
+    const font = [
+      before,
+      after,
+      weight,
+      ...scriptFonts.map(([, regular, bold]) => (weight === 'bold' ? bold : regular)),
+    ].find((candidate) => fits(candidate, entry.character));
+    if (font) entry.font = font;
     else {
       covered = false;
       entry.character = REPLACEMENT;
@@ -98,8 +103,17 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
   return { placed, covered };
 };
 
-/** A line of text split into runs in visual order (left to right on the page). */
-export const scriptLine = (text: string, weight: Weight, fonts: DocumentFonts): ScriptLine => {
+/**
+ * A line of text split into runs in visual order (left to right on the page). Its base direction is its
+ * first strong character's, unless `direction` gives the paragraph's (a line of an Arabic letter that
+ * begins with a Latin name is still right to left).
+ */
+export const scriptLine = (
+  text: string,
+  weight: Weight,
+  fonts: DocumentFonts,
+  direction: 'ltr' | 'rtl' | 'auto' = 'auto',
+): ScriptLine => {
   const { placed, covered } = placeCharacters(text, weight, fonts);
   // The characters as UTF-16, with each code unit's font, for bidi-js (which works on code units).
   const line = placed.map((entry) => entry.character).join('');
@@ -107,8 +121,17 @@ export const scriptLine = (text: string, weight: Weight, fonts: DocumentFonts): 
     Array.from({ length: entry.character.length }, () => entry.font as FontKey),
   );
   if (line.length === 0) return { runs: [], covered, rightToLeft: false };
-  const embedding = bidi.getEmbeddingLevels(line, 'auto');
+  const embedding = bidi.getEmbeddingLevels(line, direction);
   const order = bidi.getReorderedIndices(line, embedding);
+  // In a right-to-left run a bracket faces the other way: "(" is drawn as ")" (the algorithm's rule L4).
+  const mirrored = bidi.getMirroredCharactersMap(line, embedding.levels);
+  const drawn =
+    mirrored.size === 0
+      ? line
+      : line
+          .split('')
+          .map((unit, index) => mirrored.get(index) ?? unit)
+          .join('');
   const levelOf = (index: number) => embedding.levels[index] ?? 0;
   const runs: TextRun[] = [];
   let start = 0;
@@ -118,7 +141,7 @@ export const scriptLine = (text: string, weight: Weight, fonts: DocumentFonts): 
     const to = Math.max(...indices);
     const first = indices[0] as number;
     runs.push({
-      text: line.slice(from, to + 1),
+      text: drawn.slice(from, to + 1),
       font: unitFonts[first] as FontKey,
       rightToLeft: levelOf(first) % 2 === 1,
     });
@@ -200,4 +223,62 @@ export const drawFittedText = (
     ...(options.align ? { align: options.align } : {}),
   });
   return size;
+};
+
+/** The distance between the tops of two lines of a paragraph, per point of font size. */
+const LINE_HEIGHT = 1.3;
+
+export interface ParagraphOptions {
+  weight: Weight;
+  size: number;
+  width: number;
+  /** The language of the text: where its lines may break (Chinese and Japanese between words, not at spaces). */
+  language: string;
+  direction: 'ltr' | 'rtl';
+  align?: 'left' | 'right' | 'center';
+}
+
+/**
+ * Draws a paragraph in any script from `y`, broken into lines that fit `width` at word boundaries
+ * (Intl.Segmenter, which finds the words of Chinese and Japanese too; a word longer than a line is broken
+ * between characters), each line then ordered and drawn as drawLine. Lines are broken before they are
+ * ordered, as the bidirectional algorithm says. Returns the y below the last line.
+ */
+export const drawParagraph = (
+  pdf: Pdf,
+  text: string,
+  x: number,
+  y: number,
+  options: ParagraphOptions,
+): number => {
+  const fonts = fontsOf(pdf);
+  const lineOf = (part: string) => scriptLine(part.trim(), options.weight, fonts, options.direction);
+  const fits = (part: string) => lineWidth(pdf, lineOf(part), options.size) <= options.width;
+  const pieces = [...new Intl.Segmenter(options.language, { granularity: 'word' }).segment(text)].flatMap(
+    ({ segment }) =>
+      fits(segment)
+        ? [segment]
+        : [...new Intl.Segmenter(options.language, { granularity: 'grapheme' }).segment(segment)].map(
+            (grapheme) => grapheme.segment,
+          ),
+  );
+  const lines: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    if (current.trim() !== '' && !fits(current + piece)) {
+      lines.push(current);
+      current = piece.trimStart();
+    } else current += piece;
+  }
+  if (current.trim() !== '') lines.push(current);
+  let top = y;
+  for (const line of lines) {
+    drawLine(pdf, lineOf(line), x, top, {
+      size: options.size,
+      width: options.width,
+      align: options.align ?? (options.direction === 'rtl' ? 'right' : 'left'),
+    });
+    top += options.size * LINE_HEIGHT;
+  }
+  return top;
 };

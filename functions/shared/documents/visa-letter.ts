@@ -1,8 +1,12 @@
+import { calendarDate, message, textDirection } from '../../../domain/notifications/messages/index.js';
+import type { Language } from '../../../domain/shared/languages.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, qrCodePng, renderPdf } from './pdf.js';
-import { drawFittedText } from './script-text.js';
+import { type DocumentFonts, type Pdf, qrCodePng, renderPdf } from './pdf.js';
+import { drawFittedText, drawParagraph, type Weight } from './script-text.js';
 
 export interface VisaLetterDocument {
+  /** The conference's default language (CONTRACT 5.4): the letter's text, dates and country names in it. */
+  language: Language;
   conference: {
     name: string;
     acronym: string;
@@ -28,81 +32,127 @@ export interface VisaLetterDocument {
 
 const A4_MARGIN = 64;
 const QR_SIZE = 110;
+const LABEL_WIDTH = 150;
+const GUTTER = 10;
 
-/** The letter of invitation a consulate asks for, on one A4 page, verifiable by its code and QR code. */
-export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts): Promise<Buffer> =>
-  renderPdf(
-    { size: 'A4', margin: A4_MARGIN, title: `Letter of invitation: ${letter.conference.name}`, fonts },
+/**
+ * The letter of invitation a consulate asks for, on one A4 page, verifiable by its code and QR code. Its
+ * text is in the conference's default language, laid out from the right in Arabic; every text in any script
+ * (script-text.ts: each character in its script's font, right-to-left runs in order).
+ */
+export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts): Promise<Buffer> => {
+  const { conference, delegate, signatory, language } = letter;
+  const say = (id: Parameters<typeof message>[1], values?: Parameters<typeof message>[2]) =>
+    message(language, id, values);
+  return renderPdf(
+    { size: 'A4', margin: A4_MARGIN, title: `${say('letter.title')}: ${conference.name}`, fonts },
     async (pdf) => {
-      const { conference, delegate, signatory } = letter;
       pdf.addPage({ size: 'A4', margin: A4_MARGIN });
+      const direction = textDirection(language);
+      const rightToLeft = direction === 'rtl';
       const width = pdf.page.width - 2 * A4_MARGIN;
-      pdf.font('bold').fontSize(15).text(conference.name, { width });
-      pdf
-        .font('regular')
-        .fontSize(10)
-        .text(`${conference.venue}, ${conference.city}, ${countryName(conference.country)}`)
-        .text(`${conference.startDate} to ${conference.endDate}`)
-        .moveDown(2);
-      pdf
-        .fontSize(11)
-        .text(`Date: ${letter.issuedAt.slice(0, 10)}`, { align: 'right' })
-        .moveDown();
-      pdf.font('bold').fontSize(13).text('Letter of invitation').moveDown();
-      pdf.font('regular').fontSize(11).text('To the consular officer concerned:').moveDown();
-      pdf
-        .text(
-          `We are pleased to invite the person named below to attend the ${conference.name} (${conference.acronym}), ` +
-            `held at ${conference.venue}, ${conference.city}, ${countryName(conference.country)}, from ` +
-            `${conference.startDate} to ${conference.endDate}, as a registered delegate.`,
-          { width, align: 'justify' },
-        )
-        .moveDown();
-      const rows: [string, string][] = [
-        ['Name as in passport', delegate.passportName],
-        ['Passport number', delegate.passportNumber],
-        ['Nationality', `${countryName(delegate.nationality)} (${delegate.nationality})`],
-        ['Date of birth', delegate.dateOfBirth],
-        ...(delegate.placeOfIssue ? ([['Place of issue', delegate.placeOfIssue]] as [string, string][]) : []),
-      ];
-      // The values in any script (a passport name in Arabic, Chinese...): each character in its script's font,
-      // right-to-left runs in order (script-text.ts), on one line shrunk to fit.
-      for (const [label, value] of rows) {
-        const y = pdf.y;
-        pdf.font('regular').fontSize(11).text(`${label}:`, A4_MARGIN, y, { width: 150 });
-        const size = drawFittedText(pdf, value, 'bold', A4_MARGIN + 160, y, {
-          width: width - 160,
-          max: 11,
-          align: 'left',
+      /** A paragraph from `y` in the letter's language; returns the y below it. */
+      const paragraph = (
+        text: string,
+        y: number,
+        size: number,
+        weight: Weight = 'regular',
+        box: { x?: number; width?: number; align?: 'left' | 'right'; direction?: 'ltr' | 'rtl' } = {},
+      ) =>
+        drawParagraph(pdf, text, box.x ?? A4_MARGIN, y, {
+          weight,
+          size,
+          width: box.width ?? width,
+          language,
+          direction: box.direction ?? direction,
+          ...(box.align ? { align: box.align } : {}),
         });
-        pdf.font('regular').fontSize(11);
-        pdf.y = y + Math.max(size, 11) * 1.25;
-        pdf.moveDown(0.3);
-      }
-      pdf.x = A4_MARGIN;
-      pdf
-        .moveDown()
-        .font('regular')
-        .text(
-          'This letter does not commit the organizers to any financial obligation for travel, accommodation or ' +
-            'other expenses. Its authenticity can be confirmed at the address below.',
-          { width, align: 'justify' },
-        )
-        .moveDown(2);
-      pdf.text('Yours faithfully,').moveDown(2);
-      pdf.font('bold').text(signatory.name).font('regular').text(signatory.title).moveDown(2);
 
-      const qrY = pdf.y;
-      pdf.image(await qrCodePng(letter.verificationUrl), A4_MARGIN, qrY, { width: QR_SIZE, height: QR_SIZE });
-      const textX = A4_MARGIN + QR_SIZE + 16;
-      pdf
-        .fontSize(10)
-        .text('Verification code', textX, qrY + 16, { width: width - QR_SIZE - 16 })
-        .font('bold')
-        .fontSize(12)
-        .text(letter.verificationCode)
-        .font('regular')
-        .fontSize(9)
-        .text(letter.verificationUrl, { width: width - QR_SIZE - 16 });
+      const place = {
+        venue: conference.venue,
+        city: conference.city,
+        country: countryName(conference.country, language),
+      };
+      const dates = { start: calendarDate(conference.startDate), end: calendarDate(conference.endDate) };
+      let y = A4_MARGIN;
+      y = paragraph(conference.name, y, 15, 'bold');
+      y = paragraph(say('letter.place', place), y, 10);
+      y = paragraph(say('dates', dates), y, 10) + 24;
+      const issued = calendarDate(letter.issuedAt.slice(0, 10));
+      y = paragraph(say('letter.date', { issued }), y, 11, 'regular', {
+        align: rightToLeft ? 'left' : 'right',
+      });
+      y = paragraph(say('letter.title'), y + 12, 13, 'bold') + 10;
+      y = paragraph(say('letter.to'), y, 11) + 8;
+      const invite = { conference: conference.name, acronym: conference.acronym, ...place, ...dates };
+      y = paragraph(say('letter.invite', invite), y, 11) + 10;
+
+      const rows: [label: string, value: string][] = [
+        [say('letter.passportName'), delegate.passportName],
+        [say('letter.passportNumber'), delegate.passportNumber],
+        [
+          say('letter.nationality'),
+          `${countryName(delegate.nationality, language)} (${delegate.nationality})`,
+        ],
+        [say('letter.dateOfBirth'), say('date', { start: calendarDate(delegate.dateOfBirth) })],
+        ...(delegate.placeOfIssue
+          ? ([[say('letter.placeOfIssue'), delegate.placeOfIssue]] as [string, string][])
+          : []),
+      ];
+      for (const [label, value] of rows)
+        y = passportRow(pdf, label, value, y, { width, rightToLeft, paragraph });
+
+      y = paragraph(say('letter.noObligation'), y + 10, 11) + 20;
+      y = paragraph(say('letter.closing'), y, 11) + 24;
+      y = paragraph(signatory.name, y, 11, 'bold');
+      y = paragraph(signatory.title, y, 11) + 24;
+
+      // The QR code on the side the text starts from; the code and the address always left to right.
+      const qrX = rightToLeft ? A4_MARGIN + width - QR_SIZE : A4_MARGIN;
+      pdf.image(await qrCodePng(letter.verificationUrl), qrX, y, { width: QR_SIZE, height: QR_SIZE });
+      const beside = {
+        x: rightToLeft ? A4_MARGIN : A4_MARGIN + QR_SIZE + 16,
+        width: width - QR_SIZE - 16,
+        align: rightToLeft ? ('right' as const) : ('left' as const),
+      };
+      let textY = paragraph(say('fact.verificationCode'), y + 16, 10, 'regular', beside);
+      textY = paragraph(letter.verificationCode, textY, 12, 'bold', { ...beside, direction: 'ltr' });
+      paragraph(letter.verificationUrl, textY, 9, 'regular', { ...beside, direction: 'ltr' });
     },
   );
+};
+
+/**
+ * One row of the passport's details: the label in the letter's language (wrapped in its column), the value
+ * in any script on one line, shrunk to fit; the label's column on the side the text starts from. Returns the
+ * y below the row.
+ */
+const passportRow = (
+  pdf: Pdf,
+  label: string,
+  value: string,
+  y: number,
+  layout: {
+    width: number;
+    rightToLeft: boolean;
+    paragraph: (
+      text: string,
+      y: number,
+      size: number,
+      weight?: Weight,
+      box?: { x?: number; width?: number },
+    ) => number;
+  },
+): number => {
+  const { width, rightToLeft } = layout;
+  const valueWidth = width - LABEL_WIDTH - GUTTER;
+  const labelX = rightToLeft ? A4_MARGIN + width - LABEL_WIDTH : A4_MARGIN;
+  const valueX = rightToLeft ? A4_MARGIN : A4_MARGIN + LABEL_WIDTH + GUTTER;
+  const labelBottom = layout.paragraph(label, y, 11, 'regular', { x: labelX, width: LABEL_WIDTH });
+  const size = drawFittedText(pdf, value, 'bold', valueX, y, {
+    width: valueWidth,
+    max: 11,
+    align: rightToLeft ? 'right' : 'left',
+  });
+  return Math.max(labelBottom, y + Math.max(size, 11) * 1.3) + 4;
+};
