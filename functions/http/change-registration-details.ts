@@ -1,11 +1,12 @@
-import { personalDataOf } from '../../domain/registration/decider.js';
+import { personalDataOf, type Registration } from '../../domain/registration/decider.js';
+import type { RegistrationEvent } from '../../domain/registration/events.js';
 import { GoneError } from '../../domain/shared/errors.js';
 import { commandMetadata } from '../shared/commands/command.js';
 import { runCommand } from '../shared/commands/pipeline.js';
-import { registrationReadBack } from '../shared/commands/registration-read-back.js';
+import { registrationReadBack, sensitiveAnswersOf } from '../shared/commands/registration-read-back.js';
 import { changeDelegateDetails, loadRegistrationWithEvents } from '../shared/commands/registrations.js';
 import { idempotent } from '../shared/event-store/idempotency.js';
-import { authorizeRegistrationDelegate } from '../shared/http/auth.js';
+import { authorizeRegistrationDelegate, seesSensitiveAnswers } from '../shared/http/auth.js';
 import { httpRoute, parseBody, pathId } from '../shared/http/http.js';
 import { emailKeys, usePersonalData, useSensitiveData } from '../shared/personal-data/personal-data.js';
 import { detailsChangeRequestSchema } from './api-schemas.js';
@@ -45,12 +46,24 @@ export const handler = httpRoute('delegate', (request) =>
       authorize,
       now: metadata.now,
     });
+    // The registration read back as GET reads it: the sensitive answers too, to whoever may see them.
+    const readBack = (result: {
+      registration: Registration;
+      personal: Parameters<typeof registrationReadBack>[1];
+      events: RegistrationEvent[];
+    }) =>
+      registrationReadBack(
+        result.registration,
+        result.personal,
+        seesSensitiveAnswers(request.principal)
+          ? sensitiveAnswersOf([...events, ...result.events])
+          : undefined,
+      );
     const changed = await runCommand(command, {
       ...metadata,
       conferenceId,
-      idempotency: (result) =>
-        idempotency.record({ status: 200, body: registrationReadBack(result.registration, result.personal) }),
+      idempotency: (result) => idempotency.record({ status: 200, body: readBack(result) }),
     });
-    return { status: 200, body: registrationReadBack(changed.registration, changed.personal) };
+    return { status: 200, body: readBack(changed) };
   }),
 );

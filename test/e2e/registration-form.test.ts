@@ -177,6 +177,19 @@ describe('npm start: the registration form', () => {
     expect(withGroup.body.answers).toMatchObject({ diet: 'other', dietOther: MARKER });
     const own = await call('GET', path, undefined, { 'x-manage-token': manageToken });
     expect(own.body.answers).toMatchObject({ diet: 'other', dietOther: MARKER });
+    // A correction answers with the registration read back as GET reads it, for the same caller.
+    const corrected = await call(
+      'POST',
+      `${path}/details`,
+      { city: 'Vantaa' },
+      { 'x-manage-token': manageToken },
+    );
+    expect(corrected.status, corrected.text).toBe(200);
+    expect(corrected.body).toMatchObject({ city: 'Vantaa', answers: { diet: 'other', dietOther: MARKER } });
+    const byOrganizer = await call('POST', `${path}/details`, { city: 'Espoo' }, organizer());
+    expect(byOrganizer.status, byOrganizer.text).toBe(200);
+    expect(byOrganizer.body.city).toBe('Espoo');
+    expect(byOrganizer.text).not.toContain(MARKER);
 
     // The totals count every active registration's answers, sensitive ones too, never naming one.
     const counts = await eventually(async () => {

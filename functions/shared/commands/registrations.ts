@@ -474,7 +474,7 @@ export const changeDelegateDetails = (change: DetailsChange) => {
         ),
         // New answers were checked against the form as read: a new version meanwhile decides again.
         unchanged: change.answers === undefined ? [] : ['conference'],
-        result: { registration: after as Registration, personal },
+        result: { registration: after as Registration, personal, events },
       };
     },
     guardRefused: (guards) => {
