@@ -5,8 +5,16 @@
  */
 export const corsRules = {
   /** The request headers the API takes: a preflight may ask for these (case-insensitive). */
-  allowHeaders: ['Authorization', 'X-Manage-Token', 'Idempotency-Key', 'Content-Type', 'X-Delegation-Token'],
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: [
+    'Authorization',
+    'X-Manage-Token',
+    'Idempotency-Key',
+    'Content-Type',
+    'X-Delegation-Token',
+    'X-Correlation-Id',
+  ],
+  /** Every method of the routes (infra/definitions/routes.ts; a test holds them together). */
+  allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
   /** Response headers a page may read besides the CORS-safelisted ones. */
   exposeHeaders: ['Location', 'Retry-After'],
   /** How long a browser may cache a preflight's answer. */

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corsRules } from '../../infra/definitions/cors.js';
+import { routes } from '../../infra/definitions/routes.js';
 import { buildStack, logicalId, templateOf, unacknowledgedFindings } from './template.js';
 
 const ORIGINS = ['https://conference.example.org', 'https://organizers.example.org'];
@@ -21,11 +22,14 @@ describe('CORS of the HTTP API and the exports bucket (context allowedOrigins)',
       'authorization',
       'content-type',
       'idempotency-key',
+      'x-correlation-id',
       'x-delegation-token',
       'x-manage-token',
     ]);
     expect(cors.ExposeHeaders).toEqual(['Location', 'Retry-After']);
-    expect(cors.AllowMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'OPTIONS']));
+    expect(cors.AllowMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'OPTIONS']));
+    // Every method a route answers (a browser on an allowed origin may PUT the registration form).
+    for (const route of routes) expect(cors.AllowMethods).toContain(route.method);
     expect(cors.AllowCredentials).toBe(false);
     expect(cors.MaxAge).toBe(corsRules.maxAgeSeconds);
   });

@@ -73,11 +73,15 @@ describe('CORS of the local HTTP server, for the origins of ALLOWED_ORIGINS', ()
       'idempotency-key',
       'content-type',
       'x-delegation-token',
+      'x-correlation-id',
     ])
       expect(allowHeaders).toContain(name);
     expect(String(reply.headers['access-control-allow-methods']).split(',')).toEqual(
-      expect.arrayContaining(['GET', 'POST']),
+      expect.arrayContaining(['GET', 'POST', 'PUT']),
     );
+    // The registration form is PUT: its preflight is answered too.
+    const put = await preflight(server, ALLOWED, 'PUT', 'Authorization, Content-Type');
+    expect(put.headers['access-control-allow-origin']).toBe(ALLOWED);
     expect(reply.headers['access-control-max-age']).toBe(String(corsRules.maxAgeSeconds));
     // Preflights are answered by the server, never by a handler: also on a path that needs a token.
     expect(
