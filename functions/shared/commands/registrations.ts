@@ -135,7 +135,7 @@ export interface NewRegistration {
  * whether an address was invited.
  */
 export const NOT_INVITED =
-  'Registration in this category is by invitation: it needs the invitation code sent to this address';
+  'No invitation admits this registration: a category by invitation needs the invitation code sent to this address, and a code given in any category must be that one';
 
 /** The limits of a form's options by `fieldId/optionId`: what the guards of limited places take. */
 export const optionLimitsOf = (form: RegistrationForm | undefined): OptionLimits => {
