@@ -48,9 +48,10 @@ export const conference: ConferenceDetails = {
   sensitiveDataRetentionDays: 36_500,
   // Signs the visa letters of invitation (CONTRACT 4.4).
   visaLetterSignatory: VISA_LETTER_SIGNATORY,
-  // The host city speaks Spanish (and English, the conference's working language); UNESCO's six are offered.
+  // UNESCO's six are offered. The demo's texts are written in English, the conference's working language:
+  // its default, so that a plain string reads as what it is (the host city's Spanish is offered first).
   languages: ['es', 'en', 'ar', 'fr', 'ru', 'zh'],
-  defaultLanguage: 'es',
+  defaultLanguage: 'en',
   rooms: [
     { name: PLENARY_HALL, capacity: 1000 },
     { name: PONCE, capacity: 180 },
@@ -1221,8 +1222,31 @@ const ownScript: Record<
   },
 };
 
-/** The language some delegates choose (CONTRACT 5.4); the others get the conference's default, Spanish. */
+/** The language some delegates choose (CONTRACT 5.4); the others get the conference's default, English. */
 const languageOfCountry: Partial<Record<string, Delegate['language']>> = {
+  ...Object.fromEntries(
+    [
+      'MX',
+      'ES',
+      'AR',
+      'CO',
+      'CL',
+      'PE',
+      'EC',
+      'VE',
+      'UY',
+      'BO',
+      'PY',
+      'CR',
+      'CU',
+      'GT',
+      'HN',
+      'NI',
+      'PA',
+      'SV',
+      'DO',
+    ].map((country) => [country, 'es' as const]),
+  ),
   FR: 'fr',
   RU: 'ru',
   CN: 'zh',
