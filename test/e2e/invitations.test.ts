@@ -182,6 +182,11 @@ describe('npm start: invitations', () => {
     expect((await call('POST', path, {}, organizer())).status).toBe(200);
     const second = await call('POST', path, {}, organizer());
     expect(second.status).toBe(429);
+    expect(second.body).toMatchObject({
+      type: 'https://learning-cities.dev/problems/too-many-requests',
+      title: 'Too Many Requests',
+      status: 429,
+    });
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
     const code = await codeMailedTo(address, /reminder/i);
     expect(code).toBe(await codeMailedTo(address, /invited/i));
