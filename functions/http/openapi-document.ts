@@ -189,6 +189,14 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
   const hasPathParameters = route.path.includes('{');
   const responses: Json = {
     [doc.success.status]: successResponse(route, doc),
+    ...(doc.otherSuccess
+      ? {
+          [doc.otherSuccess.status]: successResponse(route, {
+            ...doc,
+            success: { ...doc.otherSuccess },
+          }),
+        }
+      : {}),
     ...(doc.conditional ? { 304: { $ref: '#/components/responses/NotModified' } } : {}),
     ...(post || doc.badRequest
       ? {

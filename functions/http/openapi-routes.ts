@@ -45,6 +45,8 @@ export interface RouteDoc {
     /** The success answer carries a Location header. */
     location?: boolean;
   };
+  /** A second success answer (a registration to confirm first: 202), with its own body. */
+  otherSuccess?: { status: 202; description: string; body: ResponseBodyName };
   /** A 404 for a reason beyond an unknown path parameter, or the one route-specific reason. */
   notFound?: string;
   /** The 409s of the contract. */
@@ -221,6 +223,12 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Registrations',
     requestBody: 'RegistrationRequest',
     success: { status: 201, description: 'Registered or waitlisted.', body: 'RegistrationCreated' },
+    otherSuccess: {
+      status: 202,
+      description:
+        'A conference with `emailConfirmation`: a confirmation link was mailed (or nothing, or a notice).',
+      body: 'ConfirmationSent',
+    },
     notFound: 'No such conference.',
     forbidden:
       'The category is by invitation (`registrationPolicy`) and the body has no `invitationCode` that ' +
