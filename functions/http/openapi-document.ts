@@ -222,6 +222,9 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
         }
       : {}),
     ...(!post && doc.badRequest ? { 400: problem(doc.badRequest) } : {}),
+    ...(!post && !doc.badRequest && doc.query?.some((parameter) => parameter.name === 'lang')
+      ? { 400: problem('`lang` is not one of the conference’s languages (`errors` names them).') }
+      : {}),
     ...authFailures[route.access],
     ...(doc.forbidden ? { 403: problem(doc.forbidden) } : {}),
     ...(hasPathParameters || doc.notFound ? { 404: problem(doc.notFound ?? 'No such resource.') } : {}),

@@ -199,6 +199,8 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Registrations',
     success: { status: 200, description: 'The form in force (version 0: none).', body: 'RegistrationForm' },
     notFound: 'No such conference.',
+    // The labels of `jsonSchema` in that language; `fields` keep every translation (for a form editor).
+    query: [langQuery],
   },
   GetAnswersSummary: {
     summary: 'Count the answers of the registration form',

@@ -339,6 +339,17 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('gives every read that takes `lang` its 400 (a language the conference does not offer)', () => {
+    const withLang = Object.values(document.paths).flatMap((item) =>
+      Object.values(item as Record<string, Json>).filter((operation) =>
+        (operation.parameters ?? []).some((parameter: Json) => parameter.name === 'lang'),
+      ),
+    );
+    expect(withLang.length).toBeGreaterThan(3);
+    for (const operation of withLang)
+      expect(operation.responses, operation.operationId).toHaveProperty('400');
+  });
+
   it('has each path parameter of each route, required, and a 404 for it', () => {
     for (const route of routes) {
       const operation = operationOf(`${route.method} ${route.path}`);
