@@ -49,6 +49,12 @@ const scriptFonts: [pattern: RegExp, regular: FontKey, bold: FontKey][] = [
   [/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]/u, 'hanKana', 'hanKana'],
 ];
 
+/** Every script's font of a weight, for a neutral character that only such a font has. */
+const scriptFontsOf: Record<Weight, FontKey[]> = {
+  regular: scriptFonts.map(([, regular]) => regular),
+  bold: scriptFonts.map(([, , bold]) => bold),
+};
+
 /** Characters of no script of their own: they take the font of their neighbours. */
 const NEUTRAL = /[\p{Script=Common}\p{Script=Inherited}]/u;
 const REPLACEMENT = '\uFFFD';
@@ -87,12 +93,9 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
     const after = placed
       .slice(index + 1)
       .find((next) => next.font !== undefined && !NEUTRAL.test(next.character))?.font;
-    const font = [
-      before,
-      after,
-      weight,
-      ...scriptFonts.map(([, regular, bold]) => (weight === 'bold' ? bold : regular)),
-    ].find((candidate) => fits(candidate, entry.character));
+    const font =
+      [before, after, weight].find((candidate) => fits(candidate, entry.character)) ??
+      scriptFontsOf[weight].find((candidate) => fits(candidate, entry.character));
     if (font) entry.font = font;
     else {
       covered = false;
