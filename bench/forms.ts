@@ -223,10 +223,10 @@ const main = () =>
       const runsWithout: Run[] = [];
       const runsWith: Run[] = [];
       let tripsWith = { trips: 0, described: '' };
+      const kinds = ['plain', 'form', 'unlimited', 'neither'] as const;
+      const conferences = { plain, form: withForm, unlimited: withoutLimits, neither: plainForm };
       for (let i = 0; i < REGISTRATIONS * ROUNDS; i++) {
         // Interleaved, the order rotating: all four see the same machine, none always first.
-        const kinds = ['plain', 'form', 'unlimited', 'neither'] as const;
-        const conferences = { plain, form: withForm, unlimited: withoutLimits, neither: plainForm };
         const runs = new Map<(typeof kinds)[number], Run>();
         for (let k = 0; k < kinds.length; k++) {
           const kind = kinds[(i + k) % kinds.length] ?? 'plain';

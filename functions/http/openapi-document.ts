@@ -191,10 +191,7 @@ const operation = (route: RouteDefinition, doc: RouteDoc): Json => {
     [doc.success.status]: successResponse(route, doc),
     ...(doc.otherSuccess
       ? {
-          [doc.otherSuccess.status]: successResponse(route, {
-            ...doc,
-            success: { ...doc.otherSuccess },
-          }),
+          [doc.otherSuccess.status]: successResponse(route, { ...doc, success: doc.otherSuccess }),
         }
       : {}),
     ...(doc.conditional ? { 304: { $ref: '#/components/responses/NotModified' } } : {}),

@@ -86,6 +86,7 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
   // any script that has it (a full-width comma after a Latin name, in a Chinese text).
   const fits = (font: FontKey | undefined, character: string): font is FontKey =>
     font !== undefined && fonts.hasGlyph(font, character.codePointAt(0) ?? 0);
+  const scriptFontsOfWeight = scriptFontsOf[weight];
   for (let index = 0; index < placed.length; index++) {
     const entry = placed[index] as Placed;
     if (entry.font !== undefined) continue;
@@ -93,14 +94,17 @@ const placeCharacters = (text: string, weight: Weight, fonts: DocumentFonts) => 
     const after = placed
       .slice(index + 1)
       .find((next) => next.font !== undefined && !NEUTRAL.test(next.character))?.font;
-    const font =
-      [before, after, weight].find((candidate) => fits(candidate, entry.character)) ??
-      scriptFontsOf[weight].find((candidate) => fits(candidate, entry.character));
-    if (font) entry.font = font;
+    if (fits(before, entry.character)) entry.font = before;
+    else if (fits(after, entry.character)) entry.font = after;
+    else if (fits(weight, entry.character)) entry.font = weight;
     else {
-      covered = false;
-      entry.character = REPLACEMENT;
-      entry.font = weight;
+      const font = scriptFontsOfWeight.find((candidate) => fits(candidate, entry.character));
+      if (font) entry.font = font;
+      else {
+        covered = false;
+        entry.character = REPLACEMENT;
+        entry.font = weight;
+      }
     }
   }
   return { placed, covered };

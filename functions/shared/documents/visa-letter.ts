@@ -1,7 +1,7 @@
 import { calendarDate, message, textDirection } from '../../../domain/notifications/messages/index.js';
 import type { Language } from '../../../domain/shared/languages.js';
 import { countryName } from './country-names.js';
-import { type DocumentFonts, type Pdf, qrCodePng, renderPdf } from './pdf.js';
+import { type DocumentFonts, qrCodePng, renderPdf } from './pdf.js';
 import { drawFittedText, drawParagraph, type Weight } from './script-text.js';
 
 export interface VisaLetterDocument {
@@ -32,6 +32,7 @@ export interface VisaLetterDocument {
 
 const A4_MARGIN = 64;
 const QR_SIZE = 110;
+const QR_GAP = 16;
 const LABEL_WIDTH = 150;
 const GUTTER = 10;
 
@@ -99,8 +100,19 @@ export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts):
           ? ([[say('letter.placeOfIssue'), delegate.placeOfIssue]] as [string, string][])
           : []),
       ];
-      for (const [label, value] of rows)
-        y = passportRow(pdf, label, value, y, { width, rightToLeft, paragraph });
+      // Each label in its column on the side the text starts from (wrapped there), each value beside it
+      // in any script on one line, shrunk to fit.
+      const labelX = rightToLeft ? A4_MARGIN + width - LABEL_WIDTH : A4_MARGIN;
+      const valueX = rightToLeft ? A4_MARGIN : A4_MARGIN + LABEL_WIDTH + GUTTER;
+      for (const [label, value] of rows) {
+        const labelBottom = paragraph(label, y, 11, 'regular', { x: labelX, width: LABEL_WIDTH });
+        const size = drawFittedText(pdf, value, 'bold', valueX, y, {
+          width: width - LABEL_WIDTH - GUTTER,
+          max: 11,
+          align: rightToLeft ? 'right' : 'left',
+        });
+        y = Math.max(labelBottom, y + Math.max(size, 11) * 1.3) + 4;
+      }
 
       y = paragraph(say('letter.noObligation'), y + 10, 11) + 20;
       y = paragraph(say('letter.closing'), y, 11) + 24;
@@ -111,8 +123,8 @@ export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts):
       const qrX = rightToLeft ? A4_MARGIN + width - QR_SIZE : A4_MARGIN;
       pdf.image(await qrCodePng(letter.verificationUrl), qrX, y, { width: QR_SIZE, height: QR_SIZE });
       const beside = {
-        x: rightToLeft ? A4_MARGIN : A4_MARGIN + QR_SIZE + 16,
-        width: width - QR_SIZE - 16,
+        x: rightToLeft ? A4_MARGIN : A4_MARGIN + QR_SIZE + QR_GAP,
+        width: width - QR_SIZE - QR_GAP,
         align: rightToLeft ? ('right' as const) : ('left' as const),
       };
       let textY = paragraph(say('fact.verificationCode'), y + 16, 10, 'regular', beside);
@@ -120,39 +132,4 @@ export const visaLetterPdf = (letter: VisaLetterDocument, fonts: DocumentFonts):
       paragraph(letter.verificationUrl, textY, 9, 'regular', { ...beside, direction: 'ltr' });
     },
   );
-};
-
-/**
- * One row of the passport's details: the label in the letter's language (wrapped in its column), the value
- * in any script on one line, shrunk to fit; the label's column on the side the text starts from. Returns the
- * y below the row.
- */
-const passportRow = (
-  pdf: Pdf,
-  label: string,
-  value: string,
-  y: number,
-  layout: {
-    width: number;
-    rightToLeft: boolean;
-    paragraph: (
-      text: string,
-      y: number,
-      size: number,
-      weight?: Weight,
-      box?: { x?: number; width?: number },
-    ) => number;
-  },
-): number => {
-  const { width, rightToLeft } = layout;
-  const valueWidth = width - LABEL_WIDTH - GUTTER;
-  const labelX = rightToLeft ? A4_MARGIN + width - LABEL_WIDTH : A4_MARGIN;
-  const valueX = rightToLeft ? A4_MARGIN : A4_MARGIN + LABEL_WIDTH + GUTTER;
-  const labelBottom = layout.paragraph(label, y, 11, 'regular', { x: labelX, width: LABEL_WIDTH });
-  const size = drawFittedText(pdf, value, 'bold', valueX, y, {
-    width: valueWidth,
-    max: 11,
-    align: rightToLeft ? 'right' : 'left',
-  });
-  return Math.max(labelBottom, y + Math.max(size, 11) * 1.3) + 4;
 };
