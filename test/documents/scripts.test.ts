@@ -6,7 +6,7 @@ import { type Badge, badgesPdf } from '../../functions/shared/documents/badges.j
 import { documentFonts } from '../../functions/shared/documents/fonts.js';
 import { renderPdf } from '../../functions/shared/documents/pdf.js';
 import { visaLetterPdf } from '../../functions/shared/documents/visa-letter.js';
-import { type PdfGlyph, pdfGlyphs, pdfPagesText } from '../support/pdf-reader.js';
+import { comparable, missingGlyphs, pdfGlyphs, pdfPagesText } from '../support/pdf-reader.js';
 
 /**
  * Names in every script a delegate of the conference may write theirs in (issue 19.4), each read back from
@@ -117,15 +117,6 @@ const badgeOf = (entry: Case, index: number): Badge => ({
   checkInCode: `CK-${index}`,
 });
 
-/** Text as compared: invisible format characters (ZWNJ, the word joiner of dot glyphs) and spaces dropped. */
-const comparable = (text: string) => text.replace(/[\p{Cf}\s]/gu, '');
-
-/** Glyphs that are the font's .notdef (U+0000 in pdfkit's ToUnicode maps) or that pdf.js found missing. */
-const missing = (glyphs: PdfGlyph[]) =>
-  glyphs.filter(
-    (glyph) => glyph.unicode === '\u0000' || glyph.unicode === '' || (!glyph.inFont && glyph.unicode !== ' '),
-  );
-
 describe('names in every script on badges (issue 19.4)', () => {
   it('the missing-glyph check can fail: Chinese drawn in DejaVu, as badges did, shows .notdef glyphs', async () => {
     const pdf = await renderPdf(
@@ -136,7 +127,7 @@ describe('names in every script on badges (issue 19.4)', () => {
       },
     );
     const [glyphs = []] = await pdfGlyphs(pdf);
-    expect(missing(glyphs)).toHaveLength(2);
+    expect(missingGlyphs(glyphs)).toHaveLength(2);
   });
 
   it('prints each name with real glyphs, read back by pdf.js in its own order, with the Latin name under it', async () => {
@@ -148,7 +139,7 @@ describe('names in every script on badges (issue 19.4)', () => {
       const page = pages[index] ?? '';
       const pageGlyphs = glyphs[index] ?? [];
       expect(pageGlyphs.length, entry.script).toBeGreaterThan(10);
-      expect(missing(pageGlyphs), entry.script).toEqual([]);
+      expect(missingGlyphs(pageGlyphs), entry.script).toEqual([]);
       if (entry.visualOrder) {
         // Every character of the name is there (as drawn: the vowel sign ि before its consonant).
         const drawn = [...comparable(page)];
@@ -193,7 +184,7 @@ describe('names in every script on badges (issue 19.4)', () => {
     expect(pages[0]).not.toContain('\uFFFD');
     expect(pages[1]).toContain('\uFFFD');
     expect(pages[2]).toContain('\uFFFD');
-    for (const glyphs of await pdfGlyphs(pdf)) expect(missing(glyphs)).toEqual([]);
+    for (const glyphs of await pdfGlyphs(pdf)) expect(missingGlyphs(glyphs)).toEqual([]);
   });
 
   it('prints the passport name of a visa letter in any script, the letter in English', async () => {
@@ -219,7 +210,7 @@ describe('names in every script on badges (issue 19.4)', () => {
       expect(page).toContain('Letter of invitation');
       expect(comparable(page)).toContain(comparable(passportName));
       const [glyphs = []] = await pdfGlyphs(pdf);
-      expect(missing(glyphs), passportName).toEqual([]);
+      expect(missingGlyphs(glyphs), passportName).toEqual([]);
     }
   });
 });

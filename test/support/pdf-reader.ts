@@ -94,3 +94,22 @@ export const pdfGlyphs = async (bytes: Uint8Array): Promise<PdfGlyph[][]> => {
   await close();
   return pages;
 };
+
+/**
+ * Glyphs that are the font's .notdef (U+0000 in pdfkit's ToUnicode maps) or that pdf.js found missing.
+ * `blanks`: characters drawn with no outline, which pdf.js finds in no font (a space; French puts a no-break
+ * space before a colon).
+ */
+export const missingGlyphs = (glyphs: PdfGlyph[], blanks: readonly string[] = [' ']) =>
+  glyphs.filter(
+    (glyph) =>
+      glyph.unicode === '\u0000' ||
+      glyph.unicode === '' ||
+      (!glyph.inFont && !blanks.includes(glyph.unicode)),
+  );
+
+/**
+ * Text as compared: invisible format characters (ZWNJ, the word joiner of dot glyphs) and spaces dropped
+ * (pdf.js joins and splits runs its own way).
+ */
+export const comparable = (text: string) => text.replace(/[\p{Cf}\s]/gu, '');
